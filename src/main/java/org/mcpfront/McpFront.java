@@ -1,0 +1,116 @@
+package org.mcpfront;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import org.mcpfront.config.ConfigVerticle;
+import org.mcpfront.config.FrontConfig;
+import org.mcpfront.edge.EdgeVerticle;
+import org.mcpfront.edge.Health;
+import org.mcpfront.observability.GatewayMetrics;
+import org.mcpfront.observability.Observability;
+import org.mcpfront.supervisor.SupervisorVerticle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A running mcp-front: builds Vert.x and deploys the verticles in order (supervisor, edges, config
+ * watcher), and takes them down in the reverse order so sessions drain before Vert.x closes.
+ */
+public final class McpFront {
+
+    private static final Logger log = LoggerFactory.getLogger(McpFront.class);
+
+    private final Vertx vertx;
+    private final List<String> deployments;
+    private final int port;
+
+    private McpFront(Vertx vertx, List<String> deployments, int port) {
+        this.vertx = vertx;
+        this.deployments = deployments;
+        this.port = port;
+    }
+
+    /** Options for a start; tests shorten the file poll interval. */
+    public record Options(Path configFile, Map<String, String> env, int edgeInstances, Duration configPollInterval) {
+
+        public static Options defaults(Path configFile, Map<String, String> env) {
+            return new Options(configFile, env, Runtime.getRuntime().availableProcessors(), Duration.ofMillis(500));
+        }
+    }
+
+    public static Future<McpFront> start(FrontConfig config, Options options) {
+        Observability observability = new Observability();
+        Vertx vertx = Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(observability.metricsOptions()))
+                .build();
+        GatewayMetrics metrics = new GatewayMetrics(observability.registry());
+        Health health = new Health();
+        List<String> deployments = new ArrayList<>();
+        List<EdgeVerticle> edges = new ArrayList<>();
+        int edgeInstances = Math.max(1, options.edgeInstances());
+
+        return vertx.deployVerticle(new SupervisorVerticle(config, metrics))
+                .compose(id -> {
+                    deployments.add(id);
+                    return vertx.deployVerticle(() -> {
+                        EdgeVerticle edge = new EdgeVerticle(shareablePort(config, edgeInstances), observability.scrapeHandler(), health);
+                        edges.add(edge);
+                        return edge;
+                    }, new DeploymentOptions().setInstances(edgeInstances));
+                })
+                .compose(id -> {
+                    deployments.add(id);
+                    return vertx.deployVerticle(new ConfigVerticle(options.configFile(), options.env(), config,
+                            options.configPollInterval()));
+                })
+                .map(id -> {
+                    deployments.add(id);
+                    return new McpFront(vertx, deployments, edges.get(0).actualPort());
+                })
+                .onFailure(e -> vertx.close());
+    }
+
+    /**
+     * Port 0 asks for any free port; Vert.x gives each edge instance its own unless the port is
+     * negative, which makes the instances share one random port.
+     */
+    private static FrontConfig shareablePort(FrontConfig config, int instances) {
+        if (config.server().port() != 0 || instances == 1) {
+            return config;
+        }
+        var server = config.server();
+        return new FrontConfig(config.oauth(), config.routes(),
+                new org.mcpfront.config.ServerConfig(server.host(), -1, server.healthPath(), server.maxBodyBytes(),
+                        server.sseKeepAlive(), server.allowedOrigins()),
+                config.cluster());
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    /** Stops accepting, drains sessions, then closes Vert.x. */
+    public Future<Void> stop() {
+        Future<Void> chain = Future.succeededFuture();
+        for (int i = deployments.size() - 1; i >= 0; i--) {
+            String id = deployments.get(i);
+            chain = chain.compose(v -> vertx.undeploy(id)).recover(e -> {
+                log.atWarn().addKeyValue("reason", e.getMessage()).log("undeploy failed during shutdown");
+                return Future.succeededFuture();
+            });
+        }
+        return chain.compose(v -> vertx.close());
+    }
+}

@@ -1,0 +1,35 @@
+package org.mcpfront.bus;
+
+/**
+ * Every event-bus address mcp-front uses, in one place. Lower-case, dotted, {@code area.verb}.
+ */
+public final class Addresses {
+
+    /** Local publish of the new {@link org.mcpfront.config.FrontConfig} after a valid edit of the file. */
+    public static final String CONFIG_CHANGED = "config.changed";
+
+    /** Local request to the supervisor: open a session (see {@code supervisor.SessionRequests}). */
+    public static final String SUPERVISOR_SESSIONS = "supervisor.sessions";
+
+    /** Local notice to the supervisor that a session has stopped; the body is its id. */
+    public static final String SUPERVISOR_SESSION_ENDED = "supervisor.session.ended";
+
+    /** Local request to the supervisor for its state, used by readiness checks. */
+    public static final String SUPERVISOR_STATUS = "supervisor.status";
+
+    private static final String SESSION_PREFIX = "mcp.session.";
+    private static final String EDGE_PREFIX = "mcp.edge.";
+
+    private Addresses() {
+    }
+
+    /** Where a session takes client messages and control operations. */
+    public static String sessionIn(String sessionId) {
+        return SESSION_PREFIX + sessionId + ".in";
+    }
+
+    /** The inbox of one edge verticle: messages for the client streams it holds. */
+    public static String edgeInbox(String edgeId) {
+        return EDGE_PREFIX + edgeId + ".out";
+    }
+}

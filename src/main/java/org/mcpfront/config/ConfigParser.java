@@ -1,0 +1,472 @@
+package org.mcpfront.config;
+
+import io.vertx.core.json.JsonObject;
+import org.mcpfront.config.OAuthConfig.GoogleConfig;
+import org.mcpfront.config.OAuthConfig.IdentityKind;
+import org.mcpfront.config.OAuthConfig.StorageKind;
+import org.mcpfront.config.RouteConfig.BackendTransport;
+import org.mcpfront.config.RouteConfig.RouteType;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Turns the raw config (see {@link ConfigFiles}) into a validated {@link FrontConfig}.
+ * <p>
+ * Every string value is expanded from the environment first ({@code ${VAR}}, {@code ${VAR:-default}},
+ * {@code $${} for a literal {@code ${}), so numbers, durations and flags may come from variables too.
+ * Unknown keys and bad values are rejected, and all problems are reported at once, each naming its key
+ * path: {@code routes[1].timeout: "5x" is not a duration (use 30s, 5m, 1h or plain seconds)}. Header and
+ * environment values are never quoted in a problem: they usually hold secrets.
+ */
+public final class ConfigParser {
+
+    /** Paths mcp-front serves itself: a route at or under one of them would shadow it. */
+    private static final List<String> RESERVED_PATHS = List.of("/.well-known", "/authorize", "/oauth", "/token",
+            "/register", "/revoke", "/jwks.json", "/health", "/ready", "/metrics");
+
+    private static final List<String> ROOT_KEYS = List.of("oauth", "routes", "server", "cluster");
+    private static final List<String> OAUTH_KEYS = List.of("issuer", "gcp_project", "allowed_domains", "allowed_emails",
+            "token_ttl", "refresh_token_ttl", "storage", "redis_url", "signing_key_file", "identity", "google");
+    private static final List<String> GOOGLE_KEYS = List.of("client_id", "client_secret", "issuer");
+    private static final List<String> ROUTE_KEYS = List.of("path", "type", "backend", "transport", "headers",
+            "command", "environment", "timeout", "request_timeout");
+    private static final List<String> SERVER_KEYS = List.of("host", "port", "health_path", "max_body_size",
+            "sse_keepalive", "allowed_origins");
+    private static final List<String> CLUSTER_KEYS = List.of("enabled", "hazelcast_config");
+
+    private static final Duration DEFAULT_TOKEN_TTL = Duration.ofHours(1);
+    private static final Duration DEFAULT_REFRESH_TOKEN_TTL = Duration.ofDays(30);
+    private static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+    private static final String DEFAULT_GOOGLE_ISSUER = "https://accounts.google.com";
+    private static final Duration DEFAULT_ROUTE_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofMinutes(5);
+    private static final String DEFAULT_HOST = "127.0.0.1";
+    private static final int DEFAULT_PORT = 8080;
+    private static final String DEFAULT_HEALTH_PATH = "/health";
+    private static final long DEFAULT_MAX_BODY_BYTES = 4L * 1024 * 1024;
+    private static final Duration DEFAULT_SSE_KEEPALIVE = Duration.ofSeconds(20);
+    /** Proxies and load balancers commonly drop a stream that has been idle for 30 s; 25 s leaves a margin. */
+    private static final Duration MAX_SSE_KEEPALIVE = Duration.ofSeconds(25);
+
+    private static final Pattern PATH = Pattern.compile("(?:/[A-Za-z0-9._-]+)+");
+    private static final Pattern DOMAIN = Pattern.compile(
+            "[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*");
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final String ROUTE_EXAMPLE = "{ path: /notion, type: http, backend: \"http://127.0.0.1:3001/mcp\" }";
+    private static final String COMMAND_EXAMPLE = "[\"docker\", \"run\", \"--rm\", \"-i\", \"mcp/postgres\"]";
+
+    private ConfigParser() {
+    }
+
+    /**
+     * Validates {@code raw} and expands its variables from {@code env}.
+     *
+     * @throws ConfigException listing every problem found, each starting with its key path
+     */
+    public static FrontConfig parse(JsonObject raw, Map<String, String> env) throws ConfigException {
+        Problems problems = new Problems();
+        Section root = new Section("", raw, env, problems);
+        root.allowOnly(ROOT_KEYS);
+        if (!root.has("oauth")) {
+            root.problem("oauth", "is required (at least issuer and allowed_domains)");
+        }
+        OAuthConfig oauth = root.section("oauth").map(ConfigParser::oauth).orElse(null);
+        ServerConfig server = server(root.sectionOrEmpty("server"));
+        List<RouteConfig> routes = routes(root, server.healthPath());
+        ClusterConfig cluster = cluster(root.sectionOrEmpty("cluster"));
+        boolean memory = oauth != null && oauth.storage() == StorageKind.MEMORY && problems.clean("oauth.storage");
+        if (cluster.enabled() && memory) {
+            problems.add("cluster.enabled", "a cluster needs oauth.storage: redis; with memory storage each "
+                    + "instance would keep its own clients, codes and tokens, and requests landing on another "
+                    + "instance would fail");
+        }
+        problems.throwIfAny();
+        return new FrontConfig(oauth, routes, server, cluster);
+    }
+
+    private static OAuthConfig oauth(Section s) {
+        s.allowOnly(OAUTH_KEYS);
+        String issuer = s.required("issuer", "the public base URL of mcp-front, e.g. https://mcp.example.com",
+                ConfigParser::issuer).orElse(null);
+        List<String> domains = s.list("allowed_domains", "[\"example.com\"]", ConfigParser::domain).orElse(List.of());
+        List<String> emails = s.list("allowed_emails", "[\"someone@example.com\"]", ConfigParser::email)
+                .orElse(List.of());
+        if (domains.isEmpty() && emails.isEmpty() && s.clean("allowed_domains") && s.clean("allowed_emails")) {
+            s.problem("allowed_domains", "is empty and so is oauth.allowed_emails, so nobody could sign in: "
+                    + "list your Google Workspace domain or some email addresses");
+        }
+        IdentityKind identity = s.value("identity", v -> oneOf(v, IdentityKind.class)).orElse(IdentityKind.GOOGLE);
+        boolean googleNeeded = identity == IdentityKind.GOOGLE && s.clean("identity");
+        if (googleNeeded && !s.has("google")) {
+            s.problem("google", "is required when oauth.identity is google: set client_id and client_secret of an "
+                    + "OAuth client from the Google Cloud console (or use identity: dev on a local machine)");
+        }
+        Optional<GoogleConfig> google = s.section("google").map(g -> google(g, googleNeeded));
+        if (identity == IdentityKind.DEV && s.clean("identity") && issuer != null && !local(issuer)) {
+            s.problem("identity", "dev sign-in is for local use only (anyone could sign in as anyone): it needs "
+                    + "oauth.issuer on http://localhost or http://127.0.0.1, not " + Problems.quote(issuer));
+        }
+        return new OAuthConfig(
+                issuer,
+                s.string("gcp_project").orElse(""),
+                domains,
+                emails,
+                s.value("token_ttl", ConfigParser::positiveDuration).orElse(DEFAULT_TOKEN_TTL),
+                s.value("refresh_token_ttl", ConfigParser::positiveDuration).orElse(DEFAULT_REFRESH_TOKEN_TTL),
+                s.value("storage", v -> oneOf(v, StorageKind.class)).orElse(StorageKind.MEMORY),
+                s.value("redis_url", ConfigParser::redisUrl).orElse(DEFAULT_REDIS_URL),
+                s.string("signing_key_file").filter(file -> !file.isEmpty()),
+                identity,
+                google);
+    }
+
+    private static GoogleConfig google(Section g, boolean needed) {
+        g.allowOnly(GOOGLE_KEYS);
+        return new GoogleConfig(
+                credential(g, "client_id", needed),
+                credential(g, "client_secret", needed),
+                g.value("issuer", ConfigParser::httpUrl).map(URI::toString).orElse(DEFAULT_GOOGLE_ISSUER));
+    }
+
+    private static String credential(Section g, String key, boolean needed) {
+        if (!needed) {
+            return g.string(key).orElse("");
+        }
+        String hint = "from the OAuth client in the Google Cloud console";
+        return g.required(key, hint, value -> {
+            if (value.isBlank()) {
+                throw new IllegalArgumentException("is empty; set it to the value " + hint);
+            }
+            return value;
+        }).orElse("");
+    }
+
+    private static List<RouteConfig> routes(Section root, String healthPath) {
+        List<RouteConfig> routes = new ArrayList<>();
+        Map<String, Section> claimed = new LinkedHashMap<>();
+        for (Section item : root.sections("routes", ROUTE_EXAMPLE)) {
+            item.allowOnly(ROUTE_KEYS);
+            String path = item.required("path", "where clients reach it, e.g. /notion", ConfigParser::routePath)
+                    .orElse(null);
+            if (path != null) {
+                claim(item, path, claimed, healthPath);
+            }
+            Duration timeout = item.value("timeout", ConfigParser::positiveDuration).orElse(DEFAULT_ROUTE_TIMEOUT);
+            Duration requestTimeout = item.value("request_timeout", ConfigParser::positiveDuration)
+                    .orElse(DEFAULT_REQUEST_TIMEOUT);
+            item.required("type", "http or stdio", v -> oneOf(v, RouteType.class))
+                    .map(type -> switch (type) {
+                        case HTTP -> httpRoute(item, path, timeout, requestTimeout);
+                        case STDIO -> stdioRoute(item, path, timeout, requestTimeout);
+                    })
+                    .ifPresent(routes::add);
+        }
+        return routes;
+    }
+
+    /** Takes {@code path} for {@code item} unless mcp-front or an earlier route already serves URLs under it. */
+    private static void claim(Section item, String path, Map<String, Section> claimed, String healthPath) {
+        List<String> reserved = new ArrayList<>(RESERVED_PATHS);
+        reserved.add(healthPath);
+        for (String own : reserved) {
+            if (overlaps(path, own)) {
+                item.problem("path", Problems.quote(path) + " is taken by "
+                        + (own.equals(healthPath) ? "server.health_path" : "mcp-front's own " + own + " endpoint"));
+                return;
+            }
+        }
+        for (Map.Entry<String, Section> earlier : claimed.entrySet()) {
+            String other = earlier.getKey();
+            String otherKey = earlier.getValue().keyPath("path");
+            if (other.equals(path)) {
+                item.problem("path", Problems.quote(path) + " is also " + otherKey + "; route paths must be unique");
+                return;
+            }
+            if (overlaps(path, other)) {
+                item.problem("path", Problems.quote(path) + " overlaps " + otherKey + " " + Problems.quote(other)
+                        + "; one route path cannot be a prefix of another");
+                return;
+            }
+        }
+        claimed.put(path, item);
+    }
+
+    /** Equal, or one is a whole-segment prefix of the other: {@code /a} and {@code /a/b}, but not {@code /ab}. */
+    private static boolean overlaps(String a, String b) {
+        return a.equals(b) || a.startsWith(b + "/") || b.startsWith(a + "/");
+    }
+
+    private static RouteConfig httpRoute(Section s, String path, Duration timeout, Duration requestTimeout) {
+        s.forbid("belongs to stdio routes; an http route has backend, transport and headers", "command", "environment");
+        Optional<URI> backend = s.required("backend", "the backend's MCP endpoint URL, e.g. http://127.0.0.1:3001/mcp",
+                ConfigParser::httpUrl);
+        Optional<BackendTransport> transport = s.value("transport", v -> oneOf(v, BackendTransport.class))
+                .or(() -> backend.map(ConfigParser::defaultTransport));
+        Map<String, String> headers = s.map("headers", ConfigParser::headerName, ConfigParser::headerValue)
+                .orElse(Map.of());
+        return new RouteConfig(path, RouteType.HTTP, backend, transport, headers, List.of(), Map.of(), timeout,
+                requestTimeout);
+    }
+
+    /** The legacy HTTP+SSE transport's endpoint conventionally ends in /sse; everything else speaks Streamable HTTP. */
+    private static BackendTransport defaultTransport(URI backend) {
+        String path = backend.getPath();
+        return path != null && path.endsWith("/sse") ? BackendTransport.SSE : BackendTransport.STREAMABLE;
+    }
+
+    private static RouteConfig stdioRoute(Section s, String path, Duration timeout, Duration requestTimeout) {
+        s.forbid("belongs to http routes; a stdio route has command and environment",
+                "backend", "transport", "headers");
+        List<String> command = command(s);
+        Map<String, String> environment = s.map("environment", ConfigParser::environmentName, Function.identity())
+                .orElse(Map.of());
+        return new RouteConfig(path, RouteType.STDIO, Optional.empty(), Optional.empty(), Map.of(), command,
+                environment, timeout, requestTimeout);
+    }
+
+    private static List<String> command(Section s) {
+        if (!s.has("command")) {
+            s.problem("command", "is required (the program and its arguments, e.g. " + COMMAND_EXAMPLE + ")");
+            return List.of();
+        }
+        // A single string would need a shell to split it; mcp-front starts the program directly.
+        List<String> command = s.list("command", COMMAND_EXAMPLE + " (it runs without a shell)", Function.identity())
+                .orElse(List.of());
+        if (s.clean("command") && (command.isEmpty() || command.get(0).isBlank())) {
+            s.problem("command", "must start with the program to run, e.g. " + COMMAND_EXAMPLE);
+        }
+        return command;
+    }
+
+    private static ServerConfig server(Section s) {
+        s.allowOnly(SERVER_KEYS);
+        return new ServerConfig(
+                s.value("host", ConfigParser::host).orElse(DEFAULT_HOST),
+                s.value("port", ConfigParser::port).orElse(DEFAULT_PORT),
+                s.value("health_path", ConfigParser::healthPath).orElse(DEFAULT_HEALTH_PATH),
+                s.value("max_body_size", ConfigParser::positiveSize).orElse(DEFAULT_MAX_BODY_BYTES),
+                s.value("sse_keepalive", ConfigParser::keepAlive).orElse(DEFAULT_SSE_KEEPALIVE),
+                s.list("allowed_origins", "[\"https://claude.ai\"]", ConfigParser::origin).orElse(List.of()));
+    }
+
+    private static ClusterConfig cluster(Section s) {
+        s.allowOnly(CLUSTER_KEYS);
+        return new ClusterConfig(
+                s.value("enabled", ConfigParser::bool).orElse(false),
+                s.string("hazelcast_config").filter(file -> !file.isEmpty()));
+    }
+
+    // Value parsers: each returns the typed value or throws with a message that quotes the bad value.
+
+    private static String issuer(String value) {
+        URI uri = httpUrl(value);
+        if (value.endsWith("/")) {
+            throw invalid(Problems.quote(value) + " must not end with a slash (clients compare the issuer exactly)");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw invalid(Problems.quote(value) + " must not have a query or fragment");
+        }
+        return value;
+    }
+
+    private static boolean local(String issuer) {
+        URI uri = URI.create(issuer);
+        return "http".equalsIgnoreCase(uri.getScheme())
+                && ("localhost".equalsIgnoreCase(uri.getHost()) || "127.0.0.1".equals(uri.getHost()));
+    }
+
+    private static URI httpUrl(String value) {
+        URI uri = uri(value).orElse(null);
+        if (uri == null || uri.getHost() == null || !schemeIn(uri, "http", "https")) {
+            throw invalid(Problems.quote(value) + " is not an absolute http:// or https:// URL");
+        }
+        return uri;
+    }
+
+    /** The value is not quoted: a Redis URL may carry a password. */
+    private static String redisUrl(String value) {
+        URI uri = uri(value).orElse(null);
+        if (uri == null || uri.getHost() == null || !schemeIn(uri, "redis", "rediss")) {
+            throw invalid("is not a redis:// or rediss:// URL with a host, e.g. redis://127.0.0.1:6379");
+        }
+        return value;
+    }
+
+    /** The URI {@code value} spells, if any; callers say what kind of URL they expected. */
+    private static Optional<URI> uri(String value) {
+        try {
+            return Optional.of(new URI(value));
+        } catch (URISyntaxException notAUri) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean schemeIn(URI uri, String... schemes) {
+        return uri.getScheme() != null && Arrays.stream(schemes).anyMatch(uri.getScheme()::equalsIgnoreCase);
+    }
+
+    private static String origin(String value) {
+        URI uri = uri(value).orElse(null);
+        if (uri == null || uri.getHost() == null || !schemeIn(uri, "http", "https")
+                || uri.getRawUserInfo() != null || uri.getRawQuery() != null
+                || uri.getRawFragment() != null || !(uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))) {
+            throw invalid(Problems.quote(value) + " is not an origin (scheme://host[:port], e.g. https://claude.ai)");
+        }
+        return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost().toLowerCase(Locale.ROOT)
+                + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    }
+
+    private static String domain(String value) {
+        String domain = value.strip().toLowerCase(Locale.ROOT);
+        domain = domain.startsWith("@") ? domain.substring(1) : domain;
+        if (domain.contains("@")) {
+            throw invalid(Problems.quote(value) + " is an email address; list it in oauth.allowed_emails");
+        }
+        if (!DOMAIN.matcher(domain).matches()) {
+            throw invalid(Problems.quote(value) + " is not a domain name, e.g. example.com");
+        }
+        return domain;
+    }
+
+    private static String email(String value) {
+        String email = value.strip().toLowerCase(Locale.ROOT);
+        int at = email.indexOf('@');
+        if (at <= 0 || at != email.lastIndexOf('@') || email.chars().anyMatch(Character::isWhitespace)
+                || !DOMAIN.matcher(email.substring(at + 1)).matches()) {
+            throw invalid(Problems.quote(value) + " is not an email address, e.g. someone@example.com");
+        }
+        return email;
+    }
+
+    private static String routePath(String value) {
+        if (!value.startsWith("/")) {
+            throw invalid(Problems.quote(value) + " must start with /, e.g. /notion");
+        }
+        if (value.length() > 1 && value.endsWith("/")) {
+            throw invalid(Problems.quote(value) + " must not end with /");
+        }
+        boolean dotSegment = Arrays.stream(value.substring(1).split("/")).anyMatch(ConfigParser::dots);
+        if (!PATH.matcher(value).matches() || dotSegment) {
+            throw invalid(Problems.quote(value) + " is not a route path: use one or more /segments of letters, "
+                    + "digits, '.', '_' and '-' (not . or ..), e.g. /notion or /team/db");
+        }
+        return value;
+    }
+
+    private static boolean dots(String segment) {
+        return segment.equals(".") || segment.equals("..");
+    }
+
+    private static String healthPath(String value) {
+        if (!value.startsWith("/")) {
+            throw invalid(Problems.quote(value) + " must start with /, e.g. /health");
+        }
+        if (!PATH.matcher(value).matches()) {
+            throw invalid(Problems.quote(value) + " is not a path: use /segments of letters, digits, '.', '_' and '-'");
+        }
+        for (String own : RESERVED_PATHS) {
+            if (!own.equals(DEFAULT_HEALTH_PATH) && overlaps(value, own)) {
+                throw invalid(Problems.quote(value) + " is taken by mcp-front's own " + own + " endpoint");
+            }
+        }
+        return value;
+    }
+
+    private static String host(String value) {
+        if (value.isBlank()) {
+            throw invalid("must not be empty (use 127.0.0.1 for this machine only, 0.0.0.0 for every interface)");
+        }
+        return value;
+    }
+
+    private static int port(String value) {
+        String digits = value.strip();
+        if (digits.matches("\\d{1,5}") && Integer.parseInt(digits) <= 65535) {
+            return Integer.parseInt(digits);
+        }
+        throw invalid(Problems.quote(value) + " is not a port number (1-65535, or 0 for any free port)");
+    }
+
+    private static boolean bool(String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw invalid(Problems.quote(value) + " is not true or false");
+        };
+    }
+
+    private static Duration positiveDuration(String value) {
+        Duration duration = Durations.parse(value);
+        if (duration.isZero()) {
+            throw invalid(Problems.quote(value) + " must be longer than 0");
+        }
+        return duration;
+    }
+
+    private static Duration keepAlive(String value) {
+        Duration interval = positiveDuration(value);
+        if (interval.compareTo(MAX_SSE_KEEPALIVE) > 0) {
+            throw invalid(Problems.quote(value) + " is too long: at most 25s, because load balancers and proxies cut "
+                    + "streams that stay idle for 30 s or more");
+        }
+        return interval;
+    }
+
+    private static long positiveSize(String value) {
+        long bytes = ByteSizes.parse(value);
+        if (bytes == 0) {
+            throw invalid(Problems.quote(value) + " must be larger than 0");
+        }
+        return bytes;
+    }
+
+    private static String headerName(String name) {
+        if (!HEADER_NAME.matcher(name).matches()) {
+            throw invalid(Problems.quote(name) + " is not a valid HTTP header name");
+        }
+        return name;
+    }
+
+    /** The value is not quoted: headers usually carry credentials. */
+    private static String headerValue(String value) {
+        if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0) {
+            throw invalid("must not contain line breaks or NUL characters");
+        }
+        return value;
+    }
+
+    private static String environmentName(String name) {
+        if (!ENV_NAME.matcher(name).matches()) {
+            throw invalid(Problems.quote(name) + " is not a valid environment variable name (letters, digits, _)");
+        }
+        return name;
+    }
+
+    private static <E extends Enum<E>> E oneOf(String value, Class<E> kind) {
+        for (E constant : kind.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(value.strip())) {
+                return constant;
+            }
+        }
+        throw invalid(Problems.quote(value) + " is not one of " + Arrays.stream(kind.getEnumConstants())
+                .map(constant -> constant.name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining(", ")));
+    }
+
+    private static IllegalArgumentException invalid(String message) {
+        return new IllegalArgumentException(message);
+    }
+}

@@ -1,0 +1,47 @@
+package org.mcpfront.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The {@code oauth:} section: our authorization server and the identity provider behind it. */
+public record OAuthConfig(
+        String issuer,
+        String gcpProject,
+        List<String> allowedDomains,
+        List<String> allowedEmails,
+        Duration tokenTtl,
+        Duration refreshTokenTtl,
+        StorageKind storage,
+        String redisUrl,
+        Optional<String> signingKeyFile,
+        IdentityKind identity,
+        Optional<GoogleConfig> google) {
+
+    public OAuthConfig {
+        allowedDomains = List.copyOf(allowedDomains);
+        allowedEmails = List.copyOf(allowedEmails);
+    }
+
+    @Override
+    public String toString() {
+        // A Redis URL may carry a password (redis://user:password@host): print it without the user info.
+        return "OAuthConfig[issuer=" + issuer + ", gcpProject=" + gcpProject + ", allowedDomains=" + allowedDomains
+                + ", allowedEmails=" + allowedEmails + ", tokenTtl=" + tokenTtl + ", refreshTokenTtl=" + refreshTokenTtl
+                + ", storage=" + storage + ", redisUrl=" + redisUrl.replaceFirst("//[^/]*@", "//***@")
+                + ", signingKeyFile=" + signingKeyFile + ", identity=" + identity + ", google=" + google + "]";
+    }
+
+    public enum StorageKind { MEMORY, REDIS }
+
+    public enum IdentityKind { GOOGLE, DEV }
+
+    /** The {@code oauth.google:} section; present when {@code identity} is google. */
+    public record GoogleConfig(String clientId, String clientSecret, String issuer) {
+        @Override
+        public String toString() {
+            // Keeps the secret out of any log line that prints a config.
+            return "GoogleConfig[clientId=" + clientId + ", clientSecret=***, issuer=" + issuer + "]";
+        }
+    }
+}

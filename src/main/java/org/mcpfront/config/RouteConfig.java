@@ -1,0 +1,49 @@
+package org.mcpfront.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One entry of {@code routes:}. An {@code http} route has a backend URL and transport; a {@code stdio}
+ * route has a command and environment. Equality is structural, so a reload can tell a changed route
+ * from an unchanged one.
+ */
+public record RouteConfig(
+        String path,
+        RouteType type,
+        Optional<URI> backend,
+        Optional<BackendTransport> transport,
+        Map<String, String> headers,
+        List<String> command,
+        Map<String, String> environment,
+        Duration timeout,
+        Duration requestTimeout) {
+
+    public RouteConfig {
+        headers = Map.copyOf(headers);
+        command = List.copyOf(command);
+        environment = Map.copyOf(environment);
+    }
+
+    public enum RouteType { HTTP, STDIO }
+
+    /** How mcp-front talks to an HTTP backend. */
+    public enum BackendTransport { STREAMABLE, SSE }
+
+    /** The route's name as used in URLs and logs: its path without the leading slash. */
+    public String name() {
+        return path.substring(1);
+    }
+
+    @Override
+    public String toString() {
+        // Header values and environment values usually hold secrets: print only their names.
+        return "RouteConfig[path=" + path + ", type=" + type + ", backend=" + backend.orElse(null)
+                + ", transport=" + transport.orElse(null) + ", headers=" + headers.keySet()
+                + ", command=" + command + ", environment=" + environment.keySet()
+                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + "]";
+    }
+}

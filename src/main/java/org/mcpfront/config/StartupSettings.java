@@ -1,0 +1,56 @@
+package org.mcpfront.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The settings mcp-front reads once, at start-up: the listener ({@code server.host}, {@code port},
+ * {@code health_path} and {@code max_body_size} are built into the HTTP server and its router), the
+ * cluster ({@code cluster.*}) and the token store ({@code oauth.storage}, {@code oauth.redis_url}). A reload
+ * keeps their running values, so that no verticle sees a change that the rest of the process has not
+ * made, and reports them as needing a restart. {@code server.sse_keepalive} and
+ * {@code server.allowed_origins} are read per request and do reload.
+ */
+final class StartupSettings {
+
+    private static final Map<String, Function<FrontConfig, Object>> KEYS = keys();
+
+    private StartupSettings() {
+    }
+
+    private static Map<String, Function<FrontConfig, Object>> keys() {
+        Map<String, Function<FrontConfig, Object>> keys = new LinkedHashMap<>();
+        keys.put("server.host", c -> c.server().host());
+        keys.put("server.port", c -> c.server().port());
+        keys.put("server.health_path", c -> c.server().healthPath());
+        keys.put("server.max_body_size", c -> c.server().maxBodyBytes());
+        keys.put("cluster.enabled", c -> c.cluster().enabled());
+        keys.put("cluster.hazelcast_config", c -> c.cluster().hazelcastConfig());
+        keys.put("oauth.storage", c -> c.oauth().storage());
+        keys.put("oauth.redis_url", c -> c.oauth().redisUrl());
+        return keys;
+    }
+
+    /** The start-up keys whose value differs between the two configs, e.g. {@code server.port}. */
+    static List<String> changed(FrontConfig running, FrontConfig edited) {
+        return KEYS.entrySet().stream()
+                .filter(key -> !Objects.equals(key.getValue().apply(running), key.getValue().apply(edited)))
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    /** {@code edited} with the start-up settings of {@code running}. */
+    static FrontConfig keep(FrontConfig running, FrontConfig edited) {
+        ServerConfig was = running.server();
+        ServerConfig server = new ServerConfig(was.host(), was.port(), was.healthPath(), was.maxBodyBytes(),
+                edited.server().sseKeepAlive(), edited.server().allowedOrigins());
+        OAuthConfig o = edited.oauth();
+        OAuthConfig oauth = new OAuthConfig(o.issuer(), o.gcpProject(), o.allowedDomains(), o.allowedEmails(),
+                o.tokenTtl(), o.refreshTokenTtl(), running.oauth().storage(), running.oauth().redisUrl(),
+                o.signingKeyFile(), o.identity(), o.google());
+        return new FrontConfig(oauth, edited.routes(), server, running.cluster());
+    }
+}

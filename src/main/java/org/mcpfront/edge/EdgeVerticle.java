@@ -1,0 +1,118 @@
+package org.mcpfront.edge;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.mcpfront.bus.Addresses;
+import org.mcpfront.bus.LocalCodec;
+import org.mcpfront.config.FrontConfig;
+import org.mcpfront.config.RouteConfig;
+import org.mcpfront.transport.JsonRpcErrors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP edge: one instance per event loop, all sharing the listening port. Routes requests by path
+ * to the MCP transports of the configured routes, and serves health, readiness and metrics. The route
+ * table follows {@code config.changed}, so added and removed routes apply without a restart.
+ */
+public final class EdgeVerticle extends VerticleBase {
+
+    private static final Logger log = LoggerFactory.getLogger(EdgeVerticle.class);
+    /** {@code /<route path>/<endpoint>}; route paths are one or more safe segments. */
+    private static final String MCP_PATH = "^((?:/[A-Za-z0-9._-]+)+)/(mcp|sse|message)$";
+    private static final String ROUTE = "mcp-front.route";
+
+    private final Handler<RoutingContext> metrics;
+    private final Health health;
+    private FrontConfig config;
+    private HttpServer server;
+    private ClientStreams streams;
+
+    public EdgeVerticle(FrontConfig config, Handler<RoutingContext> metrics, Health health) {
+        this.config = config;
+        this.metrics = metrics;
+        this.health = health;
+    }
+
+    @Override
+    public Future<?> start() {
+        LocalCodec.register(vertx, FrontConfig.class);
+        streams = new ClientStreams(vertx);
+        SessionClient sessions = new SessionClient(vertx);
+        StreamableHttpEndpoint streamable = new StreamableHttpEndpoint(vertx, streams, sessions, () -> config.server());
+        SseEndpoint sse = new SseEndpoint(vertx, streams, sessions, () -> config.server());
+
+        Router router = Router.router(vertx);
+        router.route().handler(ctx -> {
+            ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+            ctx.next();
+        });
+        router.get(config.server().healthPath()).handler(health.liveness(vertx));
+        router.get("/ready").handler(health.readiness(vertx));
+        router.get("/metrics").handler(metrics);
+        router.routeWithRegex(MCP_PATH).handler(this::checkOrigin).handler(this::resolveRoute);
+        router.routeWithRegex(HttpMethod.POST, MCP_PATH)
+                .handler(BodyHandler.create(false).setBodyLimit(config.server().maxBodyBytes()));
+        router.routeWithRegex(MCP_PATH).handler(ctx -> {
+            RouteConfig route = ctx.get(ROUTE);
+            switch (ctx.pathParam("param1")) {
+                case "mcp" -> streamable.handle(ctx, route);
+                case "sse" -> sse.stream(ctx, route);
+                default -> sse.message(ctx);
+            }
+        });
+        router.errorHandler(413, ctx -> Replies.error(ctx.response(), 413, null,
+                "Payload too large: request bodies are limited to " + config.server().maxBodyBytes() + " bytes"));
+        router.errorHandler(500, ctx -> {
+            log.atError().setCause(ctx.failure()).addKeyValue("path", ctx.normalizedPath()).log("request failed");
+            Replies.error(ctx.response(), 500, null, JsonRpcErrors.INTERNAL_ERROR, "Internal error");
+        });
+
+        vertx.eventBus().<FrontConfig>localConsumer(Addresses.CONFIG_CHANGED, m -> config = m.body());
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(config.server().host())
+                .setPort(config.server().port())
+                .setCompressionSupported(false);
+        return streams.start()
+                .compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
+                .onSuccess(s -> server = s);
+    }
+
+    /** The port this edge listens on (useful when the configuration asked for any free port). */
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    @Override
+    public Future<?> stop() {
+        return Future.join(server == null ? Future.succeededFuture() : server.close(), streams.stop());
+    }
+
+    private void checkOrigin(RoutingContext ctx) {
+        String origin = ctx.request().getHeader("Origin");
+        if (OriginPolicy.allowed(origin, config)) {
+            ctx.next();
+            return;
+        }
+        log.atWarn().addKeyValue("origin", origin).addKeyValue("path", ctx.normalizedPath()).log("refused a foreign origin");
+        Replies.error(ctx.response(), 403, null, "Forbidden: origin " + origin + " is not allowed");
+    }
+
+    private void resolveRoute(RoutingContext ctx) {
+        String path = ctx.pathParam("param0");
+        RouteConfig route = config.route(path).orElse(null);
+        if (route == null) {
+            Replies.error(ctx.response(), 404, null, JsonRpcErrors.INVALID_REQUEST, "No route " + path + " is configured");
+            return;
+        }
+        ctx.put(ROUTE, route);
+        ctx.next();
+    }
+}

@@ -1,0 +1,63 @@
+package org.mcpfront.edge;
+
+import org.mcpfront.config.FrontConfig;
+
+import java.net.URI;
+import java.util.Locale;
+
+/**
+ * Which browser origins may call the MCP endpoints (DNS-rebinding and cross-site protection, MCP
+ * Streamable HTTP "servers MUST validate the Origin header"). Requests without an Origin come from
+ * non-browser clients and pass; loopback origins pass so local tools such as MCP Inspector work.
+ */
+final class OriginPolicy {
+
+    private OriginPolicy() {
+    }
+
+    static boolean allowed(String origin, FrontConfig config) {
+        if (origin == null) {
+            return true;
+        }
+        String normalized = normalize(origin);
+        if (normalized == null) {
+            return false;
+        }
+        if (normalized.equals(normalize(config.oauth().issuer()))) {
+            return true;
+        }
+        for (String allowedOrigin : config.server().allowedOrigins()) {
+            if (normalized.equals(normalize(allowedOrigin))) {
+                return true;
+            }
+        }
+        return isLoopback(URI.create(normalized).getHost());
+    }
+
+    /** scheme://host[:port] in lower case with default ports dropped, or null if not an origin. */
+    static String normalize(String origin) {
+        try {
+            URI uri = new URI(origin.trim());
+            String scheme = uri.getScheme();
+            String host = uri.getHost();
+            if (scheme == null || host == null) {
+                return null;
+            }
+            scheme = scheme.toLowerCase(Locale.ROOT);
+            int port = uri.getPort();
+            boolean defaultPort = port < 0 || ("http".equals(scheme) && port == 80) || ("https".equals(scheme) && port == 443);
+            return scheme + "://" + host.toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
+        } catch (Exception notAnOrigin) {
+            return null;
+        }
+    }
+
+    static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        return h.equals("localhost") || h.endsWith(".localhost") || h.startsWith("127.")
+                || h.equals("[::1]") || h.equals("::1");
+    }
+}

@@ -1,0 +1,105 @@
+package org.mcpfront.edge;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import org.mcpfront.config.RouteConfig;
+import org.mcpfront.config.ServerConfig;
+import org.mcpfront.edge.SessionClient.SessionFailure;
+import org.mcpfront.session.ClientTransport;
+import org.mcpfront.session.StreamRef;
+import org.mcpfront.transport.JsonRpcErrors;
+import org.mcpfront.transport.JsonRpcException;
+import org.mcpfront.transport.JsonRpcMessage;
+import org.mcpfront.transport.SseWriter;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * {@code /<route>/sse} and {@code /<route>/message}: the legacy HTTP+SSE transport (MCP 2024-11-05).
+ * The GET stream opens the session and carries everything the backend says; POSTs to the message
+ * endpoint carry client messages and answer 202. The session lives as long as the stream.
+ */
+final class SseEndpoint {
+
+    private final Vertx vertx;
+    private final ClientStreams streams;
+    private final SessionClient sessions;
+    private final Supplier<ServerConfig> server;
+
+    SseEndpoint(Vertx vertx, ClientStreams streams, SessionClient sessions, Supplier<ServerConfig> server) {
+        this.vertx = vertx;
+        this.streams = streams;
+        this.sessions = sessions;
+        this.server = server;
+    }
+
+    void stream(RoutingContext ctx, RouteConfig route) {
+        HttpServerResponse response = ctx.response();
+        if (!"GET".equals(ctx.request().method().name())) {
+            // Clients probing Streamable HTTP on an SSE URL fall back to GET on 400/404/405.
+            response.putHeader("Allow", "GET");
+            Replies.error(response, 405, null, JsonRpcErrors.INVALID_REQUEST,
+                    "Method not allowed: open the stream with GET, send messages to the endpoint it names");
+            return;
+        }
+        SseWriter writer = new SseWriter(vertx, response);
+        EventStream stream = new EventStream(writer);
+        StreamRef ref = streams.register(stream);
+        sessions.open(route, ClientTransport.SSE, ref)
+                .onSuccess(id -> {
+                    response.closeHandler(v -> {
+                        streams.unregister(ref);
+                        if (!stream.ended()) {
+                            sessions.close(id, "client disconnected");
+                        }
+                    });
+                    writer.start(server.get().sseKeepAlive());
+                    writer.event("endpoint", route.path() + "/message?sessionId=" + id);
+                    stream.started();
+                })
+                .onFailure(e -> {
+                    streams.unregister(ref);
+                    int status = e instanceof SessionFailure failure ? failure.status : 500;
+                    Replies.error(response, status, null, e.getMessage());
+                });
+    }
+
+    void message(RoutingContext ctx) {
+        HttpServerResponse response = ctx.response();
+        if (!"POST".equals(ctx.request().method().name())) {
+            response.putHeader("Allow", "POST");
+            Replies.error(response, 405, null, JsonRpcErrors.INVALID_REQUEST, "Method not allowed: POST messages here");
+            return;
+        }
+        String sessionId = ctx.request().getParam("sessionId");
+        if (sessionId == null || sessionId.isBlank()) {
+            Replies.error(response, 400, null, JsonRpcErrors.INVALID_REQUEST, "Bad request: sessionId query parameter is required");
+            return;
+        }
+        String contentType = ctx.request().getHeader("Content-Type");
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            Replies.error(response, 415, null, JsonRpcErrors.INVALID_REQUEST, "Unsupported media type: send Content-Type: application/json");
+            return;
+        }
+        List<JsonRpcMessage> messages;
+        try {
+            messages = JsonRpcMessage.parseBody(ctx.body().asString());
+        } catch (JsonRpcException e) {
+            response.setStatusCode(400).putHeader("Content-Type", "application/json").end(e.toResponse());
+            return;
+        }
+        Future<Void> chain = Future.succeededFuture();
+        for (JsonRpcMessage message : messages) {
+            chain = chain.compose(v -> sessions.send(sessionId, message.raw(), null, false));
+        }
+        chain.onSuccess(v -> response.setStatusCode(202).putHeader("Content-Type", "text/plain").end("Accepted"))
+                .onFailure(e -> {
+                    int status = e instanceof SessionFailure failure ? failure.status : 500;
+                    Replies.error(response, status, messages.size() == 1 ? messages.get(0).idKey() : null, e.getMessage());
+                });
+    }
+}

@@ -1,0 +1,318 @@
+package org.mcpfront.edge;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import org.mcpfront.config.RouteConfig;
+import org.mcpfront.config.ServerConfig;
+import org.mcpfront.edge.SessionClient.SessionFailure;
+import org.mcpfront.session.ClientTransport;
+import org.mcpfront.session.StreamRef;
+import org.mcpfront.transport.JsonRpcErrors;
+import org.mcpfront.transport.JsonRpcException;
+import org.mcpfront.transport.JsonRpcMessage;
+import org.mcpfront.transport.McpHeaders;
+import org.mcpfront.transport.SseWriter;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * {@code /<route>/mcp}: the Streamable HTTP transport (MCP 2025-03-26 and later). POST carries client
+ * messages and, for requests, returns their responses as an SSE stream (or JSON when the client only
+ * accepts JSON); GET opens the stream for server-initiated messages; DELETE ends the session.
+ */
+final class StreamableHttpEndpoint {
+
+    private final Vertx vertx;
+    private final ClientStreams streams;
+    private final SessionClient sessions;
+    private final Supplier<ServerConfig> server;
+
+    StreamableHttpEndpoint(Vertx vertx, ClientStreams streams, SessionClient sessions, Supplier<ServerConfig> server) {
+        this.vertx = vertx;
+        this.streams = streams;
+        this.sessions = sessions;
+        this.server = server;
+    }
+
+    void handle(RoutingContext ctx, RouteConfig route) {
+        switch (ctx.request().method().name()) {
+            case "POST" -> post(ctx, route);
+            case "GET" -> get(ctx);
+            case "DELETE" -> delete(ctx);
+            default -> {
+                ctx.response().putHeader("Allow", "GET, POST, DELETE");
+                Replies.error(ctx.response(), 405, null, JsonRpcErrors.INVALID_REQUEST, "Method not allowed");
+            }
+        }
+    }
+
+    private void post(RoutingContext ctx, RouteConfig route) {
+        HttpServerRequest request = ctx.request();
+        HttpServerResponse response = ctx.response();
+        String accept = request.getHeader("Accept");
+        boolean acceptsSse = accepts(accept, "text/event-stream");
+        boolean acceptsJson = accepts(accept, "application/json");
+        if (!acceptsSse && !acceptsJson) {
+            Replies.error(response, 406, null, JsonRpcErrors.INVALID_REQUEST,
+                    "Not acceptable: the Accept header must list application/json and text/event-stream");
+            return;
+        }
+        if (!isJsonContent(request.getHeader("Content-Type"))) {
+            Replies.error(response, 415, null, JsonRpcErrors.INVALID_REQUEST,
+                    "Unsupported media type: send Content-Type: application/json");
+            return;
+        }
+        List<JsonRpcMessage> messages;
+        try {
+            messages = JsonRpcMessage.parseBody(ctx.body().asString());
+        } catch (JsonRpcException e) {
+            response.setStatusCode(400).putHeader("Content-Type", "application/json").end(e.toResponse());
+            return;
+        }
+        JsonRpcMessage initialize = messages.stream().filter(JsonRpcMessage::isInitialize).findFirst().orElse(null);
+        String sessionId = request.getHeader(McpHeaders.SESSION_ID);
+        if (initialize != null && messages.size() > 1) {
+            Replies.error(response, 400, initialize.idKey(), "Invalid request: initialize must be sent on its own");
+            return;
+        }
+        if (initialize == null && !checkSessionHeaders(request, response, sessionId)) {
+            return;
+        }
+        List<JsonRpcMessage> requests = messages.stream().filter(JsonRpcMessage::isRequest).toList();
+        if (requests.isEmpty()) {
+            sendAll(sessionId, messages, null, false)
+                    .onSuccess(v -> response.setStatusCode(202).end())
+                    .onFailure(e -> fail(response, e, null));
+            return;
+        }
+        PostStream stream = acceptsSse ? new SsePostStream(ctx) : new JsonPostStream(ctx);
+        StreamRef ref = streams.register(stream);
+        Future<String> session = initialize != null
+                ? sessions.open(route, ClientTransport.STREAMABLE, null)
+                : Future.succeededFuture(sessionId);
+        session.compose(id -> {
+                    stream.sessionId = id;
+                    response.closeHandler(v -> clientGone(ref, stream));
+                    return sendAll(id, messages, ref, !acceptsSse);
+                })
+                .onSuccess(v -> stream.begin())
+                .onFailure(e -> {
+                    streams.unregister(ref);
+                    fail(response, e, requests.size() == 1 ? requests.get(0).idKey() : null);
+                });
+    }
+
+    private boolean checkSessionHeaders(HttpServerRequest request, HttpServerResponse response, String sessionId) {
+        if (sessionId == null || sessionId.isBlank()) {
+            Replies.error(response, 400, null, JsonRpcErrors.INVALID_REQUEST,
+                    "Bad request: Mcp-Session-Id header is required (send initialize first)");
+            return false;
+        }
+        String version = request.getHeader(McpHeaders.PROTOCOL_VERSION);
+        if (version != null && !McpHeaders.SUPPORTED_VERSIONS.contains(version)) {
+            Replies.error(response, 400, null, JsonRpcErrors.INVALID_REQUEST,
+                    "Bad request: unsupported MCP-Protocol-Version " + version + "; supported: "
+                            + String.join(", ", McpHeaders.SUPPORTED_VERSIONS.stream().sorted().toList()));
+            return false;
+        }
+        return true;
+    }
+
+    /** Sends the messages one after another, so the backend sees them in the order they came. */
+    private Future<Void> sendAll(String sessionId, List<JsonRpcMessage> messages, StreamRef ref, boolean jsonOnly) {
+        Future<Void> chain = Future.succeededFuture();
+        for (JsonRpcMessage message : messages) {
+            chain = chain.compose(v -> sessions.send(sessionId, message.raw(), ref, jsonOnly));
+        }
+        return chain;
+    }
+
+    private void clientGone(StreamRef ref, PostStream stream) {
+        streams.unregister(ref);
+        if (!stream.finished && stream.sessionId != null) {
+            // Closing a POST stream does not cancel its request (spec); the session drops the reply.
+            sessions.detach(stream.sessionId, ref);
+        }
+    }
+
+    private void get(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        HttpServerResponse response = ctx.response();
+        if (!accepts(request.getHeader("Accept"), "text/event-stream")) {
+            Replies.error(response, 406, null, JsonRpcErrors.INVALID_REQUEST,
+                    "Not acceptable: the Accept header must list text/event-stream");
+            return;
+        }
+        String sessionId = request.getHeader(McpHeaders.SESSION_ID);
+        if (!checkSessionHeaders(request, response, sessionId)) {
+            return;
+        }
+        SseWriter writer = new SseWriter(vertx, response);
+        EventStream stream = new EventStream(writer);
+        StreamRef ref = streams.register(stream);
+        sessions.attach(sessionId, ref)
+                .onSuccess(v -> {
+                    response.closeHandler(x -> {
+                        streams.unregister(ref);
+                        if (!stream.ended()) {
+                            sessions.detach(sessionId, ref);
+                        }
+                    });
+                    response.putHeader(McpHeaders.SESSION_ID, sessionId);
+                    writer.start(server.get().sseKeepAlive());
+                    stream.started();
+                })
+                .onFailure(e -> {
+                    streams.unregister(ref);
+                    fail(response, e, null);
+                });
+    }
+
+    private void delete(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        String sessionId = request.getHeader(McpHeaders.SESSION_ID);
+        if (!checkSessionHeaders(request, ctx.response(), sessionId)) {
+            return;
+        }
+        sessions.close(sessionId, "closed by client (DELETE)")
+                .onSuccess(v -> ctx.response().setStatusCode(204).end())
+                .onFailure(e -> fail(ctx.response(), e, null));
+    }
+
+    private static void fail(HttpServerResponse response, Throwable e, String idKey) {
+        int status = e instanceof SessionFailure failure ? failure.status : 500;
+        Replies.error(response, status, idKey, e.getMessage());
+    }
+
+    static boolean accepts(String accept, String type) {
+        if (accept == null) {
+            return false;
+        }
+        String lower = accept.toLowerCase(Locale.ROOT);
+        return lower.contains(type) || lower.contains("*/*");
+    }
+
+    private static boolean isJsonContent(String contentType) {
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/json");
+    }
+
+    /** The response of one POST that carried requests. Messages that arrive before it starts wait. */
+    private abstract static class PostStream implements ClientStream {
+        final RoutingContext ctx;
+        String sessionId;
+        boolean finished;
+        private boolean begun;
+        private final List<String> early = new ArrayList<>();
+        private String earlyEnd;
+        private boolean earlyLast;
+
+        PostStream(RoutingContext ctx) {
+            this.ctx = ctx;
+        }
+
+        void begin() {
+            begun = true;
+            ctx.response().putHeader(McpHeaders.SESSION_ID, sessionId);
+            open();
+            for (int i = 0; i < early.size(); i++) {
+                write(early.get(i), earlyLast && i == early.size() - 1);
+            }
+            early.clear();
+            if (earlyEnd != null) {
+                close(earlyEnd);
+            }
+        }
+
+        @Override
+        public void deliver(String raw, boolean last) {
+            if (!begun) {
+                early.add(raw);
+                earlyLast = last;
+                return;
+            }
+            write(raw, last);
+        }
+
+        @Override
+        public void end(String reason) {
+            if (!begun) {
+                earlyEnd = reason == null ? "session ended" : reason;
+                return;
+            }
+            close(reason);
+        }
+
+        abstract void open();
+
+        abstract void write(String raw, boolean last);
+
+        abstract void close(String reason);
+    }
+
+    private final class SsePostStream extends PostStream {
+        private SseWriter writer;
+
+        SsePostStream(RoutingContext ctx) {
+            super(ctx);
+        }
+
+        @Override
+        void open() {
+            writer = new SseWriter(vertx, ctx.response()).start(server.get().sseKeepAlive());
+        }
+
+        @Override
+        void write(String raw, boolean last) {
+            writer.event("message", raw);
+            if (last) {
+                finished = true;
+                writer.end();
+            }
+        }
+
+        @Override
+        void close(String reason) {
+            finished = true;
+            writer.end();
+        }
+    }
+
+    /** For clients that accept only JSON: the response(s), then the end; nothing else fits. */
+    private static final class JsonPostStream extends PostStream {
+        private final List<String> responses = new ArrayList<>();
+
+        JsonPostStream(RoutingContext ctx) {
+            super(ctx);
+        }
+
+        @Override
+        void open() {
+            ctx.response().putHeader("Content-Type", "application/json");
+        }
+
+        @Override
+        void write(String raw, boolean last) {
+            responses.add(raw);
+            if (last) {
+                finished = true;
+                ctx.response().end(responses.size() == 1 ? responses.get(0) : "[" + String.join(",", responses) + "]");
+            }
+        }
+
+        @Override
+        void close(String reason) {
+            finished = true;
+            if (!responses.isEmpty()) {
+                ctx.response().end(responses.size() == 1 ? responses.get(0) : "[" + String.join(",", responses) + "]");
+            } else {
+                Replies.error(ctx.response(), 502, null, "Session ended before answering: " + reason);
+            }
+        }
+    }
+}

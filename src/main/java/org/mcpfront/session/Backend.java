@@ -1,0 +1,23 @@
+package org.mcpfront.session;
+
+import io.vertx.core.Future;
+import org.mcpfront.transport.JsonRpcMessage;
+
+/**
+ * The backend side of one session: speaks the route's backend transport. All methods are called on
+ * the owning session's context, and the backend calls its {@link BackendListener} on that context.
+ */
+public interface Backend {
+
+    /** Connects where the transport needs a connection before the first message (legacy SSE). */
+    Future<Void> open();
+
+    /** Forwards one client message; the outcome arrives through the listener. */
+    void send(JsonRpcMessage message);
+
+    /** The protocol version the client and backend agreed in {@code initialize}. */
+    void protocolVersion(String version);
+
+    /** Ends the backend session (DELETE, or closing the stream); completes when done or given up. */
+    Future<Void> close();
+}

@@ -1,0 +1,79 @@
+package org.mcpfront.session;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import org.mcpfront.config.RouteConfig;
+
+import java.net.URI;
+
+/**
+ * The HTTP client every HTTP-backed session shares, and the request shapes they send. One pool per
+ * backend host: long-lived SSE streams hold connections, so the pool is sized for many sessions.
+ */
+public final class BackendHttp {
+
+    static final String SESSION_ID = "Mcp-Session-Id";
+    static final String PROTOCOL_VERSION = "MCP-Protocol-Version";
+    static final String LAST_EVENT_ID = "Last-Event-ID";
+    static final String EVENT_STREAM = "text/event-stream";
+    /** A single backend event larger than this is refused rather than buffered without bound. */
+    static final int MAX_EVENT_BYTES = 32 * 1024 * 1024;
+    private static final int CONNECT_TIMEOUT_MS = 5_000;
+    private static final int MAX_CONNECTIONS_PER_HOST = 2_000;
+
+    private final HttpClient client;
+
+    public BackendHttp(Vertx vertx) {
+        this.client = vertx.createHttpClient(
+                new HttpClientOptions().setKeepAlive(true).setConnectTimeout(CONNECT_TIMEOUT_MS)
+                        .setDecompressionSupported(false),
+                new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_HOST));
+    }
+
+    HttpClient client() {
+        return client;
+    }
+
+    /** A request to {@code url} carrying the route's configured headers (never the client's). */
+    static RequestOptions request(HttpMethod method, URI url, RouteConfig route) {
+        RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(url.toString());
+        route.headers().forEach(options::putHeader);
+        return options;
+    }
+
+    static boolean isEventStream(HttpClientResponse response) {
+        String type = response.getHeader(HttpHeaders.CONTENT_TYPE);
+        return type != null && type.toLowerCase().startsWith(EVENT_STREAM);
+    }
+
+    static boolean isJson(HttpClientResponse response) {
+        String type = response.getHeader(HttpHeaders.CONTENT_TYPE);
+        return type != null && type.toLowerCase().startsWith("application/json");
+    }
+
+    /** A short, log-safe description of an unexpected response body. */
+    static String snippet(String body) {
+        String flat = body.replaceAll("\\s+", " ").trim();
+        return flat.length() > 200 ? flat.substring(0, 200) + "…" : flat;
+    }
+
+    static void copySessionHeaders(MultiMap headers, String sessionId, String protocolVersion) {
+        if (sessionId != null) {
+            headers.set(SESSION_ID, sessionId);
+        }
+        if (protocolVersion != null) {
+            headers.set(PROTOCOL_VERSION, protocolVersion);
+        }
+    }
+
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,22 @@
+package org.mcpfront.session;
+
+/** What a {@link Backend} reports to its session. */
+public interface BackendListener {
+
+    /**
+     * A message from the backend, exactly as it arrived.
+     *
+     * @param relatedIdKey the client request whose response stream carried it, when the transport
+     *                     tells (Streamable HTTP); null otherwise
+     */
+    void onMessage(String raw, String relatedIdKey);
+
+    /** Whether the client request with this id still waits for its response. */
+    boolean awaitingResponse(String idKey);
+
+    /** One request failed at the HTTP level; the session lives on. */
+    void onRequestFailed(String idKey, String reason);
+
+    /** The backend is gone (unreachable, stream cut, session expired): the session must end. */
+    void onFailure(String kind, String reason);
+}

@@ -1,0 +1,9 @@
+package org.mcpfront.session;
+
+/** Which MCP transport the client speaks to mcp-front; decides how a session routes replies. */
+public enum ClientTransport {
+    /** Streamable HTTP: each request's reply travels on the POST that carried it. */
+    STREAMABLE,
+    /** Legacy HTTP+SSE (2024-11-05): everything travels on the one SSE stream. */
+    SSE
+}

@@ -1,0 +1,37 @@
+package org.mcpfront.session;
+
+import io.vertx.core.eventbus.DeliveryOptions;
+
+/**
+ * The messages exchanged between the edge and a session over the event bus. Bodies are the raw
+ * JSON-RPC text; everything else travels in headers, so nothing is re-serialised on the way.
+ *
+ * <p>Edge → {@code mcp.session.<id>.in}: {@code op} is one of {@link #MESSAGE} (with an optional
+ * {@link #STREAM} the replies belong on), {@link #ATTACH} / {@link #DETACH} (the standalone stream),
+ * or {@link #CLOSE}. The session answers each with an empty reply, or a failure whose code is an
+ * HTTP status the edge passes on. An unknown session has no consumer, which the edge maps to 404.
+ *
+ * <p>Session → the edge's inbox: {@code op} {@link #MESSAGE} (with {@link #LAST} on the reply that
+ * finishes a POST stream) or {@link #END} (the stream is over, {@link #REASON} says why).
+ */
+public final class SessionProtocol {
+
+    public static final String OP = "op";
+    public static final String STREAM = "stream";
+    public static final String JSON_ONLY = "json-only";
+    public static final String LAST = "last";
+    public static final String REASON = "reason";
+
+    public static final String MESSAGE = "message";
+    public static final String ATTACH = "attach";
+    public static final String DETACH = "detach";
+    public static final String CLOSE = "close";
+    public static final String END = "end";
+
+    private SessionProtocol() {
+    }
+
+    public static DeliveryOptions op(String op) {
+        return new DeliveryOptions().addHeader(OP, op);
+    }
+}

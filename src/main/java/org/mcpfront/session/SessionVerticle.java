@@ -1,0 +1,430 @@
+package org.mcpfront.session;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import org.mcpfront.bus.Addresses;
+import org.mcpfront.config.RouteConfig;
+import org.mcpfront.observability.GatewayMetrics;
+import org.mcpfront.transport.JsonRpcErrors;
+import org.mcpfront.transport.JsonRpcException;
+import org.mcpfront.transport.JsonRpcMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Owns one MCP session: the backend connection, the client's requests in flight, and the routing of
+ * every backend message to exactly one client stream.
+ *
+ * <p>Routing rules: a response goes to the stream that carried its request (or is dropped if that
+ * client went away: the spec forbids answering on another stream); a server-initiated message that
+ * relates to a request in flight (same backend response stream, or its progress token) rides that
+ * request's stream; everything else goes to the standalone stream, and waits in a bounded queue
+ * while none is attached, so notifications sent before the client opened its GET are not lost.
+ */
+public final class SessionVerticle extends VerticleBase implements BackendListener {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionVerticle.class);
+    /** Server-initiated messages kept while no standalone stream is attached. */
+    private static final int MAX_UNDELIVERED = 1000;
+
+    private final SessionSpec spec;
+    private final RouteConfig route;
+    private final Function<BackendListener, Backend> backends;
+    private final GatewayMetrics metrics;
+
+    private final Map<String, Pending> pending = new HashMap<>();
+    private final Map<String, String> progressTokens = new HashMap<>();
+    private final ArrayDeque<String> undelivered = new ArrayDeque<>();
+    private StreamRef standalone;
+    private Backend backend;
+    private MessageConsumer<String> inbox;
+    private long lastActivity;
+    private long idleTimer = -1;
+    private long openedAt;
+    private String endReason = "stopped";
+    private boolean failed;
+    private boolean ending;
+    private boolean droppedWarned;
+
+    public SessionVerticle(SessionSpec spec, Function<BackendListener, Backend> backends, GatewayMetrics metrics) {
+        this.spec = spec;
+        this.route = spec.route();
+        this.backends = backends;
+        this.metrics = metrics;
+        this.standalone = spec.standalone();
+    }
+
+    @Override
+    public Future<?> start() {
+        openedAt = System.nanoTime();
+        lastActivity = openedAt;
+        backend = backends.apply(this);
+        return backend.open()
+                .compose(v -> {
+                    inbox = vertx.eventBus().consumer(Addresses.sessionIn(spec.id()), this::onClientMessage);
+                    return inbox.completion();
+                })
+                .onSuccess(v -> {
+                    metrics.sessionOpened(route.path());
+                    scheduleIdleCheck(route.timeout().toMillis());
+                    log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
+                            .addKeyValue("client_transport", spec.clientTransport().name().toLowerCase())
+                            .log("session opened");
+                });
+    }
+
+    @Override
+    public Future<?> stop() {
+        if (idleTimer >= 0) {
+            vertx.cancelTimer(idleTimer);
+        }
+        String message = "Session ended: " + endReason;
+        int code = failed ? JsonRpcErrors.BACKEND_UNAVAILABLE : JsonRpcErrors.INTERNAL_ERROR;
+        Set<StreamRef> streams = new LinkedHashSet<>();
+        for (Pending p : pending.values()) {
+            vertx.cancelTimer(p.timer);
+            deliverResponse(p, JsonRpcErrors.error(p.idKey, code, message));
+            if (p.stream != null && p.streamAlive) {
+                streams.add(p.stream);
+            }
+        }
+        pending.clear();
+        if (standalone != null) {
+            streams.add(standalone);
+        }
+        DeliveryOptions end = SessionProtocol.op(SessionProtocol.END).addHeader(SessionProtocol.REASON, endReason);
+        for (StreamRef stream : streams) {
+            vertx.eventBus().send(stream.inbox(), null,
+                    new DeliveryOptions(end.toJson()).addHeader(SessionProtocol.STREAM, stream.streamId()));
+        }
+        metrics.sessionClosed(route.path());
+        vertx.eventBus().send(Addresses.SUPERVISOR_SESSION_ENDED, spec.id());
+        log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
+                .addKeyValue("reason", endReason)
+                .addKeyValue("duration_ms", (System.nanoTime() - openedAt) / 1_000_000)
+                .log("session closed");
+        Future<Void> unregistered = inbox == null ? Future.succeededFuture() : inbox.unregister();
+        return Future.join(unregistered, backend.close());
+    }
+
+    /** Ends this session once; the work happens in {@link #stop()}. */
+    private Future<Void> end(String reason) {
+        if (ending) {
+            return Future.succeededFuture();
+        }
+        ending = true;
+        endReason = reason;
+        return vertx.undeploy(deploymentID());
+    }
+
+    // ---- client side ------------------------------------------------------------------------
+
+    private void onClientMessage(Message<String> message) {
+        String op = message.headers().get(SessionProtocol.OP);
+        if (op == null) {
+            message.fail(400, "missing op");
+            return;
+        }
+        switch (op) {
+            case SessionProtocol.MESSAGE -> onClientJsonRpc(message);
+            case SessionProtocol.ATTACH -> attach(message);
+            case SessionProtocol.DETACH -> {
+                detach(StreamRef.decode(message.headers().get(SessionProtocol.STREAM)));
+                message.reply(null);
+            }
+            case SessionProtocol.CLOSE -> {
+                String reason = message.headers().get(SessionProtocol.REASON);
+                end(reason == null ? "closed by client" : reason).onComplete(ar -> message.reply(null));
+            }
+            default -> message.fail(400, "unknown op " + op);
+        }
+    }
+
+    private void onClientJsonRpc(Message<String> message) {
+        if (ending) {
+            message.fail(404, "session is ending");
+            return;
+        }
+        JsonRpcMessage rpc;
+        try {
+            rpc = JsonRpcMessage.parse(message.body());
+        } catch (JsonRpcException e) {
+            message.fail(400, e.getMessage());
+            return;
+        }
+        lastActivity = System.nanoTime();
+        StreamRef stream = StreamRef.decode(message.headers().get(SessionProtocol.STREAM));
+        if (rpc.isRequest()) {
+            if (pending.containsKey(rpc.idKey())) {
+                message.fail(409, "request id " + rpc.idKey() + " is already in flight in this session");
+                return;
+            }
+            boolean jsonOnly = Boolean.parseBoolean(message.headers().get(SessionProtocol.JSON_ONLY));
+            Pending p = new Pending(rpc.idKey(), rpc.method(), stream, jsonOnly, System.nanoTime());
+            p.progressToken = rpc.progressTokenKey();
+            p.timer = vertx.setTimer(route.requestTimeout().toMillis(), t -> timedOut(p));
+            pending.put(p.idKey, p);
+            if (p.progressToken != null) {
+                progressTokens.put(p.progressToken, p.idKey);
+            }
+        } else if ("notifications/cancelled".equals(rpc.method())) {
+            cancelledByClient(rpc);
+        }
+        metrics.messageToBackend(route.path());
+        backend.send(rpc);
+        message.reply(null);
+    }
+
+    private void attach(Message<String> message) {
+        StreamRef stream = StreamRef.decode(message.headers().get(SessionProtocol.STREAM));
+        if (standalone != null && !standalone.equals(stream)) {
+            message.fail(409, "this session already has a stream for server messages");
+            return;
+        }
+        standalone = stream;
+        message.reply(null);
+        while (!undelivered.isEmpty() && standalone != null) {
+            send(standalone, undelivered.poll(), false);
+        }
+    }
+
+    private void detach(StreamRef stream) {
+        if (stream == null) {
+            return;
+        }
+        if (stream.equals(standalone)) {
+            standalone = null;
+        }
+        for (Pending p : pending.values()) {
+            if (stream.equals(p.stream)) {
+                p.streamAlive = false;
+            }
+        }
+    }
+
+    private void cancelledByClient(JsonRpcMessage rpc) {
+        String idKey = JsonRpcMessage.idKeyOf(rpc.params().getValue("requestId"));
+        Pending p = idKey == null ? null : pending.remove(idKey);
+        if (p != null) {
+            finished(p);
+            // The cancelled request gets no response, so its stream would otherwise stay open.
+            if (p.stream != null && p.streamAlive && !hasPendingOn(p.stream)) {
+                vertx.eventBus().send(p.stream.inbox(), null, SessionProtocol.op(SessionProtocol.END)
+                        .addHeader(SessionProtocol.STREAM, p.stream.streamId())
+                        .addHeader(SessionProtocol.REASON, "request cancelled"));
+            }
+        }
+    }
+
+    // ---- backend side -----------------------------------------------------------------------
+
+    @Override
+    public void onMessage(String raw, String relatedIdKey) {
+        lastActivity = System.nanoTime();
+        metrics.messageToClient(route.path());
+        JsonRpcMessage rpc;
+        try {
+            rpc = JsonRpcMessage.parse(raw);
+        } catch (JsonRpcException e) {
+            log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
+                    .addKeyValue("problem", e.getMessage())
+                    .log("backend sent something that is not a JSON-RPC message; dropped");
+            return;
+        }
+        if (rpc.isResponse()) {
+            Pending p = pending.remove(rpc.idKey());
+            if (p == null) {
+                log.atDebug().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
+                        .addKeyValue("id", rpc.idKey()).log("response to no request in flight; dropped");
+                return;
+            }
+            finished(p);
+            if (p.isInitialize()) {
+                readProtocolVersion(rpc);
+            }
+            deliverResponse(p, raw);
+            return;
+        }
+        String related = relatedIdKey;
+        if (related == null && "notifications/progress".equals(rpc.method())) {
+            related = progressTokens.get(JsonRpcMessage.idKeyOf(rpc.params().getValue("progressToken")));
+        }
+        Pending p = related == null ? null : pending.get(related);
+        if (p != null && p.stream != null && p.streamAlive && !p.jsonOnly) {
+            send(p.stream, raw, false);
+        } else {
+            toStandalone(raw);
+        }
+    }
+
+    @Override
+    public boolean awaitingResponse(String idKey) {
+        return pending.containsKey(idKey);
+    }
+
+    @Override
+    public void onRequestFailed(String idKey, String reason) {
+        metrics.backendError(route.path(), "status");
+        Pending p = pending.remove(idKey);
+        if (p == null) {
+            return;
+        }
+        finished(p);
+        log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
+                .addKeyValue("method", p.method).addKeyValue("reason", reason).log("backend request failed");
+        deliverResponse(p, JsonRpcErrors.error(idKey, JsonRpcErrors.BACKEND_UNAVAILABLE, "Backend error: " + reason));
+    }
+
+    @Override
+    public void onFailure(String kind, String reason) {
+        if (ending || inbox == null) {
+            // Before start completes, the failure reaches the deployer through open()'s future.
+            return;
+        }
+        metrics.backendError(route.path(), kind);
+        log.atError().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
+                .addKeyValue("kind", kind).addKeyValue("reason", reason)
+                .addKeyValue("in_flight", pending.size()).log("backend failed; ending session");
+        failed = true;
+        end("backend " + route.path() + " failed: " + reason);
+    }
+
+    // ---- delivery ---------------------------------------------------------------------------
+
+    private void deliverResponse(Pending p, String raw) {
+        if (p.stream == null) {
+            toStandalone(raw);
+        } else if (p.streamAlive) {
+            send(p.stream, raw, !hasPendingOn(p.stream));
+        }
+        // A response for a client that went away has nowhere to go: the spec forbids sending it on
+        // any other stream, and without resumability it cannot be replayed.
+    }
+
+    private void toStandalone(String raw) {
+        if (standalone != null) {
+            send(standalone, raw, false);
+            return;
+        }
+        if (undelivered.size() >= MAX_UNDELIVERED) {
+            undelivered.poll();
+            if (!droppedWarned) {
+                droppedWarned = true;
+                log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
+                        .log("no client stream takes server messages; dropping the oldest");
+            }
+        }
+        undelivered.add(raw);
+    }
+
+    private void send(StreamRef stream, String raw, boolean last) {
+        DeliveryOptions options = SessionProtocol.op(SessionProtocol.MESSAGE)
+                .addHeader(SessionProtocol.STREAM, stream.streamId());
+        if (last) {
+            options.addHeader(SessionProtocol.LAST, "true");
+        }
+        vertx.eventBus().send(stream.inbox(), raw, options);
+    }
+
+    private boolean hasPendingOn(StreamRef stream) {
+        for (Pending p : pending.values()) {
+            if (stream.equals(p.stream)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void finished(Pending p) {
+        vertx.cancelTimer(p.timer);
+        if (p.progressToken != null) {
+            progressTokens.remove(p.progressToken);
+        }
+        metrics.requestCompleted(route.path(), p.method, System.nanoTime() - p.startedAt);
+    }
+
+    private void timedOut(Pending p) {
+        if (pending.remove(p.idKey) == null) {
+            return;
+        }
+        finished(p);
+        metrics.backendError(route.path(), "timeout");
+        log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
+                .addKeyValue("method", p.method).addKeyValue("timeout", route.requestTimeout().toString())
+                .log("request timed out");
+        deliverResponse(p, JsonRpcErrors.error(p.idKey, JsonRpcErrors.REQUEST_TIMEOUT,
+                "Request timed out after " + route.requestTimeout().toSeconds() + " s (route " + route.path() + ")"));
+        // Tell the backend to stop working on it: nobody waits for the answer any more.
+        String cancel = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":"
+                + p.idKey + ",\"reason\":\"timed out in mcp-front\"}}";
+        try {
+            backend.send(JsonRpcMessage.parse(cancel));
+        } catch (JsonRpcException e) {
+            throw new IllegalStateException("built an invalid cancellation", e);
+        }
+    }
+
+    private void readProtocolVersion(JsonRpcMessage response) {
+        JsonObject result = response.json().getJsonObject("result");
+        String version = result == null ? null : result.getString("protocolVersion");
+        if (version != null) {
+            backend.protocolVersion(version);
+        }
+    }
+
+    // ---- idle timeout -----------------------------------------------------------------------
+
+    private void scheduleIdleCheck(long delayMillis) {
+        idleTimer = vertx.setTimer(Math.max(1, delayMillis), t -> checkIdle());
+    }
+
+    private void checkIdle() {
+        long timeout = route.timeout().toMillis();
+        if (!pending.isEmpty()) {
+            // A request in flight is bounded by request_timeout, not by the idle timeout.
+            scheduleIdleCheck(timeout);
+            return;
+        }
+        long idle = (System.nanoTime() - lastActivity) / 1_000_000;
+        if (idle >= timeout) {
+            end("idle for " + route.timeout().toSeconds() + " s");
+        } else {
+            scheduleIdleCheck(timeout - idle);
+        }
+    }
+
+    /** A client request waiting for its response. */
+    private static final class Pending {
+        final String idKey;
+        final String method;
+        final StreamRef stream;
+        final boolean jsonOnly;
+        final long startedAt;
+        long timer;
+        String progressToken;
+        boolean streamAlive = true;
+
+        Pending(String idKey, String method, StreamRef stream, boolean jsonOnly, long startedAt) {
+            this.idKey = idKey;
+            this.method = method;
+            this.stream = stream;
+            this.jsonOnly = jsonOnly;
+            this.startedAt = startedAt;
+        }
+
+        boolean isInitialize() {
+            return "initialize".equals(method);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package org.mcpfront.storage;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+
+/**
+ * Where the authorization server keeps its state (clients, codes, refresh tokens, sign-in state):
+ * small JSON records under string keys, each with a lifetime after which it is gone. Memory for one
+ * process, Redis for a cluster; both pass the same contract tests.
+ *
+ * <p>Callers hash secrets before they become keys or values: a store never sees a usable token.
+ */
+public interface Store {
+
+    /** Stores {@code value} under {@code key} for {@code ttl}, replacing what was there. */
+    Future<Void> put(String key, JsonObject value, Duration ttl);
+
+    /** Stores only if {@code key} holds nothing; true when this call stored it. */
+    Future<Boolean> putIfAbsent(String key, JsonObject value, Duration ttl);
+
+    /** The value under {@code key}, or null when absent or expired. */
+    Future<JsonObject> get(String key);
+
+    /**
+     * Reads and removes in one step, so that exactly one caller gets the value: what single-use
+     * authorization codes need. Null when absent or expired.
+     */
+    Future<JsonObject> take(String key);
+
+    /** Removes {@code key}; removing nothing is not an error. */
+    Future<Void> delete(String key);
+
+    /** Succeeds when the store can serve requests (readiness). */
+    Future<Void> ping();
+
+    /** Releases connections and timers. */
+    Future<Void> close();
+}

@@ -1,0 +1,136 @@
+package org.mcpfront.transport;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One JSON-RPC 2.0 message as it travels through mcp-front: the exact text it arrived as (which is
+ * what gets forwarded, never a re-serialisation) plus the few fields routing needs.
+ *
+ * <p>{@link #idKey()} is the request id written as JSON ({@code 7} or {@code "abc"}), so that a
+ * number id and a string id never collide and an error reply can echo the id byte for byte.
+ */
+public record JsonRpcMessage(String raw, Kind kind, String idKey, String method, JsonObject json) {
+
+    public enum Kind { REQUEST, NOTIFICATION, RESPONSE }
+
+    /** Parses a single message; a JSON array is refused here (see {@link #parseBody}). */
+    public static JsonRpcMessage parse(String raw) throws JsonRpcException {
+        Object value = decode(raw);
+        if (!(value instanceof JsonObject object)) {
+            throw JsonRpcException.invalidRequest(null, "a JSON-RPC message must be a JSON object");
+        }
+        return fromObject(raw, object);
+    }
+
+    /**
+     * Parses an HTTP request body: one message, or (MCP 2025-03-26 only) a batch. Batch members are
+     * re-encoded individually because each travels on its own; single messages keep their bytes.
+     */
+    public static List<JsonRpcMessage> parseBody(String body) throws JsonRpcException {
+        Object value = decode(body);
+        if (value instanceof JsonObject object) {
+            return List.of(fromObject(body, object));
+        }
+        if (value instanceof JsonArray array) {
+            if (array.isEmpty()) {
+                throw JsonRpcException.invalidRequest(null, "an empty batch is not a valid request");
+            }
+            List<JsonRpcMessage> messages = new ArrayList<>(array.size());
+            for (Object member : array) {
+                if (!(member instanceof JsonObject object)) {
+                    throw JsonRpcException.invalidRequest(null, "every batch member must be a JSON object");
+                }
+                messages.add(fromObject(object.encode(), object));
+            }
+            return messages;
+        }
+        throw JsonRpcException.invalidRequest(null, "a JSON-RPC message must be a JSON object");
+    }
+
+    private static Object decode(String text) throws JsonRpcException {
+        try {
+            Object value = Json.decodeValue(text);
+            if (value == null) {
+                throw JsonRpcException.invalidRequest(null, "a JSON-RPC message must be a JSON object");
+            }
+            return value;
+        } catch (DecodeException e) {
+            throw JsonRpcException.parseError(firstLine(e.getMessage()));
+        }
+    }
+
+    private static JsonRpcMessage fromObject(String raw, JsonObject object) throws JsonRpcException {
+        Object id = object.getValue("id");
+        String idKey = idKeyOf(id);
+        if (!"2.0".equals(object.getValue("jsonrpc"))) {
+            throw JsonRpcException.invalidRequest(idKey, "\"jsonrpc\" must be \"2.0\"");
+        }
+        if (id != null && idKey == null) {
+            throw JsonRpcException.invalidRequest(null, "\"id\" must be a string or a number");
+        }
+        Object method = object.getValue("method");
+        if (method != null) {
+            if (!(method instanceof String name) || name.isEmpty()) {
+                throw JsonRpcException.invalidRequest(idKey, "\"method\" must be a non-empty string");
+            }
+            Object params = object.getValue("params");
+            if (params != null && !(params instanceof JsonObject) && !(params instanceof JsonArray)) {
+                throw JsonRpcException.invalidRequest(idKey, "\"params\" must be an object or an array");
+            }
+            return new JsonRpcMessage(raw, id == null ? Kind.NOTIFICATION : Kind.REQUEST, idKey, name, object);
+        }
+        boolean hasResult = object.containsKey("result");
+        boolean hasError = object.containsKey("error");
+        if (idKey == null || hasResult == hasError) {
+            throw JsonRpcException.invalidRequest(idKey,
+                    "a message needs \"method\" (request or notification) or \"id\" with exactly one of \"result\" and \"error\"");
+        }
+        return new JsonRpcMessage(raw, Kind.RESPONSE, idKey, null, object);
+    }
+
+    /** The id written as JSON, or null when it is absent or not a string or number. */
+    public static String idKeyOf(Object id) {
+        if (id instanceof String || id instanceof Number) {
+            return Json.encode(id);
+        }
+        return null;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "invalid JSON";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    public boolean isRequest() {
+        return kind == Kind.REQUEST;
+    }
+
+    public boolean isResponse() {
+        return kind == Kind.RESPONSE;
+    }
+
+    public boolean isInitialize() {
+        return kind == Kind.REQUEST && "initialize".equals(method);
+    }
+
+    /** {@code params}, or an empty object when absent or not an object. */
+    public JsonObject params() {
+        Object params = json.getValue("params");
+        return params instanceof JsonObject object ? object : new JsonObject();
+    }
+
+    /** The progress token a request asked for in {@code params._meta.progressToken}, as JSON text. */
+    public String progressTokenKey() {
+        JsonObject meta = params().getJsonObject("_meta");
+        return meta == null ? null : idKeyOf(meta.getValue("progressToken"));
+    }
+}

@@ -1,0 +1,92 @@
+package org.mcpfront.transport;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+
+import java.time.Duration;
+
+/**
+ * Writes a {@code text/event-stream} response: events, and a keep-alive comment on a timer so that
+ * load balancers and proxies do not cut a quiet stream. Keep-alives are not session activity.
+ */
+public final class SseWriter {
+
+    private static final Buffer KEEP_ALIVE = Buffer.buffer(": keep-alive\n\n");
+
+    private final Vertx vertx;
+    private final HttpServerResponse response;
+    private long keepAliveTimer = -1;
+    private boolean ended;
+
+    public SseWriter(Vertx vertx, HttpServerResponse response) {
+        this.vertx = vertx;
+        this.response = response;
+    }
+
+    /** Sends the headers now and starts keep-alives; call once, before any event. */
+    public SseWriter start(Duration keepAlive) {
+        response.setChunked(true)
+                .putHeader("Content-Type", "text/event-stream")
+                .putHeader("Cache-Control", "no-cache, no-transform")
+                // nginx and some load balancers buffer responses unless told not to.
+                .putHeader("X-Accel-Buffering", "no");
+        response.writeHead();
+        long interval = Math.max(1, keepAlive.toMillis());
+        keepAliveTimer = vertx.setPeriodic(interval, id -> {
+            if (!ended && !response.closed()) {
+                response.write(KEEP_ALIVE);
+            }
+        });
+        response.closeHandler(v -> stopKeepAlive());
+        return this;
+    }
+
+    /** Writes one event. Multi-line data becomes several {@code data:} lines, which readers join back. */
+    public void event(String name, String data) {
+        if (ended || response.closed()) {
+            return;
+        }
+        StringBuilder frame = new StringBuilder(data.length() + 32);
+        if (name != null) {
+            frame.append("event: ").append(name).append('\n');
+        }
+        int start = 0;
+        int length = data.length();
+        for (int i = 0; i < length; i++) {
+            char c = data.charAt(i);
+            if (c == '\n' || c == '\r') {
+                frame.append("data: ").append(data, start, i).append('\n');
+                if (c == '\r' && i + 1 < length && data.charAt(i + 1) == '\n') {
+                    i++;
+                }
+                start = i + 1;
+            }
+        }
+        frame.append("data: ").append(data, start, length).append("\n\n");
+        response.write(frame.toString());
+    }
+
+    /** Ends the stream; safe to call more than once and after the client went away. */
+    public void end() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        stopKeepAlive();
+        if (!response.closed() && !response.ended()) {
+            response.end();
+        }
+    }
+
+    public boolean isEnded() {
+        return ended || response.closed();
+    }
+
+    private void stopKeepAlive() {
+        if (keepAliveTimer >= 0) {
+            vertx.cancelTimer(keepAliveTimer);
+            keepAliveTimer = -1;
+        }
+    }
+}

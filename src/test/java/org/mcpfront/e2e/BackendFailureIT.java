@@ -1,0 +1,170 @@
+package org.mcpfront.e2e;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.mcpfront.testing.EverythingServer;
+import org.mcpfront.testing.FreePorts;
+import org.mcpfront.testing.FrontHarness;
+import org.mcpfront.testing.LogCapture;
+import org.mcpfront.testing.RawHttp;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Backends that are down or die mid-call: the client gets a clear error, the gateway stays up. */
+@DisplayName("A failing backend")
+@Timeout(120)
+class BackendFailureIT {
+
+    /** server-everything's tool that runs for a given duration, sending progress. */
+    static final String LONG_RUNNING_TOOL = EverythingTools.LONG_RUNNING;
+
+    private EverythingServer streamable;
+    private EverythingServer sse;
+    private FrontHarness front;
+    private LogCapture logs;
+    private final int deadPort = FreePorts.next();
+
+    @BeforeEach
+    void start() {
+        logs = new LogCapture();
+        streamable = EverythingServer.start(EverythingServer.Mode.STREAMABLE);
+        sse = EverythingServer.start(EverythingServer.Mode.SSE);
+        front = FrontHarness.start("""
+                - path: "/streamable"
+                  type: http
+                  backend: "%s"
+                - path: "/legacy"
+                  type: http
+                  backend: "%s"
+                - path: "/down"
+                  type: http
+                  backend: "http://127.0.0.1:%d/mcp"
+                - path: "/down-sse"
+                  type: http
+                  backend: "http://127.0.0.1:%d/sse"
+                """.formatted(streamable.url(), sse.url(), deadPort, deadPort));
+    }
+
+    @AfterEach
+    void stop() {
+        front.close();
+        streamable.close();
+        sse.close();
+        logs.close();
+    }
+
+    private static List<JsonObject> dataMessages(String sseBody) {
+        List<JsonObject> messages = new ArrayList<>();
+        for (String line : sseBody.split("\n")) {
+            if (line.startsWith("data: ")) {
+                messages.add(new JsonObject(line.substring(6)));
+            }
+        }
+        return messages;
+    }
+
+    @Test
+    @DisplayName("a Streamable HTTP backend that is down answers initialize with a JSON-RPC error naming the route")
+    void streamableBackendDown() {
+        HttpResponse<String> response = RawHttp.send(RawHttp.mcpPost(front.url("/down/mcp"), RawHttp.INITIALIZE));
+        JsonObject error = dataMessages(response.body()).get(0).getJsonObject("error");
+        assertThat(error.getInteger("code")).isEqualTo(-32000);
+        assertThat(error.getString("message")).contains("/down");
+        assertThat(logs.await(e -> e.getLevel() == Level.ERROR && "/down".equals(LogCapture.fields(e).get("route"))
+                && LogCapture.fields(e).containsKey("session"), Duration.ofSeconds(5))).isPresent();
+    }
+
+    @Test
+    @DisplayName("a legacy SSE backend that is down answers with 502 and a JSON-RPC error")
+    void sseBackendDown() {
+        HttpResponse<String> viaStreamable = RawHttp.send(RawHttp.mcpPost(front.url("/down-sse/mcp"), RawHttp.INITIALIZE));
+        assertThat(viaStreamable.statusCode()).isEqualTo(502);
+        JsonObject body = new JsonObject(viaStreamable.body());
+        assertThat(body.getInteger("id")).isEqualTo(1);
+        assertThat(body.getJsonObject("error").getString("message")).contains("/down-sse");
+
+        HttpResponse<String> viaSse = RawHttp.send(RawHttp.request(front.url("/down-sse/sse")).header("Accept", "text/event-stream").GET());
+        assertThat(viaSse.statusCode()).isEqualTo(502);
+    }
+
+    @Test
+    @DisplayName("a Streamable HTTP backend killed mid-call fails the pending request and closes the stream")
+    void streamableBackendDiesMidCall() throws Exception {
+        String session = initialized("/streamable/mcp");
+        CompletableFuture<HttpResponse<String>> call = CompletableFuture.supplyAsync(() -> RawHttp.send(
+                RawHttp.mcpPost(front.url("/streamable/mcp"), longCall(42)).header("Mcp-Session-Id", session)));
+        FreePorts.sleep(1500);
+        streamable.kill();
+        HttpResponse<String> response = call.get();
+        List<JsonObject> messages = dataMessages(response.body());
+        JsonObject last = messages.get(messages.size() - 1);
+        assertThat(last.getInteger("id")).isEqualTo(42);
+        assertThat(last.getJsonObject("error").getInteger("code")).isEqualTo(-32000);
+        assertFailureLogged("/streamable");
+        assertThat(RawHttp.send(RawHttp.mcpPost(front.url("/streamable/mcp"), "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}")
+                .header("Mcp-Session-Id", session)).statusCode()).as("the session is gone").isEqualTo(404);
+    }
+
+    @Test
+    @DisplayName("a legacy SSE backend killed mid-call fails the pending request and ends the client's stream")
+    void sseBackendDiesMidCall() {
+        HttpResponse<Stream<String>> stream = RawHttp.stream(RawHttp.request(front.url("/legacy/sse")).header("Accept", "text/event-stream").GET());
+        Iterator<String> lines = stream.body().iterator();
+        assertThat(lines.next()).isEqualTo("event: endpoint");
+        String endpoint = lines.next().substring("data: ".length());
+        String messages = front.url(endpoint);
+        assertThat(RawHttp.send(RawHttp.mcpPost(messages, RawHttp.INITIALIZE)).statusCode()).isEqualTo(202);
+        assertThat(RawHttp.send(RawHttp.mcpPost(messages, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")).statusCode())
+                .isEqualTo(202);
+        assertThat(RawHttp.send(RawHttp.mcpPost(messages, longCall(42))).statusCode()).isEqualTo(202);
+        FreePorts.sleep(1500);
+        sse.kill();
+        Optional<JsonObject> error = Optional.empty();
+        while (lines.hasNext()) {
+            String line = lines.next();
+            if (line.startsWith("data: ") && line.contains("\"id\":42")) {
+                error = Optional.of(new JsonObject(line.substring(6)));
+            }
+        }
+        assertThat(error).as("an error for the pending call before the stream ended").isPresent();
+        assertThat(error.get().getJsonObject("error").getInteger("code")).isEqualTo(-32000);
+        assertFailureLogged("/legacy");
+    }
+
+    private String initialized(String path) {
+        HttpResponse<String> response = RawHttp.send(RawHttp.mcpPost(front.url(path), RawHttp.INITIALIZE));
+        String session = response.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        RawHttp.send(RawHttp.mcpPost(front.url(path), "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
+                .header("Mcp-Session-Id", session));
+        return session;
+    }
+
+    private static String longCall(int id) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + LONG_RUNNING_TOOL
+                + "\",\"arguments\":" + EverythingTools.longRunningArguments(20, 20) + ",\"_meta\":{\"progressToken\":\"p1\"}}}";
+    }
+
+    private void assertFailureLogged(String route) {
+        Optional<ILoggingEvent> event = logs.await(e -> e.getLevel() == Level.ERROR
+                && route.equals(LogCapture.fields(e).get("route")), Duration.ofSeconds(5));
+        assertThat(event).as("an error log line for " + route).isPresent();
+        Map<String, String> fields = LogCapture.fields(event.get());
+        assertThat(fields).containsKey("session");
+    }
+}

@@ -1,0 +1,88 @@
+package org.mcpfront.e2e;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.mcpfront.testing.EverythingServer;
+import org.mcpfront.testing.FrontHarness;
+import org.mcpfront.testing.McpClient;
+
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The official TypeScript SDK client talks to server-everything through mcp-front in all four
+ * combinations of client transport and backend transport, and directly as the baseline.
+ */
+@DisplayName("Every client transport works in front of every backend transport")
+@Timeout(300)
+class TransportMatrixIT {
+
+    private static EverythingServer streamableBackend;
+    private static EverythingServer sseBackend;
+    private static FrontHarness front;
+
+    @BeforeAll
+    static void start() {
+        streamableBackend = EverythingServer.start(EverythingServer.Mode.STREAMABLE);
+        sseBackend = EverythingServer.start(EverythingServer.Mode.SSE);
+        front = FrontHarness.start("""
+                - path: "/streamable"
+                  type: http
+                  backend: "%s"
+                - path: "/legacy"
+                  type: http
+                  backend: "%s"
+                """.formatted(streamableBackend.url(), sseBackend.url()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (front != null) {
+            front.close();
+        }
+        if (streamableBackend != null) {
+            streamableBackend.close();
+        }
+        if (sseBackend != null) {
+            sseBackend.close();
+        }
+    }
+
+    static Stream<Arguments> combinations() {
+        return Stream.of(
+                Arguments.of(McpClient.Transport.STREAMABLE, "/streamable/mcp"),
+                Arguments.of(McpClient.Transport.SSE, "/streamable/sse"),
+                Arguments.of(McpClient.Transport.STREAMABLE, "/legacy/mcp"),
+                Arguments.of(McpClient.Transport.SSE, "/legacy/sse"));
+    }
+
+    @ParameterizedTest(name = "{0} client on {1}")
+    @MethodSource("combinations")
+    @DisplayName("initialize, tools, sampling, elicitation, progress, notifications and close pass through")
+    void fullScenario(McpClient.Transport transport, String path) {
+        JsonObject report = McpClient.runPassing(front.url(path), transport);
+        assertThat(report.getBoolean("ok")).as(report.encodePrettily()).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0} client directly on the {1} backend")
+    @MethodSource("direct")
+    @DisplayName("the same scenario passes against the backends directly (baseline)")
+    void baseline(McpClient.Transport transport, EverythingServer.Mode mode) {
+        String url = mode == EverythingServer.Mode.STREAMABLE ? streamableBackend.url() : sseBackend.url();
+        JsonObject report = McpClient.runPassing(url, transport);
+        assertThat(report.getBoolean("ok")).as(report.encodePrettily()).isTrue();
+    }
+
+    static Stream<Arguments> direct() {
+        return Stream.of(
+                Arguments.of(McpClient.Transport.STREAMABLE, EverythingServer.Mode.STREAMABLE),
+                Arguments.of(McpClient.Transport.SSE, EverythingServer.Mode.SSE));
+    }
+}

@@ -1,0 +1,97 @@
+package org.mcpfront.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real process a test starts (an MCP server, the mcp-front jar), with its output in a log file,
+ * and a stop that takes down its whole tree so nothing outlives the test.
+ */
+public class ChildProcess implements AutoCloseable {
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+
+    protected ChildProcess(String name, List<String> command, Map<String, String> env, Path workDir) {
+        this.name = name;
+        try {
+            this.log = Files.createTempFile("mcp-front-test-" + name.replaceAll("[^A-Za-z0-9]", "_") + "-", ".log");
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            if (workDir != null) {
+                builder.directory(workDir.toFile());
+            }
+            builder.environment().putAll(env);
+            this.process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name + ": " + command, e);
+        }
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path logFile() {
+        return log;
+    }
+
+    public String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SIGKILL now, the whole tree: simulates a crash. */
+    public void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        waitFor(Duration.ofSeconds(10));
+    }
+
+    /** SIGTERM, then SIGKILL after {@code grace}; returns the exit code. */
+    public int stop(Duration grace) {
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroy();
+        if (!waitFor(grace)) {
+            process.destroyForcibly();
+            waitFor(Duration.ofSeconds(10));
+        }
+        children.forEach(ProcessHandle::destroyForcibly);
+        return process.exitValue();
+    }
+
+    private boolean waitFor(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (pid " + process.pid() + ", log " + log + ")";
+    }
+}

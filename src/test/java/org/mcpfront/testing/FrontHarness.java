@@ -1,0 +1,115 @@
+package org.mcpfront.testing;
+
+import org.mcpfront.McpFront;
+import org.mcpfront.config.ConfigFiles;
+import org.mcpfront.config.FrontConfig;
+import org.mcpfront.config.ConfigParser;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * mcp-front running in the test's JVM on a real config file (in a temp dir, so tests can edit it to
+ * exercise hot reload) and a free port.
+ */
+public final class FrontHarness implements AutoCloseable {
+
+    private final Path configFile;
+    private final McpFront front;
+
+    private FrontHarness(Path configFile, McpFront front) {
+        this.configFile = configFile;
+        this.front = front;
+    }
+
+    /** Starts with {@code routesYaml} (the items of {@code routes:}) and optional extra server keys. */
+    public static FrontHarness start(String routesYaml, String serverExtraYaml) {
+        try {
+            Path dir = Files.createTempDirectory("mcp-front-test");
+            Path file = dir.resolve("mcp-front.yaml");
+            Files.writeString(file, yaml(routesYaml, serverExtraYaml));
+            FrontConfig config = ConfigParser.parse(ConfigFiles.read(file), Map.of());
+            McpFront front = McpFront.start(config,
+                            new McpFront.Options(file, Map.of(), 2, Duration.ofMillis(100)))
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return new FrontHarness(file, front);
+        } catch (Exception e) {
+            throw new IllegalStateException("mcp-front did not start: " + e.getMessage(), e);
+        }
+    }
+
+    public static FrontHarness start(String routesYaml) {
+        return start(routesYaml, "");
+    }
+
+    /** A complete config: dev identity on loopback, memory storage, any free port. */
+    public static String yaml(String routesYaml, String serverExtraYaml) {
+        return """
+                oauth:
+                  issuer: "http://localhost:8080"
+                  allowed_domains: ["example.com"]
+                  identity: dev
+                server:
+                  host: "127.0.0.1"
+                  port: 0
+                %s
+                routes:
+                %s
+                """.formatted(indent(serverExtraYaml), routesYaml.isBlank() ? "  []" : indent(routesYaml));
+    }
+
+    private static String indent(String yaml) {
+        return yaml.isBlank() ? "" : yaml.strip().lines().map(line -> "  " + line).reduce((a, b) -> a + "\n" + b).orElse("");
+    }
+
+    /** Replaces the config file the way editors do (write a new file, rename over the old one). */
+    public void rewrite(String routesYaml, String serverExtraYaml) {
+        try {
+            Path next = configFile.resolveSibling("mcp-front.yaml.next");
+            Files.writeString(next, yaml(routesYaml, serverExtraYaml));
+            Files.move(next, configFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes raw text to the config file (for invalid edits). */
+    public void writeRaw(String text) {
+        try {
+            Files.writeString(configFile, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + front.port();
+    }
+
+    public String url(String path) {
+        return baseUrl() + path;
+    }
+
+    public int port() {
+        return front.port();
+    }
+
+    public McpFront front() {
+        return front;
+    }
+
+    @Override
+    public void close() {
+        try {
+            front.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("mcp-front did not stop cleanly", e);
+        }
+    }
+}

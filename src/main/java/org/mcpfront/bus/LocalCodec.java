@@ -11,6 +11,8 @@ import io.vertx.core.eventbus.MessageCodec;
  */
 public final class LocalCodec<T> implements MessageCodec<T, T> {
 
+    private static final String REGISTERED = "mcp-front.local-codecs";
+
     private final Class<T> type;
 
     private LocalCodec(Class<T> type) {
@@ -18,11 +20,10 @@ public final class LocalCodec<T> implements MessageCodec<T, T> {
     }
 
     /** Registers the codec for {@code type} once per Vert.x instance; later calls are no-ops. */
-    public static synchronized <T> void register(Vertx vertx, Class<T> type) {
-        try {
+    public static <T> void register(Vertx vertx, Class<T> type) {
+        // Several verticles share one Vert.x and each registers what it sends; the first one wins.
+        if (vertx.sharedData().getLocalMap(REGISTERED).putIfAbsent(type.getName(), Boolean.TRUE) == null) {
             vertx.eventBus().registerDefaultCodec(type, new LocalCodec<>(type));
-        } catch (IllegalStateException alreadyRegistered) {
-            // Several verticles share one Vert.x; the first registration wins and is the same codec.
         }
     }
 

@@ -3,7 +3,9 @@ package org.mcpfront.edge;
 import org.mcpfront.config.FrontConfig;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Which browser origins may call the MCP endpoints (DNS-rebinding and cross-site protection, MCP
@@ -11,6 +13,8 @@ import java.util.Locale;
  * non-browser clients and pass; loopback origins pass so local tools such as MCP Inspector work.
  */
 final class OriginPolicy {
+
+    private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.\\d{1,3}){3}");
 
     private OriginPolicy() {
     }
@@ -47,7 +51,7 @@ final class OriginPolicy {
             int port = uri.getPort();
             boolean defaultPort = port < 0 || ("http".equals(scheme) && port == 80) || ("https".equals(scheme) && port == 443);
             return scheme + "://" + host.toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
-        } catch (Exception notAnOrigin) {
+        } catch (URISyntaxException notAnOrigin) {
             return null;
         }
     }
@@ -57,7 +61,7 @@ final class OriginPolicy {
             return false;
         }
         String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.endsWith(".localhost") || h.startsWith("127.")
+        return h.equals("localhost") || h.endsWith(".localhost") || LOOPBACK_V4.matcher(h).matches()
                 || h.equals("[::1]") || h.equals("::1");
     }
 }

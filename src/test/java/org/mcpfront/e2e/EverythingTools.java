@@ -3,7 +3,7 @@ package org.mcpfront.e2e;
 /** Names and arguments of the server-everything tools the tests call (package version pinned in src/test/node). */
 final class EverythingTools {
 
-    static final String LONG_RUNNING = "longRunningOperation";
+    static final String LONG_RUNNING = "trigger-long-running-operation";
 
     private EverythingTools() {
     }

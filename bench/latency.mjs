@@ -1,0 +1,79 @@
+// Measures tools/call round-trip latency of MCP endpoints with the official TypeScript SDK client.
+// Usage: node latency.mjs --calls N --warmup N --block N name=transport:url [name=transport:url ...]
+// Targets are measured in interleaved blocks (A, B, A, B, ...) so that machine noise hits all alike.
+// Prints one JSON object: per target p50/p90/p99/mean in milliseconds and the call count.
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(path.join(here, "../src/test/node/package.json"));
+const { Client } = await import(require.resolve("@modelcontextprotocol/sdk/client/index.js"));
+const { StreamableHTTPClientTransport } = await import(require.resolve("@modelcontextprotocol/sdk/client/streamableHttp.js"));
+const { SSEClientTransport } = await import(require.resolve("@modelcontextprotocol/sdk/client/sse.js"));
+
+function parseArgs(argv) {
+  const options = { calls: 2000, warmup: 200, block: 100, targets: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--calls") options.calls = Number(argv[++i]);
+    else if (arg === "--warmup") options.warmup = Number(argv[++i]);
+    else if (arg === "--block") options.block = Number(argv[++i]);
+    else {
+      const match = /^([^=]+)=(streamable|sse):(.+)$/.exec(arg);
+      if (!match) throw new Error(`not a target: ${arg} (want name=streamable|sse:url)`);
+      options.targets.push({ name: match[1], transport: match[2], url: match[3] });
+    }
+  }
+  if (options.targets.length === 0) throw new Error("no targets given");
+  return options;
+}
+
+async function connect(target) {
+  const client = new Client({ name: "mcp-front-bench", version: "1" });
+  const url = new URL(target.url);
+  const transport = target.transport === "sse" ? new SSEClientTransport(url) : new StreamableHTTPClientTransport(url);
+  await client.connect(transport);
+  return { client, transport };
+}
+
+async function call(client) {
+  const started = process.hrtime.bigint();
+  const result = await client.callTool({ name: "echo", arguments: { message: "ping" } });
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+  if (!result.content || result.content[0].text !== "Echo: ping") throw new Error("unexpected result " + JSON.stringify(result));
+  return elapsed;
+}
+
+function percentile(sorted, p) {
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)];
+}
+
+const options = parseArgs(process.argv.slice(2));
+const sessions = [];
+for (const target of options.targets) {
+  const session = await connect(target);
+  for (let i = 0; i < options.warmup; i++) await call(session.client);
+  sessions.push({ target, ...session, samples: [] });
+}
+for (let done = 0; done < options.calls; done += options.block) {
+  for (const session of sessions) {
+    for (let i = 0; i < options.block && done + i < options.calls; i++) session.samples.push(await call(session.client));
+  }
+}
+const report = {};
+for (const session of sessions) {
+  const sorted = [...session.samples].sort((a, b) => a - b);
+  const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
+  const round = (x) => Math.round(x * 1000) / 1000;
+  report[session.target.name] = {
+    calls: sorted.length,
+    p50_ms: round(percentile(sorted, 50)),
+    p90_ms: round(percentile(sorted, 90)),
+    p99_ms: round(percentile(sorted, 99)),
+    mean_ms: round(mean),
+  };
+  await session.client.close();
+}
+console.log(JSON.stringify(report));

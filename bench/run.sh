@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Gateway overhead benchmark: tools/call latency of server-everything reached directly and through
+# mcp-front, for both transports, measured in one run (interleaved blocks) on this machine.
+# Usage: bench/run.sh [calls]   (needs: mvn package, npm ci --prefix src/test/node)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+calls="${1:-5000}"
+jar=target/mcp-front.jar
+everything=src/test/node/node_modules/@modelcontextprotocol/server-everything/dist/index.js
+[ -f "$jar" ] || { echo "build the jar first: mvn -q package -DskipTests" >&2; exit 1; }
+[ -f "$everything" ] || { echo "install the Node packages first: npm ci --prefix src/test/node" >&2; exit 1; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_port() { for _ in $(seq 1 100); do (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
+
+work=$(mktemp -d)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+streamable_port=$(free_port); sse_port=$(free_port); front_port=$(free_port)
+PORT=$streamable_port node "$everything" streamableHttp >"$work/streamable.log" 2>&1 & pids+=($!)
+PORT=$sse_port node "$everything" sse >"$work/sse.log" 2>&1 & pids+=($!)
+cat >"$work/bench.yaml" <<YAML
+oauth:
+  issuer: "http://localhost:$front_port"
+  allowed_domains: ["example.com"]
+  identity: dev
+server:
+  host: "127.0.0.1"
+  port: $front_port
+routes:
+  - path: "/streamable"
+    type: http
+    backend: "http://127.0.0.1:$streamable_port/mcp"
+  - path: "/legacy"
+    type: http
+    backend: "http://127.0.0.1:$sse_port/sse"
+YAML
+wait_port "$streamable_port"; wait_port "$sse_port"
+LOG_LEVEL=WARN java -jar "$jar" --config "$work/bench.yaml" >"$work/front.log" 2>&1 & pids+=($!)
+wait_port "$front_port"
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), java $(java -version 2>&1 | head -1 | cut -d'"' -f2), node $(node --version)"
+echo "calls per target: $calls (after 200 warm-up calls), interleaved blocks of 100"
+node bench/latency.mjs --calls "$calls" --warmup 200 --block 100 \
+  "direct-streamable=streamable:http://127.0.0.1:$streamable_port/mcp" \
+  "front-streamable=streamable:http://127.0.0.1:$front_port/streamable/mcp" \
+  "direct-sse=sse:http://127.0.0.1:$sse_port/sse" \
+  "front-sse=sse:http://127.0.0.1:$front_port/legacy/sse" \
+  "front-sse-to-streamable=sse:http://127.0.0.1:$front_port/streamable/sse" \
+  "front-streamable-to-sse=streamable:http://127.0.0.1:$front_port/legacy/mcp" | tee "$work/result.json"
+node -e '
+const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+const row = (name, base) => {
+  const t = r[name], b = r[base];
+  const d50 = (t.p50_ms - b.p50_ms).toFixed(3), d99 = (t.p99_ms - b.p99_ms).toFixed(3);
+  const ratio = (t.p50_ms / b.p50_ms).toFixed(2);
+  console.log(`| ${name} | ${base} | ${t.p50_ms} | ${t.p99_ms} | ${b.p50_ms} | ${b.p99_ms} | +${d50} | +${d99} | ${ratio} |`);
+};
+console.log("| target | baseline | p50 ms | p99 ms | base p50 | base p99 | added p50 | added p99 | p50 ratio |");
+console.log("|---|---|---|---|---|---|---|---|---|");
+row("front-streamable", "direct-streamable");
+row("front-sse", "direct-sse");
+row("front-sse-to-streamable", "direct-streamable");
+row("front-streamable-to-sse", "direct-sse");
+' "$work/result.json"

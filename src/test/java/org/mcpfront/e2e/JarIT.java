@@ -1,0 +1,89 @@
+package org.mcpfront.e2e;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.mcpfront.testing.FreePorts;
+import org.mcpfront.testing.FrontHarness;
+import org.mcpfront.testing.FrontProcess;
+import org.mcpfront.testing.RawHttp;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The shipped jar, started the way users start it. */
+@DisplayName("java -jar mcp-front.jar")
+@Timeout(120)
+class JarIT {
+
+    @TempDir
+    Path dir;
+
+    private Path config(int port, String routes) throws IOException {
+        Path file = dir.resolve("front.yaml");
+        Files.writeString(file, FrontHarness.yaml(routes, "").replace("port: 0", "port: " + port));
+        return file;
+    }
+
+    @Test
+    @DisplayName("an invalid config exits with code 2 and names the bad key path, listening on nothing")
+    void invalidConfig() throws IOException {
+        int port = FreePorts.next();
+        Path file = config(port, """
+                - path: "/a"
+                  type: http
+                  backend: "http://127.0.0.1:1/mcp"
+                  timeout: "5x"
+                """);
+        try (FrontProcess front = FrontProcess.start(Map.of(), "--config", file.toString())) {
+            assertThat(front.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+            assertThat(front.output()).contains("routes[0].timeout").contains("\"5x\"");
+        }
+    }
+
+    @Test
+    @DisplayName("an unset variable without a default is refused with its name")
+    void unsetVariable() throws IOException {
+        Path file = config(FreePorts.next(), """
+                - path: "/a"
+                  type: http
+                  backend: "http://127.0.0.1:1/mcp"
+                  headers: { Authorization: "Bearer ${MCP_FRONT_TEST_UNSET_TOKEN}" }
+                """);
+        try (FrontProcess front = FrontProcess.start(Map.of(), "--config", file.toString())) {
+            assertThat(front.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+            assertThat(front.output()).contains("MCP_FRONT_TEST_UNSET_TOKEN").contains("routes[0].headers");
+        }
+    }
+
+    @Test
+    @DisplayName("MCP_FRONT_CONFIG picks the file; JSON logs use Cloud Logging fields; SIGTERM stops it cleanly")
+    void runsFromEnvironmentWithJsonLogs() throws IOException {
+        int port = FreePorts.next();
+        Path file = config(port, "");
+        try (FrontProcess front = FrontProcess.start(Map.of("MCP_FRONT_CONFIG", file.toString(), "LOG_FORMAT", "json"))) {
+            FreePorts.awaitListening(port, Duration.ofSeconds(30), front.process());
+            assertThat(RawHttp.send(RawHttp.request("http://127.0.0.1:" + port + "/health")).statusCode()).isEqualTo(200);
+            assertThat(RawHttp.send(RawHttp.request("http://127.0.0.1:" + port + "/ready")).statusCode()).isEqualTo(200);
+            // The JVM reports SIGTERM as 128 + 15 once the shutdown hook has drained and stopped everything.
+            assertThat(front.stop(Duration.ofSeconds(20))).as("exit code after SIGTERM").isEqualTo(143);
+            List<String> lines = front.output().lines().filter(line -> !line.isBlank()).toList();
+            assertThat(lines).isNotEmpty().allSatisfy(line -> {
+                JsonObject json = new JsonObject(line);
+                assertThat(json.getString("severity")).isNotBlank();
+                assertThat(json.getString("message")).isNotNull();
+                assertThat(json.getString("time")).isNotBlank();
+            });
+            assertThat(lines).anySatisfy(line -> assertThat(line).contains("mcp-front is listening"));
+            assertThat(lines.get(lines.size() - 1)).contains("stopped");
+        }
+    }
+}

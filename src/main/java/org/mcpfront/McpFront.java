@@ -50,6 +50,7 @@ public final class McpFront {
         Observability observability = new Observability();
         Vertx vertx = Vertx.builder()
                 .with(new VertxOptions().setMetricsOptions(observability.metricsOptions()))
+                .withMetrics(observability.metricsFactory())
                 .build();
         GatewayMetrics metrics = new GatewayMetrics(observability.registry());
         Health health = new Health();

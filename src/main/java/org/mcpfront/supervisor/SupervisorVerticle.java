@@ -76,7 +76,6 @@ public final class SupervisorVerticle extends VerticleBase {
             return;
         }
         sessions.put(id, route);
-        metrics.sessionStarted(route.path());
         vertx.deployVerticle(session).onComplete(ar -> {
             if (ar.succeeded()) {
                 message.reply(id);

@@ -1,0 +1,93 @@
+package org.mcpfront.observability;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The gateway's own metrics, per route. Meters are created once per label set and cached, because
+ * these methods run for every message on every event loop.
+ *
+ * <p>Prometheus names: {@code mcp_front_sessions_open}, {@code mcp_front_sessions_started_total},
+ * {@code mcp_front_messages_total{direction}}, {@code mcp_front_backend_errors_total{kind}},
+ * {@code mcp_front_request_duration_seconds{method}} (histogram).
+ */
+public final class GatewayMetrics {
+
+    /** JSON-RPC methods that get their own latency series; anything else is "other" (bounded cardinality). */
+    private static final Set<String> KNOWN_METHODS = Set.of(
+            "initialize", "ping", "tools/list", "tools/call", "resources/list", "resources/read",
+            "resources/templates/list", "resources/subscribe", "resources/unsubscribe", "prompts/list",
+            "prompts/get", "completion/complete", "logging/setLevel", "tasks/get", "tasks/list",
+            "tasks/result", "tasks/cancel");
+
+    private final MeterRegistry registry;
+    private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void sessionOpened(String route) {
+        openSessions(route).incrementAndGet();
+        counter("sessions_started", route, null, null).increment();
+    }
+
+    public void sessionClosed(String route) {
+        openSessions(route).decrementAndGet();
+    }
+
+    public void messageToBackend(String route) {
+        counter("messages", route, "direction", "to_backend").increment();
+    }
+
+    public void messageToClient(String route) {
+        counter("messages", route, "direction", "to_client").increment();
+    }
+
+    /** {@code kind}: connect, status, stream_closed, session_expired, timeout, protocol. */
+    public void backendError(String route, String kind) {
+        counter("backend_errors", route, "kind", kind).increment();
+    }
+
+    public void requestCompleted(String route, String method, long nanos) {
+        String label = KNOWN_METHODS.contains(method) ? method : "other";
+        timers.computeIfAbsent(route + '\u0000' + label, key -> Timer.builder("mcp_front_request_duration")
+                        .description("Time from a client request to its response, per route and JSON-RPC method")
+                        .tag("route", route).tag("method", label)
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofMillis(1))
+                        .maximumExpectedValue(Duration.ofSeconds(60))
+                        .register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private AtomicInteger openSessions(String route) {
+        return open.computeIfAbsent(route, r -> {
+            AtomicInteger gauge = new AtomicInteger();
+            Gauge.builder("mcp_front_sessions_open", gauge, AtomicInteger::get)
+                    .description("MCP sessions open now").tag("route", r).register(registry);
+            return gauge;
+        });
+    }
+
+    private Counter counter(String name, String route, String tag, String value) {
+        String key = name + '\u0000' + route + '\u0000' + value;
+        return counters.computeIfAbsent(key, k -> {
+            Counter.Builder builder = Counter.builder("mcp_front_" + name).tag("route", route);
+            if (tag != null) {
+                builder.tag(tag, value);
+            }
+            return builder.register(registry);
+        });
+    }
+}

@@ -1,0 +1,93 @@
+package org.mcpfront.e2e;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.mcpfront.testing.EverythingServer;
+import org.mcpfront.testing.FreePorts;
+import org.mcpfront.testing.FrontHarness;
+import org.mcpfront.testing.RawHttp;
+
+import java.net.http.HttpResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code timeout} ends idle sessions; {@code request_timeout} fails one slow request, not the session. */
+@DisplayName("Session timeouts")
+@Timeout(60)
+class SessionTimeoutsIT {
+
+    private static EverythingServer backend;
+    private static FrontHarness front;
+
+    @BeforeAll
+    static void start() {
+        backend = EverythingServer.start(EverythingServer.Mode.STREAMABLE);
+        front = FrontHarness.start("""
+                - path: "/idle"
+                  type: http
+                  backend: "%s"
+                  timeout: "2s"
+                - path: "/slow"
+                  type: http
+                  backend: "%s"
+                  timeout: "1m"
+                  request_timeout: "1s"
+                """.formatted(backend.url(), backend.url()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (front != null) {
+            front.close();
+        }
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    private static String session(String path) {
+        HttpResponse<String> response = RawHttp.send(RawHttp.mcpPost(front.url(path), RawHttp.INITIALIZE));
+        String session = response.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        RawHttp.send(RawHttp.mcpPost(front.url(path), "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
+                .header("Mcp-Session-Id", session));
+        return session;
+    }
+
+    private static int ping(String path, String session) {
+        return RawHttp.send(RawHttp.mcpPost(front.url(path), "{\"jsonrpc\":\"2.0\",\"id\":\"p\",\"method\":\"ping\"}")
+                .header("Mcp-Session-Id", session)).statusCode();
+    }
+
+    @Test
+    @DisplayName("a session with no traffic for the route's timeout ends; traffic keeps it alive")
+    void idle() {
+        String session = session("/idle/mcp");
+        for (int i = 0; i < 4; i++) {
+            FreePorts.sleep(1000);
+            assertThat(ping("/idle/mcp", session)).as("activity every second keeps the session").isEqualTo(200);
+        }
+        FreePorts.sleep(3000);
+        assertThat(ping("/idle/mcp", session)).as("after 3 s of silence").isEqualTo(404);
+    }
+
+    @Test
+    @DisplayName("a request past request_timeout gets a JSON-RPC timeout error and the session lives on")
+    void requestTimeout() {
+        String session = session("/slow/mcp");
+        String call = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\""
+                + EverythingTools.LONG_RUNNING + "\",\"arguments\":" + EverythingTools.longRunningArguments(10, 2) + "}}";
+        long started = System.nanoTime();
+        HttpResponse<String> response = RawHttp.send(RawHttp.mcpPost(front.url("/slow/mcp"), call).header("Mcp-Session-Id", session));
+        long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+        String data = response.body().lines().filter(l -> l.startsWith("data: ")).reduce((a, b) -> b).orElseThrow();
+        JsonObject error = new JsonObject(data.substring(6)).getJsonObject("error");
+        assertThat(error.getInteger("code")).isEqualTo(-32001);
+        assertThat(error.getString("message")).contains("timed out").contains("/slow");
+        assertThat(elapsedMs).as("answered by the timeout, not by the 10 s tool").isBetween(900L, 8000L);
+        assertThat(ping("/slow/mcp", session)).isEqualTo(200);
+    }
+}

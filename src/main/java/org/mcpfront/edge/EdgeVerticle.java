@@ -96,6 +96,12 @@ public final class EdgeVerticle extends VerticleBase {
     }
 
     private void checkOrigin(RoutingContext ctx) {
+        String host = ctx.request().getHeader("Host");
+        if (!OriginPolicy.hostAllowed(host, config)) {
+            log.atWarn().addKeyValue("host", host).addKeyValue("path", ctx.normalizedPath()).log("refused a foreign Host");
+            Replies.error(ctx.response(), 403, null, "Forbidden: host " + host + " is not allowed (DNS rebinding protection)");
+            return;
+        }
         String origin = ctx.request().getHeader("Origin");
         if (OriginPolicy.allowed(origin, config)) {
             ctx.next();

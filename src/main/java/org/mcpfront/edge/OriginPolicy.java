@@ -38,6 +38,33 @@ final class OriginPolicy {
         return isLoopback(URI.create(normalized).getHost());
     }
 
+    /**
+     * DNS-rebinding protection for a gateway bound to loopback: a page on {@code evil.example} whose
+     * name now resolves to 127.0.0.1 still sends {@code Host: evil.example}. Only loopback names and
+     * the issuer's host may reach it. A gateway on a public interface is protected by OAuth instead.
+     */
+    static boolean hostAllowed(String hostHeader, FrontConfig config) {
+        if (!isLoopback(config.server().host())) {
+            return true;
+        }
+        if (hostHeader == null) {
+            return false;
+        }
+        String host = hostOnly(hostHeader);
+        return isLoopback(host) || host.equals(URI.create(config.oauth().issuer()).getHost().toLowerCase(Locale.ROOT));
+    }
+
+    /** The host part of a Host header value, without port, in lower case. */
+    private static String hostOnly(String hostHeader) {
+        String value = hostHeader.trim().toLowerCase(Locale.ROOT);
+        if (value.startsWith("[")) {
+            int end = value.indexOf(']');
+            return end < 0 ? value : value.substring(0, end + 1);
+        }
+        int colon = value.indexOf(':');
+        return colon < 0 ? value : value.substring(0, colon);
+    }
+
     /** scheme://host[:port] in lower case with default ports dropped, or null if not an origin. */
     static String normalize(String origin) {
         try {

@@ -27,6 +27,49 @@ class OriginPolicyTest {
         return ConfigParser.parse(ConfigFiles.parse(yaml.getBytes(StandardCharsets.UTF_8), "test"), Map.of());
     }
 
+    private static FrontConfig loopbackConfig() throws Exception {
+        String yaml = """
+                oauth:
+                  issuer: "http://localhost:8080"
+                  allowed_domains: ["example.com"]
+                  identity: dev
+                server:
+                  host: "127.0.0.1"
+                """;
+        return ConfigParser.parse(ConfigFiles.parse(yaml.getBytes(StandardCharsets.UTF_8), "test"), Map.of());
+    }
+
+    @ParameterizedTest(name = "Host {0} → {1}")
+    @CsvSource({
+            "localhost:8080, true",
+            "127.0.0.1:9999, true",
+            "[::1]:8080, true",
+            "LOCALHOST, true",
+            "evil.example.com, false",
+            "evil.example.com:8080, false",
+            "127.0.0.1.evil.example, false",
+    })
+    @DisplayName("a gateway on loopback accepts only loopback Host headers (DNS rebinding)")
+    void hosts(String host, boolean allowed) throws Exception {
+        assertThat(OriginPolicy.hostAllowed(host, loopbackConfig())).isEqualTo(allowed);
+    }
+
+    @ParameterizedTest(name = "public gateway, Host {0}")
+    @CsvSource({"mcp.example.com", "10.0.0.7:8080"})
+    @DisplayName("a gateway on a public interface leaves Host to OAuth")
+    void publicHosts(String host) throws Exception {
+        String yaml = """
+                oauth:
+                  issuer: "https://mcp.example.com"
+                  allowed_domains: ["example.com"]
+                  google: { client_id: "id", client_secret: "secret" }
+                server:
+                  host: "0.0.0.0"
+                """;
+        FrontConfig config = ConfigParser.parse(ConfigFiles.parse(yaml.getBytes(StandardCharsets.UTF_8), "test"), Map.of());
+        assertThat(OriginPolicy.hostAllowed(host, config)).isTrue();
+    }
+
     @ParameterizedTest(name = "{0} → {1}")
     @CsvSource({
             "http://localhost:6274, true",

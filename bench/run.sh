@@ -42,8 +42,8 @@ LOG_LEVEL=WARN java -jar "$jar" --config "$work/bench.yaml" >"$work/front.log" 2
 wait_port "$front_port"
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), java $(java -version 2>&1 | head -1 | cut -d'"' -f2), node $(node --version)"
-echo "calls per target: $calls (after 200 warm-up calls), interleaved blocks of 100"
-node bench/latency.mjs --calls "$calls" --warmup 200 --block 100 \
+echo "calls per target: $calls (after 1000 warm-up calls), interleaved blocks of 100"
+node bench/latency.mjs --calls "$calls" --warmup 1000 --block 100 \
   "direct-streamable=streamable:http://127.0.0.1:$streamable_port/mcp" \
   "front-streamable=streamable:http://127.0.0.1:$front_port/streamable/mcp" \
   "direct-sse=sse:http://127.0.0.1:$sse_port/sse" \

@@ -57,6 +57,7 @@ final class SseEndpoint {
                             sessions.close(id, "client disconnected");
                         }
                     });
+                    // The endpoint event goes out with the headers, in one write.
                     writer.start(server.get().sseKeepAlive());
                     writer.event("endpoint", route.path() + "/message?sessionId=" + id);
                     stream.started();

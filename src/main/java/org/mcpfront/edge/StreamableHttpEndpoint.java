@@ -165,7 +165,7 @@ final class StreamableHttpEndpoint {
                         }
                     });
                     response.putHeader(McpHeaders.SESSION_ID, sessionId);
-                    writer.start(server.get().sseKeepAlive());
+                    writer.start(server.get().sseKeepAlive()).flushHeaders();
                     stream.started();
                 })
                 .onFailure(e -> {
@@ -269,10 +269,11 @@ final class StreamableHttpEndpoint {
 
         @Override
         void write(String raw, boolean last) {
-            writer.event("message", raw);
             if (last) {
                 finished = true;
-                writer.end();
+                writer.lastEvent("message", raw);
+            } else {
+                writer.event("message", raw);
             }
         }
 

@@ -24,14 +24,17 @@ public final class SseWriter {
         this.response = response;
     }
 
-    /** Sends the headers now and starts keep-alives; call once, before any event. */
+    /**
+     * Sets the headers and starts keep-alives; call once, before any event. The headers go out with
+     * the first write, so that a short stream (one POST's response) leaves in a single TCP segment;
+     * call {@link #flushHeaders()} where the client needs them at once (a long-lived stream).
+     */
     public SseWriter start(Duration keepAlive) {
         response.setChunked(true)
                 .putHeader("Content-Type", "text/event-stream")
                 .putHeader("Cache-Control", "no-cache, no-transform")
                 // nginx and some load balancers buffer responses unless told not to.
                 .putHeader("X-Accel-Buffering", "no");
-        response.writeHead();
         long interval = Math.max(1, keepAlive.toMillis());
         keepAliveTimer = vertx.setPeriodic(interval, id -> {
             if (!ended && !response.closed()) {
@@ -42,11 +45,32 @@ public final class SseWriter {
         return this;
     }
 
+    /** Sends the headers now, before any event. */
+    public SseWriter flushHeaders() {
+        if (!response.headWritten()) {
+            response.writeHead();
+        }
+        return this;
+    }
+
     /** Writes one event. Multi-line data becomes several {@code data:} lines, which readers join back. */
     public void event(String name, String data) {
+        if (!ended && !response.closed()) {
+            response.write(frame(name, data));
+        }
+    }
+
+    /** Writes a last event and ends the stream in one write. */
+    public void lastEvent(String name, String data) {
         if (ended || response.closed()) {
             return;
         }
+        ended = true;
+        stopKeepAlive();
+        response.end(frame(name, data));
+    }
+
+    static String frame(String name, String data) {
         StringBuilder frame = new StringBuilder(data.length() + 32);
         if (name != null) {
             frame.append("event: ").append(name).append('\n');
@@ -64,7 +88,7 @@ public final class SseWriter {
             }
         }
         frame.append("data: ").append(data, start, length).append("\n\n");
-        response.write(frame.toString());
+        return frame.toString();
     }
 
     /** Ends the stream; safe to call more than once and after the client went away. */

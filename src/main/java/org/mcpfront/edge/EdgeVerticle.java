@@ -34,6 +34,7 @@ public final class EdgeVerticle extends VerticleBase {
     private FrontConfig config;
     private HttpServer server;
     private ClientStreams streams;
+    private SessionClient sessions;
 
     public EdgeVerticle(FrontConfig config, Handler<RoutingContext> metrics, Health health) {
         this.config = config;
@@ -45,7 +46,7 @@ public final class EdgeVerticle extends VerticleBase {
     public Future<?> start() {
         LocalCodec.register(vertx, FrontConfig.class);
         streams = new ClientStreams(vertx);
-        SessionClient sessions = new SessionClient(vertx);
+        sessions = new SessionClient(vertx);
         StreamableHttpEndpoint streamable = new StreamableHttpEndpoint(vertx, streams, sessions, () -> config.server());
         SseEndpoint sse = new SseEndpoint(vertx, streams, sessions, () -> config.server());
 
@@ -92,6 +93,7 @@ public final class EdgeVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
+        sessions.stop();
         return Future.join(server == null ? Future.succeededFuture() : server.close(), streams.stop());
     }
 

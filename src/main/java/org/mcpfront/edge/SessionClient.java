@@ -20,9 +20,18 @@ import org.mcpfront.supervisor.SessionRequest;
 final class SessionClient {
 
     private final Vertx vertx;
+    private boolean stopped;
 
     SessionClient(Vertx vertx) {
         this.vertx = vertx;
+    }
+
+    /**
+     * The edge is stopping: its clients' streams close, and telling their sessions would race with
+     * the supervisor, which stops every session right after the edges.
+     */
+    void stop() {
+        stopped = true;
     }
 
     Future<String> open(RouteConfig route, ClientTransport transport, StreamRef standalone) {
@@ -50,11 +59,17 @@ final class SessionClient {
     }
 
     Future<Void> detach(String sessionId, StreamRef stream) {
+        if (stopped) {
+            return Future.succeededFuture();
+        }
         return request(sessionId, null, SessionProtocol.op(SessionProtocol.DETACH)
                 .addHeader(SessionProtocol.STREAM, stream.encode()));
     }
 
     Future<Void> close(String sessionId, String reason) {
+        if (stopped) {
+            return Future.succeededFuture();
+        }
         return request(sessionId, null, SessionProtocol.op(SessionProtocol.CLOSE)
                 .addHeader(SessionProtocol.REASON, reason));
     }

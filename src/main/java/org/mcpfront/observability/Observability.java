@@ -31,14 +31,16 @@ public final class Observability {
     }
 
     /**
-     * Vert.x metrics on, JVM metrics on. Only bounded labels: HTTP metrics are labelled by method and
-     * status code, never by path, because paths carry session ids and would grow without limit.
+     * Vert.x metrics on, JVM metrics on. Only bounded labels: HTTP metrics by method and status
+     * code, pools by type and name (one per backend); never by path or remote address, because paths
+     * carry session ids and client addresses are unbounded.
      */
     public MetricsOptions metricsOptions() {
         return new MicrometerMetricsOptions()
                 .setEnabled(true)
                 .setJvmMetricsEnabled(true)
-                .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.EB_FAILURE))
+                .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.EB_FAILURE, Label.EB_SIDE,
+                        Label.POOL_TYPE, Label.POOL_NAME))
                 .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)
                         .setPublishQuantiles(false));
     }

@@ -1,6 +1,6 @@
 package org.mcpfront.session;
 
-import io.vertx.core.MultiMap;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -64,16 +64,17 @@ public final class BackendHttp {
         return flat.length() > 200 ? flat.substring(0, 200) + "…" : flat;
     }
 
-    static void copySessionHeaders(MultiMap headers, String sessionId, String protocolVersion) {
+    static RequestOptions withSession(RequestOptions options, String sessionId, String protocolVersion) {
         if (sessionId != null) {
-            headers.set(SESSION_ID, sessionId);
+            options.putHeader(SESSION_ID, sessionId);
         }
         if (protocolVersion != null) {
-            headers.set(PROTOCOL_VERSION, protocolVersion);
+            options.putHeader(PROTOCOL_VERSION, protocolVersion);
         }
+        return options;
     }
 
-    public void close() {
-        client.close();
+    public Future<Void> close() {
+        return client.close();
     }
 }

@@ -52,7 +52,8 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
     private long lastActivity;
     private long idleTimer = -1;
     private long openedAt;
-    private String endReason = "stopped";
+    /** Why the session ended; a session that did not end itself was stopped with mcp-front. */
+    private String endReason = "mcp-front is shutting down";
     private boolean failed;
     private boolean ending;
     private boolean droppedWarned;
@@ -109,7 +110,11 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
                     new DeliveryOptions(end.toJson()).addHeader(SessionProtocol.STREAM, stream.streamId()));
         }
         metrics.sessionClosed(route.path());
-        vertx.eventBus().send(Addresses.SUPERVISOR_SESSION_ENDED, spec.id());
+        if (ending) {
+            // Ended on its own (client, idle, backend): the supervisor must forget it. When the
+            // supervisor itself is stopping, it undeploys its sessions and needs no notice.
+            vertx.eventBus().send(Addresses.SUPERVISOR_SESSION_ENDED, spec.id());
+        }
         log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
                 .addKeyValue("reason", endReason)
                 .addKeyValue("duration_ms", (System.nanoTime() - openedAt) / 1_000_000)

@@ -72,7 +72,7 @@ final class StreamableHttpBackend implements Backend {
         RequestOptions options = BackendHttp.request(HttpMethod.POST, url, route)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.ACCEPT, ACCEPT_BOTH);
-        BackendHttp.copySessionHeaders(options.getHeaders(), backendSessionId, protocolVersion);
+        BackendHttp.withSession(options, backendSessionId, protocolVersion);
         http.client().request(options)
                 .compose(request -> {
                     open.add(request);
@@ -274,7 +274,7 @@ final class StreamableHttpBackend implements Backend {
     private Future<HttpClientResponse> get(String lastEventId) {
         RequestOptions options = BackendHttp.request(HttpMethod.GET, url, route)
                 .putHeader(HttpHeaders.ACCEPT, BackendHttp.EVENT_STREAM);
-        BackendHttp.copySessionHeaders(options.getHeaders(), backendSessionId, protocolVersion);
+        BackendHttp.withSession(options, backendSessionId, protocolVersion);
         if (lastEventId != null) {
             options.putHeader(BackendHttp.LAST_EVENT_ID, lastEventId);
         }
@@ -300,7 +300,7 @@ final class StreamableHttpBackend implements Backend {
             return Future.succeededFuture();
         }
         RequestOptions options = BackendHttp.request(HttpMethod.DELETE, url, route).setIdleTimeout(CLOSE_TIMEOUT_MS);
-        BackendHttp.copySessionHeaders(options.getHeaders(), backendSessionId, protocolVersion);
+        BackendHttp.withSession(options, backendSessionId, protocolVersion);
         return http.client().request(options)
                 .compose(request -> request.send())
                 .compose(HttpClientResponse::body)

@@ -5,6 +5,7 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -94,10 +95,22 @@ public record JsonRpcMessage(String raw, Kind kind, String idKey, String method,
         return new JsonRpcMessage(raw, Kind.RESPONSE, idKey, null, object);
     }
 
-    /** The id written as JSON, or null when it is absent or not a string or number. */
+    /**
+     * The id written as JSON, or null when it is absent or not a string or number. A number with no
+     * fractional part is written as an integer: peers (JavaScript ones above all) echo {@code 1.0}
+     * back as {@code 1}, and the response must still find its request.
+     */
     public static String idKeyOf(Object id) {
-        if (id instanceof String || id instanceof Number) {
+        if (id instanceof String) {
             return Json.encode(id);
+        }
+        if (id instanceof Number number) {
+            BigDecimal value = new BigDecimal(number.toString());
+            try {
+                return value.toBigIntegerExact().toString();
+            } catch (ArithmeticException fractional) {
+                return value.toString();
+            }
         }
         return null;
     }

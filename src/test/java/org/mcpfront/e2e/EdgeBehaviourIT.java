@@ -208,6 +208,19 @@ class EdgeBehaviourIT {
     }
 
     @Test
+    @DisplayName("a message reaches the backend byte for byte, whitespace and escapes included")
+    void bytePassThrough() {
+        HttpResponse<String> init = RawHttp.send(RawHttp.mcpPost(front.url("/recorded/mcp"), RawHttp.INITIALIZE));
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        String odd = "{ \"method\" : \"tools/call\",\n  \"params\": {\"name\":\"echo\", \"arguments\": {\"message\": \"caf\\u00e9 \\\"q\\\" 1.50\"}},"
+                + " \"jsonrpc\":\"2.0\", \"id\" : 1.0 }";
+        HttpResponse<String> response = RawHttp.send(RawHttp.mcpPost(front.url("/recorded/mcp"), odd).header("Mcp-Session-Id", session));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("caf\u00e9 \\\"q\\\" 1.50");
+        assertThat(recorder.bodies()).contains(odd);
+    }
+
+    @Test
     @DisplayName("route headers reach the backend and the client's Authorization header never does")
     void backendHeaders() {
         McpClient.runPassing(front.url("/recorded/mcp"), McpClient.Transport.STREAMABLE,

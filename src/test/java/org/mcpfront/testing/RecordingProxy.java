@@ -2,6 +2,7 @@ package org.mcpfront.testing;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -19,6 +20,7 @@ public final class RecordingProxy implements AutoCloseable {
 
     private final Vertx vertx = Vertx.vertx();
     private final List<MultiMap> requests = new CopyOnWriteArrayList<>();
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
     private final HttpServer server;
 
     private RecordingProxy(int targetPort) throws Exception {
@@ -49,14 +51,26 @@ public final class RecordingProxy implements AutoCloseable {
                 in.response().closeHandler(v -> out.reset());
             }).onFailure(e -> in.response().setStatusCode(502).end());
             out.setChunked(true);
-            in.handler(out::write);
-            in.endHandler(v -> out.end());
+            Buffer body = Buffer.buffer();
+            in.handler(chunk -> {
+                body.appendBuffer(chunk);
+                out.write(chunk);
+            });
+            in.endHandler(v -> {
+                bodies.add(body.toString());
+                out.end();
+            });
             in.resume();
         }).onFailure(e -> in.response().setStatusCode(502).end());
     }
 
     public int port() {
         return server.actualPort();
+    }
+
+    /** The bodies of every request forwarded so far, exactly as they arrived. */
+    public List<String> bodies() {
+        return List.copyOf(bodies);
     }
 
     /** The headers of every request forwarded so far. */

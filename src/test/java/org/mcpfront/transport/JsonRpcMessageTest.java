@@ -30,6 +30,11 @@ class JsonRpcMessageTest {
     void idKeys() throws Exception {
         assertThat(JsonRpcMessage.parse("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}").idKey()).isEqualTo("1");
         assertThat(JsonRpcMessage.parse("{\"jsonrpc\":\"2.0\",\"id\":\"1\",\"result\":{}}").idKey()).isEqualTo("\"1\"");
+        assertThat(JsonRpcMessage.parse("{\"jsonrpc\":\"2.0\",\"id\":1.0,\"result\":{}}").idKey())
+                .as("1.0 and 1 are the same id once a peer re-serialises it").isEqualTo("1");
+        assertThat(JsonRpcMessage.parse("{\"jsonrpc\":\"2.0\",\"id\":2.5,\"result\":{}}").idKey()).isEqualTo("2.5");
+        assertThat(JsonRpcMessage.parse("{\"jsonrpc\":\"2.0\",\"id\":12345678901234567890,\"result\":{}}").idKey())
+                .isEqualTo("12345678901234567890");
     }
 
     @Test

@@ -90,7 +90,7 @@ public final class McpFront {
         var server = config.server();
         return new FrontConfig(config.oauth(), config.routes(),
                 new org.mcpfront.config.ServerConfig(server.host(), -1, server.healthPath(), server.maxBodyBytes(),
-                        server.sseKeepAlive(), server.allowedOrigins()),
+                        server.sseKeepAlive(), server.allowedOrigins(), server.maxSessions()),
                 config.cluster());
     }
 

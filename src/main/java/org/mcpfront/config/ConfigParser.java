@@ -41,9 +41,9 @@ public final class ConfigParser {
             "token_ttl", "refresh_token_ttl", "storage", "redis_url", "signing_key_file", "identity", "google");
     private static final List<String> GOOGLE_KEYS = List.of("client_id", "client_secret", "issuer");
     private static final List<String> ROUTE_KEYS = List.of("path", "type", "backend", "transport", "headers",
-            "command", "environment", "timeout", "request_timeout");
+            "command", "environment", "timeout", "request_timeout", "max_sessions");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "health_path", "max_body_size",
-            "sse_keepalive", "allowed_origins");
+            "sse_keepalive", "allowed_origins", "max_sessions");
     private static final List<String> CLUSTER_KEYS = List.of("enabled", "hazelcast_config");
 
     private static final Duration DEFAULT_TOKEN_TTL = Duration.ofHours(1);
@@ -52,6 +52,10 @@ public final class ConfigParser {
     private static final String DEFAULT_GOOGLE_ISSUER = "https://accounts.google.com";
     private static final Duration DEFAULT_ROUTE_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofMinutes(5);
+    /** Each stdio session is a process (often a container): a few dozen per route fit a small VM. */
+    private static final int DEFAULT_STDIO_MAX_SESSIONS = 20;
+    private static final int DEFAULT_HTTP_MAX_SESSIONS = 500;
+    private static final int DEFAULT_SERVER_MAX_SESSIONS = 1000;
     private static final String DEFAULT_HOST = "127.0.0.1";
     private static final int DEFAULT_PORT = 8080;
     private static final String DEFAULT_HEALTH_PATH = "/health";
@@ -167,10 +171,13 @@ public final class ConfigParser {
             Duration timeout = item.value("timeout", ConfigParser::positiveDuration).orElse(DEFAULT_ROUTE_TIMEOUT);
             Duration requestTimeout = item.value("request_timeout", ConfigParser::positiveDuration)
                     .orElse(DEFAULT_REQUEST_TIMEOUT);
+            Optional<Integer> maxSessions = item.value("max_sessions", ConfigParser::positiveCount);
             item.required("type", "http or stdio", v -> oneOf(v, RouteType.class))
                     .map(type -> switch (type) {
-                        case HTTP -> httpRoute(item, path, timeout, requestTimeout);
-                        case STDIO -> stdioRoute(item, path, timeout, requestTimeout);
+                        case HTTP -> httpRoute(item, path, timeout, requestTimeout,
+                                maxSessions.orElse(DEFAULT_HTTP_MAX_SESSIONS));
+                        case STDIO -> stdioRoute(item, path, timeout, requestTimeout,
+                                maxSessions.orElse(DEFAULT_STDIO_MAX_SESSIONS));
                     })
                     .ifPresent(routes::add);
         }
@@ -209,7 +216,8 @@ public final class ConfigParser {
         return a.equals(b) || a.startsWith(b + "/") || b.startsWith(a + "/");
     }
 
-    private static RouteConfig httpRoute(Section s, String path, Duration timeout, Duration requestTimeout) {
+    private static RouteConfig httpRoute(Section s, String path, Duration timeout, Duration requestTimeout,
+                                         int maxSessions) {
         s.forbid("belongs to stdio routes; an http route has backend, transport and headers", "command", "environment");
         Optional<URI> backend = s.required("backend", "the backend's MCP endpoint URL, e.g. http://127.0.0.1:3001/mcp",
                 ConfigParser::httpUrl);
@@ -218,7 +226,7 @@ public final class ConfigParser {
         Map<String, String> headers = s.map("headers", ConfigParser::headerName, ConfigParser::headerValue)
                 .orElse(Map.of());
         return new RouteConfig(path, RouteType.HTTP, backend, transport, headers, List.of(), Map.of(), timeout,
-                requestTimeout);
+                requestTimeout, maxSessions);
     }
 
     /** The legacy HTTP+SSE transport's endpoint conventionally ends in /sse; everything else speaks Streamable HTTP. */
@@ -227,14 +235,15 @@ public final class ConfigParser {
         return path != null && path.endsWith("/sse") ? BackendTransport.SSE : BackendTransport.STREAMABLE;
     }
 
-    private static RouteConfig stdioRoute(Section s, String path, Duration timeout, Duration requestTimeout) {
+    private static RouteConfig stdioRoute(Section s, String path, Duration timeout, Duration requestTimeout,
+                                          int maxSessions) {
         s.forbid("belongs to http routes; a stdio route has command and environment",
                 "backend", "transport", "headers");
         List<String> command = command(s);
         Map<String, String> environment = s.map("environment", ConfigParser::environmentName, Function.identity())
                 .orElse(Map.of());
         return new RouteConfig(path, RouteType.STDIO, Optional.empty(), Optional.empty(), Map.of(), command,
-                environment, timeout, requestTimeout);
+                environment, timeout, requestTimeout, maxSessions);
     }
 
     private static List<String> command(Section s) {
@@ -259,7 +268,8 @@ public final class ConfigParser {
                 s.value("health_path", ConfigParser::healthPath).orElse(DEFAULT_HEALTH_PATH),
                 s.value("max_body_size", ConfigParser::positiveSize).orElse(DEFAULT_MAX_BODY_BYTES),
                 s.value("sse_keepalive", ConfigParser::keepAlive).orElse(DEFAULT_SSE_KEEPALIVE),
-                s.list("allowed_origins", "[\"https://claude.ai\"]", ConfigParser::origin).orElse(List.of()));
+                s.list("allowed_origins", "[\"https://claude.ai\"]", ConfigParser::origin).orElse(List.of()),
+                s.value("max_sessions", ConfigParser::positiveCount).orElse(DEFAULT_SERVER_MAX_SESSIONS));
     }
 
     private static ClusterConfig cluster(Section s) {
@@ -398,6 +408,14 @@ public final class ConfigParser {
             return Integer.parseInt(digits);
         }
         throw invalid(Problems.quote(value) + " is not a port number (1-65535, or 0 for any free port)");
+    }
+
+    private static int positiveCount(String value) {
+        String digits = value.strip();
+        if (digits.matches("\\d{1,7}") && Integer.parseInt(digits) > 0) {
+            return Integer.parseInt(digits);
+        }
+        throw invalid(Problems.quote(value) + " is not a positive whole number");
     }
 
     private static boolean bool(String value) {

@@ -20,7 +20,8 @@ public record RouteConfig(
         List<String> command,
         Map<String, String> environment,
         Duration timeout,
-        Duration requestTimeout) {
+        Duration requestTimeout,
+        int maxSessions) {
 
     public RouteConfig {
         headers = Map.copyOf(headers);
@@ -44,6 +45,6 @@ public record RouteConfig(
         return "RouteConfig[path=" + path + ", type=" + type + ", backend=" + backend.orElse(null)
                 + ", transport=" + transport.orElse(null) + ", headers=" + headers.keySet()
                 + ", command=" + command + ", environment=" + environment.keySet()
-                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + "]";
+                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions + "]";
     }
 }

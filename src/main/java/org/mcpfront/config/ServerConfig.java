@@ -10,7 +10,8 @@ public record ServerConfig(
         String healthPath,
         long maxBodyBytes,
         Duration sseKeepAlive,
-        List<String> allowedOrigins) {
+        List<String> allowedOrigins,
+        int maxSessions) {
 
     public ServerConfig {
         allowedOrigins = List.copyOf(allowedOrigins);

@@ -18,8 +18,7 @@ public final class Backends {
                 case STREAMABLE -> listener -> new StreamableHttpBackend(vertx, http, route, sessionId, listener);
                 case SSE -> listener -> new SseBackend(vertx, http, route, sessionId, listener);
             };
-            case STDIO -> throw new IllegalArgumentException(
-                    "route " + route.path() + " is a stdio route; stdio sessions are not available in this build");
+            case STDIO -> listener -> new StdioBackend(vertx, route, sessionId, listener, System.getenv());
         };
     }
 }

@@ -55,6 +55,9 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
     /** Why the session ended; a session that did not end itself was stopped with mcp-front. */
     private String endReason = "mcp-front is shutting down";
     private boolean failed;
+    /** Whether the backend ever said anything; a backend that fails before that failed to start. */
+    private boolean heardFromBackend;
+    private String startFailure;
     private boolean ending;
     private boolean droppedWarned;
 
@@ -111,9 +114,11 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
         }
         metrics.sessionClosed(route.path());
         if (ending) {
-            // Ended on its own (client, idle, backend): the supervisor must forget it. When the
-            // supervisor itself is stopping, it undeploys its sessions and needs no notice.
-            vertx.eventBus().send(Addresses.SUPERVISOR_SESSION_ENDED, spec.id());
+            // Ended on its own (client, idle, backend): the supervisor must forget it, and learns
+            // whether the backend failed to start. When the supervisor itself is stopping, it
+            // undeploys its sessions and needs no notice.
+            vertx.eventBus().send(Addresses.SUPERVISOR_SESSION_ENDED, new JsonObject().put("session", spec.id())
+                    .put("route", route.path()).put("start_failure", startFailure));
         }
         log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
                 .addKeyValue("reason", endReason)
@@ -237,6 +242,7 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
     @Override
     public void onMessage(String raw, String relatedIdKey) {
         lastActivity = System.nanoTime();
+        heardFromBackend = true;
         metrics.messageToClient(route.path());
         JsonRpcMessage rpc;
         try {
@@ -302,6 +308,9 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
                 .addKeyValue("kind", kind).addKeyValue("reason", reason)
                 .addKeyValue("in_flight", pending.size()).log("backend failed; ending session");
         failed = true;
+        if (!heardFromBackend) {
+            startFailure = reason;
+        }
         end("backend " + route.path() + " failed: " + reason);
     }
 

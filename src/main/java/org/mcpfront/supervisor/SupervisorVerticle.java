@@ -25,8 +25,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Starts and stops this instance's sessions: one {@link SessionVerticle} each. Closes the sessions of
- * a route that a config edit removed, and drains every session when mcp-front shuts down.
+ * Starts and stops this instance's sessions, one {@link SessionVerticle} each. Enforces the session
+ * limits (per route and per instance), backs off a route whose backend keeps failing to start,
+ * closes the sessions of a route that a config edit removed, and drains every session when
+ * mcp-front shuts down.
  */
 public final class SupervisorVerticle extends VerticleBase {
 
@@ -35,7 +37,10 @@ public final class SupervisorVerticle extends VerticleBase {
     private static final long CLOSE_TIMEOUT_MS = 10_000;
 
     private final GatewayMetrics metrics;
-    private final Map<String, RouteConfig> sessions = new HashMap<>();
+    /** Live sessions (and those starting): id → route path. */
+    private final Map<String, String> sessions = new HashMap<>();
+    private final Map<String, Integer> perRoute = new HashMap<>();
+    private final Map<String, RouteHealth> health = new HashMap<>();
     private FrontConfig config;
     private BackendHttp backendHttp;
 
@@ -51,56 +56,116 @@ public final class SupervisorVerticle extends VerticleBase {
         backendHttp = new BackendHttp(vertx);
         return Future.all(
                 vertx.eventBus().<SessionRequest>localConsumer(Addresses.SUPERVISOR_SESSIONS, this::open).completion(),
-                vertx.eventBus().<String>localConsumer(Addresses.SUPERVISOR_SESSION_ENDED, m -> sessions.remove(m.body()))
+                vertx.eventBus().<JsonObject>localConsumer(Addresses.SUPERVISOR_SESSION_ENDED, m -> ended(m.body()))
                         .completion(),
                 vertx.eventBus().<FrontConfig>localConsumer(Addresses.CONFIG_CHANGED, m -> reconfigure(m.body()))
                         .completion(),
-                vertx.eventBus().localConsumer(Addresses.SUPERVISOR_STATUS,
-                        m -> m.reply(new JsonObject().put("sessions", sessions.size()))).completion());
+                vertx.eventBus().localConsumer(Addresses.SUPERVISOR_STATUS, m -> m.reply(status())).completion());
     }
 
     private void open(Message<SessionRequest> message) {
         SessionRequest request = message.body();
         RouteConfig route = request.route();
-        if (config.route(route.path()).isEmpty()) {
-            message.fail(404, "route " + route.path() + " is not configured");
+        String path = route.path();
+        if (config.route(path).isEmpty()) {
+            message.fail(404, "route " + path + " is not configured");
+            return;
+        }
+        long wait = health(path).waitMillis(System.nanoTime());
+        if (wait > 0) {
+            message.fail(503, "route " + path + " is failing to start (" + health(path).lastFailure()
+                    + "); next attempt in " + Math.max(1, wait / 1000) + " s");
+            return;
+        }
+        if (perRoute.getOrDefault(path, 0) >= route.maxSessions()) {
+            message.fail(503, "route " + path + " is at its limit of " + route.maxSessions() + " sessions; try again later");
+            return;
+        }
+        if (sessions.size() >= config.server().maxSessions()) {
+            message.fail(503, "mcp-front is at its limit of " + config.server().maxSessions() + " sessions; try again later");
             return;
         }
         String id = SessionIds.next();
         SessionSpec spec = new SessionSpec(id, route, request.clientTransport(), request.standalone());
-        SessionVerticle session;
-        try {
-            session = new SessionVerticle(spec, Backends.forRoute(vertx, backendHttp, route, id), metrics);
-        } catch (IllegalArgumentException unsupported) {
-            message.fail(501, unsupported.getMessage());
+        track(id, path);
+        vertx.deployVerticle(new SessionVerticle(spec, Backends.forRoute(vertx, backendHttp, route, id), metrics))
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        message.reply(id);
+                        return;
+                    }
+                    forget(id);
+                    startFailed(path, ar.cause().getMessage());
+                    log.atWarn().addKeyValue("route", path).addKeyValue("session", id)
+                            .addKeyValue("reason", ar.cause().getMessage()).log("session could not start");
+                    message.fail(502, "backend for " + path + " is unavailable: " + ar.cause().getMessage());
+                });
+    }
+
+    private void ended(JsonObject notice) {
+        String path = forget(notice.getString("session"));
+        if (path == null) {
             return;
         }
-        sessions.put(id, route);
-        vertx.deployVerticle(session).onComplete(ar -> {
-            if (ar.succeeded()) {
-                message.reply(id);
-                return;
-            }
-            sessions.remove(id);
-            metrics.backendError(route.path(), "connect");
-            log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", id)
-                    .addKeyValue("reason", ar.cause().getMessage()).log("session could not start");
-            message.fail(502, "backend for " + route.path() + " is unavailable: " + ar.cause().getMessage());
-        });
+        String startFailure = notice.getString("start_failure");
+        if (startFailure != null) {
+            startFailed(path, startFailure);
+        } else {
+            health(path).started();
+        }
+    }
+
+    private void startFailed(String path, String reason) {
+        metrics.backendError(path, "start");
+        health(path).failed(reason, System.nanoTime());
+    }
+
+    private void track(String id, String path) {
+        sessions.put(id, path);
+        perRoute.merge(path, 1, Integer::sum);
+    }
+
+    /** Forgets a session; returns its route path, or null if it was not known. */
+    private String forget(String id) {
+        String path = sessions.remove(id);
+        if (path != null) {
+            perRoute.computeIfPresent(path, (p, n) -> n > 1 ? n - 1 : null);
+        }
+        return path;
+    }
+
+    private RouteHealth health(String path) {
+        return health.computeIfAbsent(path, p -> new RouteHealth());
+    }
+
+    private JsonObject status() {
+        long now = System.nanoTime();
+        JsonObject routes = new JsonObject();
+        for (RouteConfig route : config.routes()) {
+            RouteHealth h = health.get(route.path());
+            JsonObject json = h == null ? new JsonObject() : h.toJson(now);
+            routes.put(route.path(), json.put("sessions", perRoute.getOrDefault(route.path(), 0))
+                    .put("max_sessions", route.maxSessions()));
+        }
+        return new JsonObject().put("sessions", sessions.size()).put("max_sessions", config.server().maxSessions())
+                .put("routes", routes);
     }
 
     private void reconfigure(FrontConfig next) {
         ConfigDiff diff = ConfigDiff.between(config, next);
         config = next;
         List<String> ids = new ArrayList<>();
-        sessions.forEach((id, route) -> {
-            if (diff.removed().contains(route.path())) {
+        sessions.forEach((id, path) -> {
+            if (diff.removed().contains(path)) {
                 ids.add(id);
             }
         });
         for (String id : ids) {
             close(id, "route removed from the configuration");
         }
+        // A changed route starts afresh: its old failures said nothing about the new command.
+        diff.changed().forEach(health::remove);
+        diff.removed().forEach(health::remove);
         // Sessions of changed routes keep the settings they started with; new sessions get the new ones.
     }
 
@@ -115,7 +180,8 @@ public final class SupervisorVerticle extends VerticleBase {
     /**
      * Sessions are child deployments of this verticle, and Vert.x undeploys children before their
      * parent: by the time this runs, every session has drained itself (errors for requests in
-     * flight, streams ended, backend sessions deleted). What is left is the shared client.
+     * flight, streams ended, backend sessions deleted, processes stopped). What is left is the
+     * shared client.
      */
     @Override
     public Future<?> stop() {

@@ -36,12 +36,15 @@ public final class SseWriter {
                 // nginx and some load balancers buffer responses unless told not to.
                 .putHeader("X-Accel-Buffering", "no");
         long interval = Math.max(1, keepAlive.toMillis());
+        // The response's close handler belongs to the endpoint (it ends the session), so the timer
+        // notices a gone client by itself.
         keepAliveTimer = vertx.setPeriodic(interval, id -> {
-            if (!ended && !response.closed()) {
+            if (ended || response.closed()) {
+                stopKeepAlive();
+            } else {
                 response.write(KEEP_ALIVE);
             }
         });
-        response.closeHandler(v -> stopKeepAlive());
         return this;
     }
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mcpfront.testing.EverythingServer;
 import org.mcpfront.testing.FrontHarness;
+import org.mcpfront.testing.LogCapture;
 import org.mcpfront.testing.McpClient;
 import org.mcpfront.testing.RawHttp;
 import org.mcpfront.testing.RecordingProxy;
@@ -218,6 +219,23 @@ class EdgeBehaviourIT {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("caf\u00e9 \\\"q\\\" 1.50");
         assertThat(recorder.bodies()).contains(odd);
+    }
+
+    @Test
+    @DisplayName("a legacy SSE client that disconnects ends its session")
+    void sseDisconnectEndsSession() {
+        try (LogCapture logs = new LogCapture()) {
+            HttpResponse<Stream<String>> response = RawHttp.stream(RawHttp.request(front.url("/everything/sse"))
+                    .header("Accept", "text/event-stream").GET());
+            Iterator<String> lines = response.body().iterator();
+            lines.next();
+            String session = lines.next().replaceFirst("^.*sessionId=", "");
+            response.body().close();
+            assertThat(logs.await(e -> "session closed".equals(e.getFormattedMessage())
+                    && session.equals(LogCapture.fields(e).get("session"))
+                    && "client disconnected".equals(LogCapture.fields(e).get("reason")), java.time.Duration.ofSeconds(10)))
+                    .as("session " + session + " closed when its client went away").isPresent();
+        }
     }
 
     @Test

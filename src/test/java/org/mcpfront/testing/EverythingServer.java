@@ -57,4 +57,10 @@ public final class EverythingServer extends ChildProcess {
     public Mode mode() {
         return mode;
     }
+
+    /** The {@code command:} of a stdio route that runs server-everything, as a YAML flow list. */
+    public static String stdioCommandYaml() {
+        return "[\"node\", \"" + NodeTools.modules().resolve("@modelcontextprotocol/server-everything/dist/index.js")
+                + "\", \"stdio\"]";
+    }
 }

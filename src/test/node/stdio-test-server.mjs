@@ -1,0 +1,62 @@
+// A small stdio MCP server for the process-management tests: cheap to start (no SDK), so churn
+// tests can run hundreds of sessions, and able to misbehave on demand.
+//
+//   node stdio-test-server.mjs          answers initialize, ping, tools/list and tools/call
+//   IGNORE_SIGTERM=1                    ignores SIGTERM (mcp-front must escalate to SIGKILL)
+//   GRANDCHILD_PID_DIR=/dir             starts a long-lived grandchild and writes its pid there
+//   MISBEHAVE=1                         before answering: garbage lines, a stderr flood, a 1 MiB line
+//
+// Tools: "echo" {message}, "sleep" {ms}, "crash" (the process SIGKILLs itself mid-call).
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+
+if (process.env.IGNORE_SIGTERM) process.on("SIGTERM", () => process.stderr.write("ignoring SIGTERM\n"));
+if (process.env.GRANDCHILD_PID_DIR) {
+  const child = spawn("sleep", ["300"], { stdio: "ignore" });
+  writeFileSync(join(process.env.GRANDCHILD_PID_DIR, String(child.pid)), "");
+}
+
+const send = (message) => process.stdout.write(JSON.stringify(message) + "\n");
+const result = (id, value) => send({ jsonrpc: "2.0", id, result: value });
+
+if (process.env.MISBEHAVE) {
+  process.stdout.write("this is not JSON\n");
+  process.stdout.write("{ half a message\n");
+  for (let i = 0; i < 2000; i++) process.stderr.write(`noise ${i} ${"x".repeat(100)}\n`);
+  process.stdout.write(JSON.stringify({ jsonrpc: "2.0", method: "notifications/message", params: { level: "info", data: "y".repeat(1024 * 1024) } }) + "\n");
+}
+
+const TOOLS = [
+  { name: "echo", description: "Echoes message", inputSchema: { type: "object", properties: { message: { type: "string" } } } },
+  { name: "sleep", description: "Answers after ms", inputSchema: { type: "object", properties: { ms: { type: "number" } } } },
+  { name: "crash", description: "Kills its own process", inputSchema: { type: "object", properties: {} } },
+];
+
+createInterface({ input: process.stdin }).on("line", (line) => {
+  let message;
+  try { message = JSON.parse(line); } catch { process.stderr.write(`bad input line: ${line.slice(0, 80)}\n`); return; }
+  if (message.id === undefined || !message.method) return;
+  switch (message.method) {
+    case "initialize":
+      return result(message.id, {
+        protocolVersion: message.params?.protocolVersion ?? "2025-06-18",
+        capabilities: { tools: {} },
+        serverInfo: { name: "stdio-test-server", version: "1.0.0" },
+      });
+    case "ping":
+      return result(message.id, {});
+    case "tools/list":
+      return result(message.id, { tools: TOOLS });
+    case "tools/call": {
+      const { name, arguments: args = {} } = message.params ?? {};
+      if (name === "echo") return result(message.id, { content: [{ type: "text", text: `Echo: ${args.message}` }] });
+      if (name === "sleep") return setTimeout(() => result(message.id, { content: [{ type: "text", text: "slept" }] }), args.ms ?? 1000);
+      if (name === "crash") return process.kill(process.pid, "SIGKILL");
+      return send({ jsonrpc: "2.0", id: message.id, error: { code: -32602, message: `no tool ${name}` } });
+    }
+    default:
+      return send({ jsonrpc: "2.0", id: message.id, error: { code: -32601, message: `no method ${message.method}` } });
+  }
+});

@@ -22,11 +22,16 @@ final class ProcessGroups {
     private ProcessGroups() {
     }
 
-    /** Sends {@code signal} to every process in group {@code pgid}; false when the group is empty. */
-    static boolean signal(int pgid, int signal) {
-        if (pgid <= 1) {
-            throw new IllegalArgumentException("refusing to signal process group " + pgid);
+    /**
+     * Sends {@code signal} to the group led by {@code leader}, and to the leader itself: in the first
+     * moments after the spawn, {@code setsid} may not have made the group yet, and the leader alone
+     * is then all there is to stop.
+     */
+    static void signal(int leader, int signal) {
+        if (leader <= 1) {
+            throw new IllegalArgumentException("refusing to signal process group " + leader);
         }
-        return LIBC.kill(-pgid, signal) == 0;
+        LIBC.kill(-leader, signal);
+        LIBC.kill(leader, signal);
     }
 }

@@ -37,6 +37,7 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
     private static final Logger log = LoggerFactory.getLogger(SessionVerticle.class);
     /** Server-initiated messages kept while no standalone stream is attached. */
     private static final int MAX_UNDELIVERED = 1000;
+    private static final long LINGER_MS = 2_000;
 
     private final SessionSpec spec;
     private final RouteConfig route;
@@ -58,6 +59,11 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
     /** Whether the backend ever said anything; a backend that fails before that failed to start. */
     private boolean heardFromBackend;
     private String startFailure;
+    private String earlyFailure;
+    private boolean heardFromClient;
+    /** Set while a session whose backend failed before the client spoke waits to tell it why. */
+    private String lingerReason;
+    private boolean started;
     private boolean ending;
     private boolean droppedWarned;
 
@@ -78,6 +84,16 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
                 .compose(v -> {
                     inbox = vertx.eventBus().consumer(Addresses.sessionIn(spec.id()), this::onClientMessage);
                     return inbox.completion();
+                })
+                .compose(v -> {
+                    if (earlyFailure != null) {
+                        // The backend died while the session was starting: fail the start, so the
+                        // client hears it at once instead of waiting for its first request to time out.
+                        return inbox.unregister().compose(x -> backend.close())
+                                .compose(x -> Future.failedFuture(earlyFailure));
+                    }
+                    started = true;
+                    return Future.succeededFuture();
                 })
                 .onSuccess(v -> {
                     metrics.sessionOpened(route.path());
@@ -174,7 +190,18 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
             return;
         }
         lastActivity = System.nanoTime();
+        heardFromClient = true;
         StreamRef stream = StreamRef.decode(message.headers().get(SessionProtocol.STREAM));
+        if (lingerReason != null) {
+            if (rpc.isRequest()) {
+                Pending p = new Pending(rpc.idKey(), rpc.method(), stream, false, System.nanoTime());
+                deliverResponse(p, JsonRpcErrors.error(rpc.idKey(), JsonRpcErrors.BACKEND_UNAVAILABLE,
+                        "Session ended: " + lingerReason));
+            }
+            message.reply(null);
+            end(lingerReason);
+            return;
+        }
         if (rpc.isRequest()) {
             if (pending.containsKey(rpc.idKey())) {
                 message.fail(409, "request id " + rpc.idKey() + " is already in flight in this session");
@@ -299,8 +326,11 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
 
     @Override
     public void onFailure(String kind, String reason) {
-        if (ending || inbox == null) {
-            // Before start completes, the failure reaches the deployer through open()'s future.
+        if (!started) {
+            earlyFailure = reason;
+            return;
+        }
+        if (ending) {
             return;
         }
         metrics.backendError(route.path(), kind);
@@ -311,7 +341,15 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
         if (!heardFromBackend) {
             startFailure = reason;
         }
-        end("backend " + route.path() + " failed: " + reason);
+        String why = "backend " + route.path() + " failed: " + reason;
+        if (!heardFromClient) {
+            // The client has a session id but has not sent anything yet (its initialize is on the
+            // way): stay a moment to answer it with the reason rather than a bare 404.
+            lingerReason = why;
+            vertx.setTimer(LINGER_MS, t -> end(why));
+            return;
+        }
+        end(why);
     }
 
     // ---- delivery ---------------------------------------------------------------------------

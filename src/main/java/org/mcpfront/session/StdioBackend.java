@@ -172,8 +172,10 @@ final class StdioBackend implements Backend {
             if (++stderrInWindow <= STDERR_LINES_PER_SECOND) {
                 log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", session)
                         .addKeyValue("stderr", kept).log("stdio stderr");
-            } else {
-                stderrSuppressed++;
+            } else if (stderrSuppressed++ == 0) {
+                log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session)
+                        .addKeyValue("lines_per_second", STDERR_LINES_PER_SECOND)
+                        .log("stdio stderr is flooding; logging only the first lines each second (rate limit)");
             }
         }
     }

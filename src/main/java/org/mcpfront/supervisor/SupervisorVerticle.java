@@ -26,7 +26,7 @@ import java.util.Map;
 
 /**
  * Starts and stops this instance's sessions, one {@link SessionVerticle} each. Enforces the session
- * limits (per route and per instance), backs off a route whose backend keeps failing to start,
+ * limits (per route and per instance), backs off a stdio route whose command keeps failing to start,
  * closes the sessions of a route that a config edit removed, and drains every session when
  * mcp-front shuts down.
  */
@@ -117,7 +117,12 @@ public final class SupervisorVerticle extends VerticleBase {
 
     private void startFailed(String path, String reason) {
         metrics.backendError(path, "start");
-        health(path).failed(reason, System.nanoTime());
+        // Only processes are worth holding back: restarting a broken command or pulling a missing
+        // image in a loop costs the host; an unreachable HTTP backend costs one refused connection.
+        boolean stdio = config.route(path).map(r -> r.type() == RouteConfig.RouteType.STDIO).orElse(false);
+        if (stdio) {
+            health(path).failed(reason, System.nanoTime());
+        }
     }
 
     private void track(String id, String path) {

@@ -1,0 +1,238 @@
+package org.mcpfront.e2e;
+
+import ch.qos.logback.classic.Level;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.mcpfront.testing.FreePorts;
+import org.mcpfront.testing.FrontHarness;
+import org.mcpfront.testing.LogCapture;
+import org.mcpfront.testing.NodeTools;
+import org.mcpfront.testing.ProcTable;
+import org.mcpfront.testing.RawHttp;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Processes behind stdio routes: start failures, crashes, garbage, and a churn of 300 sessions
+ * ended in every way, after which no child, zombie or orphan is left and file descriptors are back.
+ */
+@DisplayName("stdio processes")
+@Timeout(300)
+class StdioLifecycleIT {
+
+    @TempDir
+    Path grandchildren;
+
+    private FrontHarness front;
+
+    @AfterEach
+    void stop() {
+        if (front != null) {
+            front.close();
+        }
+    }
+
+    private static String testServer() {
+        return "[\"node\", \"" + NodeTools.script("stdio-test-server.mjs") + "\"]";
+    }
+
+    private String routes() {
+        return """
+                - path: "/ok"
+                  type: stdio
+                  command: %1$s
+                  timeout: "2s"
+                  max_sessions: 100
+                  environment: { GRANDCHILD_PID_DIR: "%2$s" }
+                - path: "/stubborn"
+                  type: stdio
+                  command: %1$s
+                  max_sessions: 100
+                  environment: { IGNORE_SIGTERM: "1" }
+                - path: "/noisy"
+                  type: stdio
+                  command: %1$s
+                  environment: { MISBEHAVE: "1" }
+                - path: "/missing"
+                  type: stdio
+                  command: ["/no/such/program", "--flag"]
+                """.formatted(testServer(), grandchildren);
+    }
+
+    private static String initialize(String url) {
+        HttpResponse<String> response = RawHttp.send(RawHttp.mcpPost(url, RawHttp.INITIALIZE));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.body()).contains("\"result\"");
+        return response.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    }
+
+    private static HttpResponse<String> call(String url, String session, int id, String tool, String args) {
+        return RawHttp.send(RawHttp.mcpPost(url, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
+                + tool + "\",\"arguments\":" + args + "}}").header("Mcp-Session-Id", session));
+    }
+
+    private static JsonObject lastMessage(String sseBody) {
+        String data = sseBody.lines().filter(l -> l.startsWith("data: ")).reduce((a, b) -> b).orElseThrow();
+        return new JsonObject(data.substring(6));
+    }
+
+    @Test
+    @DisplayName("a command that cannot start gives a JSON-RPC error naming the route, then backs off")
+    void missingProgram() {
+        front = FrontHarness.start(routes());
+        long started = System.nanoTime();
+        HttpResponse<String> first = RawHttp.send(RawHttp.mcpPost(front.url("/missing/mcp"), RawHttp.INITIALIZE));
+        // The process may die before the session is up (502 with a JSON body) or just after (an SSE error).
+        JsonObject error = (first.statusCode() == 502 ? new JsonObject(first.body()) : lastMessage(first.body()))
+                .getJsonObject("error");
+        assertThat(error.getInteger("code")).isEqualTo(-32000);
+        assertThat(error.getString("message")).contains("/missing").contains("/no/such/program");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+
+        HttpResponse<String> second = RawHttp.send(RawHttp.mcpPost(front.url("/missing/mcp"), RawHttp.INITIALIZE));
+        assertThat(second.statusCode()).isEqualTo(503);
+        assertThat(new JsonObject(second.body()).getJsonObject("error").getString("message")).contains("failing to start");
+
+        JsonObject ready = new JsonObject(RawHttp.send(RawHttp.request(front.url("/ready"))).body());
+        JsonObject route = ready.getJsonArray("checks").getJsonObject(0).getJsonObject("data").getJsonObject("routes")
+                .getJsonObject("/missing");
+        assertThat(route.getString("last_start_failure")).contains("/no/such/program");
+    }
+
+    @Test
+    @DisplayName("a process that dies mid-call fails the pending request, ends the stream and logs the exit")
+    void crashMidCall() {
+        front = FrontHarness.start(routes());
+        try (LogCapture logs = new LogCapture()) {
+            String session = initialize(front.url("/ok/mcp"));
+            HttpResponse<String> response = call(front.url("/ok/mcp"), session, 7, "crash", "{}");
+            JsonObject last = lastMessage(response.body());
+            assertThat(last.getInteger("id")).isEqualTo(7);
+            assertThat(last.getJsonObject("error").getString("message")).contains("/ok").contains("exited");
+            assertThat(logs.await(e -> "stdio process exited".equals(e.getFormattedMessage())
+                    && "/ok".equals(LogCapture.fields(e).get("route")), Duration.ofSeconds(5))).isPresent();
+            assertThat(call(front.url("/ok/mcp"), session, 8, "echo", "{\"message\":\"x\"}").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    @DisplayName("garbage lines, a stderr flood and a 1 MiB line leave the gateway serving clean answers")
+    void misbehavingProcess() {
+        front = FrontHarness.start(routes());
+        try (LogCapture logs = new LogCapture()) {
+            String session = initialize(front.url("/noisy/mcp"));
+            JsonObject echo = lastMessage(call(front.url("/noisy/mcp"), session, 2, "echo", "{\"message\":\"still fine\"}").body());
+            assertThat(echo.getJsonObject("result").getJsonArray("content").getJsonObject(0).getString("text"))
+                    .isEqualTo("Echo: still fine");
+            assertThat(logs.await(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("not JSON"),
+                    Duration.ofSeconds(5))).isPresent();
+            assertThat(logs.await(e -> e.getFormattedMessage().contains("rate limit"), Duration.ofSeconds(5)))
+                    .as("the stderr flood is rate-limited").isPresent();
+            long stderrLines = logs.events().stream().filter(e -> "stdio stderr".equals(e.getFormattedMessage())).count();
+            assertThat(stderrLines).isLessThan(2000);
+            assertThat(RawHttp.send(RawHttp.request(front.url("/health"))).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    @DisplayName("300 sessions ended every way leave no child, zombie, orphan or file descriptor behind")
+    void churn() throws Exception {
+        front = FrontHarness.start(routes());
+        // Warm up once so that lazily created pools and selectors are in the baseline.
+        String warm = initialize(front.url("/ok/mcp"));
+        RawHttp.send(RawHttp.request(front.url("/ok/mcp")).header("Mcp-Session-Id", warm).DELETE());
+        awaitNoChildren(Duration.ofSeconds(10));
+        int filesBefore = ProcTable.openFiles();
+
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        AtomicInteger done = new AtomicInteger();
+        List<CompletableFuture<Void>> runs = new ArrayList<>();
+        for (int i = 0; i < 290; i++) {
+            int n = i;
+            runs.add(CompletableFuture.runAsync(() -> {
+                churnOne(n);
+                done.incrementAndGet();
+            }, pool));
+        }
+        CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(240, TimeUnit.SECONDS);
+        pool.shutdown();
+        assertThat(done).hasValue(290);
+
+        // The last ten are still open when mcp-front shuts down: the drain must take them too.
+        for (int i = 0; i < 10; i++) {
+            initialize(front.url(i % 2 == 0 ? "/ok/mcp" : "/stubborn/mcp"));
+        }
+        front.close();
+        front = null;
+
+        awaitNoChildren(Duration.ofSeconds(30));
+        try (Stream<Path> pids = Files.list(grandchildren)) {
+            List<Long> orphans = pids.map(p -> Long.parseLong(p.getFileName().toString())).filter(ProcTable::alive).toList();
+            assertThat(orphans).as("grandchildren still running after their session ended").isEmpty();
+        }
+        assertThat(ProcTable.openFiles()).as("open file descriptors after the churn").isLessThanOrEqualTo(filesBefore + 8);
+    }
+
+    /** One session, ended by the n-th of six ways. */
+    private void churnOne(int n) {
+        switch (n % 6) {
+            case 0 -> { // clean close
+                String session = initialize(front.url("/ok/mcp"));
+                call(front.url("/ok/mcp"), session, 2, "echo", "{\"message\":\"x\"}");
+                RawHttp.send(RawHttp.request(front.url("/ok/mcp")).header("Mcp-Session-Id", session).DELETE());
+            }
+            case 1 -> { // legacy SSE client that goes away
+                HttpResponse<Stream<String>> stream = RawHttp.stream(RawHttp.request(front.url("/ok/sse"))
+                        .header("Accept", "text/event-stream").GET());
+                var lines = stream.body().iterator();
+                lines.next();
+                String endpoint = lines.next().substring("data: ".length());
+                RawHttp.send(RawHttp.mcpPost(front.url(endpoint), RawHttp.INITIALIZE));
+                stream.body().close();
+            }
+            case 2 -> { // client vanishes mid-call; the idle timeout ends the session afterwards
+                String session = initialize(front.url("/ok/mcp"));
+                CompletableFuture<HttpResponse<String>> pending = CompletableFuture.supplyAsync(() ->
+                        call(front.url("/ok/mcp"), session, 3, "sleep", "{\"ms\":1500}"));
+                FreePorts.sleep(200);
+                pending.cancel(true);
+            }
+            case 3 -> initialize(front.url("/ok/mcp")); // left idle: the 2 s idle timeout ends it
+            case 4 -> { // backend killed with SIGKILL mid-call
+                String session = initialize(front.url("/ok/mcp"));
+                call(front.url("/ok/mcp"), session, 4, "crash", "{}");
+            }
+            default -> { // backend that ignores SIGTERM, closed by the client
+                String session = initialize(front.url("/stubborn/mcp"));
+                RawHttp.send(RawHttp.request(front.url("/stubborn/mcp")).header("Mcp-Session-Id", session).DELETE());
+            }
+        }
+    }
+
+    private static void awaitNoChildren(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ProcTable.Proc> children = ProcTable.children();
+        while (!children.isEmpty() && System.nanoTime() < deadline) {
+            FreePorts.sleep(100);
+            children = ProcTable.children();
+        }
+        assertThat(children).as("child processes (zombies have state Z)").isEmpty();
+    }
+}

@@ -4,9 +4,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.mcpfront.config.OAuthConfig.IdentityKind;
 import org.mcpfront.config.OAuthConfig.StorageKind;
-import org.mcpfront.config.RouteConfig.BackendTransport;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -28,7 +26,10 @@ class DefaultConfigFileTest {
         assertThat(config.server().port()).isEqualTo(8080);
         assertThat(config.cluster().enabled()).isFalse();
         RouteConfig everything = config.route("/everything").orElseThrow();
-        assertThat(everything.backend()).contains(URI.create("http://127.0.0.1:3001/mcp"));
-        assertThat(everything.transport()).contains(BackendTransport.STREAMABLE);
+        assertThat(everything.type()).isEqualTo(RouteConfig.RouteType.STDIO);
+        assertThat(everything.command()).containsExactly("npx", "-y", "@modelcontextprotocol/server-everything");
+        RouteConfig memory = config.route("/memory").orElseThrow();
+        assertThat(memory.command()).containsExactly("npx", "-y", "@modelcontextprotocol/server-memory");
+        assertThat(memory.environment()).containsKey("MEMORY_FILE_PATH");
     }
 }

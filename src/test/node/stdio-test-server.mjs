@@ -2,7 +2,7 @@
 // tests can run hundreds of sessions, and able to misbehave on demand.
 //
 //   node stdio-test-server.mjs          answers initialize, ping, tools/list and tools/call
-//   IGNORE_SIGTERM=1                    ignores SIGTERM (mcp-front must escalate to SIGKILL)
+//   IGNORE_SIGTERM=1                    ignores SIGTERM and closed stdin (mcp-front must escalate to SIGKILL)
 //   GRANDCHILD_PID_DIR=/dir             starts a long-lived grandchild and writes its pid there
 //   MISBEHAVE=1                         before answering: garbage lines, a stderr flood, a 1 MiB line
 //
@@ -12,7 +12,11 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 
-if (process.env.IGNORE_SIGTERM) process.on("SIGTERM", () => process.stderr.write("ignoring SIGTERM\n"));
+if (process.env.IGNORE_SIGTERM) {
+  process.on("SIGTERM", () => process.stderr.write("ignoring SIGTERM\n"));
+  // Stay alive after stdin closes too: only SIGKILL ends this one.
+  setInterval(() => {}, 1 << 30);
+}
 if (process.env.GRANDCHILD_PID_DIR) {
   const child = spawn("sleep", ["300"], { stdio: "ignore" });
   writeFileSync(join(process.env.GRANDCHILD_PID_DIR, String(child.pid)), "");

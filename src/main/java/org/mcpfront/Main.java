@@ -27,6 +27,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // mcp-front drains its stdio sessions itself on SIGTERM (grace, then SIGKILL, then reap);
+        // NuProcess's own hook would kill them without grace and stop reaping in the middle.
+        System.setProperty("com.zaxxer.nuprocess.enableShutdownHook", "false");
         Path configFile;
         try {
             configFile = configPath(args, System.getenv());

@@ -114,6 +114,13 @@ final class StdioBackend implements Backend {
             log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session).addKeyValue("pid", pid)
                     .log("stdio process ignored SIGTERM; sending SIGKILL");
             killGroup(ProcessGroups.SIGKILL);
+            // SIGKILL cannot be ignored; if no exit is reported even so, do not hold the session up.
+            vertx.setTimer(KILL_GRACE_MS, u -> {
+                if (exit.tryFail("no exit reported after SIGKILL")) {
+                    log.atError().addKeyValue("route", route.path()).addKeyValue("session", session)
+                            .addKeyValue("pid", pid).log("stdio process not reported as exited after SIGKILL");
+                }
+            });
         });
         return exit.future()
                 .onComplete(ar -> {
@@ -121,7 +128,8 @@ final class StdioBackend implements Backend {
                     // The leader is gone; anything left in its group is an orphan.
                     killGroup(ProcessGroups.SIGKILL);
                 })
-                .mapEmpty();
+                .<Void>mapEmpty()
+                .recover(e -> Future.succeededFuture());
     }
 
     private void killGroup(int signal) {

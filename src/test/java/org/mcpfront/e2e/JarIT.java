@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mcpfront.testing.FreePorts;
 import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.FrontProcess;
+import org.mcpfront.testing.NodeTools;
 import org.mcpfront.testing.RawHttp;
 
 import java.io.IOException;
@@ -61,6 +62,34 @@ class JarIT {
         try (FrontProcess front = FrontProcess.start(Map.of(), "--config", file.toString())) {
             assertThat(front.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
             assertThat(front.output()).contains("MCP_FRONT_TEST_UNSET_TOKEN").contains("routes[0].headers");
+        }
+    }
+
+    @Test
+    @DisplayName("SIGTERM drains stdio sessions: their processes, even one that ignores SIGTERM, are gone when it exits")
+    void sigtermDrainsStdioSessions() throws IOException {
+        int port = FreePorts.next();
+        String command = "[\"node\", \"" + NodeTools.script("stdio-test-server.mjs") + "\"]";
+        Path file = config(port, """
+                - path: "/tool"
+                  type: stdio
+                  command: %1$s
+                - path: "/stubborn"
+                  type: stdio
+                  command: %1$s
+                  environment: { IGNORE_SIGTERM: "1" }
+                """.formatted(command));
+        try (FrontProcess front = FrontProcess.start(Map.of(), "--config", file.toString())) {
+            FreePorts.awaitListening(port, Duration.ofSeconds(30), front.process());
+            for (String route : List.of("/tool", "/stubborn")) {
+                assertThat(RawHttp.send(RawHttp.mcpPost("http://127.0.0.1:" + port + route + "/mcp", RawHttp.INITIALIZE))
+                        .statusCode()).isEqualTo(200);
+            }
+            List<ProcessHandle> children = front.process().descendants().toList();
+            assertThat(children).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(front.stop(Duration.ofSeconds(20))).isEqualTo(143);
+            assertThat(children).noneMatch(ProcessHandle::isAlive);
+            assertThat(front.output()).contains("ignored SIGTERM; sending SIGKILL");
         }
     }
 

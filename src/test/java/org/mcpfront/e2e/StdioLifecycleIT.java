@@ -152,6 +152,30 @@ class StdioLifecycleIT {
     }
 
     @Test
+    @DisplayName("a config edit that removes a stdio route stops its processes, and a route it adds serves")
+    void hotReload() {
+        front = FrontHarness.start(routes());
+        initialize(front.url("/ok/mcp"));
+        initialize(front.url("/ok/mcp"));
+        assertThat(ProcTable.children()).hasSize(2);
+
+        front.rewrite("""
+                - path: "/other"
+                  type: stdio
+                  command: %s
+                  environment: { MISBEHAVE: "1" }
+                """.formatted(testServer()), "");
+        awaitNoChildren(Duration.ofSeconds(15));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (RawHttp.send(RawHttp.mcpPost(front.url("/other/mcp"), RawHttp.INITIALIZE)).statusCode() != 200
+                && System.nanoTime() < deadline) {
+            FreePorts.sleep(100);
+        }
+        assertThat(ProcTable.children()).extracting(ProcTable.Proc::command).anySatisfy(c -> assertThat(c).contains("stdio-test-server"));
+        assertThat(RawHttp.send(RawHttp.mcpPost(front.url("/ok/mcp"), RawHttp.INITIALIZE)).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     @DisplayName("300 sessions ended every way leave no child, zombie, orphan or file descriptor behind")
     void churn() throws Exception {
         front = FrontHarness.start(routes());

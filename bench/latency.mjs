@@ -1,5 +1,6 @@
 // Measures tools/call round-trip latency of MCP endpoints with the official TypeScript SDK client.
-// Usage: node latency.mjs --calls N --warmup N --block N name=transport:url [name=transport:url ...]
+// Usage: node latency.mjs --calls N --warmup N --block N name=transport:target [name=transport:target ...]
+//   transport streamable or sse with a URL, or stdio with a command line (split on spaces).
 // Targets are measured in interleaved blocks (A, B, A, B, ...) so that machine noise hits all alike.
 // Prints one JSON object: per target p50/p90/p99/mean in milliseconds and the call count.
 import { createRequire } from "node:module";
@@ -11,6 +12,7 @@ const require = createRequire(path.join(here, "../src/test/node/package.json"));
 const { Client } = await import(require.resolve("@modelcontextprotocol/sdk/client/index.js"));
 const { StreamableHTTPClientTransport } = await import(require.resolve("@modelcontextprotocol/sdk/client/streamableHttp.js"));
 const { SSEClientTransport } = await import(require.resolve("@modelcontextprotocol/sdk/client/sse.js"));
+const { StdioClientTransport } = await import(require.resolve("@modelcontextprotocol/sdk/client/stdio.js"));
 
 function parseArgs(argv) {
   const options = { calls: 2000, warmup: 200, block: 100, targets: [] };
@@ -20,8 +22,8 @@ function parseArgs(argv) {
     else if (arg === "--warmup") options.warmup = Number(argv[++i]);
     else if (arg === "--block") options.block = Number(argv[++i]);
     else {
-      const match = /^([^=]+)=(streamable|sse):(.+)$/.exec(arg);
-      if (!match) throw new Error(`not a target: ${arg} (want name=streamable|sse:url)`);
+      const match = /^([^=]+)=(streamable|sse|stdio):(.+)$/.exec(arg);
+      if (!match) throw new Error(`not a target: ${arg} (want name=streamable|sse:url or name=stdio:command)`);
       options.targets.push({ name: match[1], transport: match[2], url: match[3] });
     }
   }
@@ -29,12 +31,22 @@ function parseArgs(argv) {
   return options;
 }
 
+function transportFor(target) {
+  if (target.transport === "stdio") {
+    const [command, ...args] = target.url.split(" ");
+    return new StdioClientTransport({ command, args, stderr: "ignore" });
+  }
+  const url = new URL(target.url);
+  return target.transport === "sse" ? new SSEClientTransport(url) : new StreamableHTTPClientTransport(url);
+}
+
 async function connect(target) {
   const client = new Client({ name: "mcp-front-bench", version: "1" });
-  const url = new URL(target.url);
-  const transport = target.transport === "sse" ? new SSEClientTransport(url) : new StreamableHTTPClientTransport(url);
+  const transport = transportFor(target);
+  const started = process.hrtime.bigint();
   await client.connect(transport);
-  return { client, transport };
+  const connectMs = Number(process.hrtime.bigint() - started) / 1e6;
+  return { client, transport, connectMs };
 }
 
 async function call(client) {
@@ -73,6 +85,7 @@ for (const session of sessions) {
     p90_ms: round(percentile(sorted, 90)),
     p99_ms: round(percentile(sorted, 99)),
     mean_ms: round(mean),
+    connect_ms: round(session.connectMs),
   };
   await session.client.close();
 }

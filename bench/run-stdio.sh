@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# stdio benchmark (issue 4), in one run on this machine:
+#  1. tools/call latency of server-everything over stdio: directly (SDK stdio client), through
+#     mcp-front (Streamable HTTP and SSE), and through supergateway (SSE, and stateful Streamable HTTP);
+#  2. memory per idle session inside mcp-front (heap after GC, the child process not counted);
+#  3. 200 concurrent stdio sessions, every one answering a call.
+# Usage: bench/run-stdio.sh [calls]   (needs: mvn package, npm ci --prefix src/test/node)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+calls="${1:-2000}"
+jar=target/mcp-front.jar
+modules=src/test/node/node_modules
+everything="$PWD/$modules/@modelcontextprotocol/server-everything/dist/index.js"
+light="$PWD/src/test/node/stdio-test-server.mjs"
+[ -f "$jar" ] || { echo "build the jar first: mvn -q package -DskipTests" >&2; exit 1; }
+[ -f "$everything" ] || { echo "install the Node packages first: npm ci --prefix src/test/node" >&2; exit 1; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_port() { for _ in $(seq 1 150); do (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
+heap_used() { curl -s "http://127.0.0.1:$front_port/metrics" | awk '/^jvm_memory_used_bytes/ && /area="heap"/ {s+=$NF} END {printf "%.0f", s}'; }
+
+work=$(mktemp -d)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+front_port=$(free_port); sg_sse_port=$(free_port); sg_http_port=$(free_port)
+cat >"$work/bench.yaml" <<YAML
+oauth:
+  issuer: "http://localhost:$front_port"
+  allowed_domains: ["example.com"]
+  identity: dev
+server:
+  host: "127.0.0.1"
+  port: $front_port
+routes:
+  - path: "/everything"
+    type: stdio
+    command: ["node", "$everything", "stdio"]
+    max_sessions: 250
+  - path: "/light"
+    type: stdio
+    command: ["node", "$light"]
+    max_sessions: 400
+YAML
+LOG_LEVEL=WARN java -jar "$jar" --config "$work/bench.yaml" >"$work/front.log" 2>&1 & pids+=($!)
+front_pid=$!
+node "$modules/supergateway/dist/index.js" --stdio "node $everything stdio" --port "$sg_sse_port" --logLevel none >"$work/sg-sse.log" 2>&1 & pids+=($!)
+node "$modules/supergateway/dist/index.js" --stdio "node $everything stdio" --outputTransport streamableHttp --stateful \
+  --port "$sg_http_port" --logLevel none >"$work/sg-http.log" 2>&1 & pids+=($!)
+wait_port "$front_port"; wait_port "$sg_sse_port"; wait_port "$sg_http_port"
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), java $(java -version 2>&1 | head -1 | cut -d'"' -f2), node $(node --version)"
+echo
+echo "## 1. tools/call latency over stdio ($calls calls per target after 500 warm-up calls, interleaved blocks of 100)"
+node bench/latency.mjs --calls "$calls" --warmup 500 --block 100 \
+  "direct-stdio=stdio:node $everything stdio" \
+  "front-streamable=streamable:http://127.0.0.1:$front_port/everything/mcp" \
+  "front-sse=sse:http://127.0.0.1:$front_port/everything/sse" \
+  "supergateway-sse=sse:http://127.0.0.1:$sg_sse_port/sse" \
+  "supergateway-streamable=streamable:http://127.0.0.1:$sg_http_port/mcp" | tee "$work/latency.json"
+node -e '
+const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+const d = r["direct-stdio"];
+console.log("| target | p50 ms | p99 ms | connect ms | p50 − direct stdio | p50 / supergateway (same transport) |");
+console.log("|---|---|---|---|---|---|");
+for (const [name, t] of Object.entries(r)) {
+  const peer = name.startsWith("front-") ? r["supergateway-" + name.slice(6)] : null;
+  const ratio = peer ? (t.p50_ms / peer.p50_ms).toFixed(2) : "";
+  console.log(`| ${name} | ${t.p50_ms} | ${t.p99_ms} | ${t.connect_ms} | ${(t.p50_ms - d.p50_ms).toFixed(3)} | ${ratio} |`);
+}' "$work/latency.json"
+
+echo
+echo "## 2. memory per idle session in mcp-front (100 idle /light sessions, heap after a full GC)"
+jcmd "$front_pid" GC.run >/dev/null; sleep 1
+before=$(heap_used)
+for i in $(seq 1 100); do
+  curl -s -o /dev/null -X POST "http://127.0.0.1:$front_port/light/mcp" -H 'Content-Type: application/json' \
+    -H 'Accept: application/json, text/event-stream' \
+    -d '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"idle","version":"1"}}}'
+done
+sleep 2; jcmd "$front_pid" GC.run >/dev/null; sleep 1
+after=$(heap_used)
+echo "heap before: $before B, after 100 idle sessions: $after B, per session: $(( (after - before) / 100 )) B"
+
+echo
+echo "## 3. 200 concurrent stdio sessions (/light), one call each, all at once"
+node bench/stdio-load.mjs "http://127.0.0.1:$front_port/light/mcp" 200

@@ -7,6 +7,8 @@
 # Usage: bench/run-stdio.sh [calls]   (needs: mvn package, npm ci --prefix src/test/node)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 calls="${1:-2000}"
 jar=target/mcp-front.jar
 modules=src/test/node/node_modules
@@ -15,14 +17,7 @@ light="$PWD/src/test/node/stdio-test-server.mjs"
 [ -f "$jar" ] || { echo "build the jar first: mvn -q package -DskipTests" >&2; exit 1; }
 [ -f "$everything" ] || { echo "install the Node packages first: npm ci --prefix src/test/node" >&2; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_port() { for _ in $(seq 1 150); do (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
 heap_used() { curl -s "http://127.0.0.1:$front_port/metrics" | awk '/^jvm_memory_used_bytes/ && /area="heap"/ {s+=$NF} END {printf "%.0f", s}'; }
-
-work=$(mktemp -d)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
 
 front_port=$(free_port); sg_sse_port=$(free_port); sg_http_port=$(free_port)
 cat >"$work/bench.yaml" <<YAML
@@ -50,7 +45,7 @@ node "$modules/supergateway/dist/index.js" --stdio "node $everything stdio" --ou
   --port "$sg_http_port" --logLevel none >"$work/sg-http.log" 2>&1 & pids+=($!)
 wait_port "$front_port"; wait_port "$sg_sse_port"; wait_port "$sg_http_port"
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), java $(java -version 2>&1 | head -1 | cut -d'"' -f2), node $(node --version)"
+machine
 echo
 echo "## 1. tools/call latency over stdio ($calls calls per target after 500 warm-up calls, interleaved blocks of 100)"
 node bench/latency.mjs --calls "$calls" --warmup 500 --block 100 \

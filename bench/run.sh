@@ -4,19 +4,13 @@
 # Usage: bench/run.sh [calls]   (needs: mvn package, npm ci --prefix src/test/node)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 calls="${1:-5000}"
 jar=target/mcp-front.jar
 everything=src/test/node/node_modules/@modelcontextprotocol/server-everything/dist/index.js
 [ -f "$jar" ] || { echo "build the jar first: mvn -q package -DskipTests" >&2; exit 1; }
 [ -f "$everything" ] || { echo "install the Node packages first: npm ci --prefix src/test/node" >&2; exit 1; }
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_port() { for _ in $(seq 1 100); do (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
-
-work=$(mktemp -d)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
 
 streamable_port=$(free_port); sse_port=$(free_port); front_port=$(free_port)
 PORT=$streamable_port node "$everything" streamableHttp >"$work/streamable.log" 2>&1 & pids+=($!)
@@ -41,7 +35,7 @@ wait_port "$streamable_port"; wait_port "$sse_port"
 LOG_LEVEL=WARN java -jar "$jar" --config "$work/bench.yaml" >"$work/front.log" 2>&1 & pids+=($!)
 wait_port "$front_port"
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), java $(java -version 2>&1 | head -1 | cut -d'"' -f2), node $(node --version)"
+machine
 echo "calls per target: $calls (after 1000 warm-up calls), interleaved blocks of 100"
 node bench/latency.mjs --calls "$calls" --warmup 1000 --block 100 \
   "direct-streamable=streamable:http://127.0.0.1:$streamable_port/mcp" \

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.mcpfront.testing.Closeables;
 import org.mcpfront.testing.EverythingServer;
 import org.mcpfront.testing.FreePorts;
 import org.mcpfront.testing.FrontHarness;
@@ -63,10 +64,7 @@ class BackendFailureIT {
 
     @AfterEach
     void stop() {
-        front.close();
-        streamable.close();
-        sse.close();
-        logs.close();
+        Closeables.closeAll(logs, sse, streamable, front);
     }
 
     private static List<JsonObject> dataMessages(String sseBody) {

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.mcpfront.testing.Closeables;
 import org.mcpfront.testing.Conformance;
 import org.mcpfront.testing.EverythingServer;
 import org.mcpfront.testing.FixtureServer;
@@ -49,15 +50,7 @@ class ConformanceIT {
 
     @AfterAll
     static void stop() {
-        if (front != null) {
-            front.close();
-        }
-        if (fixture != null) {
-            fixture.close();
-        }
-        if (everything != null) {
-            everything.close();
-        }
+        Closeables.closeAll(everything, fixture, front);
     }
 
     private static Set<String> baseline() throws IOException {

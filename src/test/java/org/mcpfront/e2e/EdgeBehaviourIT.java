@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.mcpfront.testing.Closeables;
 import org.mcpfront.testing.EverythingServer;
 import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.LogCapture;
@@ -51,15 +52,7 @@ class EdgeBehaviourIT {
 
     @AfterAll
     static void stop() {
-        if (front != null) {
-            front.close();
-        }
-        if (recorder != null) {
-            recorder.close();
-        }
-        if (backend != null) {
-            backend.close();
-        }
+        Closeables.closeAll(backend, recorder, front);
     }
 
     private static String mcp() {

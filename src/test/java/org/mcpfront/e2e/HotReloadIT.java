@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.mcpfront.testing.Closeables;
 import org.mcpfront.testing.EverythingServer;
 import org.mcpfront.testing.FreePorts;
 import org.mcpfront.testing.FrontHarness;
@@ -42,11 +43,7 @@ class HotReloadIT {
 
     @AfterEach
     void stop() {
-        front.close();
-        secondRecorder.close();
-        first.close();
-        second.close();
-        logs.close();
+        Closeables.closeAll(logs, second, first, secondRecorder, front);
     }
 
     private static String route(String path, String backend) {

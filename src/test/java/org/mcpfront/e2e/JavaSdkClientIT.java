@@ -12,6 +12,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.mcpfront.testing.Closeables;
 import org.mcpfront.testing.EverythingServer;
 import org.mcpfront.testing.FrontHarness;
 
@@ -48,15 +49,7 @@ class JavaSdkClientIT {
 
     @AfterAll
     static void stop() {
-        if (front != null) {
-            front.close();
-        }
-        if (streamableBackend != null) {
-            streamableBackend.close();
-        }
-        if (sseBackend != null) {
-            sseBackend.close();
-        }
+        Closeables.closeAll(sseBackend, streamableBackend, front);
     }
 
     private static McpClientTransport transport(String clientTransport, String route) {

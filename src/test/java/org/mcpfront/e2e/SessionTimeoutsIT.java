@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.mcpfront.testing.Closeables;
 import org.mcpfront.testing.EverythingServer;
 import org.mcpfront.testing.FreePorts;
 import org.mcpfront.testing.FrontHarness;
@@ -41,12 +42,7 @@ class SessionTimeoutsIT {
 
     @AfterAll
     static void stop() {
-        if (front != null) {
-            front.close();
-        }
-        if (backend != null) {
-            backend.close();
-        }
+        Closeables.closeAll(backend, front);
     }
 
     private static String session(String path) {

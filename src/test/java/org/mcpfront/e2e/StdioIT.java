@@ -7,6 +7,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.mcpfront.testing.Closeables;
 import org.mcpfront.testing.EverythingServer;
 import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.McpClient;
@@ -31,9 +32,7 @@ class StdioIT {
 
     @AfterAll
     static void stop() {
-        if (front != null) {
-            front.close();
-        }
+        Closeables.closeAll(front);
     }
 
     @ParameterizedTest(name = "{0} client")

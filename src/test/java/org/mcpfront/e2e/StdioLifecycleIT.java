@@ -7,6 +7,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.mcpfront.testing.Closeables;
 import org.mcpfront.testing.FreePorts;
 import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.LogCapture;
@@ -44,9 +45,7 @@ class StdioLifecycleIT {
 
     @AfterEach
     void stop() {
-        if (front != null) {
-            front.close();
-        }
+        Closeables.closeAll(front);
     }
 
     private static String testServer() {

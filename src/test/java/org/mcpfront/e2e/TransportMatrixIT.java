@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.mcpfront.testing.Closeables;
 import org.mcpfront.testing.EverythingServer;
 import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.McpClient;
@@ -44,15 +45,7 @@ class TransportMatrixIT {
 
     @AfterAll
     static void stop() {
-        if (front != null) {
-            front.close();
-        }
-        if (streamableBackend != null) {
-            streamableBackend.close();
-        }
-        if (sseBackend != null) {
-            sseBackend.close();
-        }
+        Closeables.closeAll(sseBackend, streamableBackend, front);
     }
 
     static Stream<Arguments> combinations() {

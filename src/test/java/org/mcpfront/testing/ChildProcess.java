@@ -35,6 +35,22 @@ public class ChildProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the process listens on {@code port}; if it does not, stops it and fails with its
+     * output, which usually says why.
+     */
+    protected <T extends ChildProcess> T listeningOn(int port) {
+        try {
+            FreePorts.awaitListening(port, Duration.ofSeconds(30), process);
+        } catch (RuntimeException e) {
+            close();
+            throw new IllegalStateException(e.getMessage() + "; output:\n" + output(), e);
+        }
+        @SuppressWarnings("unchecked")
+        T self = (T) this;
+        return self;
+    }
+
     public Process process() {
         return process;
     }

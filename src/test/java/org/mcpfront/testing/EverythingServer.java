@@ -1,6 +1,5 @@
 package org.mcpfront.testing;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -35,14 +34,8 @@ public final class EverythingServer extends ChildProcess {
     }
 
     public static EverythingServer start(Mode mode) {
-        EverythingServer server = new EverythingServer(mode, FreePorts.next());
-        try {
-            FreePorts.awaitListening(server.port, Duration.ofSeconds(30), server.process());
-        } catch (RuntimeException e) {
-            server.close();
-            throw new IllegalStateException(e.getMessage() + "; output:\n" + server.output(), e);
-        }
-        return server;
+        int port = FreePorts.next();
+        return new EverythingServer(mode, port).listeningOn(port);
     }
 
     public int port() {

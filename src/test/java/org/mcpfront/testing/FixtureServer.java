@@ -1,6 +1,5 @@
 package org.mcpfront.testing;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -17,14 +16,8 @@ public final class FixtureServer extends ChildProcess {
 
     public static FixtureServer start() {
         NodeTools.modules();
-        FixtureServer server = new FixtureServer(FreePorts.next());
-        try {
-            FreePorts.awaitListening(server.port, Duration.ofSeconds(30), server.process());
-        } catch (RuntimeException e) {
-            server.close();
-            throw new IllegalStateException(e.getMessage() + "; output:\n" + server.output(), e);
-        }
-        return server;
+        int port = FreePorts.next();
+        return new FixtureServer(port).listeningOn(port);
     }
 
     public String url() {

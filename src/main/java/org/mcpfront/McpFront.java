@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.mcpfront.config.ConfigVerticle;
 import org.mcpfront.config.FrontConfig;
+import org.mcpfront.config.ServerConfig;
 import org.mcpfront.edge.EdgeVerticle;
 import org.mcpfront.edge.Health;
 import org.mcpfront.observability.GatewayMetrics;
@@ -89,7 +90,7 @@ public final class McpFront {
         }
         var server = config.server();
         return new FrontConfig(config.oauth(), config.routes(),
-                new org.mcpfront.config.ServerConfig(server.host(), -1, server.healthPath(), server.maxBodyBytes(),
+                new ServerConfig(server.host(), -1, server.healthPath(), server.maxBodyBytes(),
                         server.sseKeepAlive(), server.allowedOrigins(), server.maxSessions()),
                 config.cluster());
     }

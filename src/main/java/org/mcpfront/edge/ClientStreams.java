@@ -48,9 +48,6 @@ final class ClientStreams {
         streams.remove(ref.streamId());
     }
 
-    int size() {
-        return streams.size();
-    }
 
     private void dispatch(Message<String> message) {
         String id = message.headers().get(SessionProtocol.STREAM);

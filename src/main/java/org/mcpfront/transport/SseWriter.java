@@ -106,9 +106,6 @@ public final class SseWriter {
         }
     }
 
-    public boolean isEnded() {
-        return ended || response.closed();
-    }
 
     private void stopKeepAlive() {
         if (keepAliveTimer >= 0) {

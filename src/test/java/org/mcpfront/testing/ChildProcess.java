@@ -59,9 +59,6 @@ public class ChildProcess implements AutoCloseable {
         return process.pid();
     }
 
-    public Path logFile() {
-        return log;
-    }
 
     public String output() {
         try {

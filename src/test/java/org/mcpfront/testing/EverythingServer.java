@@ -47,9 +47,6 @@ public final class EverythingServer extends ChildProcess {
         return "http://127.0.0.1:" + port + mode.path;
     }
 
-    public Mode mode() {
-        return mode;
-    }
 
     /** The {@code command:} of a stdio route that runs server-everything, as a YAML flow list. */
     public static String stdioCommandYaml() {

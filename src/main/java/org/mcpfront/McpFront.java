@@ -11,6 +11,8 @@ import org.mcpfront.edge.EdgeVerticle;
 import org.mcpfront.edge.Health;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.observability.Observability;
+import org.mcpfront.storage.Store;
+import org.mcpfront.storage.Stores;
 import org.mcpfront.supervisor.SupervisorVerticle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,11 +32,13 @@ public final class McpFront {
     private static final Logger log = LoggerFactory.getLogger(McpFront.class);
 
     private final Vertx vertx;
+    private final Store store;
     private final List<String> deployments;
     private final int port;
 
-    private McpFront(Vertx vertx, List<String> deployments, int port) {
+    private McpFront(Vertx vertx, Store store, List<String> deployments, int port) {
         this.vertx = vertx;
+        this.store = store;
         this.deployments = deployments;
         this.port = port;
     }
@@ -54,7 +58,9 @@ public final class McpFront {
                 .withMetrics(observability.metricsFactory())
                 .build();
         GatewayMetrics metrics = new GatewayMetrics(observability.registry());
-        Health health = new Health();
+        // The authorization server (next) keeps its state here; readiness checks it already.
+        Store store = Stores.create(vertx, config.oauth());
+        Health health = new Health(store);
         List<String> deployments = new ArrayList<>();
         List<EdgeVerticle> edges = new ArrayList<>();
         int edgeInstances = Math.max(1, options.edgeInstances());
@@ -75,7 +81,7 @@ public final class McpFront {
                 })
                 .map(id -> {
                     deployments.add(id);
-                    return new McpFront(vertx, deployments, edges.get(0).actualPort());
+                    return new McpFront(vertx, store, deployments, edges.get(0).actualPort());
                 })
                 .onFailure(e -> vertx.close());
     }
@@ -113,6 +119,6 @@ public final class McpFront {
                 return Future.succeededFuture();
             });
         }
-        return chain.compose(v -> vertx.close());
+        return chain.compose(v -> store.close()).compose(v -> vertx.close());
     }
 }

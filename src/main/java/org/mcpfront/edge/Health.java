@@ -9,14 +9,22 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import org.mcpfront.bus.Addresses;
+import org.mcpfront.storage.Store;
 
 /**
  * Liveness ({@code server.health_path}): the event loop answers. Readiness ({@code /ready}): the parts
- * a request needs respond: today the supervisor; storage and cluster membership join it as they come.
+ * a request needs respond: the supervisor (with per-route session counts and start failures) and the
+ * store. An instance that loses Redis goes not-ready and comes back by itself once Redis answers.
  */
 public final class Health {
 
     private static final long CHECK_TIMEOUT_MS = 2_000;
+
+    private final Store store;
+
+    public Health(Store store) {
+        this.store = store;
+    }
 
     public Handler<RoutingContext> liveness(Vertx vertx) {
         HealthChecks checks = HealthChecks.create(vertx)
@@ -29,6 +37,9 @@ public final class Health {
                 .register("supervisor", CHECK_TIMEOUT_MS, promise -> vertx.eventBus()
                         .<JsonObject>request(Addresses.SUPERVISOR_STATUS, null, new DeliveryOptions().setSendTimeout(CHECK_TIMEOUT_MS))
                         .onSuccess(reply -> promise.complete(Status.OK(reply.body())))
+                        .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("reason", e.getMessage())))))
+                .register("storage", CHECK_TIMEOUT_MS, promise -> store.ping()
+                        .onSuccess(v -> promise.complete(Status.OK()))
                         .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("reason", e.getMessage())))));
         return HealthCheckHandler.createWithHealthChecks(checks);
     }

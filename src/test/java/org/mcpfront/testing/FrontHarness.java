@@ -30,10 +30,15 @@ public final class FrontHarness implements AutoCloseable {
 
     /** Starts with {@code routesYaml} (the items of {@code routes:}) and optional extra server keys. */
     public static FrontHarness start(String routesYaml, String serverExtraYaml) {
+        return startWith(yaml(routesYaml, serverExtraYaml));
+    }
+
+    /** Starts on a complete config text. */
+    public static FrontHarness startWith(String configYaml) {
         try {
             Path dir = Files.createTempDirectory("mcp-front-test");
             Path file = dir.resolve("mcp-front.yaml");
-            Files.writeString(file, yaml(routesYaml, serverExtraYaml));
+            Files.writeString(file, configYaml);
             FrontConfig config = ConfigParser.parse(ConfigFiles.read(file), Map.of());
             McpFront front = McpFront.start(config,
                             new McpFront.Options(file, Map.of(), 2, Duration.ofMillis(100)))
@@ -50,18 +55,24 @@ public final class FrontHarness implements AutoCloseable {
 
     /** A complete config: dev identity on loopback, memory storage, any free port. */
     public static String yaml(String routesYaml, String serverExtraYaml) {
+        return yaml(routesYaml, serverExtraYaml, "");
+    }
+
+    /** The same, with extra keys in {@code oauth:} (storage, redis_url, ...). */
+    public static String yaml(String routesYaml, String serverExtraYaml, String oauthExtraYaml) {
         return """
                 oauth:
                   issuer: "http://localhost:8080"
                   allowed_domains: ["example.com"]
                   identity: dev
+                %s
                 server:
                   host: "127.0.0.1"
                   port: 0
                 %s
                 routes:
                 %s
-                """.formatted(indent(serverExtraYaml), routesYaml.isBlank() ? "  []" : indent(routesYaml));
+                """.formatted(indent(oauthExtraYaml), indent(serverExtraYaml), routesYaml.isBlank() ? "  []" : indent(routesYaml));
     }
 
     private static String indent(String yaml) {

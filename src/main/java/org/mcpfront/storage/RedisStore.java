@@ -1,0 +1,79 @@
+package org.mcpfront.storage;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.time.Duration;
+
+/**
+ * A {@link Store} in Redis, shared by every instance of a cluster. Each value is a JSON string under
+ * {@code mcp-front:<key>} with a millisecond TTL, so Redis expires it by itself; {@link #take} is
+ * {@code GETDEL} (Redis 6.2+), which hands a single-use value to exactly one caller.
+ */
+public final class RedisStore implements Store {
+
+    private static final String PREFIX = "mcp-front:";
+    private static final int MAX_POOL_SIZE = 16;
+    private static final int MAX_WAITING = 1024;
+
+    private final Redis redis;
+
+    public RedisStore(Vertx vertx, String redisUrl) {
+        this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl)
+                .setMaxPoolSize(MAX_POOL_SIZE).setMaxWaitingHandlers(MAX_WAITING));
+    }
+
+    @Override
+    public Future<Void> put(String key, JsonObject value, Duration ttl) {
+        return redis.send(Request.cmd(Command.SET).arg(PREFIX + key).arg(value.encode()).arg("PX").arg(millis(ttl)))
+                .mapEmpty();
+    }
+
+    @Override
+    public Future<Boolean> putIfAbsent(String key, JsonObject value, Duration ttl) {
+        return redis.send(Request.cmd(Command.SET).arg(PREFIX + key).arg(value.encode()).arg("NX").arg("PX").arg(millis(ttl)))
+                .map(response -> response != null);
+    }
+
+    @Override
+    public Future<JsonObject> get(String key) {
+        return redis.send(Request.cmd(Command.GET).arg(PREFIX + key)).map(RedisStore::json);
+    }
+
+    @Override
+    public Future<JsonObject> take(String key) {
+        return redis.send(Request.cmd(Command.GETDEL).arg(PREFIX + key)).map(RedisStore::json);
+    }
+
+    @Override
+    public Future<Void> delete(String key) {
+        return redis.send(Request.cmd(Command.DEL).arg(PREFIX + key)).mapEmpty();
+    }
+
+    @Override
+    public Future<Void> ping() {
+        return redis.send(Request.cmd(Command.PING)).mapEmpty();
+    }
+
+    @Override
+    public Future<Void> close() {
+        return redis.close();
+    }
+
+    private static long millis(Duration ttl) {
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("ttl must be positive, was " + ttl);
+        }
+        return ttl.toMillis();
+    }
+
+    private static JsonObject json(Response response) {
+        return response == null ? null : new JsonObject(response.toString());
+    }
+}

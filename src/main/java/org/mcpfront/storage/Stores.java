@@ -1,0 +1,18 @@
+package org.mcpfront.storage;
+
+import io.vertx.core.Vertx;
+import org.mcpfront.config.OAuthConfig;
+
+/** The store the configuration names. */
+public final class Stores {
+
+    private Stores() {
+    }
+
+    public static Store create(Vertx vertx, OAuthConfig oauth) {
+        return switch (oauth.storage()) {
+            case MEMORY -> new MemoryStore(vertx);
+            case REDIS -> new RedisStore(vertx, oauth.redisUrl());
+        };
+    }
+}

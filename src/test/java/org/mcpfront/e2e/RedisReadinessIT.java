@@ -1,0 +1,59 @@
+package org.mcpfront.e2e;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.mcpfront.testing.Closeables;
+import org.mcpfront.testing.FreePorts;
+import org.mcpfront.testing.FrontHarness;
+import org.mcpfront.testing.RawHttp;
+import org.mcpfront.testing.RedisServer;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** With {@code storage: redis}, readiness follows Redis: down when it goes, up again when it is back. */
+@DisplayName("Readiness with Redis storage")
+@Timeout(120)
+class RedisReadinessIT {
+
+    @Test
+    @DisplayName("goes not-ready when Redis is lost and comes back by itself")
+    void followsRedis() throws Exception {
+        int port = FreePorts.next();
+        RedisServer redis = RedisServer.start(port);
+        FrontHarness front = null;
+        try {
+            front = FrontHarness.startWith(FrontHarness.yaml("", "", """
+                    storage: redis
+                    redis_url: "%s"
+                    """.formatted(redis.url())));
+            assertThat(awaitReady(front, 200).getString("status")).isEqualTo("UP");
+
+            redis.close();
+            JsonObject down = awaitReady(front, 503);
+            assertThat(down.encode()).contains("storage").contains("DOWN");
+
+            redis = RedisServer.start(port);
+            assertThat(awaitReady(front, 200).getString("status")).isEqualTo("UP");
+        } finally {
+            Closeables.closeAll(redis, front);
+        }
+    }
+
+    private static JsonObject awaitReady(FrontHarness front, int status) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        HttpResponse<String> response;
+        do {
+            response = RawHttp.send(RawHttp.request(front.url("/ready")));
+            if (response.statusCode() == status) {
+                return new JsonObject(response.body());
+            }
+            FreePorts.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("/ready answered " + response.statusCode() + " " + response.body() + ", expected " + status);
+    }
+}

@@ -50,7 +50,12 @@ public final class ConfigParser {
     private static final Duration DEFAULT_REFRESH_TOKEN_TTL = Duration.ofDays(30);
     private static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
     private static final String DEFAULT_GOOGLE_ISSUER = "https://accounts.google.com";
-    private static final Duration DEFAULT_ROUTE_TIMEOUT = Duration.ofMinutes(5);
+    /**
+     * Idle timeouts. An HTTP session costs a few KB, and some clients (Claude among them) do not
+     * re-initialize after a 404, so HTTP sessions may idle long; a stdio session holds a process.
+     */
+    private static final Duration DEFAULT_HTTP_IDLE_TIMEOUT = Duration.ofMinutes(30);
+    private static final Duration DEFAULT_STDIO_IDLE_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofMinutes(5);
     /** Each stdio session is a process (often a container): a few dozen per route fit a small VM. */
     private static final int DEFAULT_STDIO_MAX_SESSIONS = 20;
@@ -168,15 +173,15 @@ public final class ConfigParser {
             if (path != null) {
                 claim(item, path, claimed, healthPath);
             }
-            Duration timeout = item.value("timeout", ConfigParser::positiveDuration).orElse(DEFAULT_ROUTE_TIMEOUT);
+            Optional<Duration> timeout = item.value("timeout", ConfigParser::positiveDuration);
             Duration requestTimeout = item.value("request_timeout", ConfigParser::positiveDuration)
                     .orElse(DEFAULT_REQUEST_TIMEOUT);
             Optional<Integer> maxSessions = item.value("max_sessions", ConfigParser::positiveCount);
             item.required("type", "http or stdio", v -> oneOf(v, RouteType.class))
                     .map(type -> switch (type) {
-                        case HTTP -> httpRoute(item, path, timeout, requestTimeout,
+                        case HTTP -> httpRoute(item, path, timeout.orElse(DEFAULT_HTTP_IDLE_TIMEOUT), requestTimeout,
                                 maxSessions.orElse(DEFAULT_HTTP_MAX_SESSIONS));
-                        case STDIO -> stdioRoute(item, path, timeout, requestTimeout,
+                        case STDIO -> stdioRoute(item, path, timeout.orElse(DEFAULT_STDIO_IDLE_TIMEOUT), requestTimeout,
                                 maxSessions.orElse(DEFAULT_STDIO_MAX_SESSIONS));
                     })
                     .ifPresent(routes::add);

@@ -321,4 +321,18 @@ class ConfigParserTest {
         assertThat(config.cluster()).isEqualTo(new ClusterConfig(true, Optional.of("/etc/mcp-front/hazelcast.yaml")));
         assertThat(config.oauth().toString()).doesNotContain("pw@").contains("rediss://***@cache.internal:6380/0");
     }
+
+    @Test
+    @DisplayName("idle timeouts default to 30 minutes for http routes and 5 minutes for stdio routes; limits likewise differ")
+    void perTypeDefaults() throws ConfigException {
+        FrontConfig config = Configs.parse(withRoutes(Configs.httpRoute("/web"),
+                "{path: \"/proc\", type: stdio, command: [\"node\", \"server.js\"]}"));
+        RouteConfig web = config.route("/web").orElseThrow();
+        RouteConfig proc = config.route("/proc").orElseThrow();
+        assertThat(web.timeout()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(proc.timeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(web.maxSessions()).isEqualTo(500);
+        assertThat(proc.maxSessions()).isEqualTo(20);
+        assertThat(config.server().maxSessions()).isEqualTo(1000);
+    }
 }

@@ -9,12 +9,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Command line: {@code java -jar mcp-front.jar [--config PATH]}. The config file comes from
+ * Command line: {@code java -jar mcp-front.jar [--config PATH]} runs mcp-front;
+ * {@code java -jar mcp-front.jar validate [--config PATH]} only checks the file and exits 0 when it is
+ * valid, 2 with every problem when it is not (for deployment pipelines). The config file comes from
  * {@code --config}, else {@code MCP_FRONT_CONFIG}, else {@code conf/mcp-front.yaml}. A config that does
  * not validate stops the program with exit code 2 before anything listens.
  */
@@ -30,12 +33,14 @@ public final class Main {
         // mcp-front drains its stdio sessions itself on SIGTERM (grace, then SIGKILL, then reap);
         // NuProcess's own hook would kill them without grace and stop reaping in the middle.
         System.setProperty("com.zaxxer.nuprocess.enableShutdownHook", "false");
+        boolean validateOnly = args.length > 0 && args[0].equals("validate");
+        String[] options = validateOnly ? Arrays.copyOfRange(args, 1, args.length) : args;
         Path configFile;
         try {
-            configFile = configPath(args, System.getenv());
+            configFile = configPath(options, System.getenv());
         } catch (IllegalArgumentException e) {
             System.err.println("mcp-front: " + e.getMessage());
-            System.err.println("usage: java -jar mcp-front.jar [--config PATH]");
+            System.err.println("usage: java -jar mcp-front.jar [validate] [--config PATH]");
             System.exit(64);
             return;
         }
@@ -46,6 +51,10 @@ public final class Main {
             System.err.println("mcp-front: " + configFile + " is not a valid configuration:");
             e.problems().forEach(problem -> System.err.println("  " + problem));
             System.exit(2);
+            return;
+        }
+        if (validateOnly) {
+            System.out.println("mcp-front: " + configFile + " is valid (" + config.routes().size() + " routes)");
             return;
         }
         Logger log = LoggerFactory.getLogger(Main.class);

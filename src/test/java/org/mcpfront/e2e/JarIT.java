@@ -51,6 +51,24 @@ class JarIT {
     }
 
     @Test
+    @DisplayName("validate checks a file without starting: 0 for a good one, 2 and the problems for a bad one")
+    void validate() throws IOException {
+        try (FrontProcess ok = FrontProcess.start(Map.of(), "validate", "--config", Path.of("conf/mcp-front.yaml").toAbsolutePath().toString())) {
+            assertThat(ok.awaitExit(Duration.ofSeconds(30))).as(ok.output()).isZero();
+            assertThat(ok.output()).contains("is valid");
+        }
+        Path bad = config(FreePorts.next(), """
+                - path: "/a"
+                  type: http
+                  backend: "not a url"
+                """);
+        try (FrontProcess invalid = FrontProcess.start(Map.of(), "validate", "--config", bad.toString())) {
+            assertThat(invalid.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+            assertThat(invalid.output()).contains("routes[0].backend");
+        }
+    }
+
+    @Test
     @DisplayName("an unset variable without a default is refused with its name")
     void unsetVariable() throws IOException {
         Path file = config(FreePorts.next(), """

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.mcpfront.testing.BothBackends;
 import org.mcpfront.testing.Closeables;
 import org.mcpfront.testing.EverythingServer;
 import org.mcpfront.testing.FreePorts;
@@ -35,6 +36,7 @@ class BackendFailureIT {
     /** server-everything's tool that runs for a given duration, sending progress. */
     static final String LONG_RUNNING_TOOL = EverythingTools.LONG_RUNNING;
 
+    private BothBackends backends;
     private EverythingServer streamable;
     private EverythingServer sse;
     private FrontHarness front;
@@ -44,27 +46,22 @@ class BackendFailureIT {
     @BeforeEach
     void start() {
         logs = new LogCapture();
-        streamable = EverythingServer.start(EverythingServer.Mode.STREAMABLE);
-        sse = EverythingServer.start(EverythingServer.Mode.SSE);
-        front = FrontHarness.start("""
-                - path: "/streamable"
-                  type: http
-                  backend: "%s"
-                - path: "/legacy"
-                  type: http
-                  backend: "%s"
+        backends = BothBackends.start("""
                 - path: "/down"
                   type: http
                   backend: "http://127.0.0.1:%d/mcp"
                 - path: "/down-sse"
                   type: http
                   backend: "http://127.0.0.1:%d/sse"
-                """.formatted(streamable.url(), sse.url(), deadPort, deadPort));
+                """.formatted(deadPort, deadPort));
+        streamable = backends.streamable;
+        sse = backends.sse;
+        front = backends.front;
     }
 
     @AfterEach
     void stop() {
-        Closeables.closeAll(logs, sse, streamable, front);
+        Closeables.closeAll(logs, backends);
     }
 
     private static List<JsonObject> dataMessages(String sseBody) {

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.mcpfront.testing.BothBackends;
 import org.mcpfront.testing.Closeables;
-import org.mcpfront.testing.EverythingServer;
 import org.mcpfront.testing.FrontHarness;
 
 import java.time.Duration;
@@ -29,27 +29,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(180)
 class JavaSdkClientIT {
 
-    private static EverythingServer streamableBackend;
-    private static EverythingServer sseBackend;
+    private static BothBackends backends;
     private static FrontHarness front;
 
     @BeforeAll
     static void start() {
-        streamableBackend = EverythingServer.start(EverythingServer.Mode.STREAMABLE);
-        sseBackend = EverythingServer.start(EverythingServer.Mode.SSE);
-        front = FrontHarness.start("""
-                - path: "/streamable"
-                  type: http
-                  backend: "%s"
-                - path: "/legacy"
-                  type: http
-                  backend: "%s"
-                """.formatted(streamableBackend.url(), sseBackend.url()));
+        backends = BothBackends.start("");
+        front = backends.front;
     }
 
     @AfterAll
     static void stop() {
-        Closeables.closeAll(sseBackend, streamableBackend, front);
+        Closeables.closeAll(backends);
     }
 
     private static McpClientTransport transport(String clientTransport, String route) {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.mcpfront.testing.BothBackends;
 import org.mcpfront.testing.Closeables;
 import org.mcpfront.testing.EverythingServer;
 import org.mcpfront.testing.FrontHarness;
@@ -25,27 +26,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(300)
 class TransportMatrixIT {
 
-    private static EverythingServer streamableBackend;
-    private static EverythingServer sseBackend;
+    private static BothBackends backends;
     private static FrontHarness front;
 
     @BeforeAll
     static void start() {
-        streamableBackend = EverythingServer.start(EverythingServer.Mode.STREAMABLE);
-        sseBackend = EverythingServer.start(EverythingServer.Mode.SSE);
-        front = FrontHarness.start("""
-                - path: "/streamable"
-                  type: http
-                  backend: "%s"
-                - path: "/legacy"
-                  type: http
-                  backend: "%s"
-                """.formatted(streamableBackend.url(), sseBackend.url()));
+        backends = BothBackends.start("");
+        front = backends.front;
     }
 
     @AfterAll
     static void stop() {
-        Closeables.closeAll(sseBackend, streamableBackend, front);
+        Closeables.closeAll(backends);
     }
 
     static Stream<Arguments> combinations() {
@@ -68,7 +60,7 @@ class TransportMatrixIT {
     @MethodSource("direct")
     @DisplayName("the same scenario passes against the backends directly (baseline)")
     void baseline(McpClient.Transport transport, EverythingServer.Mode mode) {
-        String url = mode == EverythingServer.Mode.STREAMABLE ? streamableBackend.url() : sseBackend.url();
+        String url = mode == EverythingServer.Mode.STREAMABLE ? backends.streamable.url() : backends.sse.url();
         JsonObject report = McpClient.runPassing(url, transport);
         assertThat(report.getBoolean("ok")).as(report.encodePrettily()).isTrue();
     }

@@ -24,6 +24,10 @@ class OriginPolicyTest {
                 server:
                   allowed_origins: ["https://app.example.org:8443"]
                 """;
+        return parse(yaml);
+    }
+
+    private static FrontConfig parse(String yaml) throws Exception {
         return ConfigParser.parse(ConfigFiles.parse(yaml.getBytes(StandardCharsets.UTF_8), "test"), Map.of());
     }
 
@@ -36,7 +40,7 @@ class OriginPolicyTest {
                 server:
                   host: "127.0.0.1"
                 """;
-        return ConfigParser.parse(ConfigFiles.parse(yaml.getBytes(StandardCharsets.UTF_8), "test"), Map.of());
+        return parse(yaml);
     }
 
     @ParameterizedTest(name = "Host {0} → {1}")
@@ -66,8 +70,7 @@ class OriginPolicyTest {
                 server:
                   host: "0.0.0.0"
                 """;
-        FrontConfig config = ConfigParser.parse(ConfigFiles.parse(yaml.getBytes(StandardCharsets.UTF_8), "test"), Map.of());
-        assertThat(OriginPolicy.hostAllowed(host, config)).isTrue();
+        assertThat(OriginPolicy.hostAllowed(host, parse(yaml))).isTrue();
     }
 
     @ParameterizedTest(name = "{0} → {1}")

@@ -110,8 +110,9 @@ class StdioLifecycleIT {
         assertThat(new JsonObject(second.body()).getJsonObject("error").getString("message")).contains("failing to start");
 
         JsonObject ready = new JsonObject(RawHttp.send(RawHttp.request(front.url("/ready"))).body());
-        JsonObject route = ready.getJsonArray("checks").getJsonObject(0).getJsonObject("data").getJsonObject("routes")
-                .getJsonObject("/missing");
+        JsonObject supervisor = ready.getJsonArray("checks").stream().map(JsonObject.class::cast)
+                .filter(check -> "supervisor".equals(check.getString("id"))).findFirst().orElseThrow();
+        JsonObject route = supervisor.getJsonObject("data").getJsonObject("routes").getJsonObject("/missing");
         assertThat(route.getString("last_start_failure")).contains("/no/such/program");
     }
 

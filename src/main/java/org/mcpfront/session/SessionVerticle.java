@@ -218,9 +218,10 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
         } else if ("notifications/cancelled".equals(rpc.method())) {
             cancelledByClient(rpc);
         }
+        // Acknowledge first: the edge starts the client's response on it, whatever the backend does.
+        message.reply(null);
         metrics.messageToBackend(route.path());
         backend.send(rpc);
-        message.reply(null);
     }
 
     private void attach(Message<String> message) {

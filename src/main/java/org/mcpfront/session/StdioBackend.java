@@ -90,7 +90,15 @@ final class StdioBackend implements Backend {
         // Line framing: a message that arrived pretty-printed is re-encoded on one line.
         String line = raw.indexOf('\n') >= 0 || raw.indexOf('\r') >= 0 ? message.json().encode() : raw;
         byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-        process.writeStdin(ByteBuffer.wrap(bytes));
+        if (closing || exit.future().isComplete() || !process.isRunning()) {
+            // Its exit is reported (or about to be) through onExit; the message has nowhere to go.
+            return;
+        }
+        try {
+            process.writeStdin(ByteBuffer.wrap(bytes));
+        } catch (IllegalStateException stdinClosed) {
+            listener.onFailure("exited", "the process closed its stdin: " + stdinClosed.getMessage());
+        }
     }
 
     @Override

@@ -6,7 +6,8 @@
 //   GRANDCHILD_PID_DIR=/dir             starts a long-lived grandchild and writes its pid there
 //   MISBEHAVE=1                         before answering: garbage lines, a stderr flood, a 1 MiB line
 //
-// Tools: "echo" {message}, "sleep" {ms}, "crash" (the process SIGKILLs itself mid-call).
+// Tools: "echo" {message}, "sleep" {ms}, "crash" (the process SIGKILLs itself mid-call),
+// "flood" {count, kib} (count log notifications of kib KiB each, then the answer).
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -36,6 +37,7 @@ const TOOLS = [
   { name: "echo", description: "Echoes message", inputSchema: { type: "object", properties: { message: { type: "string" } } } },
   { name: "sleep", description: "Answers after ms", inputSchema: { type: "object", properties: { ms: { type: "number" } } } },
   { name: "crash", description: "Kills its own process", inputSchema: { type: "object", properties: {} } },
+  { name: "flood", description: "Sends many large notifications", inputSchema: { type: "object", properties: { count: { type: "number" }, kib: { type: "number" } } } },
 ];
 
 createInterface({ input: process.stdin }).on("line", (line) => {
@@ -58,6 +60,13 @@ createInterface({ input: process.stdin }).on("line", (line) => {
       if (name === "echo") return result(message.id, { content: [{ type: "text", text: `Echo: ${args.message}` }] });
       if (name === "sleep") return setTimeout(() => result(message.id, { content: [{ type: "text", text: "slept" }] }), args.ms ?? 1000);
       if (name === "crash") return process.kill(process.pid, "SIGKILL");
+      if (name === "flood") {
+        const data = "z".repeat((args.kib ?? 64) * 1024);
+        for (let i = 0; i < (args.count ?? 10); i++) {
+          send({ jsonrpc: "2.0", method: "notifications/message", params: { level: "info", data } });
+        }
+        return result(message.id, { content: [{ type: "text", text: "flooded" }] });
+      }
       return send({ jsonrpc: "2.0", id: message.id, error: { code: -32602, message: `no tool ${name}` } });
     }
     default:

@@ -43,7 +43,7 @@ public final class ConfigParser {
     private static final List<String> ROUTE_KEYS = List.of("path", "type", "backend", "transport", "headers",
             "command", "environment", "timeout", "request_timeout", "max_sessions");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "health_path", "max_body_size",
-            "sse_keepalive", "allowed_origins", "max_sessions");
+            "sse_keepalive", "allowed_origins", "max_sessions", "slow_client_timeout");
     private static final List<String> CLUSTER_KEYS = List.of("enabled", "hazelcast_config");
 
     private static final Duration DEFAULT_TOKEN_TTL = Duration.ofHours(1);
@@ -61,6 +61,8 @@ public final class ConfigParser {
     private static final int DEFAULT_STDIO_MAX_SESSIONS = 20;
     private static final int DEFAULT_HTTP_MAX_SESSIONS = 500;
     private static final int DEFAULT_SERVER_MAX_SESSIONS = 1000;
+    /** How long a client's stream may refuse data before it is cut: a stalled reader must not cost unbounded memory. */
+    private static final Duration DEFAULT_SLOW_CLIENT_TIMEOUT = Duration.ofSeconds(60);
     private static final String DEFAULT_HOST = "127.0.0.1";
     private static final int DEFAULT_PORT = 8080;
     private static final String DEFAULT_HEALTH_PATH = "/health";
@@ -274,7 +276,8 @@ public final class ConfigParser {
                 s.value("max_body_size", ConfigParser::positiveSize).orElse(DEFAULT_MAX_BODY_BYTES),
                 s.value("sse_keepalive", ConfigParser::keepAlive).orElse(DEFAULT_SSE_KEEPALIVE),
                 s.list("allowed_origins", "[\"https://claude.ai\"]", ConfigParser::origin).orElse(List.of()),
-                s.value("max_sessions", ConfigParser::positiveCount).orElse(DEFAULT_SERVER_MAX_SESSIONS));
+                s.value("max_sessions", ConfigParser::positiveCount).orElse(DEFAULT_SERVER_MAX_SESSIONS),
+                s.value("slow_client_timeout", ConfigParser::positiveDuration).orElse(DEFAULT_SLOW_CLIENT_TIMEOUT));
     }
 
     private static ClusterConfig cluster(Section s) {

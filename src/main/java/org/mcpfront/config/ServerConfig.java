@@ -11,7 +11,8 @@ public record ServerConfig(
         long maxBodyBytes,
         Duration sseKeepAlive,
         List<String> allowedOrigins,
-        int maxSessions) {
+        int maxSessions,
+        Duration slowClientTimeout) {
 
     public ServerConfig {
         allowedOrigins = List.copyOf(allowedOrigins);

@@ -46,7 +46,8 @@ final class StartupSettings {
     static FrontConfig keep(FrontConfig running, FrontConfig edited) {
         ServerConfig was = running.server();
         ServerConfig server = new ServerConfig(was.host(), was.port(), was.healthPath(), was.maxBodyBytes(),
-                edited.server().sseKeepAlive(), edited.server().allowedOrigins(), edited.server().maxSessions());
+                edited.server().sseKeepAlive(), edited.server().allowedOrigins(), edited.server().maxSessions(),
+                edited.server().slowClientTimeout());
         OAuthConfig o = edited.oauth();
         OAuthConfig oauth = new OAuthConfig(o.issuer(), o.gcpProject(), o.allowedDomains(), o.allowedEmails(),
                 o.tokenTtl(), o.refreshTokenTtl(), running.oauth().storage(), running.oauth().redisUrl(),

@@ -43,7 +43,7 @@ final class StreamableHttpEndpoint {
     void handle(RoutingContext ctx, RouteConfig route) {
         switch (ctx.request().method().name()) {
             case "POST" -> post(ctx, route);
-            case "GET" -> get(ctx);
+            case "GET" -> get(ctx, route);
             case "DELETE" -> delete(ctx);
             default -> {
                 ctx.response().putHeader("Allow", "GET, POST, DELETE");
@@ -91,7 +91,7 @@ final class StreamableHttpEndpoint {
                     .onFailure(e -> fail(response, e, null));
             return;
         }
-        PostStream stream = acceptsSse ? new SsePostStream(ctx) : new JsonPostStream(ctx);
+        PostStream stream = acceptsSse ? new SsePostStream(ctx, route.path()) : new JsonPostStream(ctx);
         StreamRef ref = streams.register(stream);
         Future<String> session = initialize != null
                 ? sessions.open(route, ClientTransport.STREAMABLE, null)
@@ -141,7 +141,7 @@ final class StreamableHttpEndpoint {
         }
     }
 
-    private void get(RoutingContext ctx) {
+    private void get(RoutingContext ctx, RouteConfig route) {
         HttpServerRequest request = ctx.request();
         HttpServerResponse response = ctx.response();
         if (!accepts(request.getHeader("Accept"), "text/event-stream")) {
@@ -165,7 +165,7 @@ final class StreamableHttpEndpoint {
                         }
                     });
                     response.putHeader(McpHeaders.SESSION_ID, sessionId);
-                    writer.start(server.get().sseKeepAlive()).flushHeaders();
+                    writer.start(server.get()).describe(route.path(), sessionId).flushHeaders();
                     stream.started();
                 })
                 .onFailure(e -> {
@@ -256,15 +256,17 @@ final class StreamableHttpEndpoint {
     }
 
     private final class SsePostStream extends PostStream {
+        private final String routePath;
         private SseWriter writer;
 
-        SsePostStream(RoutingContext ctx) {
+        SsePostStream(RoutingContext ctx, String routePath) {
             super(ctx);
+            this.routePath = routePath;
         }
 
         @Override
         void open() {
-            writer = new SseWriter(vertx, ctx.response()).start(server.get().sseKeepAlive());
+            writer = new SseWriter(vertx, ctx.response()).start(server.get()).describe(routePath, sessionId);
         }
 
         @Override

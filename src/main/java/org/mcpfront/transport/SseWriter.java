@@ -3,20 +3,32 @@ package org.mcpfront.transport;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import org.mcpfront.config.ServerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 
 /**
  * Writes a {@code text/event-stream} response: events, and a keep-alive comment on a timer so that
  * load balancers and proxies do not cut a quiet stream. Keep-alives are not session activity.
+ *
+ * <p>A client that stops reading fills the connection's write queue; if it stays full for
+ * {@code server.slow_client_timeout}, the connection is reset (the endpoint then treats the client
+ * as gone), so one stalled reader cannot make the gateway buffer a chatty backend without bound.
  */
 public final class SseWriter {
 
+    private static final Logger log = LoggerFactory.getLogger(SseWriter.class);
     private static final Buffer KEEP_ALIVE = Buffer.buffer(": keep-alive\n\n");
 
     private final Vertx vertx;
     private final HttpServerResponse response;
     private long keepAliveTimer = -1;
+    private long stallTimer = -1;
+    private Duration slowClientTimeout;
+    private String route;
+    private String session;
     private boolean ended;
 
     public SseWriter(Vertx vertx, HttpServerResponse response) {
@@ -29,7 +41,9 @@ public final class SseWriter {
      * the first write, so that a short stream (one POST's response) leaves in a single TCP segment;
      * call {@link #flushHeaders()} where the client needs them at once (a long-lived stream).
      */
-    public SseWriter start(Duration keepAlive) {
+    public SseWriter start(ServerConfig server) {
+        Duration keepAlive = server.sseKeepAlive();
+        slowClientTimeout = server.slowClientTimeout();
         response.setChunked(true)
                 .putHeader("Content-Type", "text/event-stream")
                 .putHeader("Cache-Control", "no-cache, no-transform")
@@ -41,10 +55,17 @@ public final class SseWriter {
         keepAliveTimer = vertx.setPeriodic(interval, id -> {
             if (ended || response.closed()) {
                 stopKeepAlive();
-            } else {
+            } else if (!response.writeQueueFull()) {
                 response.write(KEEP_ALIVE);
             }
         });
+        return this;
+    }
+
+    /** Names the route and session in this stream's log lines. */
+    public SseWriter describe(String route, String session) {
+        this.route = route;
+        this.session = session;
         return this;
     }
 
@@ -60,7 +81,29 @@ public final class SseWriter {
     public void event(String name, String data) {
         if (!ended && !response.closed()) {
             response.write(frame(name, data));
+            watchForStall();
         }
+    }
+
+    private void watchForStall() {
+        if (stallTimer >= 0 || !response.writeQueueFull()) {
+            return;
+        }
+        response.drainHandler(v -> {
+            vertx.cancelTimer(stallTimer);
+            stallTimer = -1;
+        });
+        stallTimer = vertx.setTimer(slowClientTimeout.toMillis(), t -> {
+            stallTimer = -1;
+            if (response.writeQueueFull() && !response.closed()) {
+                log.atWarn().addKeyValue("route", route).addKeyValue("session", session)
+                        .addKeyValue("timeout", slowClientTimeout.toString())
+                        .log("client too slow: its stream took no data for the slow-client timeout; disconnecting it");
+                ended = true;
+                stopKeepAlive();
+                response.reset();
+            }
+        });
     }
 
     /** Writes a last event and ends the stream in one write. */
@@ -111,6 +154,10 @@ public final class SseWriter {
         if (keepAliveTimer >= 0) {
             vertx.cancelTimer(keepAliveTimer);
             keepAliveTimer = -1;
+        }
+        if (stallTimer >= 0) {
+            vertx.cancelTimer(stallTimer);
+            stallTimer = -1;
         }
     }
 }

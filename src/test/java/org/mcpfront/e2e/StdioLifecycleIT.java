@@ -15,7 +15,12 @@ import org.mcpfront.testing.NodeTools;
 import org.mcpfront.testing.ProcTable;
 import org.mcpfront.testing.RawHttp;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -173,6 +178,42 @@ class StdioLifecycleIT {
         }
         assertThat(ProcTable.children()).extracting(ProcTable.Proc::command).anySatisfy(c -> assertThat(c).contains("stdio-test-server"));
         assertThat(RawHttp.send(RawHttp.mcpPost(front.url("/ok/mcp"), RawHttp.INITIALIZE)).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @DisplayName("a client that stops reading its stream is disconnected after slow_client_timeout, ending its session")
+    void stalledReader() throws Exception {
+        front = FrontHarness.start(routes(), "slow_client_timeout: \"2s\"");
+        try (LogCapture logs = new LogCapture(); Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new InetSocketAddress("127.0.0.1", front.port()));
+            socket.getOutputStream().write(("GET /ok/sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            BufferedReader reader = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            String endpoint = null;
+            while (endpoint == null && (line = reader.readLine()) != null) {
+                if (line.startsWith("data: ")) {
+                    endpoint = line.substring("data: ".length());
+                }
+            }
+            assertThat(endpoint).isNotNull();
+            String session = endpoint.replaceFirst("^.*sessionId=", "");
+            String messages = front.url(endpoint);
+            RawHttp.send(RawHttp.mcpPost(messages, RawHttp.INITIALIZE));
+            RawHttp.send(RawHttp.mcpPost(messages, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"));
+            // 64 MiB for a client that reads nothing more.
+            RawHttp.send(RawHttp.mcpPost(messages, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\","
+                    + "\"params\":{\"name\":\"flood\",\"arguments\":{\"count\":64,\"kib\":1024}}}"));
+
+            assertThat(logs.await(e -> e.getFormattedMessage().startsWith("client too slow")
+                    && session.equals(LogCapture.fields(e).get("session")), Duration.ofSeconds(20)))
+                    .as("the stalled client is cut off, and the log says which session").isPresent();
+            assertThat(logs.await(e -> "session closed".equals(e.getFormattedMessage())
+                    && session.equals(LogCapture.fields(e).get("session")), Duration.ofSeconds(10)))
+                    .as("and its session ends").isPresent();
+            assertThat(RawHttp.send(RawHttp.request(front.url("/health"))).statusCode()).isEqualTo(200);
+        }
     }
 
     @Test

@@ -1,6 +1,6 @@
 // Opens N concurrent sessions on one Streamable HTTP endpoint (each a stdio process behind
 // mcp-front), calls a tool on every one at the same time, and reports how many answered and how
-// long opening and calling took. Usage: node stdio-load.mjs URL N
+// long opening and calling took. Usage: node stdio-load.mjs URL N [--header "Name: value" ...]
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,13 +9,20 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.join(here, "../src/test/node/package.json"));
 const { Client } = await import(require.resolve("@modelcontextprotocol/sdk/client/index.js"));
 const { StreamableHTTPClientTransport } = await import(require.resolve("@modelcontextprotocol/sdk/client/streamableHttp.js"));
+const { parseHeader, httpOptions } = await import("./headers.mjs");
 
-const [url, count] = [process.argv[2], Number(process.argv[3] ?? 200)];
+const positional = [];
+const headers = {};
+for (let i = 2; i < process.argv.length; i++) {
+  if (process.argv[i] === "--header") Object.assign(headers, parseHeader(process.argv[++i]));
+  else positional.push(process.argv[i]);
+}
+const [url, count] = [positional[0], Number(positional[1] ?? 200)];
 const clients = [];
 const openStarted = Date.now();
 const opened = await Promise.allSettled(Array.from({ length: count }, async () => {
   const client = new Client({ name: "mcp-front-load", version: "1" });
-  const transport = new StreamableHTTPClientTransport(new URL(url));
+  const transport = new StreamableHTTPClientTransport(new URL(url), httpOptions(headers, false));
   await client.connect(transport);
   clients.push({ client, transport });
 }));

@@ -15,6 +15,7 @@ import {
   LoggingMessageNotificationSchema,
   ToolListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
+import { runReported } from "./run-reported.mjs";
 
 const ALL_STEPS = ["initialize", "tools/list", "tools/call", "sampling", "elicitation", "progress", "notification", "close"];
 const STEP_TIMEOUT_MS = 20_000;
@@ -153,19 +154,4 @@ async function main() {
   return report;
 }
 
-const hardStop = setTimeout(() => {
-  console.log(JSON.stringify({ ok: false, error: `the run took longer than ${RUN_TIMEOUT_MS} ms` }));
-  process.exit(3);
-}, RUN_TIMEOUT_MS);
-
-main()
-  .then((report) => {
-    console.log(JSON.stringify(report));
-    clearTimeout(hardStop);
-    process.exit(report.ok ? 0 : 1);
-  })
-  .catch((error) => {
-    console.log(JSON.stringify({ ok: false, error: String(error?.stack ?? error) }));
-    clearTimeout(hardStop);
-    process.exit(2);
-  });
+runReported(main, { timeoutMs: RUN_TIMEOUT_MS });

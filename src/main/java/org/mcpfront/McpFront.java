@@ -4,11 +4,16 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import org.mcpfront.cluster.Clustering;
 import org.mcpfront.config.ConfigVerticle;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.ServerConfig;
 import org.mcpfront.edge.EdgeVerticle;
 import org.mcpfront.edge.Health;
+import org.mcpfront.identity.IdentityProviders;
+import org.mcpfront.oauth.AuthorizationServer;
+import org.mcpfront.oauth.ClientMetadataDocuments;
+import org.mcpfront.oauth.SigningKeys;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.observability.Observability;
 import org.mcpfront.storage.Store;
@@ -24,8 +29,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A running mcp-front: builds Vert.x and deploys the verticles in order (supervisor, edges, config
- * watcher), and takes them down in the reverse order so sessions drain before Vert.x closes.
+ * A running mcp-front: builds Vert.x, loads the token signing key and the identity provider, deploys
+ * the verticles in order (supervisor, edges, config watcher), and takes them down in the reverse order
+ * so sessions drain before Vert.x closes.
  */
 public final class McpFront {
 
@@ -43,37 +49,73 @@ public final class McpFront {
         this.port = port;
     }
 
-    /** Options for a start; tests shorten the file poll interval. */
-    public record Options(Path configFile, Map<String, String> env, int edgeInstances, Duration configPollInterval) {
+    /**
+     * Options for a start; tests shorten the file poll interval, and may let client metadata documents
+     * be served from loopback (never possible from a config file).
+     */
+    public record Options(Path configFile, Map<String, String> env, int edgeInstances, Duration configPollInterval,
+                          ClientMetadataDocuments.Policy documentPolicy) {
+
+        /** The system property that lets tests serve client metadata documents on loopback http. */
+        public static final String LOOPBACK_DOCUMENTS_PROPERTY = "mcpfront.testing.loopback-client-metadata";
 
         public static Options defaults(Path configFile, Map<String, String> env) {
-            return new Options(configFile, env, Runtime.getRuntime().availableProcessors(), Duration.ofMillis(500));
+            boolean loopbackDocuments = Boolean.getBoolean(LOOPBACK_DOCUMENTS_PROPERTY);
+            return new Options(configFile, env, Runtime.getRuntime().availableProcessors(), Duration.ofMillis(500),
+                    new ClientMetadataDocuments.Policy(loopbackDocuments));
         }
     }
 
     public static Future<McpFront> start(FrontConfig config, Options options) {
         Observability observability = new Observability();
-        Vertx vertx = Vertx.builder()
-                .with(new VertxOptions().setMetricsOptions(observability.metricsOptions()))
-                .withMetrics(observability.metricsFactory())
-                .build();
+        VertxOptions vertxOptions = new VertxOptions().setMetricsOptions(observability.metricsOptions());
+        if (!config.cluster().enabled()) {
+            Vertx vertx = Vertx.builder().with(vertxOptions).withMetrics(observability.metricsFactory()).build();
+            return deploy(vertx, config, options, observability, null);
+        }
+        Clustering clustering;
+        try {
+            clustering = Clustering.of(config.cluster(), config.oauth().issuer());
+        } catch (IllegalStateException e) {
+            return Future.failedFuture(e);
+        }
+        vertxOptions.setEventBusOptions(clustering.eventBusOptions());
+        return Vertx.builder().with(vertxOptions).withMetrics(observability.metricsFactory())
+                .withClusterManager(clustering.manager()).buildClustered()
+                .compose(vertx -> {
+                    log.atInfo().addKeyValue("members", clustering.membership().getJsonArray("members").size())
+                            .log("joined the cluster");
+                    clustering.logMembership();
+                    return deploy(vertx, config, options, observability, clustering);
+                });
+    }
+
+    private static Future<McpFront> deploy(Vertx vertx, FrontConfig config, Options options, Observability observability,
+                                           Clustering clustering) {
         GatewayMetrics metrics = new GatewayMetrics(observability.registry());
-        // The authorization server (next) keeps its state here; readiness checks it already.
         Store store = Stores.create(vertx, config.oauth());
-        Health health = new Health(store);
+        Health health = new Health(store, clustering);
         List<String> deployments = new ArrayList<>();
         List<EdgeVerticle> edges = new ArrayList<>();
         int edgeInstances = Math.max(1, options.edgeInstances());
-
-        return vertx.deployVerticle(new SupervisorVerticle(config, metrics))
-                .compose(id -> {
-                    deployments.add(id);
-                    return vertx.deployVerticle(() -> {
-                        EdgeVerticle edge = new EdgeVerticle(shareablePort(config, edgeInstances), observability.scrapeHandler(), health);
-                        edges.add(edge);
-                        return edge;
-                    }, new DeploymentOptions().setInstances(edgeInstances));
-                })
+        if (options.documentPolicy().allowLoopbackHttp()) {
+            log.warn("client metadata documents may be fetched from loopback http: a testing allowance, never for production");
+        }
+        // The authorization server's parts first (signing key, identity provider), then the
+        // supervisor, the edges that serve requests, and last the config watcher.
+        return SigningKeys.load(vertx, config.oauth(), store)
+                .compose(keys -> IdentityProviders.start(vertx, config.oauth())
+                        .map(identity -> AuthorizationServer.Shared.create(store, keys, config, identity, options.documentPolicy())))
+                .compose(oauth -> vertx.deployVerticle(new SupervisorVerticle(config, metrics))
+                        .compose(id -> {
+                            deployments.add(id);
+                            return vertx.deployVerticle(() -> {
+                                EdgeVerticle edge = new EdgeVerticle(shareablePort(config, edgeInstances),
+                                        observability.scrapeHandler(), health, oauth);
+                                edges.add(edge);
+                                return edge;
+                            }, new DeploymentOptions().setInstances(edgeInstances));
+                        }))
                 .compose(id -> {
                     deployments.add(id);
                     return vertx.deployVerticle(new ConfigVerticle(options.configFile(), options.env(), config,

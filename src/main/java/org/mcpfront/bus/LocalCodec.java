@@ -11,8 +11,6 @@ import io.vertx.core.eventbus.MessageCodec;
  */
 public final class LocalCodec<T> implements MessageCodec<T, T> {
 
-    private static final String REGISTERED = "mcp-front.local-codecs";
-
     private final Class<T> type;
 
     private LocalCodec(Class<T> type) {
@@ -21,10 +19,7 @@ public final class LocalCodec<T> implements MessageCodec<T, T> {
 
     /** Registers the codec for {@code type} once per Vert.x instance; later calls are no-ops. */
     public static <T> void register(Vertx vertx, Class<T> type) {
-        // Several verticles share one Vert.x and each registers what it sends; the first one wins.
-        if (vertx.sharedData().getLocalMap(REGISTERED).putIfAbsent(type.getName(), Boolean.TRUE) == null) {
-            vertx.eventBus().registerDefaultCodec(type, new LocalCodec<>(type));
-        }
+        DefaultCodecs.registerOnce(vertx, type, () -> new LocalCodec<>(type));
     }
 
     /** Delivery options that send {@code type} with this codec. */

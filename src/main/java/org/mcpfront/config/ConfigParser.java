@@ -34,7 +34,7 @@ public final class ConfigParser {
 
     /** Paths mcp-front serves itself: a route at or under one of them would shadow it. */
     private static final List<String> RESERVED_PATHS = List.of("/.well-known", "/authorize", "/oauth", "/token",
-            "/register", "/revoke", "/jwks.json", "/health", "/ready", "/metrics");
+            "/register", "/revoke", "/consent", "/jwks.json", "/health", "/ready", "/metrics");
 
     private static final List<String> ROOT_KEYS = List.of("oauth", "routes", "server", "cluster");
     private static final List<String> OAUTH_KEYS = List.of("issuer", "gcp_project", "allowed_domains", "allowed_emails",
@@ -44,7 +44,7 @@ public final class ConfigParser {
             "command", "environment", "timeout", "request_timeout", "max_sessions");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "health_path", "max_body_size",
             "sse_keepalive", "allowed_origins", "max_sessions", "slow_client_timeout");
-    private static final List<String> CLUSTER_KEYS = List.of("enabled", "hazelcast_config");
+    private static final List<String> CLUSTER_KEYS = List.of("enabled", "hazelcast_config", "event_bus_port");
 
     private static final Duration DEFAULT_TOKEN_TTL = Duration.ofHours(1);
     private static final Duration DEFAULT_REFRESH_TOKEN_TTL = Duration.ofDays(30);
@@ -284,7 +284,8 @@ public final class ConfigParser {
         s.allowOnly(CLUSTER_KEYS);
         return new ClusterConfig(
                 s.value("enabled", ConfigParser::bool).orElse(false),
-                s.string("hazelcast_config").filter(file -> !file.isEmpty()));
+                s.string("hazelcast_config").filter(file -> !file.isEmpty()),
+                s.value("event_bus_port", ConfigParser::port).orElse(0));
     }
 
     // Value parsers: each returns the typed value or throws with a message that quotes the bad value.
@@ -296,6 +297,10 @@ public final class ConfigParser {
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw invalid(Problems.quote(value) + " must not have a query or fragment");
+        }
+        if (uri.getRawPath() != null && !uri.getRawPath().isEmpty()) {
+            throw invalid(Problems.quote(value) + " must be an origin only (scheme://host[:port]): mcp-front serves "
+                    + "its OAuth endpoints and routes at the root of that origin");
         }
         return value;
     }

@@ -9,10 +9,12 @@ import java.util.function.Function;
 /**
  * The settings mcp-front reads once, at start-up: the listener ({@code server.host}, {@code port},
  * {@code health_path} and {@code max_body_size} are built into the HTTP server and its router), the
- * cluster ({@code cluster.*}) and the token store ({@code oauth.storage}, {@code oauth.redis_url}). A reload
- * keeps their running values, so that no verticle sees a change that the rest of the process has not
- * made, and reports them as needing a restart. {@code server.sse_keepalive} and
- * {@code server.allowed_origins} are read per request and do reload.
+ * cluster ({@code cluster.*}), the token store ({@code oauth.storage}, {@code oauth.redis_url}) and
+ * the authorization server's identity (issuer, token lifetimes, signing key, identity provider: built
+ * into the signer and the sign-in at start). A reload keeps their running values, so that no verticle
+ * sees a change that the rest of the process has not made, and reports them as needing a restart.
+ * {@code server.sse_keepalive}, {@code server.allowed_origins} and who may sign in
+ * ({@code oauth.allowed_domains}, {@code oauth.allowed_emails}) are read per request and do reload.
  */
 final class StartupSettings {
 
@@ -29,8 +31,15 @@ final class StartupSettings {
         keys.put("server.max_body_size", c -> c.server().maxBodyBytes());
         keys.put("cluster.enabled", c -> c.cluster().enabled());
         keys.put("cluster.hazelcast_config", c -> c.cluster().hazelcastConfig());
+        keys.put("cluster.event_bus_port", c -> c.cluster().eventBusPort());
         keys.put("oauth.storage", c -> c.oauth().storage());
         keys.put("oauth.redis_url", c -> c.oauth().redisUrl());
+        keys.put("oauth.issuer", c -> c.oauth().issuer());
+        keys.put("oauth.token_ttl", c -> c.oauth().tokenTtl());
+        keys.put("oauth.refresh_token_ttl", c -> c.oauth().refreshTokenTtl());
+        keys.put("oauth.signing_key_file", c -> c.oauth().signingKeyFile());
+        keys.put("oauth.identity", c -> c.oauth().identity());
+        keys.put("oauth.google", c -> c.oauth().google());
         return keys;
     }
 
@@ -49,9 +58,9 @@ final class StartupSettings {
                 edited.server().sseKeepAlive(), edited.server().allowedOrigins(), edited.server().maxSessions(),
                 edited.server().slowClientTimeout());
         OAuthConfig o = edited.oauth();
-        OAuthConfig oauth = new OAuthConfig(o.issuer(), o.gcpProject(), o.allowedDomains(), o.allowedEmails(),
-                o.tokenTtl(), o.refreshTokenTtl(), running.oauth().storage(), running.oauth().redisUrl(),
-                o.signingKeyFile(), o.identity(), o.google());
+        OAuthConfig r = running.oauth();
+        OAuthConfig oauth = new OAuthConfig(r.issuer(), o.gcpProject(), o.allowedDomains(), o.allowedEmails(),
+                r.tokenTtl(), r.refreshTokenTtl(), r.storage(), r.redisUrl(), r.signingKeyFile(), r.identity(), r.google());
         return new FrontConfig(oauth, edited.routes(), server, running.cluster());
     }
 }

@@ -13,13 +13,15 @@ import org.mcpfront.bus.Addresses;
 import org.mcpfront.bus.LocalCodec;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.RouteConfig;
+import org.mcpfront.oauth.AuthorizationServer;
 import org.mcpfront.transport.JsonRpcErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP edge: one instance per event loop, all sharing the listening port. Routes requests by path
- * to the MCP transports of the configured routes, and serves health, readiness and metrics. The route
+ * to the MCP transports of the configured routes (each request's bearer token checked first), serves the
+ * OAuth authorization server, health, readiness and metrics. The route
  * table follows {@code config.changed}, so added and removed routes apply without a restart.
  */
 public final class EdgeVerticle extends VerticleBase {
@@ -31,15 +33,18 @@ public final class EdgeVerticle extends VerticleBase {
 
     private final Handler<RoutingContext> metrics;
     private final Health health;
+    private final AuthorizationServer.Shared oauth;
     private FrontConfig config;
     private HttpServer server;
     private ClientStreams streams;
     private SessionClient sessions;
+    private AuthorizationServer authorizationServer;
 
-    public EdgeVerticle(FrontConfig config, Handler<RoutingContext> metrics, Health health) {
+    public EdgeVerticle(FrontConfig config, Handler<RoutingContext> metrics, Health health, AuthorizationServer.Shared oauth) {
         this.config = config;
         this.metrics = metrics;
         this.health = health;
+        this.oauth = oauth;
     }
 
     @Override
@@ -49,6 +54,7 @@ public final class EdgeVerticle extends VerticleBase {
         sessions = new SessionClient(vertx);
         StreamableHttpEndpoint streamable = new StreamableHttpEndpoint(vertx, streams, sessions, () -> config.server());
         SseEndpoint sse = new SseEndpoint(vertx, streams, sessions, () -> config.server());
+        BearerCheck bearer = new BearerCheck(oauth.accessTokens(), () -> config);
 
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
@@ -58,7 +64,10 @@ public final class EdgeVerticle extends VerticleBase {
         router.get(config.server().healthPath()).handler(health.liveness(vertx));
         router.get("/ready").handler(health.readiness(vertx));
         router.get("/metrics").handler(metrics);
-        router.routeWithRegex(MCP_PATH).handler(this::checkOrigin).handler(this::resolveRoute);
+        authorizationServer = new AuthorizationServer(vertx, () -> config, oauth);
+        authorizationServer.mount(router);
+        router.routeWithRegex(MCP_PATH).handler(this::checkOrigin).handler(this::resolveRoute)
+                .handler(ctx -> bearer.check(ctx, ctx.get(ROUTE), ctx.pathParam("param1")));
         router.routeWithRegex(HttpMethod.POST, MCP_PATH)
                 .handler(BodyHandler.create(false).setBodyLimit(config.server().maxBodyBytes()));
         router.routeWithRegex(MCP_PATH).handler(ctx -> {
@@ -94,7 +103,8 @@ public final class EdgeVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         sessions.stop();
-        return Future.join(server == null ? Future.succeededFuture() : server.close(), streams.stop());
+        return Future.join(server == null ? Future.succeededFuture() : server.close(), streams.stop(),
+                authorizationServer == null ? Future.succeededFuture() : authorizationServer.close());
     }
 
     private void checkOrigin(RoutingContext ctx) {

@@ -9,21 +9,26 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import org.mcpfront.bus.Addresses;
+import org.mcpfront.cluster.Clustering;
 import org.mcpfront.storage.Store;
 
 /**
  * Liveness ({@code server.health_path}): the event loop answers. Readiness ({@code /ready}): the parts
  * a request needs respond: the supervisor (with per-route session counts and start failures) and the
- * store. An instance that loses Redis goes not-ready and comes back by itself once Redis answers.
+ * store, and in a cluster its membership. An instance that loses Redis goes not-ready and comes back
+ * by itself once Redis answers.
  */
 public final class Health {
 
     private static final long CHECK_TIMEOUT_MS = 2_000;
 
     private final Store store;
+    private final Clustering clustering;
 
-    public Health(Store store) {
+    /** {@code clustering} is null for a single instance. */
+    public Health(Store store, Clustering clustering) {
         this.store = store;
+        this.clustering = clustering;
     }
 
     public Handler<RoutingContext> liveness(Vertx vertx) {
@@ -41,6 +46,12 @@ public final class Health {
                 .register("storage", CHECK_TIMEOUT_MS, promise -> store.ping()
                         .onSuccess(v -> promise.complete(Status.OK()))
                         .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("reason", e.getMessage())))));
+        if (clustering != null) {
+            checks.register("cluster", CHECK_TIMEOUT_MS, promise -> {
+                JsonObject membership = clustering.membership();
+                promise.complete(membership.getBoolean("active") ? Status.OK(membership) : Status.KO(membership));
+            });
+        }
         return HealthCheckHandler.createWithHealthChecks(checks);
     }
 }

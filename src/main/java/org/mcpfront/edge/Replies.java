@@ -25,6 +25,7 @@ final class Replies {
     /** The JSON-RPC code that goes with an HTTP status we answer with. */
     static int codeFor(int status) {
         return switch (status) {
+            case 401 -> JsonRpcErrors.UNAUTHORIZED;
             case 404 -> JsonRpcErrors.SESSION_NOT_FOUND;
             case 403 -> JsonRpcErrors.FORBIDDEN;
             case 413 -> JsonRpcErrors.PAYLOAD_TOO_LARGE;

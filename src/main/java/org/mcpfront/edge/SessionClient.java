@@ -6,12 +6,15 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import org.mcpfront.bus.Addresses;
+import org.mcpfront.bus.JsonRpcCodec;
 import org.mcpfront.bus.LocalCodec;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.session.ClientTransport;
 import org.mcpfront.session.SessionProtocol;
 import org.mcpfront.session.StreamRef;
+import org.mcpfront.session.SessionOwner;
 import org.mcpfront.supervisor.SessionRequest;
+import org.mcpfront.transport.JsonRpcMessage;
 
 /**
  * The edge's side of the session protocol ({@link SessionProtocol}). Failures come back as
@@ -19,11 +22,15 @@ import org.mcpfront.supervisor.SessionRequest;
  */
 final class SessionClient {
 
+    private static final long[] CLUSTER_RETRY_DELAYS_MS = {50, 150, 300};
+    private static final long SESSION_TIMEOUT_MS = 10_000;
+
     private final Vertx vertx;
     private boolean stopped;
 
     SessionClient(Vertx vertx) {
         this.vertx = vertx;
+        JsonRpcCodec.register(vertx);
     }
 
     /**
@@ -34,15 +41,15 @@ final class SessionClient {
         stopped = true;
     }
 
-    Future<String> open(RouteConfig route, ClientTransport transport, StreamRef standalone) {
+    Future<String> open(RouteConfig route, ClientTransport transport, StreamRef standalone, SessionOwner owner) {
         return vertx.eventBus()
-                .<String>request(Addresses.SUPERVISOR_SESSIONS, new SessionRequest(route, transport, standalone),
+                .<String>request(Addresses.SUPERVISOR_SESSIONS, new SessionRequest(route, transport, standalone, owner),
                         LocalCodec.options(SessionRequest.class))
                 .map(reply -> reply.body())
                 .recover(SessionClient::failure);
     }
 
-    Future<Void> send(String sessionId, String raw, StreamRef stream, boolean jsonOnly) {
+    Future<Void> send(String sessionId, String owner, JsonRpcMessage message, StreamRef stream, boolean jsonOnly) {
         DeliveryOptions options = SessionProtocol.op(SessionProtocol.MESSAGE);
         if (stream != null) {
             options.addHeader(SessionProtocol.STREAM, stream.encode());
@@ -50,34 +57,50 @@ final class SessionClient {
         if (jsonOnly) {
             options.addHeader(SessionProtocol.JSON_ONLY, "true");
         }
-        return request(sessionId, raw, options);
+        return request(sessionId, owner, message, options);
     }
 
-    Future<Void> attach(String sessionId, StreamRef stream) {
-        return request(sessionId, null, SessionProtocol.op(SessionProtocol.ATTACH)
+    Future<Void> attach(String sessionId, String owner, StreamRef stream) {
+        return request(sessionId, owner, null, SessionProtocol.op(SessionProtocol.ATTACH)
                 .addHeader(SessionProtocol.STREAM, stream.encode()));
     }
 
-    Future<Void> detach(String sessionId, StreamRef stream) {
+    Future<Void> detach(String sessionId, String owner, StreamRef stream) {
         if (stopped) {
             return Future.succeededFuture();
         }
-        return request(sessionId, null, SessionProtocol.op(SessionProtocol.DETACH)
+        return request(sessionId, owner, null, SessionProtocol.op(SessionProtocol.DETACH)
                 .addHeader(SessionProtocol.STREAM, stream.encode()));
     }
 
-    Future<Void> close(String sessionId, String reason) {
+    Future<Void> close(String sessionId, String owner, String reason) {
         if (stopped) {
             return Future.succeededFuture();
         }
-        return request(sessionId, null, SessionProtocol.op(SessionProtocol.CLOSE)
+        return request(sessionId, owner, null, SessionProtocol.op(SessionProtocol.CLOSE)
                 .addHeader(SessionProtocol.REASON, reason));
     }
 
-    private Future<Void> request(String sessionId, String body, DeliveryOptions options) {
-        return vertx.eventBus().request(Addresses.sessionIn(sessionId), body, options)
-                .<Void>mapEmpty()
-                .recover(SessionClient::failure);
+    private Future<Void> request(String sessionId, String owner, JsonRpcMessage body, DeliveryOptions options) {
+        // A session acknowledges at once; only an unreachable one (its instance died) takes long.
+        options.addHeader(SessionProtocol.OWNER, owner).setSendTimeout(SESSION_TIMEOUT_MS);
+        return request(Addresses.sessionIn(sessionId), body, options, 0).recover(SessionClient::failure);
+    }
+
+    /**
+     * In a cluster a new session's subscription reaches the other members a moment after its id
+     * reached the client, whose next request may land on one of them: an unknown session is asked
+     * again a few times before it counts as gone.
+     */
+    private Future<Void> request(String address, JsonRpcMessage body, DeliveryOptions options, int attempt) {
+        return vertx.eventBus().request(address, body, options).<Void>mapEmpty().recover(e -> {
+            boolean unknown = e instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
+            if (!unknown || !vertx.isClustered() || attempt >= CLUSTER_RETRY_DELAYS_MS.length) {
+                return Future.failedFuture(e);
+            }
+            return vertx.timer(CLUSTER_RETRY_DELAYS_MS[attempt])
+                    .compose(v -> request(address, body, options, attempt + 1));
+        });
     }
 
     private static <T> Future<T> failure(Throwable cause) {

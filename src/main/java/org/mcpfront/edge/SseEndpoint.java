@@ -8,6 +8,7 @@ import org.mcpfront.config.RouteConfig;
 import org.mcpfront.config.ServerConfig;
 import org.mcpfront.edge.SessionClient.SessionFailure;
 import org.mcpfront.session.ClientTransport;
+import org.mcpfront.session.SessionOwner;
 import org.mcpfront.session.StreamRef;
 import org.mcpfront.transport.JsonRpcErrors;
 import org.mcpfront.transport.JsonRpcException;
@@ -49,12 +50,13 @@ final class SseEndpoint {
         SseWriter writer = new SseWriter(vertx, response);
         EventStream stream = new EventStream(writer);
         StreamRef ref = streams.register(stream);
-        sessions.open(route, ClientTransport.SSE, ref)
+        SessionOwner owner = BearerCheck.owner(ctx);
+        sessions.open(route, ClientTransport.SSE, ref, owner)
                 .onSuccess(id -> {
                     response.closeHandler(v -> {
                         streams.unregister(ref);
                         if (!stream.ended()) {
-                            sessions.close(id, "client disconnected");
+                            sessions.close(id, owner.subject(), "client disconnected");
                         }
                     });
                     // The endpoint event goes out with the headers, in one write.
@@ -93,9 +95,10 @@ final class SseEndpoint {
             response.setStatusCode(400).putHeader("Content-Type", "application/json").end(e.toResponse());
             return;
         }
+        String owner = BearerCheck.owner(ctx).subject();
         Future<Void> chain = Future.succeededFuture();
         for (JsonRpcMessage message : messages) {
-            chain = chain.compose(v -> sessions.send(sessionId, message.raw(), null, false));
+            chain = chain.compose(v -> sessions.send(sessionId, owner, message, null, false));
         }
         chain.onSuccess(v -> response.setStatusCode(202).putHeader("Content-Type", "text/plain").end("Accepted"))
                 .onFailure(e -> {

@@ -9,6 +9,7 @@ import org.mcpfront.config.RouteConfig;
 import org.mcpfront.config.ServerConfig;
 import org.mcpfront.edge.SessionClient.SessionFailure;
 import org.mcpfront.session.ClientTransport;
+import org.mcpfront.session.SessionOwner;
 import org.mcpfront.session.StreamRef;
 import org.mcpfront.transport.JsonRpcErrors;
 import org.mcpfront.transport.JsonRpcException;
@@ -23,8 +24,9 @@ import java.util.function.Supplier;
 
 /**
  * {@code /<route>/mcp}: the Streamable HTTP transport (MCP 2025-03-26 and later). POST carries client
- * messages and, for requests, returns their responses as an SSE stream (or JSON when the client only
- * accepts JSON); GET opens the stream for server-initiated messages; DELETE ends the session.
+ * messages and, for requests, returns their responses as JSON when a single response is all there is
+ * to send, else as an SSE stream; GET opens the stream for server-initiated messages; DELETE ends the
+ * session.
  */
 final class StreamableHttpEndpoint {
 
@@ -85,21 +87,23 @@ final class StreamableHttpEndpoint {
             return;
         }
         List<JsonRpcMessage> requests = messages.stream().filter(JsonRpcMessage::isRequest).toList();
+        SessionOwner owner = BearerCheck.owner(ctx);
         if (requests.isEmpty()) {
-            sendAll(sessionId, messages, null, false)
+            sendAll(sessionId, owner.subject(), messages, null, false)
                     .onSuccess(v -> response.setStatusCode(202).end())
                     .onFailure(e -> fail(response, e, null));
             return;
         }
-        PostStream stream = acceptsSse ? new SsePostStream(ctx, route.path()) : new JsonPostStream(ctx);
+        PostStream stream = acceptsSse ? new SsePostStream(ctx, route.path(), acceptsJson) : new JsonPostStream(ctx);
+        stream.owner = owner.subject();
         StreamRef ref = streams.register(stream);
         Future<String> session = initialize != null
-                ? sessions.open(route, ClientTransport.STREAMABLE, null)
+                ? sessions.open(route, ClientTransport.STREAMABLE, null, owner)
                 : Future.succeededFuture(sessionId);
         session.compose(id -> {
                     stream.sessionId = id;
                     response.closeHandler(v -> clientGone(ref, stream));
-                    return sendAll(id, messages, ref, !acceptsSse);
+                    return sendAll(id, owner.subject(), messages, ref, !acceptsSse);
                 })
                 .onSuccess(v -> stream.begin())
                 .onFailure(e -> {
@@ -125,10 +129,10 @@ final class StreamableHttpEndpoint {
     }
 
     /** Sends the messages one after another, so the backend sees them in the order they came. */
-    private Future<Void> sendAll(String sessionId, List<JsonRpcMessage> messages, StreamRef ref, boolean jsonOnly) {
+    private Future<Void> sendAll(String sessionId, String owner, List<JsonRpcMessage> messages, StreamRef ref, boolean jsonOnly) {
         Future<Void> chain = Future.succeededFuture();
         for (JsonRpcMessage message : messages) {
-            chain = chain.compose(v -> sessions.send(sessionId, message.raw(), ref, jsonOnly));
+            chain = chain.compose(v -> sessions.send(sessionId, owner, message, ref, jsonOnly));
         }
         return chain;
     }
@@ -137,7 +141,7 @@ final class StreamableHttpEndpoint {
         streams.unregister(ref);
         if (!stream.finished && stream.sessionId != null) {
             // Closing a POST stream does not cancel its request (spec); the session drops the reply.
-            sessions.detach(stream.sessionId, ref);
+            sessions.detach(stream.sessionId, stream.owner, ref);
         }
     }
 
@@ -156,12 +160,13 @@ final class StreamableHttpEndpoint {
         SseWriter writer = new SseWriter(vertx, response);
         EventStream stream = new EventStream(writer);
         StreamRef ref = streams.register(stream);
-        sessions.attach(sessionId, ref)
+        String owner = BearerCheck.owner(ctx).subject();
+        sessions.attach(sessionId, owner, ref)
                 .onSuccess(v -> {
                     response.closeHandler(x -> {
                         streams.unregister(ref);
                         if (!stream.ended()) {
-                            sessions.detach(sessionId, ref);
+                            sessions.detach(sessionId, owner, ref);
                         }
                     });
                     response.putHeader(McpHeaders.SESSION_ID, sessionId);
@@ -180,7 +185,7 @@ final class StreamableHttpEndpoint {
         if (!checkSessionHeaders(request, ctx.response(), sessionId)) {
             return;
         }
-        sessions.close(sessionId, "closed by client (DELETE)")
+        sessions.close(sessionId, BearerCheck.owner(ctx).subject(), "closed by client (DELETE)")
                 .onSuccess(v -> ctx.response().setStatusCode(204).end())
                 .onFailure(e -> fail(ctx.response(), e, null));
     }
@@ -206,6 +211,8 @@ final class StreamableHttpEndpoint {
     private abstract static class PostStream implements ClientStream {
         final RoutingContext ctx;
         String sessionId;
+        /** The token subject that posted it; the session's owner. */
+        String owner;
         boolean finished;
         private boolean begun;
         private final List<String> early = new ArrayList<>();
@@ -255,22 +262,64 @@ final class StreamableHttpEndpoint {
         abstract void close(String reason);
     }
 
+    /**
+     * An SSE response, or, for a client that accepts both, whatever fits what there is to send: the
+     * type is chosen by the first message. A request answered before anything else gets its response
+     * as plain JSON (cheaper for every client to read); one that sends progress or a server request
+     * first, or stays quiet until the first keep-alive is due, gets the stream.
+     */
     private final class SsePostStream extends PostStream {
         private final String routePath;
+        private final boolean jsonAllowed;
         private SseWriter writer;
+        private long holdTimer = -1;
 
-        SsePostStream(RoutingContext ctx, String routePath) {
+        SsePostStream(RoutingContext ctx, String routePath, boolean jsonAllowed) {
             super(ctx);
             this.routePath = routePath;
+            this.jsonAllowed = jsonAllowed;
         }
 
         @Override
         void open() {
+            if (!jsonAllowed) {
+                startStream();
+                return;
+            }
+            // Quiet until the first keep-alive would be due: proxies see bytes no later than with a stream.
+            holdTimer = vertx.setTimer(Math.max(1, server.get().sseKeepAlive().toMillis()), t -> {
+                holdTimer = -1;
+                if (writer == null && !finished && !ctx.response().closed()) {
+                    startStream().flushHeaders();
+                }
+            });
+        }
+
+        private SseWriter startStream() {
             writer = new SseWriter(vertx, ctx.response()).start(server.get()).describe(routePath, sessionId);
+            return writer;
+        }
+
+        private void stopHolding() {
+            if (holdTimer >= 0) {
+                vertx.cancelTimer(holdTimer);
+                holdTimer = -1;
+            }
         }
 
         @Override
         void write(String raw, boolean last) {
+            stopHolding();
+            if (writer == null) {
+                if (last) {
+                    finished = true;
+                    if (!ctx.response().closed()) {
+                        ctx.response().putHeader("Content-Type", "application/json").end(raw);
+                    }
+                    return;
+                }
+                startStream();
+            }
             if (last) {
                 finished = true;
                 writer.lastEvent("message", raw);
@@ -282,6 +331,13 @@ final class StreamableHttpEndpoint {
         @Override
         void close(String reason) {
             finished = true;
+            stopHolding();
+            if (writer == null) {
+                if (ctx.response().closed()) {
+                    return;
+                }
+                startStream();
+            }
             writer.end();
         }
     }

@@ -7,8 +7,6 @@ import io.vertx.core.metrics.MetricsOptions;
 import io.vertx.core.spi.VertxMetricsFactory;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.Label;
-import io.vertx.micrometer.Match;
-import io.vertx.micrometer.MatchType;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -35,27 +33,22 @@ public final class Observability {
 
     /**
      * Vert.x metrics on, JVM metrics on. Only bounded labels: HTTP metrics by method and status
-     * code, pools by type and name (one per backend), event-bus addresses with their ids collapsed;
-     * never by path or remote address, because paths carry session ids and client addresses are
-     * unbounded.
+     * code, pools by type and name (one per backend); never by path or remote address, because paths
+     * carry session ids and client addresses are unbounded.
+     *
+     * <p>Event-bus metrics are off: every MCP message crosses the bus four to six times, and each
+     * crossing cost a regex match on its address and several meter lookups, about a tenth of the
+     * gateway's CPU per call (profiled in bench/RESULTS.md). {@link GatewayMetrics} counts the
+     * messages per route, which is what an operator reads.
      */
     public MetricsOptions metricsOptions() {
         return new MicrometerMetricsOptions()
                 .setEnabled(true)
                 .setJvmMetricsEnabled(true)
-                .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.EB_ADDRESS, Label.EB_FAILURE,
-                        Label.EB_SIDE, Label.POOL_TYPE, Label.POOL_NAME))
-                .addLabelMatch(collapse("mcp\\.session\\..*", "mcp.session"))
-                .addLabelMatch(collapse("mcp\\.edge\\..*", "mcp.edge"))
-                .addLabelMatch(collapse("__vertx\\.reply\\..*", "reply"))
+                .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
+                .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME))
                 .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)
                         .setPublishQuantiles(false));
-    }
-
-    /** Event-bus addresses with ids in them become one label value, keeping series bounded. */
-    private static Match collapse(String addressPattern, String alias) {
-        return new Match().setDomain(MetricsDomain.EVENT_BUS).setLabel("address")
-                .setType(MatchType.REGEX).setValue(addressPattern).setAlias(alias);
     }
 
     public VertxMetricsFactory metricsFactory() {

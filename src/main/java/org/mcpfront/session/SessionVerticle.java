@@ -8,6 +8,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.config.RouteConfig;
+import org.mcpfront.observability.Audit;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.transport.JsonRpcErrors;
 import org.mcpfront.transport.JsonRpcException;
@@ -38,6 +39,8 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
     /** Server-initiated messages kept while no standalone stream is attached. */
     private static final int MAX_UNDELIVERED = 1000;
     private static final long LINGER_MS = 2_000;
+    /** Tool names come from the client and go into audit lines: longer ones are cut. */
+    private static final int MAX_TOOL_NAME = 200;
 
     private final SessionSpec spec;
     private final RouteConfig route;
@@ -49,7 +52,7 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
     private final ArrayDeque<String> undelivered = new ArrayDeque<>();
     private StreamRef standalone;
     private Backend backend;
-    private MessageConsumer<String> inbox;
+    private MessageConsumer<JsonRpcMessage> inbox;
     private long lastActivity;
     private long idleTimer = -1;
     private long openedAt;
@@ -99,6 +102,7 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
                     metrics.sessionOpened(route.path());
                     scheduleIdleCheck(route.timeout().toMillis());
                     log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
+                            .addKeyValue("user", spec.owner().email())
                             .addKeyValue("client_transport", spec.clientTransport().name().toLowerCase())
                             .log("session opened");
                 });
@@ -115,6 +119,7 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
         for (Pending p : pending.values()) {
             vertx.cancelTimer(p.timer);
             deliverResponse(p, JsonRpcErrors.error(p.idKey, code, message));
+            audit(p, failed ? "backend_failed" : "session_ended", code);
             if (p.stream != null && p.streamAlive) {
                 streams.add(p.stream);
             }
@@ -137,7 +142,7 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
                     .put("route", route.path()).put("start_failure", startFailure));
         }
         log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
-                .addKeyValue("reason", endReason)
+                .addKeyValue("user", spec.owner().email()).addKeyValue("reason", endReason)
                 .addKeyValue("duration_ms", (System.nanoTime() - openedAt) / 1_000_000)
                 .log("session closed");
         Future<Void> unregistered = inbox == null ? Future.succeededFuture() : inbox.unregister();
@@ -156,8 +161,21 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
 
     // ---- client side ------------------------------------------------------------------------
 
-    private void onClientMessage(Message<String> message) {
+    private void onClientMessage(Message<JsonRpcMessage> message) {
         String op = message.headers().get(SessionProtocol.OP);
+        if (SessionProtocol.EVICT.equals(op)) {
+            String reason = message.headers().get(SessionProtocol.REASON);
+            end(reason == null ? "ended by the supervisor" : reason).onComplete(ar -> message.reply(null));
+            return;
+        }
+        if (!spec.owner().subject().equals(message.headers().get(SessionProtocol.OWNER))) {
+            // MCP security best practices: a session id alone must not let another user in. The
+            // answer is the same as for a session that does not exist.
+            log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
+                    .addKeyValue("user", spec.owner().email()).log("refused a request for this session from another user");
+            message.fail(404, "Session not found: it ended or never existed");
+            return;
+        }
         if (op == null) {
             message.fail(400, "missing op");
             return;
@@ -177,16 +195,15 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
         }
     }
 
-    private void onClientJsonRpc(Message<String> message) {
+    private void onClientJsonRpc(Message<JsonRpcMessage> message) {
         if (ending) {
             message.fail(404, "session is ending");
             return;
         }
-        JsonRpcMessage rpc;
-        try {
-            rpc = JsonRpcMessage.parse(message.body());
-        } catch (JsonRpcException e) {
-            message.fail(400, e.getMessage());
+        // Parsed and checked by the edge (JsonRpcCodec hands the parsed message over).
+        JsonRpcMessage rpc = message.body();
+        if (rpc == null) {
+            message.fail(400, "a message op without a message");
             return;
         }
         lastActivity = System.nanoTime();
@@ -194,9 +211,10 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
         StreamRef stream = StreamRef.decode(message.headers().get(SessionProtocol.STREAM));
         if (lingerReason != null) {
             if (rpc.isRequest()) {
-                Pending p = new Pending(rpc.idKey(), rpc.method(), stream, false, System.nanoTime());
+                Pending p = new Pending(rpc.idKey(), rpc.method(), toolName(rpc), stream, false, System.nanoTime());
                 deliverResponse(p, JsonRpcErrors.error(rpc.idKey(), JsonRpcErrors.BACKEND_UNAVAILABLE,
                         "Session ended: " + lingerReason));
+                audit(p, "backend_failed", JsonRpcErrors.BACKEND_UNAVAILABLE);
             }
             message.reply(null);
             end(lingerReason);
@@ -208,7 +226,7 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
                 return;
             }
             boolean jsonOnly = Boolean.parseBoolean(message.headers().get(SessionProtocol.JSON_ONLY));
-            Pending p = new Pending(rpc.idKey(), rpc.method(), stream, jsonOnly, System.nanoTime());
+            Pending p = new Pending(rpc.idKey(), rpc.method(), toolName(rpc), stream, jsonOnly, System.nanoTime());
             p.progressToken = rpc.progressTokenKey();
             p.timer = vertx.setTimer(route.requestTimeout().toMillis(), t -> timedOut(p));
             pending.put(p.idKey, p);
@@ -224,7 +242,7 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
         backend.send(rpc);
     }
 
-    private void attach(Message<String> message) {
+    private void attach(Message<JsonRpcMessage> message) {
         StreamRef stream = StreamRef.decode(message.headers().get(SessionProtocol.STREAM));
         if (standalone != null && !standalone.equals(stream)) {
             message.fail(409, "this session already has a stream for server messages");
@@ -256,6 +274,7 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
         Pending p = idKey == null ? null : pending.remove(idKey);
         if (p != null) {
             finished(p);
+            audit(p, "cancelled", null);
             // The cancelled request gets no response, so its stream would otherwise stay open.
             if (p.stream != null && p.streamAlive && !hasPendingOn(p.stream)) {
                 vertx.eventBus().send(p.stream.inbox(), null, SessionProtocol.op(SessionProtocol.END)
@@ -293,6 +312,7 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
                 readProtocolVersion(rpc);
             }
             deliverResponse(p, raw);
+            auditResponse(p, rpc);
             return;
         }
         String related = relatedIdKey;
@@ -323,6 +343,7 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
         log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
                 .addKeyValue("method", p.method).addKeyValue("reason", reason).log("backend request failed");
         deliverResponse(p, JsonRpcErrors.error(idKey, JsonRpcErrors.BACKEND_UNAVAILABLE, "Backend error: " + reason));
+        audit(p, "backend_failed", JsonRpcErrors.BACKEND_UNAVAILABLE);
     }
 
     @Override
@@ -418,6 +439,7 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
                 .log("request timed out");
         deliverResponse(p, JsonRpcErrors.error(p.idKey, JsonRpcErrors.REQUEST_TIMEOUT,
                 "Request timed out after " + route.requestTimeout().toSeconds() + " s (route " + route.path() + ")"));
+        audit(p, "timeout", JsonRpcErrors.REQUEST_TIMEOUT);
         // Tell the backend to stop working on it: nobody waits for the answer any more.
         String cancel = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":"
                 + p.idKey + ",\"reason\":\"timed out in mcp-front\"}}";
@@ -425,6 +447,37 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
             backend.send(JsonRpcMessage.parse(cancel));
         } catch (JsonRpcException e) {
             throw new IllegalStateException("built an invalid cancellation", e);
+        }
+    }
+
+    /** {@code params.name} of a tools/call, null for any other method: only tool calls are audited. */
+    private static String toolName(JsonRpcMessage rpc) {
+        if (!"tools/call".equals(rpc.method())) {
+            return null;
+        }
+        String name = rpc.params().getValue("name") instanceof String text ? text : "";
+        return name.length() > MAX_TOOL_NAME ? name.substring(0, MAX_TOOL_NAME) : name;
+    }
+
+    private void auditResponse(Pending p, JsonRpcMessage response) {
+        if (p.tool == null) {
+            return;
+        }
+        JsonObject json = response.json();
+        if (json.containsKey("error")) {
+            Object code = json.getValue("error") instanceof JsonObject error ? error.getValue("code") : null;
+            audit(p, "error", code instanceof Number number ? number.intValue() : null);
+        } else {
+            boolean toolError = json.getValue("result") instanceof JsonObject result && Boolean.TRUE.equals(result.getValue("isError"));
+            audit(p, toolError ? "tool_error" : "ok", null);
+        }
+    }
+
+    /** The audit line of a tools/call that got its answer, or never will. */
+    private void audit(Pending p, String outcome, Integer errorCode) {
+        if (p.tool != null) {
+            Audit.toolCall(spec.owner().email(), spec.owner().clientId(), route.path(), spec.id(), p.tool,
+                    (System.nanoTime() - p.startedAt) / 1_000_000, outcome, errorCode);
         }
     }
 
@@ -461,6 +514,8 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
     private static final class Pending {
         final String idKey;
         final String method;
+        /** The tool's name for a tools/call, else null. */
+        final String tool;
         final StreamRef stream;
         final boolean jsonOnly;
         final long startedAt;
@@ -468,9 +523,10 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
         String progressToken;
         boolean streamAlive = true;
 
-        Pending(String idKey, String method, StreamRef stream, boolean jsonOnly, long startedAt) {
+        Pending(String idKey, String method, String tool, StreamRef stream, boolean jsonOnly, long startedAt) {
             this.idKey = idKey;
             this.method = method;
+            this.tool = tool;
             this.stream = stream;
             this.jsonOnly = jsonOnly;
             this.startedAt = startedAt;

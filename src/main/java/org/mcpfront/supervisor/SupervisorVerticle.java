@@ -6,6 +6,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import org.mcpfront.bus.Addresses;
+import org.mcpfront.bus.JsonRpcCodec;
 import org.mcpfront.bus.LocalCodec;
 import org.mcpfront.config.ConfigDiff;
 import org.mcpfront.config.FrontConfig;
@@ -53,6 +54,8 @@ public final class SupervisorVerticle extends VerticleBase {
     public Future<?> start() {
         LocalCodec.register(vertx, SessionRequest.class);
         LocalCodec.register(vertx, FrontConfig.class);
+        // What edges send to this instance's sessions, from this JVM or another member.
+        JsonRpcCodec.register(vertx);
         backendHttp = new BackendHttp(vertx);
         return Future.all(
                 vertx.eventBus().<SessionRequest>localConsumer(Addresses.SUPERVISOR_SESSIONS, this::open).completion(),
@@ -86,7 +89,7 @@ public final class SupervisorVerticle extends VerticleBase {
             return;
         }
         String id = SessionIds.next();
-        SessionSpec spec = new SessionSpec(id, route, request.clientTransport(), request.standalone());
+        SessionSpec spec = new SessionSpec(id, route, request.clientTransport(), request.standalone(), request.owner());
         track(id, path);
         vertx.deployVerticle(new SessionVerticle(spec, Backends.forRoute(vertx, backendHttp, route, id), metrics))
                 .onComplete(ar -> {
@@ -175,7 +178,7 @@ public final class SupervisorVerticle extends VerticleBase {
     }
 
     private void close(String id, String reason) {
-        DeliveryOptions options = SessionProtocol.op(SessionProtocol.CLOSE)
+        DeliveryOptions options = SessionProtocol.op(SessionProtocol.EVICT)
                 .addHeader(SessionProtocol.REASON, reason)
                 .setSendTimeout(CLOSE_TIMEOUT_MS);
         vertx.eventBus().request(Addresses.sessionIn(id), null, options).onFailure(e -> log.atDebug()

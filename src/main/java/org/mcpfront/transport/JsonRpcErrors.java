@@ -17,6 +17,7 @@ public final class JsonRpcErrors {
     public static final int SESSION_NOT_FOUND = -32002;
     public static final int FORBIDDEN = -32003;
     public static final int PAYLOAD_TOO_LARGE = -32004;
+    public static final int UNAUTHORIZED = -32005;
 
     private JsonRpcErrors() {
     }

@@ -316,10 +316,10 @@ class ConfigParserTest {
         FrontConfig config = Configs.parse(section("oauth",
                 "issuer: \"http://localhost:8080\"", "identity: dev", "allowed_domains: [example.com]",
                 "storage: redis", "redis_url: \"rediss://:pw@cache.internal:6380/0\"", "signing_key_file: \"\"")
-                + section("cluster", "enabled: true", "hazelcast_config: /etc/mcp-front/hazelcast.yaml"));
+                + section("cluster", "enabled: true", "hazelcast_config: /etc/mcp-front/hazelcast.yaml", "event_bus_port: 5710"));
 
         assertThat(config.oauth().signingKeyFile()).isEmpty();
-        assertThat(config.cluster()).isEqualTo(new ClusterConfig(true, Optional.of("/etc/mcp-front/hazelcast.yaml")));
+        assertThat(config.cluster()).isEqualTo(new ClusterConfig(true, Optional.of("/etc/mcp-front/hazelcast.yaml"), 5710));
         assertThat(config.oauth().toString()).doesNotContain("pw@").contains("rediss://***@cache.internal:6380/0");
     }
 

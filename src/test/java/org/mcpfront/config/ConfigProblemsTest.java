@@ -34,7 +34,7 @@ class ConfigProblemsTest {
                         "routes[0].tiemout", "unknown key (did you mean timeout?)"),
                 bad("an unknown key without a near match lists the known keys",
                         withSection("cluster", "members: 3"),
-                        "cluster.members", "unknown key (expected one of enabled, hazelcast_config)"),
+                        "cluster.members", "unknown key (expected one of enabled, hazelcast_config, event_bus_port)"),
                 bad("the oauth section is required",
                         "routes: []\n",
                         "oauth", "is required"),

@@ -177,6 +177,23 @@ class ConfigVerticleTest {
     }
 
     @Test
+    @DisplayName("who may sign in reloads; the issuer and token lifetimes keep their running values and ask for a restart")
+    void oauthReload(Vertx vertx, VertxTestContext ctx) throws Exception {
+        onConfigChanged(vertx, config -> ctx.verify(() -> {
+            assertThat(config.oauth().allowedDomains()).containsExactly("example.com", "example.org");
+            assertThat(config.oauth().issuer()).isEqualTo(initial.oauth().issuer());
+            assertThat(config.oauth().tokenTtl()).isEqualTo(initial.oauth().tokenTtl());
+            assertThat(warnings("needs a restart")).singleElement()
+                    .extracting(ILoggingEvent::getFormattedMessage).asString()
+                    .contains("oauth.issuer", "oauth.token_ttl").doesNotContain("allowed_domains");
+            ctx.completeNow();
+        }));
+
+        replace(START.replace("allowed_domains: [example.com]", "allowed_domains: [example.com, example.org]\n  token_ttl: 5m")
+                .replace("http://localhost:8080", "http://127.0.0.1:8080"));
+    }
+
+    @Test
     @DisplayName("an edit that changes nothing, such as a new comment, publishes nothing")
     void ignoresEquivalentEdits(Vertx vertx, VertxTestContext ctx) throws Exception {
         onConfigChanged(vertx, config -> ctx.failNow("an unchanged config was published"));

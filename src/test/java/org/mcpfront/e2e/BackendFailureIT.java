@@ -18,7 +18,6 @@ import org.mcpfront.testing.RawHttp;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -64,21 +63,11 @@ class BackendFailureIT {
         Closeables.closeAll(logs, backends);
     }
 
-    private static List<JsonObject> dataMessages(String sseBody) {
-        List<JsonObject> messages = new ArrayList<>();
-        for (String line : sseBody.split("\n")) {
-            if (line.startsWith("data: ")) {
-                messages.add(new JsonObject(line.substring(6)));
-            }
-        }
-        return messages;
-    }
-
     @Test
     @DisplayName("a Streamable HTTP backend that is down answers initialize with a JSON-RPC error naming the route")
     void streamableBackendDown() {
         HttpResponse<String> response = RawHttp.send(RawHttp.mcpPost(front.url("/down/mcp"), RawHttp.INITIALIZE));
-        JsonObject error = dataMessages(response.body()).get(0).getJsonObject("error");
+        JsonObject error = RawHttp.messages(response).get(0).getJsonObject("error");
         assertThat(error.getInteger("code")).isEqualTo(-32000);
         assertThat(error.getString("message")).contains("/down");
         assertThat(logs.await(e -> e.getLevel() == Level.ERROR && "/down".equals(LogCapture.fields(e).get("route"))
@@ -107,7 +96,7 @@ class BackendFailureIT {
         FreePorts.sleep(1500);
         streamable.kill();
         HttpResponse<String> response = call.get();
-        List<JsonObject> messages = dataMessages(response.body());
+        List<JsonObject> messages = RawHttp.messages(response);
         JsonObject last = messages.get(messages.size() - 1);
         assertThat(last.getInteger("id")).isEqualTo(42);
         assertThat(last.getJsonObject("error").getInteger("code")).isEqualTo(-32000);

@@ -11,6 +11,8 @@ import org.mcpfront.testing.EverythingServer;
 import org.mcpfront.testing.FixtureServer;
 import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.NodeTools;
+import org.mcpfront.testing.RecordingProxy;
+import org.mcpfront.testing.TestTokens;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The official conformance suite against each backend directly and through an mcp-front route, in
  * the same run: whatever passes directly must pass through mcp-front, and DNS-rebinding protection
- * must pass through mcp-front even though the backends do not check.
+ * must pass through mcp-front even though the backends do not check. The suite reaches mcp-front with
+ * a bearer token that a forwarder adds.
  */
 @DisplayName("The MCP conformance suite")
 @Timeout(600)
@@ -33,6 +36,8 @@ class ConformanceIT {
     private static FixtureServer fixture;
     private static EverythingServer everything;
     private static FrontHarness front;
+    /** The suite sends no custom headers: this forwarder adds the bearer token every route needs. */
+    private static RecordingProxy withToken;
 
     @BeforeAll
     static void start() {
@@ -46,11 +51,16 @@ class ConformanceIT {
                   type: http
                   backend: "%s"
                 """.formatted(fixture.url(), everything.url()));
+        withToken = RecordingProxy.to(front.port(), Map.of("Authorization", TestTokens.bearer()));
     }
 
     @AfterAll
     static void stop() {
-        Closeables.closeAll(everything, fixture, front);
+        Closeables.closeAll(withToken, everything, fixture, front);
+    }
+
+    private static String throughFront(String path) {
+        return "http://127.0.0.1:" + withToken.port() + path;
     }
 
     private static Set<String> baseline() throws IOException {
@@ -74,7 +84,7 @@ class ConformanceIT {
     @DisplayName("the fixture fails only its baseline directly, and passes every scenario through mcp-front")
     void fixture() throws IOException {
         Map<String, Conformance.Outcome> direct = Conformance.run(fixture.url());
-        Map<String, Conformance.Outcome> proxied = Conformance.run(front.url("/fixture/mcp"));
+        Map<String, Conformance.Outcome> proxied = Conformance.run(throughFront("/fixture/mcp"));
 
         assertThat(direct.keySet()).as("the suite ran its scenarios").hasSizeGreaterThanOrEqualTo(30);
         assertThat(failing(direct)).as("direct failures, which the baseline file must name:\n" + describe(direct))
@@ -87,7 +97,7 @@ class ConformanceIT {
     @DisplayName("server-everything passes through mcp-front whatever it passes directly, plus DNS-rebinding protection")
     void everything() {
         Map<String, Conformance.Outcome> direct = Conformance.run(everything.url());
-        Map<String, Conformance.Outcome> proxied = Conformance.run(front.url("/everything/mcp"));
+        Map<String, Conformance.Outcome> proxied = Conformance.run(throughFront("/everything/mcp"));
 
         Set<String> passingDirectly = new TreeSet<>(direct.keySet());
         passingDirectly.removeAll(failing(direct));

@@ -1,6 +1,5 @@
 package org.mcpfront.e2e;
 
-import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -8,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mcpfront.testing.FreePorts;
 import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.FrontProcess;
+import org.mcpfront.testing.JsonLogs;
 import org.mcpfront.testing.NodeTools;
 import org.mcpfront.testing.RawHttp;
 
@@ -122,14 +122,7 @@ class JarIT {
             assertThat(RawHttp.send(RawHttp.request("http://127.0.0.1:" + port + "/ready")).statusCode()).isEqualTo(200);
             // The JVM reports SIGTERM as 128 + 15 once the shutdown hook has drained and stopped everything.
             assertThat(front.stop(Duration.ofSeconds(20))).as("exit code after SIGTERM").isEqualTo(143);
-            List<String> lines = front.output().lines().filter(line -> !line.isBlank()).toList();
-            assertThat(lines).isNotEmpty().allSatisfy(line -> {
-                JsonObject json = new JsonObject(line);
-                assertThat(json.getString("severity")).isNotBlank();
-                assertThat(json.getString("message")).isNotNull();
-                assertThat(json.getString("time")).isNotBlank();
-            });
-            assertThat(lines).anySatisfy(line -> assertThat(line).contains("mcp-front is listening"));
+            List<String> lines = JsonLogs.assertJsonLines(front.output());
             assertThat(lines.get(lines.size() - 1)).contains("stopped");
         }
     }

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.mcpfront.testing.BothBackends;
 import org.mcpfront.testing.Closeables;
 import org.mcpfront.testing.FrontHarness;
+import org.mcpfront.testing.TestTokens;
 
 import java.time.Duration;
 import java.util.List;
@@ -45,9 +46,11 @@ class JavaSdkClientIT {
 
     private static McpClientTransport transport(String clientTransport, String route) {
         if (clientTransport.equals("streamable")) {
-            return HttpClientStreamableHttpTransport.builder(front.baseUrl()).endpoint(route + "/mcp").build();
+            return HttpClientStreamableHttpTransport.builder(front.baseUrl()).endpoint(route + "/mcp")
+                    .requestBuilder(java.net.http.HttpRequest.newBuilder().header("Authorization", TestTokens.bearer())).build();
         }
-        return HttpClientSseClientTransport.builder(front.baseUrl()).sseEndpoint(route + "/sse").build();
+        return HttpClientSseClientTransport.builder(front.baseUrl()).sseEndpoint(route + "/sse")
+                .requestBuilder(java.net.http.HttpRequest.newBuilder().header("Authorization", TestTokens.bearer())).build();
     }
 
     @ParameterizedTest(name = "{0} client on {1}")

@@ -21,13 +21,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RedisReadinessIT {
 
     @Test
-    @DisplayName("goes not-ready when Redis is lost and comes back by itself")
+    @DisplayName("goes not-ready when Redis is lost, answers MCP requests 503 meanwhile, and comes back by itself")
     void followsRedis() throws Exception {
         int port = FreePorts.next();
         RedisServer redis = RedisServer.start(port);
         FrontHarness front = null;
         try {
-            front = FrontHarness.startWith(FrontHarness.yaml("", "", """
+            front = FrontHarness.startWith(FrontHarness.yaml("""
+                    - path: "/a"
+                      type: http
+                      backend: "http://127.0.0.1:1/mcp"
+                    """, "", """
                     storage: redis
                     redis_url: "%s"
                     """.formatted(redis.url())));
@@ -36,9 +40,14 @@ class RedisReadinessIT {
             redis.close();
             JsonObject down = awaitReady(front, 503);
             assertThat(down.encode()).contains("storage").contains("DOWN");
+            HttpResponse<String> unchecked = RawHttp.send(RawHttp.mcpPost(front.url("/a/mcp"), RawHttp.INITIALIZE));
+            assertThat(unchecked.statusCode()).as("a token that cannot be checked is not called invalid").isEqualTo(503);
+            assertThat(unchecked.headers().firstValue("Retry-After")).isPresent();
 
             redis = RedisServer.start(port);
             assertThat(awaitReady(front, 200).getString("status")).isEqualTo("UP");
+            assertThat(RawHttp.send(RawHttp.mcpPost(front.url("/a/mcp"), RawHttp.INITIALIZE)).statusCode())
+                    .as("the token is accepted again (the backend itself is unreachable)").isNotIn(401, 503);
         } finally {
             Closeables.closeAll(redis, front);
         }

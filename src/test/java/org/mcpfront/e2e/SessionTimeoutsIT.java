@@ -10,9 +10,11 @@ import org.mcpfront.testing.Closeables;
 import org.mcpfront.testing.EverythingServer;
 import org.mcpfront.testing.FreePorts;
 import org.mcpfront.testing.FrontHarness;
+import org.mcpfront.testing.LogCapture;
 import org.mcpfront.testing.RawHttp;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -77,10 +79,17 @@ class SessionTimeoutsIT {
         String call = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\""
                 + EverythingTools.LONG_RUNNING + "\",\"arguments\":" + EverythingTools.longRunningArguments(10, 2) + "}}";
         long started = System.nanoTime();
-        HttpResponse<String> response = RawHttp.send(RawHttp.mcpPost(front.url("/slow/mcp"), call).header("Mcp-Session-Id", session));
-        long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-        String data = response.body().lines().filter(l -> l.startsWith("data: ")).reduce((a, b) -> b).orElseThrow();
-        JsonObject error = new JsonObject(data.substring(6)).getJsonObject("error");
+        HttpResponse<String> response;
+        long elapsedMs;
+        try (LogCapture logs = new LogCapture()) {
+            response = RawHttp.send(RawHttp.mcpPost(front.url("/slow/mcp"), call).header("Mcp-Session-Id", session));
+            elapsedMs = (System.nanoTime() - started) / 1_000_000;
+            assertThat(logs.await(e -> "audit".equals(e.getLoggerName()) && session.equals(LogCapture.fields(e).get("session"))
+                    && "timeout".equals(LogCapture.fields(e).get("outcome"))
+                    && EverythingTools.LONG_RUNNING.equals(LogCapture.fields(e).get("tool")), Duration.ofSeconds(5)))
+                    .as("the audit line of the timed-out tool call").isPresent();
+        }
+        JsonObject error = RawHttp.lastMessage(response).getJsonObject("error");
         assertThat(error.getInteger("code")).isEqualTo(-32001);
         assertThat(error.getString("message")).contains("timed out").contains("/slow");
         assertThat(elapsedMs).as("answered by the timeout, not by the 10 s tool").isBetween(900L, 8000L);

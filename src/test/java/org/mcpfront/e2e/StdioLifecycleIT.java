@@ -14,6 +14,7 @@ import org.mcpfront.testing.LogCapture;
 import org.mcpfront.testing.NodeTools;
 import org.mcpfront.testing.ProcTable;
 import org.mcpfront.testing.RawHttp;
+import org.mcpfront.testing.TestTokens;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -92,10 +93,6 @@ class StdioLifecycleIT {
                 + tool + "\",\"arguments\":" + args + "}}").header("Mcp-Session-Id", session));
     }
 
-    private static JsonObject lastMessage(String sseBody) {
-        String data = sseBody.lines().filter(l -> l.startsWith("data: ")).reduce((a, b) -> b).orElseThrow();
-        return new JsonObject(data.substring(6));
-    }
 
     @Test
     @DisplayName("a command that cannot start gives a JSON-RPC error naming the route, then backs off")
@@ -103,9 +100,8 @@ class StdioLifecycleIT {
         front = FrontHarness.start(routes());
         long started = System.nanoTime();
         HttpResponse<String> first = RawHttp.send(RawHttp.mcpPost(front.url("/missing/mcp"), RawHttp.INITIALIZE));
-        // The process may die before the session is up (502 with a JSON body) or just after (an SSE error).
-        JsonObject error = (first.statusCode() == 502 ? new JsonObject(first.body()) : lastMessage(first.body()))
-                .getJsonObject("error");
+        // The process may die before the session is up (502) or just after (the initialize's error answer).
+        JsonObject error = RawHttp.lastMessage(first).getJsonObject("error");
         assertThat(error.getInteger("code")).isEqualTo(-32000);
         assertThat(error.getString("message")).contains("/missing").contains("/no/such/program");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
@@ -128,7 +124,7 @@ class StdioLifecycleIT {
         try (LogCapture logs = new LogCapture()) {
             String session = initialize(front.url("/ok/mcp"));
             HttpResponse<String> response = call(front.url("/ok/mcp"), session, 7, "crash", "{}");
-            JsonObject last = lastMessage(response.body());
+            JsonObject last = RawHttp.lastMessage(response);
             assertThat(last.getInteger("id")).isEqualTo(7);
             assertThat(last.getJsonObject("error").getString("message")).contains("/ok").contains("exited");
             assertThat(logs.await(e -> "stdio process exited".equals(e.getFormattedMessage())
@@ -143,7 +139,7 @@ class StdioLifecycleIT {
         front = FrontHarness.start(routes());
         try (LogCapture logs = new LogCapture()) {
             String session = initialize(front.url("/noisy/mcp"));
-            JsonObject echo = lastMessage(call(front.url("/noisy/mcp"), session, 2, "echo", "{\"message\":\"still fine\"}").body());
+            JsonObject echo = RawHttp.lastMessage(call(front.url("/noisy/mcp"), session, 2, "echo", "{\"message\":\"still fine\"}"));
             assertThat(echo.getJsonObject("result").getJsonArray("content").getJsonObject(0).getString("text"))
                     .isEqualTo("Echo: still fine");
             assertThat(logs.await(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("not JSON"),
@@ -187,7 +183,9 @@ class StdioLifecycleIT {
         try (LogCapture logs = new LogCapture(); Socket socket = new Socket()) {
             socket.setReceiveBufferSize(4096);
             socket.connect(new InetSocketAddress("127.0.0.1", front.port()));
-            socket.getOutputStream().write(("GET /ok/sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("GET /ok/sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+                    + "Authorization: " + TestTokens.bearer() + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             BufferedReader reader = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             String line;

@@ -4,6 +4,7 @@ import org.mcpfront.McpFront;
 import org.mcpfront.config.ConfigFiles;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.ConfigParser;
+import org.mcpfront.oauth.ClientMetadataDocuments;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,7 +42,7 @@ public final class FrontHarness implements AutoCloseable {
             Files.writeString(file, configYaml);
             FrontConfig config = ConfigParser.parse(ConfigFiles.read(file), Map.of());
             McpFront front = McpFront.start(config,
-                            new McpFront.Options(file, Map.of(), 2, Duration.ofMillis(100)))
+                            new McpFront.Options(file, Map.of(), 2, Duration.ofMillis(100), new ClientMetadataDocuments.Policy(true)))
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             return new FrontHarness(file, front);
         } catch (Exception e) {
@@ -49,11 +50,36 @@ public final class FrontHarness implements AutoCloseable {
         }
     }
 
+    /** The {@code oauth:} lines (besides the issuer) of a dev sign-in for example.com users. */
+    public static final String DEV_SIGN_IN = """
+            allowed_domains: ["example.com"]
+            identity: dev
+            """;
+
+    /**
+     * Starts with the issuer set to the URL it listens on ({@code http://127.0.0.1:<free port>}, see
+     * {@link #baseUrl()}), as OAuth clients need: they check that the resource the metadata names is
+     * the URL they connect to. {@code oauthYaml} holds the other keys of {@code oauth:}.
+     */
+    public static FrontHarness startAsIssuer(String oauthYaml, String routesYaml) {
+        int port = FreePorts.next();
+        return startWith("""
+                oauth:
+                  issuer: "http://127.0.0.1:%d"
+                %s
+                server:
+                  host: "127.0.0.1"
+                  port: %d
+                routes:
+                %s
+                """.formatted(port, indent(oauthYaml), port, indent(routesYaml)));
+    }
+
     public static FrontHarness start(String routesYaml) {
         return start(routesYaml, "");
     }
 
-    /** A complete config: dev identity on loopback, memory storage, any free port. */
+    /** A complete config: dev identity on loopback, memory storage, the tests' signing key, any free port. */
     public static String yaml(String routesYaml, String serverExtraYaml) {
         return yaml(routesYaml, serverExtraYaml, "");
     }
@@ -65,6 +91,7 @@ public final class FrontHarness implements AutoCloseable {
                   issuer: "http://localhost:8080"
                   allowed_domains: ["example.com"]
                   identity: dev
+                  signing_key_file: "%s"
                 %s
                 server:
                   host: "127.0.0.1"
@@ -72,7 +99,7 @@ public final class FrontHarness implements AutoCloseable {
                 %s
                 routes:
                 %s
-                """.formatted(indent(oauthExtraYaml), indent(serverExtraYaml), routesYaml.isBlank() ? "  []" : indent(routesYaml));
+                """.formatted(TestTokens.keyFile(), indent(oauthExtraYaml), indent(serverExtraYaml), routesYaml.isBlank() ? "  []" : indent(routesYaml));
     }
 
     private static String indent(String yaml) {

@@ -10,8 +10,8 @@ import java.util.Map;
 /** The real {@code target/mcp-front.jar} in its own JVM, as a user runs it. */
 public final class FrontProcess extends ChildProcess {
 
-    private FrontProcess(List<String> command, Map<String, String> env) {
-        super("mcp-front", command, env, null);
+    private FrontProcess(List<String> command, Map<String, String> env, Path workDir) {
+        super("mcp-front", command, env, workDir);
     }
 
     public static Path jar() {
@@ -27,7 +27,20 @@ public final class FrontProcess extends ChildProcess {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar().toString()));
         command.addAll(List.of(args));
-        return new FrontProcess(command, env);
+        return new FrontProcess(command, env, null);
+    }
+
+    /**
+     * Starts a command line of the caller's making in {@code workDir}: the jar with JVM flags, as a
+     * Dockerfile's ENTRYPOINT runs it.
+     */
+    public static FrontProcess startCommand(List<String> command, Map<String, String> env, Path workDir) {
+        return new FrontProcess(command, env, workDir);
+    }
+
+    /** Waits until it listens on {@code port}; fails with its output if it exits or never does. */
+    public FrontProcess awaitListening(int port) {
+        return listeningOn(port);
     }
 
     /** Waits for the process to exit and returns its exit code. */

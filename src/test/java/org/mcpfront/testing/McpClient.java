@@ -14,9 +14,13 @@ public final class McpClient {
     private McpClient() {
     }
 
-    /** Runs the client's scenario; the report says which steps passed. */
+    /**
+     * Runs the client's scenario with the tests' bearer token (a later {@code --header Authorization}
+     * in {@code extraArgs} replaces it); the report says which steps passed.
+     */
     public static NodeScript.Result run(String url, Transport transport, String... extraArgs) {
-        List<String> args = new ArrayList<>(List.of("--url", url, "--transport", transport.name().toLowerCase()));
+        List<String> args = new ArrayList<>(List.of("--url", url, "--transport", transport.name().toLowerCase(),
+                "--header", "Authorization: " + TestTokens.bearer()));
         args.addAll(List.of(extraArgs));
         return NodeScript.run(Duration.ofSeconds(90), NodeTools.node(), "client.mjs", args);
     }

@@ -1,11 +1,18 @@
 package org.mcpfront.testing;
 
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.mcpfront.transport.SseParser;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** Plain HTTP for tests that check exact statuses and headers, where an SDK would hide them. */
@@ -19,7 +26,13 @@ public final class RawHttp {
     private RawHttp() {
     }
 
+    /** A request with the tests' bearer token (see {@link TestTokens}), as every MCP client sends one. */
     public static HttpRequest.Builder request(String url) {
+        return anonymous(url).header("Authorization", TestTokens.bearer());
+    }
+
+    /** A request without credentials. */
+    public static HttpRequest.Builder anonymous(String url) {
         return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
     }
 
@@ -28,6 +41,14 @@ public final class RawHttp {
         return request(url).header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
+    }
+
+    /** The same with {@code accessToken} instead of the tests' token (null: no credentials at all). */
+    public static HttpRequest.Builder mcpPost(String url, String body, String accessToken) {
+        HttpRequest.Builder request = anonymous(url).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        return accessToken == null ? request : request.header("Authorization", "Bearer " + accessToken);
     }
 
     public static HttpResponse<String> send(HttpRequest.Builder request) {
@@ -51,6 +72,35 @@ public final class RawHttp {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /**
+     * The JSON-RPC messages of a POST's answer, whichever form the gateway chose: a JSON object or
+     * array, or the {@code data} of each SSE event (multi-line data joined, as readers do).
+     */
+    public static List<JsonObject> messages(HttpResponse<String> response) {
+        List<JsonObject> messages = new ArrayList<>();
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        String body = response.body();
+        if (type.startsWith("application/json")) {
+            if (body.stripLeading().startsWith("[")) {
+                new JsonArray(body).forEach(item -> messages.add((JsonObject) item));
+            } else {
+                messages.add(new JsonObject(body));
+            }
+            return messages;
+        }
+        new SseParser(Integer.MAX_VALUE, event -> messages.add(new JsonObject(event.data()))).feed(Buffer.buffer(body));
+        return messages;
+    }
+
+    /** The last JSON-RPC message of a POST's answer (see {@link #messages}). */
+    public static JsonObject lastMessage(HttpResponse<String> response) {
+        List<JsonObject> messages = messages(response);
+        if (messages.isEmpty()) {
+            throw new AssertionError("no JSON-RPC message in the answer (status " + response.statusCode() + "): " + response.body());
+        }
+        return messages.get(messages.size() - 1);
     }
 
     public static final String INITIALIZE = """

@@ -1,0 +1,88 @@
+package org.mcpfront.oauth;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import org.mcpfront.config.FrontConfig;
+import org.mcpfront.identity.IdentityProvider;
+import org.mcpfront.storage.Store;
+
+import java.time.Clock;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * mcp-front's OAuth 2.1 authorization server: discovery documents, registration, the browser flow
+ * (authorize, identity provider callback, consent), token and revocation endpoints. One per edge
+ * verticle; they share the store, the signing key and the identity provider.
+ */
+public final class AuthorizationServer {
+
+    /** Small JSON and form bodies only; nothing legitimate comes close. */
+    private static final long MAX_BODY_BYTES = 64 * 1024;
+
+    private final MetadataEndpoints metadata;
+    private final RegistrationEndpoint registration;
+    private final AuthorizeEndpoint authorize;
+    private final TokenEndpoint token;
+    private final IdentityProvider identity;
+    private final ClientMetadataDocuments documents;
+
+    /** The parts every edge shares: built once at start. */
+    public record Shared(Store store, SigningKeys keys, AccessTokens accessTokens, IdentityProvider identity,
+                         ClientMetadataDocuments.Policy documentPolicy) {
+
+        public static Shared create(Store store, SigningKeys keys, FrontConfig config, IdentityProvider identity,
+                                    ClientMetadataDocuments.Policy documentPolicy) {
+            AccessTokens tokens = new AccessTokens(keys, Resources.canonical(config.oauth().issuer()).orElseThrow(),
+                    config.oauth().tokenTtl(), store, Clock.systemUTC());
+            return new Shared(store, keys, tokens, identity, documentPolicy);
+        }
+    }
+
+    public AuthorizationServer(Vertx vertx, Supplier<FrontConfig> config, Shared shared) {
+        this.documents = new ClientMetadataDocuments(vertx, shared.documentPolicy());
+        Clients clients = new Clients(shared.store(), documents);
+        Grants grants = new Grants(vertx, shared.store(), shared.accessTokens(), config.get().oauth().refreshTokenTtl());
+        this.metadata = new MetadataEndpoints(config, shared.keys());
+        this.registration = new RegistrationEndpoint(clients);
+        this.authorize = new AuthorizeEndpoint(config, shared.store(), clients, grants, shared.identity());
+        this.token = new TokenEndpoint(clients, grants, shared.accessTokens());
+        this.identity = shared.identity();
+    }
+
+    public void mount(Router router) {
+        // Browser-based MCP clients (MCP Inspector) call these cross-origin; none of them uses cookies.
+        CorsHandler cors = CorsHandler.create().addOrigin("*")
+                .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
+                .allowedHeaders(Set.of("Content-Type", "Authorization", "MCP-Protocol-Version"));
+        for (String path : new String[]{"/.well-known/oauth-authorization-server", "/.well-known/openid-configuration",
+                "/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/*", "/jwks.json",
+                "/register", "/token", "/revoke"}) {
+            router.route(path).handler(cors);
+        }
+        router.get("/.well-known/oauth-authorization-server").handler(metadata::authorizationServer);
+        router.get("/.well-known/openid-configuration").handler(metadata::authorizationServer);
+        router.get("/.well-known/oauth-protected-resource").handler(metadata::protectedResource);
+        router.get("/.well-known/oauth-protected-resource/*").handler(metadata::protectedResource);
+        router.get("/jwks.json").handler(metadata::jwks);
+
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+        router.post("/register").handler(body).handler(registration::register);
+        router.get("/authorize").handler(authorize::authorize);
+        router.get("/oauth/callback").handler(authorize::callback);
+        router.post("/oauth/callback").handler(body).handler(authorize::callback);
+        router.post("/consent").handler(body).handler(authorize::consent);
+        router.post("/token").handler(body).handler(token::token);
+        router.post("/revoke").handler(body).handler(token::revoke);
+        identity.mount(router);
+    }
+
+    /** Releases the metadata document fetcher's connections. */
+    public Future<Void> close() {
+        return documents.close();
+    }
+}

@@ -1,0 +1,352 @@
+package org.mcpfront.oauth;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.mcpfront.config.FrontConfig;
+import org.mcpfront.identity.Admission;
+import org.mcpfront.identity.Identity;
+import org.mcpfront.identity.IdentityProvider;
+import org.mcpfront.observability.Audit;
+import org.mcpfront.storage.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * The browser part of the authorization code flow: {@code GET /authorize} checks the client and its
+ * request and sends the browser to the identity provider; {@code /oauth/callback} takes the identity,
+ * admits or refuses it and shows the consent page; {@code POST /consent} issues the code.
+ *
+ * <p>Both steps are bound to the browser that started them by a cookie (login CSRF), each pending
+ * step is single use, and the consent form carries its own CSRF token. Nothing is ever redirected to
+ * a client or redirect URI that did not check out: those get an error page.
+ */
+final class AuthorizeEndpoint {
+
+    private static final Logger log = LoggerFactory.getLogger(AuthorizeEndpoint.class);
+    static final Duration SIGN_IN_TTL = Duration.ofMinutes(10);
+    private static final String SIGN_IN = "signin:";
+    private static final String CONSENT = "consent:";
+    /** RFC 7636 §4.2: 43 to 128 base64url characters for a S256 challenge we accept. */
+    private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43,128}");
+
+    private final Supplier<FrontConfig> config;
+    private final Store store;
+    private final Clients clients;
+    private final Grants grants;
+    private final IdentityProvider identity;
+
+    AuthorizeEndpoint(Supplier<FrontConfig> config, Store store, Clients clients, Grants grants, IdentityProvider identity) {
+        this.config = config;
+        this.store = store;
+        this.clients = clients;
+        this.grants = grants;
+        this.identity = identity;
+    }
+
+    void authorize(RoutingContext ctx) {
+        MultiMap params = ctx.request().params();
+        String clientId = params.get("client_id");
+        String issuer = issuer();
+        clients.find(clientId).onComplete(found -> {
+            if (found.failed()) {
+                OAuthReplies.errorPage(ctx.response(), 400, "Unknown application", found.cause().getMessage());
+                return;
+            }
+            RegisteredClient client = found.result();
+            String redirectUri = redirectUri(client, params.get("redirect_uri"));
+            if (redirectUri == null) {
+                OAuthReplies.errorPage(ctx.response(), 400, "Unknown redirect address", "The redirect URI "
+                        + (params.get("redirect_uri") == null ? "is missing" : params.get("redirect_uri") + " is not registered")
+                        + " for " + displayName(client) + ".");
+                return;
+            }
+            String state = params.get("state");
+            RequestProblem problem = requestProblem(params);
+            if (problem != null) {
+                OAuthReplies.redirectError(ctx.response(), redirectUri, problem.error(), problem.description(), state, issuer);
+                return;
+            }
+            List<String> audience;
+            try {
+                audience = audience(params.getAll("resource"));
+            } catch (IllegalArgumentException e) {
+                OAuthReplies.redirectError(ctx.response(), redirectUri, "invalid_target", e.getMessage(), state, issuer);
+                return;
+            }
+            String browser = browserCookie(ctx);
+            String handle = Secrets.random();
+            JsonObject pending = new JsonObject()
+                    .put("client_id", client.clientId())
+                    .put("redirect_uri", redirectUri)
+                    .put("state", state)
+                    .put("code_challenge", params.get("code_challenge"))
+                    .put("aud", new JsonArray(audience))
+                    .put("scope", Resources.SCOPE)
+                    .put("browser", Secrets.hash(browser));
+            identity.begin(handle)
+                    .compose(start -> store.put(SIGN_IN + Secrets.hash(handle), pending.put("provider", start.providerState()),
+                            SIGN_IN_TTL).map(start))
+                    .onSuccess(start -> ctx.response().setStatusCode(302).putHeader("Location", start.redirectUrl())
+                            .putHeader("Cache-Control", "no-store").end())
+                    .onFailure(e -> {
+                        log.atError().addKeyValue("reason", e.getMessage()).log("could not begin a sign-in");
+                        OAuthReplies.errorPage(ctx.response(), 503, "Sign-in is unavailable", e.getMessage());
+                    });
+        });
+    }
+
+    /** The identity provider sent the browser back: admit or refuse, then ask for consent. */
+    void callback(RoutingContext ctx) {
+        MultiMap params = ctx.request().params();
+        if (ctx.request().method().name().equals("POST")) {
+            params = MultiMap.caseInsensitiveMultiMap().addAll(params).addAll(ctx.request().formAttributes());
+        }
+        String handle = params.get("state");
+        if (handle == null || handle.isBlank()) {
+            OAuthReplies.errorPage(ctx.response(), 400, "Sign-in failed", "The sign-in answer has no state.");
+            return;
+        }
+        MultiMap callbackParams = params;
+        store.take(SIGN_IN + Secrets.hash(handle)).onComplete(taken -> {
+            if (taken.failed()) {
+                ctx.fail(taken.cause());
+                return;
+            }
+            JsonObject pending = taken.result();
+            if (pending == null) {
+                OAuthReplies.errorPage(ctx.response(), 400, "Sign-in expired",
+                        "This sign-in has expired or was already completed.");
+                return;
+            }
+            if (!sameBrowser(ctx, pending)) {
+                Audit.signInRefused(null, pending.getString("client_id"), "the sign-in was started in another browser");
+                OAuthReplies.errorPage(ctx.response(), 400, "Sign-in refused",
+                        "This sign-in was started in another browser (or its cookie was blocked).");
+                return;
+            }
+            identity.finish(callbackParams, pending.getJsonObject("provider", new JsonObject())).onComplete(signedIn -> {
+                if (signedIn.failed()) {
+                    Audit.signInRefused(null, pending.getString("client_id"), signedIn.cause().getMessage());
+                    OAuthReplies.errorPage(ctx.response(), 400, "Sign-in failed", signedIn.cause().getMessage());
+                    return;
+                }
+                admitAndAskConsent(ctx, pending, signedIn.result());
+            });
+        });
+    }
+
+    private void admitAndAskConsent(RoutingContext ctx, JsonObject pending, Identity who) {
+        Admission.Decision decision = Admission.check(who, config.get().oauth());
+        if (!decision.admitted()) {
+            Audit.signInRefused(who.email(), pending.getString("client_id"), decision.reason());
+            ConsentPage.refused(ctx.response(), who, decision.reason());
+            return;
+        }
+        clients.find(pending.getString("client_id")).onComplete(found -> {
+            if (found.failed()) {
+                OAuthReplies.errorPage(ctx.response(), 400, "Unknown application", found.cause().getMessage());
+                return;
+            }
+            String consent = Secrets.random();
+            String csrf = Secrets.random();
+            JsonObject record = pending.copy().put("csrf", Secrets.hash(csrf))
+                    .put("sub", who.subject()).put("email", who.email()).put("hd", who.hostedDomain()).put("name", who.name());
+            record.remove("provider");
+            store.put(CONSENT + Secrets.hash(consent), record, SIGN_IN_TTL)
+                    .onSuccess(v -> ConsentPage.ask(ctx.response(), found.result(), pending.getString("redirect_uri"),
+                            routeNames(pending.getJsonArray("aud")), who, consent, csrf))
+                    .onFailure(ctx::fail);
+        });
+    }
+
+    /** {@code POST /consent}: the user allowed or denied. */
+    void consent(RoutingContext ctx) {
+        MultiMap form = ctx.request().formAttributes();
+        String handle = form.get("consent");
+        if (handle == null || handle.isBlank()) {
+            OAuthReplies.errorPage(ctx.response(), 400, "Consent failed", "The consent form is incomplete.");
+            return;
+        }
+        store.take(CONSENT + Secrets.hash(handle)).onComplete(taken -> {
+            if (taken.failed()) {
+                ctx.fail(taken.cause());
+                return;
+            }
+            JsonObject record = taken.result();
+            if (record == null) {
+                OAuthReplies.errorPage(ctx.response(), 400, "Consent expired", "This consent request has expired or was already answered.");
+                return;
+            }
+            String csrf = form.get("csrf");
+            if (!sameBrowser(ctx, record) || csrf == null || !Secrets.equal(Secrets.hash(csrf), record.getString("csrf"))) {
+                Audit.signInRefused(record.getString("email"), record.getString("client_id"),
+                        "the consent form did not come from this browser's sign-in");
+                OAuthReplies.errorPage(ctx.response(), 403, "Consent refused", "The consent form did not come from this browser's sign-in.");
+                return;
+            }
+            String redirectUri = record.getString("redirect_uri");
+            String state = record.getString("state");
+            if (!"allow".equals(form.get("decision"))) {
+                Audit.consentDenied(record.getString("email"), record.getString("client_id"));
+                OAuthReplies.redirectError(ctx.response(), redirectUri, "access_denied", "the user denied access", state, issuer());
+                return;
+            }
+            Identity who = new Identity(record.getString("sub"), record.getString("email"), true, record.getString("hd"),
+                    record.getString("name"));
+            Grants.Grant grant = new Grants.Grant(record.getString("client_id"), who,
+                    record.getJsonArray("aud").stream().map(String::valueOf).toList(), record.getString("scope"));
+            grants.issueCode(grant, redirectUri, record.getString("code_challenge"))
+                    .onSuccess(code -> {
+                        Audit.signIn(who.email(), grant.clientId(), grant.audience());
+                        Map<String, String> answer = new LinkedHashMap<>();
+                        answer.put("code", code);
+                        answer.put("state", state);
+                        answer.put("iss", issuer());
+                        OAuthReplies.redirect(ctx.response(), redirectUri, answer);
+                    })
+                    .onFailure(ctx::fail);
+        });
+    }
+
+    /** An RFC 6749 §4.1.2.1 error, sent back to a redirect URI that checked out. */
+    private record RequestProblem(String error, String description) {
+    }
+
+    /** The checks after client and redirect URI; null when the request is fine. */
+    private static RequestProblem requestProblem(MultiMap params) {
+        if (!"code".equals(params.get("response_type"))) {
+            return new RequestProblem("unsupported_response_type", "only response_type=code is supported");
+        }
+        String challenge = params.get("code_challenge");
+        if (challenge == null) {
+            return new RequestProblem("invalid_request", "PKCE is required: send code_challenge with code_challenge_method=S256");
+        }
+        if (!"S256".equals(params.get("code_challenge_method"))) {
+            return new RequestProblem("invalid_request", "code_challenge_method must be S256 (plain is not accepted)");
+        }
+        if (!CHALLENGE.matcher(challenge).matches()) {
+            return new RequestProblem("invalid_request", "code_challenge must be 43 to 128 base64url characters");
+        }
+        if ("none".equals(params.get("prompt"))) {
+            return new RequestProblem("login_required", "signing in always needs the user");
+        }
+        for (String single : List.of("client_id", "redirect_uri", "state", "code_challenge", "response_type")) {
+            if (params.getAll(single).size() > 1) {
+                return new RequestProblem("invalid_request", single + " appears more than once");
+            }
+        }
+        return null;
+    }
+
+    /** The audience for the requested resources: each must be ours; none requested means every route. */
+    private List<String> audience(List<String> resources) {
+        FrontConfig current = config.get();
+        String issuer = Resources.canonical(current.oauth().issuer()).orElseThrow();
+        if (resources.isEmpty()) {
+            return List.of(issuer);
+        }
+        Set<String> audience = new LinkedHashSet<>();
+        for (String resource : resources) {
+            if (Resources.target(resource, current).isEmpty()) {
+                throw new IllegalArgumentException("resource " + resource + " is not served here");
+            }
+            audience.add(Resources.canonical(resource).orElseThrow());
+        }
+        return new ArrayList<>(audience);
+    }
+
+    /** The route paths an audience covers, for the consent page; empty means every route. */
+    private List<String> routeNames(JsonArray audience) {
+        FrontConfig current = config.get();
+        Set<String> routes = new LinkedHashSet<>();
+        for (Object aud : audience) {
+            String target = Resources.target(String.valueOf(aud), current).orElse(null);
+            if (target == null) {
+                continue;
+            }
+            if (target.isEmpty()) {
+                return List.of();
+            }
+            routes.add(target);
+        }
+        return new ArrayList<>(routes);
+    }
+
+    /**
+     * The registered redirect URI this request names, exactly; for loopback IP redirects any port is
+     * accepted (RFC 8252 §7.3: native apps get an ephemeral port). Without one, the only registered URI.
+     */
+    static String redirectUri(RegisteredClient client, String requested) {
+        if (requested == null) {
+            return client.redirectUris().size() == 1 ? client.redirectUris().get(0) : null;
+        }
+        for (String registered : client.redirectUris()) {
+            if (registered.equals(requested) || sameLoopbackIgnoringPort(registered, requested)) {
+                return requested;
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameLoopbackIgnoringPort(String registered, String requested) {
+        try {
+            URI a = new URI(registered);
+            URI b = new URI(requested);
+            return "http".equals(a.getScheme()) && "http".equals(b.getScheme()) && a.getHost() != null
+                    && RegistrationEndpoint.isLoopback(a.getHost()) && a.getHost().equals(b.getHost())
+                    && a.getRawPath() != null && a.getRawPath().equals(b.getRawPath())
+                    && Objects.equals(a.getRawQuery(), b.getRawQuery()) && b.getRawFragment() == null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    static String displayName(RegisteredClient client) {
+        return client.clientName() != null ? client.clientName() : "this application";
+    }
+
+    private String issuer() {
+        return config.get().oauth().issuer();
+    }
+
+    private boolean secureCookies() {
+        return issuer().startsWith("https://");
+    }
+
+    /** {@code __Host-} needs Secure, which a plain-http loopback issuer cannot have. */
+    private String cookieName() {
+        return secureCookies() ? "__Host-mcp-front-signin" : "mcp-front-signin";
+    }
+
+    /** The browser's binding cookie, set now if it has none. */
+    private String browserCookie(RoutingContext ctx) {
+        // Kept across sign-ins so that two tabs signing in at once both stay bound to this browser.
+        Cookie existing = ctx.request().getCookie(cookieName());
+        String value = existing != null && existing.getValue().length() >= 43 ? existing.getValue() : Secrets.random();
+        ctx.response().addCookie(Cookie.cookie(cookieName(), value).setPath("/").setHttpOnly(true)
+                .setSecure(secureCookies()).setSameSite(CookieSameSite.LAX).setMaxAge(SIGN_IN_TTL.toSeconds()));
+        return value;
+    }
+
+    private boolean sameBrowser(RoutingContext ctx, JsonObject record) {
+        Cookie cookie = ctx.request().getCookie(cookieName());
+        return cookie != null && Secrets.equal(Secrets.hash(cookie.getValue()), record.getString("browser"));
+    }
+}

@@ -1,0 +1,208 @@
+package org.mcpfront.oauth;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.mcpfront.identity.Identity;
+import org.mcpfront.observability.Audit;
+import org.mcpfront.storage.Store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a user granted a client, and the credentials that carry it: single-use authorization codes and
+ * rotating refresh tokens, grouped in a family per authorization. Everything lives in the {@link Store}
+ * under hashes of the credentials. Reuse is theft until proven otherwise: a code redeemed twice, or a
+ * refresh token used after it was rotated, revokes the whole family, access tokens included.
+ */
+final class Grants {
+
+    static final Duration CODE_TTL = Duration.ofMinutes(5);
+    /** How long a redeemed code is remembered, to catch a replay. */
+    private static final Duration USED_CODE_TTL = Duration.ofHours(1);
+
+    private static final String CODE = "code:";
+    private static final String USED_CODE = "code-used:";
+    private static final String REFRESH = "refresh:";
+    private static final String USED_REFRESH = "refresh-used:";
+    private static final String FAMILY = "family:";
+
+    /** The grant behind a code or refresh token. */
+    record Grant(String clientId, Identity identity, List<String> audience, String scope) {
+
+        JsonObject toJson() {
+            return new JsonObject()
+                    .put("client_id", clientId)
+                    .put("sub", identity.subject())
+                    .put("email", identity.email())
+                    .put("hd", identity.hostedDomain())
+                    .put("name", identity.name())
+                    .put("aud", new JsonArray(audience))
+                    .put("scope", scope);
+        }
+
+        static Grant fromJson(JsonObject json) {
+            return new Grant(json.getString("client_id"),
+                    new Identity(json.getString("sub"), json.getString("email"), true, json.getString("hd"), json.getString("name")),
+                    json.getJsonArray("aud").stream().map(String::valueOf).toList(), json.getString("scope"));
+        }
+    }
+
+    /** An authorization code's record: the grant plus what the token request must match. */
+    record CodeRecord(Grant grant, String redirectUri, String codeChallenge) {
+    }
+
+    /** Tokens handed out by one token response. */
+    record TokenPair(AccessTokens.Issued access, String refreshToken, Grant grant) {
+    }
+
+    /** A credential that could not be redeemed; {@code description} goes into the RFC 6749 error. */
+    static final class InvalidGrant extends Exception {
+        InvalidGrant(String description) {
+            super(description, null, false, false);
+        }
+    }
+
+    private final Vertx vertx;
+    private final Store store;
+    private final AccessTokens accessTokens;
+    private final Duration refreshTtl;
+
+    Grants(Vertx vertx, Store store, AccessTokens accessTokens, Duration refreshTtl) {
+        this.vertx = vertx;
+        this.store = store;
+        this.accessTokens = accessTokens;
+        this.refreshTtl = refreshTtl;
+    }
+
+    /** Issues a code for an approved authorization. */
+    Future<String> issueCode(Grant grant, String redirectUri, String codeChallenge) {
+        String code = Secrets.random();
+        JsonObject record = grant.toJson().put("redirect_uri", redirectUri).put("code_challenge", codeChallenge);
+        return store.put(CODE + Secrets.hash(code), record, CODE_TTL).map(v -> code);
+    }
+
+    /**
+     * Redeems a code once. A second redemption finds it gone and, through the used-code marker,
+     * revokes what the first one issued.
+     */
+    Future<CodeRecord> redeemCode(String code) {
+        String hash = Secrets.hash(code);
+        return store.take(CODE + hash).compose(record -> {
+            if (record != null) {
+                return Future.succeededFuture(new CodeRecord(Grant.fromJson(record), record.getString("redirect_uri"),
+                        record.getString("code_challenge")));
+            }
+            return store.take(USED_CODE + hash).compose(used -> {
+                if (used == null) {
+                    return Future.failedFuture(new InvalidGrant("the authorization code is unknown or expired"));
+                }
+                Audit.codeReplayDetected(used.getString("email"), used.getString("client_id"));
+                return revokeFamily(used.getString("family"))
+                        .compose(v -> Future.failedFuture(new InvalidGrant("the authorization code was already used; "
+                                + "the tokens it issued are revoked")));
+            });
+        });
+    }
+
+    /** Starts a token family for a redeemed code and issues its first pair. */
+    Future<TokenPair> startFamily(String code, Grant grant) {
+        String family = Secrets.random();
+        return store.put(USED_CODE + Secrets.hash(code), usedMarker(family, grant), USED_CODE_TTL)
+                .compose(v -> issuePair(family, grant, new JsonArray()));
+    }
+
+    /**
+     * Rotates a refresh token: the presented one is spent and a new pair issued. A spent token
+     * presented again revokes the family.
+     */
+    Future<TokenPair> rotate(String refreshToken, String clientId) {
+        String hash = Secrets.hash(refreshToken);
+        return store.take(REFRESH + hash).compose(record -> {
+            if (record == null) {
+                return store.get(USED_REFRESH + hash).compose(used -> {
+                    if (used == null) {
+                        return Future.failedFuture(new InvalidGrant("the refresh token is unknown, expired or revoked"));
+                    }
+                    Audit.refreshReuseDetected(used.getString("email"), used.getString("client_id"));
+                    return revokeFamily(used.getString("family")).compose(v -> Future.failedFuture(
+                            new InvalidGrant("the refresh token was already used; all tokens of this grant are revoked")));
+                });
+            }
+            String family = record.getString("family");
+            Grant grant = Grant.fromJson(record);
+            Future<Void> spent = store.put(USED_REFRESH + hash, usedMarker(family, grant), refreshTtl);
+            if (!grant.clientId().equals(clientId)) {
+                // Another client holds this client's refresh token: treat it as stolen.
+                return spent.compose(v -> revokeFamily(family)).compose(v -> Future.failedFuture(
+                        new InvalidGrant("the refresh token was issued to another client")));
+            }
+            return spent.compose(v -> store.get(FAMILY + family)).compose(familyRecord -> {
+                if (familyRecord == null || familyRecord.getBoolean("revoked", false)
+                        || !hash.equals(familyRecord.getString("current"))) {
+                    return Future.failedFuture(new InvalidGrant("the refresh token was revoked"));
+                }
+                return issuePair(family, grant, familyRecord.getJsonArray("access", new JsonArray()));
+            });
+        });
+    }
+
+    /** What a spent code or refresh token leaves behind: enough to revoke its family and say whose it was. */
+    private static JsonObject usedMarker(String family, Grant grant) {
+        return new JsonObject().put("family", family).put("client_id", grant.clientId()).put("email", grant.identity().email());
+    }
+
+    /** The grant behind a live refresh token, for revocation; null when unknown. */
+    Future<JsonObject> refreshRecord(String refreshToken) {
+        return store.get(REFRESH + Secrets.hash(refreshToken));
+    }
+
+    /** Revokes every token of the family: the current refresh token and each access token still alive. */
+    Future<Void> revokeFamily(String family) {
+        if (family == null) {
+            return Future.succeededFuture();
+        }
+        return store.get(FAMILY + family).compose(record -> {
+            if (record == null) {
+                return Future.succeededFuture();
+            }
+            Future<Void> chain = store.delete(REFRESH + record.getString("current"));
+            for (Object entry : record.getJsonArray("access", new JsonArray())) {
+                JsonObject access = (JsonObject) entry;
+                chain = chain.compose(v -> accessTokens.revoke(access.getString("jti"), Instant.parse(access.getString("exp"))));
+            }
+            return chain.compose(v -> store.put(FAMILY + family, record.put("revoked", true), refreshTtl));
+        });
+    }
+
+    private Future<TokenPair> issuePair(String family, Grant grant, JsonArray previousAccess) {
+        // An RS256 signature costs about a millisecond of CPU: off the event loop, MCP requests
+        // sharing it do not wait behind a burst of refreshes.
+        return vertx.executeBlocking(() -> accessTokens.issue(grant.identity().subject(), grant.identity().email(),
+                grant.audience(), grant.clientId(), grant.scope()), false)
+                .compose(access -> storePair(family, grant, previousAccess, access));
+    }
+
+    private Future<TokenPair> storePair(String family, Grant grant, JsonArray previousAccess, AccessTokens.Issued access) {
+        String refresh = Secrets.random();
+        String refreshHash = Secrets.hash(refresh);
+        // Only access tokens that can still be used need revoking later; drop the expired ones.
+        Instant now = Instant.now();
+        JsonArray live = new JsonArray();
+        for (Object entry : previousAccess) {
+            JsonObject item = (JsonObject) entry;
+            if (Instant.parse(item.getString("exp")).isAfter(now)) {
+                live.add(item);
+            }
+        }
+        live.add(new JsonObject().put("jti", access.jti()).put("exp", access.expiresAt().toString()));
+        JsonObject familyRecord = new JsonObject().put("current", refreshHash).put("client_id", grant.clientId())
+                .put("sub", grant.identity().subject()).put("access", live);
+        return store.put(FAMILY + family, familyRecord, refreshTtl)
+                .compose(v -> store.put(REFRESH + refreshHash, grant.toJson().put("family", family), refreshTtl))
+                .map(v -> new TokenPair(access, refresh, grant));
+    }
+}

@@ -1,0 +1,116 @@
+package org.mcpfront.observability;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+import org.slf4j.spi.LoggingEventBuilder;
+
+import java.util.List;
+
+/**
+ * The audit trail: one line per sign-in, token grant, refusal and tool call, on the logger named
+ * {@code audit}, each with {@code audit=true} and {@code event} plus whichever of {@code user} (email),
+ * {@code client_id}, {@code route} and {@code session} the event knows. Filter on {@code audit=true}
+ * (in Cloud Logging: {@code jsonPayload.audit=true}). logback.xml keeps this logger at INFO whatever
+ * {@code LOG_LEVEL} says.
+ *
+ * <p>Lines carry names, ids, reasons and outcomes only: never tool arguments, tokens, codes or
+ * secrets. Keep it so when adding a field here.
+ */
+public final class Audit {
+
+    private static final Logger log = LoggerFactory.getLogger("audit");
+
+    private Audit() {
+    }
+
+    /** The user signed in and allowed the client: an authorization code was issued for {@code audience}. */
+    public static void signIn(String user, String clientId, List<String> audience) {
+        line(Level.INFO, "sign_in", "signed in and allowed access", user, clientId, null, null)
+                .addKeyValue("audience", String.join(" ", audience)).log();
+    }
+
+    /** The identity provider, the admission rules or a browser check turned a sign-in down. */
+    public static void signInRefused(String user, String clientId, String reason) {
+        line(Level.WARN, "sign_in_refused", "sign-in refused", user, clientId, null, null)
+                .addKeyValue("reason", reason).log();
+    }
+
+    public static void consentDenied(String user, String clientId) {
+        line(Level.INFO, "consent_denied", "the user denied access", user, clientId, null, null).log();
+    }
+
+    public static void tokenIssued(String user, String clientId, String grantType) {
+        line(Level.INFO, "token_issued", "tokens issued", user, clientId, null, null)
+                .addKeyValue("grant_type", grantType).log();
+    }
+
+    /** A {@code /token} request answered with an RFC 6749 error; {@code clientId} is the one claimed. */
+    public static void tokenRefused(String clientId, String grantType, String error, String reason) {
+        LoggingEventBuilder line = line(Level.INFO, "token_refused", "token request refused", null, clientId, null, null);
+        if (grantType != null) {
+            line.addKeyValue("grant_type", grantType);
+        }
+        line.addKeyValue("error", error).addKeyValue("reason", reason).log();
+    }
+
+    /** A client revoked one of its tokens; {@code tokenType} is {@code refresh_token} or {@code access_token}. */
+    public static void tokenRevoked(String user, String clientId, String tokenType) {
+        line(Level.INFO, "token_revoked", "token revoked by its client", user, clientId, null, null)
+                .addKeyValue("token_type", tokenType).log();
+    }
+
+    public static void refreshReuseDetected(String user, String clientId) {
+        line(Level.WARN, "refresh_reuse_detected", "a rotated refresh token was used again; its whole family is revoked",
+                user, clientId, null, null).log();
+    }
+
+    public static void codeReplayDetected(String user, String clientId) {
+        line(Level.WARN, "code_replay_detected", "an authorization code was redeemed twice; the tokens it issued are revoked",
+                user, clientId, null, null).log();
+    }
+
+    /**
+     * An MCP request refused at the edge (no token, a bad one, or one for another route); {@code user}
+     * and {@code clientId} only when the token checked out.
+     */
+    public static void accessRefused(String route, String reason, String user, String clientId) {
+        line(Level.INFO, "access_refused", "access refused", user, clientId, route, null)
+                .addKeyValue("reason", reason).log();
+    }
+
+    /**
+     * A {@code tools/call} answered: {@code outcome} is {@code ok}, {@code error} (with the JSON-RPC
+     * {@code errorCode}), {@code tool_error} ({@code isError} in the result), {@code timeout},
+     * {@code backend_failed}, {@code cancelled} or {@code session_ended}.
+     */
+    public static void toolCall(String user, String clientId, String route, String session, String tool,
+                                long durationMs, String outcome, Integer errorCode) {
+        LoggingEventBuilder line = line(Level.INFO, "tool_call", "tool call", user, clientId, route, session)
+                .addKeyValue("tool", tool).addKeyValue("duration_ms", durationMs).addKeyValue("outcome", outcome);
+        if (errorCode != null) {
+            line.addKeyValue("error_code", errorCode);
+        }
+        line.log();
+    }
+
+    private static LoggingEventBuilder line(Level level, String event, String message, String user, String clientId,
+                                            String route, String session) {
+        LoggingEventBuilder line = log.atLevel(level).setMessage(message)
+                .addKeyValue("audit", true).addKeyValue("event", event);
+        // Absent fields are left out rather than written as null, so queries can test for presence.
+        if (user != null) {
+            line.addKeyValue("user", user);
+        }
+        if (clientId != null) {
+            line.addKeyValue("client_id", clientId);
+        }
+        if (route != null) {
+            line.addKeyValue("route", route);
+        }
+        if (session != null) {
+            line.addKeyValue("session", session);
+        }
+        return line;
+    }
+}

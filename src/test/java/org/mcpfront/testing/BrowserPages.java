@@ -1,0 +1,46 @@
+package org.mcpfront.testing;
+
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * mcp-front's sign-in and consent pages in headless Chromium ({@code src/test/node/pages.mjs},
+ * playwright-core driving Debian's {@code /usr/bin/chromium}). The report holds the code, state,
+ * iss and the screenshots {@code signin.png} and {@code consent.png}.
+ */
+public final class BrowserPages {
+
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+    private BrowserPages() {
+    }
+
+    /**
+     * Opens {@code authorizeUrl}, whose redirect_uri must be {@code http://127.0.0.1:<port>/...} with
+     * a free port: the script serves that port to receive the code.
+     */
+    public static JsonObject authorize(String authorizeUrl, String email, Path screenshots) {
+        return run(List.of("--authorize-url", authorizeUrl, "--email", email, "--out", screenshots.toString()));
+    }
+
+    /**
+     * Registers a client at {@code issuer} itself and builds the URL; the report adds
+     * {@code clientId}, {@code codeVerifier} and {@code redirectUri} for redeeming the code.
+     */
+    public static JsonObject authorizeNewClient(String issuer, String resource, String email, Path screenshots) {
+        return run(List.of("--issuer", issuer, "--resource", resource, "--email", email, "--out", screenshots.toString()));
+    }
+
+    private static JsonObject run(List<String> args) {
+        if (!Files.isExecutable(CHROMIUM)) {
+            throw new IllegalStateException(CHROMIUM + " is missing: the page tests need Debian's chromium; install it with "
+                    + "`apt-get update && apt-get install -y chromium` (the .ci/run script does this)");
+        }
+        return OAuthClient.passing(NodeScript.run(Duration.ofSeconds(120), NodeTools.node(), "pages.mjs", args),
+                "the browser did not get through the sign-in and consent pages");
+    }
+}

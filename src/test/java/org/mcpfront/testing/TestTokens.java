@@ -1,0 +1,74 @@
+package org.mcpfront.testing;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import org.mcpfront.oauth.AccessTokens;
+import org.mcpfront.oauth.SigningKeys;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Access tokens for tests that exercise the gateway rather than sign-in: every test config names one
+ * signing key file ({@link #keyFile()}), and tokens are signed with that key exactly as the
+ * authorization server signs them. The OAuth tests get theirs through the real flow instead.
+ */
+public final class TestTokens {
+
+    /** The issuer of {@link FrontHarness#yaml}'s configs. */
+    public static final String ISSUER = "http://localhost:8080";
+
+    private static final Path KEY_FILE = writeKey();
+    private static final SigningKeys KEYS = read(KEY_FILE);
+    private static final String BEARER = "Bearer " + mint(ISSUER, List.of(ISSUER));
+
+    private TestTokens() {
+    }
+
+    /** The signing key file every test config uses. */
+    public static Path keyFile() {
+        return KEY_FILE;
+    }
+
+    /** {@code Authorization} header value good for every route of a gateway with issuer {@link #ISSUER}. */
+    public static String bearer() {
+        return BEARER;
+    }
+
+    /** A token for {@code issuer} with {@code audience}, valid for an hour. */
+    public static String mint(String issuer, List<String> audience) {
+        return new AccessTokens(KEYS, issuer, Duration.ofHours(1), null, Clock.systemUTC())
+                .issue("test-subject", "tester@example.com", audience, "test-client", "mcp").token();
+    }
+
+    private static Path writeKey() {
+        try {
+            RSAKey key = new RSAKeyGenerator(2048).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256)
+                    .keyIDFromThumbprint(true).generate();
+            Path file = Files.createTempFile("mcp-front-test-key", ".jwk");
+            file.toFile().deleteOnExit();
+            Files.writeString(file, key.toJSONString());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static SigningKeys read(Path file) {
+        try {
+            return SigningKeys.fromText(Files.readString(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -286,11 +286,12 @@ final class StreamableHttpEndpoint {
                 startStream();
                 return;
             }
-            // Quiet until the first keep-alive would be due: proxies see bytes no later than with a stream.
+            // Quiet until the first keep-alive is due; then the stream starts with that keep-alive, so
+            // proxies and clients see bytes exactly when they would have with a stream from the start.
             holdTimer = vertx.setTimer(Math.max(1, server.get().sseKeepAlive().toMillis()), t -> {
                 holdTimer = -1;
                 if (writer == null && !finished && !ctx.response().closed()) {
-                    startStream().flushHeaders();
+                    startStream().keepAlive();
                 }
             });
         }

@@ -77,6 +77,14 @@ public final class SseWriter {
         return this;
     }
 
+    /** Sends a keep-alive comment now (with the headers, if they have not gone yet). */
+    public SseWriter keepAlive() {
+        if (!ended && !response.closed()) {
+            response.write(KEEP_ALIVE);
+        }
+        return this;
+    }
+
     /** Writes one event. Multi-line data becomes several {@code data:} lines, which readers join back. */
     public void event(String name, String data) {
         if (!ended && !response.closed()) {

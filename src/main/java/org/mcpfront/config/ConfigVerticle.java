@@ -133,13 +133,14 @@ public final class ConfigVerticle extends VerticleBase {
         }
         ConfigDiff diff = ConfigDiff.between(current, next);
         current = next;
-        vertx.eventBus().publish(Addresses.CONFIG_CHANGED, next, LocalCodec.options(FrontConfig.class));
         log.atInfo().addKeyValue("file", file)
                 .addKeyValue("added", String.join(",", diff.added()))
                 .addKeyValue("removed", String.join(",", diff.removed()))
                 .addKeyValue("changed", String.join(",", diff.changed()))
                 .addKeyValue("unchanged", diff.unchanged().size())
                 .log(diff.routesChanged() ? "configuration reloaded" : "configuration reloaded, routes unchanged");
+        // Logged first, so that the reload reads before whatever its subscribers log about it.
+        vertx.eventBus().publish(Addresses.CONFIG_CHANGED, next, LocalCodec.options(FrontConfig.class));
     }
 
     private void unreadable(Throwable failure) {

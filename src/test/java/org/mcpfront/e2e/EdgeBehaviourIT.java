@@ -45,7 +45,7 @@ class EdgeBehaviourIT {
                   headers: { X-Api-Key: "backend-secret" }
                 """.formatted(backend.url(), recorder.port()), """
                 max_body_size: "64KiB"
-                sse_keepalive: "1s"
+                sse_keepalive: "2s"
                 allowed_origins: ["https://app.example.com"]
                 """);
     }
@@ -116,9 +116,9 @@ class EdgeBehaviourIT {
     @DisplayName("a request still unanswered when the first keep-alive is due gets an SSE stream")
     void quietRequestMakesAStream() {
         String session = initialize();
-        // Two seconds without progress (no token), against a keep-alive interval of one second.
+        // Six seconds without progress (no token), against a keep-alive interval of two: room for a slow machine.
         String call = "{\"jsonrpc\":\"2.0\",\"id\":\"q-1\",\"method\":\"tools/call\",\"params\":{\"name\":\""
-                + EverythingTools.LONG_RUNNING + "\",\"arguments\":" + EverythingTools.longRunningArguments(2, 1) + "}}";
+                + EverythingTools.LONG_RUNNING + "\",\"arguments\":" + EverythingTools.longRunningArguments(6, 1) + "}}";
         HttpResponse<Stream<String>> response = RawHttp.stream(RawHttp.mcpPost(mcp(), call).header("Mcp-Session-Id", session));
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");

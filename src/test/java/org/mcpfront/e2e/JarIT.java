@@ -119,7 +119,7 @@ class JarIT {
         try (FrontProcess front = FrontProcess.start(Map.of("MCP_FRONT_CONFIG", file.toString(), "LOG_FORMAT", "json"))) {
             FreePorts.awaitListening(port, Duration.ofSeconds(30), front.process());
             assertThat(RawHttp.send(RawHttp.request("http://127.0.0.1:" + port + "/health")).statusCode()).isEqualTo(200);
-            assertThat(RawHttp.send(RawHttp.request("http://127.0.0.1:" + port + "/ready")).statusCode()).isEqualTo(200);
+            RawHttp.awaitStatus("http://127.0.0.1:" + port + "/ready", 200);
             // The JVM reports SIGTERM as 128 + 15 once the shutdown hook has drained and stopped everything.
             assertThat(front.stop(Duration.ofSeconds(20))).as("exit code after SIGTERM").isEqualTo(143);
             List<String> lines = JsonLogs.assertJsonLines(front.output());

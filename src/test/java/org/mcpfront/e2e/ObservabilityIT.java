@@ -47,8 +47,7 @@ class ObservabilityIT {
         HttpResponse<String> live = RawHttp.send(RawHttp.request(front.url("/health")));
         assertThat(live.statusCode()).isEqualTo(200);
         assertThat(new JsonObject(live.body()).getString("status")).isEqualTo("UP");
-        HttpResponse<String> ready = RawHttp.send(RawHttp.request(front.url("/ready")));
-        assertThat(ready.statusCode()).isEqualTo(200);
+        HttpResponse<String> ready = RawHttp.awaitStatus(front.url("/ready"), 200);
         assertThat(ready.body()).contains("supervisor");
     }
 

@@ -11,7 +11,6 @@ import org.mcpfront.testing.RawHttp;
 import org.mcpfront.testing.RedisServer;
 
 import java.net.http.HttpResponse;
-import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,15 +53,6 @@ class RedisReadinessIT {
     }
 
     private static JsonObject awaitReady(FrontHarness front, int status) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        HttpResponse<String> response;
-        do {
-            response = RawHttp.send(RawHttp.request(front.url("/ready")));
-            if (response.statusCode() == status) {
-                return new JsonObject(response.body());
-            }
-            FreePorts.sleep(200);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("/ready answered " + response.statusCode() + " " + response.body() + ", expected " + status);
+        return new JsonObject(RawHttp.awaitStatus(front.url("/ready"), status).body());
     }
 }

@@ -62,6 +62,23 @@ public final class RawHttp {
         }
     }
 
+    /**
+     * GETs {@code url} until it answers {@code status} (a readiness check that has to wait for a
+     * cold connection, say), and fails with the last answer when 30 seconds pass first.
+     */
+    public static HttpResponse<String> awaitStatus(String url, int status) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        HttpResponse<String> response;
+        do {
+            response = send(request(url));
+            if (response.statusCode() == status) {
+                return response;
+            }
+            FreePorts.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError(url + " answered " + response.statusCode() + " " + response.body() + ", expected " + status);
+    }
+
     /** Sends and returns the body as lines as they arrive (for SSE streams). */
     public static HttpResponse<Stream<String>> stream(HttpRequest.Builder request) {
         try {

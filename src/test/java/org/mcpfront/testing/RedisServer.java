@@ -28,12 +28,13 @@ public final class RedisServer implements AutoCloseable {
         return start(FreePorts.next());
     }
 
-    /** Starts on {@code port} when it runs redis-server itself (to restart one on the same address). */
+    /** Starts on {@code port} of loopback, so that a test can restart one on the same address. */
     public static RedisServer start(int port) {
         if (DockerClientFactory.instance().isDockerAvailable()) {
             GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse("redis:7-alpine")).withExposedPorts(6379);
+            container.setPortBindings(List.of("127.0.0.1:" + port + ":6379"));
             container.start();
-            return new RedisServer(container::stop, "redis://" + container.getHost() + ":" + container.getMappedPort(6379));
+            return new RedisServer(container::stop, "redis://127.0.0.1:" + port);
         }
         String binary = List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server").stream()
                 .filter(path -> Files.isExecutable(Path.of(path))).findFirst()

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,6 +44,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClusterIT {
 
     private static final String REDIRECT = "http://127.0.0.1:9/callback";
+    private static final String INITIALIZED = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
+    /**
+     * A clustered instance listens only after it joined the cluster and loaded its keys from Redis;
+     * three JVMs doing that at once on a busy 2-core machine can take far longer than one alone.
+     * The wait ends as soon as the port opens.
+     */
+    private static final Duration CLUSTERED_START = Duration.ofSeconds(120);
+    /** Each instance sees the others within this once all of them listen. */
+    private static final Duration MEMBERSHIP = Duration.ofSeconds(60);
+    /** SIGTERM to exit: mcp-front gives its drain 30 s (Main), then leaves the cluster. */
+    private static final Duration DRAIN_GRACE = Duration.ofSeconds(60);
     private static RedisServer redis;
     private static EverythingServer backend;
     private static RecordingProxy balancer;
@@ -82,38 +94,60 @@ class ClusterIT {
                     type: stdio
                     command: %s
                 """.formatted(issuer, redis.url(), backend.url(), EverythingServer.stdioCommandYaml()));
-        startAll();
+        // All at once, as an instance group starts: the first start also settles, with three
+        // instances racing, the one signing key the cluster shares (kept in Redis).
+        startAll(true);
     }
 
-    private static void startAll() {
+    /**
+     * Starts an instance on every port, {@code together} or each after the previous one listens,
+     * and waits until every instance sees all the others.
+     */
+    private static void startAll(boolean together) {
         fronts.clear();
-        for (int port : ports) {
-            fronts.add(FrontProcess.start(Map.of("FRONT_PORT", Integer.toString(port)), "--config", config.toString()));
-        }
         for (int i = 0; i < ports.size(); i++) {
-            fronts.get(i).awaitListening(ports.get(i));
+            fronts.add(startFront(ports.get(i)));
+            if (!together) {
+                fronts.get(i).awaitListening(ports.get(i), CLUSTERED_START);
+            }
+        }
+        if (together) {
+            for (int i = 0; i < ports.size(); i++) {
+                fronts.get(i).awaitListening(ports.get(i), CLUSTERED_START);
+            }
         }
         for (int port : ports) {
             awaitMembers(port, ports.size());
         }
     }
 
+    private static FrontProcess startFront(int port) {
+        return FrontProcess.start(Map.of("FRONT_PORT", Integer.toString(port)), "--config", config.toString());
+    }
+
     /** Readiness reports the cluster's members; waits until this instance sees {@code count}. */
     private static void awaitMembers(int port, int count) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + MEMBERSHIP.toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> ready = RawHttp.send(RawHttp.anonymous("http://127.0.0.1:" + port + "/ready"));
-            last = ready.body();
-            if (ready.statusCode() == 200) {
-                JsonObject cluster = findCheck(new JsonObject(last), "cluster");
-                if (cluster != null && cluster.getJsonObject("data").getJsonArray("members").size() == count) {
-                    return;
+            try {
+                HttpResponse<String> ready = RawHttp.send(RawHttp.anonymous("http://127.0.0.1:" + port + "/ready")
+                        .timeout(Duration.ofSeconds(10)));
+                last = ready.statusCode() + " " + ready.body();
+                if (ready.statusCode() == 200) {
+                    JsonObject cluster = findCheck(new JsonObject(ready.body()), "cluster");
+                    if (cluster != null && cluster.getJsonObject("data").getJsonArray("members").size() == count) {
+                        return;
+                    }
                 }
+            } catch (IllegalStateException noAnswer) {
+                // A busy instance may not answer one probe in time; the deadline decides.
+                last = noAnswer.getMessage();
             }
             FreePorts.sleep(200);
         }
-        throw new AssertionError("instance on " + port + " never saw " + count + " members: " + last);
+        throw new AssertionError("instance on " + port + " never saw " + count + " members within " + MEMBERSHIP
+                + ": " + last);
     }
 
     private static JsonObject findCheck(JsonObject ready, String id) {
@@ -133,12 +167,69 @@ class ClusterIT {
         Closeables.closeAll(all.toArray(AutoCloseable[]::new));
     }
 
-    private static HttpResponse<String> post(String url, String accessToken, String sessionId, String body) {
+    private static HttpRequest.Builder request(String url, String accessToken, String sessionId, String body) {
         HttpRequest.Builder request = RawHttp.mcpPost(url, body, accessToken);
         if (sessionId != null) {
             request.header("Mcp-Session-Id", sessionId);
         }
-        return RawHttp.send(request);
+        return request;
+    }
+
+    private static HttpResponse<String> post(String url, String accessToken, String sessionId, String body) {
+        return RawHttp.send(request(url, accessToken, sessionId, body));
+    }
+
+    private static String remote(int port) {
+        return "http://127.0.0.1:" + port + "/remote/mcp";
+    }
+
+    /** An initialize sent straight to the instance on {@code port}: the session it opened there. */
+    private static String openSession(int port, String accessToken) {
+        HttpResponse<String> answer = post(remote(port), accessToken, null, RawHttp.INITIALIZE);
+        assertThat(answer.statusCode()).as("initialize on %d: %s", port, answer.body()).isEqualTo(200);
+        return answer.headers().firstValue("Mcp-Session-Id")
+                .orElseThrow(() -> new AssertionError("initialize on " + port + " named no session: " + answer.headers()));
+    }
+
+    /** What a series of attempts ended with (-1: no answer in time) and what each one saw. */
+    private record Attempts(int status, List<String> seen) {
+        @Override
+        public String toString() {
+            return "attempts: " + (seen.size() <= 12 ? seen
+                    : seen.subList(0, 6) + " ... " + seen.subList(seen.size() - 6, seen.size()) + " (" + seen.size() + ")");
+        }
+    }
+
+    /**
+     * POSTs {@code body} for {@code sessionId} to the instance on {@code port} until the answer is
+     * {@code wanted}, or one of {@code fatal}, or {@code within} has passed. An attempt that has no
+     * answer after {@code perAttempt} counts as a failed one. The caller asserts on the result.
+     */
+    private static Attempts postUntil(int wanted, Set<Integer> fatal, Duration within, Duration perAttempt,
+                                      int port, String accessToken, String sessionId, String body) {
+        long deadline = System.nanoTime() + within.toNanos();
+        List<String> seen = new ArrayList<>();
+        while (true) {
+            long start = System.nanoTime();
+            int status;
+            String outcome;
+            try {
+                HttpResponse<String> answer = RawHttp.send(request(remote(port), accessToken, sessionId, body).timeout(perAttempt));
+                status = answer.statusCode();
+                outcome = Integer.toString(status);
+            } catch (IllegalStateException noAnswer) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw noAnswer;
+                }
+                status = -1;
+                outcome = noAnswer.getMessage();
+            }
+            seen.add(outcome + " in " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+            if (status == wanted || fatal.contains(status) || System.nanoTime() >= deadline) {
+                return new Attempts(status, seen);
+            }
+            FreePorts.sleep(250);
+        }
     }
 
     @Test
@@ -162,24 +253,24 @@ class ClusterIT {
     @DisplayName("a killed instance's sessions answer 404, the others' keep working, new sessions and old tokens work")
     void killedInstance() {
         String access = tokens.getString("access_token");
-        String onVictim = post("http://127.0.0.1:" + ports.get(2) + "/remote/mcp", access, null, RawHttp.INITIALIZE)
-                .headers().firstValue("Mcp-Session-Id").orElseThrow();
-        String onSurvivor = post("http://127.0.0.1:" + ports.get(0) + "/remote/mcp", access, null, RawHttp.INITIALIZE)
-                .headers().firstValue("Mcp-Session-Id").orElseThrow();
-        String initialized = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
-        assertThat(post("http://127.0.0.1:" + ports.get(1) + "/remote/mcp", access, onVictim, initialized).statusCode())
-                .as("a session on another instance is reached over the event bus").isEqualTo(202);
+        String onVictim = openSession(ports.get(2), access);
+        String onSurvivor = openSession(ports.get(0), access);
+        HttpResponse<String> reached = post(remote(ports.get(1)), access, onVictim, INITIALIZED);
+        assertThat(reached.statusCode()).as("a session on another instance is reached over the event bus: %s", reached.body())
+                .isEqualTo(202);
 
         fronts.get(2).kill();
-        // Until the others notice the member is gone, a request for its session times out (504).
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        int status;
-        do {
-            status = post("http://127.0.0.1:" + ports.get(1) + "/remote/mcp", access, onVictim, initialized).statusCode();
-        } while (status != 404 && System.nanoTime() < deadline);
-        assertThat(status).as("the dead instance's session").isEqualTo(404);
-        assertThat(post("http://127.0.0.1:" + ports.get(1) + "/remote/mcp", access, onSurvivor, initialized).statusCode())
-                .as("a session on a live instance").isEqualTo(202);
+        // Until the others notice the member is gone, a request for its session waits 10 s and
+        // answers 504. The refused connections of a killed process give it away within a second or
+        // two; the heartbeat timeout (30 s on loopback) would only be needed for a hung one.
+        Attempts gone = postUntil(404, Set.of(), Duration.ofSeconds(60), Duration.ofSeconds(20),
+                ports.get(1), access, onVictim, INITIALIZED);
+        assertThat(gone.status()).as("the dead instance's session, %s", gone).isEqualTo(404);
+        // Once the others know, a session on a live instance answers; "gone" (404) would be wrong
+        // at any point, a moment's 5xx while the cluster settles is retried.
+        Attempts alive = postUntil(202, Set.of(404), Duration.ofSeconds(30), Duration.ofSeconds(20),
+                ports.get(1), access, onSurvivor, INITIALIZED);
+        assertThat(alive.status()).as("a session on a live instance, %s", alive).isEqualTo(202);
 
         try (RecordingProxy survivors = RecordingProxy.roundRobin(ports.subList(0, 2))) {
             String url = "http://127.0.0.1:" + survivors.port();
@@ -193,30 +284,33 @@ class ClusterIT {
     @DisplayName("a rolling restart: SIGTERM drains one instance and it leaves; the others keep serving, and it rejoins")
     void rollingRestart() {
         String access = tokens.getString("access_token");
-        String onLeaving = post("http://127.0.0.1:" + ports.get(1) + "/remote/mcp", access, null, RawHttp.INITIALIZE)
-                .headers().firstValue("Mcp-Session-Id").orElseThrow();
+        String onLeaving = openSession(ports.get(1), access);
         // The JVM reports a SIGTERM that its shutdown hook handled as 143 (128 + 15).
-        assertThat(fronts.get(1).stop(Duration.ofSeconds(40))).as("exit code after a drain").isIn(0, 143);
+        assertThat(fronts.get(1).stop(DRAIN_GRACE)).as("exit code after a drain").isIn(0, 143);
         assertThat(fronts.get(1).output()).contains("stopped");
-        assertThat(post("http://127.0.0.1:" + ports.get(0) + "/remote/mcp", access, onLeaving,
-                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}").statusCode())
-                .as("its drained session is gone at once, not after a timeout").isEqualTo(404);
-        assertThat(post("http://127.0.0.1:" + ports.get(0) + "/remote/mcp", access, null, RawHttp.INITIALIZE).statusCode())
-                .isEqualTo(200);
+        // The drain ended the session and the member left; the other instance may take a moment to
+        // see that, and a request sent to the departed member meanwhile would wait 10 s for a 504.
+        // Each attempt is cut off well before that, so the poll can only pass on a 404: the session
+        // is reported gone, never timed out.
+        Attempts drained = postUntil(404, Set.of(), Duration.ofSeconds(30), Duration.ofSeconds(5),
+                ports.get(0), access, onLeaving, INITIALIZED);
+        assertThat(drained.status()).as("its drained session answers 404, not a timeout, %s", drained).isEqualTo(404);
+        openSession(ports.get(0), access);
 
-        fronts.set(1, FrontProcess.start(Map.of("FRONT_PORT", Integer.toString(ports.get(1))), "--config", config.toString())
-                .awaitListening(ports.get(1)));
+        fronts.set(1, startFront(ports.get(1)).awaitListening(ports.get(1), CLUSTERED_START));
         awaitMembers(ports.get(0), 2);
-        assertThat(post("http://127.0.0.1:" + ports.get(1) + "/remote/mcp", access, null, RawHttp.INITIALIZE).statusCode())
-                .isEqualTo(200);
+        awaitMembers(ports.get(1), 2);
+        openSession(ports.get(1), access);
     }
 
     @Test
     @Order(4)
     @DisplayName("after every instance restarts, registered clients and refresh tokens still work")
     void restartAll() {
-        fronts.forEach(front -> front.stop(Duration.ofSeconds(40)));
-        startAll();
+        fronts.forEach(front -> front.stop(DRAIN_GRACE));
+        // One after another: what this checks is that clients and tokens outlive the instances;
+        // three JVMs joining at once only slow each other down (the first start covers that).
+        startAll(false);
         OAuthBrowser browser = new OAuthBrowser(issuer);
         HttpResponse<String> refreshed = browser.refresh(tokens.getString("client_id"), tokens.getString("refresh_token"));
         assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);

@@ -35,16 +35,27 @@ public class ChildProcess implements AutoCloseable {
         }
     }
 
+    /** How long {@link #listeningOn(int)} waits: enough for a lone process on a busy machine. */
+    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(30);
+
     /**
      * Waits until the process listens on {@code port}; if it does not, stops it and fails with its
      * output, which usually says why.
      */
     protected <T extends ChildProcess> T listeningOn(int port) {
+        return listeningOn(port, DEFAULT_START_TIMEOUT);
+    }
+
+    /**
+     * The same with the caller's deadline, for processes that do more before they listen (join a
+     * cluster, load keys) or start next to others. Returns as soon as the port accepts connections.
+     */
+    protected <T extends ChildProcess> T listeningOn(int port, Duration timeout) {
         try {
-            FreePorts.awaitListening(port, Duration.ofSeconds(30), process);
+            FreePorts.awaitListening(port, timeout, process);
         } catch (RuntimeException e) {
             close();
-            throw new IllegalStateException(e.getMessage() + "; output:\n" + output(), e);
+            throw new IllegalStateException(this + ": " + e.getMessage() + "; output:\n" + output(), e);
         }
         @SuppressWarnings("unchecked")
         T self = (T) this;

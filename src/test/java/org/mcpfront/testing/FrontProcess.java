@@ -43,6 +43,14 @@ public final class FrontProcess extends ChildProcess {
         return listeningOn(port);
     }
 
+    /**
+     * The same with the caller's deadline: a clustered instance listens only after it joined the
+     * cluster and loaded its keys, which takes much longer when several start at once.
+     */
+    public FrontProcess awaitListening(int port, Duration timeout) {
+        return listeningOn(port, timeout);
+    }
+
     /** Waits for the process to exit and returns its exit code. */
     public int awaitExit(Duration timeout) {
         try {

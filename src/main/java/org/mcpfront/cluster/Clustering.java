@@ -31,6 +31,16 @@ public final class Clustering {
     /** The loopback cluster's name, before the issuer's part. */
     static final String CLUSTER_NAME = "mcp-front";
 
+    /**
+     * The version of what members send each other over the event bus: codec names, their wire
+     * formats, the session protocol's messages. Bump it with any change that members of two
+     * versions would misread. It is part of the cluster name, so during a rolling update old and
+     * new members form two clusters: a request for a session on the other side then answers 404
+     * at once, and the client starts a new session, instead of waiting for a reply that cannot be
+     * decoded. Changes that keep the wire as it is keep one cluster across the update.
+     */
+    static final int BUS_PROTOCOL = 1;
+
     private final HazelcastClusterManager manager;
     private final EventBusOptions eventBus;
 
@@ -47,12 +57,17 @@ public final class Clustering {
     public static Clustering of(ClusterConfig config, String issuer) {
         if (config.hazelcastConfig().isPresent()) {
             Config hazelcast = load(config.hazelcastConfig().get());
+            hazelcast.setClusterName(versioned(hazelcast.getClusterName()));
             hardenProperties(hazelcast);
             return new Clustering(new HazelcastClusterManager(hazelcast),
                     new EventBusOptions().setPort(config.eventBusPort()));
         }
-        return new Clustering(new HazelcastClusterManager(loopback(CLUSTER_NAME + "-" + Secrets.hash(issuer).substring(0, 12))),
+        return new Clustering(new HazelcastClusterManager(loopback(versioned(CLUSTER_NAME + "-" + Secrets.hash(issuer).substring(0, 12)))),
                 new EventBusOptions().setHost("127.0.0.1").setClusterPublicHost("127.0.0.1").setPort(config.eventBusPort()));
+    }
+
+    static String versioned(String clusterName) {
+        return clusterName + "-bus" + BUS_PROTOCOL;
     }
 
     public HazelcastClusterManager manager() {

@@ -57,6 +57,17 @@ class ClusteringTest {
     }
 
     @Test
+    @DisplayName("the cluster name carries the event-bus protocol version, from a file or on loopback")
+    void protocolVersionInClusterName() {
+        String suffix = "-bus" + Clustering.BUS_PROTOCOL;
+        Clustering fromFile = Clustering.of(new ClusterConfig(true, Optional.of("conf/hazelcast-gce.yaml"), 5710),
+                "https://mcp.example.com");
+        assertThat(fromFile.manager().getConfig().getClusterName()).isEqualTo("mcp-front" + suffix);
+        Clustering loopback = Clustering.of(new ClusterConfig(true, Optional.empty(), 0), "http://127.0.0.1:8080");
+        assertThat(loopback.manager().getConfig().getClusterName()).startsWith("mcp-front-").endsWith(suffix);
+    }
+
+    @Test
     @DisplayName("a missing or malformed Hazelcast file stops the start with a message naming it")
     void badFiles() throws Exception {
         assertThatThrownBy(() -> Clustering.load(dir.resolve("nope.yaml").toString())).hasMessageContaining("does not exist");

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.mcpfront.testing.BothBackends;
 import org.mcpfront.testing.Closeables;
+import org.mcpfront.testing.FreePorts;
 import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.TestTokens;
 
@@ -86,6 +87,11 @@ class JavaSdkClientIT {
 
             client.callTool(new McpSchema.CallToolRequest(EverythingTools.LONG_RUNNING,
                     Map.of("duration", 1, "steps", 3), Map.of("progressToken", "java-progress")));
+            // The SDK runs progress consumers asynchronously: callTool may return before they ran.
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (progress.isEmpty() && System.nanoTime() < deadline) {
+                FreePorts.sleep(50);
+            }
             assertThat(progress).isNotEmpty().allSatisfy(p -> assertThat(p.progressToken()).isEqualTo("java-progress"));
 
             client.ping();

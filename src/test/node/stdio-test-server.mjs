@@ -7,7 +7,8 @@
 //   MISBEHAVE=1                         before answering: garbage lines, a stderr flood, a 1 MiB line
 //
 // Tools: "echo" {message}, "sleep" {ms}, "crash" (the process SIGKILLs itself mid-call),
-// "flood" {count, kib} (count log notifications of kib KiB each, then the answer).
+// "flood" {count, kib} (count log notifications of kib KiB each, then the answer; progress
+//   notifications instead when the call has a progress token).
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -62,8 +63,12 @@ createInterface({ input: process.stdin }).on("line", (line) => {
       if (name === "crash") return process.kill(process.pid, "SIGKILL");
       if (name === "flood") {
         const data = "z".repeat((args.kib ?? 64) * 1024);
+        // With a progress token the flood is progress, which rides the request's own stream.
+        const progressToken = message.params?._meta?.progressToken;
         for (let i = 0; i < (args.count ?? 10); i++) {
-          send({ jsonrpc: "2.0", method: "notifications/message", params: { level: "info", data } });
+          send(progressToken === undefined
+            ? { jsonrpc: "2.0", method: "notifications/message", params: { level: "info", data } }
+            : { jsonrpc: "2.0", method: "notifications/progress", params: { progressToken, progress: i + 1, message: data } });
         }
         return result(message.id, { content: [{ type: "text", text: "flooded" }] });
       }

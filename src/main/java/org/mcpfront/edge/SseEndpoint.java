@@ -47,7 +47,7 @@ final class SseEndpoint {
                     "Method not allowed: open the stream with GET, send messages to the endpoint it names");
             return;
         }
-        SseWriter writer = new SseWriter(vertx, response);
+        SseWriter writer = new SseWriter(vertx, ctx.request());
         EventStream stream = new EventStream(writer);
         StreamRef ref = streams.register(stream);
         SessionOwner owner = BearerCheck.owner(ctx);

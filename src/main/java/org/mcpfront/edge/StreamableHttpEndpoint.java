@@ -157,7 +157,7 @@ final class StreamableHttpEndpoint {
         if (!checkSessionHeaders(request, response, sessionId)) {
             return;
         }
-        SseWriter writer = new SseWriter(vertx, response);
+        SseWriter writer = new SseWriter(vertx, request);
         EventStream stream = new EventStream(writer);
         StreamRef ref = streams.register(stream);
         String owner = BearerCheck.owner(ctx).subject();
@@ -297,7 +297,7 @@ final class StreamableHttpEndpoint {
         }
 
         private SseWriter startStream() {
-            writer = new SseWriter(vertx, ctx.response()).start(server.get()).describe(routePath, sessionId);
+            writer = new SseWriter(vertx, ctx.request()).start(server.get()).describe(routePath, sessionId);
             return writer;
         }
 

@@ -68,6 +68,7 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
     private String lingerReason;
     private boolean started;
     private boolean ending;
+    private boolean supervisorTold;
     private boolean droppedWarned;
 
     public SessionVerticle(SessionSpec spec, Function<BackendListener, Backend> backends, GatewayMetrics metrics) {
@@ -134,13 +135,6 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
                     new DeliveryOptions(end.toJson()).addHeader(SessionProtocol.STREAM, stream.streamId()));
         }
         metrics.sessionClosed(route.path());
-        if (ending) {
-            // Ended on its own (client, idle, backend): the supervisor must forget it, and learns
-            // whether the backend failed to start. When the supervisor itself is stopping, it
-            // undeploys its sessions and needs no notice.
-            vertx.eventBus().send(Addresses.SUPERVISOR_SESSION_ENDED, new JsonObject().put("session", spec.id())
-                    .put("route", route.path()).put("start_failure", startFailure));
-        }
         log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
                 .addKeyValue("user", spec.owner().email()).addKeyValue("reason", endReason)
                 .addKeyValue("duration_ms", (System.nanoTime() - openedAt) / 1_000_000)
@@ -156,7 +150,23 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
         }
         ending = true;
         endReason = reason;
+        tellSupervisor();
         return vertx.undeploy(deploymentID());
+    }
+
+    /**
+     * A session that ends on its own (client, idle, backend) tells the supervisor, which forgets it
+     * and learns whether the backend failed to start. This goes out before any client hears of the
+     * end, so that a client retrying on the error it gets meets the start back-off. When the
+     * supervisor itself is stopping, it undeploys its sessions and needs no notice.
+     */
+    private void tellSupervisor() {
+        if (supervisorTold) {
+            return;
+        }
+        supervisorTold = true;
+        vertx.eventBus().send(Addresses.SUPERVISOR_SESSION_ENDED, new JsonObject().put("session", spec.id())
+                .put("route", route.path()).put("start_failure", startFailure));
     }
 
     // ---- client side ------------------------------------------------------------------------
@@ -210,6 +220,7 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
         heardFromClient = true;
         StreamRef stream = StreamRef.decode(message.headers().get(SessionProtocol.STREAM));
         if (lingerReason != null) {
+            tellSupervisor();
             if (rpc.isRequest()) {
                 Pending p = new Pending(rpc.idKey(), rpc.method(), toolName(rpc), stream, false, System.nanoTime());
                 deliverResponse(p, JsonRpcErrors.error(rpc.idKey(), JsonRpcErrors.BACKEND_UNAVAILABLE,

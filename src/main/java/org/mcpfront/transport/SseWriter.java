@@ -1,8 +1,12 @@
 package org.mcpfront.transport;
 
+import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.impl.HttpServerConnection;
 import org.mcpfront.config.ServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,27 +17,42 @@ import java.time.Duration;
  * Writes a {@code text/event-stream} response: events, and a keep-alive comment on a timer so that
  * load balancers and proxies do not cut a quiet stream. Keep-alives are not session activity.
  *
- * <p>A client that stops reading fills the connection's write queue; if it stays full for
- * {@code server.slow_client_timeout}, the connection is reset (the endpoint then treats the client
- * as gone), so one stalled reader cannot make the gateway buffer a chatty backend without bound.
+ * <p>A client that stops reading fills the connection's write queue. If it stays full for
+ * {@code server.slow_client_timeout}, or holds more than {@link #MAX_BUFFERED_BYTES}, the client is
+ * cut off (the endpoint then treats it as gone), so one stalled reader cannot make the gateway
+ * buffer a chatty backend without bound. That holds after the stream's last event too: a response
+ * that ended still waits in the connection for its reader.
  */
 public final class SseWriter {
 
     private static final Logger log = LoggerFactory.getLogger(SseWriter.class);
     private static final Buffer KEEP_ALIVE = Buffer.buffer(": keep-alive\n\n");
+    /**
+     * What a stalled client may hold in our memory before it is cut off without waiting for the
+     * timeout: room for two of the largest messages a stdio backend may send (16 MiB each).
+     */
+    static final long MAX_BUFFERED_BYTES = 32L * 1024 * 1024;
 
     private final Vertx vertx;
     private final HttpServerResponse response;
+    /** Vert.x's place in the connection's pipeline on HTTP/1.x; null on HTTP/2, where the connection is shared. */
+    private final ChannelHandlerContext connection;
     private long keepAliveTimer = -1;
     private long stallTimer = -1;
     private Duration slowClientTimeout;
     private String route;
     private String session;
     private boolean ended;
+    private boolean cutOff;
+    /** What was queued for the client while its queue was full, since it last drained. */
+    private long unread;
 
-    public SseWriter(Vertx vertx, HttpServerResponse response) {
+    public SseWriter(Vertx vertx, HttpServerRequest request) {
         this.vertx = vertx;
-        this.response = response;
+        this.response = request.response();
+        this.connection = request.version() != HttpVersion.HTTP_2
+                && request.connection() instanceof HttpServerConnection http1
+                ? http1.channelHandlerContext() : null;
     }
 
     /**
@@ -88,30 +107,72 @@ public final class SseWriter {
     /** Writes one event. Multi-line data becomes several {@code data:} lines, which readers join back. */
     public void event(String name, String data) {
         if (!ended && !response.closed()) {
-            response.write(frame(name, data));
+            String frame = frame(name, data);
+            response.write(frame);
+            queuedWhileFull(frame);
             watchForStall();
         }
     }
 
+    /** Counts what a full queue took on: all of it waits in memory for the client (chars, near enough bytes). */
+    private void queuedWhileFull(String frame) {
+        if (response.writeQueueFull()) {
+            unread += frame.length();
+        }
+    }
+
     private void watchForStall() {
-        if (stallTimer >= 0 || !response.writeQueueFull()) {
+        if (!stalled()) {
             return;
         }
-        response.drainHandler(v -> {
-            vertx.cancelTimer(stallTimer);
-            stallTimer = -1;
-        });
+        if (unread > MAX_BUFFERED_BYTES) {
+            cutOff("unread_bytes", Long.toString(unread),
+                    "client too slow: its stream holds more unread data than the gateway keeps for one client; disconnecting it");
+            return;
+        }
+        if (stallTimer >= 0) {
+            return;
+        }
+        if (!ended) {
+            response.drainHandler(v -> {
+                vertx.cancelTimer(stallTimer);
+                stallTimer = -1;
+                unread = 0;
+            });
+        }
         stallTimer = vertx.setTimer(slowClientTimeout.toMillis(), t -> {
             stallTimer = -1;
-            if (response.writeQueueFull() && !response.closed()) {
-                log.atWarn().addKeyValue("route", route).addKeyValue("session", session)
-                        .addKeyValue("timeout", slowClientTimeout.toString())
-                        .log("client too slow: its stream took no data for the slow-client timeout; disconnecting it");
-                ended = true;
-                stopKeepAlive();
-                response.reset();
+            if (stalled()) {
+                cutOff("timeout", slowClientTimeout.toString(),
+                        "client too slow: its stream took no data for the slow-client timeout; disconnecting it");
             }
         });
+    }
+
+    /** Whether the client is not reading what we send: while the response runs, and after it ended. */
+    private boolean stalled() {
+        if (slowClientTimeout == null || cutOff || response.closed()) {
+            return false;
+        }
+        if (!ended) {
+            return response.writeQueueFull();
+        }
+        return connection != null && connection.channel().isActive() && !connection.channel().isWritable();
+    }
+
+    private void cutOff(String limit, String value, String why) {
+        cutOff = true;
+        ended = true;
+        stopKeepAlive();
+        log.atWarn().addKeyValue("route", route).addKeyValue("session", session).addKeyValue(limit, value).log(why);
+        if (connection != null) {
+            // Vert.x closes a connection once what is queued has flushed, which a stalled reader
+            // never lets happen; closing from Vert.x's own pipeline context goes past that logic
+            // to the socket, and drops the queue.
+            connection.close();
+        } else if (!response.ended()) {
+            response.reset();
+        }
     }
 
     /** Writes a last event and ends the stream in one write. */
@@ -122,6 +183,7 @@ public final class SseWriter {
         ended = true;
         stopKeepAlive();
         response.end(frame(name, data));
+        watchForStall();
     }
 
     static String frame(String name, String data) {
@@ -155,6 +217,7 @@ public final class SseWriter {
         if (!response.closed() && !response.ended()) {
             response.end();
         }
+        watchForStall();
     }
 
 

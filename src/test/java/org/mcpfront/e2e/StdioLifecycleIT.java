@@ -120,8 +120,8 @@ class StdioLifecycleIT {
         assertThat(error.getString("message")).contains("/missing").contains("/no/such/program");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
 
-        // A retry may come too late for the first 1 s back-off, or before the supervisor heard of the
-        // failure; each such retry fails to start again and doubles the back-off, so one soon lands in it.
+        // The supervisor hears of the failure before the client does, but on a slow machine a retry may
+        // come after the first 1 s back-off; each such retry fails again and doubles it, so one soon lands in it.
         HttpResponse<String> retry;
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while ((retry = RawHttp.send(RawHttp.mcpPost(front.url("/missing/mcp"), RawHttp.INITIALIZE))).statusCode() != 503
@@ -219,7 +219,8 @@ class StdioLifecycleIT {
     @Test
     @DisplayName("a client that stops reading its stream is disconnected after slow_client_timeout, ending its session")
     void stalledReader() throws Exception {
-        front = FrontHarness.start(routes(), "slow_client_timeout: \"2s\"");
+        // An idle timeout far off, so that only the cut-off can end the session.
+        front = FrontHarness.start(routes().replace("timeout: \"2s\"", "timeout: \"60s\""), "slow_client_timeout: \"2s\"");
         try (LogCapture logs = new LogCapture(); Socket socket = new Socket()) {
             socket.setReceiveBufferSize(4096);
             socket.connect(new InetSocketAddress("127.0.0.1", front.port()));
@@ -249,9 +250,72 @@ class StdioLifecycleIT {
                     .as("the stalled client is cut off, and the log says which session").isPresent();
             assertThat(logs.await(e -> "session closed".equals(e.getFormattedMessage())
                     && session.equals(LogCapture.fields(e).get("session")), Duration.ofSeconds(20)))
-                    .as("and its session ends").isPresent();
+                    .as("and its session ends because its client is gone, not by the idle timeout")
+                    .get().extracting(e -> LogCapture.fields(e).get("reason")).isEqualTo("client disconnected");
             assertThat(RawHttp.send(RawHttp.request(front.url("/health"))).statusCode()).isEqualTo(200);
         }
+    }
+
+    @Test
+    @DisplayName("a stalled reader of a POST stream is cut off past the buffer bound at once, and after the stream ended too")
+    void stalledPostReader() throws Exception {
+        // A timeout long enough that the flood passes the bound well before it on a slow machine.
+        front = FrontHarness.start(routes().replace("timeout: \"2s\"", "timeout: \"60s\""), "slow_client_timeout: \"8s\"");
+        String session = initialize(front.url("/ok/mcp"));
+        try (LogCapture logs = new LogCapture()) {
+            // Past the bound: cut off as soon as the queue holds more, not after the timeout.
+            try (Socket socket = stalledFloodPost(session, 64, "big")) {
+                assertThat(logs.await(e -> e.getFormattedMessage().startsWith("client too slow")
+                        && session.equals(LogCapture.fields(e).get("session")), Duration.ofSeconds(30)))
+                        .as("cut off by the bound, not the timeout").get().extracting(e -> e.getFormattedMessage()).asString()
+                        .contains("holds more unread data");
+                assertThat(readToEnd(socket)).as("the queue was dropped, not delivered").isLessThan(64L * 1024 * 1024);
+            }
+
+            // Under the bound, answered in full while the client reads nothing: the ended response
+            // waits in the connection, and is dropped after the timeout like a running one.
+            try (Socket socket = stalledFloodPost(session, 16, "ended")) {
+                assertThat(logs.await(e -> e.getFormattedMessage().startsWith("client too slow: its stream took no data")
+                        && session.equals(LogCapture.fields(e).get("session")), Duration.ofSeconds(30))).isPresent();
+                assertThat(readToEnd(socket)).as("the queue was dropped, not delivered").isLessThan(16L * 1024 * 1024);
+            }
+        }
+        // The session only lost two streams: it still answers.
+        HttpResponse<String> tools = RawHttp.send(RawHttp.mcpPost(front.url("/ok/mcp"),
+                "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/list\"}").header("Mcp-Session-Id", session));
+        assertThat(tools.statusCode()).isEqualTo(200);
+        assertThat(RawHttp.lastMessage(tools).getJsonObject("result").getJsonArray("tools")).isNotEmpty();
+    }
+
+    /** POSTs a flood of {@code mib} 1 MiB progress notifications on a socket that then reads nothing. */
+    private Socket stalledFloodPost(String session, int mib, String id) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(4096);
+        socket.connect(new InetSocketAddress("127.0.0.1", front.port()));
+        socket.setSoTimeout(10_000);
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":\"" + id + "\",\"method\":\"tools/call\",\"params\":{\"name\":\"flood\","
+                + "\"arguments\":{\"count\":" + mib + ",\"kib\":1024},\"_meta\":{\"progressToken\":\"" + id + "\"}}}";
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        socket.getOutputStream().write(("POST /ok/mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json, text/event-stream\r\n"
+                + "Content-Type: application/json\r\nMcp-Session-Id: " + session + "\r\nAuthorization: " + TestTokens.bearer()
+                + "\r\nContent-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().write(bytes);
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
+    /** Reads until the server closes the connection; fails if it does not within the socket's timeout. */
+    private static long readToEnd(Socket socket) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        try {
+            for (int n; (n = socket.getInputStream().read(buffer)) >= 0; ) {
+                total += n;
+            }
+        } catch (java.net.SocketException e) {
+            // A reset is as good an end as a FIN: the server dropped the connection.
+        }
+        return total;
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A stdio backend: one child process per session, started from the route's {@code command}. One
@@ -227,7 +228,7 @@ final class StdioBackend implements Backend {
                 lines.lines().add(rest);
             }
             if (!lines.lines().isEmpty() || lines.dropped() > 0) {
-                context.runOnContext(v -> onLines(lines));
+                onContext(() -> onLines(lines));
             }
         }
 
@@ -239,17 +240,28 @@ final class StdioBackend implements Backend {
                 lines.add(rest);
             }
             if (!lines.isEmpty()) {
-                context.runOnContext(v -> StdioBackend.this.onStderr(lines));
+                onContext(() -> StdioBackend.this.onStderr(lines));
             }
         }
 
         @Override
         public void onExit(int code) {
             // Called once the child is reaped; the context may be gone if the session already ended.
-            if (context == null) {
+            if (context == null || !onContext(() -> StdioBackend.this.onExit(code))) {
                 exit.tryComplete(code);
-            } else {
-                context.runOnContext(v -> StdioBackend.this.onExit(code));
+            }
+        }
+
+        /**
+         * Hands work to the session's context; false when Vert.x has already closed (a process that
+         * outlived the shutdown's drain), where there is nobody left to hand it to.
+         */
+        private boolean onContext(Runnable work) {
+            try {
+                context.runOnContext(v -> work.run());
+                return true;
+            } catch (RejectedExecutionException e) {
+                return false;
             }
         }
     }

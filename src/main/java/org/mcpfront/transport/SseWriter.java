@@ -109,22 +109,16 @@ public final class SseWriter {
         if (!ended && !response.closed()) {
             String frame = frame(name, data);
             response.write(frame);
-            queuedWhileFull(frame);
-            watchForStall();
+            if (slowClientTimeout != null && response.writeQueueFull()) {
+                // All a full queue takes on waits in memory for the client (chars, near enough bytes).
+                unread += frame.length();
+                watchForStall();
+            }
         }
     }
 
-    /** Counts what a full queue took on: all of it waits in memory for the client (chars, near enough bytes). */
-    private void queuedWhileFull(String frame) {
-        if (response.writeQueueFull()) {
-            unread += frame.length();
-        }
-    }
-
+    /** Call only while {@link #stalled()}: cuts the client off past the bound, or starts the timeout. */
     private void watchForStall() {
-        if (!stalled()) {
-            return;
-        }
         if (unread > MAX_BUFFERED_BYTES) {
             cutOff("unread_bytes", Long.toString(unread),
                     "client too slow: its stream holds more unread data than the gateway keeps for one client; disconnecting it");
@@ -183,7 +177,9 @@ public final class SseWriter {
         ended = true;
         stopKeepAlive();
         response.end(frame(name, data));
-        watchForStall();
+        if (stalled()) {
+            watchForStall();
+        }
     }
 
     static String frame(String name, String data) {
@@ -217,7 +213,9 @@ public final class SseWriter {
         if (!response.closed() && !response.ended()) {
             response.end();
         }
-        watchForStall();
+        if (stalled()) {
+            watchForStall();
+        }
     }
 
 

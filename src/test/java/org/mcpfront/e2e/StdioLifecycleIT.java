@@ -221,13 +221,8 @@ class StdioLifecycleIT {
     void stalledReader() throws Exception {
         // An idle timeout far off, so that only the cut-off can end the session.
         front = FrontHarness.start(routes().replace("timeout: \"2s\"", "timeout: \"60s\""), "slow_client_timeout: \"2s\"");
-        try (LogCapture logs = new LogCapture(); Socket socket = new Socket()) {
-            socket.setReceiveBufferSize(4096);
-            socket.connect(new InetSocketAddress("127.0.0.1", front.port()));
-            socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(("GET /ok/sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
-                    + "Authorization: " + TestTokens.bearer() + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+        try (LogCapture logs = new LogCapture();
+             Socket socket = slowReader("GET /ok/sse HTTP/1.1\r\nAccept: text/event-stream\r\n", new byte[0], 30_000)) {
             BufferedReader reader = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             String line;
             String endpoint = null;
@@ -289,17 +284,25 @@ class StdioLifecycleIT {
 
     /** POSTs a flood of {@code mib} 1 MiB progress notifications on a socket that then reads nothing. */
     private Socket stalledFloodPost(String session, int mib, String id) throws IOException {
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":\"" + id + "\",\"method\":\"tools/call\",\"params\":{\"name\":\"flood\","
+                + "\"arguments\":{\"count\":" + mib + ",\"kib\":1024},\"_meta\":{\"progressToken\":\"" + id + "\"}}}";
+        return slowReader("POST /ok/mcp HTTP/1.1\r\nAccept: application/json, text/event-stream\r\n"
+                + "Content-Type: application/json\r\nMcp-Session-Id: " + session + "\r\n", body.getBytes(StandardCharsets.UTF_8), 10_000);
+    }
+
+    /**
+     * Sends one request (its request line and headers in {@code head}; Host, the token and the
+     * body's length are added) on a socket with a small receive buffer, so that the server's
+     * writes back up as soon as the test stops reading.
+     */
+    private Socket slowReader(String head, byte[] body, int timeoutMs) throws IOException {
         Socket socket = new Socket();
         socket.setReceiveBufferSize(4096);
         socket.connect(new InetSocketAddress("127.0.0.1", front.port()));
-        socket.setSoTimeout(10_000);
-        String body = "{\"jsonrpc\":\"2.0\",\"id\":\"" + id + "\",\"method\":\"tools/call\",\"params\":{\"name\":\"flood\","
-                + "\"arguments\":{\"count\":" + mib + ",\"kib\":1024},\"_meta\":{\"progressToken\":\"" + id + "\"}}}";
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        socket.getOutputStream().write(("POST /ok/mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json, text/event-stream\r\n"
-                + "Content-Type: application/json\r\nMcp-Session-Id: " + session + "\r\nAuthorization: " + TestTokens.bearer()
-                + "\r\nContent-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        socket.getOutputStream().write(bytes);
+        socket.setSoTimeout(timeoutMs);
+        socket.getOutputStream().write((head + "Host: 127.0.0.1\r\nAuthorization: " + TestTokens.bearer() + "\r\n"
+                + (body.length > 0 ? "Content-Length: " + body.length + "\r\n" : "") + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().write(body);
         socket.getOutputStream().flush();
         return socket;
     }

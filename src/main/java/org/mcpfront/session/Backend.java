@@ -1,6 +1,7 @@
 package org.mcpfront.session;
 
 import io.vertx.core.Future;
+import org.mcpfront.protocol.Era;
 import org.mcpfront.transport.JsonRpcMessage;
 
 /**
@@ -17,6 +18,11 @@ public interface Backend {
 
     /** The protocol version the client and backend agreed in {@code initialize}. */
     void protocolVersion(String version);
+
+    /** The era mcp-front speaks to this backend; known once {@link #open()} completed. */
+    default Era era() {
+        return Era.LEGACY;
+    }
 
     /** Ends the backend session (DELETE, or closing the stream); completes when done or given up. */
     Future<Void> close();

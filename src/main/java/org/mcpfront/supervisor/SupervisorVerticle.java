@@ -12,6 +12,9 @@ import org.mcpfront.config.ConfigDiff;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.observability.GatewayMetrics;
+import org.mcpfront.protocol.BackendEras;
+import org.mcpfront.protocol.Era;
+import org.mcpfront.protocol.RequestStates;
 import org.mcpfront.session.BackendHttp;
 import org.mcpfront.session.Backends;
 import org.mcpfront.session.SessionProtocol;
@@ -42,12 +45,16 @@ public final class SupervisorVerticle extends VerticleBase {
     private final Map<String, String> sessions = new HashMap<>();
     private final Map<String, Integer> perRoute = new HashMap<>();
     private final Map<String, RouteHealth> health = new HashMap<>();
+    private final BackendEras eras;
+    private final RequestStates requestStates;
     private FrontConfig config;
     private BackendHttp backendHttp;
 
-    public SupervisorVerticle(FrontConfig config, GatewayMetrics metrics) {
+    public SupervisorVerticle(FrontConfig config, GatewayMetrics metrics, BackendEras eras, RequestStates requestStates) {
         this.config = config;
         this.metrics = metrics;
+        this.eras = eras;
+        this.requestStates = requestStates;
     }
 
     @Override
@@ -91,7 +98,13 @@ public final class SupervisorVerticle extends VerticleBase {
         String id = SessionIds.next();
         SessionSpec spec = new SessionSpec(id, route, request.clientTransport(), request.standalone(), request.owner());
         track(id, path);
-        vertx.deployVerticle(new SessionVerticle(spec, Backends.forRoute(vertx, backendHttp, route, id), metrics))
+        // An HTTP backend's era decides the bridge; one that cannot be probed is tried as 2025, whose
+        // initialize then says what is wrong.
+        Future<Era> era = route.type() == RouteConfig.RouteType.HTTP
+                ? eras.eraOf(route).recover(e -> Future.succeededFuture(Era.LEGACY))
+                : Future.succeededFuture(Era.LEGACY);
+        era.compose(known -> vertx.deployVerticle(new SessionVerticle(spec,
+                        Backends.forSession(vertx, backendHttp, spec, known, requestStates), metrics)))
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
                         message.reply(id);

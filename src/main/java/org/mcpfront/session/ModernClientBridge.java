@@ -30,8 +30,7 @@ import java.util.function.Function;
  * The session of one 2026-07-28 user on a route whose backend mcp-front reaches through a session of
  * its own: a 2025 backend (HTTP or stdio), or a stdio process that turned out to speak 2026-07-28.
  *
- * <p>With a 2025 backend it holds the upstream session (opened with the first request's client info
- * and capabilities), answers {@code server/discover} from the backend's {@code initialize} result,
+ * <p>With a 2025 backend it holds the upstream session (opened in the first request's client's name), answers {@code server/discover} from the backend's {@code initialize} result,
  * strips the envelope from each request and adds {@code resultType} (and cache hints where the
  * revision requires them) to each result, turns {@code subscriptions/listen} into a filter over the
  * backend's change notifications, and maps a server→client request made during a call (elicitation,
@@ -59,6 +58,9 @@ final class ModernClientBridge implements Backend, BackendListener {
             "notifications/prompts/list_changed", "promptsListChanged",
             "notifications/resources/list_changed", "resourcesListChanged");
     private static final String INTERNAL = "\"mf-internal-";
+    private static final JsonObject MAPPABLE_CAPABILITIES = new JsonObject()
+            .put("elicitation", new JsonObject().put("form", new JsonObject()).put("url", new JsonObject()))
+            .put("sampling", new JsonObject()).put("roots", new JsonObject());
 
     private enum Upstream { UNKNOWN, STARTING, LEGACY, MODERN }
 
@@ -154,11 +156,15 @@ final class ModernClientBridge implements Backend, BackendListener {
         }
     }
 
-    /** Opens the upstream 2025 session in the first client's name; a process that refuses it may be modern. */
+    /**
+     * Opens the upstream 2025 session in the first request's client's name; a process that refuses it may
+     * be modern. The session declares every capability mcp-front can carry to a 2026-07-28 client, because
+     * each later request declares its own: whether a given request may be asked is decided per request.
+     */
     private void handshake(Envelope envelope) {
         upstream = Upstream.STARTING;
         JsonObject params = new JsonObject().put("protocolVersion", ProtocolVersions.LATEST_LEGACY)
-                .put("capabilities", envelope == null ? new JsonObject() : envelope.clientCapabilities().copy())
+                .put("capabilities", MAPPABLE_CAPABILITIES.copy())
                 .put("clientInfo", envelope == null || envelope.clientInfo() == null ? Identity.CLIENT_INFO.copy()
                         : envelope.clientInfo().copy());
         raw.send(JsonRpcMessage.of(new JsonObject().put("jsonrpc", "2.0").put("id", "mf-internal-initialize")

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +82,8 @@ final class ModernClientBridge implements Backend, BackendListener {
     private final Map<String, InFlight> held = new HashMap<>();
     /** Open subscriptions: the listen request's id → what it asked for. */
     private final Map<String, Listen> listens = new LinkedHashMap<>();
+    /** server/discover requests passed to a 2026-07-28 process, whose answers get mcp-front's versions. */
+    private final Set<String> discovering = new HashSet<>();
     private long internalIds;
     private long inputKeys;
     private String logLevel;
@@ -214,6 +217,8 @@ final class ModernClientBridge implements Backend, BackendListener {
         if (upstream == Upstream.MODERN) {
             if ("subscriptions/listen".equals(message.method())) {
                 listens.put(message.idKey(), new Listen(null, Json.decodeValue(listener.clientIdKey(message.idKey()))));
+            } else if ("server/discover".equals(message.method())) {
+                discovering.add(message.idKey());
             }
             raw.send(message);
             return;
@@ -421,8 +426,17 @@ final class ModernClientBridge implements Backend, BackendListener {
         listener.onMessage(text, call == null ? relatedIdKey : call.answerAs);
     }
 
-    /** A 2026-07-28 process's message, with subscription ids put back to the client's listen ids. */
+    /**
+     * A 2026-07-28 process's message, with subscription ids put back to the client's listen ids, and the
+     * versions of a discovery answer made the ones a client can use through mcp-front.
+     */
     private String modernFromProcess(JsonRpcMessage message, String text) {
+        if (message.isResponse() && discovering.remove(message.idKey())
+                && message.json().getValue("result") instanceof JsonObject) {
+            JsonObject copy = message.json().copy();
+            copy.getJsonObject("result").put("supportedVersions", ProtocolVersions.supported());
+            return copy.encode();
+        }
         JsonObject meta = message.isResponse()
                 ? (message.json().getValue("result") instanceof JsonObject r && r.getValue("_meta") instanceof JsonObject m ? m : null)
                 : message.meta();

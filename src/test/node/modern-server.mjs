@@ -36,12 +36,12 @@ import {
   createMcpHandler,
   createRequestStateCodec,
   fromJsonSchema,
-  hostHeaderValidationResponse,
   inputRequired,
   inputResponse,
   isInitializeRequest,
   isLegacyRequest,
   localhostAllowedHostnames,
+  validateHostHeader,
 } from "@modelcontextprotocol/server";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import * as z from "zod";
@@ -575,17 +575,20 @@ function serveHttp() {
   notifier = mcp.notify;
   const legacy = args.era === "dual" ? legacySessions() : undefined;
   closeStream = (ctx) => legacy?.get(ctx.sessionId)?.closeSSEStream(ctx.mcpReq.id);
-  const allowedHosts = localhostAllowedHostnames();
   const handle = async (request) => {
     if (new URL(request.url).pathname !== "/mcp") return new Response("Not Found", { status: 404 });
-    if (args.checkHost) {
-      const refused = hostHeaderValidationResponse(request, allowedHosts);
-      if (refused) return refused;
-    }
     if (legacy && await isLegacyRequest(request)) return legacy.fetch(request);
     return mcp.fetch(request);
   };
+  const allowedHosts = localhostAllowedHostnames();
   const httpServer = http.createServer((req, res) => {
+    // Checked here, not on the fetch Request: Node's Request drops the Host header.
+    const host = args.checkHost ? validateHostHeader(req.headers.host, allowedHosts) : { ok: true };
+    if (!host.ok) {
+      res.writeHead(403, { "Content-Type": "application/json" })
+        .end(JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: -32000, message: host.message } }));
+      return;
+    }
     serveFetch(handle, req, res).catch((error) => {
       log(`http: ${error?.stack ?? error}`);
       if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });

@@ -69,6 +69,11 @@ function textOf(result) {
   return (result.content || []).filter((c) => c.type === "text").map((c) => c.text).join("\n");
 }
 
+/** Long tool answers (server-everything echoes whole forms) shortened for the report. */
+function clip(text) {
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
 /** A value for one field of a requested elicitation schema: its default, its first choice, or a plain one. */
 function sampleValue(field) {
   if (field.default !== undefined) return field.default;
@@ -160,7 +165,7 @@ async function main() {
       const text = textOf(result);
       if (result.isError) throw new Error(`${args.tool} answered an error: ${text}`);
       if (args.tool === "echo" && text !== `Echo: ${args.toolArgs.message}`) throw new Error(`echo answered ${JSON.stringify(text)}`);
-      return { text };
+      return { text: clip(text) };
     },
     "elicitation": async () => {
       const tool = args.elicitTool
@@ -172,7 +177,7 @@ async function main() {
       if (result.isError) throw new Error(`${tool} answered an error: ${text}`);
       if (elicitations.length === before) throw new Error(`${tool} completed without asking the client: ${text}`);
       if (tool === "confirm_action" && text !== `confirmed ${toolArgs.action}: yes`) throw new Error(`${tool} answered ${JSON.stringify(text)}`);
-      return { tool, asked: elicitations.length - before, text };
+      return { tool, asked: elicitations.length - before, text: clip(text) };
     },
   };
 

@@ -168,14 +168,16 @@ function registerTools(server) {
     });
 
   // 2025-era server→client requests; on a modern request the SDK refuses them, which the tool reports.
+  // The 2025 scenarios' tools ask through input_required like every tool here: a 2026-07-28 client gets
+  // the input request, and the SDK's shim turns it into elicitation/create or sampling/createMessage for
+  // a 2025 session. (ctx.mcpReq.send would work for 2025 sessions only.)
   const legacyAsk = (name, description, inputSchema, request, label) => server.registerTool(name, { description, inputSchema },
     async (input, ctx) => {
-      try {
-        const result = await ctx.mcpReq.send(request(input));
-        return text(label(result));
-      } catch (error) {
-        return text(`${name} not available here: ${error?.message ?? error}`);
-      }
+      const answer = ctx.mcpReq.inputResponses?.ask;
+      if (answer !== undefined) return text(label(answer));
+      const { method, params } = request(input);
+      const ask = method === "elicitation/create" ? inputRequired.elicit(params) : inputRequired.createMessage(params);
+      return inputRequired({ inputRequests: { ask } });
     });
   legacyAsk("test_sampling", "Asks the client's LLM (server-to-client request)", z.object({ prompt: z.string() }),
     ({ prompt }) => ({ method: "sampling/createMessage", params: { messages: [{ role: "user", content: { type: "text", text: prompt } }], maxTokens: 100 } }),

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.config.ServerConfig;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +42,7 @@ import java.util.function.Supplier;
 final class StreamableHttpEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(StreamableHttpEndpoint.class);
+    private static final String PARAM_PREFIX = ModernRequests.PARAM_HEADER_PREFIX.toLowerCase(Locale.ROOT);
 
     private final Vertx vertx;
     private final ClientStreams streams;
@@ -167,6 +170,11 @@ final class StreamableHttpEndpoint {
             response.setStatusCode(202).end();
             return;
         }
+        if (ModernRequests.REMOVED_METHODS.contains(message.method())) {
+            Replies.error(response, 404, message.idKey(), McpErrors.METHOD_NOT_FOUND, "Method not found: "
+                    + message.method() + " does not exist in MCP " + checked.envelope().protocolVersion());
+            return;
+        }
         String version = checked.envelope().protocolVersion();
         if (route.type() == RouteConfig.RouteType.STDIO) {
             bridge(ctx, route, message, owner, acceptsSse, acceptsJson, false);
@@ -210,7 +218,7 @@ final class StreamableHttpEndpoint {
         target.compose(id -> {
                     stream.sessionId = id;
                     response.closeHandler(v -> clientGone(ref, stream));
-                    return sessions.send(id, owner.subject(), message, ref, !acceptsSse);
+                    return sessions.send(id, owner.subject(), message, ref, !acceptsSse, paramHeaders(ctx, message));
                 })
                 .onSuccess(v -> stream.begin())
                 .onFailure(e -> {
@@ -226,6 +234,21 @@ final class StreamableHttpEndpoint {
                         fail(response, e, message.idKey());
                     }
                 });
+    }
+
+    /** A tools/call's {@code Mcp-Param-*} headers as JSON (lower-case names), for the session to check. */
+    private static String paramHeaders(RoutingContext ctx, JsonRpcMessage message) {
+        if (!"tools/call".equals(message.method())) {
+            return null;
+        }
+        JsonObject mirrored = new JsonObject();
+        for (Map.Entry<String, String> header : ctx.request().headers()) {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            if (name.startsWith(PARAM_PREFIX)) {
+                mirrored.put(name, header.getValue());
+            }
+        }
+        return mirrored.encode();
     }
 
     private boolean checkSessionHeaders(HttpServerRequest request, HttpServerResponse response, String sessionId) {
@@ -377,6 +400,19 @@ final class StreamableHttpEndpoint {
 
         abstract void open();
 
+        /** The status of a single JSON answer: 200, or what 2026-07-28 gives its own errors. */
+        int statusFor(String raw) {
+            if (!modern || !raw.contains("\"error\"")) {
+                return 200;
+            }
+            try {
+                JsonObject error = new JsonObject(raw).getJsonObject("error");
+                return error == null || error.getInteger("code") == null ? 200 : ModernRequests.statusOf(error.getInteger("code"));
+            } catch (RuntimeException notAnObject) {
+                return 200;
+            }
+        }
+
         abstract void write(String raw, boolean last);
 
         abstract void close(String reason);
@@ -435,7 +471,7 @@ final class StreamableHttpEndpoint {
                 if (last) {
                     finished = true;
                     if (!ctx.response().closed()) {
-                        ctx.response().putHeader("Content-Type", "application/json").end(raw);
+                        ctx.response().setStatusCode(statusFor(raw)).putHeader("Content-Type", "application/json").end(raw);
                     }
                     return;
                 }
@@ -481,7 +517,11 @@ final class StreamableHttpEndpoint {
             responses.add(raw);
             if (last) {
                 finished = true;
-                ctx.response().end(responses.size() == 1 ? responses.get(0) : "[" + String.join(",", responses) + "]");
+                if (responses.size() == 1) {
+                    ctx.response().setStatusCode(statusFor(raw)).end(raw);
+                } else {
+                    ctx.response().end("[" + String.join(",", responses) + "]");
+                }
             }
         }
 

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
 import java.util.function.UnaryOperator;
 
 /**
@@ -23,8 +24,12 @@ public final class ModernRequests {
     public static final String PROTOCOL_VERSION_HEADER = "MCP-Protocol-Version";
     /** Methods whose {@code Mcp-Name} mirrors {@code params.name}; resources/read mirrors {@code params.uri}. */
     private static final Set<String> NAMED = Set.of("tools/call", "prompts/get");
+    /** Methods of the 2025 revisions that 2026-07-28 removed: 404 with -32601, like any unknown method. */
+    public static final Set<String> REMOVED_METHODS = Set.of("initialize", "ping", "logging/setLevel",
+            "resources/subscribe", "resources/unsubscribe");
     private static final String BASE64_PREFIX = "=?base64?";
     private static final String BASE64_SUFFIX = "?=";
+    private static final Pattern STRICT_BASE64 = Pattern.compile("[A-Za-z0-9+/]*={0,2}");
 
     private ModernRequests() {
     }
@@ -60,26 +65,29 @@ public final class ModernRequests {
             throw new Refusal(400, McpErrors.error(id, McpErrors.INVALID_PARAMS,
                     "Invalid params: _meta." + Envelope.PROTOCOL_VERSION + " must be a string", null));
         }
-        if (!ProtocolVersions.isModern(version)) {
-            throw new Refusal(400, McpErrors.unsupportedVersion(id, version));
-        }
         Envelope envelope = Envelope.of(message);
         if (envelope == null) {
             throw new Refusal(400, McpErrors.error(id, McpErrors.INVALID_PARAMS,
                     "Invalid params: _meta." + Envelope.CLIENT_CAPABILITIES + " is required (an object)", null));
         }
+        boolean legacyHeader = false;
+        if (message.isRequest()) {
+            // The header is compared with the body first: a mismatch is -32020 whatever the versions are.
+            String header = headers.apply(PROTOCOL_VERSION_HEADER);
+            if (header == null) {
+                throw mismatch(id, "the " + PROTOCOL_VERSION_HEADER + " header is missing");
+            } else if (ProtocolVersions.LEGACY_VERSIONS.contains(header) && ProtocolVersions.isModern(version)) {
+                legacyHeader = true;
+            } else if (!header.equals(version)) {
+                throw mismatch(id, PROTOCOL_VERSION_HEADER + " header value '" + header + "' does not match body value '"
+                        + version + "'");
+            }
+        }
+        if (!ProtocolVersions.isModern(version)) {
+            throw new Refusal(400, McpErrors.unsupportedVersion(id, version));
+        }
         if (!message.isRequest()) {
             return new Checked(envelope, false);
-        }
-        String header = headers.apply(PROTOCOL_VERSION_HEADER);
-        boolean legacyHeader = false;
-        if (header == null) {
-            throw mismatch(id, "the " + PROTOCOL_VERSION_HEADER + " header is missing");
-        } else if (ProtocolVersions.LEGACY_VERSIONS.contains(header)) {
-            legacyHeader = true;
-        } else if (!header.equals(version)) {
-            throw mismatch(id, PROTOCOL_VERSION_HEADER + " header value '" + header + "' does not match body value '"
-                    + version + "'");
         }
         String method = headers.apply(METHOD_HEADER);
         if (method == null) {
@@ -95,9 +103,9 @@ public final class ModernRequests {
             if (raw == null) {
                 throw mismatch(id, "the " + NAME_HEADER + " header is missing (required for " + message.method() + ")");
             }
-            String name = decode(raw);
+            String name = headerSafe(raw) ? decodeValue(raw) : null;
             if (name == null) {
-                throw mismatch(id, NAME_HEADER + " header is not valid base64 between =?base64? and ?=");
+                throw mismatch(id, NAME_HEADER + " header is not header-safe text, or not valid base64 between =?base64? and ?=");
             }
             if (!name.equals(bodyName)) {
                 throw mismatch(id, NAME_HEADER + " header value '" + name + "' does not match body value '" + bodyName + "'");
@@ -125,6 +133,18 @@ public final class ModernRequests {
         }
     }
 
+    /**
+     * The HTTP status of a 2026-07-28 answer that is a JSON-RPC error: the revision gives its own errors
+     * their statuses (400 for -32020, -32021, -32022; 404 for an unknown method); others travel as 200.
+     */
+    public static int statusOf(int errorCode) {
+        return switch (errorCode) {
+            case McpErrors.HEADER_MISMATCH, McpErrors.MISSING_CLIENT_CAPABILITY, McpErrors.UNSUPPORTED_PROTOCOL_VERSION -> 400;
+            case McpErrors.METHOD_NOT_FOUND -> 404;
+            default -> 200;
+        };
+    }
+
     /** The body value {@code Mcp-Name} mirrors, or null for methods that have none. */
     public static String nameOf(JsonRpcMessage message) {
         JsonObject params = message.params();
@@ -150,18 +170,28 @@ public final class ModernRequests {
     }
 
     /** The value of a header that may use the base64 sentinel form; null when that form is broken. */
-    static String decode(String header) {
+    public static String decodeValue(String header) {
         if (!(header.startsWith(BASE64_PREFIX) && header.endsWith(BASE64_SUFFIX)
                 && header.length() >= BASE64_PREFIX.length() + BASE64_SUFFIX.length())) {
             return header;
         }
-        try {
-            byte[] bytes = Base64.getDecoder().decode(
-                    header.substring(BASE64_PREFIX.length(), header.length() - BASE64_SUFFIX.length()));
-            return new String(bytes, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
+        String encoded = header.substring(BASE64_PREFIX.length(), header.length() - BASE64_SUFFIX.length());
+        // Strict: padded to a multiple of four, standard alphabet only (Java's decoder would take less).
+        if (encoded.length() % 4 != 0 || !STRICT_BASE64.matcher(encoded).matches()) {
             return null;
         }
+        return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+    }
+
+    /** Visible ASCII, space and tab: what RFC 9110 allows in a field value. */
+    public static boolean headerSafe(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c != '\t' && (c < 0x20 || c > 0x7e)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Refusal mismatch(String id, String what) {

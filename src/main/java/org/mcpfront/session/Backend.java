@@ -1,6 +1,7 @@
 package org.mcpfront.session;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import org.mcpfront.protocol.Era;
 import org.mcpfront.transport.JsonRpcMessage;
 
@@ -15,6 +16,14 @@ public interface Backend {
 
     /** Forwards one client message; the outcome arrives through the listener. */
     void send(JsonRpcMessage message);
+
+    /**
+     * Forwards a 2026-07-28 tools/call with the {@code Mcp-Param-*} headers it came with (lower-case
+     * name → value), for a backend that must check them because it cannot see them.
+     */
+    default void send(JsonRpcMessage message, JsonObject mirroredParams) {
+        send(message);
+    }
 
     /** The protocol version the client and backend agreed in {@code initialize}. */
     void protocolVersion(String version);

@@ -39,12 +39,12 @@ public final class Backends {
         if (stdio) {
             return switch (route.protocol()) {
                 case V2025 -> transport;
-                case V2026 -> listener -> new LegacyClientBridge(route, id, listener, transport, false);
-                case AUTO -> listener -> new LegacyClientBridge(route, id, listener, transport, true);
+                case V2026 -> listener -> new LegacyClientBridge(vertx, route, id, listener, transport, false);
+                case AUTO -> listener -> new LegacyClientBridge(vertx, route, id, listener, transport, true);
             };
         }
         return httpEra == Era.MODERN
-                ? listener -> new LegacyClientBridge(route, id, listener, transport, false)
+                ? listener -> new LegacyClientBridge(vertx, route, id, listener, transport, false)
                 : transport;
     }
 

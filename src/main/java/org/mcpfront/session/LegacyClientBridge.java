@@ -1,6 +1,7 @@
 package org.mcpfront.session;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -39,6 +40,10 @@ final class LegacyClientBridge implements Backend, BackendListener {
     private static final Map<String, String> LIST_FLAGS = Map.of("tools", "toolsListChanged",
             "prompts", "promptsListChanged", "resources", "resourcesListChanged");
 
+    private static final long FIRST_RELISTEN_MS = 1_000;
+    private static final long MAX_RELISTEN_MS = 30_000;
+
+    private final Vertx vertx;
     private final RouteConfig route;
     private final String session;
     private final BackendListener listener;
@@ -51,6 +56,10 @@ final class LegacyClientBridge implements Backend, BackendListener {
     private String logLevel;
     private final Set<String> subscriptions = new LinkedHashSet<>();
     private String listenId;
+    /** Consecutive times the backend ended the subscription; the next re-open waits longer. */
+    private int listenEnded;
+    private long relistenTimer = -1;
+    private boolean closing;
     /** The backend's capabilities, from its discovery: what the client's initialize was answered with. */
     private JsonObject offered = new JsonObject();
     private long upstreamIds;
@@ -78,8 +87,9 @@ final class LegacyClientBridge implements Backend, BackendListener {
     /**
      * @param probing the era is not known yet: pass the client's initialize through first
      */
-    LegacyClientBridge(RouteConfig route, String session, BackendListener listener,
+    LegacyClientBridge(Vertx vertx, RouteConfig route, String session, BackendListener listener,
                        Function<BackendListener, Backend> raw, boolean probing) {
+        this.vertx = vertx;
         this.route = route;
         this.session = session;
         this.listener = listener;
@@ -107,6 +117,10 @@ final class LegacyClientBridge implements Backend, BackendListener {
 
     @Override
     public Future<Void> close() {
+        closing = true;
+        if (relistenTimer >= 0) {
+            vertx.cancelTimer(relistenTimer);
+        }
         return raw.close();
     }
 
@@ -282,6 +296,7 @@ final class LegacyClientBridge implements Backend, BackendListener {
             return;
         }
         if (relatedIdKey != null && relatedIdKey.equals(listenId)) {
+            listenEnded = 0;
             listener.onMessage(text, null);
             return;
         }
@@ -300,7 +315,7 @@ final class LegacyClientBridge implements Backend, BackendListener {
 
     private void fromBackendResponse(JsonRpcMessage response) {
         if (response.idKey().equals(listenId)) {
-            listenId = null;
+            listenEnded("the backend closed the subscription");
             return;
         }
         Call call = calls.remove(response.idKey());
@@ -376,12 +391,30 @@ final class LegacyClientBridge implements Backend, BackendListener {
         return listener.clientIdKey(idKey);
     }
 
+    /**
+     * The backend ended the subscription that feeds the client's stream (it restarted, or a proxy cut the
+     * stream): open it again, waiting longer each time it keeps ending.
+     */
+    private void listenEnded(String reason) {
+        listenId = null;
+        if (closing) {
+            return;
+        }
+        long delay = Math.min(MAX_RELISTEN_MS, FIRST_RELISTEN_MS << Math.min(listenEnded++, 5));
+        log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", session).addKeyValue("reason", reason)
+                .addKeyValue("retry_in_ms", delay).log("the backend's subscription ended; opening it again");
+        relistenTimer = vertx.setTimer(delay, t -> {
+            relistenTimer = -1;
+            if (!closing && listenId == null) {
+                listen();
+            }
+        });
+    }
+
     @Override
     public void onRequestFailed(String idKey, String reason) {
         if (idKey.equals(listenId)) {
-            listenId = null;
-            log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session).addKeyValue("reason", reason)
-                    .log("the backend's subscription ended; change notifications stop");
+            listenEnded(reason);
             return;
         }
         Call call = modern ? calls.remove(idKey) : null;

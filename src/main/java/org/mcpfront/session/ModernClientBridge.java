@@ -59,6 +59,7 @@ final class ModernClientBridge implements Backend, BackendListener {
             "notifications/prompts/list_changed", "promptsListChanged",
             "notifications/resources/list_changed", "resourcesListChanged");
     private static final String INTERNAL = "\"mf-internal-";
+    private static final String TOOLS = "mf-internal-tools-";
     private static final JsonObject MAPPABLE_CAPABILITIES = new JsonObject()
             .put("elicitation", new JsonObject().put("form", new JsonObject()).put("url", new JsonObject()))
             .put("sampling", new JsonObject()).put("roots", new JsonObject());
@@ -84,6 +85,16 @@ final class ModernClientBridge implements Backend, BackendListener {
     private final Map<String, Listen> listens = new LinkedHashMap<>();
     /** server/discover requests passed to a 2026-07-28 process, whose answers get mcp-front's versions. */
     private final Set<String> discovering = new HashSet<>();
+    /** The backend's tool parameter header annotations, for the Mcp-Param-* check the backend cannot make. */
+    private final ParamHeaders paramHeaders = new ParamHeaders();
+    /** Mirrored Mcp-Param-* headers of tools/call requests not checked yet, by id. */
+    private final Map<String, JsonObject> mirrors = new HashMap<>();
+    /** tools/call requests waiting for the backend's tool list before they can be checked. */
+    private final List<JsonRpcMessage> awaitingTools = new ArrayList<>();
+    private boolean fetchingTools;
+    private final Map<String, Boolean> firstPages = new HashMap<>();
+    /** tools/list requests passed to a 2026-07-28 process: id → whether it asked for the first page. */
+    private final Map<String, Boolean> listing = new HashMap<>();
     private long internalIds;
     private long inputKeys;
     private String logLevel;
@@ -148,6 +159,12 @@ final class ModernClientBridge implements Backend, BackendListener {
     // ---- from the client ----------------------------------------------------------------------
 
     @Override
+    public void send(JsonRpcMessage message, JsonObject mirroredParams) {
+        mirrors.put(message.idKey(), mirroredParams);
+        send(message);
+    }
+
+    @Override
     public void send(JsonRpcMessage message) {
         if (upstream == Upstream.LEGACY || upstream == Upstream.MODERN) {
             forward(message);
@@ -210,9 +227,29 @@ final class ModernClientBridge implements Backend, BackendListener {
     private void forward(JsonRpcMessage message) {
         if (!message.isRequest()) {
             if ("notifications/cancelled".equals(message.method())) {
-                cancelled(JsonRpcMessage.idKeyOf(message.params().getValue("requestId")), message);
+                String id = JsonRpcMessage.idKeyOf(message.params().getValue("requestId"));
+                mirrors.remove(id);
+                awaitingTools.removeIf(m -> m.idKey().equals(id));
+                cancelled(id, message);
             }
             return;
+        }
+        JsonObject mirrored = mirrors.get(message.idKey());
+        if (mirrored != null) {
+            if (!paramHeaders.known()) {
+                awaitingTools.add(message);
+                fetchTools(Envelope.of(message), null);
+                return;
+            }
+            mirrors.remove(message.idKey());
+            String problem = paramHeaders.check(message.params(), mirrored);
+            if (problem != null) {
+                answerError(message.idKey(), McpErrors.HEADER_MISMATCH, "Header mismatch: " + problem);
+                return;
+            }
+        }
+        if (upstream == Upstream.MODERN && "tools/list".equals(message.method())) {
+            listing.put(message.idKey(), message.params().getValue("cursor") == null);
         }
         if (upstream == Upstream.MODERN) {
             if ("subscriptions/listen".equals(message.method())) {
@@ -236,6 +273,42 @@ final class ModernClientBridge implements Backend, BackendListener {
                 }
             }
         }
+    }
+
+    /** Asks the backend for its tool list (a page of it), to learn the header annotations of its tools. */
+    private void fetchTools(Envelope envelope, String cursor) {
+        if (fetchingTools && cursor == null) {
+            return;
+        }
+        fetchingTools = true;
+        JsonObject params = cursor == null ? new JsonObject() : new JsonObject().put("cursor", cursor);
+        if (upstream == Upstream.MODERN) {
+            params = (envelope != null ? envelope : Envelope.forClient(new JsonObject(), Identity.CLIENT_INFO, null))
+                    .applyTo(params);
+        }
+        String id = TOOLS + (++internalIds);
+        firstPages.put(JsonRpcMessage.idKeyOf(id), cursor == null);
+        raw.send(JsonRpcMessage.of(new JsonObject().put("jsonrpc", "2.0").put("id", id)
+                .put("method", "tools/list").put("params", params)));
+    }
+
+    private void toolsPage(JsonObject response, boolean first) {
+        if (!(response.getValue("result") instanceof JsonObject result)) {
+            // No list to check against: the calls go on unchecked rather than fail for mcp-front's sake.
+            log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session)
+                    .addKeyValue("reason", errorText(response)).log("the backend refused tools/list; Mcp-Param-* unchecked");
+            paramHeaders.learn(new JsonObject(), true, true);
+        } else if (result.getValue("nextCursor") instanceof String cursor && !cursor.isEmpty()) {
+            paramHeaders.learn(result, first, false);
+            fetchTools(awaitingTools.isEmpty() ? null : Envelope.of(awaitingTools.get(0)), cursor);
+            return;
+        } else {
+            paramHeaders.learn(result, first, true);
+        }
+        fetchingTools = false;
+        List<JsonRpcMessage> ready = new ArrayList<>(awaitingTools);
+        awaitingTools.clear();
+        ready.forEach(this::forward);
     }
 
     private void call(JsonRpcMessage message, Envelope envelope) {
@@ -374,7 +447,9 @@ final class ModernClientBridge implements Backend, BackendListener {
             return;
         }
         if (message.isResponse() && message.idKey().startsWith(INTERNAL)) {
-            if ("\"mf-internal-initialize\"".equals(message.idKey())) {
+            if (message.idKey().startsWith("\"" + TOOLS)) {
+                toolsPage(message.json(), firstPages.remove(message.idKey()) != Boolean.FALSE);
+            } else if ("\"mf-internal-initialize\"".equals(message.idKey())) {
                 handshakeAnswered(message.json());
             } else if (message.json().containsKey("error")) {
                 log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session)
@@ -383,7 +458,9 @@ final class ModernClientBridge implements Backend, BackendListener {
             return;
         }
         if (upstream == Upstream.MODERN) {
-            listener.onMessage(modernFromProcess(message, text), relatedIdKey);
+            // A subscription's messages belong to its listen request: the stream they go on.
+            String subscription = message.isResponse() ? null : subscriptionOf(message.meta());
+            listener.onMessage(modernFromProcess(message, text), subscription != null ? subscription : relatedIdKey);
             return;
         }
         if (message.isResponse()) {
@@ -397,6 +474,10 @@ final class ModernClientBridge implements Backend, BackendListener {
                 return;
             }
             JsonObject json = message.json().copy();
+            if (json.getValue("result") instanceof JsonObject result && "tools/list".equals(call.request.method())) {
+                paramHeaders.learn(result, call.request.params().getValue("cursor") == null,
+                        !(result.getValue("nextCursor") instanceof String));
+            }
             if (json.getValue("result") instanceof JsonObject result) {
                 result.put("resultType", "complete");
                 if (CACHEABLE.contains(call.request.method()) && !result.containsKey("ttlMs")) {
@@ -410,6 +491,9 @@ final class ModernClientBridge implements Backend, BackendListener {
         if (message.isRequest()) {
             fromBackendRequest(message, relatedIdKey);
             return;
+        }
+        if ("notifications/tools/list_changed".equals(message.method())) {
+            paramHeaders.forget();
         }
         String changed = LIST_CHANGED.get(message.method());
         if (changed != null || "notifications/resources/updated".equals(message.method())) {
@@ -426,11 +510,24 @@ final class ModernClientBridge implements Backend, BackendListener {
         listener.onMessage(text, call == null ? relatedIdKey : call.answerAs);
     }
 
+    /** The listen request (its id here) a message of a 2026-07-28 process is tagged with, or null. */
+    private String subscriptionOf(JsonObject meta) {
+        String local = meta == null ? null : JsonRpcMessage.idKeyOf(meta.getValue(Envelope.SUBSCRIPTION_ID));
+        return local != null && listens.containsKey(local) ? local : null;
+    }
+
     /**
      * A 2026-07-28 process's message, with subscription ids put back to the client's listen ids, and the
      * versions of a discovery answer made the ones a client can use through mcp-front.
      */
     private String modernFromProcess(JsonRpcMessage message, String text) {
+        Boolean firstPage = message.isResponse() ? listing.remove(message.idKey()) : null;
+        if (firstPage != null && message.json().getValue("result") instanceof JsonObject result) {
+            paramHeaders.learn(result, firstPage, !(result.getValue("nextCursor") instanceof String));
+        }
+        if ("notifications/tools/list_changed".equals(message.method())) {
+            paramHeaders.forget();
+        }
         if (message.isResponse() && discovering.remove(message.idKey())
                 && message.json().getValue("result") instanceof JsonObject) {
             JsonObject copy = message.json().copy();
@@ -492,6 +589,13 @@ final class ModernClientBridge implements Backend, BackendListener {
         }
         if (call.envelope == null || !call.envelope.declares(capability)) {
             refuse(request, "the client did not declare the " + capability + " capability");
+            if (inFlight.remove(call.request.idKey()) != null) {
+                // The revision's answer to a call that needs what the client did not declare: -32021,
+                // naming it, and the backend stops working on the call.
+                answerError(call.answerAs, McpErrors.MISSING_CLIENT_CAPABILITY, "Missing required client capability: "
+                        + capability, new JsonObject().put("requiredCapabilities", new JsonObject().put(capability, new JsonObject())));
+                cancelUpstream(call.request.idKey(), "the client lacks the " + capability + " capability");
+            }
             return;
         }
         call.toAsk.put(request.idKey(), new JsonObject().put("method", request.method())
@@ -560,9 +664,7 @@ final class ModernClientBridge implements Backend, BackendListener {
         for (String backendId : call.asked.values()) {
             refuse(backendId, "the client did not come back with an answer in time");
         }
-        raw.send(JsonRpcMessage.of(new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/cancelled")
-                .put("params", new JsonObject().put("requestId", Json.decodeValue(upstreamId))
-                        .put("reason", "the client did not retry with its answers"))));
+        cancelUpstream(upstreamId, "the client did not retry with its answers");
     }
 
     private void reply(JsonRpcMessage request, JsonObject result) {
@@ -587,7 +689,16 @@ final class ModernClientBridge implements Backend, BackendListener {
     }
 
     private void answerError(String idKey, int code, String message) {
-        listener.onMessage(McpErrors.error(idKey, code, message, null), idKey);
+        answerError(idKey, code, message, null);
+    }
+
+    private void answerError(String idKey, int code, String message, JsonObject data) {
+        listener.onMessage(McpErrors.error(idKey, code, message, data), idKey);
+    }
+
+    private void cancelUpstream(String upstreamId, String reason) {
+        raw.send(JsonRpcMessage.of(new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/cancelled")
+                .put("params", new JsonObject().put("requestId", Json.decodeValue(upstreamId)).put("reason", reason))));
     }
 
     private static String errorText(JsonObject response) {

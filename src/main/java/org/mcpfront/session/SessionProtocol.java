@@ -23,6 +23,8 @@ public final class SessionProtocol {
     public static final String OP = "op";
     public static final String STREAM = "stream";
     public static final String JSON_ONLY = "json-only";
+    /** A 2026-07-28 tools/call's {@code Mcp-Param-*} headers, as a JSON object (lower-case name → value). */
+    public static final String PARAM_HEADERS = "param-headers";
     public static final String LAST = "last";
     public static final String REASON = "reason";
     /** The token subject of the request; a session answers only its owner. */

@@ -266,7 +266,12 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
         // Acknowledge first: the edge starts the client's response on it, whatever the backend does.
         message.reply(null);
         metrics.messageToBackend(route.path());
-        backend.send(rpc);
+        String mirrored = message.headers().get(SessionProtocol.PARAM_HEADERS);
+        if (mirrored != null) {
+            backend.send(rpc, new JsonObject(mirrored));
+        } else {
+            backend.send(rpc);
+        }
     }
 
     private void attach(Message<JsonRpcMessage> message) {

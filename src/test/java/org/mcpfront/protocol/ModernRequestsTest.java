@@ -85,6 +85,13 @@ class ModernRequestsTest {
     }
 
     @Test
+    @DisplayName("a version header that differs from the body is -32020 even when the body's version is unknown")
+    void headerBeforeVersion() throws Exception {
+        ModernRequests.Refusal refusal = refusal(call("echo", "v999.0.0"), headers("MCP-Protocol-Version", "2026-07-28"));
+        assertThat(code(refusal)).isEqualTo(McpErrors.HEADER_MISMATCH);
+    }
+
+    @Test
     @DisplayName("a 2025 version header on a 2026-07-28 body is tolerated and flagged (claude-code#93290)")
     void claudeCodeQuirk() throws Exception {
         ModernRequests.Checked checked = ModernRequests.check(call("echo", "2026-07-28"),
@@ -95,7 +102,7 @@ class ModernRequestsTest {
     @Test
     @DisplayName("an unknown version is -32022 naming the supported ones; a missing capability object is -32602")
     void versionAndEnvelope() throws Exception {
-        ModernRequests.Refusal unknown = refusal(call("echo", "2030-01-01"), headers());
+        ModernRequests.Refusal unknown = refusal(call("echo", "2030-01-01"), headers("MCP-Protocol-Version", "2030-01-01"));
         assertThat(code(unknown)).isEqualTo(McpErrors.UNSUPPORTED_PROTOCOL_VERSION);
         JsonObject data = new JsonObject(unknown.body).getJsonObject("error").getJsonObject("data");
         assertThat(data.getJsonArray("supported").getList()).contains("2026-07-28");

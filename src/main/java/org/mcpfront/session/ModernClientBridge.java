@@ -31,17 +31,20 @@ import java.util.function.Function;
  * The session of one 2026-07-28 user on a route whose backend mcp-front reaches through a session of
  * its own: a 2025 backend (HTTP or stdio), or a stdio process that turned out to speak 2026-07-28.
  *
- * <p>With a 2025 backend it holds the upstream session (opened in the first request's client's name), answers {@code server/discover} from the backend's {@code initialize} result,
- * strips the envelope from each request and adds {@code resultType} (and cache hints where the
- * revision requires them) to each result, turns {@code subscriptions/listen} into a filter over the
- * backend's change notifications, and maps a server→client request made during a call (elicitation,
- * sampling, roots) onto an input-required result whose {@code requestState} mcp-front seals: the
- * backend's call stays in flight here until the client retries with the answers. What cannot be
- * mapped (the client did not declare the capability, or the call is not one that may ask) is refused
- * to the backend with a JSON-RPC error at once, never left hanging.
+ * <p>With a 2025 backend it holds the upstream session (opened in the first request's client's name),
+ * answers {@code server/discover} from the backend's {@code initialize} result, strips the envelope from
+ * each request and adds {@code resultType} (and cache hints where the revision requires them) to each
+ * result, turns {@code subscriptions/listen} into a filter over the backend's change notifications, checks
+ * {@code Mcp-Param-*} headers the backend cannot see, and maps a server→client request made during a call
+ * (elicitation, sampling, roots) onto an input-required result whose {@code requestState} mcp-front seals:
+ * the backend's call stays in flight here until the client retries with the answers. An elicitation or
+ * sampling request for a call whose client did not declare that capability answers the call with -32021
+ * and cancels it upstream; anything else that cannot be mapped (roots the client did not declare, a
+ * request outside a call that may ask) is refused to the backend with a JSON-RPC error at once. Nothing
+ * is left hanging.
  *
  * <p>With a 2026-07-28 stdio process requests pass through with their envelope; only subscription ids
- * are put back to the client's.
+ * are put back to the client's, and discovery lists the versions mcp-front speaks.
  */
 final class ModernClientBridge implements Backend, BackendListener {
 
@@ -60,9 +63,15 @@ final class ModernClientBridge implements Backend, BackendListener {
             "notifications/resources/list_changed", "resourcesListChanged");
     private static final String INTERNAL = "\"mf-internal-";
     private static final String TOOLS = "mf-internal-tools-";
+    /**
+     * What the upstream session declares. Not roots: 2025 servers ask for roots on their own schedule (often
+     * right after initialize, not for a call), and 2026-07-28 deprecates them.
+     */
     private static final JsonObject MAPPABLE_CAPABILITIES = new JsonObject()
             .put("elicitation", new JsonObject().put("form", new JsonObject()).put("url", new JsonObject()))
-            .put("sampling", new JsonObject()).put("roots", new JsonObject());
+            .put("sampling", new JsonObject());
+    /** Server→client requests a call cannot go on without: a client that did not declare them gets -32021. */
+    private static final Set<String> REQUIRED_BY_THE_CALL = Set.of("elicitation", "sampling");
 
     private enum Upstream { UNKNOWN, STARTING, LEGACY, MODERN }
 
@@ -589,7 +598,7 @@ final class ModernClientBridge implements Backend, BackendListener {
         }
         if (call.envelope == null || !call.envelope.declares(capability)) {
             refuse(request, "the client did not declare the " + capability + " capability");
-            if (inFlight.remove(call.request.idKey()) != null) {
+            if (REQUIRED_BY_THE_CALL.contains(capability) && inFlight.remove(call.request.idKey()) != null) {
                 // The revision's answer to a call that needs what the client did not declare: -32021,
                 // naming it, and the backend stops working on the call.
                 answerError(call.answerAs, McpErrors.MISSING_CLIENT_CAPABILITY, "Missing required client capability: "

@@ -13,9 +13,11 @@ import org.mcpfront.testing.Closeables;
 import org.mcpfront.testing.EverythingServer;
 import org.mcpfront.testing.ModernWire;
 import org.mcpfront.testing.RawHttp;
+import org.mcpfront.testing.TestTokens;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,6 +87,32 @@ class ModernWireIT {
         assertThat(answer.getValue("id")).isEqualTo(3);
         assertThat(answer.getJsonObject("result").getJsonArray("content").getJsonObject(0).getString("text"))
                 .isEqualTo("Echo: hi");
+    }
+
+    @Test
+    @DisplayName("a 2026-07-28 opening without a token gets the same 401 and metadata URL as an initialize")
+    void unauthorizedOpening() {
+        String discover = ModernWire.body("server-discover-probe-1", "server/discover", null, NO_CAPABILITIES);
+        HttpResponse<String> refused = RawHttp.send(RawHttp.mcpPost(url("/streamable"), discover, null)
+                .header("MCP-Protocol-Version", "2026-07-28").header("Mcp-Method", "server/discover"));
+        HttpResponse<String> legacy = RawHttp.send(RawHttp.mcpPost(url("/streamable"), RawHttp.INITIALIZE, null));
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.headers().firstValue("WWW-Authenticate")).isEqualTo(legacy.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(challenge -> assertThat(challenge)
+                        .contains("resource_metadata=\"http://localhost:8080/.well-known/oauth-protected-resource/streamable/mcp\""));
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"/streamable", "/stdio"})
+    @DisplayName("a new user's very first request is a tool call: it is answered, whatever the backend asks of its new session")
+    void firstRequestIsACall(String route) {
+        String token = TestTokens.mintFor("first-call-" + route.substring(1), TestTokens.ISSUER, List.of(TestTokens.ISSUER));
+        HttpResponse<String> called = RawHttp.send(ModernWire.post(url(route), ModernWire.body(1, "tools/call",
+                        new JsonObject().put("name", "echo").put("arguments", new JsonObject().put("message", "first")),
+                        NO_CAPABILITIES)).setHeader("Authorization", "Bearer " + token));
+        assertThat(called.statusCode()).as(called.body()).isEqualTo(200);
+        assertThat(RawHttp.lastMessage(called).getJsonObject("result").getJsonArray("content").getJsonObject(0)
+                .getString("text")).isEqualTo("Echo: first");
     }
 
     @Test

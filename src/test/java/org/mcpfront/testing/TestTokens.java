@@ -45,8 +45,14 @@ public final class TestTokens {
 
     /** A token for {@code issuer} with {@code audience}, valid for an hour. */
     public static String mint(String issuer, List<String> audience) {
+        return mintFor("test-subject", issuer, audience);
+    }
+
+    /** The same for another user (token subject {@code subject}, email {@code <subject>@example.com}). */
+    public static String mintFor(String subject, String issuer, List<String> audience) {
+        String email = subject.equals("test-subject") ? "tester@example.com" : subject + "@example.com";
         return new AccessTokens(KEYS, issuer, Duration.ofHours(1), null, Clock.systemUTC())
-                .issue("test-subject", "tester@example.com", audience, "test-client", "mcp").token();
+                .issue(subject, email, audience, "test-client", "mcp").token();
     }
 
     private static Path writeKey() {

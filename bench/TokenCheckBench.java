@@ -40,6 +40,9 @@ public final class TokenCheckBench {
         int run() throws Exception;
     }
 
+    private TokenCheckBench() {
+    }
+
     public static void main(String[] args) throws Exception {
         int warmup = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int batches = args.length > 1 ? Integer.parseInt(args[1]) : 400;

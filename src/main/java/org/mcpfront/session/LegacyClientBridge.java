@@ -208,7 +208,7 @@ final class LegacyClientBridge implements Backend, BackendListener {
 
     /** Opens (or re-opens, with a new filter) the subscription that feeds the client's stream. */
     private void listen() {
-        
+
         JsonObject filter = new JsonObject();
         LIST_FLAGS.forEach((area, flag) -> {
             if (offered.getValue(area) instanceof JsonObject a && Boolean.TRUE.equals(a.getValue("listChanged"))) {

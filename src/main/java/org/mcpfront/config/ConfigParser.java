@@ -42,7 +42,7 @@ public final class ConfigParser {
             "token_ttl", "refresh_token_ttl", "storage", "redis_url", "signing_key_file", "identity", "google");
     private static final List<String> GOOGLE_KEYS = List.of("client_id", "client_secret", "issuer");
     private static final List<String> ROUTE_KEYS = List.of("path", "type", "backend", "transport", "headers",
-            "command", "environment", "timeout", "request_timeout", "max_sessions", "protocol");
+            "command", "environment", "timeout", "request_timeout", "max_sessions", "max_sessions_per_user", "protocol");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "health_path", "max_body_size",
             "sse_keepalive", "allowed_origins", "max_sessions", "slow_client_timeout");
     private static final List<String> CLUSTER_KEYS = List.of("enabled", "hazelcast_config", "event_bus_port");
@@ -181,12 +181,13 @@ public final class ConfigParser {
                     .orElse(DEFAULT_REQUEST_TIMEOUT);
             Optional<Integer> maxSessions = item.value("max_sessions", ConfigParser::positiveCount);
             BackendProtocol protocol = item.value("protocol", ConfigParser::backendProtocol).orElse(BackendProtocol.AUTO);
+            Optional<Integer> perUser = item.value("max_sessions_per_user", ConfigParser::positiveCount);
             item.required("type", "http or stdio", v -> oneOf(v, RouteType.class))
                     .map(type -> switch (type) {
                         case HTTP -> httpRoute(item, path, timeout.orElse(DEFAULT_HTTP_IDLE_TIMEOUT), requestTimeout,
-                                maxSessions.orElse(DEFAULT_HTTP_MAX_SESSIONS), protocol);
+                                limits(item, maxSessions.orElse(DEFAULT_HTTP_MAX_SESSIONS), perUser), protocol);
                         case STDIO -> stdioRoute(item, path, timeout.orElse(DEFAULT_STDIO_IDLE_TIMEOUT), requestTimeout,
-                                maxSessions.orElse(DEFAULT_STDIO_MAX_SESSIONS), protocol);
+                                limits(item, maxSessions.orElse(DEFAULT_STDIO_MAX_SESSIONS), perUser), protocol);
                     })
                     .ifPresent(routes::add);
         }
@@ -225,8 +226,20 @@ public final class ConfigParser {
         return a.equals(b) || a.startsWith(b + "/") || b.startsWith(a + "/");
     }
 
+    /** A route's session limits: all of its sessions, and one user's (default: a quarter of all). */
+    private record Limits(int sessions, int perUser) {
+    }
+
+    private static Limits limits(Section item, int sessions, Optional<Integer> perUser) {
+        int mine = perUser.orElse(Math.max(1, sessions / 4));
+        if (mine > sessions) {
+            item.problem("max_sessions_per_user", mine + " is more than max_sessions (" + sessions + ")");
+        }
+        return new Limits(sessions, Math.min(mine, sessions));
+    }
+
     private static RouteConfig httpRoute(Section s, String path, Duration timeout, Duration requestTimeout,
-                                         int maxSessions, BackendProtocol protocol) {
+                                         Limits limits, BackendProtocol protocol) {
         s.forbid("belongs to stdio routes; an http route has backend, transport and headers", "command", "environment");
         Optional<URI> backend = s.required("backend", "the backend's MCP endpoint URL, e.g. http://127.0.0.1:3001/mcp",
                 ConfigParser::httpUrl);
@@ -238,7 +251,7 @@ public final class ConfigParser {
             s.problem("protocol", "2026 cannot go with transport sse: MCP 2026-07-28 runs on Streamable HTTP only");
         }
         return new RouteConfig(path, RouteType.HTTP, backend, transport, headers, List.of(), Map.of(), timeout,
-                requestTimeout, maxSessions, protocol);
+                requestTimeout, limits.sessions(), limits.perUser(), protocol);
     }
 
     /** The legacy HTTP+SSE transport's endpoint conventionally ends in /sse; everything else speaks Streamable HTTP. */
@@ -248,14 +261,14 @@ public final class ConfigParser {
     }
 
     private static RouteConfig stdioRoute(Section s, String path, Duration timeout, Duration requestTimeout,
-                                          int maxSessions, BackendProtocol protocol) {
+                                          Limits limits, BackendProtocol protocol) {
         s.forbid("belongs to http routes; a stdio route has command and environment",
                 "backend", "transport", "headers");
         List<String> command = command(s);
         Map<String, String> environment = s.map("environment", ConfigParser::environmentName, Function.identity())
                 .orElse(Map.of());
         return new RouteConfig(path, RouteType.STDIO, Optional.empty(), Optional.empty(), Map.of(), command,
-                environment, timeout, requestTimeout, maxSessions, protocol);
+                environment, timeout, requestTimeout, limits.sessions(), limits.perUser(), protocol);
     }
 
     private static List<String> command(Section s) {

@@ -22,6 +22,7 @@ public record RouteConfig(
         Duration timeout,
         Duration requestTimeout,
         int maxSessions,
+        int maxSessionsPerUser,
         BackendProtocol protocol) {
 
     public RouteConfig {
@@ -53,6 +54,6 @@ public record RouteConfig(
         return "RouteConfig[path=" + path + ", type=" + type + ", backend=" + backend.orElse(null)
                 + ", transport=" + transport.orElse(null) + ", headers=" + headers.keySet()
                 + ", command=" + command + ", environment=" + environment.keySet()
-                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions + ", protocol=" + protocol + "]";
+                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions + ", maxSessionsPerUser=" + maxSessionsPerUser + ", protocol=" + protocol + "]";
     }
 }

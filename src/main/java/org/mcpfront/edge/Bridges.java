@@ -16,9 +16,9 @@ import java.util.TreeMap;
 
 /**
  * Which session carries a 2026-07-28 user's requests to a route whose backend needs one (a 2025 backend,
- * or any stdio backend): one per user and route, found through the store, so that every instance of a
- * cluster sends that user's requests to the same session wherever it lives, and the process of a stdio
- * route lives per user and route, not per request. The entry lives as long as the route's idle timeout
+ * or any stdio backend): one per user, OAuth client and route, found through the store, so that every
+ * instance of a cluster sends that user's requests to the same session wherever it lives, and the process
+ * of a stdio route lives per user and route, not per request. The entry lives as long as the route's idle timeout
  * and is renewed while used; a session that is gone is replaced on the next request.
  */
 final class Bridges {
@@ -95,19 +95,20 @@ final class Bridges {
                                 if (other == null) {
                                     return session;
                                 }
-                                sessions.close(session, owner.subject(), "another instance opened this user's session first");
+                                sessions.close(session, owner.binding(route.path()),
+                                        "another instance opened this user's session first");
                                 return other;
                             });
                         }));
     }
 
     /**
-     * The store key: route (with its settings, so an edited route gets new sessions) and user, hashed so
-     * that the key says nothing about either.
+     * The store key: route (with its settings, so an edited route gets new sessions), user and OAuth client
+     * (a session answers only the client that opened it), hashed so that the key says nothing about them.
      */
     private static String key(RouteConfig route, SessionOwner owner) {
         // Not route.hashCode(): enums hash by identity, and every instance of a cluster must agree.
         String settings = route + "\u0000" + new TreeMap<>(route.headers()) + "\u0000" + new TreeMap<>(route.environment());
-        return "bridge:" + Secrets.hash(settings + '\u0000' + owner.subject());
+        return "bridge:" + Secrets.hash(settings + '\u0000' + owner.subject() + '\u0000' + owner.clientId());
     }
 }

@@ -34,7 +34,7 @@ public final class EdgeVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(EdgeVerticle.class);
     /** {@code /<route path>/<endpoint>}; route paths are one or more safe segments. */
     private static final String MCP_PATH = "^((?:/[A-Za-z0-9._-]+)+)/(mcp|sse|message)$";
-    private static final String ROUTE = "mcp-front.route";
+    static final String ROUTE = "mcp-front.route";
 
     private final Handler<RoutingContext> metrics;
     private final Health health;

@@ -121,13 +121,13 @@ final class StreamableHttpEndpoint {
         List<JsonRpcMessage> requests = messages.stream().filter(JsonRpcMessage::isRequest).toList();
         SessionOwner owner = BearerCheck.owner(ctx);
         if (requests.isEmpty()) {
-            sendAll(sessionId, owner.subject(), messages, null, false)
+            sendAll(sessionId, owner.binding(route.path()), messages, null, false)
                     .onSuccess(v -> response.setStatusCode(202).end())
                     .onFailure(e -> fail(response, e, null));
             return;
         }
         PostStream stream = acceptsSse ? new SsePostStream(ctx, route.path(), acceptsJson) : new JsonPostStream(ctx);
-        stream.owner = owner.subject();
+        stream.owner = owner.binding(route.path());
         StreamRef ref = streams.register(stream);
         Future<String> session = initialize != null
                 ? sessions.open(route, ClientTransport.STREAMABLE, null, owner)
@@ -135,7 +135,7 @@ final class StreamableHttpEndpoint {
         session.compose(id -> {
                     stream.sessionId = id;
                     response.closeHandler(v -> clientGone(ref, stream));
-                    return sendAll(id, owner.subject(), messages, ref, !acceptsSse);
+                    return sendAll(id, owner.binding(route.path()), messages, ref, !acceptsSse);
                 })
                 .onSuccess(v -> stream.begin())
                 .onFailure(e -> {
@@ -212,13 +212,13 @@ final class StreamableHttpEndpoint {
             target = modern.bridges().sessionFor(route, owner);
         }
         PostStream stream = acceptsSse ? new SsePostStream(ctx, route.path(), acceptsJson) : new JsonPostStream(ctx);
-        stream.owner = owner.subject();
+        stream.owner = owner.binding(route.path());
         stream.modern = true;
         StreamRef ref = streams.register(stream);
         target.compose(id -> {
                     stream.sessionId = id;
                     response.closeHandler(v -> clientGone(ref, stream));
-                    return sessions.send(id, owner.subject(), message, ref, !acceptsSse, paramHeaders(ctx, message));
+                    return sessions.send(id, stream.owner, message, ref, !acceptsSse, paramHeaders(ctx, message));
                 })
                 .onSuccess(v -> stream.begin())
                 .onFailure(e -> {
@@ -299,7 +299,7 @@ final class StreamableHttpEndpoint {
         SseWriter writer = new SseWriter(vertx, request);
         EventStream stream = new EventStream(writer);
         StreamRef ref = streams.register(stream);
-        String owner = BearerCheck.owner(ctx).subject();
+        String owner = BearerCheck.binding(ctx);
         sessions.attach(sessionId, owner, ref)
                 .onSuccess(v -> {
                     response.closeHandler(x -> {
@@ -324,7 +324,7 @@ final class StreamableHttpEndpoint {
         if (!checkSessionHeaders(request, ctx.response(), sessionId)) {
             return;
         }
-        sessions.close(sessionId, BearerCheck.owner(ctx).subject(), "closed by client (DELETE)")
+        sessions.close(sessionId, BearerCheck.binding(ctx), "closed by client (DELETE)")
                 .onSuccess(v -> ctx.response().setStatusCode(204).end())
                 .onFailure(e -> fail(ctx.response(), e, null));
     }

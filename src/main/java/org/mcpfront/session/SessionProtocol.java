@@ -27,7 +27,10 @@ public final class SessionProtocol {
     public static final String PARAM_HEADERS = "param-headers";
     public static final String LAST = "last";
     public static final String REASON = "reason";
-    /** The token subject of the request; a session answers only its owner. */
+    /**
+     * Who sent the request, as {@link SessionOwner#binding}: user, OAuth client and route; a session
+     * answers only its owner on its own route.
+     */
     public static final String OWNER = "owner";
 
     public static final String MESSAGE = "message";

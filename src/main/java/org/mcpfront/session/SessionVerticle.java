@@ -186,11 +186,12 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
             end(reason == null ? "ended by the supervisor" : reason).onComplete(ar -> message.reply(null));
             return;
         }
-        if (!spec.owner().subject().equals(message.headers().get(SessionProtocol.OWNER))) {
-            // MCP security best practices: a session id alone must not let another user in. The
-            // answer is the same as for a session that does not exist.
+        if (!spec.owner().binding(route.path()).equals(message.headers().get(SessionProtocol.OWNER))) {
+            // MCP security best practices: a session id alone must not let another user, another client
+            // or a token for another route in. The answer is the same as for a session that does not exist.
             log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
-                    .addKeyValue("user", spec.owner().email()).log("refused a request for this session from another user");
+                    .addKeyValue("user", spec.owner().email())
+                    .log("refused a request for this session from another user, client or route");
             message.fail(404, "Session not found: it ended or never existed");
             return;
         }

@@ -50,9 +50,14 @@ public final class TestTokens {
 
     /** The same for another user (token subject {@code subject}, email {@code <subject>@example.com}). */
     public static String mintFor(String subject, String issuer, List<String> audience) {
+        return mintFor(subject, "test-client", issuer, audience);
+    }
+
+    /** The same issued to the OAuth client {@code clientId}. */
+    public static String mintFor(String subject, String clientId, String issuer, List<String> audience) {
         String email = subject.equals("test-subject") ? "tester@example.com" : subject + "@example.com";
         return new AccessTokens(KEYS, issuer, Duration.ofHours(1), null, Clock.systemUTC())
-                .issue(subject, email, audience, "test-client", "mcp").token();
+                .issue(subject, email, audience, clientId, "mcp").token();
     }
 
     private static Path writeKey() {

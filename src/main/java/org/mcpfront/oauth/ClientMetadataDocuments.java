@@ -129,7 +129,7 @@ public final class ClientMetadataDocuments {
         try {
             url = MetadataUrl.parse(clientIdUrl, policy);
         } catch (ClientMetadataException e) {
-            log.info("Client metadata document {} refused: {}", e.url(), e.reason());
+            refused(e);
             return Future.failedFuture(e);
         }
         RegisteredClient hit = cached(url.text());
@@ -155,6 +155,11 @@ public final class ClientMetadataDocuments {
         return http.close();
     }
 
+    private static void refused(ClientMetadataException problem) {
+        log.atInfo().addKeyValue("client_id", problem.url()).addKeyValue("reason", problem.reason())
+                .log("client metadata document refused");
+    }
+
     private Future<RegisteredClient> fetchAndCheck(MetadataUrl url) {
         return fetch(url).compose(fetched -> {
             RegisteredClient client;
@@ -167,7 +172,7 @@ public final class ClientMetadataDocuments {
             return Future.succeededFuture(client);
         }).recover(e -> {
             ClientMetadataException problem = asProblem(url, e);
-            log.info("Client metadata document {} refused: {}", problem.url(), problem.reason());
+            refused(problem);
             return Future.failedFuture(problem);
         });
     }

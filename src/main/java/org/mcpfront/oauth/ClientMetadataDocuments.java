@@ -187,7 +187,7 @@ public final class ClientMetadataDocuments {
         Promise<Fetched> outcome = Promise.promise();
         long timer = vertx.setTimer(timeout.toMillis(),
                 t -> outcome.tryFail(
-                        ClientMetadataException.unfetchable(url.text(), "timed out after " + describe(timeout))));
+                        ClientMetadataException.unreachable(url.text(), "timed out after " + describe(timeout))));
         vertx.executeBlocking(() -> InetAddress.getAllByName(url.host()), false)
                 .compose(addresses -> permittedAddress(url, addresses))
                 // After a timeout the outcome is already told; do not connect for nobody.
@@ -210,8 +210,8 @@ public final class ClientMetadataDocuments {
         for (InetAddress address : addresses) {
             Optional<String> refusal = AddressPolicy.refusal(address, policy.allowLoopbackHttp());
             if (refusal.isPresent()) {
-                return Future.failedFuture(ClientMetadataException.unfetchable(url.text(),
-                        "its host resolves to " + refusal.get() + " (" + address.getHostAddress() + ")"));
+                return Future.failedFuture(ClientMetadataException.unreachable(url.text(),
+                        "its host resolves to " + refusal.get()));
             }
         }
         return Future.succeededFuture(addresses[0]);
@@ -279,22 +279,27 @@ public final class ClientMetadataDocuments {
         return media.equals("application/json") || (media.startsWith("application/") && media.endsWith("+json"));
     }
 
-    /** Turns what the network throws into a reason a user can act on. */
+    /**
+     * Turns what the network throws into a problem: a TLS failure (from a public server) names its cause;
+     * everything before that is one "unreachable" whose detail only the log sees.
+     */
     private static ClientMetadataException asProblem(MetadataUrl url, Throwable failure) {
         if (failure instanceof ClientMetadataException problem) {
             return problem;
         }
-        String reason;
-        if (failure instanceof UnknownHostException) {
-            reason = "its host name does not resolve";
-        } else if (failure instanceof ConnectException) {
-            reason = "the connection was refused or could not be made";
-        } else if (failure instanceof SSLException) {
-            reason = "the TLS handshake failed (" + rootCause(failure).getMessage() + ")";
-        } else {
-            reason = "the connection failed (" + failure.getMessage() + ")";
+        if (failure instanceof SSLException) {
+            return ClientMetadataException.unfetchable(url.text(),
+                    "the TLS handshake failed (" + rootCause(failure).getMessage() + ")");
         }
-        return ClientMetadataException.unfetchable(url.text(), reason);
+        String detail;
+        if (failure instanceof UnknownHostException) {
+            detail = "its host name does not resolve";
+        } else if (failure instanceof ConnectException) {
+            detail = "the connection was refused or could not be made";
+        } else {
+            detail = "the connection failed (" + failure.getMessage() + ")";
+        }
+        return ClientMetadataException.unreachable(url.text(), detail);
     }
 
     /** Vert.x wraps the certificate problem a user can act on in a generic handshake failure. */

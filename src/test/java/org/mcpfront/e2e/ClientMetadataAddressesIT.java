@@ -4,10 +4,12 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.mcpfront.oauth.Secrets;
+import org.mcpfront.pages.Html;
 import org.mcpfront.testing.Closeables;
 import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.LogCapture;
@@ -17,6 +19,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,5 +78,20 @@ class ClientMetadataAddressesIT {
         assertThat(refusal).isPresent();
         assertThat(LogCapture.fields(refusal.get()).get("reason")).as("refused by the address check, not by the network")
                 .startsWith("its host resolves to").contains(reason);
+    }
+
+    @Test
+    @DisplayName("the page says the same whether the host does not resolve, resolves to a private address or refuses")
+    void oneGenericRefusal() {
+        List<String> clientIds = List.of("https://no-such-host.invalid/client.json", "https://10.1.2.3/client.json",
+                "https://[fd00::7]/client.json", "https://localhost.invalid/client.json");
+        List<String> pages = clientIds.stream().map(id -> {
+            HttpResponse<String> page = authorize(id);
+            assertThat(page.statusCode()).isEqualTo(400);
+            return page.body().replace(Html.escape(id), "CLIENT_ID");
+        }).toList();
+
+        assertThat(pages).allSatisfy(page -> assertThat(page).isEqualTo(pages.get(0)).contains("could not be fetched")
+                .doesNotContain("resolve", "10.1.2.3", "fd00", "private", "unique local"));
     }
 }

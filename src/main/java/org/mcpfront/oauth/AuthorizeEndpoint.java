@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
  *
  * <p>Both steps are bound to the browser that started them by a cookie (login CSRF), each pending
  * step is single use, and the consent form carries its own CSRF token. Nothing is ever redirected to
- * a client or redirect URI that did not check out: those get an error page.
+ * a client or redirect URI that did not check out, and nothing before the user took part is redirected
+ * at all: those get an error page.
  */
 final class AuthorizeEndpoint {
 
@@ -63,7 +64,6 @@ final class AuthorizeEndpoint {
     void authorize(RoutingContext ctx) {
         MultiMap params = ctx.request().params();
         String clientId = params.get("client_id");
-        String issuer = issuer();
         clients.find(clientId).onComplete(found -> {
             if (found.failed()) {
                 OAuthReplies.errorPage(ctx.response(), 400, "Unknown application", found.cause().getMessage());
@@ -80,14 +80,14 @@ final class AuthorizeEndpoint {
             String state = params.get("state");
             RequestProblem problem = requestProblem(params);
             if (problem != null) {
-                OAuthReplies.redirectError(ctx.response(), redirectUri, problem.error(), problem.description(), state, issuer);
+                refuseRequest(ctx, client, problem);
                 return;
             }
             List<String> audience;
             try {
                 audience = audience(params.getAll("resource"));
             } catch (IllegalArgumentException e) {
-                OAuthReplies.redirectError(ctx.response(), redirectUri, "invalid_target", e.getMessage(), state, issuer);
+                refuseRequest(ctx, client, new RequestProblem("invalid_target", e.getMessage()));
                 return;
             }
             String browser = browserCookie(ctx);
@@ -225,8 +225,21 @@ final class AuthorizeEndpoint {
         });
     }
 
-    /** An RFC 6749 §4.1.2.1 error, sent back to a redirect URI that checked out. */
+    /** An RFC 6749 §4.1.2.1 error in the request itself. */
     private record RequestProblem(String error, String description) {
+    }
+
+    /**
+     * A request that fails its checks gets a page, not a redirect, even to a registered URI: with open
+     * registration anyone can register one, and an error that needs no user would make {@code /authorize}
+     * an open redirector (RFC 9700 §4.11.2). Errors after the user took part (consent denied) do go back.
+     */
+    private static void refuseRequest(RoutingContext ctx, RegisteredClient client, RequestProblem problem) {
+        log.atInfo().addKeyValue("client_id", client.clientId()).addKeyValue("error", problem.error())
+                .addKeyValue("reason", problem.description()).log("refused an authorization request");
+        OAuthReplies.errorPage(ctx.response(), 400, "Invalid sign-in request", "The sign-in request of "
+                + displayName(client) + " cannot be used: " + problem.description() + " (OAuth error "
+                + problem.error() + "). This is a problem of the application, not of your account.");
     }
 
     /** The checks after client and redirect URI; null when the request is fine. */

@@ -7,6 +7,9 @@ import org.mcpfront.config.OAuthConfig.StorageKind;
 import org.mcpfront.config.RouteConfig.BackendTransport;
 import org.mcpfront.config.RouteConfig.RouteType;
 
+import org.mcpfront.net.AddressRange;
+
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -98,6 +101,12 @@ public final class ConfigParser {
         ServerConfig server = server(root.sectionOrEmpty("server"));
         List<RouteConfig> routes = routes(root, server.healthPath());
         ClusterConfig cluster = cluster(root.sectionOrEmpty("cluster"));
+        boolean dev = oauth != null && oauth.identity() == IdentityKind.DEV && problems.clean("oauth.identity");
+        if (dev && problems.clean("server.host") && !loopbackHost(server.host())) {
+            problems.add("oauth.identity", "dev sign-in is for local use only (anyone who reaches the port could sign "
+                    + "in as anyone): it needs server.host on loopback (127.0.0.1, ::1 or localhost), not "
+                    + Problems.quote(server.host()) + "; use identity: google for a gateway others can reach");
+        }
         boolean memory = oauth != null && oauth.storage() == StorageKind.MEMORY && problems.clean("oauth.storage");
         if (cluster.enabled() && memory) {
             problems.add("cluster.enabled", "a cluster needs oauth.storage: redis; with memory storage each "
@@ -309,6 +318,17 @@ public final class ConfigParser {
         URI uri = URI.create(issuer);
         return "http".equalsIgnoreCase(uri.getScheme())
                 && ("localhost".equalsIgnoreCase(uri.getHost()) || "127.0.0.1".equals(uri.getHost()));
+    }
+
+    /**
+     * Whether a listener on {@code host} is reachable from this machine only: {@code localhost}, or an
+     * address literal in 127.0.0.0/8 or {@code ::1}. Any other name could resolve to anything.
+     */
+    private static boolean loopbackHost(String host) {
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        return AddressRange.literal(host).map(InetAddress::isLoopbackAddress).orElse(false);
     }
 
     private static URI httpUrl(String value) {

@@ -129,6 +129,15 @@ class ConfigParserTest {
         assertThat(config.cluster()).isEqualTo(new ClusterConfig(false, Optional.empty()));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"127.0.0.1", "127.0.0.2", "localhost", "::1"})
+    @DisplayName("dev sign-in runs on a listener that only this machine reaches")
+    void devOnLoopback(String host) throws ConfigException {
+        FrontConfig config = Configs.parse(withSection("server", "host: " + host));
+
+        assertThat(config.oauth().identity()).isEqualTo(IdentityKind.DEV);
+    }
+
     @Test
     @DisplayName("Google is the default identity and its issuer defaults to accounts.google.com")
     void defaultsToGoogle() throws ConfigException {

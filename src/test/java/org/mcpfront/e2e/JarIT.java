@@ -51,6 +51,18 @@ class JarIT {
     }
 
     @Test
+    @DisplayName("dev sign-in on a listener beyond loopback is refused at start: exit 2, nothing listens")
+    void devSignInNeedsLoopbackListener() throws IOException {
+        int port = FreePorts.next();
+        Path file = config(port, "");
+        Files.writeString(file, Files.readString(file).replace("host: \"127.0.0.1\"", "host: \"0.0.0.0\""));
+        try (FrontProcess front = FrontProcess.start(Map.of(), "--config", file.toString())) {
+            assertThat(front.awaitExit(Duration.ofSeconds(30))).as(front.output()).isEqualTo(2);
+            assertThat(front.output()).contains("oauth.identity").contains("server.host on loopback").contains("\"0.0.0.0\"");
+        }
+    }
+
+    @Test
     @DisplayName("validate checks a file without starting: 0 for a good one, 2 and the problems for a bad one")
     void validate() throws IOException {
         try (FrontProcess ok = FrontProcess.start(Map.of(), "validate", "--config", Path.of("conf/mcp-front.yaml").toAbsolutePath().toString())) {

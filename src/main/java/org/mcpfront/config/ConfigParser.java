@@ -41,7 +41,7 @@ public final class ConfigParser {
 
     private static final List<String> ROOT_KEYS = List.of("oauth", "routes", "server", "cluster");
     private static final List<String> OAUTH_KEYS = List.of("issuer", "gcp_project", "allowed_domains", "allowed_emails",
-            "token_ttl", "refresh_token_ttl", "storage", "redis_url", "signing_key_file", "identity", "google");
+            "admins", "token_ttl", "refresh_token_ttl", "storage", "redis_url", "signing_key_file", "identity", "google");
     private static final List<String> GOOGLE_KEYS = List.of("client_id", "client_secret", "issuer");
     private static final List<String> ROUTE_KEYS = List.of("path", "type", "backend", "transport", "headers",
             "command", "environment", "timeout", "request_timeout", "max_sessions");
@@ -144,6 +144,7 @@ public final class ConfigParser {
                 s.string("gcp_project").orElse(""),
                 domains,
                 emails,
+                s.list("admins", "[\"alice@example.com\", \"@example.com\"]", ConfigParser::admin).orElse(List.of()),
                 s.value("token_ttl", ConfigParser::positiveDuration).orElse(DEFAULT_TOKEN_TTL),
                 s.value("refresh_token_ttl", ConfigParser::positiveDuration).orElse(DEFAULT_REFRESH_TOKEN_TTL),
                 s.value("storage", v -> oneOf(v, StorageKind.class)).orElse(StorageKind.MEMORY),
@@ -392,6 +393,22 @@ public final class ConfigParser {
             throw invalid(Problems.quote(value) + " is not an email address, e.g. someone@example.com");
         }
         return email;
+    }
+
+    /** An email address, or {@code @domain} for every signed-in user of that domain. */
+    private static String admin(String value) {
+        String principal = value.strip().toLowerCase(Locale.ROOT);
+        if (principal.startsWith("group:")) {
+            throw invalid(Problems.quote(value) + ": groups are not supported yet; list email addresses or @domain");
+        }
+        if (principal.startsWith("@")) {
+            try {
+                return "@" + domain(principal);
+            } catch (IllegalArgumentException e) {
+                throw invalid(Problems.quote(value) + " is not @ and a domain name, e.g. @example.com");
+            }
+        }
+        return email(value);
     }
 
     private static String routePath(String value) {

@@ -4,12 +4,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** The {@code oauth:} section: our authorization server and the identity provider behind it. */
+/**
+ * The {@code oauth:} section: our authorization server and the identity provider behind it.
+ *
+ * @param admins who may read the details of {@code /ready}: email addresses and {@code @domain}s, lower case
+ */
 public record OAuthConfig(
         String issuer,
         String gcpProject,
         List<String> allowedDomains,
         List<String> allowedEmails,
+        List<String> admins,
         Duration tokenTtl,
         Duration refreshTokenTtl,
         StorageKind storage,
@@ -21,13 +26,14 @@ public record OAuthConfig(
     public OAuthConfig {
         allowedDomains = List.copyOf(allowedDomains);
         allowedEmails = List.copyOf(allowedEmails);
+        admins = List.copyOf(admins);
     }
 
     @Override
     public String toString() {
         // A Redis URL may carry a password (redis://user:password@host): print it without the user info.
         return "OAuthConfig[issuer=" + issuer + ", gcpProject=" + gcpProject + ", allowedDomains=" + allowedDomains
-                + ", allowedEmails=" + allowedEmails + ", tokenTtl=" + tokenTtl + ", refreshTokenTtl=" + refreshTokenTtl
+                + ", allowedEmails=" + allowedEmails + ", admins=" + admins + ", tokenTtl=" + tokenTtl + ", refreshTokenTtl=" + refreshTokenTtl
                 + ", storage=" + storage + ", redisUrl=" + redisUrl.replaceFirst("//[^/]*@", "//***@")
                 + ", signingKeyFile=" + signingKeyFile + ", identity=" + identity + ", google=" + google + "]";
     }

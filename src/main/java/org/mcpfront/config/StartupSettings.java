@@ -13,8 +13,9 @@ import java.util.function.Function;
  * the authorization server's identity (issuer, token lifetimes, signing key, identity provider: built
  * into the signer and the sign-in at start). A reload keeps their running values, so that no verticle
  * sees a change that the rest of the process has not made, and reports them as needing a restart.
- * {@code server.sse_keepalive}, {@code server.allowed_origins} and who may sign in
- * ({@code oauth.allowed_domains}, {@code oauth.allowed_emails}) are read per request and do reload.
+ * {@code server.sse_keepalive}, {@code server.allowed_origins}, who may sign in
+ * ({@code oauth.allowed_domains}, {@code oauth.allowed_emails}) and who is an admin ({@code oauth.admins})
+ * are read per request and do reload.
  */
 final class StartupSettings {
 
@@ -59,7 +60,7 @@ final class StartupSettings {
                 edited.server().slowClientTimeout());
         OAuthConfig o = edited.oauth();
         OAuthConfig r = running.oauth();
-        OAuthConfig oauth = new OAuthConfig(r.issuer(), o.gcpProject(), o.allowedDomains(), o.allowedEmails(),
+        OAuthConfig oauth = new OAuthConfig(r.issuer(), o.gcpProject(), o.allowedDomains(), o.allowedEmails(), o.admins(),
                 r.tokenTtl(), r.refreshTokenTtl(), r.storage(), r.redisUrl(), r.signingKeyFile(), r.identity(), r.google());
         return new FrontConfig(oauth, edited.routes(), server, running.cluster());
     }

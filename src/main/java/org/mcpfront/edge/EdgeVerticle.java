@@ -62,7 +62,7 @@ public final class EdgeVerticle extends VerticleBase {
             ctx.next();
         });
         router.get(config.server().healthPath()).handler(health.liveness(vertx));
-        router.get("/ready").handler(health.readiness(vertx));
+        router.get("/ready").handler(health.readiness(vertx, new AdminCheck(oauth.accessTokens(), () -> config)));
         router.get("/metrics").handler(metrics);
         authorizationServer = new AuthorizationServer(vertx, () -> config, oauth);
         authorizationServer.mount(router);

@@ -31,7 +31,7 @@ final class TestConfigs {
 
     private static OAuthConfig oauth(IdentityKind identity, List<String> allowedDomains, List<String> allowedEmails,
                                      Optional<GoogleConfig> google) {
-        return new OAuthConfig(ISSUER, "", allowedDomains, allowedEmails, Duration.ofHours(1), Duration.ofDays(30),
+        return new OAuthConfig(ISSUER, "", allowedDomains, allowedEmails, List.of(), Duration.ofHours(1), Duration.ofDays(30),
                 StorageKind.MEMORY, "redis://127.0.0.1:6379", Optional.empty(), identity, google);
     }
 }

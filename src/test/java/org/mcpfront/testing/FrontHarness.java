@@ -79,7 +79,10 @@ public final class FrontHarness implements AutoCloseable {
         return start(routesYaml, "");
     }
 
-    /** A complete config: dev identity on loopback, memory storage, the tests' signing key, any free port. */
+    /**
+     * A complete config: dev identity on loopback, memory storage, the tests' signing key, any free port.
+     * The user of the tests' token ({@link TestTokens}) is an admin, so tests may read {@code /ready}'s details.
+     */
     public static String yaml(String routesYaml, String serverExtraYaml) {
         return yaml(routesYaml, serverExtraYaml, "");
     }
@@ -92,6 +95,7 @@ public final class FrontHarness implements AutoCloseable {
                   allowed_domains: ["example.com"]
                   identity: dev
                   signing_key_file: "%s"
+                  admins: ["tester@example.com"]
                 %s
                 server:
                   host: "127.0.0.1"

@@ -45,8 +45,17 @@ public final class TestTokens {
 
     /** A token for {@code issuer} with {@code audience}, valid for an hour. */
     public static String mint(String issuer, List<String> audience) {
+        return issue(issuer, audience, "test-subject", "tester@example.com");
+    }
+
+    /** The same for another user, {@code email}. */
+    public static String mint(String issuer, List<String> audience, String email) {
+        return issue(issuer, audience, "test-subject:" + email, email);
+    }
+
+    private static String issue(String issuer, List<String> audience, String subject, String email) {
         return new AccessTokens(KEYS, issuer, Duration.ofHours(1), null, Clock.systemUTC())
-                .issue("test-subject", "tester@example.com", audience, "test-client", "mcp").token();
+                .issue(subject, email, audience, "test-client", "mcp").token();
     }
 
     private static Path writeKey() {

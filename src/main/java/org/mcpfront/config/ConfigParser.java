@@ -46,7 +46,7 @@ public final class ConfigParser {
     private static final List<String> ROUTE_KEYS = List.of("path", "type", "backend", "transport", "headers",
             "command", "environment", "timeout", "request_timeout", "max_sessions");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "health_path", "max_body_size",
-            "sse_keepalive", "allowed_origins", "max_sessions", "slow_client_timeout");
+            "sse_keepalive", "allowed_origins", "max_sessions", "slow_client_timeout", "idle_timeout", "read_timeout");
     private static final List<String> CLUSTER_KEYS = List.of("enabled", "hazelcast_config", "event_bus_port");
 
     private static final Duration DEFAULT_TOKEN_TTL = Duration.ofHours(1);
@@ -71,6 +71,12 @@ public final class ConfigParser {
     private static final String DEFAULT_HEALTH_PATH = "/health";
     private static final long DEFAULT_MAX_BODY_BYTES = 4L * 1024 * 1024;
     private static final Duration DEFAULT_SSE_KEEPALIVE = Duration.ofSeconds(20);
+    /**
+     * Connections: an idle one may wait this long for its next request (SSE streams send keep-alives
+     * and are never idle this long); a request's head and body must arrive within the read timeout.
+     */
+    private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
     /** Proxies and load balancers commonly drop a stream that has been idle for 30 s; 25 s leaves a margin. */
     private static final Duration MAX_SSE_KEEPALIVE = Duration.ofSeconds(25);
 
@@ -279,15 +285,23 @@ public final class ConfigParser {
 
     private static ServerConfig server(Section s) {
         s.allowOnly(SERVER_KEYS);
+        Duration keepAlive = s.value("sse_keepalive", ConfigParser::keepAlive).orElse(DEFAULT_SSE_KEEPALIVE);
+        Duration idle = s.value("idle_timeout", ConfigParser::positiveDuration).orElse(DEFAULT_IDLE_TIMEOUT);
+        if (idle.compareTo(keepAlive.multipliedBy(2)) < 0 && s.clean("idle_timeout") && s.clean("sse_keepalive")) {
+            s.problem("idle_timeout", "must be at least twice server.sse_keepalive (" + keepAlive.toSeconds() + "s): an "
+                    + "idle SSE stream carries only keep-alives, and a shorter idle timeout would cut it");
+        }
         return new ServerConfig(
                 s.value("host", ConfigParser::host).orElse(DEFAULT_HOST),
                 s.value("port", ConfigParser::port).orElse(DEFAULT_PORT),
                 s.value("health_path", ConfigParser::healthPath).orElse(DEFAULT_HEALTH_PATH),
                 s.value("max_body_size", ConfigParser::positiveSize).orElse(DEFAULT_MAX_BODY_BYTES),
-                s.value("sse_keepalive", ConfigParser::keepAlive).orElse(DEFAULT_SSE_KEEPALIVE),
+                keepAlive,
                 s.list("allowed_origins", "[\"https://claude.ai\"]", ConfigParser::origin).orElse(List.of()),
                 s.value("max_sessions", ConfigParser::positiveCount).orElse(DEFAULT_SERVER_MAX_SESSIONS),
-                s.value("slow_client_timeout", ConfigParser::positiveDuration).orElse(DEFAULT_SLOW_CLIENT_TIMEOUT));
+                s.value("slow_client_timeout", ConfigParser::positiveDuration).orElse(DEFAULT_SLOW_CLIENT_TIMEOUT),
+                idle,
+                s.value("read_timeout", ConfigParser::positiveDuration).orElse(DEFAULT_READ_TIMEOUT));
     }
 
     private static ClusterConfig cluster(Section s) {

@@ -3,7 +3,14 @@ package org.mcpfront.config;
 import java.time.Duration;
 import java.util.List;
 
-/** The {@code server:} section: where the HTTP edge listens and its request limits. */
+/**
+ * The {@code server:} section: where the HTTP edge listens and its request limits.
+ *
+ * @param idleTimeout a connection with no byte either way this long is closed, and so is a kept-alive
+ *                    one whose next request head does not arrive this long after its last response
+ * @param readTimeout a new connection's first request head, and each request's body, must arrive
+ *                    within this (slowly trickled headers and bodies hold a connection no longer)
+ */
 public record ServerConfig(
         String host,
         int port,
@@ -12,7 +19,9 @@ public record ServerConfig(
         Duration sseKeepAlive,
         List<String> allowedOrigins,
         int maxSessions,
-        Duration slowClientTimeout) {
+        Duration slowClientTimeout,
+        Duration idleTimeout,
+        Duration readTimeout) {
 
     public ServerConfig {
         allowedOrigins = List.copyOf(allowedOrigins);

@@ -8,7 +8,8 @@ import java.util.function.Function;
 
 /**
  * The settings mcp-front reads once, at start-up: the listener ({@code server.host}, {@code port},
- * {@code health_path} and {@code max_body_size} are built into the HTTP server and its router), the
+ * {@code health_path}, {@code max_body_size}, {@code idle_timeout} and {@code read_timeout} are built
+ * into the HTTP server and its router), the
  * cluster ({@code cluster.*}), the token store ({@code oauth.storage}, {@code oauth.redis_url}) and
  * the authorization server's identity (issuer, token lifetimes, signing key, identity provider: built
  * into the signer and the sign-in at start). A reload keeps their running values, so that no verticle
@@ -30,6 +31,8 @@ final class StartupSettings {
         keys.put("server.port", c -> c.server().port());
         keys.put("server.health_path", c -> c.server().healthPath());
         keys.put("server.max_body_size", c -> c.server().maxBodyBytes());
+        keys.put("server.idle_timeout", c -> c.server().idleTimeout());
+        keys.put("server.read_timeout", c -> c.server().readTimeout());
         keys.put("cluster.enabled", c -> c.cluster().enabled());
         keys.put("cluster.hazelcast_config", c -> c.cluster().hazelcastConfig());
         keys.put("cluster.event_bus_port", c -> c.cluster().eventBusPort());
@@ -57,7 +60,7 @@ final class StartupSettings {
         ServerConfig was = running.server();
         ServerConfig server = new ServerConfig(was.host(), was.port(), was.healthPath(), was.maxBodyBytes(),
                 edited.server().sseKeepAlive(), edited.server().allowedOrigins(), edited.server().maxSessions(),
-                edited.server().slowClientTimeout());
+                edited.server().slowClientTimeout(), was.idleTimeout(), was.readTimeout());
         OAuthConfig o = edited.oauth();
         OAuthConfig r = running.oauth();
         OAuthConfig oauth = new OAuthConfig(r.issuer(), o.gcpProject(), o.allowedDomains(), o.allowedEmails(), o.admins(),

@@ -18,6 +18,8 @@ import org.mcpfront.transport.JsonRpcErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * The HTTP edge: one instance per event loop, all sharing the listening port. Routes requests by path
  * to the MCP transports of the configured routes (each request's bearer token checked first), serves the
@@ -39,6 +41,7 @@ public final class EdgeVerticle extends VerticleBase {
     private ClientStreams streams;
     private SessionClient sessions;
     private AuthorizationServer authorizationServer;
+    private ReadDeadlines deadlines;
 
     public EdgeVerticle(FrontConfig config, Handler<RoutingContext> metrics, Health health, AuthorizationServer.Shared oauth) {
         this.config = config;
@@ -86,12 +89,27 @@ public final class EdgeVerticle extends VerticleBase {
         });
 
         vertx.eventBus().<FrontConfig>localConsumer(Addresses.CONFIG_CHANGED, m -> config = m.body());
+        // No byte either way for the idle timeout closes a connection; SSE keep-alives keep streams out of it.
+        // No h2c (cleartext HTTP/2): clients come over HTTP/1.1 or through a TLS proxy, and with h2c on,
+        // Vert.x creates a connection only once its first request head is in, hiding slow senders from
+        // the read deadlines.
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.server().host())
                 .setPort(config.server().port())
-                .setCompressionSupported(false);
+                .setCompressionSupported(false)
+                .setHttp2ClearTextEnabled(false)
+                .setIdleTimeout((int) config.server().idleTimeout().toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        deadlines = new ReadDeadlines(vertx, config.server().readTimeout(), config.server().idleTimeout());
+        deadlines.start();
         return streams.start()
-                .compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
+                .compose(v -> vertx.createHttpServer(options)
+                        .connectionHandler(deadlines::opened)
+                        .requestHandler(request -> {
+                            deadlines.request(request);
+                            router.handle(request);
+                        })
+                        .listen())
                 .onSuccess(s -> server = s);
     }
 
@@ -103,6 +121,9 @@ public final class EdgeVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         sessions.stop();
+        if (deadlines != null) {
+            deadlines.stop();
+        }
         return Future.join(server == null ? Future.succeededFuture() : server.close(), streams.stop(),
                 authorizationServer == null ? Future.succeededFuture() : authorizationServer.close());
     }

@@ -140,7 +140,7 @@ public final class McpFront {
         return new FrontConfig(config.oauth(), config.routes(),
                 new ServerConfig(server.host(), -1, server.healthPath(), server.maxBodyBytes(),
                         server.sseKeepAlive(), server.allowedOrigins(), server.maxSessions(), server.slowClientTimeout(),
-                        server.idleTimeout(), server.readTimeout()),
+                        server.idleTimeout(), server.readTimeout(), server.trustedProxies(), server.trustedProxyHeader()),
                 config.cluster());
     }
 

@@ -41,16 +41,30 @@ public final class ConfigParser {
 
     private static final List<String> ROOT_KEYS = List.of("oauth", "routes", "server", "cluster");
     private static final List<String> OAUTH_KEYS = List.of("issuer", "gcp_project", "allowed_domains", "allowed_emails",
-            "admins", "token_ttl", "refresh_token_ttl", "storage", "redis_url", "signing_key_file", "identity", "google");
+            "admins", "token_ttl", "refresh_token_ttl", "storage", "redis_url", "signing_key_file", "identity", "google",
+            "unused_client_ttl", "limits");
+    private static final List<String> LIMITS_KEYS = List.of("registrations_per_address", "registrations",
+            "authorizations_per_address", "memory_storage");
     private static final List<String> GOOGLE_KEYS = List.of("client_id", "client_secret", "issuer");
     private static final List<String> ROUTE_KEYS = List.of("path", "type", "backend", "transport", "headers",
             "command", "environment", "timeout", "request_timeout", "max_sessions");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "health_path", "max_body_size",
-            "sse_keepalive", "allowed_origins", "max_sessions", "slow_client_timeout", "idle_timeout", "read_timeout");
+            "sse_keepalive", "allowed_origins", "max_sessions", "slow_client_timeout", "idle_timeout", "read_timeout",
+            "trusted_proxies", "trusted_proxy_header");
     private static final List<String> CLUSTER_KEYS = List.of("enabled", "hazelcast_config", "event_bus_port");
 
     private static final Duration DEFAULT_TOKEN_TTL = Duration.ofHours(1);
     private static final Duration DEFAULT_REFRESH_TOKEN_TTL = Duration.ofDays(30);
+    /** A registration that no sign-in completed within a day was probably never meant to be used. */
+    private static final Duration DEFAULT_UNUSED_CLIENT_TTL = Duration.ofDays(1);
+    /**
+     * What anyone may do before signing in, per client address: a person registers a client or two and
+     * signs in a few times; a client retrying in a loop or a flood gets 429 long before memory matters.
+     */
+    private static final RateLimit DEFAULT_REGISTRATIONS_PER_ADDRESS = new RateLimit(20, Duration.ofHours(1));
+    private static final RateLimit DEFAULT_REGISTRATIONS = new RateLimit(200, Duration.ofHours(1));
+    private static final RateLimit DEFAULT_AUTHORIZATIONS_PER_ADDRESS = new RateLimit(60, Duration.ofMinutes(1));
+    private static final long DEFAULT_MEMORY_STORAGE_BYTES = 64L * 1024 * 1024;
     private static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
     private static final String DEFAULT_GOOGLE_ISSUER = "https://accounts.google.com";
     /**
@@ -77,6 +91,8 @@ public final class ConfigParser {
      */
     private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+    /** What load balancers and reverse proxies (GCE's, nginx) append the client's address to. */
+    private static final String DEFAULT_TRUSTED_PROXY_HEADER = "X-Forwarded-For";
     /** Proxies and load balancers commonly drop a stream that has been idle for 30 s; 25 s leaves a margin. */
     private static final Duration MAX_SSE_KEEPALIVE = Duration.ofSeconds(25);
 
@@ -157,7 +173,18 @@ public final class ConfigParser {
                 s.value("redis_url", ConfigParser::redisUrl).orElse(DEFAULT_REDIS_URL),
                 s.string("signing_key_file").filter(file -> !file.isEmpty()),
                 identity,
-                google);
+                google,
+                s.value("unused_client_ttl", ConfigParser::positiveDuration).orElse(DEFAULT_UNUSED_CLIENT_TTL),
+                limits(s.sectionOrEmpty("limits")));
+    }
+
+    private static OAuthLimits limits(Section s) {
+        s.allowOnly(LIMITS_KEYS);
+        return new OAuthLimits(
+                s.value("registrations_per_address", ConfigParser::rateLimit).orElse(DEFAULT_REGISTRATIONS_PER_ADDRESS),
+                s.value("registrations", ConfigParser::rateLimit).orElse(DEFAULT_REGISTRATIONS),
+                s.value("authorizations_per_address", ConfigParser::rateLimit).orElse(DEFAULT_AUTHORIZATIONS_PER_ADDRESS),
+                s.value("memory_storage", ConfigParser::positiveSize).orElse(DEFAULT_MEMORY_STORAGE_BYTES));
     }
 
     private static GoogleConfig google(Section g, boolean needed) {
@@ -301,7 +328,9 @@ public final class ConfigParser {
                 s.value("max_sessions", ConfigParser::positiveCount).orElse(DEFAULT_SERVER_MAX_SESSIONS),
                 s.value("slow_client_timeout", ConfigParser::positiveDuration).orElse(DEFAULT_SLOW_CLIENT_TIMEOUT),
                 idle,
-                s.value("read_timeout", ConfigParser::positiveDuration).orElse(DEFAULT_READ_TIMEOUT));
+                s.value("read_timeout", ConfigParser::positiveDuration).orElse(DEFAULT_READ_TIMEOUT),
+                s.list("trusted_proxies", "[\"35.191.0.0/16\", \"130.211.0.0/22\"]", AddressRange::parse).orElse(List.of()),
+                s.value("trusted_proxy_header", ConfigParser::headerName).orElse(DEFAULT_TRUSTED_PROXY_HEADER));
     }
 
     private static ClusterConfig cluster(Section s) {
@@ -496,6 +525,19 @@ public final class ConfigParser {
             throw invalid(Problems.quote(value) + " must be longer than 0");
         }
         return duration;
+    }
+
+    /** {@code 20/1h}: a positive count, a slash, a positive duration. */
+    private static RateLimit rateLimit(String value) {
+        String[] parts = value.strip().split("/", 2);
+        if (parts.length != 2 || !parts[0].strip().matches("\\d{1,9}") || Integer.parseInt(parts[0].strip()) == 0) {
+            throw invalid(Problems.quote(value) + " is not a rate limit: a count and a window, e.g. 20/1h or 60/1m");
+        }
+        try {
+            return new RateLimit(Integer.parseInt(parts[0].strip()), positiveDuration(parts[1].strip()));
+        } catch (IllegalArgumentException e) {
+            throw invalid(Problems.quote(value) + " is not a rate limit: the window after / must be a duration such as 1h");
+        }
     }
 
     private static Duration keepAlive(String value) {

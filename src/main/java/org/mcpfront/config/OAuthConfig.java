@@ -7,7 +7,9 @@ import java.util.Optional;
 /**
  * The {@code oauth:} section: our authorization server and the identity provider behind it.
  *
- * @param admins who may read the details of {@code /ready}: email addresses and {@code @domain}s, lower case
+ * @param admins          who may read the details of {@code /ready}: email addresses and {@code @domain}s, lower case
+ * @param unusedClientTtl how long a client registered through {@code /register} is kept while no sign-in
+ *                        with it has completed (a completed one keeps it for a year)
  */
 public record OAuthConfig(
         String issuer,
@@ -21,7 +23,9 @@ public record OAuthConfig(
         String redisUrl,
         Optional<String> signingKeyFile,
         IdentityKind identity,
-        Optional<GoogleConfig> google) {
+        Optional<GoogleConfig> google,
+        Duration unusedClientTtl,
+        OAuthLimits limits) {
 
     public OAuthConfig {
         allowedDomains = List.copyOf(allowedDomains);
@@ -35,7 +39,8 @@ public record OAuthConfig(
         return "OAuthConfig[issuer=" + issuer + ", gcpProject=" + gcpProject + ", allowedDomains=" + allowedDomains
                 + ", allowedEmails=" + allowedEmails + ", admins=" + admins + ", tokenTtl=" + tokenTtl + ", refreshTokenTtl=" + refreshTokenTtl
                 + ", storage=" + storage + ", redisUrl=" + redisUrl.replaceFirst("//[^/]*@", "//***@")
-                + ", signingKeyFile=" + signingKeyFile + ", identity=" + identity + ", google=" + google + "]";
+                + ", signingKeyFile=" + signingKeyFile + ", identity=" + identity + ", google=" + google
+                + ", unusedClientTtl=" + unusedClientTtl + ", limits=" + limits + "]";
     }
 
     public enum StorageKind { MEMORY, REDIS }

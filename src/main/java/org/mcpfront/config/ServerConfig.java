@@ -1,5 +1,7 @@
 package org.mcpfront.config;
 
+import org.mcpfront.net.AddressRange;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -10,6 +12,9 @@ import java.util.List;
  *                    one whose next request head does not arrive this long after its last response
  * @param readTimeout a new connection's first request head, and each request's body, must arrive
  *                    within this (slowly trickled headers and bodies hold a connection no longer)
+ * @param trustedProxies     peers (load balancers, reverse proxies) whose {@code trustedProxyHeader} names
+ *                           the client's address; from anyone else the header is ignored
+ * @param trustedProxyHeader the header those proxies append the client's address to, X-Forwarded-For style
  */
 public record ServerConfig(
         String host,
@@ -21,9 +26,12 @@ public record ServerConfig(
         int maxSessions,
         Duration slowClientTimeout,
         Duration idleTimeout,
-        Duration readTimeout) {
+        Duration readTimeout,
+        List<AddressRange> trustedProxies,
+        String trustedProxyHeader) {
 
     public ServerConfig {
         allowedOrigins = List.copyOf(allowedOrigins);
+        trustedProxies = List.copyOf(trustedProxies);
     }
 }

@@ -33,6 +33,8 @@ final class StartupSettings {
         keys.put("server.max_body_size", c -> c.server().maxBodyBytes());
         keys.put("server.idle_timeout", c -> c.server().idleTimeout());
         keys.put("server.read_timeout", c -> c.server().readTimeout());
+        keys.put("server.trusted_proxies", c -> c.server().trustedProxies());
+        keys.put("server.trusted_proxy_header", c -> c.server().trustedProxyHeader());
         keys.put("cluster.enabled", c -> c.cluster().enabled());
         keys.put("cluster.hazelcast_config", c -> c.cluster().hazelcastConfig());
         keys.put("cluster.event_bus_port", c -> c.cluster().eventBusPort());
@@ -44,6 +46,8 @@ final class StartupSettings {
         keys.put("oauth.signing_key_file", c -> c.oauth().signingKeyFile());
         keys.put("oauth.identity", c -> c.oauth().identity());
         keys.put("oauth.google", c -> c.oauth().google());
+        keys.put("oauth.unused_client_ttl", c -> c.oauth().unusedClientTtl());
+        keys.put("oauth.limits", c -> c.oauth().limits());
         return keys;
     }
 
@@ -60,11 +64,13 @@ final class StartupSettings {
         ServerConfig was = running.server();
         ServerConfig server = new ServerConfig(was.host(), was.port(), was.healthPath(), was.maxBodyBytes(),
                 edited.server().sseKeepAlive(), edited.server().allowedOrigins(), edited.server().maxSessions(),
-                edited.server().slowClientTimeout(), was.idleTimeout(), was.readTimeout());
+                edited.server().slowClientTimeout(), was.idleTimeout(), was.readTimeout(), was.trustedProxies(),
+                was.trustedProxyHeader());
         OAuthConfig o = edited.oauth();
         OAuthConfig r = running.oauth();
         OAuthConfig oauth = new OAuthConfig(r.issuer(), o.gcpProject(), o.allowedDomains(), o.allowedEmails(), o.admins(),
-                r.tokenTtl(), r.refreshTokenTtl(), r.storage(), r.redisUrl(), r.signingKeyFile(), r.identity(), r.google());
+                r.tokenTtl(), r.refreshTokenTtl(), r.storage(), r.redisUrl(), r.signingKeyFile(), r.identity(), r.google(),
+                r.unusedClientTtl(), r.limits());
         return new FrontConfig(oauth, edited.routes(), server, running.cluster());
     }
 }

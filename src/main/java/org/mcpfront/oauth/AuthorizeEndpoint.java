@@ -47,21 +47,44 @@ final class AuthorizeEndpoint {
     /** RFC 7636 §4.2: 43 to 128 base64url characters for a S256 challenge we accept. */
     private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43,128}");
 
+    /** Clients use a few dozen random characters; the sign-in keeps {@code state} for ten minutes. */
+    static final int MAX_STATE_LENGTH = 1000;
+
     private final Supplier<FrontConfig> config;
     private final Store store;
     private final Clients clients;
     private final Grants grants;
     private final IdentityProvider identity;
+    private final Throttle throttle;
 
-    AuthorizeEndpoint(Supplier<FrontConfig> config, Store store, Clients clients, Grants grants, IdentityProvider identity) {
+    AuthorizeEndpoint(Supplier<FrontConfig> config, Store store, Clients clients, Grants grants, IdentityProvider identity,
+                      Throttle throttle) {
         this.config = config;
         this.store = store;
         this.clients = clients;
         this.grants = grants;
         this.identity = identity;
+        this.throttle = throttle;
     }
 
     void authorize(RoutingContext ctx) {
+        throttle.authorization(ctx.request()).onComplete(verdict -> {
+            if (verdict.failed()) {
+                log.atWarn().addKeyValue("reason", verdict.cause().getMessage())
+                        .log("refused an authorization request: the store does not take it");
+                OAuthReplies.errorPage(ctx.response(), 503, "Sign-in is unavailable", "Signing in is not possible "
+                        + "right now. Try again in a minute.");
+            } else if (!verdict.result().allowed()) {
+                ctx.response().putHeader("Retry-After", Long.toString(verdict.result().retryAfterSeconds()));
+                OAuthReplies.errorPage(ctx.response(), 429, "Too many sign-in attempts",
+                        Throttle.refusal("sign-in attempts", verdict.result()));
+            } else {
+                authorizeNow(ctx);
+            }
+        });
+    }
+
+    private void authorizeNow(RoutingContext ctx) {
         MultiMap params = ctx.request().params();
         String clientId = params.get("client_id");
         clients.find(clientId).onComplete(found -> {
@@ -213,6 +236,9 @@ final class AuthorizeEndpoint {
             Grants.Grant grant = new Grants.Grant(record.getString("client_id"), who,
                     record.getJsonArray("aud").stream().map(String::valueOf).toList(), record.getString("scope"));
             grants.issueCode(grant, redirectUri, record.getString("code_challenge"))
+                    .onSuccess(code -> clients.used(grant.clientId()).onFailure(e -> log.atWarn()
+                            .addKeyValue("client_id", grant.clientId()).addKeyValue("reason", e.getMessage())
+                            .log("could not extend a used client's registration")))
                     .onSuccess(code -> {
                         Audit.signIn(who.email(), grant.clientId(), grant.audience());
                         Map<String, String> answer = new LinkedHashMap<>();
@@ -264,6 +290,10 @@ final class AuthorizeEndpoint {
             if (params.getAll(single).size() > 1) {
                 return new RequestProblem("invalid_request", single + " appears more than once");
             }
+        }
+        String state = params.get("state");
+        if (state != null && state.length() > MAX_STATE_LENGTH) {
+            return new RequestProblem("invalid_request", "state is longer than " + MAX_STATE_LENGTH + " characters");
         }
         return null;
     }

@@ -347,10 +347,18 @@ public final class ClientMetadataDocuments {
         if (!(value instanceof JsonArray array) || array.isEmpty()) {
             throw ClientMetadataException.invalid(url, "redirect_uris is missing or empty");
         }
+        if (array.size() > RegisteredClient.MAX_REDIRECT_URIS) {
+            throw ClientMetadataException.invalid(url, "redirect_uris has more than " + RegisteredClient.MAX_REDIRECT_URIS
+                    + " entries");
+        }
         List<String> uris = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {
             if (!(array.getValue(i) instanceof String uri)) {
                 throw ClientMetadataException.invalid(url, "redirect_uris[" + i + "] is not a string");
+            }
+            if (uri.length() > RegisteredClient.MAX_REDIRECT_URI_LENGTH) {
+                throw ClientMetadataException.invalid(url, "redirect_uris[" + i + "] is longer than "
+                        + RegisteredClient.MAX_REDIRECT_URI_LENGTH + " characters");
             }
             Optional<String> problem = redirectProblem(uri);
             if (problem.isPresent()) {

@@ -50,6 +50,13 @@ public final class FrontHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * Tests sign in and register over and over from 127.0.0.1: limits far above what they do. A test
+     * of the limits writes its own config.
+     */
+    private static final String GENEROUS_LIMITS = "limits: { registrations_per_address: \"100000/1h\", "
+            + "authorizations_per_address: \"100000/1m\" }";
+
     /** The {@code oauth:} lines (besides the issuer) of a dev sign-in for example.com users. */
     public static final String DEV_SIGN_IN = """
             allowed_domains: ["example.com"]
@@ -66,13 +73,14 @@ public final class FrontHarness implements AutoCloseable {
         return startWith("""
                 oauth:
                   issuer: "http://127.0.0.1:%d"
+                  %s
                 %s
                 server:
                   host: "127.0.0.1"
                   port: %d
                 routes:
                 %s
-                """.formatted(port, indent(oauthYaml), port, indent(routesYaml)));
+                """.formatted(port, GENEROUS_LIMITS, indent(oauthYaml), port, indent(routesYaml)));
     }
 
     public static FrontHarness start(String routesYaml) {
@@ -96,6 +104,7 @@ public final class FrontHarness implements AutoCloseable {
                   identity: dev
                   signing_key_file: "%s"
                   admins: ["tester@example.com"]
+                  %s
                 %s
                 server:
                   host: "127.0.0.1"
@@ -103,7 +112,8 @@ public final class FrontHarness implements AutoCloseable {
                 %s
                 routes:
                 %s
-                """.formatted(TestTokens.keyFile(), indent(oauthExtraYaml), indent(serverExtraYaml), routesYaml.isBlank() ? "  []" : indent(routesYaml));
+                """.formatted(TestTokens.keyFile(), GENEROUS_LIMITS, indent(oauthExtraYaml), indent(serverExtraYaml),
+                routesYaml.isBlank() ? "  []" : indent(routesYaml));
     }
 
     private static String indent(String yaml) {

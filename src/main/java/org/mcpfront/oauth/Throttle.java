@@ -48,9 +48,9 @@ final class Throttle {
 
     private static void logFirst(Verdict verdict, String what, InetAddress address, RateLimit limit) {
         if (verdict.firstRefusal()) {
-            log.atWarn().addKeyValue("limit", limit.toString())
+            log.atWarn().addKeyValue("requests", what).addKeyValue("limit", limit.toString())
                     .addKeyValue("address", address == null ? "all" : RateLimiter.key(address))
-                    .log("rate limit reached: " + what + "; refusing more until the window ends");
+                    .log("rate limit reached; refusing more until the window ends");
         }
     }
 

@@ -40,6 +40,9 @@ public final class TokenCheckBench {
         int run() throws Exception;
     }
 
+    private TokenCheckBench() {
+    }
+
     public static void main(String[] args) throws Exception {
         int warmup = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int batches = args.length > 1 ? Integer.parseInt(args[1]) : 400;
@@ -49,7 +52,7 @@ public final class TokenCheckBench {
         SigningKeys keys = SigningKeys.fromText(rsa.toJSONString());
         Vertx vertx = Vertx.vertx();
         try {
-            MemoryStore store = new MemoryStore(vertx);
+            MemoryStore store = new MemoryStore(vertx, 64L * 1024 * 1024);
             AccessTokens tokens = new AccessTokens(keys, ISSUER, Duration.ofHours(1), store, Clock.systemUTC());
             String token = tokens.issue("dev:bench@example.com", "bench@example.com", List.of(ISSUER), "bench-client", "mcp").token();
 

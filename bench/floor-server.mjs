@@ -2,6 +2,8 @@
 // Streamable HTTP (/mcp) and legacy SSE (/sse + /message), with nothing behind it. Measured with the
 // same client as the gateways, it shows what the client and one loopback HTTP exchange cost by
 // themselves, so that a gateway's own share can be told apart from the client's.
+// It speaks MCP 2026-07-28 as well: a request whose _meta carries the revision is answered statelessly
+// (server/discover, tools/call with resultType), without a session id.
 // Usage: node floor-server.mjs PORT [--sse-responses]
 //   --sse-responses answers Streamable HTTP requests with a one-event SSE stream instead of JSON.
 import http from "node:http";
@@ -10,6 +12,30 @@ import { randomUUID } from "node:crypto";
 const port = Number(process.argv[2]);
 const sseResponses = process.argv.includes("--sse-responses");
 const legacyStreams = new Map();
+
+const MODERN = "2026-07-28";
+
+function isModern(message) {
+  return message.params?._meta?.["io.modelcontextprotocol/protocolVersion"] === MODERN;
+}
+
+function answerModern(message) {
+  if (message.method === "server/discover") {
+    return {
+      jsonrpc: "2.0",
+      id: message.id,
+      result: {
+        resultType: "complete", supportedVersions: [MODERN], capabilities: { tools: {} }, ttlMs: 0, cacheScope: "public",
+        _meta: { "io.modelcontextprotocol/serverInfo": { name: "floor", version: "1" } },
+      },
+    };
+  }
+  if (message.method === "tools/call") {
+    const text = `Echo: ${message.params?.arguments?.message ?? ""}`;
+    return { jsonrpc: "2.0", id: message.id, result: { resultType: "complete", content: [{ type: "text", text }] } };
+  }
+  return { jsonrpc: "2.0", id: message.id, error: { code: -32601, message: `no method ${message.method}` } };
+}
 
 function answer(message) {
   if (message.method === "initialize") {
@@ -45,8 +71,14 @@ async function streamable(request, response) {
   if (request.method !== "POST") return response.writeHead(405).end();
   const message = JSON.parse(await readBody(request));
   if (message.id === undefined) return response.writeHead(202).end();
-  const headers = { "Mcp-Session-Id": request.headers["mcp-session-id"] ?? randomUUID() };
-  const body = JSON.stringify(answer(message));
+  const modern = isModern(message);
+  if (!modern && message.method === "server/discover") {
+    // What a 2025 server does with a request before initialize: the probe then counts it as 2025.
+    return response.writeHead(400, { "Content-Type": "application/json" })
+      .end(JSON.stringify({ jsonrpc: "2.0", id: message.id, error: { code: -32600, message: "not initialized" } }));
+  }
+  const headers = modern ? {} : { "Mcp-Session-Id": request.headers["mcp-session-id"] ?? randomUUID() };
+  const body = JSON.stringify(modern ? answerModern(message) : answer(message));
   if (sseResponses) {
     response.writeHead(200, { ...headers, "Content-Type": "text/event-stream" });
     response.end(`event: message\ndata: ${body}\n\n`);

@@ -16,6 +16,9 @@ import org.mcpfront.oauth.ClientMetadataDocuments;
 import org.mcpfront.oauth.SigningKeys;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.observability.Observability;
+import org.mcpfront.protocol.BackendEras;
+import org.mcpfront.protocol.RequestStates;
+import org.mcpfront.session.BackendHttp;
 import org.mcpfront.storage.Store;
 import org.mcpfront.storage.Stores;
 import org.mcpfront.supervisor.SupervisorVerticle;
@@ -23,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,15 +40,19 @@ import java.util.Map;
 public final class McpFront {
 
     private static final Logger log = LoggerFactory.getLogger(McpFront.class);
+    /** What the key that seals mcp-front's MRTR request states is derived for (from the signing key). */
+    private static final String REQUEST_STATE_PURPOSE = "mcp-front request state v1";
 
     private final Vertx vertx;
     private final Store store;
+    private final BackendHttp probes;
     private final List<String> deployments;
     private final int port;
 
-    private McpFront(Vertx vertx, Store store, List<String> deployments, int port) {
+    private McpFront(Vertx vertx, Store store, BackendHttp probes, List<String> deployments, int port) {
         this.vertx = vertx;
         this.store = store;
+        this.probes = probes;
         this.deployments = deployments;
         this.port = port;
     }
@@ -95,6 +103,8 @@ public final class McpFront {
         GatewayMetrics metrics = new GatewayMetrics(observability.registry());
         Store store = Stores.create(vertx, config.oauth());
         Health health = new Health(store, clustering);
+        BackendHttp probes = new BackendHttp(vertx);
+        BackendEras eras = new BackendEras(probes.client());
         List<String> deployments = new ArrayList<>();
         List<EdgeVerticle> edges = new ArrayList<>();
         int edgeInstances = Math.max(1, options.edgeInstances());
@@ -105,13 +115,16 @@ public final class McpFront {
         // supervisor, the edges that serve requests, and last the config watcher.
         return SigningKeys.load(vertx, config.oauth(), store)
                 .compose(keys -> IdentityProviders.start(vertx, config.oauth())
-                        .map(identity -> AuthorizationServer.Shared.create(store, keys, config, identity, options.documentPolicy())))
-                .compose(oauth -> vertx.deployVerticle(new SupervisorVerticle(config, metrics))
+                        .map(identity -> AuthorizationServer.Shared.create(store, keys, config, identity, options.documentPolicy()))
+                        .map(oauth -> Map.entry(oauth, new RequestStates(keys.derivedSecret(REQUEST_STATE_PURPOSE),
+                                Clock.systemUTC()))))
+                .compose(shared -> vertx.deployVerticle(new SupervisorVerticle(config, metrics, eras, shared.getValue()))
                         .compose(id -> {
                             deployments.add(id);
+                            EdgeVerticle.Protocols protocols = new EdgeVerticle.Protocols(eras, shared.getValue(), store, metrics);
                             return vertx.deployVerticle(() -> {
                                 EdgeVerticle edge = new EdgeVerticle(shareablePort(config, edgeInstances),
-                                        observability.scrapeHandler(), health, oauth);
+                                        observability.scrapeHandler(), health, shared.getKey(), protocols);
                                 edges.add(edge);
                                 return edge;
                             }, new DeploymentOptions().setInstances(edgeInstances));
@@ -123,7 +136,7 @@ public final class McpFront {
                 })
                 .map(id -> {
                     deployments.add(id);
-                    return new McpFront(vertx, store, deployments, edges.get(0).actualPort());
+                    return new McpFront(vertx, store, probes, deployments, edges.get(0).actualPort());
                 })
                 .onFailure(e -> vertx.close());
     }
@@ -162,6 +175,6 @@ public final class McpFront {
                 return Future.succeededFuture();
             });
         }
-        return chain.compose(v -> store.close()).compose(v -> vertx.close());
+        return chain.compose(v -> probes.close()).compose(v -> store.close()).compose(v -> vertx.close());
     }
 }

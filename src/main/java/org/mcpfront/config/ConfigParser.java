@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import org.mcpfront.config.OAuthConfig.GoogleConfig;
 import org.mcpfront.config.OAuthConfig.IdentityKind;
 import org.mcpfront.config.OAuthConfig.StorageKind;
+import org.mcpfront.config.RouteConfig.BackendProtocol;
 import org.mcpfront.config.RouteConfig.BackendTransport;
 import org.mcpfront.config.RouteConfig.RouteType;
 
@@ -47,7 +48,7 @@ public final class ConfigParser {
             "authorizations_per_address", "memory_storage");
     private static final List<String> GOOGLE_KEYS = List.of("client_id", "client_secret", "issuer");
     private static final List<String> ROUTE_KEYS = List.of("path", "type", "backend", "transport", "headers",
-            "command", "environment", "timeout", "request_timeout", "max_sessions");
+            "command", "environment", "timeout", "request_timeout", "max_sessions", "max_sessions_per_user", "protocol");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "health_path", "max_body_size",
             "sse_keepalive", "allowed_origins", "max_sessions", "slow_client_timeout", "idle_timeout", "read_timeout",
             "trusted_proxies", "trusted_proxy_header");
@@ -222,12 +223,14 @@ public final class ConfigParser {
             Duration requestTimeout = item.value("request_timeout", ConfigParser::positiveDuration)
                     .orElse(DEFAULT_REQUEST_TIMEOUT);
             Optional<Integer> maxSessions = item.value("max_sessions", ConfigParser::positiveCount);
+            BackendProtocol protocol = item.value("protocol", ConfigParser::backendProtocol).orElse(BackendProtocol.AUTO);
+            Optional<Integer> perUser = item.value("max_sessions_per_user", ConfigParser::positiveCount);
             item.required("type", "http or stdio", v -> oneOf(v, RouteType.class))
                     .map(type -> switch (type) {
                         case HTTP -> httpRoute(item, path, timeout.orElse(DEFAULT_HTTP_IDLE_TIMEOUT), requestTimeout,
-                                maxSessions.orElse(DEFAULT_HTTP_MAX_SESSIONS));
+                                limits(item, maxSessions.orElse(DEFAULT_HTTP_MAX_SESSIONS), perUser), protocol);
                         case STDIO -> stdioRoute(item, path, timeout.orElse(DEFAULT_STDIO_IDLE_TIMEOUT), requestTimeout,
-                                maxSessions.orElse(DEFAULT_STDIO_MAX_SESSIONS));
+                                limits(item, maxSessions.orElse(DEFAULT_STDIO_MAX_SESSIONS), perUser), protocol);
                     })
                     .ifPresent(routes::add);
         }
@@ -266,8 +269,20 @@ public final class ConfigParser {
         return a.equals(b) || a.startsWith(b + "/") || b.startsWith(a + "/");
     }
 
+    /** A route's session limits: all of its sessions, and one user's (default: a quarter of all). */
+    private record Limits(int sessions, int perUser) {
+    }
+
+    private static Limits limits(Section item, int sessions, Optional<Integer> perUser) {
+        int mine = perUser.orElse(Math.max(1, sessions / 4));
+        if (mine > sessions) {
+            item.problem("max_sessions_per_user", mine + " is more than max_sessions (" + sessions + ")");
+        }
+        return new Limits(sessions, Math.min(mine, sessions));
+    }
+
     private static RouteConfig httpRoute(Section s, String path, Duration timeout, Duration requestTimeout,
-                                         int maxSessions) {
+                                         Limits limits, BackendProtocol protocol) {
         s.forbid("belongs to stdio routes; an http route has backend, transport and headers", "command", "environment");
         Optional<URI> backend = s.required("backend", "the backend's MCP endpoint URL, e.g. http://127.0.0.1:3001/mcp",
                 ConfigParser::httpUrl);
@@ -275,8 +290,11 @@ public final class ConfigParser {
                 .or(() -> backend.map(ConfigParser::defaultTransport));
         Map<String, String> headers = s.map("headers", ConfigParser::headerName, ConfigParser::headerValue)
                 .orElse(Map.of());
+        if (protocol == BackendProtocol.V2026 && transport.orElse(null) == BackendTransport.SSE) {
+            s.problem("protocol", "2026 cannot go with transport sse: MCP 2026-07-28 runs on Streamable HTTP only");
+        }
         return new RouteConfig(path, RouteType.HTTP, backend, transport, headers, List.of(), Map.of(), timeout,
-                requestTimeout, maxSessions);
+                requestTimeout, limits.sessions(), limits.perUser(), protocol);
     }
 
     /** The legacy HTTP+SSE transport's endpoint conventionally ends in /sse; everything else speaks Streamable HTTP. */
@@ -286,14 +304,14 @@ public final class ConfigParser {
     }
 
     private static RouteConfig stdioRoute(Section s, String path, Duration timeout, Duration requestTimeout,
-                                          int maxSessions) {
+                                          Limits limits, BackendProtocol protocol) {
         s.forbid("belongs to http routes; a stdio route has command and environment",
                 "backend", "transport", "headers");
         List<String> command = command(s);
         Map<String, String> environment = s.map("environment", ConfigParser::environmentName, Function.identity())
                 .orElse(Map.of());
         return new RouteConfig(path, RouteType.STDIO, Optional.empty(), Optional.empty(), Map.of(), command,
-                environment, timeout, requestTimeout, maxSessions);
+                environment, timeout, requestTimeout, limits.sessions(), limits.perUser(), protocol);
     }
 
     private static List<String> command(Section s) {
@@ -577,6 +595,16 @@ public final class ConfigParser {
             throw invalid(Problems.quote(name) + " is not a valid environment variable name (letters, digits, _)");
         }
         return name;
+    }
+
+    private static BackendProtocol backendProtocol(String value) {
+        return switch (value) {
+            case "auto" -> BackendProtocol.AUTO;
+            case "2025" -> BackendProtocol.V2025;
+            case "2026" -> BackendProtocol.V2026;
+            default -> throw new IllegalArgumentException(Problems.quote(value)
+                    + " is not a protocol; use auto (find out), 2025 (initialize and sessions) or 2026 (2026-07-28)");
+        };
     }
 
     private static <E extends Enum<E>> E oneOf(String value, Class<E> kind) {

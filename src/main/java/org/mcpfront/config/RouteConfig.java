@@ -21,7 +21,9 @@ public record RouteConfig(
         Map<String, String> environment,
         Duration timeout,
         Duration requestTimeout,
-        int maxSessions) {
+        int maxSessions,
+        int maxSessionsPerUser,
+        BackendProtocol protocol) {
 
     public RouteConfig {
         headers = Map.copyOf(headers);
@@ -30,6 +32,13 @@ public record RouteConfig(
     }
 
     public enum RouteType { HTTP, STDIO }
+
+    /**
+     * Which MCP era mcp-front speaks to the backend: {@code auto} finds out (HTTP: a
+     * {@code server/discover} probe; stdio: {@code initialize}, switching when the process refuses it
+     * naming 2026-07-28), {@code 2025} and {@code 2026} pin it.
+     */
+    public enum BackendProtocol { AUTO, V2025, V2026 }
 
     /** How mcp-front talks to an HTTP backend. */
     public enum BackendTransport { STREAMABLE, SSE }
@@ -45,6 +54,6 @@ public record RouteConfig(
         return "RouteConfig[path=" + path + ", type=" + type + ", backend=" + backend.orElse(null)
                 + ", transport=" + transport.orElse(null) + ", headers=" + headers.keySet()
                 + ", command=" + command + ", environment=" + environment.keySet()
-                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions + "]";
+                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions + ", maxSessionsPerUser=" + maxSessionsPerUser + ", protocol=" + protocol + "]";
     }
 }

@@ -75,6 +75,15 @@ final class BearerCheck {
         });
     }
 
+    /**
+     * What this (checked) request presents to a session: its user, its OAuth client and the route it came
+     * in on (see {@link SessionOwner#binding}).
+     */
+    static String binding(RoutingContext ctx) {
+        RouteConfig route = ctx.get(EdgeVerticle.ROUTE);
+        return owner(ctx).binding(route.path());
+    }
+
     /** The owner of sessions opened or used by this (checked) request. */
     static SessionOwner owner(RoutingContext ctx) {
         AccessTokens.Claims claims = ctx.get(CLAIMS);

@@ -14,6 +14,11 @@ import org.mcpfront.bus.LocalCodec;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.oauth.AuthorizationServer;
+import org.mcpfront.observability.GatewayMetrics;
+import org.mcpfront.protocol.BackendEras;
+import org.mcpfront.protocol.RequestStates;
+import org.mcpfront.session.BackendHttp;
+import org.mcpfront.storage.Store;
 import org.mcpfront.transport.JsonRpcErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,23 +36,34 @@ public final class EdgeVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(EdgeVerticle.class);
     /** {@code /<route path>/<endpoint>}; route paths are one or more safe segments. */
     private static final String MCP_PATH = "^((?:/[A-Za-z0-9._-]+)+)/(mcp|sse|message)$";
-    private static final String ROUTE = "mcp-front.route";
+    static final String ROUTE = "mcp-front.route";
 
     private final Handler<RoutingContext> metrics;
     private final Health health;
     private final AuthorizationServer.Shared oauth;
+    private final Protocols protocols;
     private FrontConfig config;
+    private BackendHttp backendHttp;
     private HttpServer server;
     private ClientStreams streams;
     private SessionClient sessions;
     private AuthorizationServer authorizationServer;
     private ReadDeadlines deadlines;
 
-    public EdgeVerticle(FrontConfig config, Handler<RoutingContext> metrics, Health health, AuthorizationServer.Shared oauth) {
+    /**
+     * What the edges share for MCP 2026-07-28: what each backend speaks, the seal of the request states
+     * mcp-front hands out, the store that finds a user's bridged session in a cluster, and metrics.
+     */
+    public record Protocols(BackendEras eras, RequestStates states, Store store, GatewayMetrics metrics) {
+    }
+
+    public EdgeVerticle(FrontConfig config, Handler<RoutingContext> metrics, Health health, AuthorizationServer.Shared oauth,
+                        Protocols protocols) {
         this.config = config;
         this.metrics = metrics;
         this.health = health;
         this.oauth = oauth;
+        this.protocols = protocols;
     }
 
     @Override
@@ -55,7 +71,12 @@ public final class EdgeVerticle extends VerticleBase {
         LocalCodec.register(vertx, FrontConfig.class);
         streams = new ClientStreams(vertx);
         sessions = new SessionClient(vertx);
-        StreamableHttpEndpoint streamable = new StreamableHttpEndpoint(vertx, streams, sessions, () -> config.server());
+        backendHttp = new BackendHttp(vertx);
+        StreamableHttpEndpoint.Modern modern = new StreamableHttpEndpoint.Modern(protocols.eras(),
+                new ModernProxy(vertx, backendHttp.client(), protocols.eras(), protocols.metrics()),
+                new Bridges(protocols.store(), sessions), protocols.states());
+        StreamableHttpEndpoint streamable = new StreamableHttpEndpoint(vertx, streams, sessions, () -> config.server(),
+                modern);
         SseEndpoint sse = new SseEndpoint(vertx, streams, sessions, () -> config.server());
         BearerCheck bearer = new BearerCheck(oauth.accessTokens(), () -> config);
 
@@ -125,7 +146,8 @@ public final class EdgeVerticle extends VerticleBase {
             deadlines.stop();
         }
         return Future.join(server == null ? Future.succeededFuture() : server.close(), streams.stop(),
-                authorizationServer == null ? Future.succeededFuture() : authorizationServer.close());
+                authorizationServer == null ? Future.succeededFuture() : authorizationServer.close(),
+                backendHttp == null ? Future.succeededFuture() : backendHttp.close());
     }
 
     private void checkOrigin(RoutingContext ctx) {

@@ -71,7 +71,7 @@ public final class Health {
                     reply(ctx, 401, new JsonObject().put("error", "invalid_token")
                             .put("error_description", caller.reason()));
                 }
-                case NOT_ADMIN -> reply(ctx, 403, new JsonObject().put("error", "forbidden")
+                default -> reply(ctx, 403, new JsonObject().put("error", "forbidden")
                         .put("error_description", caller.reason()));
             }
         });

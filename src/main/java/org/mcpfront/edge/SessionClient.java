@@ -50,7 +50,16 @@ final class SessionClient {
     }
 
     Future<Void> send(String sessionId, String owner, JsonRpcMessage message, StreamRef stream, boolean jsonOnly) {
+        return send(sessionId, owner, message, stream, jsonOnly, null);
+    }
+
+    /** The same, with a 2026-07-28 tools/call's {@code Mcp-Param-*} headers for the session to check. */
+    Future<Void> send(String sessionId, String owner, JsonRpcMessage message, StreamRef stream, boolean jsonOnly,
+                      String paramHeaders) {
         DeliveryOptions options = SessionProtocol.op(SessionProtocol.MESSAGE);
+        if (paramHeaders != null) {
+            options.addHeader(SessionProtocol.PARAM_HEADERS, paramHeaders);
+        }
         if (stream != null) {
             options.addHeader(SessionProtocol.STREAM, stream.encode());
         }

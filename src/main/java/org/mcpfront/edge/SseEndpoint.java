@@ -56,7 +56,7 @@ final class SseEndpoint {
                     response.closeHandler(v -> {
                         streams.unregister(ref);
                         if (!stream.ended()) {
-                            sessions.close(id, owner.subject(), "client disconnected");
+                            sessions.close(id, owner.binding(route.path()), "client disconnected");
                         }
                     });
                     // The endpoint event goes out with the headers, in one write.
@@ -95,7 +95,7 @@ final class SseEndpoint {
             response.setStatusCode(400).putHeader("Content-Type", "application/json").end(e.toResponse());
             return;
         }
-        String owner = BearerCheck.owner(ctx).subject();
+        String owner = BearerCheck.binding(ctx);
         Future<Void> chain = Future.succeededFuture();
         for (JsonRpcMessage message : messages) {
             chain = chain.compose(v -> sessions.send(sessionId, owner, message, null, false));

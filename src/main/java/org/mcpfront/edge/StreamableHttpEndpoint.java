@@ -4,10 +4,18 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.config.ServerConfig;
 import org.mcpfront.edge.SessionClient.SessionFailure;
+import org.mcpfront.protocol.BackendEras;
+import org.mcpfront.protocol.Envelope;
+import org.mcpfront.protocol.Era;
+import org.mcpfront.protocol.McpErrors;
+import org.mcpfront.protocol.ModernRequests;
+import org.mcpfront.protocol.ProtocolVersions;
+import org.mcpfront.protocol.RequestStates;
 import org.mcpfront.session.ClientTransport;
 import org.mcpfront.session.SessionOwner;
 import org.mcpfront.session.StreamRef;
@@ -16,10 +24,13 @@ import org.mcpfront.transport.JsonRpcException;
 import org.mcpfront.transport.JsonRpcMessage;
 import org.mcpfront.transport.McpHeaders;
 import org.mcpfront.transport.SseWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -30,16 +41,26 @@ import java.util.function.Supplier;
  */
 final class StreamableHttpEndpoint {
 
+    private static final Logger log = LoggerFactory.getLogger(StreamableHttpEndpoint.class);
+    private static final String PARAM_PREFIX = ModernRequests.PARAM_HEADER_PREFIX.toLowerCase(Locale.ROOT);
+
     private final Vertx vertx;
     private final ClientStreams streams;
     private final SessionClient sessions;
     private final Supplier<ServerConfig> server;
+    private final Modern modern;
 
-    StreamableHttpEndpoint(Vertx vertx, ClientStreams streams, SessionClient sessions, Supplier<ServerConfig> server) {
+    /** What the 2026-07-28 side of the endpoint needs. */
+    record Modern(BackendEras eras, ModernProxy proxy, Bridges bridges, RequestStates states) {
+    }
+
+    StreamableHttpEndpoint(Vertx vertx, ClientStreams streams, SessionClient sessions, Supplier<ServerConfig> server,
+                           Modern modern) {
         this.vertx = vertx;
         this.streams = streams;
         this.sessions = sessions;
         this.server = server;
+        this.modern = modern;
     }
 
     void handle(RoutingContext ctx, RouteConfig route) {
@@ -77,6 +98,17 @@ final class StreamableHttpEndpoint {
             response.setStatusCode(400).putHeader("Content-Type", "application/json").end(e.toResponse());
             return;
         }
+        if (messages.size() == 1 && Envelope.claim(messages.get(0)) != null) {
+            modern(ctx, route, messages.get(0), acceptsSse, acceptsJson);
+            return;
+        }
+        if (ProtocolVersions.isModern(request.getHeader(McpHeaders.PROTOCOL_VERSION))) {
+            // The header claims 2026-07-28 but the body does not: the body decides, and it is incomplete.
+            JsonRpcMessage first = messages.get(0);
+            Replies.error(response, 400, first.idKey(), McpErrors.INVALID_PARAMS, "Invalid params: a 2026-07-28 "
+                    + "request carries _meta." + Envelope.PROTOCOL_VERSION + " and " + Envelope.CLIENT_CAPABILITIES);
+            return;
+        }
         JsonRpcMessage initialize = messages.stream().filter(JsonRpcMessage::isInitialize).findFirst().orElse(null);
         String sessionId = request.getHeader(McpHeaders.SESSION_ID);
         if (initialize != null && messages.size() > 1) {
@@ -89,13 +121,13 @@ final class StreamableHttpEndpoint {
         List<JsonRpcMessage> requests = messages.stream().filter(JsonRpcMessage::isRequest).toList();
         SessionOwner owner = BearerCheck.owner(ctx);
         if (requests.isEmpty()) {
-            sendAll(sessionId, owner.subject(), messages, null, false)
+            sendAll(sessionId, owner.binding(route.path()), messages, null, false)
                     .onSuccess(v -> response.setStatusCode(202).end())
                     .onFailure(e -> fail(response, e, null));
             return;
         }
         PostStream stream = acceptsSse ? new SsePostStream(ctx, route.path(), acceptsJson) : new JsonPostStream(ctx);
-        stream.owner = owner.subject();
+        stream.owner = owner.binding(route.path());
         StreamRef ref = streams.register(stream);
         Future<String> session = initialize != null
                 ? sessions.open(route, ClientTransport.STREAMABLE, null, owner)
@@ -103,13 +135,120 @@ final class StreamableHttpEndpoint {
         session.compose(id -> {
                     stream.sessionId = id;
                     response.closeHandler(v -> clientGone(ref, stream));
-                    return sendAll(id, owner.subject(), messages, ref, !acceptsSse);
+                    return sendAll(id, owner.binding(route.path()), messages, ref, !acceptsSse);
                 })
                 .onSuccess(v -> stream.begin())
                 .onFailure(e -> {
                     streams.unregister(ref);
                     fail(response, e, requests.size() == 1 ? requests.get(0).idKey() : null);
                 });
+    }
+
+    /**
+     * A 2026-07-28 request: checked against its headers, then forwarded as it is to a 2026-07-28 HTTP
+     * backend, or carried by the user's bridged session (any other backend). No session id goes back:
+     * this revision has none, and an {@code Mcp-Session-Id} the client sent is ignored.
+     */
+    private void modern(RoutingContext ctx, RouteConfig route, JsonRpcMessage message, boolean acceptsSse,
+                        boolean acceptsJson) {
+        HttpServerResponse response = ctx.response();
+        ModernRequests.Checked checked;
+        try {
+            checked = ModernRequests.check(message, ctx.request()::getHeader);
+        } catch (ModernRequests.Refusal refusal) {
+            response.setStatusCode(refusal.status).putHeader("Content-Type", "application/json").end(refusal.body);
+            return;
+        }
+        SessionOwner owner = BearerCheck.owner(ctx);
+        if (checked.legacyHeader()) {
+            log.atDebug().addKeyValue("route", route.path()).addKeyValue("user", owner.email())
+                    .addKeyValue("header", ctx.request().getHeader(McpHeaders.PROTOCOL_VERSION))
+                    .log("a 2026-07-28 request with a 2025 MCP-Protocol-Version header; treated as 2026-07-28");
+        }
+        if (!message.isRequest()) {
+            // No client notification means anything on 2026-07-28 HTTP (cancelling is closing the stream).
+            response.setStatusCode(202).end();
+            return;
+        }
+        if (ModernRequests.REMOVED_METHODS.contains(message.method())) {
+            Replies.error(response, 404, message.idKey(), McpErrors.METHOD_NOT_FOUND, "Method not found: "
+                    + message.method() + " does not exist in MCP " + checked.envelope().protocolVersion());
+            return;
+        }
+        String version = checked.envelope().protocolVersion();
+        if (route.type() == RouteConfig.RouteType.STDIO) {
+            bridge(ctx, route, message, owner, acceptsSse, acceptsJson, false);
+            return;
+        }
+        modern.eras().eraOf(route).onComplete(era -> {
+            if (era.succeeded() && era.result() == Era.MODERN) {
+                modern.proxy().forward(ctx, route, message, version, owner,
+                        () -> bridge(ctx, route, message, owner, acceptsSse, acceptsJson, false));
+            } else if (era.succeeded()) {
+                bridge(ctx, route, message, owner, acceptsSse, acceptsJson, false);
+            } else {
+                Replies.error(response, 502, message.idKey(), "Bad gateway: the backend of " + route.path()
+                        + " does not answer usefully: " + era.cause().getMessage());
+            }
+        });
+    }
+
+    /** Sends a 2026-07-28 request through the user's session for the route (a retry: to the session it names). */
+    private void bridge(RoutingContext ctx, RouteConfig route, JsonRpcMessage message, SessionOwner owner,
+                        boolean acceptsSse, boolean acceptsJson, boolean secondTry) {
+        HttpServerResponse response = ctx.response();
+        String state = message.params().getValue("requestState") instanceof String text && RequestStates.isOurs(text)
+                ? text : null;
+        Future<String> target;
+        if (state != null) {
+            try {
+                target = Future.succeededFuture(modern.states().open(state, owner.subject(), route.path(),
+                        message.method(), message.params()).session());
+            } catch (RequestStates.Invalid e) {
+                Replies.error(response, 400, message.idKey(), McpErrors.INVALID_PARAMS, "Invalid params: " + e.getMessage());
+                return;
+            }
+        } else {
+            target = modern.bridges().sessionFor(route, owner);
+        }
+        PostStream stream = acceptsSse ? new SsePostStream(ctx, route.path(), acceptsJson) : new JsonPostStream(ctx);
+        stream.owner = owner.binding(route.path());
+        stream.modern = true;
+        StreamRef ref = streams.register(stream);
+        target.compose(id -> {
+                    stream.sessionId = id;
+                    response.closeHandler(v -> clientGone(ref, stream));
+                    return sessions.send(id, stream.owner, message, ref, !acceptsSse, paramHeaders(ctx, message));
+                })
+                .onSuccess(v -> stream.begin())
+                .onFailure(e -> {
+                    streams.unregister(ref);
+                    boolean gone = e instanceof SessionFailure failure && failure.status == 404;
+                    if (gone && state != null) {
+                        Replies.error(response, 400, message.idKey(), McpErrors.INVALID_PARAMS, "Invalid params: the call "
+                                + "this requestState belongs to is gone (its session ended); send the request again without it");
+                    } else if (gone && !secondTry && stream.sessionId != null) {
+                        modern.bridges().forget(route, owner, stream.sessionId);
+                        bridge(ctx, route, message, owner, acceptsSse, acceptsJson, true);
+                    } else {
+                        fail(response, e, message.idKey());
+                    }
+                });
+    }
+
+    /** A tools/call's {@code Mcp-Param-*} headers as JSON (lower-case names), for the session to check. */
+    private static String paramHeaders(RoutingContext ctx, JsonRpcMessage message) {
+        if (!"tools/call".equals(message.method())) {
+            return null;
+        }
+        JsonObject mirrored = new JsonObject();
+        for (Map.Entry<String, String> header : ctx.request().headers()) {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            if (name.startsWith(PARAM_PREFIX)) {
+                mirrored.put(name, header.getValue());
+            }
+        }
+        return mirrored.encode();
     }
 
     private boolean checkSessionHeaders(HttpServerRequest request, HttpServerResponse response, String sessionId) {
@@ -160,7 +299,7 @@ final class StreamableHttpEndpoint {
         SseWriter writer = new SseWriter(vertx, request);
         EventStream stream = new EventStream(writer);
         StreamRef ref = streams.register(stream);
-        String owner = BearerCheck.owner(ctx).subject();
+        String owner = BearerCheck.binding(ctx);
         sessions.attach(sessionId, owner, ref)
                 .onSuccess(v -> {
                     response.closeHandler(x -> {
@@ -185,7 +324,7 @@ final class StreamableHttpEndpoint {
         if (!checkSessionHeaders(request, ctx.response(), sessionId)) {
             return;
         }
-        sessions.close(sessionId, BearerCheck.owner(ctx).subject(), "closed by client (DELETE)")
+        sessions.close(sessionId, BearerCheck.binding(ctx), "closed by client (DELETE)")
                 .onSuccess(v -> ctx.response().setStatusCode(204).end())
                 .onFailure(e -> fail(ctx.response(), e, null));
     }
@@ -213,6 +352,8 @@ final class StreamableHttpEndpoint {
         String sessionId;
         /** The token subject that posted it; the session's owner. */
         String owner;
+        /** A 2026-07-28 request: its answer carries no session id. */
+        boolean modern;
         boolean finished;
         private boolean begun;
         private final List<String> early = new ArrayList<>();
@@ -225,7 +366,9 @@ final class StreamableHttpEndpoint {
 
         void begin() {
             begun = true;
-            ctx.response().putHeader(McpHeaders.SESSION_ID, sessionId);
+            if (!modern) {
+                ctx.response().putHeader(McpHeaders.SESSION_ID, sessionId);
+            }
             open();
             for (int i = 0; i < early.size(); i++) {
                 write(early.get(i), earlyLast && i == early.size() - 1);
@@ -256,6 +399,19 @@ final class StreamableHttpEndpoint {
         }
 
         abstract void open();
+
+        /** The status of a single JSON answer: 200, or what 2026-07-28 gives its own errors. */
+        int statusFor(String raw) {
+            if (!modern || !raw.contains("\"error\"")) {
+                return 200;
+            }
+            try {
+                JsonObject error = new JsonObject(raw).getJsonObject("error");
+                return error == null || error.getInteger("code") == null ? 200 : ModernRequests.statusOf(error.getInteger("code"));
+            } catch (RuntimeException notAnObject) {
+                return 200;
+            }
+        }
 
         abstract void write(String raw, boolean last);
 
@@ -315,7 +471,7 @@ final class StreamableHttpEndpoint {
                 if (last) {
                     finished = true;
                     if (!ctx.response().closed()) {
-                        ctx.response().putHeader("Content-Type", "application/json").end(raw);
+                        ctx.response().setStatusCode(statusFor(raw)).putHeader("Content-Type", "application/json").end(raw);
                     }
                     return;
                 }
@@ -361,7 +517,11 @@ final class StreamableHttpEndpoint {
             responses.add(raw);
             if (last) {
                 finished = true;
-                ctx.response().end(responses.size() == 1 ? responses.get(0) : "[" + String.join(",", responses) + "]");
+                if (responses.size() == 1) {
+                    ctx.response().setStatusCode(statusFor(raw)).end(raw);
+                } else {
+                    ctx.response().end("[" + String.join(",", responses) + "]");
+                }
             }
         }
 

@@ -34,11 +34,6 @@ public final class Resources {
         return issuer + PRM_PATH + routePath + "/" + endpoint;
     }
 
-    /** The metadata URL for the gateway as a whole. */
-    public static String rootMetadataUrl(String issuer) {
-        return issuer + PRM_PATH;
-    }
-
     /**
      * RFC 8707 §2 canonical form: lower-case scheme and host, default port dropped, no fragment, no
      * trailing slash. Empty when {@code uri} is not an absolute http(s) URI without a fragment.

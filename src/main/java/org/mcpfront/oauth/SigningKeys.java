@@ -23,7 +23,12 @@ import org.mcpfront.storage.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.MessageDigest;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAPublicKeySpec;
@@ -182,6 +187,22 @@ public final class SigningKeys {
 
     JWSVerifier verifier() {
         return verifier;
+    }
+
+    /**
+     * A secret for {@code purpose}, derived from the private key: every member of a cluster shares the
+     * signing key, so they derive the same secret, and no second secret needs distributing.
+     */
+    public byte[] derivedSecret(String purpose) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(
+                    MessageDigest.getInstance("SHA-256").digest(key.toJSONString().getBytes(StandardCharsets.UTF_8)),
+                    "HmacSHA256"));
+            return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every Java runtime has HmacSHA256 and SHA-256", e);
+        }
     }
 
     /** The JWK set served at {@code /jwks.json}: public parts only. */

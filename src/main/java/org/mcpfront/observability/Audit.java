@@ -82,12 +82,14 @@ public final class Audit {
     /**
      * A {@code tools/call} answered: {@code outcome} is {@code ok}, {@code error} (with the JSON-RPC
      * {@code errorCode}), {@code tool_error} ({@code isError} in the result), {@code timeout},
-     * {@code backend_failed}, {@code cancelled} or {@code session_ended}.
+     * {@code backend_failed}, {@code cancelled} or {@code session_ended}; {@code era} the MCP era the client
+     * spoke ({@code 2025}, {@code 2026}), {@code backendEra} the one the backend was spoken to in.
      */
     public static void toolCall(String user, String clientId, String route, String session, String tool,
-                                long durationMs, String outcome, Integer errorCode) {
+                                long durationMs, String outcome, Integer errorCode, String era, String backendEra) {
         LoggingEventBuilder line = line(Level.INFO, "tool_call", "tool call", user, clientId, route, session)
-                .addKeyValue("tool", tool).addKeyValue("duration_ms", durationMs).addKeyValue("outcome", outcome);
+                .addKeyValue("tool", tool).addKeyValue("duration_ms", durationMs).addKeyValue("outcome", outcome)
+                .addKeyValue("era", era).addKeyValue("backend_era", backendEra);
         if (errorCode != null) {
             line.addKeyValue("error_code", errorCode);
         }

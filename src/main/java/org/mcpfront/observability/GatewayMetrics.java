@@ -26,7 +26,7 @@ public final class GatewayMetrics {
             "initialize", "ping", "tools/list", "tools/call", "resources/list", "resources/read",
             "resources/templates/list", "resources/subscribe", "resources/unsubscribe", "prompts/list",
             "prompts/get", "completion/complete", "logging/setLevel", "tasks/get", "tasks/list",
-            "tasks/result", "tasks/cancel");
+            "tasks/result", "tasks/cancel", "server/discover", "subscriptions/listen");
 
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
@@ -59,11 +59,16 @@ public final class GatewayMetrics {
         counter("backend_errors", route, "kind", kind).increment();
     }
 
-    public void requestCompleted(String route, String method, long nanos) {
+    /**
+     * A client request answered; {@code era} is the MCP era the client spoke ({@code 2025} or
+     * {@code 2026}), {@code backendEra} the one mcp-front spoke to the backend for it.
+     */
+    public void requestCompleted(String route, String method, String era, String backendEra, long nanos) {
         String label = KNOWN_METHODS.contains(method) ? method : "other";
-        timers.computeIfAbsent(route + '\u0000' + label, key -> Timer.builder("mcp_front_request_duration")
-                        .description("Time from a client request to its response, per route and JSON-RPC method")
-                        .tag("route", route).tag("method", label)
+        String key = route + '\u0000' + label + '\u0000' + era + '\u0000' + backendEra;
+        timers.computeIfAbsent(key, k -> Timer.builder("mcp_front_request_duration")
+                        .description("Time from a client request to its response, per route, JSON-RPC method and era")
+                        .tag("route", route).tag("method", label).tag("era", era).tag("backend_era", backendEra)
                         .publishPercentileHistogram()
                         .minimumExpectedValue(Duration.ofMillis(1))
                         .maximumExpectedValue(Duration.ofSeconds(60))

@@ -1,6 +1,8 @@
 package org.mcpfront.session;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import org.mcpfront.protocol.Era;
 import org.mcpfront.transport.JsonRpcMessage;
 
 /**
@@ -15,8 +17,21 @@ public interface Backend {
     /** Forwards one client message; the outcome arrives through the listener. */
     void send(JsonRpcMessage message);
 
+    /**
+     * Forwards a 2026-07-28 tools/call with the {@code Mcp-Param-*} headers it came with (lower-case
+     * name → value), for a backend that must check them because it cannot see them.
+     */
+    default void send(JsonRpcMessage message, JsonObject mirroredParams) {
+        send(message);
+    }
+
     /** The protocol version the client and backend agreed in {@code initialize}. */
     void protocolVersion(String version);
+
+    /** The era mcp-front speaks to this backend; known once {@link #open()} completed. */
+    default Era era() {
+        return Era.LEGACY;
+    }
 
     /** Ends the backend session (DELETE, or closing the stream); completes when done or given up. */
     Future<Void> close();

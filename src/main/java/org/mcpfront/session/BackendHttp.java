@@ -37,7 +37,7 @@ public final class BackendHttp {
                 new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_HOST));
     }
 
-    HttpClient client() {
+    public HttpClient client() {
         return client;
     }
 

@@ -14,6 +14,14 @@ public interface BackendListener {
     /** Whether the client request with this id still waits for its response. */
     boolean awaitingResponse(String idKey);
 
+    /**
+     * The id the client gave a request, as JSON text: sessions of 2026-07-28 clients give each request
+     * a session-unique id of their own on the way in, and put the client's back on the way out.
+     */
+    default String clientIdKey(String idKey) {
+        return idKey;
+    }
+
     /** One request failed at the HTTP level; the session lives on. */
     void onRequestFailed(String idKey, String reason);
 

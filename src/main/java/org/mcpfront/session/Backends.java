@@ -2,23 +2,62 @@ package org.mcpfront.session;
 
 import io.vertx.core.Vertx;
 import org.mcpfront.config.RouteConfig;
+import org.mcpfront.config.RouteConfig.BackendProtocol;
+import org.mcpfront.protocol.Era;
+import org.mcpfront.protocol.RequestStates;
 
 import java.util.function.Function;
 
-/** Picks the backend implementation a route needs. */
+/**
+ * Picks the backend a session needs: the transport of the route, and a bridge where the client and
+ * the backend speak different eras of MCP.
+ */
 public final class Backends {
 
     private Backends() {
     }
 
-    /** The backend factory for one session of {@code route}. */
-    public static Function<BackendListener, Backend> forRoute(Vertx vertx, BackendHttp http, RouteConfig route, String sessionId) {
-        return switch (route.type()) {
-            case HTTP -> switch (route.transport().orElse(RouteConfig.BackendTransport.STREAMABLE)) {
-                case STREAMABLE -> listener -> new StreamableHttpBackend(vertx, http, route, sessionId, listener);
-                case SSE -> listener -> new SseBackend(vertx, http, route, sessionId, listener);
+    /**
+     * The backend factory for one session.
+     *
+     * @param httpEra what an HTTP route's backend speaks (probed or pinned); ignored for stdio routes,
+     *                whose processes tell at {@code initialize}
+     */
+    public static Function<BackendListener, Backend> forSession(Vertx vertx, BackendHttp http, SessionSpec spec,
+                                                                Era httpEra, RequestStates states) {
+        RouteConfig route = spec.route();
+        String id = spec.id();
+        Function<BackendListener, Backend> transport = raw(vertx, http, route, id, httpEra);
+        boolean stdio = route.type() == RouteConfig.RouteType.STDIO;
+        Era stdioEra = route.protocol() == BackendProtocol.V2026 ? Era.MODERN : Era.LEGACY;
+        if (spec.clientTransport() == ClientTransport.MODERN) {
+            Era era = stdio ? stdioEra : httpEra;
+            boolean mayBeModern = stdio && route.protocol() == BackendProtocol.AUTO;
+            return listener -> new ModernClientBridge(vertx, route, id, spec.owner().subject(), listener, states,
+                    transport, era, mayBeModern);
+        }
+        if (stdio) {
+            return switch (route.protocol()) {
+                case V2025 -> transport;
+                case V2026 -> listener -> new LegacyClientBridge(vertx, route, id, listener, transport, false);
+                case AUTO -> listener -> new LegacyClientBridge(vertx, route, id, listener, transport, true);
             };
-            case STDIO -> listener -> new StdioBackend(vertx, route, sessionId, listener, System.getenv());
+        }
+        return httpEra == Era.MODERN
+                ? listener -> new LegacyClientBridge(vertx, route, id, listener, transport, false)
+                : transport;
+    }
+
+    private static Function<BackendListener, Backend> raw(Vertx vertx, BackendHttp http, RouteConfig route, String id,
+                                                          Era httpEra) {
+        return switch (route.type()) {
+            case HTTP -> httpEra == Era.MODERN
+                    ? listener -> new StatelessHttpBackend(http, route, id, listener)
+                    : switch (route.transport().orElse(RouteConfig.BackendTransport.STREAMABLE)) {
+                        case STREAMABLE -> listener -> new StreamableHttpBackend(vertx, http, route, id, listener);
+                        case SSE -> listener -> new SseBackend(vertx, http, route, id, listener);
+                    };
+            case STDIO -> listener -> new StdioBackend(vertx, route, id, listener, System.getenv());
         };
     }
 }

@@ -23,9 +23,14 @@ public final class SessionProtocol {
     public static final String OP = "op";
     public static final String STREAM = "stream";
     public static final String JSON_ONLY = "json-only";
+    /** A 2026-07-28 tools/call's {@code Mcp-Param-*} headers, as a JSON object (lower-case name → value). */
+    public static final String PARAM_HEADERS = "param-headers";
     public static final String LAST = "last";
     public static final String REASON = "reason";
-    /** The token subject of the request; a session answers only its owner. */
+    /**
+     * Who sent the request, as {@link SessionOwner#binding}: user, OAuth client and route; a session
+     * answers only its owner on its own route.
+     */
     public static final String OWNER = "owner";
 
     public static final String MESSAGE = "message";

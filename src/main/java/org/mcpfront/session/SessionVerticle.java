@@ -5,11 +5,13 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.observability.Audit;
 import org.mcpfront.observability.GatewayMetrics;
+import org.mcpfront.protocol.Era;
 import org.mcpfront.transport.JsonRpcErrors;
 import org.mcpfront.transport.JsonRpcException;
 import org.mcpfront.transport.JsonRpcMessage;
@@ -18,8 +20,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -42,6 +46,7 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
     private static final long LINGER_MS = 2_000;
     /** Tool names come from the client and go into audit lines: longer ones are cut. */
     private static final int MAX_TOOL_NAME = 200;
+    private static final String LISTEN = "subscriptions/listen";
 
     private final SessionSpec spec;
     private final RouteConfig route;
@@ -71,6 +76,8 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
     private boolean ending;
     private boolean supervisorTold;
     private boolean droppedWarned;
+    /** Session-unique ids for the requests of 2026-07-28 clients, whose own ids need not be unique here. */
+    private long localIds;
 
     public SessionVerticle(SessionSpec spec, Function<BackendListener, Backend> backends, GatewayMetrics metrics) {
         this.spec = spec;
@@ -179,11 +186,12 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
             end(reason == null ? "ended by the supervisor" : reason).onComplete(ar -> message.reply(null));
             return;
         }
-        if (!spec.owner().subject().equals(message.headers().get(SessionProtocol.OWNER))) {
-            // MCP security best practices: a session id alone must not let another user in. The
-            // answer is the same as for a session that does not exist.
+        if (!spec.owner().binding(route.path()).equals(message.headers().get(SessionProtocol.OWNER))) {
+            // MCP security best practices: a session id alone must not let another user, another client
+            // or a token for another route in. The answer is the same as for a session that does not exist.
             log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
-                    .addKeyValue("user", spec.owner().email()).log("refused a request for this session from another user");
+                    .addKeyValue("user", spec.owner().email())
+                    .log("refused a request for this session from another user, client or route");
             message.fail(404, "Session not found: it ended or never existed");
             return;
         }
@@ -233,14 +241,22 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
             return;
         }
         if (rpc.isRequest()) {
-            if (pending.containsKey(rpc.idKey())) {
+            String clientIdKey = null;
+            if (modernClient()) {
+                // Each POST stands alone: two requests of this user may carry the same id.
+                clientIdKey = rpc.idKey();
+                rpc = rpc.withIdKey("\"mf-" + (++localIds) + "\"");
+            } else if (pending.containsKey(rpc.idKey())) {
                 message.fail(409, "request id " + rpc.idKey() + " is already in flight in this session");
                 return;
             }
             boolean jsonOnly = Boolean.parseBoolean(message.headers().get(SessionProtocol.JSON_ONLY));
             Pending p = new Pending(rpc.idKey(), rpc.method(), toolName(rpc), stream, jsonOnly, System.nanoTime());
+            p.clientIdKey = clientIdKey;
             p.progressToken = rpc.progressTokenKey();
-            p.timer = vertx.setTimer(route.requestTimeout().toMillis(), t -> timedOut(p));
+            // A subscription stays open as long as its client wants it: no request timeout.
+            p.timer = LISTEN.equals(rpc.method()) ? -1
+                    : vertx.setTimer(route.requestTimeout().toMillis(), t -> timedOut(p));
             pending.put(p.idKey, p);
             if (p.progressToken != null) {
                 progressTokens.put(p.progressToken, p.idKey);
@@ -251,7 +267,12 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
         // Acknowledge first: the edge starts the client's response on it, whatever the backend does.
         message.reply(null);
         metrics.messageToBackend(route.path());
-        backend.send(rpc);
+        String mirrored = message.headers().get(SessionProtocol.PARAM_HEADERS);
+        if (mirrored != null) {
+            backend.send(rpc, new JsonObject(mirrored));
+        } else {
+            backend.send(rpc);
+        }
     }
 
     private void attach(Message<JsonRpcMessage> message) {
@@ -274,10 +295,23 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
         if (stream.equals(standalone)) {
             standalone = null;
         }
+        List<Pending> cancelled = new ArrayList<>();
         for (Pending p : pending.values()) {
             if (stream.equals(p.stream)) {
                 p.streamAlive = false;
+                if (modernClient()) {
+                    cancelled.add(p);
+                }
             }
+        }
+        // MCP 2026-07-28: a client that closes a request's stream has cancelled the request.
+        for (Pending p : cancelled) {
+            pending.remove(p.idKey);
+            finished(p);
+            audit(p, "cancelled", null);
+            backend.send(JsonRpcMessage.of(new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/cancelled")
+                    .put("params", new JsonObject().put("requestId", Json.decodeValue(p.idKey))
+                            .put("reason", "the client closed the request's stream"))));
         }
     }
 
@@ -346,6 +380,12 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
     }
 
     @Override
+    public String clientIdKey(String idKey) {
+        Pending p = pending.get(idKey);
+        return p == null || p.clientIdKey == null ? idKey : p.clientIdKey;
+    }
+
+    @Override
     public void onRequestFailed(String idKey, String reason) {
         metrics.backendError(route.path(), "status");
         Pending p = pending.remove(idKey);
@@ -390,6 +430,9 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
     // ---- delivery ---------------------------------------------------------------------------
 
     private void deliverResponse(Pending p, String raw) {
+        if (p.clientIdKey != null) {
+            raw = withId(raw, p.clientIdKey);
+        }
         if (p.stream == null) {
             toStandalone(raw);
         } else if (p.streamAlive) {
@@ -400,6 +443,13 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
     }
 
     private void toStandalone(String raw) {
+        if (modernClient()) {
+            // 2026-07-28 has no stream for messages that belong to no request; the bridge to the
+            // backend already turned what the client subscribed to into messages of its listen request.
+            log.atDebug().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
+                    .log("a backend message that belongs to no request of a 2026-07-28 client; dropped");
+            return;
+        }
         if (standalone != null) {
             send(standalone, raw, false);
             return;
@@ -434,11 +484,29 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
     }
 
     private void finished(Pending p) {
-        vertx.cancelTimer(p.timer);
+        if (p.timer >= 0) {
+            vertx.cancelTimer(p.timer);
+        }
         if (p.progressToken != null) {
             progressTokens.remove(p.progressToken);
         }
-        metrics.requestCompleted(route.path(), p.method, System.nanoTime() - p.startedAt);
+        metrics.requestCompleted(route.path(), p.method, clientEra().label(), backend.era().label(),
+                System.nanoTime() - p.startedAt);
+    }
+
+    private boolean modernClient() {
+        return spec.clientTransport() == ClientTransport.MODERN;
+    }
+
+    private Era clientEra() {
+        return modernClient() ? Era.MODERN : Era.LEGACY;
+    }
+
+    /** {@code raw} with its id replaced by {@code idKey} (JSON text): the client's own id, put back. */
+    private static String withId(String raw, String idKey) {
+        JsonObject json = new JsonObject(raw);
+        json.put("id", Json.decodeValue(idKey));
+        return json.encode();
     }
 
     private void timedOut(Pending p) {
@@ -490,7 +558,8 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
     private void audit(Pending p, String outcome, Integer errorCode) {
         if (p.tool != null) {
             Audit.toolCall(spec.owner().email(), spec.owner().clientId(), route.path(), spec.id(), p.tool,
-                    (System.nanoTime() - p.startedAt) / 1_000_000, outcome, errorCode);
+                    (System.nanoTime() - p.startedAt) / 1_000_000, outcome, errorCode, clientEra().label(),
+                    backend.era().label());
         }
     }
 
@@ -532,8 +601,10 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
         final StreamRef stream;
         final boolean jsonOnly;
         final long startedAt;
-        long timer;
+        long timer = -1;
         String progressToken;
+        /** The id the client gave it, when the session gave it one of its own (2026-07-28 clients). */
+        String clientIdKey;
         boolean streamAlive = true;
 
         Pending(String idKey, String method, String tool, StreamRef stream, boolean jsonOnly, long startedAt) {

@@ -12,6 +12,9 @@ import org.mcpfront.config.ConfigDiff;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.observability.GatewayMetrics;
+import org.mcpfront.protocol.BackendEras;
+import org.mcpfront.protocol.Era;
+import org.mcpfront.protocol.RequestStates;
 import org.mcpfront.session.BackendHttp;
 import org.mcpfront.session.Backends;
 import org.mcpfront.session.SessionProtocol;
@@ -38,16 +41,22 @@ public final class SupervisorVerticle extends VerticleBase {
     private static final long CLOSE_TIMEOUT_MS = 10_000;
 
     private final GatewayMetrics metrics;
-    /** Live sessions (and those starting): id → route path. */
-    private final Map<String, String> sessions = new HashMap<>();
+    /** Live sessions (and those starting): id → route path and owner. */
+    private final Map<String, Tracked> sessions = new HashMap<>();
     private final Map<String, Integer> perRoute = new HashMap<>();
+    /** Sessions per route and user (route path, NUL, token subject). */
+    private final Map<String, Integer> perUser = new HashMap<>();
     private final Map<String, RouteHealth> health = new HashMap<>();
+    private final BackendEras eras;
+    private final RequestStates requestStates;
     private FrontConfig config;
     private BackendHttp backendHttp;
 
-    public SupervisorVerticle(FrontConfig config, GatewayMetrics metrics) {
+    public SupervisorVerticle(FrontConfig config, GatewayMetrics metrics, BackendEras eras, RequestStates requestStates) {
         this.config = config;
         this.metrics = metrics;
+        this.eras = eras;
+        this.requestStates = requestStates;
     }
 
     @Override
@@ -80,6 +89,11 @@ public final class SupervisorVerticle extends VerticleBase {
                     + "); next attempt in " + Math.max(1, wait / 1000) + " s");
             return;
         }
+        if (perUser.getOrDefault(userKey(path, request.owner().subject()), 0) >= route.maxSessionsPerUser()) {
+            message.fail(503, "you have " + route.maxSessionsPerUser() + " sessions on " + path
+                    + ", the most one user may have; close one (or wait for it to go idle) and try again");
+            return;
+        }
         if (perRoute.getOrDefault(path, 0) >= route.maxSessions()) {
             message.fail(503, "route " + path + " is at its limit of " + route.maxSessions() + " sessions; try again later");
             return;
@@ -90,8 +104,14 @@ public final class SupervisorVerticle extends VerticleBase {
         }
         String id = SessionIds.next();
         SessionSpec spec = new SessionSpec(id, route, request.clientTransport(), request.standalone(), request.owner());
-        track(id, path);
-        vertx.deployVerticle(new SessionVerticle(spec, Backends.forRoute(vertx, backendHttp, route, id), metrics))
+        track(id, path, request.owner().subject());
+        // An HTTP backend's era decides the bridge; one that cannot be probed is tried as 2025, whose
+        // initialize then says what is wrong.
+        Future<Era> era = route.type() == RouteConfig.RouteType.HTTP
+                ? eras.eraOf(route).recover(e -> Future.succeededFuture(Era.LEGACY))
+                : Future.succeededFuture(Era.LEGACY);
+        era.compose(known -> vertx.deployVerticle(new SessionVerticle(spec,
+                        Backends.forSession(vertx, backendHttp, spec, known, requestStates), metrics)))
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
                         message.reply(id);
@@ -128,18 +148,28 @@ public final class SupervisorVerticle extends VerticleBase {
         }
     }
 
-    private void track(String id, String path) {
-        sessions.put(id, path);
+    private record Tracked(String path, String subject) {
+    }
+
+    private static String userKey(String path, String subject) {
+        return path + '\u0000' + subject;
+    }
+
+    private void track(String id, String path, String subject) {
+        sessions.put(id, new Tracked(path, subject));
         perRoute.merge(path, 1, Integer::sum);
+        perUser.merge(userKey(path, subject), 1, Integer::sum);
     }
 
     /** Forgets a session; returns its route path, or null if it was not known. */
     private String forget(String id) {
-        String path = sessions.remove(id);
-        if (path != null) {
-            perRoute.computeIfPresent(path, (p, n) -> n > 1 ? n - 1 : null);
+        Tracked tracked = sessions.remove(id);
+        if (tracked == null) {
+            return null;
         }
-        return path;
+        perRoute.computeIfPresent(tracked.path(), (p, n) -> n > 1 ? n - 1 : null);
+        perUser.computeIfPresent(userKey(tracked.path(), tracked.subject()), (k, n) -> n > 1 ? n - 1 : null);
+        return tracked.path();
     }
 
     private RouteHealth health(String path) {
@@ -163,8 +193,8 @@ public final class SupervisorVerticle extends VerticleBase {
         ConfigDiff diff = ConfigDiff.between(config, next);
         config = next;
         List<String> ids = new ArrayList<>();
-        sessions.forEach((id, path) -> {
-            if (diff.removed().contains(path)) {
+        sessions.forEach((id, tracked) -> {
+            if (diff.removed().contains(tracked.path())) {
                 ids.add(id);
             }
         });

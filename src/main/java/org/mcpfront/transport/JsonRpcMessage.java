@@ -149,6 +149,29 @@ public record JsonRpcMessage(String raw, Kind kind, String idKey, String method,
         return params instanceof JsonObject object ? object : new JsonObject();
     }
 
+    /** {@code params._meta}, or null when absent or not an object. */
+    public JsonObject meta() {
+        return params().getValue("_meta") instanceof JsonObject meta ? meta : null;
+    }
+
+    /**
+     * A message built by mcp-front itself (a translation between eras): encoded once, and already
+     * known to be well formed.
+     */
+    public static JsonRpcMessage of(JsonObject json) {
+        try {
+            return fromObject(json.encode(), json);
+        } catch (JsonRpcException e) {
+            throw new IllegalArgumentException("built an invalid JSON-RPC message: " + e.getMessage(), e);
+        }
+    }
+
+    /** The same message with another id ({@code idKey} is JSON text, as {@link #idKey()}). */
+    public JsonRpcMessage withIdKey(String idKey) {
+        JsonObject copy = json.copy().put("id", Json.decodeValue(idKey));
+        return of(copy);
+    }
+
     /** The progress token a request asked for in {@code params._meta.progressToken}, as JSON text. */
     public String progressTokenKey() {
         return params().getValue("_meta") instanceof JsonObject meta ? idKeyOf(meta.getValue("progressToken")) : null;

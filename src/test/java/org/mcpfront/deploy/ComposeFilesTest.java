@@ -88,8 +88,8 @@ class ComposeFilesTest {
         Path compose = DeployFiles.DOCKER_DIR.resolve(file);
         for (String service : frontServices(compose)) {
             Path config = mountedConfig(compose, service);
-            ConfigException refused = catchThrowableOfType(
-                    () -> DeployFiles.frontConfig(config, DeployFiles.exampleEnv()), ConfigException.class);
+            ConfigException refused = catchThrowableOfType(ConfigException.class,
+                    () -> DeployFiles.frontConfig(config, DeployFiles.exampleEnv()));
 
             assertThat(refused).as("the example's empty Google client is refused").isNotNull();
             assertThat(refused.problems()).hasSize(2).allSatisfy(problem -> assertThat(problem)
@@ -123,7 +123,7 @@ class ComposeFilesTest {
         Path edited = Files.createTempFile("mcp-front-dev", ".yaml");
         try {
             Files.writeString(edited, dev);
-            assertThat(catchThrowableOfType(() -> DeployFiles.frontConfig(edited, withGoogle()), ConfigException.class)
+            assertThat(catchThrowableOfType(ConfigException.class, () -> DeployFiles.frontConfig(edited, withGoogle()))
                     .problems()).as("an edited copy with dev sign-in is refused: the container listens on 0.0.0.0")
                     .anySatisfy(problem -> assertThat(problem).startsWith("oauth.identity").contains("\"0.0.0.0\""));
         } finally {

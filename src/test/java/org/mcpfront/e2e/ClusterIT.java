@@ -13,7 +13,10 @@ import org.mcpfront.testing.Closeables;
 import org.mcpfront.testing.EverythingServer;
 import org.mcpfront.testing.FreePorts;
 import org.mcpfront.testing.FrontProcess;
+import org.mcpfront.testing.MatrixClient;
 import org.mcpfront.testing.McpClient;
+import org.mcpfront.testing.ModernServer;
+import org.mcpfront.testing.ModernWire;
 import org.mcpfront.testing.OAuthBrowser;
 import org.mcpfront.testing.RawHttp;
 import org.mcpfront.testing.RecordingProxy;
@@ -59,6 +62,7 @@ class ClusterIT {
     private static final Duration DRAIN_GRACE = Duration.ofSeconds(60);
     private static RedisServer redis;
     private static EverythingServer backend;
+    private static ModernServer modernBackend;
     private static RecordingProxy balancer;
     private static final List<Integer> ports = new ArrayList<>();
     private static final List<FrontProcess> fronts = new ArrayList<>();
@@ -71,6 +75,7 @@ class ClusterIT {
     static void start() throws Exception {
         redis = RedisServer.start();
         backend = EverythingServer.start(EverythingServer.Mode.STREAMABLE);
+        modernBackend = ModernServer.start(ModernServer.Era.DUAL);
         for (int i = 0; i < 3; i++) {
             ports.add(FreePorts.next());
         }
@@ -97,7 +102,11 @@ class ClusterIT {
                   - path: "/local"
                     type: stdio
                     command: %s
-                """.formatted(issuer, ADMIN, redis.url(), backend.url(), EverythingServer.stdioCommandYaml()));
+                  - path: "/modern"
+                    type: http
+                    backend: "%s"
+                """.formatted(issuer, ADMIN, redis.url(), backend.url(), EverythingServer.stdioCommandYaml(),
+                modernBackend.url()));
         // All at once, as an instance group starts: the first start also settles, with three
         // instances racing, the one signing key the cluster shares (kept in Redis).
         startAll(true);
@@ -174,7 +183,7 @@ class ClusterIT {
     @AfterAll
     static void stop() {
         List<AutoCloseable> all = new ArrayList<>(fronts);
-        all.addAll(List.of(balancer, backend, redis));
+        all.addAll(List.of(balancer, backend, modernBackend, redis));
         Closeables.closeAll(all.toArray(AutoCloseable[]::new));
     }
 
@@ -261,6 +270,38 @@ class ClusterIT {
 
     @Test
     @Order(2)
+    @DisplayName("2026-07-28 requests of one client spread over every instance, no affinity, elicitation round trips included")
+    void modernAcrossInstances() {
+        String bearer = tokens.getString("access_token");
+        for (String route : List.of("/modern", "/remote", "/local")) {
+            int before = balancer.routed().size();
+            MatrixClient.Report report = MatrixClient.to(issuer + route + "/mcp", MatrixClient.Kind.V2_PIN)
+                    .header("Authorization", "Bearer " + bearer).runPassing();
+            assertThat(report.era()).as(report.describe()).isEqualTo("modern");
+            assertThat(report.step("elicitation").getInteger("asked")).as(report.describe()).isEqualTo(1);
+            assertThat(new HashSet<>(balancer.routed().subList(before, balancer.routed().size())))
+                    .as("the requests on %s were spread over every instance", route).containsExactlyInAnyOrderElementsOf(ports);
+        }
+        // The same user's requests to a 2025 backend, each sent to another instance, share one bridged session.
+        for (int round = 0; round < 2; round++) {
+            for (int port : ports) {
+                HttpResponse<String> answer = RawHttp.send(ModernWire.post(remote(port), ModernWire.body(round * 10 + port % 7,
+                                "tools/call", new JsonObject().put("name", "echo").put("arguments",
+                                        new JsonObject().put("message", "via " + port)), new JsonObject()))
+                        .setHeader("Authorization", "Bearer " + bearer));
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+                assertThat(RawHttp.lastMessage(answer).getJsonObject("result").encode()).contains("Echo: via " + port);
+            }
+        }
+        long bridged = fronts.stream().flatMap(front -> front.output().lines())
+                .filter(line -> line.contains("session opened") && line.contains("/remote") && line.contains("modern"))
+                .count();
+        assertThat(bridged).as("one session carries the user's 2026-07-28 requests to /remote, on whichever instance")
+                .isEqualTo(1);
+    }
+
+    @Test
+    @Order(3)
     @DisplayName("a killed instance's sessions answer 404, the others' keep working, new sessions and old tokens work")
     void killedInstance() {
         String access = tokens.getString("access_token");
@@ -291,7 +332,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     @DisplayName("a rolling restart: SIGTERM drains one instance and it leaves; the others keep serving, and it rejoins")
     void rollingRestart() {
         String access = tokens.getString("access_token");
@@ -315,7 +356,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     @DisplayName("after every instance restarts, registered clients and refresh tokens still work")
     void restartAll() {
         fronts.forEach(front -> front.stop(DRAIN_GRACE));

@@ -96,7 +96,7 @@ class ReadinessDisclosureIT {
 
         assertThat(leaky.getString("last_start_failure")).contains("exited with code 3").doesNotContain(SECRET);
         assertThat(leaky.getInteger("consecutive_start_failures")).isPositive();
-        String domainAdmin = TestTokens.mint(TestTokens.ISSUER, List.of(TestTokens.ISSUER), "carol@ops.example.com");
+        String domainAdmin = TestTokens.mintForEmail("carol@ops.example.com", TestTokens.ISSUER, List.of(TestTokens.ISSUER));
         HttpResponse<String> ready = RawHttp.send(RawHttp.anonymous(front.url("/ready")).header("Authorization", "Bearer " + domainAdmin));
         assertThat(ready.body()).contains("\"checks\"").contains("/leaky").doesNotContain(SECRET);
     }
@@ -104,7 +104,7 @@ class ReadinessDisclosureIT {
     @Test
     @DisplayName("a token of someone else, a route's token or a bad token get 403 or 401 and no details")
     void othersRefused() {
-        String notAdmin = TestTokens.mint(TestTokens.ISSUER, List.of(TestTokens.ISSUER), "mallory@example.com");
+        String notAdmin = TestTokens.mintForEmail("mallory@example.com", TestTokens.ISSUER, List.of(TestTokens.ISSUER));
         String routeToken = TestTokens.mint(TestTokens.ISSUER, List.of(TestTokens.ISSUER + "/leaky/mcp"));
         for (String token : List.of(notAdmin, routeToken)) {
             HttpResponse<String> ready = RawHttp.send(RawHttp.anonymous(front.url("/ready")).header("Authorization", "Bearer " + token));

@@ -30,7 +30,7 @@ class AuditTest {
     @DisplayName("a tool call renders as JSON with typed audit fields, for Cloud Logging queries")
     void toolCallAsJson() {
         try (LogCapture logs = new LogCapture()) {
-            Audit.toolCall("alice@example.com", "client-1", "/a", "s-1", "echo", 42, "error", -32602);
+            Audit.toolCall("alice@example.com", "client-1", "/a", "s-1", "echo", 42, "error", -32602, "2025", "2025");
             JsonObject line = new JsonObject(render(only(logs), true));
             assertThat(line.getString("logger")).isEqualTo("audit");
             assertThat(line.getString("severity")).isEqualTo("INFO");
@@ -44,6 +44,8 @@ class AuditTest {
             assertThat(line.getValue("duration_ms")).isEqualTo(42);
             assertThat(line.getString("outcome")).isEqualTo("error");
             assertThat(line.getValue("error_code")).isEqualTo(-32602);
+            assertThat(line.getString("era")).isEqualTo("2025");
+            assertThat(line.getString("backend_era")).isEqualTo("2025");
         }
     }
 

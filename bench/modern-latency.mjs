@@ -1,0 +1,86 @@
+// tools/call round-trip latency with the official SDK v2 client (@modelcontextprotocol/client), whose
+// version negotiation picks the MCP era: 2026-07-28 ("pin") or 2025 ("legacy").
+// Usage: node modern-latency.mjs --calls N --warmup N --block N [--header "Name: value" ...] name=legacy|pin:url ...
+// Targets are measured in interleaved blocks (A, B, A, B, ...) so that machine noise hits all alike.
+// Prints one JSON object: per target p50/p90/p99/mean in milliseconds, the call count and the era.
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+process.removeAllListeners("warning");
+process.on("warning", (warning) => {
+  if (warning.name !== "MaxListenersExceededWarning") console.error(warning);
+});
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(path.join(here, "../src/test/node/package.json"));
+const { Client, StreamableHTTPClientTransport } = await import(require.resolve("@modelcontextprotocol/client"));
+const { parseHeader } = await import("./headers.mjs");
+
+function parseArgs(argv) {
+  const options = { calls: 2000, warmup: 200, block: 100, headers: {}, targets: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--calls") options.calls = Number(argv[++i]);
+    else if (arg === "--warmup") options.warmup = Number(argv[++i]);
+    else if (arg === "--block") options.block = Number(argv[++i]);
+    else if (arg === "--header") Object.assign(options.headers, parseHeader(argv[++i]));
+    else {
+      const match = /^([^=]+)=(legacy|pin):(.+)$/.exec(arg);
+      if (!match) throw new Error(`not a target: ${arg} (want name=legacy|pin:url)`);
+      options.targets.push({ name: match[1], negotiation: match[2], url: match[3] });
+    }
+  }
+  if (options.targets.length === 0) throw new Error("no targets given");
+  return options;
+}
+
+async function connect(target, headers) {
+  const mode = target.negotiation === "pin" ? { pin: "2026-07-28" } : "legacy";
+  const client = new Client({ name: "mcp-front-bench", version: "1" }, { versionNegotiation: { mode } });
+  const transport = new StreamableHTTPClientTransport(new URL(target.url), { requestInit: { headers } });
+  await client.connect(transport);
+  return { client, era: client.getProtocolEra?.() ?? "unknown", version: client.getNegotiatedProtocolVersion?.() };
+}
+
+async function call(client) {
+  const started = process.hrtime.bigint();
+  const result = await client.callTool({ name: "echo", arguments: { message: "ping" } });
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+  if (!result.content || result.content[0].text !== "Echo: ping") throw new Error("unexpected result " + JSON.stringify(result));
+  return elapsed;
+}
+
+function percentile(sorted, p) {
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)];
+}
+
+const options = parseArgs(process.argv.slice(2));
+const sessions = [];
+for (const target of options.targets) {
+  const session = await connect(target, options.headers);
+  for (let i = 0; i < options.warmup; i++) await call(session.client);
+  sessions.push({ target, ...session, samples: [] });
+}
+for (let done = 0; done < options.calls; done += options.block) {
+  for (const session of sessions) {
+    for (let i = 0; i < options.block && done + i < options.calls; i++) session.samples.push(await call(session.client));
+  }
+}
+const report = {};
+const round = (x) => Math.round(x * 1000) / 1000;
+for (const session of sessions) {
+  const sorted = [...session.samples].sort((a, b) => a - b);
+  report[session.target.name] = {
+    calls: sorted.length,
+    era: session.era,
+    version: session.version,
+    p50_ms: round(percentile(sorted, 50)),
+    p90_ms: round(percentile(sorted, 90)),
+    p99_ms: round(percentile(sorted, 99)),
+    mean_ms: round(sorted.reduce((a, b) => a + b, 0) / sorted.length),
+  };
+  await session.client.close();
+}
+console.log(JSON.stringify(report));

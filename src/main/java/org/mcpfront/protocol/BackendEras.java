@@ -1,0 +1,170 @@
+package org.mcpfront.protocol;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import org.mcpfront.config.RouteConfig;
+import org.mcpfront.config.RouteConfig.BackendProtocol;
+import org.mcpfront.config.RouteConfig.BackendTransport;
+import org.mcpfront.transport.SseParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What each HTTP backend speaks, learned rather than configured: a {@code server/discover} probe with
+ * the 2026-07-28 envelope, read the way the revision's backward-compatibility rules say (a discover
+ * result, or {@code -32022} offering a modern revision: modern; any other JSON-RPC error or a 4xx
+ * without a modern body: legacy; 401/403, 5xx and timeouts: no answer, asked again next time).
+ * Remembered per route until an answer stops fitting ({@link #forget}); a route may pin its era.
+ * One instance per process, shared by the edges and the sessions.
+ */
+public final class BackendEras {
+
+    private static final Logger log = LoggerFactory.getLogger(BackendEras.class);
+    private static final long PROBE_TIMEOUT_MS = 10_000;
+    private static final int MAX_PROBE_BYTES = 1024 * 1024;
+
+    private final HttpClient client;
+    private final Map<String, Known> known = new ConcurrentHashMap<>();
+
+    private record Known(RouteConfig route, Future<Era> era) {
+    }
+
+    /** The probe found no usable answer (auth refused, server error, unreachable): the era is unknown. */
+    public static final class ProbeFailed extends RuntimeException {
+        ProbeFailed(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    public BackendEras(HttpClient client) {
+        this.client = client;
+    }
+
+    /** The era mcp-front speaks to {@code route}'s backend; stdio routes learn theirs per process. */
+    public Future<Era> eraOf(RouteConfig route) {
+        if (route.protocol() == BackendProtocol.V2025
+                || route.transport().orElse(BackendTransport.STREAMABLE) == BackendTransport.SSE) {
+            return Future.succeededFuture(Era.LEGACY);
+        }
+        if (route.protocol() == BackendProtocol.V2026) {
+            return Future.succeededFuture(Era.MODERN);
+        }
+        Known entry = known.compute(route.path(), (path, current) -> {
+            boolean usable = current != null && current.route.equals(route)
+                    && !(current.era.isComplete() && current.era.failed());
+            return usable ? current : new Known(route, probe(route));
+        });
+        return entry.era;
+    }
+
+    /** The backend answered in a way its remembered era does not explain: probe again next time. */
+    public void forget(RouteConfig route, String why) {
+        Known removed = known.remove(route.path());
+        if (removed != null) {
+            log.atInfo().addKeyValue("route", route.path()).addKeyValue("reason", why)
+                    .log("backend protocol era forgotten; probing again");
+        }
+    }
+
+    /** A session learned the era first-hand (initialize answered with -32022 offering 2026-07-28). */
+    public void learned(RouteConfig route, Era era) {
+        if (route.protocol() == BackendProtocol.AUTO) {
+            known.put(route.path(), new Known(route, Future.succeededFuture(era)));
+        }
+    }
+
+    private Future<Era> probe(RouteConfig route) {
+        JsonObject envelope = Envelope.forClient(new JsonObject(), Identity.CLIENT_INFO, null).applyTo(null);
+        JsonObject body = new JsonObject().put("jsonrpc", "2.0").put("id", "mcp-front-probe")
+                .put("method", "server/discover").put("params", envelope);
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+                .setAbsoluteURI(route.backend().orElseThrow().toString()).setIdleTimeout(PROBE_TIMEOUT_MS)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.ACCEPT, "application/json, text/event-stream")
+                .putHeader(ModernRequests.PROTOCOL_VERSION_HEADER, ProtocolVersions.MODERN)
+                .putHeader(ModernRequests.METHOD_HEADER, "server/discover");
+        route.headers().forEach(options::putHeader);
+        return client.request(options)
+                .compose(request -> request.send(body.encode()))
+                .compose(BackendEras::firstMessage)
+                .map(answer -> classify(route, answer))
+                .onSuccess(era -> log.atInfo().addKeyValue("route", route.path()).addKeyValue("era", era.label())
+                        .log("backend protocol era found"))
+                .onFailure(e -> log.atWarn().addKeyValue("route", route.path()).addKeyValue("reason", e.getMessage())
+                        .log("backend protocol era unknown: the probe got no usable answer"));
+    }
+
+    /** The HTTP status and the first JSON-RPC message of the answer (null when there is none). */
+    private record Answer(int status, JsonObject message) {
+    }
+
+    private static Future<Answer> firstMessage(HttpClientResponse response) {
+        int status = response.statusCode();
+        if (status == 401 || status == 403) {
+            response.body();
+            return Future.failedFuture(new ProbeFailed("the backend refused mcp-front's credentials (HTTP " + status
+                    + "); check the route's headers"));
+        }
+        if (status >= 500) {
+            response.body();
+            return Future.failedFuture(new ProbeFailed("the backend failed (HTTP " + status + ")"));
+        }
+        String type = response.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type != null && type.toLowerCase().startsWith("text/event-stream")) {
+            Promise<Answer> first = Promise.promise();
+            SseParser parser = new SseParser(MAX_PROBE_BYTES, event -> {
+                JsonObject message = parse(event.data());
+                if (message != null && message.containsKey("id")) {
+                    first.tryComplete(new Answer(status, message));
+                    response.request().reset();
+                }
+            });
+            response.handler(chunk -> {
+                try {
+                    parser.feed(chunk);
+                } catch (IllegalStateException tooLarge) {
+                    first.tryFail(new ProbeFailed("the backend's answer to server/discover is too large"));
+                    response.request().reset();
+                }
+            });
+            response.exceptionHandler(e -> first.tryComplete(new Answer(status, null)));
+            response.endHandler(v -> first.tryComplete(new Answer(status, null)));
+            return first.future();
+        }
+        return response.body().map(buffer -> new Answer(status, buffer.length() > MAX_PROBE_BYTES ? null
+                : parse(buffer.toString())));
+    }
+
+    private static JsonObject parse(String text) {
+        try {
+            Object value = Json.decodeValue(text);
+            return value instanceof JsonObject object ? object : null;
+        } catch (RuntimeException notJson) {
+            return null;
+        }
+    }
+
+    private static Era classify(RouteConfig route, Answer answer) {
+        JsonObject message = answer.message();
+        if (message != null && message.getValue("result") instanceof JsonObject result
+                && result.containsKey("supportedVersions")) {
+            boolean modern = result.getJsonArray("supportedVersions").stream()
+                    .anyMatch(v -> v instanceof String s && ProtocolVersions.isModern(s));
+            return modern ? Era.MODERN : Era.LEGACY;
+        }
+        if (message != null && McpErrors.offersModern(message)) {
+            return Era.MODERN;
+        }
+        return Era.LEGACY;
+    }
+}

@@ -52,7 +52,7 @@ public final class TokenCheckBench {
         SigningKeys keys = SigningKeys.fromText(rsa.toJSONString());
         Vertx vertx = Vertx.vertx();
         try {
-            MemoryStore store = new MemoryStore(vertx);
+            MemoryStore store = new MemoryStore(vertx, 64L * 1024 * 1024);
             AccessTokens tokens = new AccessTokens(keys, ISSUER, Duration.ofHours(1), store, Clock.systemUTC());
             String token = tokens.issue("dev:bench@example.com", "bench@example.com", List.of(ISSUER), "bench-client", "mcp").token();
 

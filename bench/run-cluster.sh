@@ -53,6 +53,8 @@ cat >"$work/cluster.yaml" <<YAML
 oauth:
   issuer: "$issuer"
   allowed_domains: ["example.com"]
+  # bench@example.com (token.mjs's user) reads the members in /ready's details.
+  admins: ["bench@example.com"]
   identity: dev
   token_ttl: 1h
   storage: redis
@@ -72,9 +74,14 @@ wait_port "$redis_port"; wait_port "$streamable_port"
 FRONT_PORT=$a_port LOG_LEVEL=WARN java -Dhz.port="$hz_a" -jar "$jar" --config "$work/cluster.yaml" >"$work/front-$a_port.log" 2>&1 & pids+=($!)
 FRONT_PORT=$b_port LOG_LEVEL=WARN java -Dhz.port="$hz_b" -jar "$jar" --config "$work/cluster.yaml" >"$work/front-$b_port.log" 2>&1 & pids+=($!)
 
-# Members seen by the instance on $1, from the cluster check of /ready (0 while not ready).
+# Signed in through instance A; both instances accept the token (same issuer, key kept in Redis).
+wait_port "$a_port"
+bearer="Authorization: Bearer $(node bench/token.mjs --issuer "$issuer" --access-only)"
+
+# Members seen by the instance on $1, from the cluster check of /ready's details, which need an
+# admin's token (0 while not ready).
 members() {
-  { curl -s "http://127.0.0.1:$1/ready" || true; } | node -e '
+  { curl -s -H "$bearer" "http://127.0.0.1:$1/ready" || true; } | node -e '
     let text = ""; process.stdin.on("data", (c) => (text += c)).on("end", () => {
       try {
         const check = JSON.parse(text).checks.find((c) => c.id === "cluster");
@@ -98,8 +105,6 @@ for port in "$a_port" "$b_port"; do
   fi
 done
 
-# Signed in through instance A; both instances accept the token (same issuer, key kept in Redis).
-bearer="Authorization: Bearer $(node bench/token.mjs --issuer "$issuer" --access-only)"
 a="http://127.0.0.1:$a_port/remote/mcp"; b="http://127.0.0.1:$b_port/remote/mcp"
 direct="http://127.0.0.1:$streamable_port/mcp"
 

@@ -152,7 +152,8 @@ public final class McpFront {
         var server = config.server();
         return new FrontConfig(config.oauth(), config.routes(),
                 new ServerConfig(server.host(), -1, server.healthPath(), server.maxBodyBytes(),
-                        server.sseKeepAlive(), server.allowedOrigins(), server.maxSessions(), server.slowClientTimeout()),
+                        server.sseKeepAlive(), server.allowedOrigins(), server.maxSessions(), server.slowClientTimeout(),
+                        server.idleTimeout(), server.readTimeout(), server.trustedProxies(), server.trustedProxyHeader()),
                 config.cluster());
     }
 

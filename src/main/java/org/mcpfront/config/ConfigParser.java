@@ -8,6 +8,9 @@ import org.mcpfront.config.RouteConfig.BackendProtocol;
 import org.mcpfront.config.RouteConfig.BackendTransport;
 import org.mcpfront.config.RouteConfig.RouteType;
 
+import org.mcpfront.net.AddressRange;
+
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -39,16 +42,30 @@ public final class ConfigParser {
 
     private static final List<String> ROOT_KEYS = List.of("oauth", "routes", "server", "cluster");
     private static final List<String> OAUTH_KEYS = List.of("issuer", "gcp_project", "allowed_domains", "allowed_emails",
-            "token_ttl", "refresh_token_ttl", "storage", "redis_url", "signing_key_file", "identity", "google");
+            "admins", "token_ttl", "refresh_token_ttl", "storage", "redis_url", "signing_key_file", "identity", "google",
+            "unused_client_ttl", "limits");
+    private static final List<String> LIMITS_KEYS = List.of("registrations_per_address", "registrations",
+            "authorizations_per_address", "memory_storage");
     private static final List<String> GOOGLE_KEYS = List.of("client_id", "client_secret", "issuer");
     private static final List<String> ROUTE_KEYS = List.of("path", "type", "backend", "transport", "headers",
             "command", "environment", "timeout", "request_timeout", "max_sessions", "max_sessions_per_user", "protocol");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "health_path", "max_body_size",
-            "sse_keepalive", "allowed_origins", "max_sessions", "slow_client_timeout");
+            "sse_keepalive", "allowed_origins", "max_sessions", "slow_client_timeout", "idle_timeout", "read_timeout",
+            "trusted_proxies", "trusted_proxy_header");
     private static final List<String> CLUSTER_KEYS = List.of("enabled", "hazelcast_config", "event_bus_port");
 
     private static final Duration DEFAULT_TOKEN_TTL = Duration.ofHours(1);
     private static final Duration DEFAULT_REFRESH_TOKEN_TTL = Duration.ofDays(30);
+    /** A registration that no sign-in completed within a day was probably never meant to be used. */
+    private static final Duration DEFAULT_UNUSED_CLIENT_TTL = Duration.ofDays(1);
+    /**
+     * What anyone may do before signing in, per client address: a person registers a client or two and
+     * signs in a few times; a client retrying in a loop or a flood gets 429 long before memory matters.
+     */
+    private static final RateLimit DEFAULT_REGISTRATIONS_PER_ADDRESS = new RateLimit(20, Duration.ofHours(1));
+    private static final RateLimit DEFAULT_REGISTRATIONS = new RateLimit(200, Duration.ofHours(1));
+    private static final RateLimit DEFAULT_AUTHORIZATIONS_PER_ADDRESS = new RateLimit(60, Duration.ofMinutes(1));
+    private static final long DEFAULT_MEMORY_STORAGE_BYTES = 64L * 1024 * 1024;
     private static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
     private static final String DEFAULT_GOOGLE_ISSUER = "https://accounts.google.com";
     /**
@@ -69,6 +86,14 @@ public final class ConfigParser {
     private static final String DEFAULT_HEALTH_PATH = "/health";
     private static final long DEFAULT_MAX_BODY_BYTES = 4L * 1024 * 1024;
     private static final Duration DEFAULT_SSE_KEEPALIVE = Duration.ofSeconds(20);
+    /**
+     * Connections: an idle one may wait this long for its next request (SSE streams send keep-alives
+     * and are never idle this long); a request's head and body must arrive within the read timeout.
+     */
+    private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+    /** What load balancers and reverse proxies (GCE's, nginx) append the client's address to. */
+    private static final String DEFAULT_TRUSTED_PROXY_HEADER = "X-Forwarded-For";
     /** Proxies and load balancers commonly drop a stream that has been idle for 30 s; 25 s leaves a margin. */
     private static final Duration MAX_SSE_KEEPALIVE = Duration.ofSeconds(25);
 
@@ -99,6 +124,12 @@ public final class ConfigParser {
         ServerConfig server = server(root.sectionOrEmpty("server"));
         List<RouteConfig> routes = routes(root, server.healthPath());
         ClusterConfig cluster = cluster(root.sectionOrEmpty("cluster"));
+        boolean dev = oauth != null && oauth.identity() == IdentityKind.DEV && problems.clean("oauth.identity");
+        if (dev && problems.clean("server.host") && !loopbackHost(server.host())) {
+            problems.add("oauth.identity", "dev sign-in is for local use only (anyone who reaches the port could sign "
+                    + "in as anyone): it needs server.host on loopback (127.0.0.1, ::1 or localhost), not "
+                    + Problems.quote(server.host()) + "; use identity: google for a gateway others can reach");
+        }
         boolean memory = oauth != null && oauth.storage() == StorageKind.MEMORY && problems.clean("oauth.storage");
         if (cluster.enabled() && memory) {
             problems.add("cluster.enabled", "a cluster needs oauth.storage: redis; with memory storage each "
@@ -136,13 +167,25 @@ public final class ConfigParser {
                 s.string("gcp_project").orElse(""),
                 domains,
                 emails,
+                s.list("admins", "[\"alice@example.com\", \"@example.com\"]", ConfigParser::admin).orElse(List.of()),
                 s.value("token_ttl", ConfigParser::positiveDuration).orElse(DEFAULT_TOKEN_TTL),
                 s.value("refresh_token_ttl", ConfigParser::positiveDuration).orElse(DEFAULT_REFRESH_TOKEN_TTL),
                 s.value("storage", v -> oneOf(v, StorageKind.class)).orElse(StorageKind.MEMORY),
                 s.value("redis_url", ConfigParser::redisUrl).orElse(DEFAULT_REDIS_URL),
                 s.string("signing_key_file").filter(file -> !file.isEmpty()),
                 identity,
-                google);
+                google,
+                s.value("unused_client_ttl", ConfigParser::positiveDuration).orElse(DEFAULT_UNUSED_CLIENT_TTL),
+                limits(s.sectionOrEmpty("limits")));
+    }
+
+    private static OAuthLimits limits(Section s) {
+        s.allowOnly(LIMITS_KEYS);
+        return new OAuthLimits(
+                s.value("registrations_per_address", ConfigParser::rateLimit).orElse(DEFAULT_REGISTRATIONS_PER_ADDRESS),
+                s.value("registrations", ConfigParser::rateLimit).orElse(DEFAULT_REGISTRATIONS),
+                s.value("authorizations_per_address", ConfigParser::rateLimit).orElse(DEFAULT_AUTHORIZATIONS_PER_ADDRESS),
+                s.value("memory_storage", ConfigParser::positiveSize).orElse(DEFAULT_MEMORY_STORAGE_BYTES));
     }
 
     private static GoogleConfig google(Section g, boolean needed) {
@@ -287,15 +330,25 @@ public final class ConfigParser {
 
     private static ServerConfig server(Section s) {
         s.allowOnly(SERVER_KEYS);
+        Duration keepAlive = s.value("sse_keepalive", ConfigParser::keepAlive).orElse(DEFAULT_SSE_KEEPALIVE);
+        Duration idle = s.value("idle_timeout", ConfigParser::positiveDuration).orElse(DEFAULT_IDLE_TIMEOUT);
+        if (idle.compareTo(keepAlive.multipliedBy(2)) < 0 && s.clean("idle_timeout") && s.clean("sse_keepalive")) {
+            s.problem("idle_timeout", "must be at least twice server.sse_keepalive (" + keepAlive.toSeconds() + "s): an "
+                    + "idle SSE stream carries only keep-alives, and a shorter idle timeout would cut it");
+        }
         return new ServerConfig(
                 s.value("host", ConfigParser::host).orElse(DEFAULT_HOST),
                 s.value("port", ConfigParser::port).orElse(DEFAULT_PORT),
                 s.value("health_path", ConfigParser::healthPath).orElse(DEFAULT_HEALTH_PATH),
                 s.value("max_body_size", ConfigParser::positiveSize).orElse(DEFAULT_MAX_BODY_BYTES),
-                s.value("sse_keepalive", ConfigParser::keepAlive).orElse(DEFAULT_SSE_KEEPALIVE),
+                keepAlive,
                 s.list("allowed_origins", "[\"https://claude.ai\"]", ConfigParser::origin).orElse(List.of()),
                 s.value("max_sessions", ConfigParser::positiveCount).orElse(DEFAULT_SERVER_MAX_SESSIONS),
-                s.value("slow_client_timeout", ConfigParser::positiveDuration).orElse(DEFAULT_SLOW_CLIENT_TIMEOUT));
+                s.value("slow_client_timeout", ConfigParser::positiveDuration).orElse(DEFAULT_SLOW_CLIENT_TIMEOUT),
+                idle,
+                s.value("read_timeout", ConfigParser::positiveDuration).orElse(DEFAULT_READ_TIMEOUT),
+                s.list("trusted_proxies", "[\"35.191.0.0/16\", \"130.211.0.0/22\"]", AddressRange::parse).orElse(List.of()),
+                s.value("trusted_proxy_header", ConfigParser::headerName).orElse(DEFAULT_TRUSTED_PROXY_HEADER));
     }
 
     private static ClusterConfig cluster(Section s) {
@@ -327,6 +380,17 @@ public final class ConfigParser {
         URI uri = URI.create(issuer);
         return "http".equalsIgnoreCase(uri.getScheme())
                 && ("localhost".equalsIgnoreCase(uri.getHost()) || "127.0.0.1".equals(uri.getHost()));
+    }
+
+    /**
+     * Whether a listener on {@code host} is reachable from this machine only: {@code localhost}, or an
+     * address literal in 127.0.0.0/8 or {@code ::1}. Any other name could resolve to anything.
+     */
+    private static boolean loopbackHost(String host) {
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        return AddressRange.literal(host).map(InetAddress::isLoopbackAddress).orElse(false);
     }
 
     private static URI httpUrl(String value) {
@@ -390,6 +454,22 @@ public final class ConfigParser {
             throw invalid(Problems.quote(value) + " is not an email address, e.g. someone@example.com");
         }
         return email;
+    }
+
+    /** An email address, or {@code @domain} for every signed-in user of that domain. */
+    private static String admin(String value) {
+        String principal = value.strip().toLowerCase(Locale.ROOT);
+        if (principal.startsWith("group:")) {
+            throw invalid(Problems.quote(value) + ": groups are not supported yet; list email addresses or @domain");
+        }
+        if (principal.startsWith("@")) {
+            try {
+                return "@" + domain(principal);
+            } catch (IllegalArgumentException e) {
+                throw invalid(Problems.quote(value) + " is not @ and a domain name, e.g. @example.com");
+            }
+        }
+        return email(value);
     }
 
     private static String routePath(String value) {
@@ -463,6 +543,19 @@ public final class ConfigParser {
             throw invalid(Problems.quote(value) + " must be longer than 0");
         }
         return duration;
+    }
+
+    /** {@code 20/1h}: a positive count, a slash, a positive duration. */
+    private static RateLimit rateLimit(String value) {
+        String[] parts = value.strip().split("/", 2);
+        if (parts.length != 2 || !parts[0].strip().matches("\\d{1,9}") || Integer.parseInt(parts[0].strip()) == 0) {
+            throw invalid(Problems.quote(value) + " is not a rate limit: a count and a window, e.g. 20/1h or 60/1m");
+        }
+        try {
+            return new RateLimit(Integer.parseInt(parts[0].strip()), positiveDuration(parts[1].strip()));
+        } catch (IllegalArgumentException e) {
+            throw invalid(Problems.quote(value) + " is not a rate limit: the window after / must be a duration such as 1h");
+        }
     }
 
     private static Duration keepAlive(String value) {

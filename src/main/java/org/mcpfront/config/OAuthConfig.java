@@ -4,32 +4,43 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** The {@code oauth:} section: our authorization server and the identity provider behind it. */
+/**
+ * The {@code oauth:} section: our authorization server and the identity provider behind it.
+ *
+ * @param admins          who may read the details of {@code /ready}: email addresses and {@code @domain}s, lower case
+ * @param unusedClientTtl how long a client registered through {@code /register} is kept while no sign-in
+ *                        with it has completed (a completed one keeps it for a year)
+ */
 public record OAuthConfig(
         String issuer,
         String gcpProject,
         List<String> allowedDomains,
         List<String> allowedEmails,
+        List<String> admins,
         Duration tokenTtl,
         Duration refreshTokenTtl,
         StorageKind storage,
         String redisUrl,
         Optional<String> signingKeyFile,
         IdentityKind identity,
-        Optional<GoogleConfig> google) {
+        Optional<GoogleConfig> google,
+        Duration unusedClientTtl,
+        OAuthLimits limits) {
 
     public OAuthConfig {
         allowedDomains = List.copyOf(allowedDomains);
         allowedEmails = List.copyOf(allowedEmails);
+        admins = List.copyOf(admins);
     }
 
     @Override
     public String toString() {
         // A Redis URL may carry a password (redis://user:password@host): print it without the user info.
         return "OAuthConfig[issuer=" + issuer + ", gcpProject=" + gcpProject + ", allowedDomains=" + allowedDomains
-                + ", allowedEmails=" + allowedEmails + ", tokenTtl=" + tokenTtl + ", refreshTokenTtl=" + refreshTokenTtl
+                + ", allowedEmails=" + allowedEmails + ", admins=" + admins + ", tokenTtl=" + tokenTtl + ", refreshTokenTtl=" + refreshTokenTtl
                 + ", storage=" + storage + ", redisUrl=" + redisUrl.replaceFirst("//[^/]*@", "//***@")
-                + ", signingKeyFile=" + signingKeyFile + ", identity=" + identity + ", google=" + google + "]";
+                + ", signingKeyFile=" + signingKeyFile + ", identity=" + identity + ", google=" + google
+                + ", unusedClientTtl=" + unusedClientTtl + ", limits=" + limits + "]";
     }
 
     public enum StorageKind { MEMORY, REDIS }

@@ -23,6 +23,8 @@ import org.mcpfront.transport.JsonRpcErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * The HTTP edge: one instance per event loop, all sharing the listening port. Routes requests by path
  * to the MCP transports of the configured routes (each request's bearer token checked first), serves the
@@ -46,6 +48,7 @@ public final class EdgeVerticle extends VerticleBase {
     private ClientStreams streams;
     private SessionClient sessions;
     private AuthorizationServer authorizationServer;
+    private ReadDeadlines deadlines;
 
     /**
      * What the edges share for MCP 2026-07-28: what each backend speaks, the seal of the request states
@@ -83,7 +86,7 @@ public final class EdgeVerticle extends VerticleBase {
             ctx.next();
         });
         router.get(config.server().healthPath()).handler(health.liveness(vertx));
-        router.get("/ready").handler(health.readiness(vertx));
+        router.get("/ready").handler(health.readiness(vertx, new AdminCheck(oauth.accessTokens(), () -> config)));
         router.get("/metrics").handler(metrics);
         authorizationServer = new AuthorizationServer(vertx, () -> config, oauth);
         authorizationServer.mount(router);
@@ -107,12 +110,27 @@ public final class EdgeVerticle extends VerticleBase {
         });
 
         vertx.eventBus().<FrontConfig>localConsumer(Addresses.CONFIG_CHANGED, m -> config = m.body());
+        // No byte either way for the idle timeout closes a connection; SSE keep-alives keep streams out of it.
+        // No h2c (cleartext HTTP/2): clients come over HTTP/1.1 or through a TLS proxy, and with h2c on,
+        // Vert.x creates a connection only once its first request head is in, hiding slow senders from
+        // the read deadlines.
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.server().host())
                 .setPort(config.server().port())
-                .setCompressionSupported(false);
+                .setCompressionSupported(false)
+                .setHttp2ClearTextEnabled(false)
+                .setIdleTimeout((int) config.server().idleTimeout().toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        deadlines = new ReadDeadlines(vertx, config.server().readTimeout(), config.server().idleTimeout());
+        deadlines.start();
         return streams.start()
-                .compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
+                .compose(v -> vertx.createHttpServer(options)
+                        .connectionHandler(deadlines::opened)
+                        .requestHandler(request -> {
+                            deadlines.request(request);
+                            router.handle(request);
+                        })
+                        .listen())
                 .onSuccess(s -> server = s);
     }
 
@@ -124,6 +142,9 @@ public final class EdgeVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         sessions.stop();
+        if (deadlines != null) {
+            deadlines.stop();
+        }
         return Future.join(server == null ? Future.succeededFuture() : server.close(), streams.stop(),
                 authorizationServer == null ? Future.succeededFuture() : authorizationServer.close(),
                 backendHttp == null ? Future.succeededFuture() : backendHttp.close());

@@ -4,6 +4,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.CheckResult;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.RoutingContext;
@@ -17,6 +18,10 @@ import org.mcpfront.storage.Store;
  * a request needs respond: the supervisor (with per-route session counts and start failures) and the
  * store, and in a cluster its membership. An instance that loses Redis goes not-ready and comes back
  * by itself once Redis answers.
+ *
+ * <p>Anyone, a load balancer above all, gets the status alone ({@code {"status":"UP"}}, 200 or 503):
+ * the details name routes, session counts and why backends failed, and are only for an admin
+ * ({@link AdminCheck}).
  */
 public final class Health {
 
@@ -37,7 +42,7 @@ public final class Health {
         return HealthCheckHandler.createWithHealthChecks(checks);
     }
 
-    public Handler<RoutingContext> readiness(Vertx vertx) {
+    Handler<RoutingContext> readiness(Vertx vertx, AdminCheck admins) {
         HealthChecks checks = HealthChecks.create(vertx)
                 .register("supervisor", CHECK_TIMEOUT_MS, promise -> vertx.eventBus()
                         .<JsonObject>request(Addresses.SUPERVISOR_STATUS, null, new DeliveryOptions().setSendTimeout(CHECK_TIMEOUT_MS))
@@ -52,6 +57,27 @@ public final class Health {
                 promise.complete(membership.getBoolean("active") ? Status.OK(membership) : Status.KO(membership));
             });
         }
-        return HealthCheckHandler.createWithHealthChecks(checks);
+        Handler<RoutingContext> details = HealthCheckHandler.createWithHealthChecks(checks);
+        return ctx -> admins.caller(ctx).onSuccess(caller -> {
+            ctx.response().putHeader("Cache-Control", "no-store");
+            switch (caller.kind()) {
+                case ADMIN -> details.handle(ctx);
+                case ANONYMOUS -> checks.checkStatus().onComplete(result -> {
+                    boolean up = result.succeeded() && CheckResult.isUp(result.result());
+                    reply(ctx, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN"));
+                });
+                case INVALID_TOKEN -> {
+                    ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+                    reply(ctx, 401, new JsonObject().put("error", "invalid_token")
+                            .put("error_description", caller.reason()));
+                }
+                default -> reply(ctx, 403, new JsonObject().put("error", "forbidden")
+                        .put("error_description", caller.reason()));
+            }
+        });
+    }
+
+    private static void reply(RoutingContext ctx, int status, JsonObject body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
     }
 }

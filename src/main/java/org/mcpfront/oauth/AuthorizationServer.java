@@ -8,6 +8,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.identity.IdentityProvider;
+import org.mcpfront.limits.RateLimiter;
+import org.mcpfront.net.ClientAddresses;
 import org.mcpfront.storage.Store;
 
 import java.time.Clock;
@@ -45,11 +47,16 @@ public final class AuthorizationServer {
 
     public AuthorizationServer(Vertx vertx, Supplier<FrontConfig> config, Shared shared) {
         this.documents = new ClientMetadataDocuments(vertx, shared.documentPolicy());
-        Clients clients = new Clients(shared.store(), documents);
+        Clients clients = new Clients(shared.store(), documents, config.get().oauth().unusedClientTtl());
         Grants grants = new Grants(vertx, shared.store(), shared.accessTokens(), config.get().oauth().refreshTokenTtl());
+        // Read once: the listener's trusted proxies and the limits are start-up settings.
+        ClientAddresses addresses = new ClientAddresses(config.get().server().trustedProxies(),
+                config.get().server().trustedProxyHeader());
+        Throttle throttle = new Throttle(new RateLimiter(shared.store(), Clock.systemUTC()), addresses,
+                config.get().oauth().limits());
         this.metadata = new MetadataEndpoints(config, shared.keys());
-        this.registration = new RegistrationEndpoint(clients);
-        this.authorize = new AuthorizeEndpoint(config, shared.store(), clients, grants, shared.identity());
+        this.registration = new RegistrationEndpoint(clients, throttle);
+        this.authorize = new AuthorizeEndpoint(config, shared.store(), clients, grants, shared.identity(), throttle);
         this.token = new TokenEndpoint(clients, grants, shared.accessTokens());
         this.identity = shared.identity();
     }

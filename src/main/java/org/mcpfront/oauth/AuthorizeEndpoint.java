@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
  *
  * <p>Both steps are bound to the browser that started them by a cookie (login CSRF), each pending
  * step is single use, and the consent form carries its own CSRF token. Nothing is ever redirected to
- * a client or redirect URI that did not check out: those get an error page.
+ * a client or redirect URI that did not check out, and nothing before the user took part is redirected
+ * at all: those get an error page.
  */
 final class AuthorizeEndpoint {
 
@@ -46,24 +47,46 @@ final class AuthorizeEndpoint {
     /** RFC 7636 §4.2: 43 to 128 base64url characters for a S256 challenge we accept. */
     private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43,128}");
 
+    /** Clients use a few dozen random characters; the sign-in keeps {@code state} for ten minutes. */
+    static final int MAX_STATE_LENGTH = 1000;
+
     private final Supplier<FrontConfig> config;
     private final Store store;
     private final Clients clients;
     private final Grants grants;
     private final IdentityProvider identity;
+    private final Throttle throttle;
 
-    AuthorizeEndpoint(Supplier<FrontConfig> config, Store store, Clients clients, Grants grants, IdentityProvider identity) {
+    AuthorizeEndpoint(Supplier<FrontConfig> config, Store store, Clients clients, Grants grants, IdentityProvider identity,
+                      Throttle throttle) {
         this.config = config;
         this.store = store;
         this.clients = clients;
         this.grants = grants;
         this.identity = identity;
+        this.throttle = throttle;
     }
 
     void authorize(RoutingContext ctx) {
+        throttle.authorization(ctx.request()).onComplete(verdict -> {
+            if (verdict.failed()) {
+                log.atWarn().addKeyValue("reason", verdict.cause().getMessage())
+                        .log("refused an authorization request: the store does not take it");
+                OAuthReplies.errorPage(ctx.response(), 503, "Sign-in is unavailable", "Signing in is not possible "
+                        + "right now. Try again in a minute.");
+            } else if (!verdict.result().allowed()) {
+                ctx.response().putHeader("Retry-After", Long.toString(verdict.result().retryAfterSeconds()));
+                OAuthReplies.errorPage(ctx.response(), 429, "Too many sign-in attempts",
+                        Throttle.refusal("sign-in attempts", verdict.result()));
+            } else {
+                authorizeNow(ctx);
+            }
+        });
+    }
+
+    private void authorizeNow(RoutingContext ctx) {
         MultiMap params = ctx.request().params();
         String clientId = params.get("client_id");
-        String issuer = issuer();
         clients.find(clientId).onComplete(found -> {
             if (found.failed()) {
                 OAuthReplies.errorPage(ctx.response(), 400, "Unknown application", found.cause().getMessage());
@@ -80,14 +103,14 @@ final class AuthorizeEndpoint {
             String state = params.get("state");
             RequestProblem problem = requestProblem(params);
             if (problem != null) {
-                OAuthReplies.redirectError(ctx.response(), redirectUri, problem.error(), problem.description(), state, issuer);
+                refuseRequest(ctx, client, problem);
                 return;
             }
             List<String> audience;
             try {
                 audience = audience(params.getAll("resource"));
             } catch (IllegalArgumentException e) {
-                OAuthReplies.redirectError(ctx.response(), redirectUri, "invalid_target", e.getMessage(), state, issuer);
+                refuseRequest(ctx, client, new RequestProblem("invalid_target", e.getMessage()));
                 return;
             }
             String browser = browserCookie(ctx);
@@ -213,6 +236,9 @@ final class AuthorizeEndpoint {
             Grants.Grant grant = new Grants.Grant(record.getString("client_id"), who,
                     record.getJsonArray("aud").stream().map(String::valueOf).toList(), record.getString("scope"));
             grants.issueCode(grant, redirectUri, record.getString("code_challenge"))
+                    .onSuccess(code -> clients.used(grant.clientId()).onFailure(e -> log.atWarn()
+                            .addKeyValue("client_id", grant.clientId()).addKeyValue("reason", e.getMessage())
+                            .log("could not extend a used client's registration")))
                     .onSuccess(code -> {
                         Audit.signIn(who.email(), grant.clientId(), grant.audience());
                         Map<String, String> answer = new LinkedHashMap<>();
@@ -225,8 +251,21 @@ final class AuthorizeEndpoint {
         });
     }
 
-    /** An RFC 6749 §4.1.2.1 error, sent back to a redirect URI that checked out. */
+    /** An RFC 6749 §4.1.2.1 error in the request itself. */
     private record RequestProblem(String error, String description) {
+    }
+
+    /**
+     * A request that fails its checks gets a page, not a redirect, even to a registered URI: with open
+     * registration anyone can register one, and an error that needs no user would make {@code /authorize}
+     * an open redirector (RFC 9700 §4.11.2). Errors after the user took part (consent denied) do go back.
+     */
+    private static void refuseRequest(RoutingContext ctx, RegisteredClient client, RequestProblem problem) {
+        log.atInfo().addKeyValue("client_id", client.clientId()).addKeyValue("error", problem.error())
+                .addKeyValue("reason", problem.description()).log("refused an authorization request");
+        OAuthReplies.errorPage(ctx.response(), 400, "Invalid sign-in request", "The sign-in request of "
+                + displayName(client) + " cannot be used: " + problem.description() + " (OAuth error "
+                + problem.error() + "). This is a problem of the application, not of your account.");
     }
 
     /** The checks after client and redirect URI; null when the request is fine. */
@@ -251,6 +290,10 @@ final class AuthorizeEndpoint {
             if (params.getAll(single).size() > 1) {
                 return new RequestProblem("invalid_request", single + " appears more than once");
             }
+        }
+        String state = params.get("state");
+        if (state != null && state.length() > MAX_STATE_LENGTH) {
+            return new RequestProblem("invalid_request", "state is longer than " + MAX_STATE_LENGTH + " characters");
         }
         return null;
     }

@@ -129,7 +129,7 @@ public final class ClientMetadataDocuments {
         try {
             url = MetadataUrl.parse(clientIdUrl, policy);
         } catch (ClientMetadataException e) {
-            log.info("Client metadata document {} refused: {}", e.url(), e.reason());
+            refused(e);
             return Future.failedFuture(e);
         }
         RegisteredClient hit = cached(url.text());
@@ -155,6 +155,11 @@ public final class ClientMetadataDocuments {
         return http.close();
     }
 
+    private static void refused(ClientMetadataException problem) {
+        log.atInfo().addKeyValue("client_id", problem.url()).addKeyValue("reason", problem.reason())
+                .log("client metadata document refused");
+    }
+
     private Future<RegisteredClient> fetchAndCheck(MetadataUrl url) {
         return fetch(url).compose(fetched -> {
             RegisteredClient client;
@@ -167,7 +172,7 @@ public final class ClientMetadataDocuments {
             return Future.succeededFuture(client);
         }).recover(e -> {
             ClientMetadataException problem = asProblem(url, e);
-            log.info("Client metadata document {} refused: {}", problem.url(), problem.reason());
+            refused(problem);
             return Future.failedFuture(problem);
         });
     }
@@ -182,7 +187,7 @@ public final class ClientMetadataDocuments {
         Promise<Fetched> outcome = Promise.promise();
         long timer = vertx.setTimer(timeout.toMillis(),
                 t -> outcome.tryFail(
-                        ClientMetadataException.unfetchable(url.text(), "timed out after " + describe(timeout))));
+                        ClientMetadataException.unreachable(url.text(), "timed out after " + describe(timeout))));
         vertx.executeBlocking(() -> InetAddress.getAllByName(url.host()), false)
                 .compose(addresses -> permittedAddress(url, addresses))
                 // After a timeout the outcome is already told; do not connect for nobody.
@@ -205,8 +210,8 @@ public final class ClientMetadataDocuments {
         for (InetAddress address : addresses) {
             Optional<String> refusal = AddressPolicy.refusal(address, policy.allowLoopbackHttp());
             if (refusal.isPresent()) {
-                return Future.failedFuture(ClientMetadataException.unfetchable(url.text(),
-                        "its host resolves to " + refusal.get() + " (" + address.getHostAddress() + ")"));
+                return Future.failedFuture(ClientMetadataException.unreachable(url.text(),
+                        "its host resolves to " + refusal.get()));
             }
         }
         return Future.succeededFuture(addresses[0]);
@@ -274,22 +279,27 @@ public final class ClientMetadataDocuments {
         return media.equals("application/json") || (media.startsWith("application/") && media.endsWith("+json"));
     }
 
-    /** Turns what the network throws into a reason a user can act on. */
+    /**
+     * Turns what the network throws into a problem: a TLS failure (from a public server) names its cause;
+     * everything before that is one "unreachable" whose detail only the log sees.
+     */
     private static ClientMetadataException asProblem(MetadataUrl url, Throwable failure) {
         if (failure instanceof ClientMetadataException problem) {
             return problem;
         }
-        String reason;
-        if (failure instanceof UnknownHostException) {
-            reason = "its host name does not resolve";
-        } else if (failure instanceof ConnectException) {
-            reason = "the connection was refused or could not be made";
-        } else if (failure instanceof SSLException) {
-            reason = "the TLS handshake failed (" + rootCause(failure).getMessage() + ")";
-        } else {
-            reason = "the connection failed (" + failure.getMessage() + ")";
+        if (failure instanceof SSLException) {
+            return ClientMetadataException.unfetchable(url.text(),
+                    "the TLS handshake failed (" + rootCause(failure).getMessage() + ")");
         }
-        return ClientMetadataException.unfetchable(url.text(), reason);
+        String detail;
+        if (failure instanceof UnknownHostException) {
+            detail = "its host name does not resolve";
+        } else if (failure instanceof ConnectException) {
+            detail = "the connection was refused or could not be made";
+        } else {
+            detail = "the connection failed (" + failure.getMessage() + ")";
+        }
+        return ClientMetadataException.unreachable(url.text(), detail);
     }
 
     /** Vert.x wraps the certificate problem a user can act on in a generic handshake failure. */
@@ -337,10 +347,18 @@ public final class ClientMetadataDocuments {
         if (!(value instanceof JsonArray array) || array.isEmpty()) {
             throw ClientMetadataException.invalid(url, "redirect_uris is missing or empty");
         }
+        if (array.size() > RegisteredClient.MAX_REDIRECT_URIS) {
+            throw ClientMetadataException.invalid(url, "redirect_uris has more than " + RegisteredClient.MAX_REDIRECT_URIS
+                    + " entries");
+        }
         List<String> uris = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {
             if (!(array.getValue(i) instanceof String uri)) {
                 throw ClientMetadataException.invalid(url, "redirect_uris[" + i + "] is not a string");
+            }
+            if (uri.length() > RegisteredClient.MAX_REDIRECT_URI_LENGTH) {
+                throw ClientMetadataException.invalid(url, "redirect_uris[" + i + "] is longer than "
+                        + RegisteredClient.MAX_REDIRECT_URI_LENGTH + " characters");
             }
             Optional<String> problem = redirectProblem(uri);
             if (problem.isPresent()) {

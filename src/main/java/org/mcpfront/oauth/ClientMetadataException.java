@@ -29,7 +29,19 @@ public final class ClientMetadataException extends Exception {
         return shown.toString();
     }
 
-    /** The document could not be obtained (address refused, network, HTTP status, size, type, time). */
+    /**
+     * No public server answered for the URL's host: it does not resolve, resolves to an address we do not
+     * fetch from, refused, or did not answer in time. The person who sent the {@code client_id} gets one
+     * message for all of these, so that the page is no oracle for what the gateway's DNS and network
+     * hold; {@link #reason()} keeps the detail for the log.
+     */
+    static ClientMetadataException unreachable(String url, String detail) {
+        return new ClientMetadataException(url, detail, "the client metadata document at " + url
+                + " could not be fetched: no public server answered for its host (it must be served over https "
+                + "from the internet)");
+    }
+
+    /** The document could not be obtained from the server that answered (HTTP status, size, type, TLS). */
     static ClientMetadataException unfetchable(String url, String reason) {
         return new ClientMetadataException(url, reason,
                 "the client metadata document at " + url + " could not be fetched: " + reason);
@@ -45,7 +57,7 @@ public final class ClientMetadataException extends Exception {
         return url;
     }
 
-    /** What was wrong, without the URL. */
+    /** What was wrong, without the URL; for an unreachable host the detail that the message leaves out. */
     public String reason() {
         return reason;
     }

@@ -11,16 +11,19 @@ import java.time.Duration;
  */
 final class Clients {
 
-    /** Registered clients are kept this long after registration. */
+    /** A registered client with which a sign-in completed is kept this long after its latest one. */
     static final Duration REGISTRATION_TTL = Duration.ofDays(365);
     private static final String CLIENT = "client:";
 
     private final Store store;
     private final ClientMetadataDocuments documents;
+    private final Duration unusedTtl;
 
-    Clients(Store store, ClientMetadataDocuments documents) {
+    /** {@code unusedTtl}: how long a registration is kept before any sign-in with it completes. */
+    Clients(Store store, ClientMetadataDocuments documents, Duration unusedTtl) {
         this.store = store;
         this.documents = documents;
+        this.unusedTtl = unusedTtl;
     }
 
     /** The client, or a failure whose message says why it is unknown (fit for an error page). */
@@ -37,8 +40,22 @@ final class Clients {
                 : Future.succeededFuture(RegisteredClient.fromJson(json)));
     }
 
+    /** Keeps a new registration for the unused-client lifetime: anyone may register, few follow through. */
     Future<Void> register(RegisteredClient client) {
-        return store.put(CLIENT + client.clientId(), client.toJson(), REGISTRATION_TTL);
+        return store.put(CLIENT + client.clientId(), client.toJson(), unusedTtl);
+    }
+
+    /**
+     * A sign-in with {@code clientId} completed: a registered client is kept for {@link #REGISTRATION_TTL}
+     * from now (client ID metadata documents are fetched, not kept).
+     */
+    Future<Void> used(String clientId) {
+        if (documents.handles(clientId)) {
+            return Future.succeededFuture();
+        }
+        return store.get(CLIENT + clientId).compose(json -> json == null
+                ? Future.succeededFuture()
+                : store.put(CLIENT + clientId, json, REGISTRATION_TTL));
     }
 
     /** A client_id that names no client we know. */

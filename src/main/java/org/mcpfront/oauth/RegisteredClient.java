@@ -19,6 +19,13 @@ import java.util.List;
 public record RegisteredClient(String clientId, String clientName, List<String> redirectUris,
                                String tokenEndpointAuthMethod, String clientSecretHash, boolean metadataDocument) {
 
+    /**
+     * What a client may list: a real one needs one or two redirect URIs of a few dozen characters; the
+     * bounds keep what strangers can make the server store (or cache) small.
+     */
+    static final int MAX_REDIRECT_URIS = 10;
+    static final int MAX_REDIRECT_URI_LENGTH = 1000;
+
     public RegisteredClient {
         redirectUris = List.copyOf(redirectUris);
     }

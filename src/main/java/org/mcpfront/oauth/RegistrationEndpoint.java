@@ -26,16 +26,38 @@ final class RegistrationEndpoint {
     private static final Logger log = LoggerFactory.getLogger(RegistrationEndpoint.class);
     static final Set<String> AUTH_METHODS = Set.of("none", "client_secret_basic", "client_secret_post");
     private static final Set<String> GRANT_TYPES = Set.of("authorization_code", "refresh_token");
-    private static final int MAX_REDIRECT_URIS = 20;
     private static final int MAX_NAME_LENGTH = 200;
 
     private final Clients clients;
+    private final Throttle throttle;
 
-    RegistrationEndpoint(Clients clients) {
+    RegistrationEndpoint(Clients clients, Throttle throttle) {
         this.clients = clients;
+        this.throttle = throttle;
     }
 
     void register(RoutingContext ctx) {
+        throttle.registration(ctx.request()).onComplete(verdict -> {
+            if (verdict.failed()) {
+                unavailable(ctx, verdict.cause());
+            } else if (!verdict.result().allowed()) {
+                ctx.response().putHeader("Retry-After", Long.toString(verdict.result().retryAfterSeconds()));
+                OAuthReplies.error(ctx.response(), 429, "too_many_requests", Throttle.refusal("registrations", verdict.result()));
+            } else {
+                registerNow(ctx);
+            }
+        });
+    }
+
+    /** The store refused the count or the client (full, or Redis out of reach): registration waits. */
+    private static void unavailable(RoutingContext ctx, Throwable cause) {
+        log.atWarn().addKeyValue("reason", cause.getMessage()).log("refused a registration: the store does not take it");
+        ctx.response().putHeader("Retry-After", "60");
+        OAuthReplies.error(ctx.response(), 503, "temporarily_unavailable", "registration is not possible right now; "
+                + "try again later");
+    }
+
+    private void registerNow(RoutingContext ctx) {
         JsonObject request;
         try {
             request = ctx.body().asJsonObject();
@@ -98,18 +120,22 @@ final class RegistrationEndpoint {
                     }
                     OAuthReplies.json(ctx.response(), 201, body);
                 })
-                .onFailure(ctx::fail);
+                .onFailure(e -> unavailable(ctx, e));
     }
 
     private static List<String> redirectUris(Object value) {
         if (!(value instanceof JsonArray array) || array.isEmpty()) {
             throw new IllegalArgumentException("redirect_uris must be a non-empty array of URLs");
         }
-        if (array.size() > MAX_REDIRECT_URIS) {
-            throw new IllegalArgumentException("at most " + MAX_REDIRECT_URIS + " redirect_uris");
+        if (array.size() > RegisteredClient.MAX_REDIRECT_URIS) {
+            throw new IllegalArgumentException("at most " + RegisteredClient.MAX_REDIRECT_URIS + " redirect_uris");
         }
         List<String> uris = new ArrayList<>();
         for (Object item : array) {
+            if (item instanceof String uri && uri.length() > RegisteredClient.MAX_REDIRECT_URI_LENGTH) {
+                throw new IllegalArgumentException("a redirect URI may have at most "
+                        + RegisteredClient.MAX_REDIRECT_URI_LENGTH + " characters");
+            }
             if (!(item instanceof String uri) || !allowedRedirect(uri)) {
                 throw new IllegalArgumentException("redirect URI " + item + " is not allowed: use https, or http on "
                         + "127.0.0.1, [::1] or localhost, with no fragment");

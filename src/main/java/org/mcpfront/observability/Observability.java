@@ -3,8 +3,11 @@ package org.mcpfront.observability;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Handler;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.metrics.MetricsOptions;
 import io.vertx.core.spi.VertxMetricsFactory;
+import io.vertx.core.spi.metrics.VertxMetrics;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
@@ -51,8 +54,30 @@ public final class Observability {
                         .setPublishQuantiles(false));
     }
 
+    /** Micrometer's metrics for Vert.x, guarded against connections accepted before they exist ({@link GuardedMetrics}). */
     public VertxMetricsFactory metricsFactory() {
-        return new MicrometerMetricsFactory(registry);
+        MicrometerMetricsFactory micrometer = new MicrometerMetricsFactory(registry);
+        return new VertxMetricsFactory() {
+            @Override
+            public VertxMetrics metrics(VertxOptions options) {
+                return new GuardedMetrics(micrometer.metrics(options));
+            }
+
+            @Override
+            public MetricsOptions newOptions() {
+                return micrometer.newOptions();
+            }
+
+            @Override
+            public MetricsOptions newOptions(MetricsOptions options) {
+                return micrometer.newOptions(options);
+            }
+
+            @Override
+            public MetricsOptions newOptions(JsonObject json) {
+                return micrometer.newOptions(json);
+            }
+        };
     }
 
     public Handler<RoutingContext> scrapeHandler() {

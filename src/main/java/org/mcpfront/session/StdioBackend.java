@@ -22,7 +22,8 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A stdio backend: one child process per session, started from the route's {@code command}. One
- * JSON-RPC message per line each way; stdout lines are passed on untouched, stderr goes to the log.
+ * JSON-RPC message per line each way; stdout lines are passed on untouched, stderr goes to the log and
+ * only there (a process that prints a password before it dies must not show it to a client).
  *
  * <p>The process runs as the leader of its own process group, so ending the session reaches all it
  * spawned: stdin is closed, the group gets SIGTERM, and SIGKILL if it is still there after the grace
@@ -75,7 +76,9 @@ final class StdioBackend implements Backend {
         // Spawning is a blocking system call: keep it off the event loop.
         return vertx.executeBlocking(builder::start, false).compose(started -> {
             if (started == null || started.getPID() <= 0) {
-                return Future.failedFuture("cannot start " + route.command().get(0) + " for route " + route.path());
+                log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session)
+                        .addKeyValue("command", route.command().get(0)).log("stdio process could not be started");
+                return Future.failedFuture("the process could not be started");
             }
             process = started;
             pid = started.getPID();
@@ -203,12 +206,21 @@ final class StdioBackend implements Backend {
             return;
         }
         killGroup(ProcessGroups.SIGKILL);
-        String reason = (code == Integer.MIN_VALUE ? "the process could not be started" : "the process exited with code " + code)
-                + (lastStderr.isEmpty() ? "" : "; last stderr: " + String.join(" | ", lastStderr));
         log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session).addKeyValue("pid", pid)
-                .addKeyValue("exit_code", code).addKeyValue("stderr", String.join(" | ", lastStderr))
-                .log("stdio process exited");
-        listener.onFailure("exited", reason);
+                .addKeyValue("command", route.command().get(0)).addKeyValue("exit_code", code)
+                .addKeyValue("stderr", String.join(" | ", lastStderr)).log("stdio process exited");
+        // The reason reaches clients and /ready: never the process's own output, which may hold secrets.
+        listener.onFailure("exited", exitReason(code));
+    }
+
+    /** What an exit means, from the code alone; 126 and 127 are how setsid reports an exec that failed. */
+    private static String exitReason(int code) {
+        return switch (code) {
+            case Integer.MIN_VALUE -> "the process could not be started (the log has its stderr)";
+            case 126 -> "the command could not be executed (exit code 126; the log has its stderr)";
+            case 127 -> "the command was not found (exit code 127; the log has its stderr)";
+            default -> "the process exited with code " + code + " (the log has its stderr)";
+        };
     }
 
     private static String abbreviate(String line) {

@@ -6,53 +6,77 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
  * A {@link Store} in this process's memory, for a single instance. Entries expire lazily on read and
- * are swept once a minute so that abandoned sign-ins do not accumulate. Values are copied in and out,
- * so callers never share mutable state with the store.
+ * are swept once a minute so that abandoned sign-ins do not accumulate. Values are kept as JSON text,
+ * which copies them in and out (callers never share mutable state with the store) and makes their
+ * size known: the store holds at most {@code maxBytes} of keys and values, and refuses a write beyond
+ * that with {@link StoreFullException}, so that what strangers can make it keep never grows the heap
+ * without bound.
  */
 public final class MemoryStore implements Store {
 
     private static final long SWEEP_INTERVAL_MS = 60_000;
+    /** What an entry costs besides its text: the map node, the entry and the strings' headers. */
+    private static final long ENTRY_OVERHEAD = 100;
 
-    private record Entry(JsonObject value, long expiresAtNanos) {
+    private record Entry(String json, long expiresAtNanos) {
+        long size(String key) {
+            return ENTRY_OVERHEAD + 2L * (key.length() + json.length());
+        }
     }
 
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final AtomicLong bytes = new AtomicLong();
+    private final long maxBytes;
     private final LongSupplier clock;
     private final Vertx vertx;
     private final long sweeper;
 
-    public MemoryStore(Vertx vertx) {
-        this(vertx, System::nanoTime);
+    public MemoryStore(Vertx vertx, long maxBytes) {
+        this(vertx, maxBytes, System::nanoTime);
     }
 
-    MemoryStore(Vertx vertx, LongSupplier clock) {
+    MemoryStore(Vertx vertx, long maxBytes, LongSupplier clock) {
         this.vertx = vertx;
+        this.maxBytes = maxBytes;
         this.clock = clock;
         this.sweeper = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> sweep());
     }
 
     @Override
     public Future<Void> put(String key, JsonObject value, Duration ttl) {
-        entries.put(key, entry(value, ttl));
+        Entry fresh = entry(value.encode(), ttl);
+        if (!room(key, fresh)) {
+            return Future.failedFuture(new StoreFullException(maxBytes));
+        }
+        replaced(key, entries.put(key, fresh), fresh);
         return Future.succeededFuture();
     }
 
     @Override
     public Future<Boolean> putIfAbsent(String key, JsonObject value, Duration ttl) {
-        Entry fresh = entry(value, ttl);
+        Entry fresh = entry(value.encode(), ttl);
+        if (!room(key, fresh)) {
+            return Future.failedFuture(new StoreFullException(maxBytes));
+        }
         long now = clock.getAsLong();
+        Entry[] replaced = {null};
         boolean[] stored = {false};
         entries.compute(key, (k, existing) -> {
             if (existing == null || expired(existing, now)) {
+                replaced[0] = existing;
                 stored[0] = true;
                 return fresh;
             }
             return existing;
         });
+        if (stored[0]) {
+            replaced(key, replaced[0], fresh);
+        }
         return Future.succeededFuture(stored[0]);
     }
 
@@ -62,21 +86,41 @@ public final class MemoryStore implements Store {
         if (entry == null || expired(entry, clock.getAsLong())) {
             return Future.succeededFuture(null);
         }
-        return Future.succeededFuture(entry.value().copy());
+        return Future.succeededFuture(new JsonObject(entry.json()));
     }
 
     @Override
     public Future<JsonObject> take(String key) {
         Entry entry = entries.remove(key);
+        replaced(key, entry, null);
         if (entry == null || expired(entry, clock.getAsLong())) {
             return Future.succeededFuture(null);
         }
-        return Future.succeededFuture(entry.value());
+        return Future.succeededFuture(new JsonObject(entry.json()));
+    }
+
+    @Override
+    public Future<Long> increment(String key, Duration window) {
+        Entry first = entry("1", window);
+        if (!room(key, first)) {
+            return Future.failedFuture(new StoreFullException(maxBytes));
+        }
+        long now = clock.getAsLong();
+        Entry[] before = {null};
+        Entry counted = entries.compute(key, (k, existing) -> {
+            before[0] = existing;
+            if (existing == null || expired(existing, now)) {
+                return first;
+            }
+            return new Entry(Long.toString(Long.parseLong(existing.json()) + 1), existing.expiresAtNanos());
+        });
+        replaced(key, before[0], counted);
+        return Future.succeededFuture(Long.parseLong(counted.json()));
     }
 
     @Override
     public Future<Void> delete(String key) {
-        entries.remove(key);
+        replaced(key, entries.remove(key), null);
         return Future.succeededFuture();
     }
 
@@ -89,14 +133,33 @@ public final class MemoryStore implements Store {
     public Future<Void> close() {
         vertx.cancelTimer(sweeper);
         entries.clear();
+        bytes.set(0);
         return Future.succeededFuture();
     }
 
-    private Entry entry(JsonObject value, Duration ttl) {
+    /** The bytes held now: keys and values, with a rough allowance per entry. */
+    long bytes() {
+        return bytes.get();
+    }
+
+    private Entry entry(String json, Duration ttl) {
         if (ttl.isNegative() || ttl.isZero()) {
             throw new IllegalArgumentException("ttl must be positive, was " + ttl);
         }
-        return new Entry(value.copy(), clock.getAsLong() + ttl.toNanos());
+        return new Entry(json, clock.getAsLong() + ttl.toNanos());
+    }
+
+    /** Whether {@code fresh} fits; a full store first drops what has expired. Concurrent writers may overshoot a little. */
+    private boolean room(String key, Entry fresh) {
+        if (bytes.get() + fresh.size(key) <= maxBytes) {
+            return true;
+        }
+        sweep();
+        return bytes.get() + fresh.size(key) <= maxBytes;
+    }
+
+    private void replaced(String key, Entry old, Entry fresh) {
+        bytes.addAndGet((fresh == null ? 0 : fresh.size(key)) - (old == null ? 0 : old.size(key)));
     }
 
     private static boolean expired(Entry entry, long now) {
@@ -105,6 +168,10 @@ public final class MemoryStore implements Store {
 
     private void sweep() {
         long now = clock.getAsLong();
-        entries.entrySet().removeIf(e -> expired(e.getValue(), now));
+        entries.forEach((key, entry) -> {
+            if (expired(entry, now) && entries.remove(key, entry)) {
+                replaced(key, entry, null);
+            }
+        });
     }
 }

@@ -51,6 +51,16 @@ public final class RedisStore implements Store {
         return redis.send(Request.cmd(Command.GETDEL).arg(PREFIX + key)).map(RedisStore::json);
     }
 
+    /** One script, so that a counter never exists without its expiry. */
+    private static final String INCREMENT = "local n = redis.call('INCR', KEYS[1]) "
+            + "if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n";
+
+    @Override
+    public Future<Long> increment(String key, Duration window) {
+        return redis.send(Request.cmd(Command.EVAL).arg(INCREMENT).arg(1).arg(PREFIX + key).arg(millis(window)))
+                .map(Response::toLong);
+    }
+
     @Override
     public Future<Void> delete(String key) {
         return redis.send(Request.cmd(Command.DEL).arg(PREFIX + key)).mapEmpty();

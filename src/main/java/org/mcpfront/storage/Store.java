@@ -11,6 +11,7 @@ import java.time.Duration;
  * process, Redis for a cluster; both pass the same contract tests.
  *
  * <p>Callers hash secrets before they become keys or values: a store never sees a usable token.
+ * A store may refuse a write that would grow it past its bound with {@link StoreFullException}.
  */
 public interface Store {
 
@@ -28,6 +29,13 @@ public interface Store {
      * authorization codes need. Null when absent or expired.
      */
     Future<JsonObject> take(String key);
+
+    /**
+     * Adds one to the counter under {@code key} and returns the new count. A counter that does not exist
+     * (or has expired) starts at 1 and lives for {@code window} from then; counting does not extend it.
+     * Counters live under their own keys: {@link #get} does not read them.
+     */
+    Future<Long> increment(String key, Duration window);
 
     /** Removes {@code key}; removing nothing is not an error. */
     Future<Void> delete(String key);

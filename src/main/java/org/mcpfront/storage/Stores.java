@@ -11,7 +11,7 @@ public final class Stores {
 
     public static Store create(Vertx vertx, OAuthConfig oauth) {
         return switch (oauth.storage()) {
-            case MEMORY -> new MemoryStore(vertx);
+            case MEMORY -> new MemoryStore(vertx, oauth.limits().memoryStorageBytes());
             case REDIS -> new RedisStore(vertx, oauth.redisUrl());
         };
     }

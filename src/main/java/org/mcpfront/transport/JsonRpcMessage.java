@@ -73,7 +73,7 @@ public record JsonRpcMessage(String raw, Kind kind, String idKey, String method,
             throw JsonRpcException.invalidRequest(idKey, "\"jsonrpc\" must be \"2.0\"");
         }
         if (id != null && idKey == null) {
-            throw JsonRpcException.invalidRequest(null, "\"id\" must be a string or a number");
+            throw JsonRpcException.invalidRequest(null, "\"id\" must be a string or a finite number");
         }
         Object method = object.getValue("method");
         if (method != null) {
@@ -84,7 +84,11 @@ public record JsonRpcMessage(String raw, Kind kind, String idKey, String method,
             if (params != null && !(params instanceof JsonObject) && !(params instanceof JsonArray)) {
                 throw JsonRpcException.invalidRequest(idKey, "\"params\" must be an object or an array");
             }
-            return new JsonRpcMessage(raw, id == null ? Kind.NOTIFICATION : Kind.REQUEST, idKey, name, object);
+            JsonRpcMessage message = new JsonRpcMessage(raw, id == null ? Kind.NOTIFICATION : Kind.REQUEST, idKey, name, object);
+            if (message.hasProgressToken() && message.progressTokenKey() == null) {
+                throw JsonRpcException.invalidRequest(idKey, "\"params._meta.progressToken\" must be a string or a finite number");
+            }
+            return message;
         }
         boolean hasResult = object.containsKey("result");
         boolean hasError = object.containsKey("error");
@@ -96,13 +100,17 @@ public record JsonRpcMessage(String raw, Kind kind, String idKey, String method,
     }
 
     /**
-     * The id written as JSON, or null when it is absent or not a string or number. A number with no
-     * fractional part is written as an integer: peers (JavaScript ones above all) echo {@code 1.0}
-     * back as {@code 1}, and the response must still find its request.
+     * The id written as JSON, or null when it is absent or not a string or finite number. A number with
+     * no fractional part is written as an integer: peers (JavaScript ones above all) echo {@code 1.0}
+     * back as {@code 1}, and the response must still find its request. A number too large for a double
+     * ({@code 1e400}) arrives as infinity, which no peer could echo: it is no id.
      */
     public static String idKeyOf(Object id) {
         if (id instanceof String) {
             return Json.encode(id);
+        }
+        if ((id instanceof Double d && !Double.isFinite(d)) || (id instanceof Float f && !Float.isFinite(f))) {
+            return null;
         }
         if (id instanceof Number number) {
             BigDecimal value = new BigDecimal(number.toString());
@@ -166,7 +174,10 @@ public record JsonRpcMessage(String raw, Kind kind, String idKey, String method,
 
     /** The progress token a request asked for in {@code params._meta.progressToken}, as JSON text. */
     public String progressTokenKey() {
-        JsonObject meta = params().getJsonObject("_meta");
-        return meta == null ? null : idKeyOf(meta.getValue("progressToken"));
+        return params().getValue("_meta") instanceof JsonObject meta ? idKeyOf(meta.getValue("progressToken")) : null;
+    }
+
+    private boolean hasProgressToken() {
+        return params().getValue("_meta") instanceof JsonObject meta && meta.getValue("progressToken") != null;
     }
 }

@@ -125,8 +125,48 @@ class ConfigParserTest {
         assertThat(config.routes()).isEmpty();
         assertThat(config.server()).isEqualTo(
                 new ServerConfig("127.0.0.1", 8080, "/health", 4 * 1024 * 1024, Duration.ofSeconds(20), List.of(), 1000,
-                        Duration.ofSeconds(60)));
+                        Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ofSeconds(30), List.of(), "X-Forwarded-For"));
         assertThat(config.cluster()).isEqualTo(new ClusterConfig(false, Optional.empty()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"127.0.0.1", "127.0.0.2", "localhost", "::1"})
+    @DisplayName("dev sign-in runs on a listener that only this machine reaches")
+    void devOnLoopback(String host) throws ConfigException {
+        FrontConfig config = Configs.parse(withSection("server", "host: " + host));
+
+        assertThat(config.oauth().identity()).isEqualTo(IdentityKind.DEV);
+    }
+
+    @Test
+    @DisplayName("the limits for strangers default to what a person needs and a flood does not get")
+    void limitDefaults() throws ConfigException {
+        FrontConfig config = Configs.parse(DEV_OAUTH);
+
+        assertThat(config.oauth().unusedClientTtl()).isEqualTo(Duration.ofDays(1));
+        assertThat(config.oauth().limits()).isEqualTo(new OAuthLimits(new RateLimit(20, Duration.ofHours(1)),
+                new RateLimit(200, Duration.ofHours(1)), new RateLimit(60, Duration.ofMinutes(1)), 64L * 1024 * 1024));
+        assertThat(config.server().trustedProxies()).isEmpty();
+        assertThat(config.server().trustedProxyHeader()).isEqualTo("X-Forwarded-For");
+    }
+
+    @Test
+    @DisplayName("limits and trusted proxies are read as written")
+    void limitsAndProxies() throws ConfigException {
+        FrontConfig config = Configs.parse(DEV_OAUTH.replace("identity: dev", """
+                identity: dev
+                  unused_client_ttl: 6h
+                  limits: { registrations_per_address: "5/10m", authorizations_per_address: " 100 / 1h ", memory_storage: 1MiB }""")
+                + section("server", "trusted_proxies: [\"35.191.0.0/16\", \"2001:db8::/32\", \"203.0.113.7\"]",
+                "trusted_proxy_header: X-Real-Client"));
+
+        assertThat(config.oauth().unusedClientTtl()).isEqualTo(Duration.ofHours(6));
+        assertThat(config.oauth().limits().registrationsPerAddress()).isEqualTo(new RateLimit(5, Duration.ofMinutes(10)));
+        assertThat(config.oauth().limits().authorizationsPerAddress()).isEqualTo(new RateLimit(100, Duration.ofHours(1)));
+        assertThat(config.oauth().limits().memoryStorageBytes()).isEqualTo(1024 * 1024);
+        assertThat(config.server().trustedProxies()).extracting(Object::toString)
+                .containsExactly("35.191.0.0/16", "2001:db8::/32", "203.0.113.7/32");
+        assertThat(config.server().trustedProxyHeader()).isEqualTo("X-Real-Client");
     }
 
     @Test

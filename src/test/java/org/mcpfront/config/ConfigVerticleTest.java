@@ -174,7 +174,7 @@ class ConfigVerticleTest {
         }));
 
         replace(withRoutes(httpRoute("/a"), httpRoute("/b"), httpRoute("/c"))
-                + section("server", "host: 0.0.0.0", "port: 9999", "sse_keepalive: 10s"));
+                + section("server", "host: localhost", "port: 9999", "sse_keepalive: 10s"));
     }
 
     @Test

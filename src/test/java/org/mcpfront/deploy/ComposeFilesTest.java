@@ -66,13 +66,14 @@ class ComposeFilesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"docker-compose.yml", "docker-compose.cluster.yml"})
-    @DisplayName("the mcp-front configs they mount validate with the values of .env.example")
+    @DisplayName("the mcp-front configs they mount validate with .env.example once the Google client is filled in")
     void configsValidate(String file) throws Exception {
         Path compose = DeployFiles.DOCKER_DIR.resolve(file);
         for (String service : frontServices(compose)) {
             FrontConfig config = frontConfig(compose, service, Map.of());
 
-            assertThat(config.oauth().identity()).isEqualTo(IdentityKind.DEV);
+            assertThat(config.oauth().identity()).isEqualTo(IdentityKind.GOOGLE);
+            assertThat(config.oauth().google()).hasValueSatisfying(g -> assertThat(g.issuer()).isEqualTo("https://accounts.google.com"));
             assertThat(config.oauth().storage()).isEqualTo(StorageKind.REDIS);
             assertThat(URI.create(config.oauth().redisUrl()).getHost()).isEqualTo("redis");
             assertThat(services(compose)).containsKey("redis");
@@ -82,28 +83,58 @@ class ComposeFilesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"docker-compose.yml", "docker-compose.cluster.yml"})
+    @DisplayName(".env.example as it is does not start: the only problems are the Google client to fill in")
+    void exampleFailsClosed(String file) throws Exception {
+        Path compose = DeployFiles.DOCKER_DIR.resolve(file);
+        for (String service : frontServices(compose)) {
+            Path config = mountedConfig(compose, service);
+            ConfigException refused = catchThrowableOfType(ConfigException.class,
+                    () -> DeployFiles.frontConfig(config, DeployFiles.exampleEnv()));
+
+            assertThat(refused).as("the example's empty Google client is refused").isNotNull();
+            assertThat(refused.problems()).hasSize(2).allSatisfy(problem -> assertThat(problem)
+                    .startsWith("oauth.google.client_").contains("is empty"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"docker-compose.yml", "docker-compose.cluster.yml"})
     @DisplayName("with Google sign-in and an https issuer the configs validate too")
     void googleSignIn(String file) throws Exception {
         Path compose = DeployFiles.DOCKER_DIR.resolve(file);
-        Map<String, String> google = Map.of("MCP_FRONT_IDENTITY", "google", "MCP_FRONT_ISSUER", "https://mcp.example.com",
-                "GOOGLE_CLIENT_ID", "1234-abc.apps.googleusercontent.com", "GOOGLE_CLIENT_SECRET", "GOCSPX-example");
         for (String service : frontServices(compose)) {
-            FrontConfig config = frontConfig(compose, service, google);
+            FrontConfig config = frontConfig(compose, service, Map.of("MCP_FRONT_ISSUER", "https://mcp.example.com"));
 
             assertThat(config.oauth().identity()).isEqualTo(IdentityKind.GOOGLE);
             assertThat(config.oauth().google()).hasValueSatisfying(g -> assertThat(g.clientId()).startsWith("1234"));
         }
     }
 
-    @Test
-    @DisplayName("dev sign-in is refused when the issuer is not on loopback")
-    void devNeedsLoopback() throws Exception {
-        Map<String, String> env = new HashMap<>(DeployFiles.exampleEnv());
-        env.put("MCP_FRONT_ISSUER", "https://mcp.example.com");
-        Path config = mountedConfig(DeployFiles.COMPOSE, "mcp-front");
+    @ParameterizedTest
+    @ValueSource(strings = {"mcp-front.yaml", "mcp-front.cluster.yaml"})
+    @DisplayName("the container configs cannot be switched to the password-less dev sign-in from the environment")
+    void noDevSignIn(String file) throws Exception {
+        Path config = DeployFiles.DOCKER_DIR.resolve(file);
+        String text = Files.readString(config);
 
-        assertThat(catchThrowableOfType(() -> DeployFiles.frontConfig(config, env), ConfigException.class).problems())
-                .anySatisfy(problem -> assertThat(problem).startsWith("oauth.identity"));
+        assertThat(text).containsPattern("(?m)^  identity: google\\s*$");
+        assertThat(DeployFiles.frontConfig(config, withGoogle()).oauth().identity()).isEqualTo(IdentityKind.GOOGLE);
+        String dev = text.replaceFirst("(?m)^  identity: google", "  identity: dev");
+        Path edited = Files.createTempFile("mcp-front-dev", ".yaml");
+        try {
+            Files.writeString(edited, dev);
+            assertThat(catchThrowableOfType(ConfigException.class, () -> DeployFiles.frontConfig(edited, withGoogle()))
+                    .problems()).as("an edited copy with dev sign-in is refused: the container listens on 0.0.0.0")
+                    .anySatisfy(problem -> assertThat(problem).startsWith("oauth.identity").contains("\"0.0.0.0\""));
+        } finally {
+            Files.delete(edited);
+        }
+    }
+
+    private static Map<String, String> withGoogle() throws IOException {
+        Map<String, String> env = new HashMap<>(DeployFiles.exampleEnv());
+        env.putAll(DeployFiles.GOOGLE_CLIENT);
+        return env;
     }
 
     @Test
@@ -242,8 +273,10 @@ class ComposeFilesTest {
                 .map(Map.Entry::getKey).toList();
     }
 
+    /** The config {@code service} mounts, with .env.example filled in as a user must: a Google client. */
     private static FrontConfig frontConfig(Path compose, String service, Map<String, String> overrides) throws Exception {
         Map<String, String> env = new LinkedHashMap<>(DeployFiles.exampleEnv());
+        env.putAll(DeployFiles.GOOGLE_CLIENT);
         env.putAll(overrides);
         return DeployFiles.frontConfig(mountedConfig(compose, service), env);
     }

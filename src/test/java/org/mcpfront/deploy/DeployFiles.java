@@ -29,6 +29,10 @@ final class DeployFiles {
     static final Path CLUSTER_COMPOSE = DOCKER_DIR.resolve("docker-compose.cluster.yml");
     static final Path ENV_EXAMPLE = DOCKER_DIR.resolve(".env.example");
 
+    /** What a user fills into .env.example before the first start: a Google OAuth client (values made up). */
+    static final Map<String, String> GOOGLE_CLIENT = Map.of("GOOGLE_CLIENT_ID", "1234-abc.apps.googleusercontent.com",
+            "GOOGLE_CLIENT_SECRET", "GOCSPX-example");
+
     /** {@code ${NAME}}, {@code ${NAME:-default}}, {@code ${NAME:?message}}; {@code $${} is an escape. */
     private static final Pattern VARIABLE = Pattern.compile("(?<!\\$)\\$\\{([A-Za-z_][A-Za-z0-9_]*)");
     private static final Pattern ENV_LINE = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(.*)");

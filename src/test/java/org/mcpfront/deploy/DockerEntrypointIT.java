@@ -10,6 +10,7 @@ import org.mcpfront.deploy.Dockerfile.Instruction;
 import org.mcpfront.deploy.Dockerfile.Stage;
 import org.mcpfront.testing.FreePorts;
 import org.mcpfront.testing.FrontProcess;
+import org.mcpfront.testing.GoogleStandIn;
 import org.mcpfront.testing.JsonLogs;
 import org.mcpfront.testing.RawHttp;
 import org.mcpfront.testing.RedisServer;
@@ -37,8 +38,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * environment docker-compose.yml hands it (.env.example, on top of the image's ENV). Two things differ
  * from a container, and only those: the port, which must be a free one here (a copy of the config
  * with {@code server.port} changed, and the issuer's port with it, as a published port would be), and
- * {@code REDIS_URL}, which names a Redis of the test's own instead of the compose service. .env.example's
- * dev sign-in then validates exactly as in the compose setup, because the issuer stays on localhost.
+ * {@code REDIS_URL}, which names a Redis of the test's own instead of the compose service. The Google
+ * client is filled in as a user must (.env.example leaves it empty, and the image refuses to start so),
+ * with {@code GOOGLE_ISSUER} pointing at the Google stand-in instead of Google.
  */
 @DisplayName("The Dockerfile's ENTRYPOINT, CMD and ENV, run on this machine")
 @Timeout(120)
@@ -60,11 +62,14 @@ class DockerEntrypointIT {
         Path config = inApp(DeployFiles.defaultConfigPath(dockerfile), workdir);
         Files.writeString(config, withPort(Files.readString(config), port));
 
-        try (RedisServer redis = RedisServer.start()) {
+        try (RedisServer redis = RedisServer.start(); GoogleStandIn google = GoogleStandIn.start()) {
             Map<String, String> env = new LinkedHashMap<>(runtime.env());
             env.putAll(DeployFiles.exampleEnv());
             env.put("MCP_FRONT_ISSUER", "http://localhost:" + port);
             env.put("REDIS_URL", redis.url());
+            env.put("GOOGLE_CLIENT_ID", GoogleStandIn.CLIENT_ID);
+            env.put("GOOGLE_CLIENT_SECRET", GoogleStandIn.CLIENT_SECRET);
+            env.put("GOOGLE_ISSUER", google.issuerUrl());
             FrontConfig parsed = DeployFiles.frontConfig(config, env);
             assertThat(parsed.server().port()).isEqualTo(port);
 

@@ -11,7 +11,9 @@ import org.mcpfront.deploy.Dockerfile.Stage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -91,7 +93,9 @@ class DockerfileTest {
     @DisplayName("HEALTHCHECK asks the default config's health path on its port, which EXPOSE publishes")
     void healthcheckAndPort() throws Exception {
         Path config = DeployFiles.repositoryFileAt(dockerfile, DeployFiles.defaultConfigPath(dockerfile));
-        FrontConfig front = DeployFiles.frontConfig(config, DeployFiles.exampleEnv());
+        Map<String, String> env = new HashMap<>(DeployFiles.exampleEnv());
+        env.putAll(DeployFiles.GOOGLE_CLIENT);
+        FrontConfig front = DeployFiles.frontConfig(config, env);
         Instruction healthcheck = dockerfile.runtime().last("HEALTHCHECK")
                 .orElseThrow(() -> new AssertionError("no HEALTHCHECK"));
 

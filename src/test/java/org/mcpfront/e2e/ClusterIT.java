@@ -47,6 +47,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClusterIT {
 
     private static final String REDIRECT = "http://127.0.0.1:9/callback";
+    /** Reads the members in /ready's details, which only an admin gets. */
+    private static final String ADMIN = "ops@example.com";
     private static final String INITIALIZED = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
     /**
      * A clustered instance listens only after it joined the cluster and loaded its keys from Redis;
@@ -67,6 +69,7 @@ class ClusterIT {
     private static Path config;
     private static String issuer;
     private static JsonObject tokens;
+    private static String adminToken;
 
     @BeforeAll
     static void start() throws Exception {
@@ -83,6 +86,7 @@ class ClusterIT {
                 oauth:
                   issuer: "%s"
                   allowed_domains: ["example.com"]
+                  admins: ["%s"]
                   identity: dev
                   storage: redis
                   redis_url: "%s"
@@ -101,7 +105,8 @@ class ClusterIT {
                   - path: "/modern"
                     type: http
                     backend: "%s"
-                """.formatted(issuer, redis.url(), backend.url(), EverythingServer.stdioCommandYaml(), modernBackend.url()));
+                """.formatted(issuer, ADMIN, redis.url(), backend.url(), EverythingServer.stdioCommandYaml(),
+                modernBackend.url()));
         // All at once, as an instance group starts: the first start also settles, with three
         // instances racing, the one signing key the cluster shares (kept in Redis).
         startAll(true);
@@ -133,14 +138,21 @@ class ClusterIT {
         return FrontProcess.start(Map.of("FRONT_PORT", Integer.toString(port)), "--config", config.toString());
     }
 
-    /** Readiness reports the cluster's members; waits until this instance sees {@code count}. */
+    /**
+     * Readiness reports the cluster's members to an admin; waits until this instance sees {@code count}.
+     * The admin signs in once, through the balancer: clients, keys and revocations live in Redis, so
+     * the token holds on every instance and across restarts.
+     */
     private static void awaitMembers(int port, int count) {
+        if (adminToken == null) {
+            adminToken = new OAuthBrowser(issuer).tokens(REDIRECT, ADMIN).getString("access_token");
+        }
         long deadline = System.nanoTime() + MEMBERSHIP.toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
             try {
                 HttpResponse<String> ready = RawHttp.send(RawHttp.anonymous("http://127.0.0.1:" + port + "/ready")
-                        .timeout(Duration.ofSeconds(10)));
+                        .header("Authorization", "Bearer " + adminToken).timeout(Duration.ofSeconds(10)));
                 last = ready.statusCode() + " " + ready.body();
                 if (ready.statusCode() == 200) {
                     JsonObject cluster = findCheck(new JsonObject(ready.body()), "cluster");

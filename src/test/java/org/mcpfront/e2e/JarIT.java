@@ -12,11 +12,19 @@ import org.mcpfront.testing.NodeTools;
 import org.mcpfront.testing.RawHttp;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,6 +55,72 @@ class JarIT {
         try (FrontProcess front = FrontProcess.start(Map.of(), "--config", file.toString())) {
             assertThat(front.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
             assertThat(front.output()).contains("routes[0].timeout").contains("\"5x\"");
+        }
+    }
+
+    @Test
+    @DisplayName("dev sign-in on a listener beyond loopback is refused at start: exit 2, nothing listens")
+    void devSignInNeedsLoopbackListener() throws IOException {
+        int port = FreePorts.next();
+        Path file = config(port, "");
+        Files.writeString(file, Files.readString(file).replace("host: \"127.0.0.1\"", "host: \"0.0.0.0\""));
+        try (FrontProcess front = FrontProcess.start(Map.of(), "--config", file.toString())) {
+            assertThat(front.awaitExit(Duration.ofSeconds(30))).as(front.output()).isEqualTo(2);
+            assertThat(front.output()).contains("oauth.identity").contains("server.host on loopback").contains("\"0.0.0.0\"");
+        }
+    }
+
+    @Test
+    @DisplayName("requests that arrive while it starts are all answered (a bounded flood of /health from before it listens)")
+    void floodDuringStart() throws Exception {
+        int port = FreePorts.next();
+        Path file = config(port, "");
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger answered = new AtomicInteger();
+        List<String> unanswered = new CopyOnWriteArrayList<>();
+        List<Thread> flood = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Thread thread = new Thread(() -> {
+                while (!stop.get() && answered.get() < 400) {
+                    askHealth(port, answered, unanswered);
+                }
+            }, "health-flood-" + i);
+            thread.start();
+            flood.add(thread);
+        }
+        try (FrontProcess front = FrontProcess.start(Map.of(), "--config", file.toString())) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (answered.get() < 400 && System.nanoTime() < deadline && front.process().isAlive()) {
+                FreePorts.sleep(50);
+            }
+            stop.set(true);
+            for (Thread thread : flood) {
+                thread.join(20_000);
+            }
+            assertThat(answered.get()).as(front.output()).isPositive();
+            assertThat(unanswered).as("connections accepted but never answered; output:\n" + front.output()).isEmpty();
+        } finally {
+            stop.set(true);
+        }
+    }
+
+    /** One GET /health on a new connection; a refused connection (not listening yet) counts for nothing. */
+    private static void askHealth(int port, AtomicInteger answered, List<String> unanswered) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+            socket.setSoTimeout(15_000);
+            socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] head = socket.getInputStream().readNBytes(12);
+            if (new String(head, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 ")) {
+                answered.incrementAndGet();
+            } else {
+                unanswered.add("closed without an answer");
+            }
+        } catch (SocketTimeoutException noAnswer) {
+            unanswered.add("no answer within 15 s");
+        } catch (IOException notListening) {
+            FreePorts.sleep(5);
         }
     }
 

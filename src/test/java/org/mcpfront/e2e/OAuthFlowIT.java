@@ -259,25 +259,35 @@ class OAuthFlowIT {
     }
 
     @Test
-    @DisplayName("refuses plain PKCE, missing PKCE and foreign resources with a redirect; unknown clients and redirect URIs get a page")
+    @DisplayName("a bad authorization request gets an error page, never a redirect, even to a registered URI (RFC 9700 4.11)")
     void authorizeChecks() {
         OAuthBrowser browser = new OAuthBrowser(issuer);
-        String clientId = browser.register(REDIRECT);
-        OAuthBrowser.Authorization good = browser.authorization(clientId, REDIRECT);
+        // Registration is open: anyone can register a URI of theirs and make /authorize bounce to it.
+        String attacker = "https://attacker.example/landing";
+        String clientId = browser.register(attacker);
+        OAuthBrowser.Authorization good = browser.authorization(clientId, attacker);
 
-        HttpResponse<String> plain = browser.get(good.url().replace("code_challenge_method=S256", "code_challenge_method=plain"));
-        assertThat(plain.statusCode()).isEqualTo(303);
-        assertThat(OAuthBrowser.query(OAuthBrowser.location(plain))).containsEntry("error", "invalid_request")
-                .containsEntry("state", good.state()).containsEntry("iss", issuer);
-
-        HttpResponse<String> foreign = browser.get(browser.authorization(clientId, REDIRECT, "https://elsewhere.example/mcp").url());
-        assertThat(OAuthBrowser.query(OAuthBrowser.location(foreign))).containsEntry("error", "invalid_target");
+        Map<String, String> probes = new java.util.LinkedHashMap<>();
+        probes.put("unsupported_response_type", good.url().replace("response_type=code", "response_type=token"));
+        probes.put("plain PKCE", good.url().replace("code_challenge_method=S256", "code_challenge_method=plain"));
+        probes.put("missing PKCE", good.url().replaceAll("&code_challenge=[^&]*", ""));
+        probes.put("prompt=none", good.url() + "&prompt=none");
+        probes.put("repeated state", good.url() + "&state=again");
+        probes.put("foreign resource", browser.authorization(clientId, attacker, "https://elsewhere.example/mcp").url());
+        probes.forEach((probe, url) -> {
+            HttpResponse<String> page = browser.get(url);
+            assertThat(page.statusCode()).as(probe).isEqualTo(400);
+            assertThat(page.headers().firstValue("Location")).as(probe).isEmpty();
+            assertThat(page.headers().firstValue("Content-Type").orElse("")).as(probe).startsWith("text/html");
+            assertThat(page.body()).as(probe).doesNotContain(attacker);
+        });
+        assertThat(browser.get(probes.get("plain PKCE")).body()).contains("S256");
 
         HttpResponse<String> unknownClient = browser.get(good.url().replace("client_id=" + clientId, "client_id=nobody"));
         assertThat(unknownClient.statusCode()).isEqualTo(400);
         assertThat(unknownClient.headers().firstValue("Location")).isEmpty();
 
-        HttpResponse<String> badRedirect = browser.get(browser.authorization(clientId, "https://attacker.example/cb").url());
+        HttpResponse<String> badRedirect = browser.get(browser.authorization(clientId, "https://other.example/cb").url());
         assertThat(badRedirect.statusCode()).isEqualTo(400);
         assertThat(badRedirect.headers().firstValue("Location")).isEmpty();
         assertThat(badRedirect.body()).contains("not registered");

@@ -53,6 +53,7 @@ class RedisReadinessIT {
     }
 
     private static JsonObject awaitReady(FrontHarness front, int status) {
-        return new JsonObject(RawHttp.awaitStatus(front.url("/ready"), status).body());
+        // The tests' token is an admin's: the details say which check is down.
+        return new JsonObject(RawHttp.awaitStatus(() -> RawHttp.request(front.url("/ready")), status).body());
     }
 }

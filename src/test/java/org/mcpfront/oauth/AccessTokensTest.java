@@ -33,7 +33,7 @@ class AccessTokensTest {
     @BeforeEach
     void setUp() {
         vertx = Vertx.vertx();
-        store = new MemoryStore(vertx);
+        store = new MemoryStore(vertx, 1024 * 1024);
         keys = new SigningKeys(SigningKeys.generate());
     }
 

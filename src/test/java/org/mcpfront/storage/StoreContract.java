@@ -72,6 +72,17 @@ abstract class StoreContract {
     }
 
     @Test
+    @DisplayName("a counter counts up from 1 within its window and starts again after it")
+    void counts() throws Exception {
+        assertThat(await(store().increment("rate:a", Duration.ofSeconds(2)))).isEqualTo(1);
+        assertThat(await(store().increment("rate:a", Duration.ofSeconds(2)))).isEqualTo(2);
+        assertThat(await(store().increment("rate:b", Duration.ofSeconds(2)))).as("another key").isEqualTo(1);
+        assertThat(await(store().increment("rate:a", Duration.ofSeconds(2)))).isEqualTo(3);
+        advance(Duration.ofMillis(2500));
+        assertThat(await(store().increment("rate:a", Duration.ofSeconds(2)))).isEqualTo(1);
+    }
+
+    @Test
     @DisplayName("a reachable store answers ping")
     void ping() throws Exception {
         await(store().ping());

@@ -50,6 +50,13 @@ public final class FrontHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * Tests sign in and register over and over from 127.0.0.1: limits far above what they do. A test
+     * of the limits writes its own config.
+     */
+    private static final String GENEROUS_LIMITS = "limits: { registrations_per_address: \"100000/1h\", "
+            + "authorizations_per_address: \"100000/1m\" }";
+
     /** The {@code oauth:} lines (besides the issuer) of a dev sign-in for example.com users. */
     public static final String DEV_SIGN_IN = """
             allowed_domains: ["example.com"]
@@ -66,20 +73,24 @@ public final class FrontHarness implements AutoCloseable {
         return startWith("""
                 oauth:
                   issuer: "http://127.0.0.1:%d"
+                  %s
                 %s
                 server:
                   host: "127.0.0.1"
                   port: %d
                 routes:
                 %s
-                """.formatted(port, indent(oauthYaml), port, indent(routesYaml)));
+                """.formatted(port, GENEROUS_LIMITS, indent(oauthYaml), port, indent(routesYaml)));
     }
 
     public static FrontHarness start(String routesYaml) {
         return start(routesYaml, "");
     }
 
-    /** A complete config: dev identity on loopback, memory storage, the tests' signing key, any free port. */
+    /**
+     * A complete config: dev identity on loopback, memory storage, the tests' signing key, any free port.
+     * The user of the tests' token ({@link TestTokens}) is an admin, so tests may read {@code /ready}'s details.
+     */
     public static String yaml(String routesYaml, String serverExtraYaml) {
         return yaml(routesYaml, serverExtraYaml, "");
     }
@@ -92,6 +103,8 @@ public final class FrontHarness implements AutoCloseable {
                   allowed_domains: ["example.com"]
                   identity: dev
                   signing_key_file: "%s"
+                  admins: ["tester@example.com"]
+                  %s
                 %s
                 server:
                   host: "127.0.0.1"
@@ -99,7 +112,8 @@ public final class FrontHarness implements AutoCloseable {
                 %s
                 routes:
                 %s
-                """.formatted(TestTokens.keyFile(), indent(oauthExtraYaml), indent(serverExtraYaml), routesYaml.isBlank() ? "  []" : indent(routesYaml));
+                """.formatted(TestTokens.keyFile(), GENEROUS_LIMITS, indent(oauthExtraYaml), indent(serverExtraYaml),
+                routesYaml.isBlank() ? "  []" : indent(routesYaml));
     }
 
     private static String indent(String yaml) {

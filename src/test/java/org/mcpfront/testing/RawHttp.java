@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /** Plain HTTP for tests that check exact statuses and headers, where an SDK would hide them. */
@@ -63,20 +64,27 @@ public final class RawHttp {
     }
 
     /**
-     * GETs {@code url} until it answers {@code status} (a readiness check that has to wait for a
-     * cold connection, say), and fails with the last answer when 30 seconds pass first.
+     * GETs {@code url} without credentials, as a load balancer's readiness check does, until it answers
+     * {@code status} (a check that has to wait for a cold connection, say), and fails with the last
+     * answer when 30 seconds pass first.
      */
     public static HttpResponse<String> awaitStatus(String url, int status) {
+        return awaitStatus(() -> anonymous(url), status);
+    }
+
+    /** The same with a request of the caller's making: the tests' admin token for {@code /ready}'s details, say. */
+    public static HttpResponse<String> awaitStatus(Supplier<HttpRequest.Builder> request, int status) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         HttpResponse<String> response;
         do {
-            response = send(request(url));
+            response = send(request.get());
             if (response.statusCode() == status) {
                 return response;
             }
             FreePorts.sleep(200);
         } while (System.nanoTime() < deadline);
-        throw new AssertionError(url + " answered " + response.statusCode() + " " + response.body() + ", expected " + status);
+        throw new AssertionError(response.uri() + " answered " + response.statusCode() + " " + response.body()
+                + ", expected " + status);
     }
 
     /** Sends and returns the body as lines as they arrive (for SSE streams). */

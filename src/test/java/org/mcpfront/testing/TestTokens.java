@@ -56,6 +56,15 @@ public final class TestTokens {
     /** The same issued to the OAuth client {@code clientId}. */
     public static String mintFor(String subject, String clientId, String issuer, List<String> audience) {
         String email = subject.equals("test-subject") ? "tester@example.com" : subject + "@example.com";
+        return issue(subject, email, clientId, issuer, audience);
+    }
+
+    /** The same for a user whose address is {@code email}, of any domain. */
+    public static String mintForEmail(String email, String issuer, List<String> audience) {
+        return issue("test-subject:" + email, email, "test-client", issuer, audience);
+    }
+
+    private static String issue(String subject, String email, String clientId, String issuer, List<String> audience) {
         return new AccessTokens(KEYS, issuer, Duration.ofHours(1), null, Clock.systemUTC())
                 .issue(subject, email, audience, clientId, "mcp").token();
     }

@@ -78,11 +78,26 @@ class JsonRpcMessageTest {
             "'{\"jsonrpc\":\"2.0\",\"id\":1}'",
             "'{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":1,\"error\":{}}'",
             "'[1]'",
+            "'{\"jsonrpc\":\"2.0\",\"id\":1e400,\"method\":\"x\"}'",
+            "'{\"jsonrpc\":\"2.0\",\"id\":-1e400,\"result\":{}}'",
+            "'{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":{\"_meta\":{\"progressToken\":1e400}}}'",
+            "'{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":{\"_meta\":{\"progressToken\":true}}}'",
     })
     @DisplayName("valid JSON that is not JSON-RPC is an invalid request (-32600)")
     void invalidRequests(String body) {
         assertThatThrownBy(() -> JsonRpcMessage.parseBody(body))
                 .isInstanceOfSatisfying(JsonRpcException.class, e -> assertThat(e.code()).isEqualTo(-32600));
+    }
+
+    @Test
+    @DisplayName("an id that overflows a double keeps no key, so it can never be echoed as a wrong one")
+    void nonFiniteIds() throws Exception {
+        assertThat(JsonRpcMessage.idKeyOf(Double.POSITIVE_INFINITY)).isNull();
+        assertThat(JsonRpcMessage.idKeyOf(Double.NaN)).isNull();
+        assertThat(JsonRpcMessage.idKeyOf(1e300)).startsWith("1000000000");
+        assertThatThrownBy(() -> JsonRpcMessage.parse("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"x\","
+                + "\"params\":{\"_meta\":{\"progressToken\":1e400}}}"))
+                .isInstanceOfSatisfying(JsonRpcException.class, e -> assertThat(e.toResponse()).contains("\"id\":7"));
     }
 
     @Test

@@ -73,7 +73,7 @@ public final class EdgeVerticle extends VerticleBase {
         sessions = new SessionClient(vertx);
         backendHttp = new BackendHttp(vertx);
         StreamableHttpEndpoint.Modern modern = new StreamableHttpEndpoint.Modern(protocols.eras(),
-                new ModernProxy(vertx, backendHttp.client(), protocols.eras(), protocols.metrics()),
+                new ModernProxy(vertx, backendHttp.client(), protocols.eras(), protocols.metrics(), () -> config.server()),
                 new Bridges(protocols.store(), sessions), protocols.states());
         StreamableHttpEndpoint streamable = new StreamableHttpEndpoint(vertx, streams, sessions, () -> config.server(),
                 modern);

@@ -13,6 +13,7 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.mcpfront.config.RouteConfig;
+import org.mcpfront.config.ServerConfig;
 import org.mcpfront.observability.Audit;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.protocol.BackendEras;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * A 2026-07-28 request to a 2026-07-28 HTTP backend: nothing to translate and no session to keep, so
@@ -49,17 +51,20 @@ final class ModernProxy {
             McpErrors.INVALID_PARAMS);
     private static final int MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
     private static final String ACCEPT_BOTH = "application/json, text/event-stream";
+    private static final Buffer KEEP_ALIVE = Buffer.buffer(":\n\n");
 
     private final Vertx vertx;
     private final HttpClient client;
     private final BackendEras eras;
     private final GatewayMetrics metrics;
+    private final Supplier<ServerConfig> server;
 
-    ModernProxy(Vertx vertx, HttpClient client, BackendEras eras, GatewayMetrics metrics) {
+    ModernProxy(Vertx vertx, HttpClient client, BackendEras eras, GatewayMetrics metrics, Supplier<ServerConfig> server) {
         this.vertx = vertx;
         this.client = client;
         this.eras = eras;
         this.metrics = metrics;
+        this.server = server;
     }
 
     /**
@@ -104,6 +109,9 @@ final class ModernProxy {
         final ToolOutcome outcome;
         HttpClientRequest request;
         long timer = -1;
+        long keepAliveTimer = -1;
+        long lastWrite;
+        boolean atEventBoundary = true;
         boolean done;
 
         Exchange(RoutingContext ctx, RouteConfig route, JsonRpcMessage message, SessionOwner owner, long started) {
@@ -148,10 +156,15 @@ final class ModernProxy {
                 out.setChunked(true);
             }
             boolean sse = isEventStream(type);
+            if (sse) {
+                keepAlive(out);
+            }
             response.handler(chunk -> {
                 if (outcome != null) {
                     outcome.feed(chunk, sse);
                 }
+                lastWrite = System.nanoTime();
+                atEventBoundary = endsEvent(chunk);
                 out.write(chunk);
                 if (out.writeQueueFull()) {
                     response.pause();
@@ -247,10 +260,33 @@ final class ModernProxy {
             finish(outcome == null ? null : "cancelled", null);
         }
 
+        /**
+         * A quiet backend stream (a subscription, a long call) still shows signs of life to proxies and to
+         * mcp-front's own idle timeout: a comment line when the keep-alive interval passed without a byte,
+         * written only between events so that no event is split.
+         */
+        private void keepAlive(HttpServerResponse out) {
+            long interval = Math.max(1, server.get().sseKeepAlive().toMillis());
+            lastWrite = System.nanoTime();
+            keepAliveTimer = vertx.setPeriodic(interval, id -> {
+                if (done || out.closed()) {
+                    vertx.cancelTimer(id);
+                } else if (atEventBoundary && !out.writeQueueFull()
+                        && System.nanoTime() - lastWrite >= interval * 1_000_000) {
+                    lastWrite = System.nanoTime();
+                    out.write(KEEP_ALIVE);
+                }
+            });
+        }
+
         private void cancelTimer() {
             if (timer >= 0) {
                 vertx.cancelTimer(timer);
                 timer = -1;
+            }
+            if (keepAliveTimer >= 0) {
+                vertx.cancelTimer(keepAliveTimer);
+                keepAliveTimer = -1;
             }
         }
 
@@ -347,6 +383,13 @@ final class ModernProxy {
             String name = call.params().getValue("name") instanceof String n ? n : "";
             return name.length() > 200 ? name.substring(0, 200) : name;
         }
+    }
+
+    /** Whether a chunk of an SSE stream ends where an event does (a blank line). */
+    private static boolean endsEvent(Buffer chunk) {
+        int n = chunk.length();
+        return n >= 2 && chunk.getByte(n - 1) == '\n' && (chunk.getByte(n - 2) == '\n'
+                || (n >= 4 && chunk.getByte(n - 2) == '\r' && chunk.getByte(n - 3) == '\n'));
     }
 
     private static boolean isEventStream(String contentType) {

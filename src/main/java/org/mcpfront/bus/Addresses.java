@@ -8,7 +8,7 @@ public final class Addresses {
     /** Local publish of the new {@link org.mcpfront.config.FrontConfig} after a valid edit of the file. */
     public static final String CONFIG_CHANGED = "config.changed";
 
-    /** Local request to the supervisor: open a session (see {@code supervisor.SessionRequests}). */
+    /** Local request to the supervisor: open a session (see {@code supervisor.SessionSpecs}). */
     public static final String SUPERVISOR_SESSIONS = "supervisor.sessions";
 
     /** Local notice to the supervisor that a session has stopped; the body is its id. */

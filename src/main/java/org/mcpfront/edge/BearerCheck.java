@@ -7,7 +7,7 @@ import org.mcpfront.config.RouteConfig;
 import org.mcpfront.oauth.AccessTokens;
 import org.mcpfront.oauth.Resources;
 import org.mcpfront.observability.Audit;
-import org.mcpfront.session.SessionOwner;
+import org.mcpfront.bus.SessionOwner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,7 +6,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.session.SessionProtocol;
-import org.mcpfront.session.StreamRef;
+import org.mcpfront.bus.StreamRef;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -20,7 +20,7 @@ import org.mcpfront.protocol.BackendEras;
 import org.mcpfront.protocol.McpErrors;
 import org.mcpfront.protocol.ModernRequests;
 import org.mcpfront.protocol.ProtocolVersions;
-import org.mcpfront.session.SessionOwner;
+import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.transport.JsonRpcErrors;
 import org.mcpfront.transport.JsonRpcMessage;
 import org.mcpfront.transport.SseParser;

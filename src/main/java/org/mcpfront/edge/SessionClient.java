@@ -9,11 +9,11 @@ import org.mcpfront.bus.Addresses;
 import org.mcpfront.bus.JsonRpcCodec;
 import org.mcpfront.bus.LocalCodec;
 import org.mcpfront.config.RouteConfig;
-import org.mcpfront.session.ClientTransport;
+import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.session.SessionProtocol;
-import org.mcpfront.session.StreamRef;
-import org.mcpfront.session.SessionOwner;
-import org.mcpfront.supervisor.SessionRequest;
+import org.mcpfront.bus.StreamRef;
+import org.mcpfront.bus.SessionOwner;
+import org.mcpfront.bus.SessionSpec;
 import org.mcpfront.transport.JsonRpcMessage;
 
 /**
@@ -43,8 +43,8 @@ final class SessionClient {
 
     Future<String> open(RouteConfig route, ClientTransport transport, StreamRef standalone, SessionOwner owner) {
         return vertx.eventBus()
-                .<String>request(Addresses.SUPERVISOR_SESSIONS, new SessionRequest(route, transport, standalone, owner),
-                        LocalCodec.options(SessionRequest.class))
+                .<String>request(Addresses.SUPERVISOR_SESSIONS, SessionSpec.request(route, transport, standalone, owner),
+                        LocalCodec.options(SessionSpec.class))
                 .map(reply -> reply.body())
                 .recover(SessionClient::failure);
     }

@@ -28,7 +28,7 @@ public final class SessionProtocol {
     public static final String LAST = "last";
     public static final String REASON = "reason";
     /**
-     * Who sent the request, as {@link SessionOwner#binding}: user, OAuth client and route; a session
+     * Who sent the request, as {@link org.mcpfront.bus.SessionOwner#binding}: user, OAuth client and route; a session
      * answers only its owner on its own route.
      */
     public static final String OWNER = "owner";

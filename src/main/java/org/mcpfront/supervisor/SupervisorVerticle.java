@@ -18,7 +18,7 @@ import org.mcpfront.protocol.RequestStates;
 import org.mcpfront.session.BackendHttp;
 import org.mcpfront.session.Backends;
 import org.mcpfront.session.SessionProtocol;
-import org.mcpfront.session.SessionSpec;
+import org.mcpfront.bus.SessionSpec;
 import org.mcpfront.session.SessionVerticle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,13 +61,13 @@ public final class SupervisorVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        LocalCodec.register(vertx, SessionRequest.class);
+        LocalCodec.register(vertx, SessionSpec.class);
         LocalCodec.register(vertx, FrontConfig.class);
         // What edges send to this instance's sessions, from this JVM or another member.
         JsonRpcCodec.register(vertx);
         backendHttp = new BackendHttp(vertx);
         return Future.all(
-                vertx.eventBus().<SessionRequest>localConsumer(Addresses.SUPERVISOR_SESSIONS, this::open).completion(),
+                vertx.eventBus().<SessionSpec>localConsumer(Addresses.SUPERVISOR_SESSIONS, this::open).completion(),
                 vertx.eventBus().<JsonObject>localConsumer(Addresses.SUPERVISOR_SESSION_ENDED, m -> ended(m.body()))
                         .completion(),
                 vertx.eventBus().<FrontConfig>localConsumer(Addresses.CONFIG_CHANGED, m -> reconfigure(m.body()))
@@ -75,8 +75,8 @@ public final class SupervisorVerticle extends VerticleBase {
                 vertx.eventBus().localConsumer(Addresses.SUPERVISOR_STATUS, m -> m.reply(status())).completion());
     }
 
-    private void open(Message<SessionRequest> message) {
-        SessionRequest request = message.body();
+    private void open(Message<SessionSpec> message) {
+        SessionSpec request = message.body();
         RouteConfig route = request.route();
         String path = route.path();
         if (config.route(path).isEmpty()) {
@@ -103,7 +103,7 @@ public final class SupervisorVerticle extends VerticleBase {
             return;
         }
         String id = SessionIds.next();
-        SessionSpec spec = new SessionSpec(id, route, request.clientTransport(), request.standalone(), request.owner());
+        SessionSpec spec = request.withId(id);
         track(id, path, request.owner().subject());
         // An HTTP backend's era decides the bridge; one that cannot be probed is tried as 2025, whose
         // initialize then says what is wrong.

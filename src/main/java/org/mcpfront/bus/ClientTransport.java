@@ -1,4 +1,4 @@
-package org.mcpfront.session;
+package org.mcpfront.bus;
 
 /** Which MCP transport the client speaks to mcp-front; decides how a session routes replies. */
 public enum ClientTransport {

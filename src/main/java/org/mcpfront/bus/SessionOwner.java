@@ -1,4 +1,4 @@
-package org.mcpfront.session;
+package org.mcpfront.bus;
 
 /**
  * Who opened a session, from the access token that opened it: {@code subject} binds the session

@@ -1,4 +1,4 @@
-package org.mcpfront.session;
+package org.mcpfront.bus;
 
 /**
  * Names one client stream held by an edge verticle, possibly on another cluster member: the edge's

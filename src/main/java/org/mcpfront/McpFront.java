@@ -4,6 +4,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import org.mcpfront.bus.BusCodec;
 import org.mcpfront.cluster.Clustering;
 import org.mcpfront.config.ConfigVerticle;
 import org.mcpfront.config.FrontConfig;
@@ -100,6 +101,8 @@ public final class McpFront {
 
     private static Future<McpFront> deploy(Vertx vertx, FrontConfig config, Options options, Observability observability,
                                            Clustering clustering) {
+        // Every verticle sends typed messages; their codec is registered once, before any verticle runs.
+        BusCodec.register(vertx);
         GatewayMetrics metrics = new GatewayMetrics(observability.registry());
         Store store = Stores.create(vertx, config.oauth());
         Health health = new Health(store, clustering);

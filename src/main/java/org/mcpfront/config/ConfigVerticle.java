@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import org.mcpfront.bus.Addresses;
-import org.mcpfront.bus.LocalCodec;
+import org.mcpfront.bus.LocalOnly;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +65,6 @@ public final class ConfigVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        LocalCodec.register(vertx, FrontConfig.class);
         scheduleScan();
         return Future.succeededFuture();
     }
@@ -140,7 +139,7 @@ public final class ConfigVerticle extends VerticleBase {
                 .addKeyValue("unchanged", diff.unchanged().size())
                 .log(diff.routesChanged() ? "configuration reloaded" : "configuration reloaded, routes unchanged");
         // Logged first, so that the reload reads before whatever its subscribers log about it.
-        vertx.eventBus().publish(Addresses.CONFIG_CHANGED, next, LocalCodec.options(FrontConfig.class));
+        LocalOnly.publish(vertx, Addresses.CONFIG_CHANGED, next);
     }
 
     private void unreadable(Throwable failure) {

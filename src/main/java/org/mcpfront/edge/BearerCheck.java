@@ -2,12 +2,12 @@ package org.mcpfront.edge;
 
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
+import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.oauth.AccessTokens;
 import org.mcpfront.oauth.Resources;
 import org.mcpfront.observability.Audit;
-import org.mcpfront.bus.SessionOwner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,10 +2,10 @@ package org.mcpfront.edge;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import org.mcpfront.config.RouteConfig;
-import org.mcpfront.oauth.Secrets;
 import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.bus.SessionOwner;
+import org.mcpfront.config.RouteConfig;
+import org.mcpfront.oauth.Secrets;
 import org.mcpfront.storage.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

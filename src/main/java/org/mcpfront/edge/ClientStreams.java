@@ -5,7 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import org.mcpfront.bus.Addresses;
-import org.mcpfront.session.SessionProtocol;
+import org.mcpfront.bus.StreamEvent;
 import org.mcpfront.bus.StreamRef;
 
 import java.util.HashMap;
@@ -22,7 +22,7 @@ final class ClientStreams {
     private final Vertx vertx;
     private final String inbox = Addresses.edgeInbox(UUID.randomUUID().toString());
     private final Map<String, ClientStream> streams = new HashMap<>();
-    private MessageConsumer<String> consumer;
+    private MessageConsumer<StreamEvent> consumer;
     private long nextId;
 
     ClientStreams(Vertx vertx) {
@@ -49,22 +49,22 @@ final class ClientStreams {
     }
 
 
-    private void dispatch(Message<String> message) {
-        String id = message.headers().get(SessionProtocol.STREAM);
-        ClientStream stream = id == null ? null : streams.get(id);
+    private void dispatch(Message<StreamEvent> message) {
+        StreamEvent event = message.body();
+        String id = event.streamId();
+        ClientStream stream = streams.get(id);
         if (stream == null) {
             // The client went away after the session sent this; there is nobody left to tell.
             return;
         }
-        if (SessionProtocol.END.equals(message.headers().get(SessionProtocol.OP))) {
+        if (event instanceof StreamEvent.End end) {
             streams.remove(id);
-            stream.end(message.headers().get(SessionProtocol.REASON));
-        } else {
-            boolean last = "true".equals(message.headers().get(SessionProtocol.LAST));
-            if (last) {
+            stream.end(end.reason());
+        } else if (event instanceof StreamEvent.Message delivered) {
+            if (delivered.last()) {
                 streams.remove(id);
             }
-            stream.deliver(message.body(), last);
+            stream.deliver(delivered.raw(), delivered.last());
         }
     }
 }

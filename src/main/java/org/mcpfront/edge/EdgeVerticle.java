@@ -10,7 +10,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import org.mcpfront.bus.Addresses;
-import org.mcpfront.bus.LocalCodec;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.oauth.AuthorizationServer;
@@ -68,7 +67,6 @@ public final class EdgeVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        LocalCodec.register(vertx, FrontConfig.class);
         streams = new ClientStreams(vertx);
         sessions = new SessionClient(vertx);
         backendHttp = new BackendHttp(vertx);

@@ -2,7 +2,6 @@ package org.mcpfront.edge;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.CheckResult;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -10,6 +9,7 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import org.mcpfront.bus.Addresses;
+import org.mcpfront.bus.LocalOnly;
 import org.mcpfront.cluster.Clustering;
 import org.mcpfront.storage.Store;
 
@@ -44,8 +44,8 @@ public final class Health {
 
     Handler<RoutingContext> readiness(Vertx vertx, AdminCheck admins) {
         HealthChecks checks = HealthChecks.create(vertx)
-                .register("supervisor", CHECK_TIMEOUT_MS, promise -> vertx.eventBus()
-                        .<JsonObject>request(Addresses.SUPERVISOR_STATUS, null, new DeliveryOptions().setSendTimeout(CHECK_TIMEOUT_MS))
+                .register("supervisor", CHECK_TIMEOUT_MS, promise -> LocalOnly
+                        .<JsonObject>request(vertx, Addresses.SUPERVISOR_STATUS, null, CHECK_TIMEOUT_MS)
                         .onSuccess(reply -> promise.complete(Status.OK(reply.body())))
                         .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("reason", e.getMessage())))))
                 .register("storage", CHECK_TIMEOUT_MS, promise -> store.ping()

@@ -5,20 +5,20 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
 import org.mcpfront.bus.Addresses;
-import org.mcpfront.bus.JsonRpcCodec;
-import org.mcpfront.bus.LocalCodec;
-import org.mcpfront.config.RouteConfig;
 import org.mcpfront.bus.ClientTransport;
-import org.mcpfront.session.SessionProtocol;
-import org.mcpfront.bus.StreamRef;
+import org.mcpfront.bus.LocalOnly;
+import org.mcpfront.bus.SessionCommand;
 import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.bus.SessionSpec;
+import org.mcpfront.bus.StreamRef;
+import org.mcpfront.config.RouteConfig;
 import org.mcpfront.transport.JsonRpcMessage;
 
 /**
- * The edge's side of the session protocol ({@link SessionProtocol}). Failures come back as
- * {@link SessionFailure} carrying the HTTP status to answer with.
+ * The edge's side of the session contract ({@link SessionSpec} to the supervisor, {@link SessionCommand}
+ * to a session). Failures come back as {@link SessionFailure} carrying the HTTP status to answer with.
  */
 final class SessionClient {
 
@@ -30,7 +30,6 @@ final class SessionClient {
 
     SessionClient(Vertx vertx) {
         this.vertx = vertx;
-        JsonRpcCodec.register(vertx);
     }
 
     /**
@@ -42,9 +41,8 @@ final class SessionClient {
     }
 
     Future<String> open(RouteConfig route, ClientTransport transport, StreamRef standalone, SessionOwner owner) {
-        return vertx.eventBus()
-                .<String>request(Addresses.SUPERVISOR_SESSIONS, SessionSpec.request(route, transport, standalone, owner),
-                        LocalCodec.options(SessionSpec.class))
+        return LocalOnly.<String>request(vertx, Addresses.SUPERVISOR_SESSIONS,
+                        SessionSpec.request(route, transport, standalone, owner))
                 .map(reply -> reply.body())
                 .recover(SessionClient::failure);
     }
@@ -55,45 +53,32 @@ final class SessionClient {
 
     /** The same, with a 2026-07-28 tools/call's {@code Mcp-Param-*} headers for the session to check. */
     Future<Void> send(String sessionId, String owner, JsonRpcMessage message, StreamRef stream, boolean jsonOnly,
-                      String paramHeaders) {
-        DeliveryOptions options = SessionProtocol.op(SessionProtocol.MESSAGE);
-        if (paramHeaders != null) {
-            options.addHeader(SessionProtocol.PARAM_HEADERS, paramHeaders);
-        }
-        if (stream != null) {
-            options.addHeader(SessionProtocol.STREAM, stream.encode());
-        }
-        if (jsonOnly) {
-            options.addHeader(SessionProtocol.JSON_ONLY, "true");
-        }
-        return request(sessionId, owner, message, options);
+                      JsonObject paramHeaders) {
+        return request(sessionId, new SessionCommand.Deliver(owner, message, stream, jsonOnly, paramHeaders));
     }
 
     Future<Void> attach(String sessionId, String owner, StreamRef stream) {
-        return request(sessionId, owner, null, SessionProtocol.op(SessionProtocol.ATTACH)
-                .addHeader(SessionProtocol.STREAM, stream.encode()));
+        return request(sessionId, new SessionCommand.Attach(owner, stream));
     }
 
     Future<Void> detach(String sessionId, String owner, StreamRef stream) {
         if (stopped) {
             return Future.succeededFuture();
         }
-        return request(sessionId, owner, null, SessionProtocol.op(SessionProtocol.DETACH)
-                .addHeader(SessionProtocol.STREAM, stream.encode()));
+        return request(sessionId, new SessionCommand.Detach(owner, stream));
     }
 
     Future<Void> close(String sessionId, String owner, String reason) {
         if (stopped) {
             return Future.succeededFuture();
         }
-        return request(sessionId, owner, null, SessionProtocol.op(SessionProtocol.CLOSE)
-                .addHeader(SessionProtocol.REASON, reason));
+        return request(sessionId, new SessionCommand.Close(owner, reason));
     }
 
-    private Future<Void> request(String sessionId, String owner, JsonRpcMessage body, DeliveryOptions options) {
+    private Future<Void> request(String sessionId, SessionCommand.FromClient command) {
         // A session acknowledges at once; only an unreachable one (its instance died) takes long.
-        options.addHeader(SessionProtocol.OWNER, owner).setSendTimeout(SESSION_TIMEOUT_MS);
-        return request(Addresses.sessionIn(sessionId), body, options, 0).recover(SessionClient::failure);
+        DeliveryOptions options = new DeliveryOptions().setSendTimeout(SESSION_TIMEOUT_MS);
+        return request(Addresses.sessionIn(sessionId), command, options, 0).recover(SessionClient::failure);
     }
 
     /**
@@ -101,7 +86,7 @@ final class SessionClient {
      * reached the client, whose next request may land on one of them: an unknown session is asked
      * again a few times before it counts as gone.
      */
-    private Future<Void> request(String address, JsonRpcMessage body, DeliveryOptions options, int attempt) {
+    private Future<Void> request(String address, SessionCommand body, DeliveryOptions options, int attempt) {
         return vertx.eventBus().request(address, body, options).<Void>mapEmpty().recover(e -> {
             boolean unknown = e instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
             if (!unknown || !vertx.isClustered() || attempt >= CLUSTER_RETRY_DELAYS_MS.length) {

@@ -6,6 +6,9 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import org.mcpfront.bus.ClientTransport;
+import org.mcpfront.bus.SessionOwner;
+import org.mcpfront.bus.StreamRef;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.config.ServerConfig;
 import org.mcpfront.edge.SessionClient.SessionFailure;
@@ -16,9 +19,6 @@ import org.mcpfront.protocol.McpErrors;
 import org.mcpfront.protocol.ModernRequests;
 import org.mcpfront.protocol.ProtocolVersions;
 import org.mcpfront.protocol.RequestStates;
-import org.mcpfront.bus.ClientTransport;
-import org.mcpfront.bus.SessionOwner;
-import org.mcpfront.bus.StreamRef;
 import org.mcpfront.transport.JsonRpcErrors;
 import org.mcpfront.transport.JsonRpcException;
 import org.mcpfront.transport.JsonRpcMessage;
@@ -237,7 +237,7 @@ final class StreamableHttpEndpoint {
     }
 
     /** A tools/call's {@code Mcp-Param-*} headers as JSON (lower-case names), for the session to check. */
-    private static String paramHeaders(RoutingContext ctx, JsonRpcMessage message) {
+    private static JsonObject paramHeaders(RoutingContext ctx, JsonRpcMessage message) {
         if (!"tools/call".equals(message.method())) {
             return null;
         }
@@ -248,7 +248,7 @@ final class StreamableHttpEndpoint {
                 mirrored.put(name, header.getValue());
             }
         }
-        return mirrored.encode();
+        return mirrored;
     }
 
     private boolean checkSessionHeaders(HttpServerRequest request, HttpServerResponse response, String sessionId) {

@@ -3,8 +3,8 @@ package org.mcpfront.session;
 import io.vertx.core.Vertx;
 import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.bus.SessionSpec;
-import org.mcpfront.config.RouteConfig;
 import org.mcpfront.config.RouteConfig.BackendProtocol;
+import org.mcpfront.config.RouteConfig;
 import org.mcpfront.protocol.Era;
 import org.mcpfront.protocol.RequestStates;
 

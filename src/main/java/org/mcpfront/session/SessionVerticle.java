@@ -2,14 +2,17 @@ package org.mcpfront.session;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.bus.ClientTransport;
+import org.mcpfront.bus.LocalOnly;
+import org.mcpfront.bus.SessionCommand;
+import org.mcpfront.bus.SessionEnded;
 import org.mcpfront.bus.SessionSpec;
+import org.mcpfront.bus.StreamEvent;
 import org.mcpfront.bus.StreamRef;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.observability.Audit;
@@ -61,7 +64,7 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
     private final ArrayDeque<String> undelivered = new ArrayDeque<>();
     private StreamRef standalone;
     private Backend backend;
-    private MessageConsumer<JsonRpcMessage> inbox;
+    private MessageConsumer<SessionCommand> inbox;
     private long lastActivity;
     private long idleTimer = -1;
     private long openedAt;
@@ -140,10 +143,8 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
         if (standalone != null) {
             streams.add(standalone);
         }
-        DeliveryOptions end = SessionProtocol.op(SessionProtocol.END).addHeader(SessionProtocol.REASON, endReason);
         for (StreamRef stream : streams) {
-            vertx.eventBus().send(stream.inbox(), null,
-                    new DeliveryOptions(end.toJson()).addHeader(SessionProtocol.STREAM, stream.streamId()));
+            vertx.eventBus().send(stream.inbox(), new StreamEvent.End(stream.streamId(), endReason));
         }
         metrics.sessionClosed(route.path());
         log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
@@ -176,20 +177,19 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
             return;
         }
         supervisorTold = true;
-        vertx.eventBus().send(Addresses.SUPERVISOR_SESSION_ENDED, new JsonObject().put("session", spec.id())
-                .put("route", route.path()).put("start_failure", startFailure));
+        LocalOnly.send(vertx, Addresses.SUPERVISOR_SESSION_ENDED, new SessionEnded(spec.id(), route.path(), startFailure));
     }
 
     // ---- client side ------------------------------------------------------------------------
 
-    private void onClientMessage(Message<JsonRpcMessage> message) {
-        String op = message.headers().get(SessionProtocol.OP);
-        if (SessionProtocol.EVICT.equals(op)) {
-            String reason = message.headers().get(SessionProtocol.REASON);
+    private void onClientMessage(Message<SessionCommand> message) {
+        if (message.body() instanceof SessionCommand.Evict evict) {
+            String reason = evict.reason();
             end(reason == null ? "ended by the supervisor" : reason).onComplete(ar -> message.reply(null));
             return;
         }
-        if (!spec.owner().binding(route.path()).equals(message.headers().get(SessionProtocol.OWNER))) {
+        SessionCommand.FromClient command = (SessionCommand.FromClient) message.body();
+        if (!spec.owner().binding(route.path()).equals(command.owner())) {
             // MCP security best practices: a session id alone must not let another user, another client
             // or a token for another route in. The answer is the same as for a session that does not exist.
             log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
@@ -198,39 +198,29 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
             message.fail(404, "Session not found: it ended or never existed");
             return;
         }
-        if (op == null) {
-            message.fail(400, "missing op");
-            return;
-        }
-        switch (op) {
-            case SessionProtocol.MESSAGE -> onClientJsonRpc(message);
-            case SessionProtocol.ATTACH -> attach(message);
-            case SessionProtocol.DETACH -> {
-                detach(StreamRef.decode(message.headers().get(SessionProtocol.STREAM)));
-                message.reply(null);
-            }
-            case SessionProtocol.CLOSE -> {
-                String reason = message.headers().get(SessionProtocol.REASON);
-                end(reason == null ? "closed by client" : reason).onComplete(ar -> message.reply(null));
-            }
-            default -> message.fail(400, "unknown op " + op);
+        if (command instanceof SessionCommand.Deliver deliver) {
+            onClientJsonRpc(message, deliver);
+        } else if (command instanceof SessionCommand.Attach attach) {
+            attach(message, attach.stream());
+        } else if (command instanceof SessionCommand.Detach detach) {
+            detach(detach.stream());
+            message.reply(null);
+        } else if (command instanceof SessionCommand.Close close) {
+            String reason = close.reason();
+            end(reason == null ? "closed by client" : reason).onComplete(ar -> message.reply(null));
         }
     }
 
-    private void onClientJsonRpc(Message<JsonRpcMessage> message) {
+    private void onClientJsonRpc(Message<SessionCommand> message, SessionCommand.Deliver deliver) {
         if (ending) {
             message.fail(404, "session is ending");
             return;
         }
-        // Parsed and checked by the edge (JsonRpcCodec hands the parsed message over).
-        JsonRpcMessage rpc = message.body();
-        if (rpc == null) {
-            message.fail(400, "a message op without a message");
-            return;
-        }
+        // Parsed and checked by the edge (BusCodec hands the parsed message over).
+        JsonRpcMessage rpc = deliver.message();
         lastActivity = System.nanoTime();
         heardFromClient = true;
-        StreamRef stream = StreamRef.decode(message.headers().get(SessionProtocol.STREAM));
+        StreamRef stream = deliver.stream();
         if (lingerReason != null) {
             tellSupervisor();
             if (rpc.isRequest()) {
@@ -253,8 +243,8 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
                 message.fail(409, "request id " + rpc.idKey() + " is already in flight in this session");
                 return;
             }
-            boolean jsonOnly = Boolean.parseBoolean(message.headers().get(SessionProtocol.JSON_ONLY));
-            Pending p = new Pending(rpc.idKey(), rpc.method(), toolName(rpc), stream, jsonOnly, System.nanoTime());
+            Pending p = new Pending(rpc.idKey(), rpc.method(), toolName(rpc), stream, deliver.jsonOnly(),
+                    System.nanoTime());
             p.clientIdKey = clientIdKey;
             p.progressToken = rpc.progressTokenKey();
             // A subscription stays open as long as its client wants it: no request timeout.
@@ -270,16 +260,14 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
         // Acknowledge first: the edge starts the client's response on it, whatever the backend does.
         message.reply(null);
         metrics.messageToBackend(route.path());
-        String mirrored = message.headers().get(SessionProtocol.PARAM_HEADERS);
-        if (mirrored != null) {
-            backend.send(rpc, new JsonObject(mirrored));
+        if (deliver.paramHeaders() != null) {
+            backend.send(rpc, deliver.paramHeaders());
         } else {
             backend.send(rpc);
         }
     }
 
-    private void attach(Message<JsonRpcMessage> message) {
-        StreamRef stream = StreamRef.decode(message.headers().get(SessionProtocol.STREAM));
+    private void attach(Message<SessionCommand> message, StreamRef stream) {
         if (standalone != null && !standalone.equals(stream)) {
             message.fail(409, "this session already has a stream for server messages");
             return;
@@ -326,9 +314,7 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
             audit(p, "cancelled", null);
             // The cancelled request gets no response, so its stream would otherwise stay open.
             if (p.stream != null && p.streamAlive && !hasPendingOn(p.stream)) {
-                vertx.eventBus().send(p.stream.inbox(), null, SessionProtocol.op(SessionProtocol.END)
-                        .addHeader(SessionProtocol.STREAM, p.stream.streamId())
-                        .addHeader(SessionProtocol.REASON, "request cancelled"));
+                vertx.eventBus().send(p.stream.inbox(), new StreamEvent.End(p.stream.streamId(), "request cancelled"));
             }
         }
     }
@@ -469,12 +455,7 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
     }
 
     private void send(StreamRef stream, String raw, boolean last) {
-        DeliveryOptions options = SessionProtocol.op(SessionProtocol.MESSAGE)
-                .addHeader(SessionProtocol.STREAM, stream.streamId());
-        if (last) {
-            options.addHeader(SessionProtocol.LAST, "true");
-        }
-        vertx.eventBus().send(stream.inbox(), raw, options);
+        vertx.eventBus().send(stream.inbox(), new StreamEvent.Message(stream.streamId(), raw, last));
     }
 
     private boolean hasPendingOn(StreamRef stream) {

@@ -6,8 +6,9 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import org.mcpfront.bus.Addresses;
-import org.mcpfront.bus.JsonRpcCodec;
-import org.mcpfront.bus.LocalCodec;
+import org.mcpfront.bus.SessionCommand;
+import org.mcpfront.bus.SessionEnded;
+import org.mcpfront.bus.SessionSpec;
 import org.mcpfront.config.ConfigDiff;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.RouteConfig;
@@ -17,8 +18,6 @@ import org.mcpfront.protocol.Era;
 import org.mcpfront.protocol.RequestStates;
 import org.mcpfront.session.BackendHttp;
 import org.mcpfront.session.Backends;
-import org.mcpfront.session.SessionProtocol;
-import org.mcpfront.bus.SessionSpec;
 import org.mcpfront.session.SessionVerticle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,14 +60,10 @@ public final class SupervisorVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        LocalCodec.register(vertx, SessionSpec.class);
-        LocalCodec.register(vertx, FrontConfig.class);
-        // What edges send to this instance's sessions, from this JVM or another member.
-        JsonRpcCodec.register(vertx);
         backendHttp = new BackendHttp(vertx);
         return Future.all(
                 vertx.eventBus().<SessionSpec>localConsumer(Addresses.SUPERVISOR_SESSIONS, this::open).completion(),
-                vertx.eventBus().<JsonObject>localConsumer(Addresses.SUPERVISOR_SESSION_ENDED, m -> ended(m.body()))
+                vertx.eventBus().<SessionEnded>localConsumer(Addresses.SUPERVISOR_SESSION_ENDED, m -> ended(m.body()))
                         .completion(),
                 vertx.eventBus().<FrontConfig>localConsumer(Addresses.CONFIG_CHANGED, m -> reconfigure(m.body()))
                         .completion(),
@@ -125,12 +120,12 @@ public final class SupervisorVerticle extends VerticleBase {
                 });
     }
 
-    private void ended(JsonObject notice) {
-        String path = forget(notice.getString("session"));
+    private void ended(SessionEnded notice) {
+        String path = forget(notice.sessionId());
         if (path == null) {
             return;
         }
-        String startFailure = notice.getString("start_failure");
+        String startFailure = notice.startFailure();
         if (startFailure != null) {
             startFailed(path, startFailure);
         } else {
@@ -208,10 +203,8 @@ public final class SupervisorVerticle extends VerticleBase {
     }
 
     private void close(String id, String reason) {
-        DeliveryOptions options = SessionProtocol.op(SessionProtocol.EVICT)
-                .addHeader(SessionProtocol.REASON, reason)
-                .setSendTimeout(CLOSE_TIMEOUT_MS);
-        vertx.eventBus().request(Addresses.sessionIn(id), null, options).onFailure(e -> log.atDebug()
+        DeliveryOptions options = new DeliveryOptions().setSendTimeout(CLOSE_TIMEOUT_MS);
+        vertx.eventBus().request(Addresses.sessionIn(id), new SessionCommand.Evict(reason), options).onFailure(e -> log.atDebug()
                 .addKeyValue("session", id).addKeyValue("reason", e.getMessage()).log("session was already gone"));
     }
 

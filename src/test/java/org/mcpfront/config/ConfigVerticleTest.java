@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.mcpfront.bus.Addresses;
+import org.mcpfront.bus.BusCodec;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -68,6 +69,8 @@ class ConfigVerticleTest {
         initial = Configs.parse(START);
         capture.start();
         logger().addAppender(capture);
+        // McpFront registers the codecs of bus messages before deploying anything; so does this test.
+        BusCodec.register(vertx);
         vertx.deployVerticle(new ConfigVerticle(file, Map.of(), initial, POLL))
                 .onComplete(ctx.succeedingThenComplete());
     }

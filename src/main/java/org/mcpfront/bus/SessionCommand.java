@@ -1,0 +1,54 @@
+package org.mcpfront.bus;
+
+import io.vertx.core.json.JsonObject;
+import org.mcpfront.transport.JsonRpcMessage;
+
+import java.util.Objects;
+
+/**
+ * What a session at {@code mcp.session.<id>.in} is asked to do. The session answers each with an empty
+ * reply, or a failure whose code is an HTTP status the edge passes on. An unknown session has no
+ * consumer, which the edge maps to 404; a session of another owner answers 404 too.
+ */
+public sealed interface SessionCommand permits SessionCommand.FromClient, SessionCommand.Evict {
+
+    /**
+     * A client's request, sent by the edge. {@link #owner} is what the request presents, as
+     * {@link SessionOwner#binding}: user, OAuth client and route; a session answers only its owner.
+     */
+    sealed interface FromClient extends SessionCommand
+            permits Deliver, Attach, Detach, Close {
+        String owner();
+    }
+
+    /**
+     * A JSON-RPC message from the client.
+     *
+     * @param stream       the client stream its replies belong on, or null (they go to the standalone stream)
+     * @param jsonOnly     the client takes a single JSON answer, so nothing else may ride its stream
+     * @param paramHeaders a 2026-07-28 tools/call's {@code Mcp-Param-*} headers (lower-case name → value),
+     *                     for the session to check, or null
+     */
+    record Deliver(String owner, JsonRpcMessage message, StreamRef stream, boolean jsonOnly, JsonObject paramHeaders)
+            implements FromClient {
+        public Deliver {
+            Objects.requireNonNull(message, "message");
+        }
+    }
+
+    /** Makes {@code stream} the session's stream for server-initiated messages. */
+    record Attach(String owner, StreamRef stream) implements FromClient {
+    }
+
+    /** The client of {@code stream} went away. */
+    record Detach(String owner, StreamRef stream) implements FromClient {
+    }
+
+    /** The client ends the session. */
+    record Close(String owner, String reason) implements FromClient {
+    }
+
+    /** The supervisor ends the session (its route was removed): not a client's request, so no owner. */
+    record Evict(String reason) implements SessionCommand {
+    }
+}

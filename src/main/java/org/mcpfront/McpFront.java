@@ -4,6 +4,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClient;
 import org.mcpfront.bus.BusCodec;
 import org.mcpfront.cluster.Clustering;
 import org.mcpfront.config.ConfigVerticle;
@@ -12,6 +13,7 @@ import org.mcpfront.config.ServerConfig;
 import org.mcpfront.edge.EdgeVerticle;
 import org.mcpfront.edge.Health;
 import org.mcpfront.identity.IdentityProviders;
+import org.mcpfront.net.BackendClients;
 import org.mcpfront.oauth.AuthorizationServer;
 import org.mcpfront.oauth.ClientMetadataDocuments;
 import org.mcpfront.oauth.SigningKeys;
@@ -19,7 +21,6 @@ import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.observability.Observability;
 import org.mcpfront.protocol.BackendEras;
 import org.mcpfront.protocol.RequestStates;
-import org.mcpfront.session.BackendHttp;
 import org.mcpfront.storage.Store;
 import org.mcpfront.storage.Stores;
 import org.mcpfront.supervisor.SupervisorVerticle;
@@ -46,11 +47,11 @@ public final class McpFront {
 
     private final Vertx vertx;
     private final Store store;
-    private final BackendHttp probes;
+    private final HttpClient probes;
     private final List<String> deployments;
     private final int port;
 
-    private McpFront(Vertx vertx, Store store, BackendHttp probes, List<String> deployments, int port) {
+    private McpFront(Vertx vertx, Store store, HttpClient probes, List<String> deployments, int port) {
         this.vertx = vertx;
         this.store = store;
         this.probes = probes;
@@ -106,8 +107,8 @@ public final class McpFront {
         GatewayMetrics metrics = new GatewayMetrics(observability.registry());
         Store store = Stores.create(vertx, config.oauth());
         Health health = new Health(store, clustering);
-        BackendHttp probes = new BackendHttp(vertx);
-        BackendEras eras = new BackendEras(probes.client());
+        HttpClient probes = BackendClients.create(vertx);
+        BackendEras eras = new BackendEras(probes);
         List<String> deployments = new ArrayList<>();
         List<EdgeVerticle> edges = new ArrayList<>();
         int edgeInstances = Math.max(1, options.edgeInstances());

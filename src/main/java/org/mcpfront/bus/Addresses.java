@@ -8,10 +8,10 @@ public final class Addresses {
     /** Local publish of the new {@link org.mcpfront.config.FrontConfig} after a valid edit of the file. */
     public static final String CONFIG_CHANGED = "config.changed";
 
-    /** Local request to the supervisor: open a session (see {@code supervisor.SessionSpecs}). */
+    /** Local request to the supervisor: open a session ({@link SessionSpec}); the reply is its id. */
     public static final String SUPERVISOR_SESSIONS = "supervisor.sessions";
 
-    /** Local notice to the supervisor that a session has stopped; the body is its id. */
+    /** Local notice to the supervisor that a session has ended ({@link SessionEnded}). */
     public static final String SUPERVISOR_SESSION_ENDED = "supervisor.session.ended";
 
     /** Local request to the supervisor for its state, used by readiness checks. */
@@ -23,12 +23,12 @@ public final class Addresses {
     private Addresses() {
     }
 
-    /** Where a session takes client messages and control operations. */
+    /** Where a session takes its {@link SessionCommand}s, from any member. */
     public static String sessionIn(String sessionId) {
         return SESSION_PREFIX + sessionId + ".in";
     }
 
-    /** The inbox of one edge verticle: messages for the client streams it holds. */
+    /** The inbox of one edge verticle: {@link StreamEvent}s for the client streams it holds. */
     public static String edgeInbox(String edgeId) {
         return EDGE_PREFIX + edgeId + ".out";
     }

@@ -3,6 +3,7 @@ package org.mcpfront.edge;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -12,11 +13,11 @@ import io.vertx.ext.web.handler.BodyHandler;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.RouteConfig;
+import org.mcpfront.net.BackendClients;
 import org.mcpfront.oauth.AuthorizationServer;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.protocol.BackendEras;
 import org.mcpfront.protocol.RequestStates;
-import org.mcpfront.session.BackendHttp;
 import org.mcpfront.storage.Store;
 import org.mcpfront.transport.JsonRpcErrors;
 import org.slf4j.Logger;
@@ -42,7 +43,7 @@ public final class EdgeVerticle extends VerticleBase {
     private final AuthorizationServer.Shared oauth;
     private final Protocols protocols;
     private FrontConfig config;
-    private BackendHttp backendHttp;
+    private HttpClient backendClient;
     private HttpServer server;
     private ClientStreams streams;
     private SessionClient sessions;
@@ -69,9 +70,9 @@ public final class EdgeVerticle extends VerticleBase {
     public Future<?> start() {
         streams = new ClientStreams(vertx);
         sessions = new SessionClient(vertx);
-        backendHttp = new BackendHttp(vertx);
+        backendClient = BackendClients.create(vertx);
         StreamableHttpEndpoint.Modern modern = new StreamableHttpEndpoint.Modern(protocols.eras(),
-                new ModernProxy(vertx, backendHttp.client(), protocols.eras(), protocols.metrics(), () -> config.server()),
+                new ModernProxy(vertx, backendClient, protocols.eras(), protocols.metrics(), () -> config.server()),
                 new Bridges(protocols.store(), sessions), protocols.states());
         StreamableHttpEndpoint streamable = new StreamableHttpEndpoint(vertx, streams, sessions, () -> config.server(),
                 modern);
@@ -145,7 +146,7 @@ public final class EdgeVerticle extends VerticleBase {
         }
         return Future.join(server == null ? Future.succeededFuture() : server.close(), streams.stop(),
                 authorizationServer == null ? Future.succeededFuture() : authorizationServer.close(),
-                backendHttp == null ? Future.succeededFuture() : backendHttp.close());
+                backendClient == null ? Future.succeededFuture() : backendClient.close());
     }
 
     private void checkOrigin(RoutingContext ctx) {

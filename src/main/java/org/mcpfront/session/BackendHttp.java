@@ -3,38 +3,30 @@ package org.mcpfront.session;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import org.mcpfront.config.RouteConfig;
+import org.mcpfront.net.BackendClients;
+import org.mcpfront.transport.McpHeaders;
 
 import java.net.URI;
 
 /**
- * The HTTP client every HTTP-backed session shares, and the request shapes they send. One pool per
- * backend host: long-lived SSE streams hold connections, so the pool is sized for many sessions.
+ * The HTTP client every HTTP-backed session shares ({@link BackendClients}), and the request shapes they
+ * send.
  */
 public final class BackendHttp {
 
-    static final String SESSION_ID = "Mcp-Session-Id";
-    static final String PROTOCOL_VERSION = "MCP-Protocol-Version";
-    static final String LAST_EVENT_ID = "Last-Event-ID";
     static final String EVENT_STREAM = "text/event-stream";
     /** A single backend event larger than this is refused rather than buffered without bound. */
     static final int MAX_EVENT_BYTES = 32 * 1024 * 1024;
-    private static final int CONNECT_TIMEOUT_MS = 5_000;
-    private static final int MAX_CONNECTIONS_PER_HOST = 2_000;
 
     private final HttpClient client;
 
     public BackendHttp(Vertx vertx) {
-        this.client = vertx.createHttpClient(
-                new HttpClientOptions().setKeepAlive(true).setConnectTimeout(CONNECT_TIMEOUT_MS)
-                        .setDecompressionSupported(false),
-                new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_HOST));
+        this.client = BackendClients.create(vertx);
     }
 
     public HttpClient client() {
@@ -66,10 +58,10 @@ public final class BackendHttp {
 
     static RequestOptions withSession(RequestOptions options, String sessionId, String protocolVersion) {
         if (sessionId != null) {
-            options.putHeader(SESSION_ID, sessionId);
+            options.putHeader(McpHeaders.SESSION_ID, sessionId);
         }
         if (protocolVersion != null) {
-            options.putHeader(PROTOCOL_VERSION, protocolVersion);
+            options.putHeader(McpHeaders.PROTOCOL_VERSION, protocolVersion);
         }
         return options;
     }

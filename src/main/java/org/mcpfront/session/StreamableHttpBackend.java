@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.transport.JsonRpcMessage;
+import org.mcpfront.transport.McpHeaders;
 import org.mcpfront.transport.SseParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,8 +89,8 @@ final class StreamableHttpBackend implements Backend {
     }
 
     private void onPostResponse(JsonRpcMessage message, HttpClientRequest request, HttpClientResponse response) {
-        if (message.isInitialize() && response.getHeader(BackendHttp.SESSION_ID) != null) {
-            backendSessionId = response.getHeader(BackendHttp.SESSION_ID);
+        if (message.isInitialize() && response.getHeader(McpHeaders.SESSION_ID) != null) {
+            backendSessionId = response.getHeader(McpHeaders.SESSION_ID);
         }
         int status = response.statusCode();
         if (status == 404 && backendSessionId != null && !message.isInitialize()) {
@@ -276,7 +277,7 @@ final class StreamableHttpBackend implements Backend {
                 .putHeader(HttpHeaders.ACCEPT, BackendHttp.EVENT_STREAM);
         BackendHttp.withSession(options, backendSessionId, protocolVersion);
         if (lastEventId != null) {
-            options.putHeader(BackendHttp.LAST_EVENT_ID, lastEventId);
+            options.putHeader(McpHeaders.LAST_EVENT_ID, lastEventId);
         }
         return http.client().request(options).compose(request -> {
             open.add(request);

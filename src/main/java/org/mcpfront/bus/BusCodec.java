@@ -34,7 +34,7 @@ public final class BusCodec<T> implements MessageCodec<T, T> {
     /** Types that stay in the JVM: supervisor requests, session notices, config changes. */
     static final List<Class<?>> LOCAL = List.of(SessionSpec.class, SessionEnded.class, FrontConfig.class);
 
-    private static final String PREFIX = "mcp-front.bus.";
+    private static final String PREFIX = "mcp-front.";
 
     private final Class<T> type;
 
@@ -119,9 +119,10 @@ public final class BusCodec<T> implements MessageCodec<T, T> {
         return body;
     }
 
+    /** Short, since a clustered message carries it: {@code mcp-front.SessionCommand$Deliver}. */
     @Override
     public String name() {
-        return PREFIX + type.getName();
+        return PREFIX + type.getName().substring(type.getPackageName().length() + 1);
     }
 
     @Override

@@ -60,7 +60,8 @@ class BackendFailureIT {
 
     @AfterEach
     void stop() {
-        Closeables.closeAll(logs, backends);
+        // A test that restarted the backend holds a process BothBackends does not know.
+        Closeables.closeAll(logs, backends, streamable == backends.streamable ? null : streamable);
     }
 
     @Test
@@ -88,7 +89,7 @@ class BackendFailureIT {
     }
 
     @Test
-    @DisplayName("a Streamable HTTP backend killed mid-call fails the pending request and closes the stream")
+    @DisplayName("a Streamable HTTP backend killed mid-call fails the pending request; the session waits for it to return")
     void streamableBackendDiesMidCall() throws Exception {
         String session = initialized("/streamable/mcp");
         CompletableFuture<HttpResponse<String>> call = CompletableFuture.supplyAsync(() -> RawHttp.send(
@@ -101,8 +102,41 @@ class BackendFailureIT {
         assertThat(last.getInteger("id")).isEqualTo(42);
         assertThat(last.getJsonObject("error").getInteger("code")).isEqualTo(-32000);
         assertFailureLogged("/streamable");
-        assertThat(RawHttp.send(RawHttp.mcpPost(front.url("/streamable/mcp"), "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}")
-                .header("Mcp-Session-Id", session)).statusCode()).as("the session is gone").isEqualTo(404);
+        // Issue 13: a backend that went away may come back; until it does, each request gets an error.
+        HttpResponse<String> ping = RawHttp.send(RawHttp.mcpPost(front.url("/streamable/mcp"),
+                "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}").header("Mcp-Session-Id", session));
+        assertThat(ping.statusCode()).as("the session is still there").isNotEqualTo(404);
+        JsonObject answer = RawHttp.lastMessage(ping);
+        assertThat(answer.getInteger("id")).isEqualTo(3);
+        assertThat(answer.getJsonObject("error").getInteger("code")).isEqualTo(-32000);
+        assertThat(answer.getJsonObject("error").getString("message")).contains("cannot reach");
+    }
+
+    @Test
+    @DisplayName("a Streamable HTTP backend restarted on its port: the client's session carries on, audited")
+    void streamableBackendRestarts() {
+        String session = initialized("/streamable/mcp");
+        assertThat(echo(session, 5)).isEqualTo("Echo: 5");
+        int port = streamable.port();
+        streamable.kill();
+        streamable = EverythingServer.startOn(EverythingServer.Mode.STREAMABLE, port);
+        // The new process does not know mcp-front's upstream session: a new one is opened with the
+        // client's initialize, and the call that met the 404 is carried out on it.
+        assertThat(echo(session, 6)).isEqualTo("Echo: 6");
+        assertThat(echo(session, 7)).isEqualTo("Echo: 7");
+        assertThat(logs.await(e -> "upstream_reopened".equals(LogCapture.fields(e).get("event"))
+                && session.equals(LogCapture.fields(e).get("session")), Duration.ofSeconds(5))).isPresent();
+    }
+
+    private String echo(String session, int id) {
+        HttpResponse<String> response = RawHttp.send(RawHttp.mcpPost(front.url("/streamable/mcp"),
+                        "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+                                + "\"arguments\":{\"message\":\"" + id + "\"}}}")
+                .header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-06-18"));
+        JsonObject answer = RawHttp.lastMessage(response);
+        assertThat(answer.getInteger("id")).as(response.body()).isEqualTo(id);
+        assertThat(answer.containsKey("result")).as(response.body()).isTrue();
+        return answer.getJsonObject("result").getJsonArray("content").getJsonObject(0).getString("text");
     }
 
     @Test

@@ -26,6 +26,13 @@ public interface BackendListener {
     void onRequestFailed(String idKey, String reason);
 
     /**
+     * The backend's connection is gone with every request in flight (a legacy SSE backend's stream broke):
+     * they fail; the session stays while the backend may come back.
+     */
+    default void onInFlightLost(String reason) {
+    }
+
+    /**
      * The backend forgot mcp-front's upstream session (it restarted) and a new one was opened in the
      * client's name: the client's session carries on.
      */

@@ -375,6 +375,20 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
     }
 
     @Override
+    public void onInFlightLost(String reason) {
+        metrics.backendError(route.path(), "stream_closed");
+        for (Pending p : List.copyOf(pending.values())) {
+            if (LISTEN.equals(p.method)) {
+                continue;
+            }
+            pending.remove(p.idKey);
+            finished(p);
+            deliverResponse(p, JsonRpcErrors.error(p.idKey, JsonRpcErrors.BACKEND_UNAVAILABLE, "Backend error: " + reason));
+            audit(p, "backend_failed", JsonRpcErrors.BACKEND_UNAVAILABLE);
+        }
+    }
+
+    @Override
     public void onUpstreamReopened(String reason) {
         metrics.backendError(route.path(), "session_reopened");
         log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", spec.id())

@@ -329,6 +329,7 @@ async function main() {
       check(fresh.refresh_token !== old.refresh_token, "the refresh token did not rotate");
       ctx.oldRefresh = old.refresh_token;
       ctx.newRefresh = fresh.refresh_token;
+      ctx.newAccess = fresh.access_token;
       provider.saveTokens(fresh);
       const before = http.length;
       const text = textOf(await ctx.client.callTool({ name: "echo", arguments: { message: "after refresh" } }));
@@ -340,11 +341,17 @@ async function main() {
     "refresh-reuse": async () => {
       check(ctx.oldRefresh && ctx.newRefresh, "needs a successful refresh step");
       const clientId = provider.clientInformation().client_id;
-      const reuse = await postForm(ctx.as.token_endpoint, { grant_type: "refresh_token", refresh_token: ctx.oldRefresh, client_id: clientId, resource: args.url });
-      check(reuse.status === 400 && reuse.json?.error === "invalid_grant", `reusing the old refresh token answered ${reuse.status}: ${reuse.text}`);
-      const family = await postForm(ctx.as.token_endpoint, { grant_type: "refresh_token", refresh_token: ctx.newRefresh, client_id: clientId, resource: args.url });
-      check(family.status === 400 && family.json?.error === "invalid_grant", `after the reuse the new refresh token answered ${family.status}, expected 400 invalid_grant (family not revoked): ${family.text}`);
-      return { oldToken: { status: reuse.status, error: reuse.json.error }, newToken: { status: family.status, error: family.json.error } };
+      const refresh = (token) => postForm(ctx.as.token_endpoint, { grant_type: "refresh_token", refresh_token: token, client_id: clientId, resource: args.url });
+      // Within oauth.refresh_grace, the token rotated last is a retry after a lost answer: the same pair again.
+      const retry = await refresh(ctx.oldRefresh);
+      check(retry.status === 200 && retry.json?.refresh_token === ctx.newRefresh && retry.json?.access_token === ctx.newAccess, `retrying the refresh with the old token answered ${retry.status} (expected 200 with the same pair): ${retry.text}`);
+      const next = await refresh(ctx.newRefresh);
+      check(next.status === 200, `refreshing with the new token answered ${next.status}: ${next.text}`);
+      const reuse = await refresh(ctx.oldRefresh);
+      check(reuse.status === 400 && reuse.json?.error === "invalid_grant", `reusing the old refresh token after a newer rotation answered ${reuse.status}: ${reuse.text}`);
+      const family = await refresh(next.json.refresh_token);
+      check(family.status === 400 && family.json?.error === "invalid_grant", `after the reuse the newest refresh token answered ${family.status}, expected 400 invalid_grant (family not revoked): ${family.text}`);
+      return { retry: { status: retry.status, samePair: true }, oldToken: { status: reuse.status, error: reuse.json.error }, newestToken: { status: family.status, error: family.json.error } };
     },
     "revoke": async () => {
       const clientInformation = provider.clientInformation();

@@ -42,7 +42,7 @@ public final class ConfigParser {
 
     private static final List<String> ROOT_KEYS = List.of("oauth", "routes", "server", "cluster");
     private static final List<String> OAUTH_KEYS = List.of("issuer", "gcp_project", "allowed_domains", "allowed_emails",
-            "admins", "token_ttl", "refresh_token_ttl", "storage", "redis_url", "signing_key_file", "identity", "google",
+            "admins", "token_ttl", "refresh_token_ttl", "refresh_grace", "storage", "redis_url", "signing_key_file", "identity", "google",
             "unused_client_ttl", "limits");
     private static final List<String> LIMITS_KEYS = List.of("registrations_per_address", "registrations",
             "authorizations_per_address", "memory_storage");
@@ -56,6 +56,8 @@ public final class ConfigParser {
 
     private static final Duration DEFAULT_TOKEN_TTL = Duration.ofHours(1);
     private static final Duration DEFAULT_REFRESH_TOKEN_TTL = Duration.ofDays(30);
+    /** Long enough for a client to retry a refresh whose answer it lost, short enough to leave a thief little time. */
+    private static final Duration DEFAULT_REFRESH_GRACE = Duration.ofSeconds(60);
     /** A registration that no sign-in completed within a day was probably never meant to be used. */
     private static final Duration DEFAULT_UNUSED_CLIENT_TTL = Duration.ofDays(1);
     /**
@@ -96,6 +98,7 @@ public final class ConfigParser {
     private static final String DEFAULT_TRUSTED_PROXY_HEADER = "X-Forwarded-For";
     /** Proxies and load balancers commonly drop a stream that has been idle for 30 s; 25 s leaves a margin. */
     private static final Duration MAX_SSE_KEEPALIVE = Duration.ofSeconds(25);
+    private static final Duration MAX_REFRESH_GRACE = Duration.ofMinutes(10);
 
     private static final Pattern PATH = Pattern.compile("(?:/[A-Za-z0-9._-]+)+");
     private static final Pattern DOMAIN = Pattern.compile(
@@ -170,6 +173,7 @@ public final class ConfigParser {
                 s.list("admins", "[\"alice@example.com\", \"@example.com\"]", ConfigParser::admin).orElse(List.of()),
                 s.value("token_ttl", ConfigParser::positiveDuration).orElse(DEFAULT_TOKEN_TTL),
                 s.value("refresh_token_ttl", ConfigParser::positiveDuration).orElse(DEFAULT_REFRESH_TOKEN_TTL),
+                s.value("refresh_grace", ConfigParser::refreshGrace).orElse(DEFAULT_REFRESH_GRACE),
                 s.value("storage", v -> oneOf(v, StorageKind.class)).orElse(StorageKind.MEMORY),
                 s.value("redis_url", ConfigParser::redisUrl).orElse(DEFAULT_REDIS_URL),
                 s.string("signing_key_file").filter(file -> !file.isEmpty()),
@@ -556,6 +560,16 @@ public final class ConfigParser {
         } catch (IllegalArgumentException e) {
             throw invalid(Problems.quote(value) + " is not a rate limit: the window after / must be a duration such as 1h");
         }
+    }
+
+    private static Duration refreshGrace(String value) {
+        Duration grace = Durations.parse(value);
+        if (grace.compareTo(MAX_REFRESH_GRACE) > 0) {
+            throw invalid(Problems.quote(value) + " is too long: at most 10m, because a client retries a lost refresh "
+                    + "within seconds, and for as long as this lasts a stolen refresh token presented again gets the new pair "
+                    + "instead of revoking the grant (0 turns the grace off)");
+        }
+        return grace;
     }
 
     private static Duration keepAlive(String value) {

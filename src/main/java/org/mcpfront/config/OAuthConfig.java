@@ -8,6 +8,8 @@ import java.util.Optional;
  * The {@code oauth:} section: our authorization server and the identity provider behind it.
  *
  * @param admins          who may read the details of {@code /ready}: email addresses and {@code @domain}s, lower case
+ * @param refreshGrace    how long the refresh token rotated last may be presented again by its client, for the same
+ *                        pair, when the answer to the rotation was lost; zero: never
  * @param unusedClientTtl how long a client registered through {@code /register} is kept while no sign-in
  *                        with it has completed (a completed one keeps it for a year)
  */
@@ -19,6 +21,7 @@ public record OAuthConfig(
         List<String> admins,
         Duration tokenTtl,
         Duration refreshTokenTtl,
+        Duration refreshGrace,
         StorageKind storage,
         String redisUrl,
         Optional<String> signingKeyFile,
@@ -37,7 +40,7 @@ public record OAuthConfig(
     public String toString() {
         // A Redis URL may carry a password (redis://user:password@host): print it without the user info.
         return "OAuthConfig[issuer=" + issuer + ", gcpProject=" + gcpProject + ", allowedDomains=" + allowedDomains
-                + ", allowedEmails=" + allowedEmails + ", admins=" + admins + ", tokenTtl=" + tokenTtl + ", refreshTokenTtl=" + refreshTokenTtl
+                + ", allowedEmails=" + allowedEmails + ", admins=" + admins + ", tokenTtl=" + tokenTtl + ", refreshTokenTtl=" + refreshTokenTtl + ", refreshGrace=" + refreshGrace
                 + ", storage=" + storage + ", redisUrl=" + redisUrl.replaceFirst("//[^/]*@", "//***@")
                 + ", signingKeyFile=" + signingKeyFile + ", identity=" + identity + ", google=" + google
                 + ", unusedClientTtl=" + unusedClientTtl + ", limits=" + limits + "]";

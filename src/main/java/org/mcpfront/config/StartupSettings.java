@@ -11,9 +11,10 @@ import java.util.function.Function;
  * {@code health_path}, {@code max_body_size}, {@code idle_timeout} and {@code read_timeout} are built
  * into the HTTP server and its router), the
  * cluster ({@code cluster.*}), the token store ({@code oauth.storage}, {@code oauth.redis_url}) and
- * the authorization server's identity (issuer, token lifetimes, signing key, identity provider: built
- * into the signer and the sign-in at start). A reload keeps their running values, so that no verticle
- * sees a change that the rest of the process has not made, and reports them as needing a restart.
+ * the authorization server's identity (issuer, token lifetimes and the refresh grace, signing key,
+ * identity provider: built into the signer and the sign-in at start). A reload keeps their running
+ * values, so that no verticle sees a change that the rest of the process has not made, and reports them
+ * as needing a restart.
  * {@code server.sse_keepalive}, {@code server.allowed_origins}, who may sign in
  * ({@code oauth.allowed_domains}, {@code oauth.allowed_emails}) and who is an admin ({@code oauth.admins})
  * are read per request and do reload.
@@ -43,6 +44,7 @@ final class StartupSettings {
         keys.put("oauth.issuer", c -> c.oauth().issuer());
         keys.put("oauth.token_ttl", c -> c.oauth().tokenTtl());
         keys.put("oauth.refresh_token_ttl", c -> c.oauth().refreshTokenTtl());
+        keys.put("oauth.refresh_grace", c -> c.oauth().refreshGrace());
         keys.put("oauth.signing_key_file", c -> c.oauth().signingKeyFile());
         keys.put("oauth.identity", c -> c.oauth().identity());
         keys.put("oauth.google", c -> c.oauth().google());
@@ -69,7 +71,7 @@ final class StartupSettings {
         OAuthConfig o = edited.oauth();
         OAuthConfig r = running.oauth();
         OAuthConfig oauth = new OAuthConfig(r.issuer(), o.gcpProject(), o.allowedDomains(), o.allowedEmails(), o.admins(),
-                r.tokenTtl(), r.refreshTokenTtl(), r.storage(), r.redisUrl(), r.signingKeyFile(), r.identity(), r.google(),
+                r.tokenTtl(), r.refreshTokenTtl(), r.refreshGrace(), r.storage(), r.redisUrl(), r.signingKeyFile(), r.identity(), r.google(),
                 r.unusedClientTtl(), r.limits());
         return new FrontConfig(oauth, edited.routes(), server, running.cluster());
     }

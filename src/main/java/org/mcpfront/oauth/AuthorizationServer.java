@@ -48,7 +48,8 @@ public final class AuthorizationServer {
     public AuthorizationServer(Vertx vertx, Supplier<FrontConfig> config, Shared shared) {
         this.documents = new ClientMetadataDocuments(vertx, shared.documentPolicy());
         Clients clients = new Clients(shared.store(), documents, config.get().oauth().unusedClientTtl());
-        Grants grants = new Grants(vertx, shared.store(), shared.accessTokens(), config.get().oauth().refreshTokenTtl());
+        Grants grants = new Grants(vertx, shared.store(), shared.accessTokens(), config.get().oauth().refreshTokenTtl(),
+                config.get().oauth().refreshGrace());
         // Read once: the listener's trusted proxies and the limits are start-up settings.
         ClientAddresses addresses = new ClientAddresses(config.get().server().trustedProxies(),
                 config.get().server().trustedProxyHeader());

@@ -16,7 +16,9 @@ import java.util.List;
  * What a user granted a client, and the credentials that carry it: single-use authorization codes and
  * rotating refresh tokens, grouped in a family per authorization. Everything lives in the {@link Store}
  * under hashes of the credentials. Reuse is theft until proven otherwise: a code redeemed twice, or a
- * refresh token used after it was rotated, revokes the whole family, access tokens included.
+ * refresh token used after it was rotated, revokes the whole family, access tokens included. The one
+ * exception is a lost response: the token rotated last may be presented again by the same client for
+ * {@code refreshGrace}, and gets the very pair it was rotated into (see {@link #rotate}).
  */
 final class Grants {
 
@@ -29,6 +31,13 @@ final class Grants {
     private static final String REFRESH = "refresh:";
     private static final String USED_REFRESH = "refresh-used:";
     private static final String FAMILY = "family:";
+    /** A rotation under way or just done, under the hash of the token it spent: what a retry of that token gets. */
+    private static final String RETRY = "refresh-retry:";
+    /** What seals a retry's pair; with the spent token's hash, so that a box opens only under its own key. */
+    private static final String RETRY_SEAL = "mcp-front refresh retry v1 ";
+    /** A retry that arrives while the rotation it repeats is under way polls this often, and at most this long. */
+    private static final long RETRY_POLL_MS = 20;
+    private static final Duration RETRY_WAIT = Duration.ofSeconds(5);
 
     /** The grant behind a code or refresh token. */
     record Grant(String clientId, Identity identity, List<String> audience, String scope) {
@@ -55,8 +64,8 @@ final class Grants {
     record CodeRecord(Grant grant, String redirectUri, String codeChallenge) {
     }
 
-    /** Tokens handed out by one token response. */
-    record TokenPair(AccessTokens.Issued access, String refreshToken, Grant grant) {
+    /** Tokens handed out by one token response, and the family they belong to. */
+    record TokenPair(AccessTokens.Issued access, String refreshToken, Grant grant, String family) {
     }
 
     /** A credential that could not be redeemed; {@code description} goes into the RFC 6749 error. */
@@ -70,12 +79,15 @@ final class Grants {
     private final Store store;
     private final AccessTokens accessTokens;
     private final Duration refreshTtl;
+    private final Duration refreshGrace;
 
-    Grants(Vertx vertx, Store store, AccessTokens accessTokens, Duration refreshTtl) {
+    /** {@code refreshGrace} zero: no retry is forgiven. */
+    Grants(Vertx vertx, Store store, AccessTokens accessTokens, Duration refreshTtl, Duration refreshGrace) {
         this.vertx = vertx;
         this.store = store;
         this.accessTokens = accessTokens;
         this.refreshTtl = refreshTtl;
+        this.refreshGrace = refreshGrace;
     }
 
     /** Issues a code for an approved authorization. */
@@ -116,10 +128,92 @@ final class Grants {
     }
 
     /**
-     * Rotates a refresh token: the presented one is spent and a new pair issued. A spent token
-     * presented again revokes the family.
+     * Rotates a refresh token: the presented one is spent and a new pair issued. A spent token presented
+     * again revokes the family, unless it is a retry: the same client, within {@code refreshGrace} of the
+     * rotation, while the pair it was rotated into is still the family's newest. A retry gets that same
+     * pair, so the family never forks.
+     *
+     * <p>Every instance sees the same: the first request for a token claims its retry record with
+     * {@code putIfAbsent} before it rotates (the {@code take} in {@link #rotateOnce} still makes the
+     * rotation single use), and then fills the record with the pair, sealed under a key derived from the
+     * spent token ({@link Secrets#seal}): the store holds no usable token, and only a holder of the spent
+     * one can open the box. The record lives for {@code refreshGrace} by the store's clock; after that a
+     * retry is reuse. A retry that finds the rotation still under way waits for it.
      */
     Future<TokenPair> rotate(String refreshToken, String clientId) {
+        if (refreshGrace.isZero()) {
+            return rotateOnce(refreshToken, clientId);
+        }
+        String hash = Secrets.hash(refreshToken);
+        return store.putIfAbsent(RETRY + hash, new JsonObject().put("state", "rotating"), refreshGrace).compose(claimed -> {
+            if (!claimed) {
+                return retry(refreshToken, hash, clientId, System.nanoTime() + RETRY_WAIT.toNanos());
+            }
+            return rotateOnce(refreshToken, clientId)
+                    .compose(pair -> store.put(RETRY + hash, retryRecord(refreshToken, hash, pair), refreshGrace).map(pair))
+                    .recover(e -> store.delete(RETRY + hash).compose(v -> Future.failedFuture(e)));
+        });
+    }
+
+    /** What a retry of the spent token gets: the pair sealed under that token, and what to check before opening it. */
+    private static JsonObject retryRecord(String spentToken, String spentHash, TokenPair pair) {
+        JsonObject sealed = new JsonObject().put("access_token", pair.access().token()).put("jti", pair.access().jti())
+                .put("exp", pair.access().expiresAt().toString()).put("refresh_token", pair.refreshToken());
+        return new JsonObject().put("state", "rotated").put("family", pair.family())
+                .put("client_id", pair.grant().clientId()).put("email", pair.grant().identity().email())
+                .put("successor", Secrets.hash(pair.refreshToken())).put("grant", pair.grant().toJson())
+                .put("pair", Secrets.seal(spentToken, RETRY_SEAL + spentHash, sealed.encode()));
+    }
+
+    private Future<TokenPair> retry(String refreshToken, String hash, String clientId, long deadline) {
+        return store.get(RETRY + hash).compose(record -> {
+            if (record == null) {
+                // The rotation failed or the window closed: judged like any other spent token.
+                return rotateOnce(refreshToken, clientId);
+            }
+            if ("rotating".equals(record.getString("state"))) {
+                if (System.nanoTime() - deadline > 0) {
+                    return Future.failedFuture(new IllegalStateException(
+                            "a refresh with the same token has not finished within " + RETRY_WAIT.toSeconds() + " s"));
+                }
+                return vertx.timer(RETRY_POLL_MS).compose(v -> retry(refreshToken, hash, clientId, deadline));
+            }
+            return replay(refreshToken, hash, clientId, record);
+        });
+    }
+
+    /** Hands a retry the pair its token was rotated into, if it still is the family's newest. */
+    private Future<TokenPair> replay(String refreshToken, String hash, String clientId, JsonObject record) {
+        String family = record.getString("family");
+        if (!record.getString("client_id").equals(clientId)) {
+            return revokeFamily(family).compose(v -> Future.failedFuture(
+                    new InvalidGrant("the refresh token was issued to another client")));
+        }
+        return store.get(FAMILY + family).compose(familyRecord -> {
+            if (familyRecord == null || familyRecord.getBoolean("revoked", false)) {
+                return Future.failedFuture(new InvalidGrant("the refresh token was revoked"));
+            }
+            if (!record.getString("successor").equals(familyRecord.getString("current"))) {
+                // The pair it was rotated into has been refreshed since: an old token, not a lost response.
+                Audit.refreshReuseDetected(record.getString("email"), clientId);
+                return revokeFamily(family).compose(v -> Future.failedFuture(
+                        new InvalidGrant("the refresh token was already used; all tokens of this grant are revoked")));
+            }
+            JsonObject sealed = Secrets.open(refreshToken, RETRY_SEAL + hash, record.getString("pair")).map(JsonObject::new)
+                    .orElse(null);
+            if (sealed == null) {
+                return Future.failedFuture(new IllegalStateException("the retry record of a refresh token does not open: "
+                        + "it was altered in the store"));
+            }
+            AccessTokens.Issued access = new AccessTokens.Issued(sealed.getString("access_token"), sealed.getString("jti"),
+                    Instant.parse(sealed.getString("exp")));
+            return Future.succeededFuture(new TokenPair(access, sealed.getString("refresh_token"),
+                    Grant.fromJson(record.getJsonObject("grant")), family));
+        });
+    }
+
+    /** Rotates without regard to retries: the presented token is spent, and a spent one revokes its family. */
+    private Future<TokenPair> rotateOnce(String refreshToken, String clientId) {
         String hash = Secrets.hash(refreshToken);
         return store.take(REFRESH + hash).compose(record -> {
             if (record == null) {
@@ -203,6 +297,6 @@ final class Grants {
                 .put("sub", grant.identity().subject()).put("access", live);
         return store.put(FAMILY + family, familyRecord, refreshTtl)
                 .compose(v -> store.put(REFRESH + refreshHash, grant.toJson().put("family", family), refreshTtl))
-                .map(v -> new TokenPair(access, refresh, grant));
+                .map(v -> new TokenPair(access, refresh, grant, family));
     }
 }

@@ -8,6 +8,8 @@ import org.mcpfront.observability.Audit;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -45,7 +47,7 @@ final class TokenEndpoint {
                     OAuthReplies.json(ctx.response(), 200, new JsonObject()
                             .put("access_token", pair.access().token())
                             .put("token_type", "Bearer")
-                            .put("expires_in", accessTokens.ttl().toSeconds())
+                            .put("expires_in", secondsLeft(pair.access()))
                             .put("refresh_token", pair.refreshToken())
                             .put("scope", pair.grant().scope()));
                 })
@@ -60,6 +62,11 @@ final class TokenEndpoint {
                         ctx.fail(e);
                     }
                 });
+    }
+
+    /** The access token's remaining lifetime: a retried refresh hands out a pair issued a little earlier. */
+    private static long secondsLeft(AccessTokens.Issued access) {
+        return Math.max(0, (Duration.between(Instant.now(), access.expiresAt()).toMillis() + 500) / 1000);
     }
 
     private Future<Grants.TokenPair> grant(MultiMap form, String grantType, RegisteredClient client) {

@@ -79,6 +79,12 @@ public final class Audit {
                 .addKeyValue("reason", reason).log();
     }
 
+    /** A backend forgot a session's upstream session and mcp-front opened a new one, keeping the client's. */
+    public static void upstreamReopened(String user, String clientId, String route, String session, String reason) {
+        line(Level.INFO, "upstream_reopened", "upstream session reopened", user, clientId, route, session)
+                .addKeyValue("reason", reason).log();
+    }
+
     /**
      * A {@code tools/call} answered: {@code outcome} is {@code ok}, {@code error} (with the JSON-RPC
      * {@code errorCode}), {@code tool_error} ({@code isError} in the result), {@code timeout},

@@ -25,6 +25,20 @@ public interface BackendListener {
     /** One request failed at the HTTP level; the session lives on. */
     void onRequestFailed(String idKey, String reason);
 
+    /**
+     * The backend's connection is gone with every request in flight (a legacy SSE backend's stream broke):
+     * they fail; the session stays while the backend may come back.
+     */
+    default void onInFlightLost(String reason) {
+    }
+
+    /**
+     * The backend forgot mcp-front's upstream session (it restarted) and a new one was opened in the
+     * client's name: the client's session carries on.
+     */
+    default void onUpstreamReopened(String reason) {
+    }
+
     /** The backend is gone (unreachable, stream cut, session expired): the session must end. */
     void onFailure(String kind, String reason);
 }

@@ -364,6 +364,29 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
     }
 
     @Override
+    public void onInFlightLost(String reason) {
+        metrics.backendError(route.path(), "stream_closed");
+        for (Pending p : List.copyOf(pending.values())) {
+            if (LISTEN.equals(p.method)) {
+                continue;
+            }
+            pending.remove(p.idKey);
+            finished(p);
+            deliverResponse(p, JsonRpcErrors.error(p.idKey, JsonRpcErrors.BACKEND_UNAVAILABLE, "Backend error: " + reason));
+            audit(p, "backend_failed", JsonRpcErrors.BACKEND_UNAVAILABLE);
+        }
+    }
+
+    @Override
+    public void onUpstreamReopened(String reason) {
+        metrics.backendError(route.path(), "session_reopened");
+        log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
+                .addKeyValue("user", spec.owner().email()).addKeyValue("reason", reason)
+                .log("the backend forgot this session; a new upstream session carries it on");
+        Audit.upstreamReopened(spec.owner().email(), spec.owner().clientId(), route.path(), spec.id(), reason);
+    }
+
+    @Override
     public boolean awaitingResponse(String idKey) {
         return pending.containsKey(idKey);
     }

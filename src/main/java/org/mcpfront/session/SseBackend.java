@@ -8,13 +8,16 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
 import org.mcpfront.config.RouteConfig;
+import org.mcpfront.transport.JsonRpcException;
 import org.mcpfront.transport.JsonRpcMessage;
 import org.mcpfront.transport.SseParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.util.ArrayDeque;
 import java.util.Objects;
 
 /**
@@ -25,6 +28,9 @@ final class SseBackend implements Backend {
 
     private static final Logger log = LoggerFactory.getLogger(SseBackend.class);
     private static final long ENDPOINT_TIMEOUT_MS = 10_000;
+    /** How long a backend whose stream broke may take to come back before the session ends. */
+    private static final long RECONNECT_WINDOW_MS = 30_000;
+    private static final long MAX_RECONNECT_DELAY_MS = 5_000;
 
     private final Vertx vertx;
     private final BackendHttp http;
@@ -35,6 +41,16 @@ final class SseBackend implements Backend {
     private HttpClientRequest stream;
     private URI endpoint;
     private boolean closing;
+    /** The client's initialize and whether it said initialized: what a new backend session is opened with. */
+    private JsonRpcMessage clientInitialize;
+    private boolean clientInitialized;
+    /** Set from a broken stream until a new backend session is open; messages wait in order. */
+    private boolean reconnecting;
+    private final ArrayDeque<JsonRpcMessage> waiting = new ArrayDeque<>();
+    /** The id of mcp-front's own initialize on a new backend session, whose answer nobody else wants. */
+    private String reopenId;
+    private long reopens;
+    private long streams;
 
     SseBackend(Vertx vertx, BackendHttp http, RouteConfig route, String session, BackendListener listener) {
         this.vertx = vertx;
@@ -47,6 +63,11 @@ final class SseBackend implements Backend {
 
     @Override
     public Future<Void> open() {
+        return connect();
+    }
+
+    /** Opens the GET stream and waits for its endpoint event. */
+    private Future<Void> connect() {
         Promise<Void> ready = Promise.promise();
         long timer = vertx.setTimer(ENDPOINT_TIMEOUT_MS, t -> {
             if (ready.tryFail("the backend sent no endpoint event within " + ENDPOINT_TIMEOUT_MS / 1000 + " s")) {
@@ -73,11 +94,16 @@ final class SseBackend implements Backend {
     }
 
     private void read(HttpClientResponse response, Promise<Void> ready) {
+        long mine = ++streams;
         SseParser parser = new SseParser(BackendHttp.MAX_EVENT_BYTES, event -> {
             if ("endpoint".equals(event.name())) {
                 onEndpoint(event.data(), ready);
             } else if ("message".equals(event.name()) && endpoint != null && !event.data().isEmpty()) {
-                listener.onMessage(event.data(), null);
+                if (reopenId != null && isAnswerTo(event.data(), reopenId)) {
+                    reopened();
+                } else {
+                    listener.onMessage(event.data(), null);
+                }
             }
         });
         response.handler(chunk -> {
@@ -88,8 +114,17 @@ final class SseBackend implements Backend {
                 listener.onFailure("protocol", "backend sent an oversized event: " + tooLarge.getMessage());
             }
         });
-        response.exceptionHandler(e -> streamEnded(ready, "the backend's SSE stream broke: " + e.getMessage()));
-        response.endHandler(v -> streamEnded(ready, "the backend closed its SSE stream"));
+        // Only the newest stream's end counts: an old one's second signal must not start another reconnect.
+        response.exceptionHandler(e -> {
+            if (mine == streams) {
+                streamEnded(ready, "the backend's SSE stream broke: " + e.getMessage());
+            }
+        });
+        response.endHandler(v -> {
+            if (mine == streams) {
+                streamEnded(ready, "the backend closed its SSE stream");
+            }
+        });
     }
 
     private void onEndpoint(String data, Promise<Void> ready) {
@@ -124,14 +159,82 @@ final class SseBackend implements Backend {
     }
 
     private void streamEnded(Promise<Void> ready, String reason) {
-        if (ready.tryFail(reason) || closing) {
+        if (ready.tryFail(reason) || closing || reconnecting) {
             return;
         }
-        listener.onFailure("stream_closed", reason);
+        if (clientInitialize == null) {
+            listener.onFailure("stream_closed", reason);
+            return;
+        }
+        // Everything in flight was answered on that stream, so it is lost; the backend may be restarting.
+        log.atError().addKeyValue("route", route.path()).addKeyValue("session", session).addKeyValue("reason", reason)
+                .log("backend stream broke; requests in flight fail, the session waits for the backend");
+        listener.onInFlightLost(reason);
+        reconnecting = true;
+        endpoint = null;
+        reconnect(reason, System.nanoTime() + RECONNECT_WINDOW_MS * 1_000_000, 250);
+    }
+
+    /** Tries the GET stream again, waiting longer each time, until the window has passed. */
+    private void reconnect(String reason, long deadline, long delay) {
+        if (closing) {
+            return;
+        }
+        if (System.nanoTime() > deadline) {
+            listener.onFailure("stream_closed", reason + "; the backend did not come back within "
+                    + RECONNECT_WINDOW_MS / 1000 + " s");
+            return;
+        }
+        vertx.setTimer(delay, t -> connect().onComplete(connected -> {
+            if (closing) {
+                return;
+            }
+            if (connected.failed()) {
+                reconnect(reason, deadline, Math.min(MAX_RECONNECT_DELAY_MS, delay * 2));
+                return;
+            }
+            // A new backend session: open it in the client's name; its answer is ours.
+            reopenId = "mf-reopen-" + (++reopens);
+            post(JsonRpcMessage.of(clientInitialize.json().copy().put("id", reopenId)));
+        }));
+    }
+
+    private void reopened() {
+        reopenId = null;
+        if (clientInitialized) {
+            post(JsonRpcMessage.of(new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/initialized")));
+        }
+        reconnecting = false;
+        listener.onUpstreamReopened("the backend's SSE stream broke and a new one was opened");
+        while (!reconnecting && !waiting.isEmpty()) {
+            post(waiting.poll());
+        }
+    }
+
+    private static boolean isAnswerTo(String data, String id) {
+        try {
+            JsonRpcMessage message = JsonRpcMessage.parse(data);
+            return message.isResponse() && JsonRpcMessage.idKeyOf(id).equals(message.idKey());
+        } catch (JsonRpcException notJsonRpc) {
+            return false;
+        }
     }
 
     @Override
     public void send(JsonRpcMessage message) {
+        if (message.isInitialize()) {
+            clientInitialize = message;
+        } else if ("notifications/initialized".equals(message.method())) {
+            clientInitialized = true;
+        }
+        if (reconnecting) {
+            waiting.add(message);
+            return;
+        }
+        post(message);
+    }
+
+    private void post(JsonRpcMessage message) {
         RequestOptions options = BackendHttp.request(HttpMethod.POST, endpoint, route)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         http.client().request(options)
@@ -151,8 +254,19 @@ final class SseBackend implements Backend {
                     }
                 }))
                 .onFailure(e -> {
-                    if (!closing) {
-                        listener.onFailure("connect", "cannot reach " + endpoint + ": " + e.getMessage());
+                    if (closing || reconnecting) {
+                        return;
+                    }
+                    String reason = "cannot reach " + endpoint + ": " + e.getMessage();
+                    if (clientInitialize == null) {
+                        listener.onFailure("connect", reason);
+                    } else if (message.isRequest()) {
+                        // The stream will tell whether the backend is gone; this request fails now.
+                        listener.onRequestFailed(message.idKey(), reason);
+                    } else {
+                        log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session)
+                                .addKeyValue("method", message.method()).addKeyValue("reason", reason)
+                                .log("a notification did not reach the backend");
                     }
                 });
     }

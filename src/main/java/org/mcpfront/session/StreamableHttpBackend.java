@@ -17,7 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.util.ArrayDeque;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -34,6 +36,9 @@ final class StreamableHttpBackend implements Backend {
     private static final int MAX_RESUMES_WITHOUT_PROGRESS = 3;
     private static final int MAX_STANDALONE_RETRIES = 5;
     private static final long CLOSE_TIMEOUT_MS = 5_000;
+    /** A backend that forgets each new session at once is not restarting; it is broken. */
+    private static final int MAX_REOPENS_IN_A_ROW = 3;
+    private static final long REOPEN_WINDOW_NANOS = 10_000_000_000L;
 
     private final Vertx vertx;
     private final BackendHttp http;
@@ -46,8 +51,19 @@ final class StreamableHttpBackend implements Backend {
     private String backendSessionId;
     private String protocolVersion;
     private boolean standaloneStarted;
+    /** The client's initialize and whether it said initialized: what a new upstream session is opened with. */
+    private JsonRpcMessage clientInitialize;
+    private boolean clientInitialized;
+    /** Set while a new upstream session is being opened; messages wait in order. */
+    private boolean reopening;
+    private final ArrayDeque<JsonRpcMessage> waiting = new ArrayDeque<>();
+    private long reopenedAt;
+    private int reopensInARow;
     private int standaloneRetries;
     private boolean closing;
+    private long reopenIds;
+    /** Which upstream session the server stream belongs to; a reopened session starts a new one. */
+    private long generation;
 
     StreamableHttpBackend(Vertx vertx, BackendHttp http, RouteConfig route, String session, BackendListener listener) {
         this.vertx = vertx;
@@ -70,6 +86,19 @@ final class StreamableHttpBackend implements Backend {
 
     @Override
     public void send(JsonRpcMessage message) {
+        if (message.isInitialize()) {
+            clientInitialize = message;
+        } else if ("notifications/initialized".equals(message.method())) {
+            clientInitialized = true;
+        }
+        if (reopening) {
+            waiting.add(message);
+            return;
+        }
+        post(message);
+    }
+
+    private void post(JsonRpcMessage message) {
         RequestOptions options = BackendHttp.request(HttpMethod.POST, url, route)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.ACCEPT, ACCEPT_BOTH);
@@ -82,10 +111,85 @@ final class StreamableHttpBackend implements Backend {
                             .onFailure(e -> open.remove(request));
                 })
                 .onFailure(e -> {
-                    if (!closing) {
-                        listener.onFailure("connect", "cannot reach " + url + ": " + e.getMessage());
+                    if (closing) {
+                        return;
+                    }
+                    String reason = "cannot reach " + url + ": " + e.getMessage();
+                    if (backendSessionId != null && message.isRequest()) {
+                        // The backend may be restarting: this request fails, the session waits for the next.
+                        logBroken(reason);
+                        listener.onRequestFailed(message.idKey(), reason);
+                    } else if (backendSessionId == null) {
+                        listener.onFailure("connect", reason);
                     }
                 });
+    }
+
+    /**
+     * The backend forgot the upstream session (HTTP 404 on its id: it restarted, or another process answers
+     * behind the same URL). A new one is opened with the client's initialize, and the message that met the
+     * 404, which the backend did not carry out, goes first once it is open. Requests whose streams broke
+     * when the backend went away have had their errors; they are never sent again.
+     */
+    private void reopen(JsonRpcMessage refused) {
+        long now = System.nanoTime();
+        reopensInARow = now - reopenedAt < REOPEN_WINDOW_NANOS ? reopensInARow + 1 : 1;
+        reopenedAt = now;
+        if (clientInitialize == null || reopensInARow > MAX_REOPENS_IN_A_ROW) {
+            listener.onFailure("session_expired", "the backend ended its session (HTTP 404)"
+                    + (clientInitialize == null ? "" : " again right after a new one was opened"));
+            return;
+        }
+        if (refused != null) {
+            waiting.addFirst(refused);
+        }
+        if (reopening) {
+            return;
+        }
+        reopening = true;
+        backendSessionId = null;
+        standaloneStarted = false;
+        // The old session's server stream, and its retries, are over; the new session gets its own.
+        generation++;
+        JsonObject initialize = clientInitialize.json().copy().put("id", "mf-reopen-" + (++reopenIds));
+        RequestOptions options = BackendHttp.request(HttpMethod.POST, url, route)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader(HttpHeaders.ACCEPT, ACCEPT_BOTH);
+        http.client().request(options)
+                .compose(request -> request.send(initialize.encode()))
+                .compose(response -> {
+                    String session = response.getHeader(McpHeaders.SESSION_ID);
+                    return response.body().map(body -> {
+                        if (response.statusCode() != 200 || session == null) {
+                            throw new IllegalStateException("HTTP " + response.statusCode() + " " + BackendHttp.snippet(body.toString()));
+                        }
+                        return session;
+                    });
+                })
+                .onComplete(opened -> {
+                    if (closing) {
+                        return;
+                    }
+                    if (opened.failed()) {
+                        reopening = false;
+                        listener.onFailure("session_expired", "the backend ended its session (HTTP 404) and a new one "
+                                + "could not be opened: " + opened.cause().getMessage());
+                        return;
+                    }
+                    backendSessionId = opened.result();
+                    listener.onUpstreamReopened("the backend answered 404 for the upstream session");
+                    if (clientInitialized) {
+                        post(JsonRpcMessage.of(new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/initialized")));
+                    }
+                    reopening = false;
+                    while (!reopening && !waiting.isEmpty()) {
+                        post(waiting.poll());
+                    }
+                });
+    }
+
+    private void logBroken(String reason) {
+        log.atError().addKeyValue("route", route.path()).addKeyValue("session", session).addKeyValue("reason", reason)
+                .log("backend connection broke; the request fails, the session stays for the backend's return");
     }
 
     private void onPostResponse(JsonRpcMessage message, HttpClientRequest request, HttpClientResponse response) {
@@ -95,13 +199,18 @@ final class StreamableHttpBackend implements Backend {
         int status = response.statusCode();
         if (status == 404 && backendSessionId != null && !message.isInitialize()) {
             done(request, response);
-            listener.onFailure("session_expired", "the backend ended its session (HTTP 404)");
+            reopen(message);
             return;
         }
         if (status >= 400) {
             response.body().onComplete(body -> {
                 open.remove(request);
-                failed(message, status, body.succeeded() ? body.result().toString() : "");
+                String text = body.succeeded() ? body.result().toString() : "";
+                if (status == 400 && backendSessionId != null && !message.isInitialize() && forgotSession(text, message)) {
+                    reopen(message);
+                    return;
+                }
+                failed(message, status, text);
             });
             return;
         }
@@ -113,7 +222,9 @@ final class StreamableHttpBackend implements Backend {
                 if (body.succeeded()) {
                     deliverJson(body.result().toString(), message.idKey());
                 } else if (!closing) {
-                    listener.onFailure("stream_closed", "backend connection broke: " + body.cause().getMessage());
+                    String reason = "backend connection broke: " + body.cause().getMessage();
+                    logBroken(reason);
+                    listener.onRequestFailed(message.idKey(), reason);
                 }
             });
         } else {
@@ -138,6 +249,18 @@ final class StreamableHttpBackend implements Backend {
         } else {
             listener.onRequestFailed(message.idKey(), "HTTP " + status + (body.isBlank() ? "" : ": " + BackendHttp.snippet(body)));
         }
+    }
+
+    /**
+     * A 400 that refuses the session rather than the request: the TypeScript SDK's servers answer an unknown
+     * session id that way ("No valid session ID provided") where the spec says 404. Only a transport-level
+     * refusal (no response to this request) that names the session counts.
+     */
+    private static boolean forgotSession(String body, JsonRpcMessage message) {
+        if (message.isRequest() && carriesResponseTo(body, message.idKey())) {
+            return false;
+        }
+        return body.toLowerCase(Locale.ROOT).contains("session");
     }
 
     private static boolean carriesResponseTo(String body, String idKey) {
@@ -190,8 +313,18 @@ final class StreamableHttpBackend implements Backend {
         });
         response.exceptionHandler(e -> {
             open.remove(request);
-            if (!closing) {
-                listener.onFailure("stream_closed", "backend stream broke: " + e.getMessage());
+            if (closing) {
+                return;
+            }
+            String reason = "backend stream broke: " + e.getMessage();
+            if (relatedIdKey == null) {
+                // The server stream: open it again (a 404 then reopens the session, if that is what happened).
+                log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session)
+                        .addKeyValue("reason", reason).log("backend server stream broke; opening it again");
+                standaloneEnded(state);
+            } else if (listener.awaitingResponse(relatedIdKey)) {
+                logBroken(reason);
+                listener.onRequestFailed(relatedIdKey, reason);
             }
         });
         response.endHandler(v -> {
@@ -232,13 +365,14 @@ final class StreamableHttpBackend implements Backend {
     }
 
     private void openStandalone(StreamState state) {
-        if (closing) {
+        if (closing || state.generation != generation) {
             return;
         }
         get(state.lastEventId).onComplete(ar -> {
             if (ar.failed()) {
                 if (!closing) {
-                    listener.onFailure("connect", "cannot open the backend's server stream: " + ar.cause().getMessage());
+                    // Down for now (restarting, say): try again, a few times, as when it closes the stream.
+                    standaloneEnded(state);
                 }
                 return;
             }
@@ -249,7 +383,7 @@ final class StreamableHttpBackend implements Backend {
             }
             done(response.request(), response);
             if (response.statusCode() == 404 && backendSessionId != null) {
-                listener.onFailure("session_expired", "the backend ended its session (HTTP 404)");
+                reopen(null);
             } else if (response.statusCode() != 405) {
                 log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session)
                         .addKeyValue("status", response.statusCode())
@@ -314,7 +448,8 @@ final class StreamableHttpBackend implements Backend {
     }
 
     /** Progress of one SSE stream, kept across resumptions. */
-    private static final class StreamState {
+    private final class StreamState {
+        final long generation = StreamableHttpBackend.this.generation;
         String lastEventId;
         long retryMillis = DEFAULT_RETRY_MS;
         int resumesWithoutProgress;

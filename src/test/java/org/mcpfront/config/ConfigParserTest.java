@@ -118,6 +118,7 @@ class ConfigParserTest {
         assertThat(oauth.allowedEmails()).isEmpty();
         assertThat(oauth.tokenTtl()).isEqualTo(Duration.ofSeconds(3600));
         assertThat(oauth.refreshTokenTtl()).isEqualTo(Duration.ofDays(30));
+        assertThat(oauth.refreshGrace()).isEqualTo(Duration.ofSeconds(60));
         assertThat(oauth.storage()).isEqualTo(StorageKind.MEMORY);
         assertThat(oauth.redisUrl()).isEqualTo("redis://127.0.0.1:6379");
         assertThat(oauth.signingKeyFile()).isEmpty();
@@ -151,16 +152,18 @@ class ConfigParserTest {
     }
 
     @Test
-    @DisplayName("limits and trusted proxies are read as written")
+    @DisplayName("limits, trusted proxies and the refresh grace are read as written")
     void limitsAndProxies() throws ConfigException {
         FrontConfig config = Configs.parse(DEV_OAUTH.replace("identity: dev", """
                 identity: dev
                   unused_client_ttl: 6h
+                  refresh_grace: 0s
                   limits: { registrations_per_address: "5/10m", authorizations_per_address: " 100 / 1h ", memory_storage: 1MiB }""")
                 + section("server", "trusted_proxies: [\"35.191.0.0/16\", \"2001:db8::/32\", \"203.0.113.7\"]",
                 "trusted_proxy_header: X-Real-Client"));
 
         assertThat(config.oauth().unusedClientTtl()).isEqualTo(Duration.ofHours(6));
+        assertThat(config.oauth().refreshGrace()).as("0 turns the grace off").isZero();
         assertThat(config.oauth().limits().registrationsPerAddress()).isEqualTo(new RateLimit(5, Duration.ofMinutes(10)));
         assertThat(config.oauth().limits().authorizationsPerAddress()).isEqualTo(new RateLimit(100, Duration.ofHours(1)));
         assertThat(config.oauth().limits().memoryStorageBytes()).isEqualTo(1024 * 1024);

@@ -60,7 +60,9 @@ class BackendFailureIT {
 
     @AfterEach
     void stop() {
-        Closeables.closeAll(logs, backends);
+        // A test that restarted the backend holds a process BothBackends does not know.
+        Closeables.closeAll(logs, backends, streamable == backends.streamable ? null : streamable,
+                sse == backends.sse ? null : sse);
     }
 
     @Test
@@ -88,7 +90,7 @@ class BackendFailureIT {
     }
 
     @Test
-    @DisplayName("a Streamable HTTP backend killed mid-call fails the pending request and closes the stream")
+    @DisplayName("a Streamable HTTP backend killed mid-call fails the pending request; the session waits for it to return")
     void streamableBackendDiesMidCall() throws Exception {
         String session = initialized("/streamable/mcp");
         CompletableFuture<HttpResponse<String>> call = CompletableFuture.supplyAsync(() -> RawHttp.send(
@@ -101,12 +103,45 @@ class BackendFailureIT {
         assertThat(last.getInteger("id")).isEqualTo(42);
         assertThat(last.getJsonObject("error").getInteger("code")).isEqualTo(-32000);
         assertFailureLogged("/streamable");
-        assertThat(RawHttp.send(RawHttp.mcpPost(front.url("/streamable/mcp"), "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}")
-                .header("Mcp-Session-Id", session)).statusCode()).as("the session is gone").isEqualTo(404);
+        // Issue 13: a backend that went away may come back; until it does, each request gets an error.
+        HttpResponse<String> ping = RawHttp.send(RawHttp.mcpPost(front.url("/streamable/mcp"),
+                "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}").header("Mcp-Session-Id", session));
+        assertThat(ping.statusCode()).as("the session is still there").isNotEqualTo(404);
+        JsonObject answer = RawHttp.lastMessage(ping);
+        assertThat(answer.getInteger("id")).isEqualTo(3);
+        assertThat(answer.getJsonObject("error").getInteger("code")).isEqualTo(-32000);
+        assertThat(answer.getJsonObject("error").getString("message")).contains("cannot reach");
     }
 
     @Test
-    @DisplayName("a legacy SSE backend killed mid-call fails the pending request and ends the client's stream")
+    @DisplayName("a Streamable HTTP backend restarted on its port: the client's session carries on, audited")
+    void streamableBackendRestarts() {
+        String session = initialized("/streamable/mcp");
+        assertThat(echo(session, 5)).isEqualTo("Echo: 5");
+        int port = streamable.port();
+        streamable.kill();
+        streamable = EverythingServer.startOn(EverythingServer.Mode.STREAMABLE, port);
+        // The new process does not know mcp-front's upstream session: a new one is opened with the
+        // client's initialize, and the call that met the 404 is carried out on it.
+        assertThat(echo(session, 6)).isEqualTo("Echo: 6");
+        assertThat(echo(session, 7)).isEqualTo("Echo: 7");
+        assertThat(logs.await(e -> "upstream_reopened".equals(LogCapture.fields(e).get("event"))
+                && session.equals(LogCapture.fields(e).get("session")), Duration.ofSeconds(5))).isPresent();
+    }
+
+    private String echo(String session, int id) {
+        HttpResponse<String> response = RawHttp.send(RawHttp.mcpPost(front.url("/streamable/mcp"),
+                        "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+                                + "\"arguments\":{\"message\":\"" + id + "\"}}}")
+                .header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-06-18"));
+        JsonObject answer = RawHttp.lastMessage(response);
+        assertThat(answer.getInteger("id")).as(response.body()).isEqualTo(id);
+        assertThat(answer.containsKey("result")).as(response.body()).isTrue();
+        return answer.getJsonObject("result").getJsonArray("content").getJsonObject(0).getString("text");
+    }
+
+    @Test
+    @DisplayName("a legacy SSE backend killed mid-call fails the pending request; the client's stream stays for its return")
     void sseBackendDiesMidCall() {
         HttpResponse<Stream<String>> stream = RawHttp.stream(RawHttp.request(front.url("/legacy/sse")).header("Accept", "text/event-stream").GET());
         Iterator<String> lines = stream.body().iterator();
@@ -120,15 +155,55 @@ class BackendFailureIT {
         FreePorts.sleep(1500);
         sse.kill();
         Optional<JsonObject> error = Optional.empty();
-        while (lines.hasNext()) {
+        while (error.isEmpty() && lines.hasNext()) {
             String line = lines.next();
             if (line.startsWith("data: ") && line.contains("\"id\":42")) {
                 error = Optional.of(new JsonObject(line.substring(6)));
             }
         }
-        assertThat(error).as("an error for the pending call before the stream ended").isPresent();
+        assertThat(error).as("an error for the pending call on the client's stream").isPresent();
         assertThat(error.get().getJsonObject("error").getInteger("code")).isEqualTo(-32000);
         assertFailureLogged("/legacy");
+        stream.body().close();
+    }
+
+    @Test
+    @DisplayName("a legacy SSE backend restarted on its port: the client's stream and session carry on, audited")
+    void sseBackendRestarts() {
+        HttpResponse<Stream<String>> stream = RawHttp.stream(RawHttp.request(front.url("/legacy/sse")).header("Accept", "text/event-stream").GET());
+        Iterator<String> lines = stream.body().iterator();
+        assertThat(lines.next()).isEqualTo("event: endpoint");
+        String messages = front.url(lines.next().substring("data: ".length()));
+        assertThat(RawHttp.send(RawHttp.mcpPost(messages, RawHttp.INITIALIZE)).statusCode()).isEqualTo(202);
+        assertThat(nextMessage(lines, "\"id\":1")).as("initialize answered").isPresent();
+        assertThat(RawHttp.send(RawHttp.mcpPost(messages, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"))
+                .statusCode()).isEqualTo(202);
+        assertThat(RawHttp.send(RawHttp.mcpPost(messages, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}")).statusCode())
+                .isEqualTo(202);
+        assertThat(nextMessage(lines, "\"id\":7")).as("the session works before the restart").isPresent();
+        int port = sse.port();
+        sse.kill();
+        sse = EverythingServer.startOn(EverythingServer.Mode.SSE, port);
+        // Sent while mcp-front may still be reconnecting: it waits, then goes to the new backend session.
+        assertThat(RawHttp.send(RawHttp.mcpPost(messages, "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"back\"}}}")).statusCode()).isEqualTo(202);
+        Optional<JsonObject> answer = nextMessage(lines, "\"id\":8");
+        assertThat(answer).as("the call's answer on the same client stream").isPresent();
+        assertThat(answer.get().encode()).contains("Echo: back");
+        assertThat(logs.await(e -> "upstream_reopened".equals(LogCapture.fields(e).get("event")), Duration.ofSeconds(5)))
+                .isPresent();
+        stream.body().close();
+    }
+
+    /** The next message on an SSE stream whose data contains {@code marker}. */
+    private static Optional<JsonObject> nextMessage(Iterator<String> lines, String marker) {
+        while (lines.hasNext()) {
+            String line = lines.next();
+            if (line.startsWith("data: ") && line.contains(marker)) {
+                return Optional.of(new JsonObject(line.substring(6)));
+            }
+        }
+        return Optional.empty();
     }
 
     private String initialized(String path) {

@@ -32,6 +32,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -370,5 +371,44 @@ class ClusterIT {
         assertThat(post(issuer + "/remote/mcp", access, null, RawHttp.INITIALIZE).statusCode()).isEqualTo(200);
         OAuthBrowser.Authorization again = browser.authorization(tokens.getString("client_id"), REDIRECT);
         assertThat(browser.exchange(again, browser.authorize(again, "alice@example.com")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("a refresh retried on another instance, or sent to two at once, gets the same pair; an older token revokes")
+    void refreshRetriesAcrossInstances() {
+        OAuthBrowser browser = new OAuthBrowser(issuer);
+        JsonObject first = browser.tokens(REDIRECT, "alice@example.com");
+        String clientId = first.getString("client_id");
+        JsonObject second = refreshAt(ports.get(0), clientId, first.getString("refresh_token"));
+        assertThat(refreshAt(ports.get(1), clientId, first.getString("refresh_token"))).as("a retry on another instance")
+                .isEqualTo(second);
+
+        // Two instances get the same refresh at the same moment: one rotates, both answer its pair.
+        List<CompletableFuture<JsonObject>> both = ports.subList(1, 3).stream()
+                .map(port -> CompletableFuture.supplyAsync(() -> refreshAt(port, clientId, second.getString("refresh_token"))))
+                .toList();
+        JsonObject third = both.get(0).join();
+        assertThat(both.get(1).join()).isEqualTo(third);
+        assertThat(third.getString("refresh_token")).isNotEqualTo(second.getString("refresh_token"));
+
+        HttpResponse<String> reuse = refreshResponseAt(ports.get(2), clientId, first.getString("refresh_token"));
+        assertThat(reuse.statusCode()).as("a token older than the one rotated last").isEqualTo(400);
+        assertThat(refreshResponseAt(ports.get(0), clientId, third.getString("refresh_token")).statusCode())
+                .as("the family is revoked on every instance").isEqualTo(400);
+    }
+
+    private static JsonObject refreshAt(int port, String clientId, String refreshToken) {
+        HttpResponse<String> response = refreshResponseAt(port, clientId, refreshToken);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonObject pair = new JsonObject(response.body());
+        // The remaining lifetime differs by when it is asked; the pair itself must not.
+        pair.remove("expires_in");
+        return pair;
+    }
+
+    private static HttpResponse<String> refreshResponseAt(int port, String clientId, String refreshToken) {
+        return new OAuthBrowser(issuer).postForm("http://127.0.0.1:" + port + "/token", Map.of("grant_type", "refresh_token",
+                "refresh_token", refreshToken, "client_id", clientId));
     }
 }

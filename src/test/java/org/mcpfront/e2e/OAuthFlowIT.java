@@ -205,7 +205,7 @@ class OAuthFlowIT {
     }
 
     @Test
-    @DisplayName("refresh tokens rotate on every use, and reusing a rotated one revokes the whole family")
+    @DisplayName("refresh tokens rotate on every use, and reusing one older than the last rotated revokes the whole family")
     void refreshRotation() {
         OAuthBrowser browser = new OAuthBrowser(issuer);
         JsonObject first = browser.tokens(REDIRECT, "alice@example.com");
@@ -216,14 +216,66 @@ class OAuthFlowIT {
         JsonObject second = new JsonObject(rotated.body());
         assertThat(second.getString("refresh_token")).isNotEqualTo(first.getString("refresh_token"));
         assertThat(initialize("/a", second.getString("access_token")).statusCode()).isEqualTo(200);
+        HttpResponse<String> again = browser.refresh(clientId, second.getString("refresh_token"));
+        assertThat(again.statusCode()).isEqualTo(200);
+        JsonObject third = new JsonObject(again.body());
 
         HttpResponse<String> reuse = browser.refresh(clientId, first.getString("refresh_token"));
         assertThat(reuse.statusCode()).isEqualTo(400);
         assertThat(new JsonObject(reuse.body()).getString("error")).isEqualTo("invalid_grant");
-        assertThat(browser.refresh(clientId, second.getString("refresh_token")).statusCode())
+        assertThat(browser.refresh(clientId, third.getString("refresh_token")).statusCode())
                 .as("the newest refresh token of the family is revoked too").isEqualTo(400);
-        assertThat(initialize("/a", second.getString("access_token")).statusCode())
+        assertThat(initialize("/a", third.getString("access_token")).statusCode())
                 .as("the family's access tokens are revoked too").isEqualTo(401);
+    }
+
+    @Test
+    @DisplayName("a refresh retried with the same token within the grace gets the same pair, and the grant lives on")
+    void refreshRetryWithinGrace() {
+        OAuthBrowser browser = new OAuthBrowser(issuer);
+        JsonObject first = browser.tokens(REDIRECT, "alice@example.com");
+        String clientId = first.getString("client_id");
+        JsonObject second = new JsonObject(browser.refresh(clientId, first.getString("refresh_token")).body());
+
+        HttpResponse<String> retried = browser.refresh(clientId, first.getString("refresh_token"));
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+        JsonObject same = new JsonObject(retried.body());
+        assertThat(same.getString("access_token")).isEqualTo(second.getString("access_token"));
+        assertThat(same.getString("refresh_token")).isEqualTo(second.getString("refresh_token"));
+        assertThat(same.getLong("expires_in")).isBetween(1L, 60L);
+        assertThat(initialize("/a", same.getString("access_token")).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> next = browser.refresh(clientId, same.getString("refresh_token"));
+        assertThat(next.statusCode()).as("the family was not revoked: " + next.body()).isEqualTo(200);
+        assertThat(initialize("/a", new JsonObject(next.body()).getString("access_token")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("a refresh retried after the grace revokes the whole family")
+    void refreshRetryAfterGrace() throws InterruptedException {
+        try (FrontHarness shortGrace = FrontHarness.startAsIssuer(FrontHarness.DEV_SIGN_IN + "refresh_grace: 2s\n", """
+                - path: "/a"
+                  type: http
+                  backend: "%s"
+                """.formatted(backend.url()))) {
+            String base = shortGrace.baseUrl();
+            OAuthBrowser browser = new OAuthBrowser(base);
+            JsonObject first = browser.tokens(REDIRECT, "alice@example.com");
+            String clientId = first.getString("client_id");
+            HttpResponse<String> rotated = browser.refresh(clientId, first.getString("refresh_token"));
+            assertThat(rotated.statusCode()).isEqualTo(200);
+            JsonObject second = new JsonObject(rotated.body());
+
+            // Waited out, never raced: whatever the machine's speed, the retry comes after the window.
+            Thread.sleep(3000);
+            HttpResponse<String> late = browser.refresh(clientId, first.getString("refresh_token"));
+            assertThat(late.statusCode()).isEqualTo(400);
+            assertThat(new JsonObject(late.body()).getString("error")).isEqualTo("invalid_grant");
+            assertThat(browser.refresh(clientId, second.getString("refresh_token")).statusCode())
+                    .as("the newest refresh token of the family is revoked too").isEqualTo(400);
+            assertThat(RawHttp.send(RawHttp.mcpPost(base + "/a/mcp", RawHttp.INITIALIZE, second.getString("access_token")))
+                    .statusCode()).as("the family's access tokens are revoked too").isEqualTo(401);
+        }
     }
 
     @Test

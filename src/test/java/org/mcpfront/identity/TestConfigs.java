@@ -33,7 +33,7 @@ final class TestConfigs {
 
     private static OAuthConfig oauth(IdentityKind identity, List<String> allowedDomains, List<String> allowedEmails,
                                      Optional<GoogleConfig> google) {
-        return new OAuthConfig(ISSUER, "", allowedDomains, allowedEmails, List.of(), Duration.ofHours(1), Duration.ofDays(30),
+        return new OAuthConfig(ISSUER, "", allowedDomains, allowedEmails, List.of(), Duration.ofHours(1), Duration.ofDays(30), Duration.ofSeconds(60),
                 StorageKind.MEMORY, "redis://127.0.0.1:6379", Optional.empty(), identity, google, Duration.ofDays(1),
                 new OAuthLimits(new RateLimit(20, Duration.ofHours(1)), new RateLimit(200, Duration.ofHours(1)),
                         new RateLimit(60, Duration.ofMinutes(1)), 64L * 1024 * 1024));

@@ -34,7 +34,11 @@ public final class EverythingServer extends ChildProcess {
     }
 
     public static EverythingServer start(Mode mode) {
-        int port = FreePorts.next();
+        return startOn(mode, FreePorts.next());
+    }
+
+    /** On a given port: a backend "restarted" where the old one listened. */
+    public static EverythingServer startOn(Mode mode, int port) {
         return new EverythingServer(mode, port).listeningOn(port);
     }
 

@@ -16,7 +16,9 @@ import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.protocol.BackendEras;
 import org.mcpfront.protocol.Era;
 import org.mcpfront.protocol.RequestStates;
+import org.mcpfront.session.Backend;
 import org.mcpfront.session.BackendHttp;
+import org.mcpfront.session.BackendListener;
 import org.mcpfront.session.Backends;
 import org.mcpfront.session.SessionVerticle;
 import org.slf4j.Logger;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Starts and stops this instance's sessions, one {@link SessionVerticle} each. Enforces the session
@@ -50,17 +53,33 @@ public final class SupervisorVerticle extends VerticleBase {
     private final RequestStates requestStates;
     private FrontConfig config;
     private BackendHttp backendHttp;
+    private BackendFactory backends;
+
+    /** Makes the backend of a new session; tests give the supervisor one of their own. */
+    @FunctionalInterface
+    interface BackendFactory {
+        Function<BackendListener, Backend> create(SessionSpec spec, Era httpEra);
+    }
 
     public SupervisorVerticle(FrontConfig config, GatewayMetrics metrics, BackendEras eras, RequestStates requestStates) {
+        this(config, metrics, eras, requestStates, null);
+    }
+
+    SupervisorVerticle(FrontConfig config, GatewayMetrics metrics, BackendEras eras, RequestStates requestStates,
+                       BackendFactory backends) {
         this.config = config;
         this.metrics = metrics;
         this.eras = eras;
         this.requestStates = requestStates;
+        this.backends = backends;
     }
 
     @Override
     public Future<?> start() {
         backendHttp = new BackendHttp(vertx);
+        if (backends == null) {
+            backends = (spec, era) -> Backends.forSession(vertx, backendHttp, spec, era, requestStates);
+        }
         return Future.all(
                 vertx.eventBus().<SessionSpec>localConsumer(Addresses.SUPERVISOR_SESSIONS, this::open).completion(),
                 vertx.eventBus().<SessionEnded>localConsumer(Addresses.SUPERVISOR_SESSION_ENDED, m -> ended(m.body()))
@@ -105,8 +124,7 @@ public final class SupervisorVerticle extends VerticleBase {
         Future<Era> era = route.type() == RouteConfig.RouteType.HTTP
                 ? eras.eraOf(route).recover(e -> Future.succeededFuture(Era.LEGACY))
                 : Future.succeededFuture(Era.LEGACY);
-        era.compose(known -> vertx.deployVerticle(new SessionVerticle(spec,
-                        Backends.forSession(vertx, backendHttp, spec, known, requestStates), metrics)))
+        era.compose(known -> vertx.deployVerticle(new SessionVerticle(spec, backends.create(spec, known), metrics)))
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
                         message.reply(id);

@@ -23,6 +23,7 @@ const { StreamableHTTPClientTransport } = await import(require.resolve("@modelco
 const { SSEClientTransport } = await import(require.resolve("@modelcontextprotocol/sdk/client/sse.js"));
 const { StdioClientTransport } = await import(require.resolve("@modelcontextprotocol/sdk/client/stdio.js"));
 const { parseHeader, httpOptions } = await import("./headers.mjs");
+const { measureInterleaved, summary, round } = await import("./interleave.mjs");
 
 function parseArgs(argv) {
   const options = { calls: 2000, warmup: 200, block: 100, headers: {}, targets: [] };
@@ -61,44 +62,13 @@ async function connect(target, headers) {
   return { client, transport, connectMs };
 }
 
-async function call(client) {
-  const started = process.hrtime.bigint();
-  const result = await client.callTool({ name: "echo", arguments: { message: "ping" } });
-  const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
-  if (!result.content || result.content[0].text !== "Echo: ping") throw new Error("unexpected result " + JSON.stringify(result));
-  return elapsed;
-}
-
-function percentile(sorted, p) {
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, index)];
-}
-
 const options = parseArgs(process.argv.slice(2));
 const sessions = [];
-for (const target of options.targets) {
-  const session = await connect(target, options.headers);
-  for (let i = 0; i < options.warmup; i++) await call(session.client);
-  sessions.push({ target, ...session, samples: [] });
-}
-for (let done = 0; done < options.calls; done += options.block) {
-  for (const session of sessions) {
-    for (let i = 0; i < options.block && done + i < options.calls; i++) session.samples.push(await call(session.client));
-  }
-}
+for (const target of options.targets) sessions.push({ target, ...(await connect(target, options.headers)) });
+await measureInterleaved(sessions, options);
 const report = {};
 for (const session of sessions) {
-  const sorted = [...session.samples].sort((a, b) => a - b);
-  const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
-  const round = (x) => Math.round(x * 1000) / 1000;
-  report[session.target.name] = {
-    calls: sorted.length,
-    p50_ms: round(percentile(sorted, 50)),
-    p90_ms: round(percentile(sorted, 90)),
-    p99_ms: round(percentile(sorted, 99)),
-    mean_ms: round(mean),
-    connect_ms: round(session.connectMs),
-  };
+  report[session.target.name] = { ...summary(session.samples), connect_ms: round(session.connectMs) };
   await session.client.close();
 }
 console.log(JSON.stringify(report));

@@ -16,6 +16,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.join(here, "../src/test/node/package.json"));
 const { Client, StreamableHTTPClientTransport } = await import(require.resolve("@modelcontextprotocol/client"));
 const { parseHeader } = await import("./headers.mjs");
+const { measureInterleaved, summary } = await import("./interleave.mjs");
 
 function parseArgs(argv) {
   const options = { calls: 2000, warmup: 200, block: 100, headers: {}, targets: [] };
@@ -43,44 +44,13 @@ async function connect(target, headers) {
   return { client, era: client.getProtocolEra?.() ?? "unknown", version: client.getNegotiatedProtocolVersion?.() };
 }
 
-async function call(client) {
-  const started = process.hrtime.bigint();
-  const result = await client.callTool({ name: "echo", arguments: { message: "ping" } });
-  const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
-  if (!result.content || result.content[0].text !== "Echo: ping") throw new Error("unexpected result " + JSON.stringify(result));
-  return elapsed;
-}
-
-function percentile(sorted, p) {
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, index)];
-}
-
 const options = parseArgs(process.argv.slice(2));
 const sessions = [];
-for (const target of options.targets) {
-  const session = await connect(target, options.headers);
-  for (let i = 0; i < options.warmup; i++) await call(session.client);
-  sessions.push({ target, ...session, samples: [] });
-}
-for (let done = 0; done < options.calls; done += options.block) {
-  for (const session of sessions) {
-    for (let i = 0; i < options.block && done + i < options.calls; i++) session.samples.push(await call(session.client));
-  }
-}
+for (const target of options.targets) sessions.push({ target, ...(await connect(target, options.headers)) });
+await measureInterleaved(sessions, options);
 const report = {};
-const round = (x) => Math.round(x * 1000) / 1000;
 for (const session of sessions) {
-  const sorted = [...session.samples].sort((a, b) => a - b);
-  report[session.target.name] = {
-    calls: sorted.length,
-    era: session.era,
-    version: session.version,
-    p50_ms: round(percentile(sorted, 50)),
-    p90_ms: round(percentile(sorted, 90)),
-    p99_ms: round(percentile(sorted, 99)),
-    mean_ms: round(sorted.reduce((a, b) => a + b, 0) / sorted.length),
-  };
+  report[session.target.name] = { era: session.era, version: session.version, ...summary(session.samples) };
   await session.client.close();
 }
 console.log(JSON.stringify(report));

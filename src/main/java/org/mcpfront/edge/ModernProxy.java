@@ -23,11 +23,11 @@ import org.mcpfront.protocol.ModernRequests;
 import org.mcpfront.protocol.ProtocolVersions;
 import org.mcpfront.transport.JsonRpcErrors;
 import org.mcpfront.transport.JsonRpcMessage;
+import org.mcpfront.transport.McpHeaders;
 import org.mcpfront.transport.SseParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -50,7 +50,6 @@ final class ModernProxy {
             McpErrors.MISSING_CLIENT_CAPABILITY, McpErrors.UNSUPPORTED_PROTOCOL_VERSION, McpErrors.METHOD_NOT_FOUND,
             McpErrors.INVALID_PARAMS);
     private static final int MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
-    private static final String ACCEPT_BOTH = "application/json, text/event-stream";
     private static final Buffer KEEP_ALIVE = Buffer.buffer(":\n\n");
 
     private final Vertx vertx;
@@ -77,7 +76,7 @@ final class ModernProxy {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
                 .setAbsoluteURI(route.backend().orElseThrow().toString())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.ACCEPT, ACCEPT_BOTH)
+                .putHeader(HttpHeaders.ACCEPT, McpHeaders.ACCEPT_JSON_OR_STREAM)
                 .putHeader(ModernRequests.PROTOCOL_VERSION_HEADER, version);
         route.headers().forEach(options::putHeader);
         for (Map.Entry<String, String> header : ctx.request().headers()) {
@@ -148,14 +147,14 @@ final class ModernProxy {
             if (type != null) {
                 out.putHeader(HttpHeaders.CONTENT_TYPE, type);
             }
-            if (isEventStream(type)) {
+            if (McpHeaders.isEventStream(type)) {
                 out.setChunked(true).putHeader(HttpHeaders.CACHE_CONTROL, "no-cache").putHeader("X-Accel-Buffering", "no");
             } else if (response.getHeader(HttpHeaders.CONTENT_LENGTH) != null) {
                 out.putHeader(HttpHeaders.CONTENT_LENGTH, response.getHeader(HttpHeaders.CONTENT_LENGTH));
             } else {
                 out.setChunked(true);
             }
-            boolean sse = isEventStream(type);
+            boolean sse = McpHeaders.isEventStream(type);
             if (sse) {
                 keepAlive(out);
             }
@@ -194,7 +193,7 @@ final class ModernProxy {
                     failed(502, "Bad gateway: the backend's answer broke off: " + body.cause().getMessage());
                     return;
                 }
-                JsonObject answer = firstMessage(body.result(), isEventStream(type));
+                JsonObject answer = firstMessage(body.result(), McpHeaders.isEventStream(type));
                 if (status >= 400 && status < 500 && !isModernError(answer, status)) {
                     // A 2025 server's refusal: the request was not processed, so it can go the other way.
                     cancelTimer();
@@ -299,7 +298,7 @@ final class ModernProxy {
             long nanos = System.nanoTime() - started;
             metrics.requestCompleted(route.path(), message.method(), "2026", "2026", nanos);
             if (outcome != null && toolOutcome != null) {
-                Audit.toolCall(owner.email(), owner.clientId(), route.path(), null, outcome.tool(message),
+                Audit.toolCall(owner.email(), owner.clientId(), route.path(), null, Audit.toolName(message.params()),
                         nanos / 1_000_000, toolOutcome, "error".equals(toolOutcome) ? code : null, "2026", "2026");
             }
         }
@@ -379,10 +378,6 @@ final class ModernProxy {
             return outcome == null ? "backend_failed" : outcome;
         }
 
-        String tool(JsonRpcMessage call) {
-            String name = call.params().getValue("name") instanceof String n ? n : "";
-            return name.length() > 200 ? name.substring(0, 200) : name;
-        }
     }
 
     /** Whether a chunk of an SSE stream ends where an event does (a blank line). */
@@ -390,9 +385,5 @@ final class ModernProxy {
         int n = chunk.length();
         return n >= 2 && chunk.getByte(n - 1) == '\n' && (chunk.getByte(n - 2) == '\n'
                 || (n >= 4 && chunk.getByte(n - 2) == '\r' && chunk.getByte(n - 3) == '\n'));
-    }
-
-    private static boolean isEventStream(String contentType) {
-        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
     }
 }

@@ -1,5 +1,6 @@
 package org.mcpfront.observability;
 
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -18,6 +19,9 @@ import java.util.List;
  * secrets. Keep it so when adding a field here.
  */
 public final class Audit {
+
+    /** Tool names come from the client and go into audit lines: longer ones are cut. */
+    private static final int MAX_TOOL_NAME = 200;
 
     private static final Logger log = LoggerFactory.getLogger("audit");
 
@@ -83,6 +87,12 @@ public final class Audit {
     public static void upstreamReopened(String user, String clientId, String route, String session, String reason) {
         line(Level.INFO, "upstream_reopened", "upstream session reopened", user, clientId, route, session)
                 .addKeyValue("reason", reason).log();
+    }
+
+    /** The tool name an audit line carries: {@code params.name} of the call, cut when the client sent a long one. */
+    public static String toolName(JsonObject params) {
+        String name = params.getValue("name") instanceof String text ? text : "";
+        return name.length() > MAX_TOOL_NAME ? name.substring(0, MAX_TOOL_NAME) : name;
     }
 
     /**

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.config.RouteConfig.BackendProtocol;
 import org.mcpfront.config.RouteConfig.BackendTransport;
+import org.mcpfront.transport.McpHeaders;
 import org.mcpfront.transport.SseParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,12 +60,17 @@ public final class BackendEras {
         if (route.protocol() == BackendProtocol.V2026) {
             return Future.succeededFuture(Era.MODERN);
         }
-        Known entry = known.compute(route.path(), (path, current) -> {
-            boolean usable = current != null && current.route.equals(route)
-                    && !(current.era.isComplete() && current.era.failed());
-            return usable ? current : new Known(route, probe(route));
-        });
-        return entry.era;
+        // Every 2026-07-28 request asks: the common case, a known answer, takes no lock.
+        Known current = known.get(route.path());
+        if (usable(current, route)) {
+            return current.era;
+        }
+        return known.compute(route.path(), (path, found) -> usable(found, route) ? found : new Known(route, probe(route))).era;
+    }
+
+    /** An answer for this very route (not an edited one) that did not fail (those are asked again). */
+    private static boolean usable(Known entry, RouteConfig route) {
+        return entry != null && entry.route.equals(route) && !(entry.era.isComplete() && entry.era.failed());
     }
 
     /** The backend answered in a way its remembered era does not explain: probe again next time. */
@@ -90,7 +96,7 @@ public final class BackendEras {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
                 .setAbsoluteURI(route.backend().orElseThrow().toString()).setIdleTimeout(PROBE_TIMEOUT_MS)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.ACCEPT, "application/json, text/event-stream")
+                .putHeader(HttpHeaders.ACCEPT, McpHeaders.ACCEPT_JSON_OR_STREAM)
                 .putHeader(ModernRequests.PROTOCOL_VERSION_HEADER, ProtocolVersions.MODERN)
                 .putHeader(ModernRequests.METHOD_HEADER, "server/discover");
         route.headers().forEach(options::putHeader);
@@ -120,7 +126,7 @@ public final class BackendEras {
             return Future.failedFuture(new ProbeFailed("the backend failed (HTTP " + status + ")"));
         }
         String type = response.getHeader(HttpHeaders.CONTENT_TYPE);
-        if (type != null && type.toLowerCase().startsWith("text/event-stream")) {
+        if (McpHeaders.isEventStream(type)) {
             Promise<Answer> first = Promise.promise();
             SseParser parser = new SseParser(MAX_PROBE_BYTES, event -> {
                 JsonObject message = parse(event.data());

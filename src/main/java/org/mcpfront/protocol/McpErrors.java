@@ -1,6 +1,7 @@
 package org.mcpfront.protocol;
 
 import io.vertx.core.json.JsonObject;
+import org.mcpfront.transport.JsonRpcErrors;
 
 /** The JSON-RPC error codes MCP defines, and the error responses of the 2026-07-28 revision. */
 public final class McpErrors {
@@ -15,17 +16,8 @@ public final class McpErrors {
     private McpErrors() {
     }
 
-    /** An error response; {@code idKey} is the request id as JSON text, or null. */
-    public static String error(String idKey, int code, String message, JsonObject data) {
-        JsonObject error = new JsonObject().put("code", code).put("message", message);
-        if (data != null) {
-            error.put("data", data);
-        }
-        return "{\"jsonrpc\":\"2.0\",\"id\":" + (idKey == null ? "null" : idKey) + ",\"error\":" + error.encode() + "}";
-    }
-
     public static String unsupportedVersion(String idKey, String requested) {
-        return error(idKey, UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version",
+        return JsonRpcErrors.error(idKey, UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version",
                 new JsonObject().put("supported", ProtocolVersions.supported()).put("requested", requested));
     }
 

@@ -1,6 +1,7 @@
 package org.mcpfront.protocol;
 
 import io.vertx.core.json.JsonObject;
+import org.mcpfront.transport.JsonRpcErrors;
 import org.mcpfront.transport.JsonRpcMessage;
 
 import java.nio.charset.StandardCharsets;
@@ -62,12 +63,12 @@ public final class ModernRequests {
         String id = message.idKey();
         Object claim = Envelope.claim(message);
         if (!(claim instanceof String version)) {
-            throw new Refusal(400, McpErrors.error(id, McpErrors.INVALID_PARAMS,
+            throw new Refusal(400, JsonRpcErrors.error(id, McpErrors.INVALID_PARAMS,
                     "Invalid params: _meta." + Envelope.PROTOCOL_VERSION + " must be a string", null));
         }
         Envelope envelope = Envelope.of(message);
         if (envelope == null) {
-            throw new Refusal(400, McpErrors.error(id, McpErrors.INVALID_PARAMS,
+            throw new Refusal(400, JsonRpcErrors.error(id, McpErrors.INVALID_PARAMS,
                     "Invalid params: _meta." + Envelope.CLIENT_CAPABILITIES + " is required (an object)", null));
         }
         boolean legacyHeader = false;
@@ -159,12 +160,8 @@ public final class ModernRequests {
 
     /** The header form of a value: as is when header-safe, else the base64 sentinel form. */
     public static String encode(String value) {
-        boolean safe = !value.isEmpty() && value.equals(value.strip())
+        boolean safe = !value.isEmpty() && value.equals(value.strip()) && headerSafe(value)
                 && !(value.startsWith(BASE64_PREFIX) && value.endsWith(BASE64_SUFFIX));
-        for (int i = 0; safe && i < value.length(); i++) {
-            char c = value.charAt(i);
-            safe = c == '\t' || (c >= 0x20 && c <= 0x7e);
-        }
         return safe ? value
                 : BASE64_PREFIX + Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)) + BASE64_SUFFIX;
     }
@@ -195,6 +192,6 @@ public final class ModernRequests {
     }
 
     private static Refusal mismatch(String id, String what) {
-        return new Refusal(400, McpErrors.error(id, McpErrors.HEADER_MISMATCH, "Header mismatch: " + what, null));
+        return new Refusal(400, JsonRpcErrors.error(id, McpErrors.HEADER_MISMATCH, "Header mismatch: " + what, null));
     }
 }

@@ -19,7 +19,7 @@ import java.net.URI;
  */
 public final class BackendHttp {
 
-    static final String EVENT_STREAM = "text/event-stream";
+    static final String EVENT_STREAM = McpHeaders.EVENT_STREAM;
     /** A single backend event larger than this is refused rather than buffered without bound. */
     static final int MAX_EVENT_BYTES = 32 * 1024 * 1024;
 
@@ -41,8 +41,7 @@ public final class BackendHttp {
     }
 
     static boolean isEventStream(HttpClientResponse response) {
-        String type = response.getHeader(HttpHeaders.CONTENT_TYPE);
-        return type != null && type.toLowerCase().startsWith(EVENT_STREAM);
+        return McpHeaders.isEventStream(response.getHeader(HttpHeaders.CONTENT_TYPE));
     }
 
     static boolean isJson(HttpClientResponse response) {

@@ -241,8 +241,7 @@ final class LegacyClientBridge implements Backend, BackendListener {
     }
 
     private void cancelUpstream(String upstreamId, String reason) {
-        raw.send(JsonRpcMessage.of(new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/cancelled")
-                .put("params", new JsonObject().put("requestId", Json.decodeValue(upstreamId)).put("reason", reason))));
+        raw.send(JsonRpcMessage.cancelled(upstreamId, reason));
     }
 
     /** The client answered one of the questions of an input-required result. */

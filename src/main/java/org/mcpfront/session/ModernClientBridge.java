@@ -13,6 +13,7 @@ import org.mcpfront.protocol.McpErrors;
 import org.mcpfront.protocol.ProtocolVersions;
 import org.mcpfront.protocol.RequestStates;
 import org.mcpfront.transport.JsonRpcException;
+import org.mcpfront.transport.JsonRpcErrors;
 import org.mcpfront.transport.JsonRpcMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -702,12 +703,11 @@ final class ModernClientBridge implements Backend, BackendListener {
     }
 
     private void answerError(String idKey, int code, String message, JsonObject data) {
-        listener.onMessage(McpErrors.error(idKey, code, message, data), idKey);
+        listener.onMessage(JsonRpcErrors.error(idKey, code, message, data), idKey);
     }
 
     private void cancelUpstream(String upstreamId, String reason) {
-        raw.send(JsonRpcMessage.of(new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/cancelled")
-                .put("params", new JsonObject().put("requestId", Json.decodeValue(upstreamId)).put("reason", reason))));
+        raw.send(JsonRpcMessage.cancelled(upstreamId, reason));
     }
 
     private static String errorText(JsonObject response) {

@@ -50,8 +50,6 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
     /** Server-initiated messages kept while no standalone stream is attached. */
     private static final int MAX_UNDELIVERED = 1000;
     private static final long LINGER_MS = 2_000;
-    /** Tool names come from the client and go into audit lines: longer ones are cut. */
-    private static final int MAX_TOOL_NAME = 200;
     private static final String LISTEN = "subscriptions/listen";
 
     private final SessionSpec spec;
@@ -300,9 +298,7 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
             pending.remove(p.idKey);
             finished(p);
             audit(p, "cancelled", null);
-            backend.send(JsonRpcMessage.of(new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/cancelled")
-                    .put("params", new JsonObject().put("requestId", Json.decodeValue(p.idKey))
-                            .put("reason", "the client closed the request's stream"))));
+            backend.send(JsonRpcMessage.cancelled(p.idKey, "the client closed the request's stream"));
         }
     }
 
@@ -529,13 +525,7 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
                 "Request timed out after " + route.requestTimeout().toSeconds() + " s (route " + route.path() + ")"));
         audit(p, "timeout", JsonRpcErrors.REQUEST_TIMEOUT);
         // Tell the backend to stop working on it: nobody waits for the answer any more.
-        String cancel = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":"
-                + p.idKey + ",\"reason\":\"timed out in mcp-front\"}}";
-        try {
-            backend.send(JsonRpcMessage.parse(cancel));
-        } catch (JsonRpcException e) {
-            throw new IllegalStateException("built an invalid cancellation", e);
-        }
+        backend.send(JsonRpcMessage.cancelled(p.idKey, "timed out in mcp-front"));
     }
 
     /** {@code params.name} of a tools/call, null for any other method: only tool calls are audited. */
@@ -543,8 +533,7 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
         if (!"tools/call".equals(rpc.method())) {
             return null;
         }
-        String name = rpc.params().getValue("name") instanceof String text ? text : "";
-        return name.length() > MAX_TOOL_NAME ? name.substring(0, MAX_TOOL_NAME) : name;
+        return Audit.toolName(rpc.params());
     }
 
     private void auditResponse(Pending p, JsonRpcMessage response) {

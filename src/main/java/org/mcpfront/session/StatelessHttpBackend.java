@@ -10,6 +10,7 @@ import org.mcpfront.config.RouteConfig;
 import org.mcpfront.protocol.ModernRequests;
 import org.mcpfront.transport.JsonRpcException;
 import org.mcpfront.transport.JsonRpcMessage;
+import org.mcpfront.transport.McpHeaders;
 import org.mcpfront.transport.SseParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,6 @@ import java.util.Map;
 final class StatelessHttpBackend implements Backend {
 
     private static final Logger log = LoggerFactory.getLogger(StatelessHttpBackend.class);
-    private static final String ACCEPT_BOTH = "application/json, text/event-stream";
 
     private final BackendHttp http;
     private final RouteConfig route;
@@ -73,7 +73,7 @@ final class StatelessHttpBackend implements Backend {
         }
         RequestOptions options = BackendHttp.request(HttpMethod.POST, url, route)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.ACCEPT, ACCEPT_BOTH);
+                .putHeader(HttpHeaders.ACCEPT, McpHeaders.ACCEPT_JSON_OR_STREAM);
         ModernRequests.mirror(message, options::putHeader);
         String id = message.idKey();
         http.client().request(options)

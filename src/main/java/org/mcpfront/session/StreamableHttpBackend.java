@@ -31,7 +31,6 @@ import java.util.Set;
 final class StreamableHttpBackend implements Backend {
 
     private static final Logger log = LoggerFactory.getLogger(StreamableHttpBackend.class);
-    private static final String ACCEPT_BOTH = "application/json, text/event-stream";
     private static final long DEFAULT_RETRY_MS = 1_000;
     private static final int MAX_RESUMES_WITHOUT_PROGRESS = 3;
     private static final int MAX_STANDALONE_RETRIES = 5;
@@ -101,7 +100,7 @@ final class StreamableHttpBackend implements Backend {
     private void post(JsonRpcMessage message) {
         RequestOptions options = BackendHttp.request(HttpMethod.POST, url, route)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.ACCEPT, ACCEPT_BOTH);
+                .putHeader(HttpHeaders.ACCEPT, McpHeaders.ACCEPT_JSON_OR_STREAM);
         BackendHttp.withSession(options, backendSessionId, protocolVersion);
         http.client().request(options)
                 .compose(request -> {
@@ -153,7 +152,7 @@ final class StreamableHttpBackend implements Backend {
         generation++;
         JsonObject initialize = clientInitialize.json().copy().put("id", "mf-reopen-" + (++reopenIds));
         RequestOptions options = BackendHttp.request(HttpMethod.POST, url, route)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader(HttpHeaders.ACCEPT, ACCEPT_BOTH);
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader(HttpHeaders.ACCEPT, McpHeaders.ACCEPT_JSON_OR_STREAM);
         http.client().request(options)
                 .compose(request -> request.send(initialize.encode()))
                 .compose(response -> {

@@ -24,7 +24,15 @@ public final class JsonRpcErrors {
 
     /** An error response; {@code idKey} null gives {@code "id": null} as JSON-RPC requires. */
     public static String error(String idKey, int code, String message) {
+        return error(idKey, code, message, null);
+    }
+
+    /** The same with the error's {@code data} (null: none). */
+    public static String error(String idKey, int code, String message, JsonObject data) {
         JsonObject error = new JsonObject().put("code", code).put("message", message);
+        if (data != null) {
+            error.put("data", data);
+        }
         return "{\"jsonrpc\":\"2.0\",\"id\":" + (idKey == null ? "null" : idKey) + ",\"error\":" + error.encode() + "}";
     }
 }

@@ -166,6 +166,12 @@ public record JsonRpcMessage(String raw, Kind kind, String idKey, String method,
         }
     }
 
+    /** A {@code notifications/cancelled} for the request {@code idKey} (JSON text), with the reason. */
+    public static JsonRpcMessage cancelled(String idKey, String reason) {
+        return of(new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/cancelled")
+                .put("params", new JsonObject().put("requestId", Json.decodeValue(idKey)).put("reason", reason)));
+    }
+
     /** The same message with another id ({@code idKey} is JSON text, as {@link #idKey()}). */
     public JsonRpcMessage withIdKey(String idKey) {
         JsonObject copy = json.copy().put("id", Json.decodeValue(idKey));

@@ -102,8 +102,7 @@ final class ModernClientBridge implements Backend, BackendListener {
     /** tools/call requests waiting for the backend's tool list before they can be checked. */
     private final List<JsonRpcMessage> awaitingTools = new ArrayList<>();
     private boolean fetchingTools;
-    private final Map<String, Boolean> firstPages = new HashMap<>();
-    /** tools/list requests passed to a 2026-07-28 process: id → whether it asked for the first page. */
+    /** tools/list requests whose answers teach the tools' header annotations: id → whether it asked for the first page. */
     private final Map<String, Boolean> listing = new HashMap<>();
     private long internalIds;
     private long inputKeys;
@@ -297,7 +296,7 @@ final class ModernClientBridge implements Backend, BackendListener {
                     .applyTo(params);
         }
         String id = TOOLS + (++internalIds);
-        firstPages.put(JsonRpcMessage.idKeyOf(id), cursor == null);
+        listing.put(JsonRpcMessage.idKeyOf(id), cursor == null);
         raw.send(JsonRpcMessage.of(new JsonObject().put("jsonrpc", "2.0").put("id", id)
                 .put("method", "tools/list").put("params", params)));
     }
@@ -458,7 +457,7 @@ final class ModernClientBridge implements Backend, BackendListener {
         }
         if (message.isResponse() && message.idKey().startsWith(INTERNAL)) {
             if (message.idKey().startsWith("\"" + TOOLS)) {
-                toolsPage(message.json(), firstPages.remove(message.idKey()) != Boolean.FALSE);
+                toolsPage(message.json(), listing.remove(message.idKey()) != Boolean.FALSE);
             } else if ("\"mf-internal-initialize\"".equals(message.idKey())) {
                 handshakeAnswered(message.json());
             } else if (message.json().containsKey("error")) {

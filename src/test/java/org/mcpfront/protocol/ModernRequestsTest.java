@@ -3,6 +3,7 @@ package org.mcpfront.protocol;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.mcpfront.transport.JsonRpcErrors;
 import org.mcpfront.transport.JsonRpcMessage;
 
 import java.util.Map;
@@ -125,7 +126,7 @@ class ModernRequestsTest {
         assertThat(Envelope.strip(new JsonObject().put("_meta", new JsonObject().put(Envelope.PROTOCOL_VERSION, "x"))
                 .put("a", 1)).containsKey("_meta")).isFalse();
         assertThat(McpErrors.offersModern(new JsonObject(McpErrors.unsupportedVersion("1", "2025-11-25")))).isTrue();
-        assertThat(McpErrors.offersModern(new JsonObject(McpErrors.error("1", -32601, "no", null)))).isFalse();
+        assertThat(McpErrors.offersModern(new JsonObject(JsonRpcErrors.error("1", -32601, "no", null)))).isFalse();
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.ServerConfig;
 import org.mcpfront.edge.EdgeVerticle;
 import org.mcpfront.edge.Health;
+import org.mcpfront.health.BackendProbes;
 import org.mcpfront.identity.IdentityProviders;
 import org.mcpfront.net.BackendClients;
 import org.mcpfront.oauth.AuthorizationServer;
@@ -106,7 +107,7 @@ public final class McpFront {
         BusCodec.register(vertx);
         GatewayMetrics metrics = new GatewayMetrics(observability.registry());
         Store store = Stores.create(vertx, config.oauth());
-        Health health = new Health(store, clustering);
+        Health health = new Health(store, clustering, metrics.backends());
         HttpClient probes = BackendClients.create(vertx);
         BackendEras eras = new BackendEras(probes);
         List<String> deployments = new ArrayList<>();
@@ -133,6 +134,10 @@ public final class McpFront {
                                 return edge;
                             }, new DeploymentOptions().setInstances(edgeInstances));
                         }))
+                .compose(id -> {
+                    deployments.add(id);
+                    return vertx.deployVerticle(new BackendProbes(config, metrics, eras));
+                })
                 .compose(id -> {
                     deployments.add(id);
                     return vertx.deployVerticle(new ConfigVerticle(options.configFile(), options.env(), config,

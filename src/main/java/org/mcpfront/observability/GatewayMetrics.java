@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,12 +30,19 @@ public final class GatewayMetrics {
             "tasks/result", "tasks/cancel", "server/discover", "subscriptions/listen");
 
     private final MeterRegistry registry;
+    private final BackendHealth backends;
     private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.backends = new BackendHealth(registry, Clock.systemUTC());
+    }
+
+    /** What is known about each route's backend: probes, and the errors counted here. */
+    public BackendHealth backends() {
+        return backends;
     }
 
     public void sessionOpened(String route) {
@@ -54,9 +62,18 @@ public final class GatewayMetrics {
         counter("messages", route, "direction", "to_client").increment();
     }
 
-    /** {@code kind}: connect, status, stream_closed, session_expired, timeout, protocol. */
+    /**
+     * {@code kind}: start, connect, status, stream_closed, session_expired, session_reopened, timeout,
+     * protocol, exited, probe. Also the route's last error in {@link #backends()}.
+     */
     public void backendError(String route, String kind) {
+        backendError(route, kind, null);
+    }
+
+    /** The same with what went wrong, for the status page (never a token or a message body). */
+    public void backendError(String route, String kind, String reason) {
         counter("backend_errors", route, "kind", kind).increment();
+        backends.error(route, kind, reason);
     }
 
     /**

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,7 @@ public final class GatewayMetrics {
 
     private final MeterRegistry registry;
     private final BackendHealth backends;
+    private final RequestRates rates = new RequestRates(() -> System.currentTimeMillis() / 1000);
     private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
@@ -38,6 +40,11 @@ public final class GatewayMetrics {
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.backends = new BackendHealth(registry, Clock.systemUTC());
+    }
+
+    /** Requests answered in the last minute, by route (routes with none left out). */
+    public Map<String, Long> requestsLastMinute() {
+        return rates.lastMinute();
     }
 
     /** What is known about each route's backend: probes, and the errors counted here. */
@@ -81,6 +88,7 @@ public final class GatewayMetrics {
      * {@code 2026}), {@code backendEra} the one mcp-front spoke to the backend for it.
      */
     public void requestCompleted(String route, String method, String era, String backendEra, long nanos) {
+        rates.record(route);
         String label = KNOWN_METHODS.contains(method) ? method : "other";
         String key = route + '\u0000' + label + '\u0000' + era + '\u0000' + backendEra;
         timers.computeIfAbsent(key, k -> Timer.builder("mcp_front_request_duration")

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import org.mcpfront.tracing.Tracing;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -32,14 +34,26 @@ public final class GatewayMetrics {
 
     private final MeterRegistry registry;
     private final BackendHealth backends;
+    private final Tracing tracing;
     private final RequestRates rates = new RequestRates(() -> System.currentTimeMillis() / 1000);
     private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
+        this(registry, Tracing.off());
+    }
+
+    /** The same, with the request spans of {@code tracing} (off unless configured). */
+    public GatewayMetrics(MeterRegistry registry, Tracing tracing) {
         this.registry = registry;
+        this.tracing = tracing;
         this.backends = new BackendHealth(registry, Clock.systemUTC());
+    }
+
+    /** Where the sessions and the edge start the span of each request they forward. */
+    public Tracing tracing() {
+        return tracing;
     }
 
     /** Requests answered in the last minute, by route (routes with none left out). */

@@ -10,7 +10,7 @@ import org.mcpfront.bus.Addresses;
 import org.mcpfront.bus.LocalOnly;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.identity.Principals;
-import org.mcpfront.oauth.Secrets;
+import org.mcpfront.crypto.Secrets;
 import org.mcpfront.pages.Html;
 import org.mcpfront.status.StatusPage;
 import org.slf4j.Logger;

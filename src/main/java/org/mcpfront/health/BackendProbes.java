@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.config.FrontConfig;
+import org.mcpfront.config.HealthCheck;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.observability.BackendHealth;
 import org.mcpfront.observability.GatewayMetrics;
@@ -73,7 +74,7 @@ public final class BackendProbes extends VerticleBase {
     private void schedule(FrontConfig next) {
         Map<String, RouteConfig> wanted = new HashMap<>();
         for (RouteConfig route : next.routes()) {
-            if (route.type() == RouteConfig.RouteType.HTTP && HealthCheckSettings.of(route).enabled()) {
+            if (route.type() == RouteConfig.RouteType.HTTP && route.healthCheck().enabled()) {
                 wanted.put(route.path(), route);
             }
         }
@@ -89,7 +90,7 @@ public final class BackendProbes extends VerticleBase {
         wanted.forEach((path, route) -> probed.computeIfAbsent(path, p -> {
             Probed fresh = new Probed(route);
             health.watch(path);
-            Duration interval = HealthCheckSettings.of(route).interval();
+            Duration interval = route.healthCheck().interval();
             arm(fresh, (long) (ThreadLocalRandom.current().nextDouble() * interval.toMillis()));
             return fresh;
         }));
@@ -103,7 +104,7 @@ public final class BackendProbes extends VerticleBase {
         if (probed.get(target.route.path()) != target) {
             return;
         }
-        HealthCheckSettings settings = HealthCheckSettings.of(target.route);
+        HealthCheck settings = target.route.healthCheck();
         long interval = settings.interval().toMillis();
         arm(target, (long) (interval * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble())));
         if (target.running) {

@@ -59,7 +59,7 @@ class BackendHealthIT {
                 - path: "/unwatched"
                   type: http
                   backend: "http://127.0.0.1:%d/mcp"
-                  health_check: off
+                  health_check: { enabled: false }
                 """.formatted(streamable.url(), sse.url(), modern.url(), FreePorts.next()));
     }
 

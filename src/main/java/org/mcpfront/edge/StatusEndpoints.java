@@ -11,6 +11,7 @@ import org.mcpfront.bus.LocalOnly;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.identity.Principals;
 import org.mcpfront.crypto.Secrets;
+import org.mcpfront.oauth.PageSignIn;
 import org.mcpfront.pages.Html;
 import org.mcpfront.status.StatusPage;
 import org.slf4j.Logger;
@@ -32,15 +33,6 @@ final class StatusEndpoints {
     static final String PAGE = "/status";
     static final String JSON = "/status.json";
     private static final long REPORT_TIMEOUT_MS = 5_000;
-
-    /** Who is looking at a page, through the browser sign-in the authorization server runs. */
-    interface PageSignIn {
-        /** The signed-in person's email, or null when this browser has no page session. */
-        Future<String> viewer(RoutingContext ctx);
-
-        /** Sends the browser to sign in; it comes back to {@code returnPath} signed in. */
-        void signIn(RoutingContext ctx, String returnPath);
-    }
 
     private final Vertx vertx;
     private final AdminCheck admins;

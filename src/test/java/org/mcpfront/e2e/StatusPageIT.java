@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,7 +76,7 @@ class StatusPageIT {
     @DisplayName("an admin signs in, sees the routes, and sees a backend go down and come back on the open page; others get 403")
     void inTheBrowser() throws IOException {
         control = controlServer();
-        Path out = Path.of("target", "status-page");
+        Path out = Path.of("target", "status-page").toAbsolutePath();
         Files.createDirectories(out);
         JsonObject report = BrowserPages.statusPage(List.of("--status-url", front.url("/status"), "--admin", ADMIN, "--other", "someone@example.com",
                         "--route", "/everything", "--control", "http://127.0.0.1:" + control.getAddress().getPort(),
@@ -130,7 +131,7 @@ class StatusPageIT {
         assertThat(response.statusCode()).isEqualTo(302);
         String location = response.headers().firstValue("Location").orElseThrow();
         assertThat(location).doesNotContain("token").doesNotContain("access");
-        assertThat(response.headers().allValues("Set-Cookie")).anyMatch(c -> c.contains("HttpOnly") && c.contains("SameSite=Lax"));
+        assertThat(response.headers().allValues("Set-Cookie")).anyMatch(c -> c.toLowerCase(Locale.ROOT).contains("httponly") && c.contains("SameSite=Lax"));
     }
 
     private static JsonObject route(JsonObject report, String path) {

@@ -48,7 +48,7 @@ public final class ConfigParser {
             "authorizations_per_address", "memory_storage");
     private static final List<String> GOOGLE_KEYS = List.of("client_id", "client_secret", "issuer");
     private static final List<String> ROUTE_KEYS = List.of("path", "type", "backend", "transport", "headers",
-            "command", "environment", "timeout", "request_timeout", "max_sessions", "max_sessions_per_user", "protocol", "health_check");
+            "command", "environment", "timeout", "request_timeout", "max_sessions", "max_sessions_per_user", "protocol", "health_check", "host");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "health_path", "max_body_size",
             "sse_keepalive", "allowed_origins", "max_sessions", "slow_client_timeout", "idle_timeout", "read_timeout",
             "trusted_proxies", "trusted_proxy_header");
@@ -103,6 +103,7 @@ public final class ConfigParser {
     private static final Pattern PATH = Pattern.compile("(?:/[A-Za-z0-9._-]+)+");
     private static final Pattern DOMAIN = Pattern.compile(
             "[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*");
+    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final String ROUTE_EXAMPLE = "{ path: /notion, type: http, backend: \"http://127.0.0.1:3001/mcp\" }";
@@ -125,7 +126,7 @@ public final class ConfigParser {
         }
         OAuthConfig oauth = root.section("oauth").map(ConfigParser::oauth).orElse(null);
         ServerConfig server = server(root.sectionOrEmpty("server"));
-        List<RouteConfig> routes = routes(root, server.healthPath());
+        List<RouteConfig> routes = routes(root, server.healthPath(), oauth == null ? null : oauth.issuer());
         ClusterConfig cluster = cluster(root.sectionOrEmpty("cluster"));
         boolean dev = oauth != null && oauth.identity() == IdentityKind.DEV && problems.clean("oauth.identity");
         if (dev && problems.clean("server.host") && !loopbackHost(server.host())) {
@@ -214,9 +215,10 @@ public final class ConfigParser {
         }).orElse("");
     }
 
-    private static List<RouteConfig> routes(Section root, String healthPath) {
+    private static List<RouteConfig> routes(Section root, String healthPath, String issuer) {
         List<RouteConfig> routes = new ArrayList<>();
         Map<String, Section> claimed = new LinkedHashMap<>();
+        Map<String, Section> hosts = new LinkedHashMap<>();
         for (Section item : root.sections("routes", ROUTE_EXAMPLE)) {
             item.allowOnly(ROUTE_KEYS);
             String path = item.required("path", "where clients reach it, e.g. /notion", ConfigParser::routePath)
@@ -224,6 +226,8 @@ public final class ConfigParser {
             if (path != null) {
                 claim(item, path, claimed, healthPath);
             }
+            Optional<String> host = item.value("host", ConfigParser::routeHost);
+            host.ifPresent(h -> claimHost(item, h, hosts, issuer));
             Optional<Duration> timeout = item.value("timeout", ConfigParser::positiveDuration);
             Duration requestTimeout = item.value("request_timeout", ConfigParser::positiveDuration)
                     .orElse(DEFAULT_REQUEST_TIMEOUT);
@@ -237,9 +241,27 @@ public final class ConfigParser {
                         case STDIO -> stdioRoute(item, path, timeout.orElse(DEFAULT_STDIO_IDLE_TIMEOUT), requestTimeout,
                                 limits(item, maxSessions.orElse(DEFAULT_STDIO_MAX_SESSIONS), perUser), protocol);
                     })
+                    .map(route -> route.withHost(host))
                     .ifPresent(routes::add);
         }
         return routes;
+    }
+
+    /** Takes {@code host} for {@code item} unless it is the issuer's host or an earlier route's. */
+    private static void claimHost(Section item, String host, Map<String, Section> hosts, String issuer) {
+        String issuerHost = issuer == null ? null : URI.create(issuer).getHost();
+        if (issuerHost != null && host.equals(issuerHost.toLowerCase(Locale.ROOT))) {
+            item.problem("host", Problems.quote(host) + " is oauth.issuer's host; a route host must be a name of its "
+                    + "own (the issuer's host serves every route under its path already)");
+            return;
+        }
+        Section earlier = hosts.get(host);
+        if (earlier != null) {
+            item.problem("host", Problems.quote(host) + " is also " + earlier.keyPath("host")
+                    + "; one host serves one route");
+            return;
+        }
+        hosts.put(host, item);
     }
 
     /** Takes {@code path} for {@code item} unless mcp-front or an earlier route already serves URLs under it. */
@@ -478,6 +500,21 @@ public final class ConfigParser {
             }
         }
         return email(value);
+    }
+
+    /** A route's own host name: a DNS name without scheme, port or path, e.g. notion.mcp.example.com. */
+    private static String routeHost(String value) {
+        String host = value.trim();
+        if (host.contains("://") || host.contains("/") || host.contains(":")) {
+            throw invalid(Problems.quote(value) + " must be a host name only, e.g. notion.mcp.example.com (the scheme "
+                    + "and port are oauth.issuer's)");
+        }
+        host = host.toLowerCase(Locale.ROOT);
+        if (host.length() > 253 || !DOMAIN.matcher(host).matches() || !host.contains(".")
+                || IPV4_LITERAL.matcher(host).matches()) {
+            throw invalid(Problems.quote(value) + " is not a DNS name with a dot in it, e.g. notion.mcp.example.com");
+        }
+        return host;
     }
 
     private static String routePath(String value) {

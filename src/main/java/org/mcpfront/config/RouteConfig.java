@@ -25,13 +25,24 @@ public record RouteConfig(
         int maxSessions,
         int maxSessionsPerUser,
         BackendProtocol protocol,
-        HealthCheck healthCheck) {
+        HealthCheck healthCheck,
+        Optional<String> host) {
 
     public RouteConfig {
         Objects.requireNonNull(healthCheck, "healthCheck");
+        Objects.requireNonNull(host, "host");
         headers = Map.copyOf(headers);
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
+    }
+
+    /** A route served on the issuer's host only. */
+    public RouteConfig(String path, RouteType type, Optional<URI> backend, Optional<BackendTransport> transport,
+                       Map<String, String> headers, List<String> command, Map<String, String> environment,
+                       Duration timeout, Duration requestTimeout, int maxSessions, int maxSessionsPerUser,
+                       BackendProtocol protocol, HealthCheck healthCheck) {
+        this(path, type, backend, transport, headers, command, environment, timeout, requestTimeout, maxSessions,
+                maxSessionsPerUser, protocol, healthCheck, Optional.empty());
     }
 
     /** A route with the default health check. */
@@ -55,6 +66,15 @@ public record RouteConfig(
     /** How mcp-front talks to an HTTP backend. */
     public enum BackendTransport { STREAMABLE, SSE }
 
+    /**
+     * This route also served at the root of its own host name ({@code routes[].host}): {@code https://<host>/mcp}
+     * beside {@code <issuer>/<path>/mcp}.
+     */
+    public RouteConfig withHost(Optional<String> newHost) {
+        return new RouteConfig(path, type, backend, transport, headers, command, environment, timeout, requestTimeout,
+                maxSessions, maxSessionsPerUser, protocol, healthCheck, newHost);
+    }
+
     /** The route's name as used in URLs and logs: its path without the leading slash. */
     public String name() {
         return path.substring(1);
@@ -66,6 +86,6 @@ public record RouteConfig(
         return "RouteConfig[path=" + path + ", type=" + type + ", backend=" + backend.orElse(null)
                 + ", transport=" + transport.orElse(null) + ", headers=" + headers.keySet()
                 + ", command=" + command + ", environment=" + environment.keySet()
-                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions + ", maxSessionsPerUser=" + maxSessionsPerUser + ", protocol=" + protocol + ", healthCheck=" + healthCheck + "]";
+                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions + ", maxSessionsPerUser=" + maxSessionsPerUser + ", protocol=" + protocol + ", healthCheck=" + healthCheck + ", host=" + host.orElse(null) + "]";
     }
 }

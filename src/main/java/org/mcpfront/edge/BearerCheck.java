@@ -62,8 +62,12 @@ final class BearerCheck {
                 return;
             }
             AccessTokens.Claims claims = verified.result();
-            if (!Resources.allows(claims.audience(), tokens.issuer(), route.path())) {
-                refuse(ctx, route, endpoint, "invalid_token", "the access token was not issued for " + route.path(), claims);
+            String viaHost = ctx.get(EdgeVerticle.VIA_HOST);
+            boolean allowed = viaHost == null ? Resources.allows(claims.audience(), tokens.issuer(), route.path())
+                    : Resources.allowsOnHost(claims.audience(), tokens.issuer(), viaHost);
+            if (!allowed) {
+                refuse(ctx, route, endpoint, "invalid_token", "the access token was not issued for "
+                        + (viaHost == null ? route.path() : Resources.hostOrigin(tokens.issuer(), viaHost)), claims);
                 return;
             }
             ctx.put(CLAIMS, claims);
@@ -94,8 +98,11 @@ final class BearerCheck {
     private void refuse(RoutingContext ctx, RouteConfig route, String endpoint, String error, String description,
                         AccessTokens.Claims claims) {
         // The message endpoint belongs to the SSE transport: it shares that resource's metadata.
-        String metadataUrl = Resources.metadataUrl(config.get().oauth().issuer(), route.path(),
-                endpoint.equals("mcp") ? "mcp" : "sse");
+        String viaHost = ctx.get(EdgeVerticle.VIA_HOST);
+        String issuer = config.get().oauth().issuer();
+        String resourceEndpoint = endpoint.equals("mcp") ? "mcp" : "sse";
+        String metadataUrl = viaHost == null ? Resources.metadataUrl(issuer, route.path(), resourceEndpoint)
+                : Resources.hostMetadataUrl(issuer, viaHost, resourceEndpoint);
         Audit.accessRefused(route.path(), description, claims == null ? null : claims.email(),
                 claims == null ? null : claims.clientId());
         ctx.request().resume();

@@ -35,8 +35,12 @@ public final class EdgeVerticle extends VerticleBase {
 
     private static final Logger log = LoggerFactory.getLogger(EdgeVerticle.class);
     /** {@code /<route path>/<endpoint>}; route paths are one or more safe segments. */
-    private static final String MCP_PATH = "^((?:/[A-Za-z0-9._-]+)+)/(mcp|sse|message)$";
+    private static final String MCP_PATH = "^(?<route>(?:/[A-Za-z0-9._-]+)+)/(?<endpoint>mcp|sse|message)$";
+    /** A route's endpoints at the root of its own host ({@code routes[].host}). */
+    private static final String HOST_MCP_PATH = "^/(?<endpoint>mcp|sse|message)$";
     static final String ROUTE = "mcp-front.route";
+    /** Set (to the host name) when the request came in on the route's own host rather than its path. */
+    static final String VIA_HOST = "mcp-front.via-host";
 
     private final Handler<RoutingContext> metrics;
     private final Health health;
@@ -91,24 +95,47 @@ public final class EdgeVerticle extends VerticleBase {
         authorizationServer.mount(router);
         new StatusEndpoints(vertx, new AdminCheck(oauth.accessTokens(), () -> config), authorizationServer.pageSignIn(),
                 () -> config).mount(router);
-        router.routeWithRegex(MCP_PATH).handler(this::checkOrigin).handler(this::resolveRoute)
-                .handler(ctx -> bearer.check(ctx, ctx.get(ROUTE), ctx.pathParam("param1")));
-        router.routeWithRegex(HttpMethod.POST, MCP_PATH)
-                .handler(BodyHandler.create(false).setBodyLimit(config.server().maxBodyBytes()));
-        router.routeWithRegex(MCP_PATH).handler(ctx -> {
+        Handler<RoutingContext> endpoints = ctx -> {
             RouteConfig route = ctx.get(ROUTE);
-            switch (ctx.pathParam("param1")) {
+            switch (ctx.pathParam("endpoint")) {
                 case "mcp" -> streamable.handle(ctx, route);
                 case "sse" -> sse.stream(ctx, route);
                 default -> sse.message(ctx);
             }
+        };
+        router.routeWithRegex(MCP_PATH).handler(this::checkOrigin).handler(this::resolveRoute)
+                .handler(ctx -> bearer.check(ctx, ctx.get(ROUTE), ctx.pathParam("endpoint")));
+        router.routeWithRegex(HttpMethod.POST, MCP_PATH)
+                .handler(BodyHandler.create(false).setBodyLimit(config.server().maxBodyBytes()));
+        router.routeWithRegex(MCP_PATH).handler(endpoints);
+        errorHandlers(router);
+
+        // A route's own host: its endpoints at the root, its protected resource metadata, liveness for load
+        // balancers' checks; nothing of the authorization server or the operator's endpoints.
+        Router hostRouter = Router.router(vertx);
+        hostRouter.route().handler(ctx -> {
+            RouteConfig route = OriginPolicy.routeOnHost(ctx.request().getHeader("Host"), config).orElse(null);
+            if (route == null) {
+                // The configuration changed between the choice of router and now.
+                Replies.error(ctx.response(), 404, null, JsonRpcErrors.INVALID_REQUEST, "No route is served on this host");
+                return;
+            }
+            ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+            ctx.put(ROUTE, route);
+            ctx.put(VIA_HOST, route.host().orElseThrow());
+            ctx.next();
         });
-        router.errorHandler(413, ctx -> Replies.error(ctx.response(), 413, null,
-                "Payload too large: request bodies are limited to " + config.server().maxBodyBytes() + " bytes"));
-        router.errorHandler(500, ctx -> {
-            log.atError().setCause(ctx.failure()).addKeyValue("path", ctx.normalizedPath()).log("request failed");
-            Replies.error(ctx.response(), 500, null, JsonRpcErrors.INTERNAL_ERROR, "Internal error");
-        });
+        hostRouter.get(config.server().healthPath()).handler(health.liveness(vertx));
+        authorizationServer.mountOnRouteHost(hostRouter, ctx -> ctx.get(ROUTE));
+        hostRouter.routeWithRegex(HOST_MCP_PATH).handler(this::checkOrigin)
+                .handler(ctx -> bearer.check(ctx, ctx.get(ROUTE), ctx.pathParam("endpoint")));
+        hostRouter.routeWithRegex(HttpMethod.POST, HOST_MCP_PATH)
+                .handler(BodyHandler.create(false).setBodyLimit(config.server().maxBodyBytes()));
+        hostRouter.routeWithRegex(HOST_MCP_PATH).handler(endpoints);
+        hostRouter.route().handler(ctx -> Replies.error(ctx.response(), 404, null, JsonRpcErrors.INVALID_REQUEST,
+                "Not found: this host serves " + ctx.<RouteConfig>get(ROUTE).path() + " at /mcp and /sse; sign-in and "
+                        + "everything else are at " + config.oauth().issuer()));
+        errorHandlers(hostRouter);
 
         vertx.eventBus().<FrontConfig>localConsumer(Addresses.CONFIG_CHANGED, m -> config = m.body());
         // No byte either way for the idle timeout closes a connection; SSE keep-alives keep streams out of it.
@@ -129,10 +156,23 @@ public final class EdgeVerticle extends VerticleBase {
                         .connectionHandler(deadlines::opened)
                         .requestHandler(request -> {
                             deadlines.request(request);
-                            router.handle(request);
+                            if (OriginPolicy.routeOnHost(request.getHeader("Host"), config).isPresent()) {
+                                hostRouter.handle(request);
+                            } else {
+                                router.handle(request);
+                            }
                         })
                         .listen())
                 .onSuccess(s -> server = s);
+    }
+
+    private void errorHandlers(Router router) {
+        router.errorHandler(413, ctx -> Replies.error(ctx.response(), 413, null,
+                "Payload too large: request bodies are limited to " + config.server().maxBodyBytes() + " bytes"));
+        router.errorHandler(500, ctx -> {
+            log.atError().setCause(ctx.failure()).addKeyValue("path", ctx.normalizedPath()).log("request failed");
+            Replies.error(ctx.response(), 500, null, JsonRpcErrors.INTERNAL_ERROR, "Internal error");
+        });
     }
 
     /** The port this edge listens on (useful when the configuration asked for any free port). */
@@ -168,7 +208,7 @@ public final class EdgeVerticle extends VerticleBase {
     }
 
     private void resolveRoute(RoutingContext ctx) {
-        String path = ctx.pathParam("param0");
+        String path = ctx.pathParam("route");
         RouteConfig route = config.route(path).orElse(null);
         if (route == null) {
             Replies.error(ctx.response(), 404, null, JsonRpcErrors.INVALID_REQUEST, "No route " + path + " is configured");

@@ -1,10 +1,13 @@
 package org.mcpfront.edge;
 
 import org.mcpfront.config.FrontConfig;
+import org.mcpfront.config.RouteConfig;
+import org.mcpfront.oauth.Resources;
 
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -30,6 +33,12 @@ final class OriginPolicy {
         if (normalized.equals(normalize(config.oauth().issuer()))) {
             return true;
         }
+        for (RouteConfig route : config.routes()) {
+            if (route.host().isPresent()
+                    && normalized.equals(normalize(Resources.hostOrigin(config.oauth().issuer(), route.host().get())))) {
+                return true;
+            }
+        }
         for (String allowedOrigin : config.server().allowedOrigins()) {
             if (normalized.equals(normalize(allowedOrigin))) {
                 return true;
@@ -41,7 +50,8 @@ final class OriginPolicy {
     /**
      * DNS-rebinding protection for a gateway bound to loopback: a page on {@code evil.example} whose
      * name now resolves to 127.0.0.1 still sends {@code Host: evil.example}. Only loopback names and
-     * the issuer's host may reach it. A gateway on a public interface is protected by OAuth instead.
+     * the issuer's host and the routes' own hosts may reach it. A gateway on a public interface is protected by
+     * OAuth instead.
      */
     static boolean hostAllowed(String hostHeader, FrontConfig config) {
         if (!isLoopback(config.server().host())) {
@@ -51,7 +61,22 @@ final class OriginPolicy {
             return false;
         }
         String host = hostOnly(hostHeader);
-        return isLoopback(host) || host.equals(URI.create(config.oauth().issuer()).getHost().toLowerCase(Locale.ROOT));
+        return isLoopback(host) || host.equals(URI.create(config.oauth().issuer()).getHost().toLowerCase(Locale.ROOT))
+                || routeOnHost(hostHeader, config).isPresent();
+    }
+
+    /** The route whose own host ({@code routes[].host}) the Host header names, whatever its port. */
+    static Optional<RouteConfig> routeOnHost(String hostHeader, FrontConfig config) {
+        if (hostHeader == null) {
+            return Optional.empty();
+        }
+        String host = hostOnly(hostHeader);
+        for (RouteConfig route : config.routes()) {
+            if (route.host().isPresent() && route.host().get().equals(host)) {
+                return Optional.of(route);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The host part of a Host header value, without port, in lower case. */

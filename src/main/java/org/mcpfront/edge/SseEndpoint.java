@@ -61,7 +61,8 @@ final class SseEndpoint {
                     });
                     // The endpoint event goes out with the headers, in one write.
                     writer.start(server.get()).describe(route.path(), id);
-                    writer.event("endpoint", route.path() + "/message?sessionId=" + id);
+                    writer.event("endpoint", (ctx.get(EdgeVerticle.VIA_HOST) == null ? route.path() : "")
+                            + "/message?sessionId=" + id);
                     stream.started();
                 })
                 .onFailure(e -> {

@@ -12,7 +12,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
+import org.mcpfront.config.RouteConfig;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.identity.IdentityProvider;
 import org.mcpfront.limits.RateLimiter;
@@ -21,6 +23,7 @@ import org.mcpfront.storage.Store;
 
 import java.time.Clock;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -94,6 +97,21 @@ public final class AuthorizationServer {
         router.post("/token").handler(body).handler(token::token);
         router.post("/revoke").handler(body).handler(token::revoke);
         identity.mount(router);
+    }
+
+    /**
+     * What a route's own host serves of the authorization server: its protected resource metadata, nothing else.
+     * The issuer, its metadata and its endpoints stay on the issuer's host (RFC 8414 §3.3: metadata names the
+     * issuer it was fetched from, so a copy on another host would not validate).
+     */
+    public void mountOnRouteHost(Router router, Function<RoutingContext, RouteConfig> routeOf) {
+        CorsHandler cors = CorsHandler.create().addOrigin("*")
+                .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.OPTIONS))
+                .allowedHeaders(Set.of("Content-Type", "Authorization", "MCP-Protocol-Version"));
+        for (String path : new String[]{"/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/*"}) {
+            router.route(path).handler(cors);
+            router.get(path).handler(ctx -> metadata.protectedResourceOnHost(ctx, routeOf.apply(ctx)));
+        }
     }
 
     /** The sign-in of mcp-front's own pages (the status page). */

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.mcpfront.config.FrontConfig;
+import org.mcpfront.config.RouteConfig;
 
 import java.util.List;
 import java.util.function.Supplier;
@@ -74,6 +75,32 @@ final class MetadataEndpoints {
                 .put("bearer_methods_supported", new JsonArray().add("header"))
                 .put("scopes_supported", new JsonArray().add(Resources.SCOPE))
                 .put("resource_name", name));
+    }
+
+    /**
+     * {@code /.well-known/oauth-protected-resource[/mcp|/sse]} on a route's own host: the resource is that host's
+     * {@code /mcp} (or {@code /sse}) URL. The bare form names {@code /mcp} too, not the host's origin: the host
+     * serves this one route, and clients that only try the bare form connect to {@code /mcp}.
+     */
+    void protectedResourceOnHost(RoutingContext ctx, RouteConfig route) {
+        String issuer = config.get().oauth().issuer();
+        String suffix = ctx.pathParam("*") == null ? "" : ctx.pathParam("*");
+        String endpoint = switch (suffix.startsWith("/") ? suffix.substring(1) : suffix) {
+            case "", "mcp" -> "mcp";
+            case "sse" -> "sse";
+            default -> null;
+        };
+        if (endpoint == null) {
+            OAuthReplies.json(ctx.response(), 404, new JsonObject().put("error", "not_found")
+                    .put("error_description", "this host serves only /mcp and /sse"));
+            return;
+        }
+        publicJson(ctx, new JsonObject()
+                .put("resource", Resources.hostResourceUrl(issuer, route.host().orElseThrow(), endpoint))
+                .put("authorization_servers", new JsonArray().add(issuer))
+                .put("bearer_methods_supported", new JsonArray().add("header"))
+                .put("scopes_supported", new JsonArray().add(Resources.SCOPE))
+                .put("resource_name", "mcp-front " + route.path()));
     }
 
     void jwks(RoutingContext ctx) {

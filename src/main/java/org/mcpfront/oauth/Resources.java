@@ -14,6 +14,10 @@ import java.util.Optional;
  * every route, and each route's endpoints {@code <issuer>/<route>/mcp} and {@code <issuer>/<route>/sse}.
  * A token whose audience names any URL of a route is good for the whole route (its message endpoint
  * included); one issued without a {@code resource} is good for every route.
+ *
+ * <p>A route with its own host ({@code routes[].host}) is also the resource {@code <scheme>://<host>[:port]/mcp}
+ * (and {@code /sse}), with the issuer's scheme and port. That is a resource of its own: a token for it is good on
+ * that host only, and tokens for the issuer or the route's path URLs are not good there (nor the other way round).
  */
 public final class Resources {
 
@@ -32,6 +36,22 @@ public final class Resources {
     /** The RFC 9728 metadata URL for that resource: the well-known path inserted before the resource's path. */
     public static String metadataUrl(String issuer, String routePath, String endpoint) {
         return issuer + PRM_PATH + routePath + "/" + endpoint;
+    }
+
+    /** The origin of a route's own host: the issuer's scheme and port with {@code host}. */
+    public static String hostOrigin(String issuer, String host) {
+        URI uri = URI.create(issuer);
+        return uri.getScheme() + "://" + host + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    }
+
+    /** The URL clients connect to for {@code endpoint} ({@code mcp} or {@code sse}) on a route's own host. */
+    public static String hostResourceUrl(String issuer, String host, String endpoint) {
+        return hostOrigin(issuer, host) + "/" + endpoint;
+    }
+
+    /** The RFC 9728 metadata URL for that resource, on the route's host. */
+    public static String hostMetadataUrl(String issuer, String host, String endpoint) {
+        return hostOrigin(issuer, host) + PRM_PATH + "/" + endpoint;
     }
 
     /**
@@ -78,12 +98,35 @@ public final class Resources {
             return Optional.of("");
         }
         for (RouteConfig route : config.routes()) {
-            String base = issuer.get() + route.path();
-            if (value.equals(base) || value.equals(base + "/mcp") || value.equals(base + "/sse")) {
+            if (namesRoute(value, issuer.get() + route.path())) {
+                return Optional.of(route.path());
+            }
+            if (route.host().isPresent() && namesRoute(value, canonicalHostOrigin(issuer.get(), route.host().get()))) {
                 return Optional.of(route.path());
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether the canonical {@code value} is a route's base URL or one of its endpoints' URLs. */
+    private static boolean namesRoute(String value, String base) {
+        return value.equals(base) || value.equals(base + "/mcp") || value.equals(base + "/sse");
+    }
+
+    private static String canonicalHostOrigin(String canonicalIssuer, String host) {
+        return canonical(hostOrigin(canonicalIssuer, host)).orElseThrow();
+    }
+
+    /**
+     * True when a token with audience {@code audience} may be used on the route whose own host is {@code host}
+     * (reached through that host): only an audience naming that host's URLs does.
+     */
+    public static boolean allowsOnHost(List<String> audience, String canonicalIssuer, String host) {
+        if (audience == null) {
+            return false;
+        }
+        String base = canonicalHostOrigin(canonicalIssuer, host);
+        return audience.stream().anyMatch(aud -> namesRoute(aud, base));
     }
 
     /**
@@ -96,7 +139,7 @@ public final class Resources {
         }
         String base = canonicalIssuer + routePath;
         for (String aud : audience) {
-            if (aud.equals(canonicalIssuer) || aud.equals(base) || aud.equals(base + "/mcp") || aud.equals(base + "/sse")) {
+            if (aud.equals(canonicalIssuer) || namesRoute(aud, base)) {
                 return true;
             }
         }

@@ -1,7 +1,7 @@
 // The official MCP TypeScript SDK client going through mcp-front's OAuth flow, for the integration tests.
 //
 //   node oauth-client.mjs --url URL --transport streamable|sse [--email E] [--expect-refusal]
-//                         [--resource-check OTHER_ROUTE_URL]
+//                         [--resource-check OTHER_ROUTE_URL] [--resolve HOST]...
 //
 // The SDK's own client auth (an OAuthClientProvider with in-memory storage) discovers, registers and
 // builds the authorization URL; a fetch-based headless browser (oauth-browser.mjs) signs in and
@@ -10,6 +10,8 @@
 // line, {"ok", "steps": {"<step>": {"ok", ...details}}, "http": [...]}; exits 0 only when every step
 // passed. Every step has its own timeout, and the whole run a hard one. --resource-check takes
 // another route's URL: a token is good for its whole route (both transports), never for another.
+// --resolve HOST connects to 127.0.0.1 for that name (a route's own host, routes[].host) while every
+// request still names HOST in its URL and Host header, as through DNS; it may be given more than once.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
@@ -17,12 +19,14 @@ import { UnauthorizedError, exchangeAuthorization, startAuthorization } from "@m
 import { randomBytes } from "node:crypto";
 import { freePort, runAuthorization } from "./oauth-browser.mjs";
 import { runReported } from "./run-reported.mjs";
+import { Agent, setGlobalDispatcher } from "undici";
+import dns from "node:dns";
 
 const STEP_TIMEOUT_MS = 20_000;
 const RUN_TIMEOUT_MS = 100_000;
 
 function parseArgs(argv) {
-  const args = { email: "dev@example.com", expectRefusal: false };
+  const args = { email: "dev@example.com", expectRefusal: false, resolve: [] };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === "--expect-refusal") { args.expectRefusal = true; continue; }
@@ -32,11 +36,23 @@ function parseArgs(argv) {
     else if (flag === "--transport") args.transport = value;
     else if (flag === "--email") args.email = value;
     else if (flag === "--resource-check") args.resourceCheck = value;
+    else if (flag === "--resolve") args.resolve.push(value.toLowerCase());
     else throw new Error(`unknown flag ${flag}`);
   }
   if (!args.url) throw new Error("--url is required");
+  if (args.resolve.length > 0) resolveToLoopback(args.resolve);
   if (!["streamable", "sse"].includes(args.transport)) throw new Error("--transport must be streamable or sse");
   return args;
+}
+
+/** Every fetch in this process (the SDK's, the browser's, the probes') reaches these names on 127.0.0.1. */
+function resolveToLoopback(names) {
+  const lookup = (hostname, options, callback) => {
+    if (!names.includes(String(hostname).toLowerCase())) return dns.lookup(hostname, options, callback);
+    if (options?.all) return callback(null, [{ address: "127.0.0.1", family: 4 }]);
+    return callback(null, "127.0.0.1", 4);
+  };
+  setGlobalDispatcher(new Agent({ connect: { lookup } }));
 }
 
 function withTimeout(promise, what) {
@@ -221,7 +237,10 @@ async function main() {
       check(prm.resource === args.url, `PRM resource is ${JSON.stringify(prm.resource)}, expected exactly ${args.url}`);
       check(Array.isArray(prm.authorization_servers) && prm.authorization_servers.length > 0, `PRM has no authorization_servers: ${prmText}`);
       const issuer = prm.authorization_servers[0];
-      check(ctx.prmUrl.startsWith(`${issuer}/.well-known/`), `the PRM URL ${ctx.prmUrl} is not under the issuer ${issuer}`);
+      // A route on its own host has its metadata there; a route under the issuer's origin, under the issuer.
+      const origin = new URL(args.url).origin;
+      const home = origin === new URL(issuer).origin ? issuer : origin;
+      check(ctx.prmUrl.startsWith(`${home}/.well-known/`), `the PRM URL ${ctx.prmUrl} is not under ${home}`);
       const asUrl = `${issuer}/.well-known/oauth-authorization-server`;
       const asResponse = await fetch(asUrl, { signal: AbortSignal.timeout(STEP_TIMEOUT_MS) });
       const asText = await asResponse.text();

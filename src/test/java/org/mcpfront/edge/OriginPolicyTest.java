@@ -58,6 +58,34 @@ class OriginPolicyTest {
         assertThat(OriginPolicy.hostAllowed(host, loopbackConfig())).isEqualTo(allowed);
     }
 
+    @ParameterizedTest(name = "route hosts: Host {0} → {1}")
+    @CsvSource({
+            "notion.mcp.example.com, true",
+            "NOTION.mcp.example.com:8080, true",
+            "mcp.example.com, false",
+            "evil.example.com, false",
+            "notion.mcp.example.com.evil.example, false",
+    })
+    @DisplayName("a gateway on loopback also accepts its routes' own hosts, and only those")
+    void routeHosts(String host, boolean allowed) throws Exception {
+        FrontConfig config = parse("""
+                oauth:
+                  issuer: "http://localhost:8080"
+                  allowed_domains: ["example.com"]
+                  identity: dev
+                server:
+                  host: "127.0.0.1"
+                routes:
+                  - { path: /notion, type: http, backend: "http://127.0.0.1:3001/mcp", host: notion.mcp.example.com }
+                  - { path: /plain, type: http, backend: "http://127.0.0.1:3001/mcp" }
+                """);
+        assertThat(OriginPolicy.hostAllowed(host, config)).isEqualTo(allowed);
+        assertThat(OriginPolicy.routeOnHost(host, config).map(r -> r.path())).isEqualTo(
+                allowed ? java.util.Optional.of("/notion") : java.util.Optional.empty());
+        assertThat(OriginPolicy.allowed("http://notion.mcp.example.com:8080", config)).isTrue();
+        assertThat(OriginPolicy.allowed("https://notion.mcp.example.com", config)).isFalse();
+    }
+
     @ParameterizedTest(name = "public gateway, Host {0}")
     @CsvSource({"mcp.example.com", "10.0.0.7:8080"})
     @DisplayName("a gateway on a public interface leaves Host to OAuth")

@@ -158,7 +158,7 @@ async function main() {
       const { tools } = await client.listTools();
       toolNames = tools.map((t) => t.name);
       if (!toolNames.includes(args.tool)) throw new Error(`no ${args.tool} tool in ${toolNames.join(", ")}`);
-      return { count: toolNames.length };
+      return { count: toolNames.length, names: toolNames };
     },
     "tools/call": async () => {
       const result = await client.callTool({ name: args.tool, arguments: args.toolArgs });

@@ -1,20 +1,24 @@
 package org.mcpfront.config;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The whole mcp-front configuration, parsed and validated from the YAML file.
  * Immutable: a reload produces a new instance and code compares instances to see what changed.
+ * {@code groups} is the top-level {@code groups:}: name → member emails and {@code @domain}s.
  */
-public record FrontConfig(OAuthConfig oauth, List<RouteConfig> routes, ServerConfig server, ClusterConfig cluster) {
+public record FrontConfig(OAuthConfig oauth, List<RouteConfig> routes, ServerConfig server, ClusterConfig cluster,
+                          Map<String, List<String>> groups) {
 
     public FrontConfig {
         Objects.requireNonNull(oauth, "oauth");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(cluster, "cluster");
         routes = List.copyOf(routes);
+        groups = groups == null ? Map.of() : Map.copyOf(groups);
     }
 
     /** The route whose {@code path} is exactly {@code path}, if any. */

@@ -1,5 +1,7 @@
 package org.mcpfront.config;
 
+import org.mcpfront.access.RouteAccess;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -23,12 +25,29 @@ public record RouteConfig(
         Duration requestTimeout,
         int maxSessions,
         int maxSessionsPerUser,
-        BackendProtocol protocol) {
+        BackendProtocol protocol,
+        RouteAccess access) {
 
     public RouteConfig {
         headers = Map.copyOf(headers);
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
+        access = access == null ? RouteAccess.OPEN : access;
+    }
+
+    /** A route without an {@code access:} block: everyone admitted sees and uses everything. */
+    public RouteConfig(String path, RouteType type, Optional<URI> backend, Optional<BackendTransport> transport,
+                       Map<String, String> headers, List<String> command, Map<String, String> environment,
+                       Duration timeout, Duration requestTimeout, int maxSessions, int maxSessionsPerUser,
+                       BackendProtocol protocol) {
+        this(path, type, backend, transport, headers, command, environment, timeout, requestTimeout, maxSessions,
+                maxSessionsPerUser, protocol, RouteAccess.OPEN);
+    }
+
+    /** The same route with {@code access} as its {@code access:} block. */
+    public RouteConfig withAccess(RouteAccess access) {
+        return new RouteConfig(path, type, backend, transport, headers, command, environment, timeout, requestTimeout,
+                maxSessions, maxSessionsPerUser, protocol, access);
     }
 
     public enum RouteType { HTTP, STDIO }
@@ -48,6 +67,10 @@ public record RouteConfig(
         return path.substring(1);
     }
 
+    /**
+     * Leaves {@code access} out: rules apply per request, so sessions (and the key a bridged 2026-07-28 user's
+     * session is found by) stay the same when only they change.
+     */
     @Override
     public String toString() {
         // Header values and environment values usually hold secrets: print only their names.

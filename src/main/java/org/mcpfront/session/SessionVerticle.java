@@ -6,6 +6,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import org.mcpfront.access.ListFilter;
+import org.mcpfront.access.Visibility;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.bus.LocalOnly;
@@ -243,6 +245,7 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
             }
             Pending p = new Pending(rpc.idKey(), rpc.method(), toolName(rpc), stream, deliver.jsonOnly(),
                     System.nanoTime());
+            p.visibility = deliver.visibility();
             p.clientIdKey = clientIdKey;
             p.progressToken = rpc.progressTokenKey();
             // A subscription stays open as long as its client wants it: no request timeout.
@@ -343,7 +346,8 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
             if (p.isInitialize()) {
                 readProtocolVersion(rpc);
             }
-            deliverResponse(p, raw);
+            // A list answer loses what the route's access rules hide from this request's user.
+            deliverResponse(p, ListFilter.filterResponse(p.method, raw, p.visibility));
             auditResponse(p, rpc);
             return;
         }
@@ -602,6 +606,8 @@ public final class SessionVerticle extends VerticleBase implements BackendListen
         /** The id the client gave it, when the session gave it one of its own (2026-07-28 clients). */
         String clientIdKey;
         boolean streamAlive = true;
+        /** What the user who sent it may see (from the edge, with the configuration in force then). */
+        Visibility visibility = Visibility.ALL;
 
         Pending(String idKey, String method, String tool, StreamRef stream, boolean jsonOnly, long startedAt) {
             this.idKey = idKey;

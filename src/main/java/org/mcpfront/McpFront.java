@@ -7,7 +7,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
 import org.mcpfront.bus.BusCodec;
 import org.mcpfront.cluster.Clustering;
-import org.mcpfront.config.ConfigVerticle;
+import org.mcpfront.config.reload.ConfigVerticle;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.ServerConfig;
 import org.mcpfront.edge.EdgeVerticle;
@@ -15,7 +15,7 @@ import org.mcpfront.edge.Health;
 import org.mcpfront.identity.IdentityProviders;
 import org.mcpfront.net.BackendClients;
 import org.mcpfront.oauth.AuthorizationServer;
-import org.mcpfront.oauth.ClientMetadataDocuments;
+import org.mcpfront.oauth.clients.ClientMetadataDocuments;
 import org.mcpfront.oauth.SigningKeys;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.observability.Observability;
@@ -23,6 +23,7 @@ import org.mcpfront.protocol.BackendEras;
 import org.mcpfront.protocol.RequestStates;
 import org.mcpfront.storage.Store;
 import org.mcpfront.storage.Stores;
+import org.mcpfront.supervisor.SupervisorConfig;
 import org.mcpfront.supervisor.SupervisorVerticle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,7 +123,7 @@ public final class McpFront {
                         .map(identity -> AuthorizationServer.Shared.create(store, keys, config, identity, options.documentPolicy()))
                         .map(oauth -> Map.entry(oauth, new RequestStates(keys.derivedSecret(REQUEST_STATE_PURPOSE),
                                 Clock.systemUTC()))))
-                .compose(shared -> vertx.deployVerticle(new SupervisorVerticle(config, metrics, eras, shared.getValue()))
+                .compose(shared -> vertx.deployVerticle(new SupervisorVerticle(SupervisorConfig.of(config), metrics, eras, shared.getValue()))
                         .compose(id -> {
                             deployments.add(id);
                             EdgeVerticle.Protocols protocols = new EdgeVerticle.Protocols(eras, shared.getValue(), store, metrics);

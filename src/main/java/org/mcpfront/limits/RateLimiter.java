@@ -3,7 +3,7 @@ package org.mcpfront.limits;
 import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import org.mcpfront.config.RateLimit;
-import org.mcpfront.oauth.Secrets;
+import org.mcpfront.crypto.Secrets;
 import org.mcpfront.storage.Store;
 
 import java.net.Inet6Address;

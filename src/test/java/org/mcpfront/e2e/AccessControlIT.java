@@ -16,6 +16,7 @@ import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.LogCapture;
 import org.mcpfront.testing.MatrixClient;
 import org.mcpfront.testing.MatrixClient.Kind;
+import org.mcpfront.testing.OAuthBrowser;
 import org.mcpfront.testing.ModernServer;
 import org.mcpfront.testing.RawHttp;
 import org.mcpfront.testing.RecordingProxy;
@@ -207,6 +208,37 @@ class AccessControlIT {
 
     @Test
     @Order(4)
+    @DisplayName("the consent page lists only the routes the user may use and issues no code for one they may not")
+    void consentPage() {
+        String redirect = "http://127.0.0.1:9/callback";
+        try (FrontHarness issuing = FrontHarness.startAsIssuer(FrontHarness.DEV_SIGN_IN, """
+                - { path: "/tools", type: http, backend: "http://127.0.0.1:%d/mcp" }
+                - path: "/finance"
+                  type: http
+                  backend: "http://127.0.0.1:%d/mcp"
+                  access: { users: ["carol@example.com", "@finance.example.com"] }
+                """.formatted(recorder.port(), recorder.port()))) {
+            OAuthBrowser browser = new OAuthBrowser(issuing.baseUrl());
+            String client = browser.register(redirect);
+
+            HttpResponse<String> everything = browser.signIn(browser.authorization(client, redirect), DAVE);
+            assertThat(everything.statusCode()).isEqualTo(200);
+            assertThat(everything.body()).contains("<code>/tools</code>").doesNotContain("/finance");
+
+            HttpResponse<String> finance = browser.signIn(browser.authorization(client, redirect,
+                    issuing.url("/finance/mcp")), DAVE);
+            assertThat(finance.statusCode()).isEqualTo(403);
+            assertThat(finance.body()).contains("You may not use the MCP server /finance").doesNotContain("name=\"consent\"");
+
+            HttpResponse<String> carols = browser.signIn(browser.authorization(client, redirect,
+                    issuing.url("/finance/mcp")), CAROL);
+            assertThat(carols.statusCode()).isEqualTo(200);
+            assertThat(carols.body()).contains("<code>/finance</code>");
+        }
+    }
+
+    @Test
+    @Order(5)
     @DisplayName("a rule edited in the file applies to the next request, without a restart")
     void editedRulesApply() {
         assertThat(toolsSeen("/tools", Kind.V1, CAROL)).doesNotContain("test_simple_text");

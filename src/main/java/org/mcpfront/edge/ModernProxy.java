@@ -14,6 +14,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import org.mcpfront.access.Kind;
 import org.mcpfront.access.ListFilter;
 import org.mcpfront.access.Visibility;
 import org.mcpfront.bus.SessionOwner;
@@ -330,7 +331,8 @@ final class ModernProxy {
             metrics.requestCompleted(route.path(), message.method(), "2026", "2026", nanos);
             if (outcome != null && toolOutcome != null) {
                 Audit.toolCall(owner.email(), owner.clientId(), route.path(), null, Audit.toolName(message.params()),
-                        nanos / 1_000_000, toolOutcome, "error".equals(toolOutcome) ? code : null, "2026", "2026");
+                        nanos / 1_000_000, toolOutcome, "error".equals(toolOutcome) ? code : null, "2026", "2026",
+                        visibility.decide(Kind.TOOL, Audit.toolName(message.params())).rule());
             }
         }
     }

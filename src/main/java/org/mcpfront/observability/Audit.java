@@ -126,9 +126,21 @@ public final class Audit {
      */
     public static void toolCall(String user, String clientId, String route, String session, String tool,
                                 long durationMs, String outcome, Integer errorCode, String era, String backendEra) {
+        toolCall(user, clientId, route, session, tool, durationMs, outcome, errorCode, era, backendEra, "default");
+    }
+
+    /**
+     * The same, with the access rule that let the call through ({@code default} when no rule spoke), carried as
+     * {@code decision=allowed} and {@code rule}: refused calls never reach a backend and are
+     * {@link #accessDenied} lines instead.
+     */
+    public static void toolCall(String user, String clientId, String route, String session, String tool,
+                                long durationMs, String outcome, Integer errorCode, String era, String backendEra,
+                                String rule) {
         LoggingEventBuilder line = line(Level.INFO, "tool_call", "tool call", user, clientId, route, session)
                 .addKeyValue("tool", tool).addKeyValue("duration_ms", durationMs).addKeyValue("outcome", outcome)
-                .addKeyValue("era", era).addKeyValue("backend_era", backendEra);
+                .addKeyValue("era", era).addKeyValue("backend_era", backendEra)
+                .addKeyValue("decision", "allowed").addKeyValue("rule", rule);
         if (errorCode != null) {
             line.addKeyValue("error_code", errorCode);
         }

@@ -2,6 +2,7 @@ package org.mcpfront.session;
 
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import org.mcpfront.access.Kind;
 import org.mcpfront.access.ListFilter;
 import org.mcpfront.access.Visibility;
 import org.mcpfront.bus.ClientTransport;
@@ -631,7 +632,7 @@ final class SessionCore implements BackendListener {
         if (p.tool != null) {
             Audit.toolCall(spec.owner().email(), spec.owner().clientId(), route.path(), spec.id(), p.tool,
                     (host.nanoTime() - p.startedAt) / 1_000_000, outcome, errorCode, clientEra().label(),
-                    backend.era().label());
+                    backend.era().label(), p.visibility.decide(Kind.TOOL, p.tool).rule());
         }
     }
 

@@ -86,6 +86,10 @@ class AccessControlIT {
                   access:
                     tools:
                 %s
+                    prompts:
+                      - { deny: ["test_prompt_with_*"], except: ["group:admins"] }
+                    resources:
+                      - { deny: ["test://static-binary", "test://template/*"], except: ["group:admins"] }
                 - path: "/stdio"
                   type: stdio
                   command: %s
@@ -171,6 +175,8 @@ class AccessControlIT {
                     && "access.tools[1] deny [echo]".equals(LogCapture.fields(event).get("rule"))
                     && DAVE.equals(LogCapture.fields(event).get("user")), Duration.ofSeconds(5))).isPresent();
         }
+        String metrics = RawHttp.send(RawHttp.request(front.url("/metrics"))).body();
+        assertThat(metrics).containsPattern("mcp_front_refusals_total\\{[^}]*reason=\"tool\"[^}]*route=\"/tools\"[^}]*} [1-9]");
         // The user may still call what they see.
         client("/tools", Kind.V1, DAVE).steps("connect", "tools/call").tool("confirm_action",
                 new JsonObject().put("action", "x")).run();
@@ -254,5 +260,52 @@ class AccessControlIT {
         assertThat(seen).isEqualTo(allTools);
         assertThat(toolsSeen("/tools", Kind.V2_PIN, CAROL)).isEqualTo(allTools);
         assertThat(toolsSeen("/tools", Kind.V2_PIN, DAVE)).isEqualTo(expected(DAVE));
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("prompts and resources: hidden ones are absent from every list and refused by name, over every client")
+    void promptsAndResources() {
+        String lists = "prompts/list,resources/list,resources/templates/list";
+        List<String> problems = new ArrayList<>();
+        for (Kind kind : HTTP_KINDS) {
+            MatrixClient.Report admin = client("/tools", kind, ALICE).steps((lists + ",prompts/get,resources/read").split(","))
+                    .prompt("test_prompt_with_image").resource("test://static-binary").runPassing();
+            MatrixClient.Report carol = client("/tools", kind, CAROL).steps((lists + ",prompts/get,resources/read").split(","))
+                    .prompt("test_prompt_with_image").resource("test://static-binary").run();
+            Set<String> adminPrompts = names(admin, "prompts/list");
+            assertThat(adminPrompts).contains("test_simple_prompt", "test_prompt_with_image");
+            expect(problems, kind, "prompts/list", names(carol, "prompts/list"),
+                    adminPrompts.stream().filter(n -> !n.startsWith("test_prompt_with_")).collect(Collectors.toSet()));
+            Set<String> adminResources = names(admin, "resources/list");
+            assertThat(adminResources).contains("test://static-text", "test://static-binary");
+            expect(problems, kind, "resources/list", names(carol, "resources/list"),
+                    adminResources.stream().filter(n -> !n.equals("test://static-binary")).collect(Collectors.toSet()));
+            assertThat(names(admin, "resources/templates/list")).contains("test://template/{id}/data");
+            expect(problems, kind, "resources/templates/list", names(carol, "resources/templates/list"), Set.of());
+            for (String step : List.of("prompts/get", "resources/read")) {
+                JsonObject refused = carol.step(step);
+                if (refused == null || refused.getBoolean("ok") || !refused.getString("error").contains("not available")) {
+                    problems.add(kind + " " + step + " by carol: " + refused);
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+        // Alice's calls went through; Carol's never reached the backend.
+        assertThat(recorder.bodies().stream().filter(b -> b.contains("\"prompts/get\"")).count()).isEqualTo(HTTP_KINDS.size());
+        assertThat(recorder.bodies().stream().filter(b -> b.contains("\"resources/read\"")).count()).isEqualTo(HTTP_KINDS.size());
+    }
+
+    private static Set<String> names(MatrixClient.Report report, String step) {
+        JsonObject result = report.step(step);
+        assertThat(result).as("%s: %s", step, report.describe()).isNotNull();
+        assertThat(result.getBoolean("ok")).as("%s: %s", step, report.describe()).isTrue();
+        return new TreeSet<>(result.getJsonArray("names").stream().map(String::valueOf).toList());
+    }
+
+    private static void expect(List<String> problems, Kind kind, String step, Set<String> seen, Set<String> expected) {
+        if (!seen.equals(new TreeSet<>(expected))) {
+            problems.add("carol over " + kind + " " + step + " saw " + seen + ", expected " + new TreeSet<>(expected));
+        }
     }
 }

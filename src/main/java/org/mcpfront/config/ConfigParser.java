@@ -8,6 +8,7 @@ import org.mcpfront.config.RouteConfig.BackendProtocol;
 import org.mcpfront.config.RouteConfig.BackendTransport;
 import org.mcpfront.config.RouteConfig.RouteType;
 
+import org.mcpfront.access.RouteAccess;
 import org.mcpfront.net.AddressRange;
 
 import java.net.InetAddress;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -40,7 +42,8 @@ public final class ConfigParser {
     private static final List<String> RESERVED_PATHS = List.of("/.well-known", "/authorize", "/oauth", "/token",
             "/register", "/revoke", "/consent", "/jwks.json", "/health", "/ready", "/metrics", "/status", "/status.json");
 
-    private static final List<String> ROOT_KEYS = List.of("oauth", "routes", "server", "cluster", "observability");
+    private static final List<String> ROOT_KEYS = List.of("oauth", "routes", "server", "cluster", "observability",
+            "groups");
     private static final List<String> OAUTH_KEYS = List.of("issuer", "gcp_project", "allowed_domains", "allowed_emails",
             "admins", "token_ttl", "refresh_token_ttl", "refresh_grace", "storage", "redis_url", "signing_key_file", "identity", "google",
             "unused_client_ttl", "limits");
@@ -48,7 +51,12 @@ public final class ConfigParser {
             "authorizations_per_address", "memory_storage");
     private static final List<String> GOOGLE_KEYS = List.of("client_id", "client_secret", "issuer");
     private static final List<String> ROUTE_KEYS = List.of("path", "type", "backend", "transport", "headers",
+<<<<<<< HEAD
             "command", "environment", "timeout", "request_timeout", "max_sessions", "max_sessions_per_user", "protocol", "health_check", "host");
+=======
+            "command", "environment", "timeout", "request_timeout", "max_sessions", "max_sessions_per_user", "protocol",
+            "health_check", "access");
+>>>>>>> main
     private static final List<String> SERVER_KEYS = List.of("host", "port", "health_path", "max_body_size",
             "sse_keepalive", "allowed_origins", "max_sessions", "slow_client_timeout", "idle_timeout", "read_timeout",
             "trusted_proxies", "trusted_proxy_header");
@@ -124,9 +132,14 @@ public final class ConfigParser {
         if (!root.has("oauth")) {
             root.problem("oauth", "is required (at least issuer and allowed_domains)");
         }
-        OAuthConfig oauth = root.section("oauth").map(ConfigParser::oauth).orElse(null);
+        Map<String, List<String>> groups = AccessSections.groups(root);
+        OAuthConfig oauth = root.section("oauth").map(s -> oauth(s, groups.keySet())).orElse(null);
         ServerConfig server = server(root.sectionOrEmpty("server"));
+<<<<<<< HEAD
         List<RouteConfig> routes = routes(root, server.healthPath(), oauth == null ? null : oauth.issuer());
+=======
+        List<RouteConfig> routes = routes(root, server.healthPath(), groups.keySet());
+>>>>>>> main
         ClusterConfig cluster = cluster(root.sectionOrEmpty("cluster"));
         boolean dev = oauth != null && oauth.identity() == IdentityKind.DEV && problems.clean("oauth.identity");
         if (dev && problems.clean("server.host") && !loopbackHost(server.host())) {
@@ -142,10 +155,10 @@ public final class ConfigParser {
         }
         ObservabilityConfig observability = ObservabilityConfig.parse(root.sectionOrEmpty("observability"));
         problems.throwIfAny();
-        return new FrontConfig(oauth, routes, server, cluster, observability);
+        return new FrontConfig(oauth, routes, server, cluster, observability, groups);
     }
 
-    private static OAuthConfig oauth(Section s) {
+    private static OAuthConfig oauth(Section s, Set<String> groups) {
         s.allowOnly(OAUTH_KEYS);
         String issuer = s.required("issuer", "the public base URL of mcp-front, e.g. https://mcp.example.com",
                 ConfigParser::issuer).orElse(null);
@@ -172,7 +185,7 @@ public final class ConfigParser {
                 s.string("gcp_project").orElse(""),
                 domains,
                 emails,
-                s.list("admins", "[\"alice@example.com\", \"@example.com\"]", ConfigParser::admin).orElse(List.of()),
+                AccessSections.principals(s, "admins", groups).orElse(List.of()),
                 s.value("token_ttl", ConfigParser::positiveDuration).orElse(DEFAULT_TOKEN_TTL),
                 s.value("refresh_token_ttl", ConfigParser::positiveDuration).orElse(DEFAULT_REFRESH_TOKEN_TTL),
                 s.value("refresh_grace", ConfigParser::refreshGrace).orElse(DEFAULT_REFRESH_GRACE),
@@ -215,7 +228,11 @@ public final class ConfigParser {
         }).orElse("");
     }
 
+<<<<<<< HEAD
     private static List<RouteConfig> routes(Section root, String healthPath, String issuer) {
+=======
+    private static List<RouteConfig> routes(Section root, String healthPath, Set<String> groups) {
+>>>>>>> main
         List<RouteConfig> routes = new ArrayList<>();
         Map<String, Section> claimed = new LinkedHashMap<>();
         Map<String, Section> hosts = new LinkedHashMap<>();
@@ -234,6 +251,7 @@ public final class ConfigParser {
             Optional<Integer> maxSessions = item.value("max_sessions", ConfigParser::positiveCount);
             BackendProtocol protocol = item.value("protocol", ConfigParser::backendProtocol).orElse(BackendProtocol.AUTO);
             Optional<Integer> perUser = item.value("max_sessions_per_user", ConfigParser::positiveCount);
+            RouteAccess access = AccessSections.access(item, groups, ConfigParser::rateLimit);
             item.required("type", "http or stdio", v -> oneOf(v, RouteType.class))
                     .map(type -> switch (type) {
                         case HTTP -> httpRoute(item, path, timeout.orElse(DEFAULT_HTTP_IDLE_TIMEOUT), requestTimeout,
@@ -241,7 +259,11 @@ public final class ConfigParser {
                         case STDIO -> stdioRoute(item, path, timeout.orElse(DEFAULT_STDIO_IDLE_TIMEOUT), requestTimeout,
                                 limits(item, maxSessions.orElse(DEFAULT_STDIO_MAX_SESSIONS), perUser), protocol);
                     })
+<<<<<<< HEAD
                     .map(route -> route.withHost(host))
+=======
+                    .map(route -> route.withAccess(access))
+>>>>>>> main
                     .ifPresent(routes::add);
         }
         return routes;
@@ -322,7 +344,7 @@ public final class ConfigParser {
         }
         HealthCheck healthCheck = s.section("health_check").map(HealthCheck::parse).orElse(HealthCheck.DEFAULT);
         return new RouteConfig(path, RouteType.HTTP, backend, transport, headers, List.of(), Map.of(), timeout,
-                requestTimeout, limits.sessions(), limits.perUser(), protocol, healthCheck);
+                requestTimeout, limits.sessions(), limits.perUser(), protocol, healthCheck, RouteAccess.OPEN);
     }
 
     /** The legacy HTTP+SSE transport's endpoint conventionally ends in /sse; everything else speaks Streamable HTTP. */
@@ -486,6 +508,7 @@ public final class ConfigParser {
         return email;
     }
 
+<<<<<<< HEAD
     /** An email address, or {@code @domain} for every signed-in user of that domain. */
     private static String admin(String value) {
         String principal = value.strip().toLowerCase(Locale.ROOT);
@@ -517,6 +540,8 @@ public final class ConfigParser {
         return host;
     }
 
+=======
+>>>>>>> main
     private static String routePath(String value) {
         if (!value.startsWith("/")) {
             throw invalid(Problems.quote(value) + " must start with /, e.g. /notion");

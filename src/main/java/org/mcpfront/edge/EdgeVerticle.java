@@ -13,6 +13,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.RouteConfig;
+import org.mcpfront.limits.RateLimiter;
 import org.mcpfront.net.BackendClients;
 import org.mcpfront.oauth.AuthorizationServer;
 import org.mcpfront.observability.GatewayMetrics;
@@ -23,6 +24,7 @@ import org.mcpfront.transport.JsonRpcErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -82,6 +84,8 @@ public final class EdgeVerticle extends VerticleBase {
                 modern);
         SseEndpoint sse = new SseEndpoint(vertx, streams, sessions, () -> config.server());
         BearerCheck bearer = new BearerCheck(oauth.accessTokens(), () -> config);
+        AccessGate gate = new AccessGate(() -> config, new RateLimiter(protocols.store(), Clock.systemUTC()),
+                protocols.metrics());
 
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
@@ -104,9 +108,11 @@ public final class EdgeVerticle extends VerticleBase {
             }
         };
         router.routeWithRegex(MCP_PATH).handler(this::checkOrigin).handler(this::resolveRoute)
-                .handler(ctx -> bearer.check(ctx, ctx.get(ROUTE), ctx.pathParam("endpoint")));
+                .handler(ctx -> bearer.check(ctx, ctx.get(ROUTE), ctx.pathParam("endpoint")))
+                .handler(gate::admit);
         router.routeWithRegex(HttpMethod.POST, MCP_PATH)
-                .handler(BodyHandler.create(false).setBodyLimit(config.server().maxBodyBytes()));
+                .handler(BodyHandler.create(false).setBodyLimit(config.server().maxBodyBytes()))
+                .handler(gate::checkMessages);
         router.routeWithRegex(MCP_PATH).handler(endpoints);
         errorHandlers(router);
 
@@ -128,9 +134,11 @@ public final class EdgeVerticle extends VerticleBase {
         hostRouter.get(config.server().healthPath()).handler(health.liveness(vertx));
         authorizationServer.mountOnRouteHost(hostRouter, ctx -> ctx.get(ROUTE));
         hostRouter.routeWithRegex(HOST_MCP_PATH).handler(this::checkOrigin)
-                .handler(ctx -> bearer.check(ctx, ctx.get(ROUTE), ctx.pathParam("endpoint")));
+                .handler(ctx -> bearer.check(ctx, ctx.get(ROUTE), ctx.pathParam("endpoint")))
+                .handler(gate::admit);
         hostRouter.routeWithRegex(HttpMethod.POST, HOST_MCP_PATH)
-                .handler(BodyHandler.create(false).setBodyLimit(config.server().maxBodyBytes()));
+                .handler(BodyHandler.create(false).setBodyLimit(config.server().maxBodyBytes()))
+                .handler(gate::checkMessages);
         hostRouter.routeWithRegex(HOST_MCP_PATH).handler(endpoints);
         hostRouter.route().handler(ctx -> Replies.error(ctx.response(), 404, null, JsonRpcErrors.INVALID_REQUEST,
                 "Not found: this host serves " + ctx.<RouteConfig>get(ROUTE).path() + " at /mcp and /sse; sign-in and "

@@ -51,12 +51,8 @@ public final class ConfigParser {
             "authorizations_per_address", "memory_storage");
     private static final List<String> GOOGLE_KEYS = List.of("client_id", "client_secret", "issuer");
     private static final List<String> ROUTE_KEYS = List.of("path", "type", "backend", "transport", "headers",
-<<<<<<< HEAD
-            "command", "environment", "timeout", "request_timeout", "max_sessions", "max_sessions_per_user", "protocol", "health_check", "host");
-=======
             "command", "environment", "timeout", "request_timeout", "max_sessions", "max_sessions_per_user", "protocol",
-            "health_check", "access");
->>>>>>> main
+            "health_check", "access", "host");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "health_path", "max_body_size",
             "sse_keepalive", "allowed_origins", "max_sessions", "slow_client_timeout", "idle_timeout", "read_timeout",
             "trusted_proxies", "trusted_proxy_header");
@@ -135,11 +131,8 @@ public final class ConfigParser {
         Map<String, List<String>> groups = AccessSections.groups(root);
         OAuthConfig oauth = root.section("oauth").map(s -> oauth(s, groups.keySet())).orElse(null);
         ServerConfig server = server(root.sectionOrEmpty("server"));
-<<<<<<< HEAD
-        List<RouteConfig> routes = routes(root, server.healthPath(), oauth == null ? null : oauth.issuer());
-=======
-        List<RouteConfig> routes = routes(root, server.healthPath(), groups.keySet());
->>>>>>> main
+        List<RouteConfig> routes = routes(root, server.healthPath(), groups.keySet(),
+                oauth == null ? null : oauth.issuer());
         ClusterConfig cluster = cluster(root.sectionOrEmpty("cluster"));
         boolean dev = oauth != null && oauth.identity() == IdentityKind.DEV && problems.clean("oauth.identity");
         if (dev && problems.clean("server.host") && !loopbackHost(server.host())) {
@@ -228,11 +221,7 @@ public final class ConfigParser {
         }).orElse("");
     }
 
-<<<<<<< HEAD
-    private static List<RouteConfig> routes(Section root, String healthPath, String issuer) {
-=======
-    private static List<RouteConfig> routes(Section root, String healthPath, Set<String> groups) {
->>>>>>> main
+    private static List<RouteConfig> routes(Section root, String healthPath, Set<String> groups, String issuer) {
         List<RouteConfig> routes = new ArrayList<>();
         Map<String, Section> claimed = new LinkedHashMap<>();
         Map<String, Section> hosts = new LinkedHashMap<>();
@@ -259,11 +248,7 @@ public final class ConfigParser {
                         case STDIO -> stdioRoute(item, path, timeout.orElse(DEFAULT_STDIO_IDLE_TIMEOUT), requestTimeout,
                                 limits(item, maxSessions.orElse(DEFAULT_STDIO_MAX_SESSIONS), perUser), protocol);
                     })
-<<<<<<< HEAD
-                    .map(route -> route.withHost(host))
-=======
-                    .map(route -> route.withAccess(access))
->>>>>>> main
+                    .map(route -> route.withAccess(access).withHost(host))
                     .ifPresent(routes::add);
         }
         return routes;
@@ -508,23 +493,6 @@ public final class ConfigParser {
         return email;
     }
 
-<<<<<<< HEAD
-    /** An email address, or {@code @domain} for every signed-in user of that domain. */
-    private static String admin(String value) {
-        String principal = value.strip().toLowerCase(Locale.ROOT);
-        if (principal.startsWith("group:")) {
-            throw invalid(Problems.quote(value) + ": groups are not supported yet; list email addresses or @domain");
-        }
-        if (principal.startsWith("@")) {
-            try {
-                return "@" + domain(principal);
-            } catch (IllegalArgumentException e) {
-                throw invalid(Problems.quote(value) + " is not @ and a domain name, e.g. @example.com");
-            }
-        }
-        return email(value);
-    }
-
     /** A route's own host name: a DNS name without scheme, port or path, e.g. notion.mcp.example.com. */
     private static String routeHost(String value) {
         String host = value.trim();
@@ -540,8 +508,6 @@ public final class ConfigParser {
         return host;
     }
 
-=======
->>>>>>> main
     private static String routePath(String value) {
         if (!value.startsWith("/")) {
             throw invalid(Problems.quote(value) + " must start with /, e.g. /notion");

@@ -28,47 +28,49 @@ public record RouteConfig(
         int maxSessionsPerUser,
         BackendProtocol protocol,
         HealthCheck healthCheck,
-<<<<<<< HEAD
+        RouteAccess access,
         Optional<String> host) {
-=======
-        RouteAccess access) {
->>>>>>> main
 
     public RouteConfig {
         Objects.requireNonNull(healthCheck, "healthCheck");
-        Objects.requireNonNull(host, "host");
+        host = host == null ? Optional.empty() : host;
         headers = Map.copyOf(headers);
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
         access = access == null ? RouteAccess.OPEN : access;
     }
 
-<<<<<<< HEAD
-    /** A route served on the issuer's host only. */
-    public RouteConfig(String path, RouteType type, Optional<URI> backend, Optional<BackendTransport> transport,
-                       Map<String, String> headers, List<String> command, Map<String, String> environment,
-                       Duration timeout, Duration requestTimeout, int maxSessions, int maxSessionsPerUser,
-                       BackendProtocol protocol, HealthCheck healthCheck) {
-        this(path, type, backend, transport, headers, command, environment, timeout, requestTimeout, maxSessions,
-                maxSessionsPerUser, protocol, healthCheck, Optional.empty());
-    }
-
-    /** A route with the default health check. */
-=======
     /** A route with the default health check and no {@code access:} block (everyone admitted uses everything). */
->>>>>>> main
     public RouteConfig(String path, RouteType type, Optional<URI> backend, Optional<BackendTransport> transport,
                        Map<String, String> headers, List<String> command, Map<String, String> environment,
                        Duration timeout, Duration requestTimeout, int maxSessions, int maxSessionsPerUser,
                        BackendProtocol protocol) {
         this(path, type, backend, transport, headers, command, environment, timeout, requestTimeout, maxSessions,
-                maxSessionsPerUser, protocol, HealthCheck.DEFAULT, RouteAccess.OPEN);
+                maxSessionsPerUser, protocol, HealthCheck.DEFAULT, RouteAccess.OPEN, Optional.empty());
+    }
+
+    /** A route served under its path on the issuer's host only. */
+    public RouteConfig(String path, RouteType type, Optional<URI> backend, Optional<BackendTransport> transport,
+                       Map<String, String> headers, List<String> command, Map<String, String> environment,
+                       Duration timeout, Duration requestTimeout, int maxSessions, int maxSessionsPerUser,
+                       BackendProtocol protocol, HealthCheck healthCheck, RouteAccess access) {
+        this(path, type, backend, transport, headers, command, environment, timeout, requestTimeout, maxSessions,
+                maxSessionsPerUser, protocol, healthCheck, access, Optional.empty());
     }
 
     /** The same route with {@code access} as its {@code access:} block. */
     public RouteConfig withAccess(RouteAccess access) {
         return new RouteConfig(path, type, backend, transport, headers, command, environment, timeout, requestTimeout,
-                maxSessions, maxSessionsPerUser, protocol, healthCheck, access);
+                maxSessions, maxSessionsPerUser, protocol, healthCheck, access, host);
+    }
+
+    /**
+     * The same route also served at the root of its own host name ({@code routes[].host}):
+     * {@code https://<host>/mcp} beside {@code <issuer>/<path>/mcp}.
+     */
+    public RouteConfig withHost(Optional<String> newHost) {
+        return new RouteConfig(path, type, backend, transport, headers, command, environment, timeout, requestTimeout,
+                maxSessions, maxSessionsPerUser, protocol, healthCheck, access, newHost);
     }
 
     public enum RouteType { HTTP, STDIO }
@@ -83,22 +85,13 @@ public record RouteConfig(
     /** How mcp-front talks to an HTTP backend. */
     public enum BackendTransport { STREAMABLE, SSE }
 
-    /**
-     * This route also served at the root of its own host name ({@code routes[].host}): {@code https://<host>/mcp}
-     * beside {@code <issuer>/<path>/mcp}.
-     */
-    public RouteConfig withHost(Optional<String> newHost) {
-        return new RouteConfig(path, type, backend, transport, headers, command, environment, timeout, requestTimeout,
-                maxSessions, maxSessionsPerUser, protocol, healthCheck, newHost);
-    }
-
     /** The route's name as used in URLs and logs: its path without the leading slash. */
     public String name() {
         return path.substring(1);
     }
 
     /**
-     * Leaves {@code access} out: rules apply per request, so sessions (and the key a bridged 2026-07-28 user's
+     * Leaves {@code access} and {@code host} out: rules and host names apply per request, so sessions (and the key a bridged 2026-07-28 user's
      * session is found by) stay the same when only they change.
      */
     @Override
@@ -107,6 +100,6 @@ public record RouteConfig(
         return "RouteConfig[path=" + path + ", type=" + type + ", backend=" + backend.orElse(null)
                 + ", transport=" + transport.orElse(null) + ", headers=" + headers.keySet()
                 + ", command=" + command + ", environment=" + environment.keySet()
-                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions + ", maxSessionsPerUser=" + maxSessionsPerUser + ", protocol=" + protocol + ", healthCheck=" + healthCheck + ", host=" + host.orElse(null) + "]";
+                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions + ", maxSessionsPerUser=" + maxSessionsPerUser + ", protocol=" + protocol + ", healthCheck=" + healthCheck + "]";
     }
 }

@@ -145,7 +145,7 @@ final class AccessGate {
             }
             Decision decision = visibility.decide(target.kind(), target.name());
             if (!decision.allowed()) {
-                boolean ownAnswer = messages.size() == 1 && "mcp".equals(ctx.pathParam("param1"));
+                boolean ownAnswer = messages.size() == 1 && "mcp".equals(ctx.pathParam("endpoint"));
                 hidden(ctx, ctx.get(EdgeVerticle.ROUTE), BearerCheck.owner(ctx), target, decision,
                         ownAnswer ? 200 : 403, message.idKey());
                 return;

@@ -58,12 +58,14 @@ else
     --instance-group-region="${REGION}" --balancing-mode=UTILIZATION --max-utilization=0.8
 fi
 
-# Google-managed: becomes ACTIVE once DOMAIN resolves to the address (15 to 60 minutes after DNS).
-if exists gc compute ssl-certificates describe "${SSL_CERT}" --global; then
-  log "certificate ${SSL_CERT} exists"
+# Google-managed: becomes ACTIVE once every name resolves to the address (15 to 60 minutes after DNS).
+# DOMAIN and the route hosts share one certificate; a changed ROUTE_DOMAINS makes a new one (cert_name).
+cert="$(cert_name)"
+if exists gc compute ssl-certificates describe "${cert}" --global; then
+  log "certificate ${cert} exists"
 else
-  log "creating managed certificate ${SSL_CERT} for ${DOMAIN}"
-  gc compute ssl-certificates create "${SSL_CERT}" --global --domains="${DOMAIN}"
+  log "creating managed certificate ${cert} for $(cert_domains)"
+  gc compute ssl-certificates create "${cert}" --global --domains="$(cert_domains)"
 fi
 
 if exists gc compute url-maps describe "${URL_MAP}" --global; then
@@ -73,11 +75,12 @@ else
   gc compute url-maps create "${URL_MAP}" --global --default-service="${BACKEND_SERVICE}"
 fi
 if exists gc compute target-https-proxies describe "${HTTPS_PROXY}" --global; then
-  log "HTTPS proxy ${HTTPS_PROXY} exists"
+  log "HTTPS proxy ${HTTPS_PROXY} exists; serving certificate ${cert}"
+  gc compute target-https-proxies update "${HTTPS_PROXY}" --global --ssl-certificates="${cert}"
 else
   log "creating HTTPS proxy ${HTTPS_PROXY}"
   gc compute target-https-proxies create "${HTTPS_PROXY}" --global --url-map="${URL_MAP}" \
-    --ssl-certificates="${SSL_CERT}"
+    --ssl-certificates="${cert}"
 fi
 if exists gc compute forwarding-rules describe "${HTTPS_FORWARDING_RULE}" --global; then
   log "forwarding rule ${HTTPS_FORWARDING_RULE} exists"
@@ -116,6 +119,10 @@ YAML
   fi
 fi
 
-status="$(gc compute ssl-certificates describe "${SSL_CERT}" --global --format='value(managed.status)')"
-log "point DNS: ${DOMAIN} A ${ip}   (certificate ${SSL_CERT}: ${status})"
-log "then add https://${DOMAIN}/<route>/mcp as a custom connector in Claude.ai"
+status="$(gc compute ssl-certificates describe "${cert}" --global --format='value(managed.status)')"
+log "point DNS: ${DOMAIN} A ${ip}   (certificate ${cert}: ${status})"
+for route_domain in ${ROUTE_DOMAINS:-}; do
+  log "point DNS: ${route_domain} A ${ip}"
+done
+log "then add https://${DOMAIN}/<route>/mcp (or https://<route host>/mcp) as a custom connector in Claude.ai"
+log "an earlier certificate for other names, if any, can go once ${cert} is ACTIVE"

@@ -35,7 +35,7 @@ delete compute url-maps "${REDIRECT_URL_MAP}" --global
 delete compute forwarding-rules "${HTTPS_FORWARDING_RULE}" --global
 delete compute target-https-proxies "${HTTPS_PROXY}" --global
 delete compute url-maps "${URL_MAP}" --global
-delete compute ssl-certificates "${SSL_CERT}" --global
+delete compute ssl-certificates "$(cert_name)" --global
 delete compute backend-services "${BACKEND_SERVICE}" --global
 delete compute health-checks "${LB_HEALTH_CHECK}" --global
 delete compute addresses "${LB_ADDRESS}" --global

@@ -14,6 +14,9 @@ ZONES="europe-west1-b,europe-west1-c"
 # Public host name of mcp-front: the issuer is https://${DOMAIN}; Claude.ai connects to
 # https://${DOMAIN}/<route>/mcp. Its DNS A record must point at the address 09-load-balancer.sh prints.
 DOMAIN="mcp.example.com"
+# Route hosts (routes[].host in mcp-front.yaml), separated by spaces, e.g. "notion.mcp.example.com
+# github.mcp.example.com": each needs a DNS A record to the same address; the certificate covers them all.
+ROUTE_DOMAINS=""
 # Google Workspace domain whose users may sign in (oauth.allowed_domains in mcp-front.yaml).
 ALLOWED_DOMAIN="example.com"
 # The OAuth client (web application) from the Google Cloud console, see README.md. The client ID is

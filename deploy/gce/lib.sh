@@ -48,6 +48,22 @@ image_tag() {
   git -C "${REPO_ROOT}" rev-parse --short=12 HEAD
 }
 
+# The names the load balancer's certificate covers: DOMAIN and every route host (ROUTE_DOMAINS).
+cert_domains() {
+  local -a route_domains
+  read -ra route_domains <<<"${ROUTE_DOMAINS:-}"
+  printf '%s\n' "${DOMAIN}" "${route_domains[@]}" | paste -sd, -
+}
+
+# A Google-managed certificate's names cannot change: each list of names gets its own certificate.
+cert_name() {
+  if [[ -z "${ROUTE_DOMAINS:-}" ]]; then
+    printf '%s\n' "${SSL_CERT}"
+  else
+    printf '%s-%s\n' "${SSL_CERT}" "$(cert_domains | sha256sum | cut -c1-8)"
+  fi
+}
+
 image() { printf '%s/%s/%s/mcp-front:%s\n' "${REGISTRY_HOST}" "${PROJECT_ID}" "${AR_REPO}" "$(image_tag)"; }
 
 # redis://host:port of the Memorystore instance (05-redis.sh creates it).

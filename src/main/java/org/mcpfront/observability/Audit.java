@@ -30,11 +30,21 @@ public final class Audit {
     private Audit() {
     }
 
-    /** The user signed in and allowed the client: an authorization code was issued for {@code audience}. */
+    /** The user signed in (to mcp-front's own pages: no route): {@code audience} is what was granted, if anything. */
     public static void signIn(String user, String clientId, List<String> audience) {
         line(Level.INFO, "sign_in", "signed in and allowed access", user, clientId, null, null)
                 .addKeyValue("audience", String.join(" ", audience)).log();
         TRAIL.active(user, null);
+    }
+
+    /**
+     * The user signed in and allowed the client for {@code routes} (route paths; empty: every route): an
+     * authorization code was issued for {@code audience}. The status page lists the routes with the user.
+     */
+    public static void signIn(String user, String clientId, List<String> audience, List<String> routes) {
+        line(Level.INFO, "sign_in", "signed in and allowed access", user, clientId, null, null)
+                .addKeyValue("audience", String.join(" ", audience)).log();
+        TRAIL.signedIn(user, routes);
     }
 
     /** The identity provider, the admission rules or a browser check turned a sign-in down. */

@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -25,6 +26,8 @@ public final class AuditTrail {
     static final int MAX_REFUSALS = 50;
     static final int MAX_USERS = 500;
     static final Duration ACTIVE_WINDOW = Duration.ofHours(1);
+    /** A sign-in whose token is good for every route (requested without {@code resource}). */
+    public static final String EVERY_ROUTE = "*";
 
     private static final AuditTrail PROCESS = new AuditTrail(Clock.systemUTC());
 
@@ -74,6 +77,16 @@ public final class AuditTrail {
         while (users.size() > MAX_USERS && oldest.hasNext()) {
             oldest.next();
             oldest.remove();
+        }
+    }
+
+    /** {@code user} signed in for {@code routes} (paths); empty: for every route, listed as {@value #EVERY_ROUTE}. */
+    synchronized void signedIn(String user, List<String> routes) {
+        if (routes.isEmpty()) {
+            active(user, EVERY_ROUTE);
+        }
+        for (String route : routes) {
+            active(user, route);
         }
     }
 

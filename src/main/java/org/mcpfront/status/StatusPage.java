@@ -2,6 +2,7 @@ package org.mcpfront.status;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.mcpfront.observability.AuditTrail;
 
 import static org.mcpfront.pages.Html.escape;
 
@@ -133,7 +134,7 @@ public final class StatusPage {
             JsonObject user = (JsonObject) item;
             StringBuilder routes = new StringBuilder();
             user.getJsonArray("routes", new JsonArray()).forEach(r -> routes.append(routes.isEmpty() ? "" : ", ")
-                    .append(escape(String.valueOf(r))));
+                    .append(AuditTrail.EVERY_ROUTE.equals(r) ? "every route" : escape(String.valueOf(r))));
             html.append("<tr><td>").append(escape(user.getString("user"))).append("</td><td>").append(routes)
                     .append("</td><td>").append(escape(user.getString("last_seen"))).append("</td></tr>");
         }

@@ -14,6 +14,7 @@ import org.mcpfront.testing.EverythingServer;
 import org.mcpfront.testing.FreePorts;
 import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.NodeTools;
+import org.mcpfront.testing.OAuthBrowser;
 import org.mcpfront.testing.RawHttp;
 import org.mcpfront.testing.TestTokens;
 
@@ -95,9 +96,21 @@ class StatusPageIT {
         assertThat(refusedCall.statusCode()).isEqualTo(401);
 
         String issuer = front.baseUrl();
+        // Signed in for a route (and for every route), no tool called yet: listed with those routes all the same.
+        new OAuthBrowser(issuer).tokens("http://127.0.0.1:9/callback", "signed.in@example.com", issuer + "/local/mcp");
+        new OAuthBrowser(issuer).tokens("http://127.0.0.1:9/callback", "everywhere@example.com");
         String admin = TestTokens.mintForEmail(ADMIN, issuer, List.of(issuer));
         JsonObject status = awaitJson(admin, report -> route(report, "/everything").getJsonObject("health")
                 .getString("state").equals("up"));
+        assertThat(status.getJsonArray("users").stream().map(JsonObject.class::cast))
+                .anySatisfy(u -> {
+                    assertThat(u.getString("user")).isEqualTo("signed.in@example.com");
+                    assertThat(u.getJsonArray("routes").getList()).containsExactly("/local");
+                })
+                .anySatisfy(u -> {
+                    assertThat(u.getString("user")).isEqualTo("everywhere@example.com");
+                    assertThat(u.getJsonArray("routes").getList()).containsExactly("*");
+                });
         JsonObject everything = route(status, "/everything");
         assertThat(everything.getString("type")).isEqualTo("http");
         assertThat(everything.getString("era")).isEqualTo("2025");

@@ -314,7 +314,7 @@ public final class AuthorizeEndpoint {
                             .addKeyValue("client_id", grant.clientId()).addKeyValue("reason", e.getMessage())
                             .log("could not extend a used client's registration")))
                     .onSuccess(code -> {
-                        Audit.signIn(who.email(), grant.clientId(), grant.audience());
+                        Audit.signIn(who.email(), grant.clientId(), grant.audience(), routeNames(record.getJsonArray("aud")));
                         Map<String, String> answer = new LinkedHashMap<>();
                         answer.put("code", code);
                         answer.put("state", state);

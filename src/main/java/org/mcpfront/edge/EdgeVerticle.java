@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.config.FrontConfig;
+import org.mcpfront.config.ReservedPaths;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.net.BackendClients;
 import org.mcpfront.oauth.AuthorizationServer;
@@ -85,8 +86,8 @@ public final class EdgeVerticle extends VerticleBase {
             ctx.next();
         });
         router.get(config.server().healthPath()).handler(health.liveness(vertx));
-        router.get("/ready").handler(health.readiness(vertx, new AdminCheck(oauth.accessTokens(), () -> config)));
-        router.get("/metrics").handler(metrics);
+        router.get(ReservedPaths.READY).handler(health.readiness(vertx, new AdminCheck(oauth.accessTokens(), () -> config)));
+        router.get(ReservedPaths.METRICS).handler(metrics);
         authorizationServer = new AuthorizationServer(vertx, () -> config, oauth);
         authorizationServer.mount(router);
         router.routeWithRegex(MCP_PATH).handler(this::checkOrigin).handler(this::resolveRoute)

@@ -1,6 +1,7 @@
 package org.mcpfront.oauth;
 
 import org.mcpfront.config.FrontConfig;
+import org.mcpfront.config.ReservedPaths;
 import org.mcpfront.config.RouteConfig;
 
 import java.net.URI;
@@ -17,7 +18,7 @@ import java.util.Optional;
  */
 public final class Resources {
 
-    private static final String PRM_PATH = "/.well-known/oauth-protected-resource";
+    private static final String PRM_PATH = ReservedPaths.PROTECTED_RESOURCE_METADATA;
     /** The one scope mcp-front grants: use of the MCP routes the token's audience names. */
     public static final String SCOPE = "mcp";
 

@@ -1,5 +1,6 @@
 package org.mcpfront.oauth.grants;
 
+import org.mcpfront.config.ReservedPaths;
 import org.mcpfront.oauth.clients.RegisteredClient;
 import org.mcpfront.oauth.clients.RegistrationEndpoint;
 import io.vertx.core.http.HttpServerResponse;
@@ -47,7 +48,7 @@ final class ConsentPage {
             }
         }
         body.append("</ul>");
-        body.append("<form method=\"post\" action=\"/consent\">")
+        body.append("<form method=\"post\" action=\"" + ReservedPaths.CONSENT + "\">")
                 .append("<input type=\"hidden\" name=\"consent\" value=\"").append(Html.escape(consent)).append("\">")
                 .append("<input type=\"hidden\" name=\"csrf\" value=\"").append(Html.escape(csrf)).append("\">")
                 .append("<div class=\"actions\">")

@@ -13,7 +13,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
-import org.mcpfront.config.FrontConfig;
+import org.mcpfront.config.OAuthConfig;
 import org.mcpfront.config.ReservedPaths;
 import org.mcpfront.identity.IdentityProvider;
 import org.mcpfront.limits.RateLimiter;
@@ -46,22 +46,22 @@ public final class AuthorizationServer {
     public record Shared(Store store, SigningKeys keys, AccessTokens accessTokens, IdentityProvider identity,
                          ClientMetadataDocuments.Policy documentPolicy) {
 
-        public static Shared create(Store store, SigningKeys keys, FrontConfig config, IdentityProvider identity,
+        public static Shared create(Store store, SigningKeys keys, OAuthConfig oauth, IdentityProvider identity,
                                     ClientMetadataDocuments.Policy documentPolicy) {
-            AccessTokens tokens = new AccessTokens(keys, Resources.canonical(config.oauth().issuer()).orElseThrow(),
-                    config.oauth().tokenTtl(), store, Clock.systemUTC());
+            AccessTokens tokens = new AccessTokens(keys, Resources.canonical(oauth.issuer()).orElseThrow(),
+                    oauth.tokenTtl(), store, Clock.systemUTC());
             return new Shared(store, keys, tokens, identity, documentPolicy);
         }
     }
 
-    public AuthorizationServer(Vertx vertx, Supplier<FrontConfig> config, Shared shared) {
+    public AuthorizationServer(Vertx vertx, Supplier<AuthorizationServerConfig> config, Shared shared) {
         this.documents = new ClientMetadataDocuments(vertx, shared.documentPolicy());
         Clients clients = new Clients(shared.store(), documents, config.get().oauth().unusedClientTtl());
         Grants grants = new Grants(vertx, shared.store(), shared.accessTokens(), config.get().oauth().refreshTokenTtl(),
                 config.get().oauth().refreshGrace());
         // Read once: the listener's trusted proxies and the limits are start-up settings.
-        ClientAddresses addresses = new ClientAddresses(config.get().server().trustedProxies(),
-                config.get().server().trustedProxyHeader());
+        ClientAddresses addresses = new ClientAddresses(config.get().trustedProxies(),
+                config.get().trustedProxyHeader());
         Throttle throttle = new Throttle(new RateLimiter(shared.store(), Clock.systemUTC()), addresses,
                 config.get().oauth().limits());
         this.metadata = new MetadataEndpoints(config, shared.keys());

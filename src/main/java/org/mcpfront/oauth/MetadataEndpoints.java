@@ -3,7 +3,6 @@ package org.mcpfront.oauth;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.ReservedPaths;
 
 import java.util.List;
@@ -16,10 +15,10 @@ import java.util.function.Supplier;
  */
 final class MetadataEndpoints {
 
-    private final Supplier<FrontConfig> config;
+    private final Supplier<AuthorizationServerConfig> config;
     private final SigningKeys keys;
 
-    MetadataEndpoints(Supplier<FrontConfig> config, SigningKeys keys) {
+    MetadataEndpoints(Supplier<AuthorizationServerConfig> config, SigningKeys keys) {
         this.config = config;
         this.keys = keys;
     }
@@ -48,7 +47,7 @@ final class MetadataEndpoints {
 
     /** {@code /.well-known/oauth-protected-resource[/<route>/<mcp|sse>]}. */
     void protectedResource(RoutingContext ctx) {
-        FrontConfig current = config.get();
+        AuthorizationServerConfig current = config.get();
         String issuer = current.oauth().issuer();
         String suffix = ctx.pathParam("*") == null ? "" : ctx.pathParam("*");
         String resource;

@@ -1,6 +1,5 @@
 package org.mcpfront.oauth;
 
-import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.ReservedPaths;
 import org.mcpfront.config.RouteConfig;
 
@@ -68,7 +67,7 @@ public final class Resources {
      * What a requested resource names: empty Optional when it is not ours; the route's path for a
      * route's URL; {@code ""} for the issuer itself (every route).
      */
-    public static Optional<String> target(String resource, FrontConfig config) {
+    public static Optional<String> target(String resource, AuthorizationServerConfig config) {
         Optional<String> canonical = canonical(resource);
         Optional<String> issuer = canonical(config.oauth().issuer());
         if (canonical.isEmpty() || issuer.isEmpty()) {

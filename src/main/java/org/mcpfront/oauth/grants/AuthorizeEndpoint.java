@@ -13,7 +13,7 @@ import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import org.mcpfront.config.FrontConfig;
+import org.mcpfront.oauth.AuthorizationServerConfig;
 import org.mcpfront.identity.Admission;
 import org.mcpfront.identity.Identity;
 import org.mcpfront.identity.IdentityProvider;
@@ -57,14 +57,14 @@ public final class AuthorizeEndpoint {
     /** Clients use a few dozen random characters; the sign-in keeps {@code state} for ten minutes. */
     static final int MAX_STATE_LENGTH = 1000;
 
-    private final Supplier<FrontConfig> config;
+    private final Supplier<AuthorizationServerConfig> config;
     private final Store store;
     private final Clients clients;
     private final Grants grants;
     private final IdentityProvider identity;
     private final Throttle throttle;
 
-    public AuthorizeEndpoint(Supplier<FrontConfig> config, Store store, Clients clients, Grants grants, IdentityProvider identity,
+    public AuthorizeEndpoint(Supplier<AuthorizationServerConfig> config, Store store, Clients clients, Grants grants, IdentityProvider identity,
                       Throttle throttle) {
         this.config = config;
         this.store = store;
@@ -307,7 +307,7 @@ public final class AuthorizeEndpoint {
 
     /** The audience for the requested resources: each must be ours; none requested means every route. */
     private List<String> audience(List<String> resources) {
-        FrontConfig current = config.get();
+        AuthorizationServerConfig current = config.get();
         String issuer = Resources.canonical(current.oauth().issuer()).orElseThrow();
         if (resources.isEmpty()) {
             return List.of(issuer);
@@ -324,7 +324,7 @@ public final class AuthorizeEndpoint {
 
     /** The route paths an audience covers, for the consent page; empty means every route. */
     private List<String> routeNames(JsonArray audience) {
-        FrontConfig current = config.get();
+        AuthorizationServerConfig current = config.get();
         Set<String> routes = new LinkedHashSet<>();
         for (Object aud : audience) {
             String target = Resources.target(String.valueOf(aud), current).orElse(null);

@@ -10,8 +10,6 @@ import org.mcpfront.oauth.clients.RegistrationEndpoint;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.mcpfront.oauth.AuthorizationServerConfig;
 import org.mcpfront.identity.Admission;
@@ -122,17 +120,10 @@ public final class AuthorizeEndpoint {
             }
             String browser = browserCookie(ctx);
             String handle = Secrets.random();
-            JsonObject pending = new JsonObject()
-                    .put("client_id", client.clientId())
-                    .put("redirect_uri", redirectUri)
-                    .put("state", state)
-                    .put("code_challenge", params.get("code_challenge"))
-                    .put("aud", new JsonArray(audience))
-                    .put("scope", Resources.SCOPE)
-                    .put("browser", Secrets.hash(browser));
             identity.begin(handle)
-                    .compose(start -> store.put(SIGN_IN + Secrets.hash(handle), pending.put("provider", start.providerState()),
-                            SIGN_IN_TTL).map(start))
+                    .compose(start -> store.put(SIGN_IN + Secrets.hash(handle), new PendingSignIn(client.clientId(),
+                            redirectUri, state, params.get("code_challenge"), audience, Resources.SCOPE,
+                            Secrets.hash(browser), start.providerState()).toJson(), SIGN_IN_TTL).map(start))
                     .onSuccess(start -> ctx.response().setStatusCode(302).putHeader("Location", start.redirectUrl())
                             .putHeader("Cache-Control", "no-store").end())
                     .onFailure(e -> {
@@ -159,21 +150,21 @@ public final class AuthorizeEndpoint {
                 ctx.fail(taken.cause());
                 return;
             }
-            JsonObject pending = taken.result();
-            if (pending == null) {
+            if (taken.result() == null) {
                 OAuthReplies.errorPage(ctx.response(), 400, "Sign-in expired",
                         "This sign-in has expired or was already completed.");
                 return;
             }
-            if (!sameBrowser(ctx, pending)) {
-                Audit.signInRefused(null, pending.getString("client_id"), "the sign-in was started in another browser");
+            PendingSignIn pending = PendingSignIn.fromJson(taken.result());
+            if (!sameBrowser(ctx, pending.browser())) {
+                Audit.signInRefused(null, pending.clientId(), "the sign-in was started in another browser");
                 OAuthReplies.errorPage(ctx.response(), 400, "Sign-in refused",
                         "This sign-in was started in another browser (or its cookie was blocked).");
                 return;
             }
-            identity.finish(callbackParams, pending.getJsonObject("provider", new JsonObject())).onComplete(signedIn -> {
+            identity.finish(callbackParams, pending.provider()).onComplete(signedIn -> {
                 if (signedIn.failed()) {
-                    Audit.signInRefused(null, pending.getString("client_id"), signedIn.cause().getMessage());
+                    Audit.signInRefused(null, pending.clientId(), signedIn.cause().getMessage());
                     OAuthReplies.errorPage(ctx.response(), 400, "Sign-in failed", signedIn.cause().getMessage());
                     return;
                 }
@@ -182,26 +173,23 @@ public final class AuthorizeEndpoint {
         });
     }
 
-    private void admitAndAskConsent(RoutingContext ctx, JsonObject pending, Identity who) {
+    private void admitAndAskConsent(RoutingContext ctx, PendingSignIn pending, Identity who) {
         Admission.Decision decision = Admission.check(who, config.get().oauth());
         if (!decision.admitted()) {
-            Audit.signInRefused(who.email(), pending.getString("client_id"), decision.reason());
+            Audit.signInRefused(who.email(), pending.clientId(), decision.reason());
             ConsentPage.refused(ctx.response(), who, decision.reason());
             return;
         }
-        clients.find(pending.getString("client_id")).onComplete(found -> {
+        clients.find(pending.clientId()).onComplete(found -> {
             if (found.failed()) {
                 OAuthReplies.errorPage(ctx.response(), 400, "Unknown application", found.cause().getMessage());
                 return;
             }
             String consent = Secrets.random();
             String csrf = Secrets.random();
-            JsonObject record = pending.copy().put("csrf", Secrets.hash(csrf))
-                    .put("sub", who.subject()).put("email", who.email()).put("hd", who.hostedDomain()).put("name", who.name());
-            record.remove("provider");
-            store.put(CONSENT + Secrets.hash(consent), record, SIGN_IN_TTL)
-                    .onSuccess(v -> ConsentPage.ask(ctx.response(), found.result(), pending.getString("redirect_uri"),
-                            routeNames(pending.getJsonArray("aud")), who, consent, csrf))
+            store.put(CONSENT + Secrets.hash(consent), pending.signedIn(who, Secrets.hash(csrf)).toJson(), SIGN_IN_TTL)
+                    .onSuccess(v -> ConsentPage.ask(ctx.response(), found.result(), pending.redirectUri(),
+                            routeNames(pending.audience()), who, consent, csrf))
                     .onFailure(ctx::fail);
         });
     }
@@ -219,30 +207,29 @@ public final class AuthorizeEndpoint {
                 ctx.fail(taken.cause());
                 return;
             }
-            JsonObject record = taken.result();
-            if (record == null) {
+            if (taken.result() == null) {
                 OAuthReplies.errorPage(ctx.response(), 400, "Consent expired", "This consent request has expired or was already answered.");
                 return;
             }
+            PendingConsent pending = PendingConsent.fromJson(taken.result());
             String csrf = form.get("csrf");
-            if (!sameBrowser(ctx, record) || csrf == null || !Secrets.equal(Secrets.hash(csrf), record.getString("csrf"))) {
-                Audit.signInRefused(record.getString("email"), record.getString("client_id"),
+            if (!sameBrowser(ctx, pending.browser()) || csrf == null
+                    || !Secrets.equal(Secrets.hash(csrf), pending.csrf())) {
+                Audit.signInRefused(pending.who().email(), pending.clientId(),
                         "the consent form did not come from this browser's sign-in");
                 OAuthReplies.errorPage(ctx.response(), 403, "Consent refused", "The consent form did not come from this browser's sign-in.");
                 return;
             }
-            String redirectUri = record.getString("redirect_uri");
-            String state = record.getString("state");
+            String redirectUri = pending.redirectUri();
+            String state = pending.state();
             if (!"allow".equals(form.get("decision"))) {
-                Audit.consentDenied(record.getString("email"), record.getString("client_id"));
+                Audit.consentDenied(pending.who().email(), pending.clientId());
                 OAuthReplies.redirectError(ctx.response(), redirectUri, "access_denied", "the user denied access", state, issuer());
                 return;
             }
-            Identity who = new Identity(record.getString("sub"), record.getString("email"), true, record.getString("hd"),
-                    record.getString("name"));
-            Grants.Grant grant = new Grants.Grant(record.getString("client_id"), who,
-                    record.getJsonArray("aud").stream().map(String::valueOf).toList(), record.getString("scope"));
-            grants.issueCode(grant, redirectUri, record.getString("code_challenge"))
+            Identity who = pending.who();
+            Grants.Grant grant = pending.grant();
+            grants.issueCode(grant, redirectUri, pending.codeChallenge())
                     .onSuccess(code -> clients.used(grant.clientId()).onFailure(e -> log.atWarn()
                             .addKeyValue("client_id", grant.clientId()).addKeyValue("reason", e.getMessage())
                             .log("could not extend a used client's registration")))
@@ -323,11 +310,11 @@ public final class AuthorizeEndpoint {
     }
 
     /** The route paths an audience covers, for the consent page; empty means every route. */
-    private List<String> routeNames(JsonArray audience) {
+    private List<String> routeNames(List<String> audience) {
         AuthorizationServerConfig current = config.get();
         Set<String> routes = new LinkedHashSet<>();
-        for (Object aud : audience) {
-            String target = Resources.target(String.valueOf(aud), current).orElse(null);
+        for (String aud : audience) {
+            String target = Resources.target(aud, current).orElse(null);
             if (target == null) {
                 continue;
             }
@@ -395,8 +382,8 @@ public final class AuthorizeEndpoint {
         return value;
     }
 
-    private boolean sameBrowser(RoutingContext ctx, JsonObject record) {
+    private boolean sameBrowser(RoutingContext ctx, String browser) {
         Cookie cookie = ctx.request().getCookie(cookieName());
-        return cookie != null && Secrets.equal(Secrets.hash(cookie.getValue()), record.getString("browser"));
+        return cookie != null && Secrets.equal(Secrets.hash(cookie.getValue()), browser);
     }
 }

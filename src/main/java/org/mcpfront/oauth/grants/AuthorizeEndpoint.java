@@ -1,5 +1,6 @@
 package org.mcpfront.oauth.grants;
 
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import org.mcpfront.crypto.Secrets;
 import org.mcpfront.oauth.OAuthReplies;
 import org.mcpfront.oauth.Resources;
@@ -271,7 +272,7 @@ public final class AuthorizeEndpoint {
         if (challenge == null) {
             return new RequestProblem("invalid_request", "PKCE is required: send code_challenge with code_challenge_method=S256");
         }
-        if (!"S256".equals(params.get("code_challenge_method"))) {
+        if (!CodeChallengeMethod.S256.getValue().equals(params.get("code_challenge_method"))) {
             return new RequestProblem("invalid_request", "code_challenge_method must be S256 (plain is not accepted)");
         }
         if (!CHALLENGE.matcher(challenge).matches()) {

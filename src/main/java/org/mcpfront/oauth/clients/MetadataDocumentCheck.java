@@ -92,7 +92,7 @@ final class MetadataDocumentCheck {
         }
         String scheme = parsed.getScheme().toLowerCase(Locale.ROOT);
         if (scheme.equals("https")
-                || (scheme.equals("http") && MetadataUrl.LOOPBACK_HOSTS.contains(parsed.getHost().toLowerCase(Locale.ROOT)))) {
+                || (scheme.equals("http") && RegisteredClient.isLoopbackHost(parsed.getHost()))) {
             return Optional.empty();
         }
         return Optional.of("must use https, or http on 127.0.0.1, [::1] or localhost");

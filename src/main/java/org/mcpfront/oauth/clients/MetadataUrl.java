@@ -3,7 +3,6 @@ package org.mcpfront.oauth.clients;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * A checked {@code client_id} URL: https (or, under the testing policy, http on loopback), with a host and a
@@ -16,7 +15,6 @@ import java.util.Set;
 record MetadataUrl(String text, boolean https, String host, int port, String requestTarget) {
 
     static final int MAX_URL_LENGTH = 2048;
-    static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "[::1]", "localhost");
 
     static MetadataUrl parse(String text, ClientMetadataDocuments.Policy policy) throws ClientMetadataException {
         if (text == null || text.isEmpty()) {
@@ -44,7 +42,7 @@ record MetadataUrl(String text, boolean https, String host, int port, String req
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         String host = uri.getHost().toLowerCase(Locale.ROOT);
         boolean https = scheme.equals("https");
-        boolean loopbackHttp = scheme.equals("http") && policy.allowLoopbackHttp() && LOOPBACK_HOSTS.contains(host);
+        boolean loopbackHttp = scheme.equals("http") && policy.allowLoopbackHttp() && RegisteredClient.isLoopbackHost(host);
         if (!https && !loopbackHttp) {
             throw ClientMetadataException.badUrl(text, "it must use https");
         }

@@ -7,7 +7,6 @@ import org.mcpfront.oauth.Resources;
 import org.mcpfront.oauth.Throttle;
 import org.mcpfront.oauth.clients.Clients;
 import org.mcpfront.oauth.clients.RegisteredClient;
-import org.mcpfront.oauth.clients.RegistrationEndpoint;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
@@ -348,7 +347,7 @@ public final class AuthorizeEndpoint {
             URI a = new URI(registered);
             URI b = new URI(requested);
             return "http".equals(a.getScheme()) && "http".equals(b.getScheme()) && a.getHost() != null
-                    && RegistrationEndpoint.isLoopback(a.getHost()) && a.getHost().equals(b.getHost())
+                    && RegisteredClient.isLoopbackHost(a.getHost()) && a.getHost().equals(b.getHost())
                     && a.getRawPath() != null && a.getRawPath().equals(b.getRawPath())
                     && Objects.equals(a.getRawQuery(), b.getRawQuery()) && b.getRawFragment() == null;
         } catch (URISyntaxException e) {

@@ -2,7 +2,6 @@ package org.mcpfront.oauth.grants;
 
 import org.mcpfront.config.ReservedPaths;
 import org.mcpfront.oauth.clients.RegisteredClient;
-import org.mcpfront.oauth.clients.RegistrationEndpoint;
 import io.vertx.core.http.HttpServerResponse;
 import org.mcpfront.identity.Identity;
 import org.mcpfront.pages.Html;
@@ -22,7 +21,7 @@ final class ConsentPage {
     static void ask(HttpServerResponse response, RegisteredClient client, String redirectUri, List<String> routes,
                     Identity who, String consent, String csrf) {
         String host = redirectHost(redirectUri);
-        boolean loopback = RegistrationEndpoint.isLoopback(host);
+        boolean loopback = RegisteredClient.isLoopbackHost(host);
         StringBuilder body = new StringBuilder();
         body.append("<p><strong>").append(Html.escape(AuthorizeEndpoint.displayName(client))).append("</strong>")
                 .append(" wants to use MCP servers on your behalf.</p>");

@@ -37,8 +37,11 @@ public final class EdgeVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(EdgeVerticle.class);
     /** A route path: one or more safe segments, as the config allows them; the group is named {@code route}. */
     private static final String ROUTE_PATH = "^(?<route>(?:/[A-Za-z0-9._-]+)+)";
-    /** Every MCP endpoint of a route: checked (Host, Origin, route, bearer token) before its method is. */
-    private static final String ANY_ENDPOINT = ROUTE_PATH + "/(?:mcp|sse|message)$";
+    /**
+     * Every MCP endpoint of a route (the group {@code endpoint}): checked (Host, Origin, route, bearer token)
+     * before its method is.
+     */
+    private static final String ANY_ENDPOINT = ROUTE_PATH + "/(?<endpoint>mcp|sse|message)$";
     /** Streamable HTTP (GET, POST, DELETE). */
     private static final String MCP = ROUTE_PATH + "/mcp$";
     /** The 2024-11-05 HTTP+SSE transport: the stream (GET) and where its messages are posted (POST). */
@@ -98,7 +101,7 @@ public final class EdgeVerticle extends VerticleBase {
         authorizationServer = new AuthorizationServer(vertx, () -> config.authorizationServer(), oauth);
         authorizationServer.mount(router);
         router.routeWithRegex(ANY_ENDPOINT).handler(this::checkOrigin).handler(this::resolveRoute)
-                .handler(ctx -> bearer.check(ctx, ctx.get(ROUTE), endpoint(ctx)));
+                .handler(ctx -> bearer.check(ctx, ctx.get(ROUTE), ctx.pathParam("endpoint")));
         router.routeWithRegex(HttpMethod.POST, ANY_ENDPOINT)
                 .handler(BodyHandler.create(false).setBodyLimit(config.server().maxBodyBytes()));
         router.routeWithRegex(HttpMethod.POST, MCP).handler(ctx -> streamable.post(ctx, ctx.get(ROUTE)));
@@ -174,12 +177,6 @@ public final class EdgeVerticle extends VerticleBase {
         }
         log.atWarn().addKeyValue("origin", origin).addKeyValue("path", ctx.normalizedPath()).log("refused a foreign origin");
         Replies.error(ctx.response(), 403, null, "Forbidden: origin " + origin + " is not allowed");
-    }
-
-    /** The last path segment: {@code mcp}, {@code sse} or {@code message}. */
-    private static String endpoint(RoutingContext ctx) {
-        String path = ctx.normalizedPath();
-        return path.substring(path.lastIndexOf('/') + 1);
     }
 
     private static void methodNotAllowed(RoutingContext ctx, String allow, String message) {

@@ -264,10 +264,12 @@ class ClientMetadataDocumentsTest {
 
     @Test
     @DisplayName("https connects to the checked address but uses the name for Host, SNI and the certificate check")
+    @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
     void tlsUsesTheName(Vertx vertx, VertxTestContext ctx) {
         SelfSignedCertificate certificate = SelfSignedCertificate.create("localhost");
         // The JDK leaves SNI out for a dotless name such as localhost; forcing it shows which name would go.
-        ClientMetadataDocuments trusting = new ClientMetadataDocuments(vertx, LOOPBACK, Duration.ofSeconds(5),
+        // A generous timeout: two TLS handshakes on a loaded two-core machine took longer than 5 s.
+        ClientMetadataDocuments trusting = new ClientMetadataDocuments(vertx, LOOPBACK, Duration.ofSeconds(30),
                 new HttpClientOptions().setTrustOptions(certificate.trustOptions()).setForceSni(true));
         Map<String, String> seen = new ConcurrentHashMap<>();
         HttpServer tls = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setSni(true)

@@ -8,6 +8,7 @@ import org.mcpfront.config.RouteConfig.BackendProtocol;
 import org.mcpfront.config.RouteConfig.BackendTransport;
 import org.mcpfront.config.RouteConfig.RouteType;
 
+import org.mcpfront.access.RouteAccess;
 import org.mcpfront.net.AddressRange;
 
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -30,7 +32,8 @@ import java.util.function.Function;
  */
 public final class ConfigParser {
 
-    private static final List<String> ROOT_KEYS = List.of("oauth", "routes", "server", "cluster");
+    private static final List<String> ROOT_KEYS = List.of("oauth", "routes", "server", "cluster", "observability",
+            "groups");
     private static final List<String> OAUTH_KEYS = List.of("issuer", "gcp_project", "allowed_domains", "allowed_emails",
             "admins", "token_ttl", "refresh_token_ttl", "refresh_grace", "storage", "redis_url", "signing_key_file", "identity", "google",
             "unused_client_ttl", "limits");
@@ -38,7 +41,8 @@ public final class ConfigParser {
             "authorizations_per_address", "memory_storage");
     private static final List<String> GOOGLE_KEYS = List.of("client_id", "client_secret", "issuer");
     private static final List<String> ROUTE_KEYS = List.of("path", "type", "backend", "transport", "headers",
-            "command", "environment", "timeout", "request_timeout", "max_sessions", "max_sessions_per_user", "protocol");
+            "command", "environment", "timeout", "request_timeout", "max_sessions", "max_sessions_per_user", "protocol",
+            "health_check", "access");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "health_path", "max_body_size",
             "sse_keepalive", "allowed_origins", "max_sessions", "slow_client_timeout", "idle_timeout", "read_timeout",
             "trusted_proxies", "trusted_proxy_header");
@@ -104,9 +108,10 @@ public final class ConfigParser {
         if (!root.has("oauth")) {
             root.problem("oauth", "is required (at least issuer and allowed_domains)");
         }
-        OAuthConfig oauth = root.section("oauth").map(ConfigParser::oauth).orElse(null);
+        Map<String, List<String>> groups = AccessSections.groups(root);
+        OAuthConfig oauth = root.section("oauth").map(s -> oauth(s, groups.keySet())).orElse(null);
         ServerConfig server = server(root.sectionOrEmpty("server"));
-        List<RouteConfig> routes = routes(root, server.healthPath());
+        List<RouteConfig> routes = routes(root, server.healthPath(), groups.keySet());
         ClusterConfig cluster = cluster(root.sectionOrEmpty("cluster"));
         boolean dev = oauth != null && oauth.identity() == IdentityKind.DEV && problems.clean("oauth.identity");
         if (dev && problems.clean("server.host") && !ConfigValues.loopbackHost(server.host())) {
@@ -120,11 +125,12 @@ public final class ConfigParser {
                     + "instance would keep its own clients, codes and tokens, and requests landing on another "
                     + "instance would fail");
         }
+        ObservabilityConfig observability = ObservabilityConfig.parse(root.sectionOrEmpty("observability"));
         problems.throwIfAny();
-        return new FrontConfig(oauth, routes, server, cluster);
+        return new FrontConfig(oauth, routes, server, cluster, observability, groups);
     }
 
-    private static OAuthConfig oauth(Section s) {
+    private static OAuthConfig oauth(Section s, Set<String> groups) {
         s.allowOnly(OAUTH_KEYS);
         String issuer = s.required("issuer", "the public base URL of mcp-front, e.g. https://mcp.example.com",
                 ConfigValues::issuer).orElse(null);
@@ -151,7 +157,7 @@ public final class ConfigParser {
                 s.string("gcp_project").orElse(""),
                 domains,
                 emails,
-                s.list("admins", "[\"alice@example.com\", \"@example.com\"]", ConfigValues::admin).orElse(List.of()),
+                AccessSections.principals(s, "admins", groups).orElse(List.of()),
                 s.value("token_ttl", ConfigValues::positiveDuration).orElse(DEFAULT_TOKEN_TTL),
                 s.value("refresh_token_ttl", ConfigValues::positiveDuration).orElse(DEFAULT_REFRESH_TOKEN_TTL),
                 s.value("refresh_grace", ConfigValues::refreshGrace).orElse(DEFAULT_REFRESH_GRACE),
@@ -194,7 +200,7 @@ public final class ConfigParser {
         }).orElse("");
     }
 
-    private static List<RouteConfig> routes(Section root, String healthPath) {
+    private static List<RouteConfig> routes(Section root, String healthPath, Set<String> groups) {
         List<RouteConfig> routes = new ArrayList<>();
         Map<String, Section> claimed = new LinkedHashMap<>();
         for (Section item : root.sections("routes", ROUTE_EXAMPLE)) {
@@ -210,6 +216,7 @@ public final class ConfigParser {
             Optional<Integer> maxSessions = item.value("max_sessions", ConfigValues::positiveCount);
             BackendProtocol protocol = item.value("protocol", ConfigValues::backendProtocol).orElse(BackendProtocol.AUTO);
             Optional<Integer> perUser = item.value("max_sessions_per_user", ConfigValues::positiveCount);
+            RouteAccess access = AccessSections.access(item, groups, ConfigValues::rateLimit);
             item.required("type", "http or stdio", v -> ConfigValues.oneOf(v, RouteType.class))
                     .map(type -> switch (type) {
                         case HTTP -> httpRoute(item, path, timeout.orElse(DEFAULT_HTTP_IDLE_TIMEOUT), requestTimeout,
@@ -217,6 +224,7 @@ public final class ConfigParser {
                         case STDIO -> stdioRoute(item, path, timeout.orElse(DEFAULT_STDIO_IDLE_TIMEOUT), requestTimeout,
                                 limits(item, maxSessions.orElse(DEFAULT_STDIO_MAX_SESSIONS), perUser), protocol);
                     })
+                    .map(route -> route.withAccess(access))
                     .ifPresent(routes::add);
         }
         return routes;
@@ -273,8 +281,9 @@ public final class ConfigParser {
         if (protocol == BackendProtocol.V2026 && transport.orElse(null) == BackendTransport.SSE) {
             s.problem("protocol", "2026 cannot go with transport sse: MCP 2026-07-28 runs on Streamable HTTP only");
         }
+        HealthCheck healthCheck = s.section("health_check").map(HealthCheck::parse).orElse(HealthCheck.DEFAULT);
         return new RouteConfig(path, RouteType.HTTP, backend, transport, headers, List.of(), Map.of(), timeout,
-                requestTimeout, limits.sessions(), limits.perUser(), protocol);
+                requestTimeout, limits.sessions(), limits.perUser(), protocol, healthCheck, RouteAccess.OPEN);
     }
 
     /** The legacy HTTP+SSE transport's endpoint conventionally ends in /sse; everything else speaks Streamable HTTP. */
@@ -287,6 +296,8 @@ public final class ConfigParser {
                                           Limits limits, BackendProtocol protocol) {
         s.forbid("belongs to http routes; a stdio route has command and environment",
                 "backend", "transport", "headers");
+        s.forbid("belongs to http routes: a stdio route's processes exist only per session, and their start "
+                + "failures are reported without probes", "health_check");
         List<String> command = command(s);
         Map<String, String> environment = s.map("environment", ConfigValues::environmentName, Function.identity())
                 .orElse(Map.of());

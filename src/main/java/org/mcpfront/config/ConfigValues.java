@@ -126,22 +126,6 @@ final class ConfigValues {
         return email;
     }
 
-    /** An email address, or {@code @domain} for every signed-in user of that domain. */
-    static String admin(String value) {
-        String principal = value.strip().toLowerCase(Locale.ROOT);
-        if (principal.startsWith("group:")) {
-            throw invalid(Problems.quote(value) + ": groups are not supported yet; list email addresses or @domain");
-        }
-        if (principal.startsWith("@")) {
-            try {
-                return "@" + domain(principal);
-            } catch (IllegalArgumentException e) {
-                throw invalid(Problems.quote(value) + " is not @ and a domain name, e.g. @example.com");
-            }
-        }
-        return email(value);
-    }
-
     static String routePath(String value) {
         if (!value.startsWith("/")) {
             throw invalid(Problems.quote(value) + " must start with /, e.g. /notion");

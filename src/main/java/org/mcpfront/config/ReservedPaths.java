@@ -25,10 +25,13 @@ public final class ReservedPaths {
     public static final String DEFAULT_HEALTH = "/health";
     public static final String READY = "/ready";
     public static final String METRICS = "/metrics";
+    /** The status page for administrators, and its report for scripts. */
+    public static final String STATUS = "/status";
+    public static final String STATUS_JSON = "/status.json";
 
     /** Each of these, and everything under it, is mcp-front's own. */
     public static final List<String> ALL = List.of(WELL_KNOWN, AUTHORIZE, OAUTH, TOKEN, REGISTER, REVOKE, CONSENT, JWKS,
-            DEFAULT_HEALTH, READY, METRICS);
+            DEFAULT_HEALTH, READY, METRICS, STATUS, STATUS_JSON);
 
     private ReservedPaths() {
     }

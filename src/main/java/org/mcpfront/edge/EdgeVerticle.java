@@ -14,6 +14,7 @@ import org.mcpfront.bus.Addresses;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.ReservedPaths;
 import org.mcpfront.config.RouteConfig;
+import org.mcpfront.limits.RateLimiter;
 import org.mcpfront.net.BackendClients;
 import org.mcpfront.oauth.AuthorizationServer;
 import org.mcpfront.observability.GatewayMetrics;
@@ -24,6 +25,7 @@ import org.mcpfront.transport.JsonRpcErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -89,6 +91,8 @@ public final class EdgeVerticle extends VerticleBase {
                 modern);
         SseEndpoint sse = new SseEndpoint(vertx, streams, sessions, () -> config.server());
         BearerCheck bearer = new BearerCheck(oauth.accessTokens(), () -> config);
+        AccessGate gate = new AccessGate(() -> config, new RateLimiter(protocols.store(), Clock.systemUTC()),
+                protocols.metrics());
 
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
@@ -100,10 +104,14 @@ public final class EdgeVerticle extends VerticleBase {
         router.get(ReservedPaths.METRICS).handler(metrics);
         authorizationServer = new AuthorizationServer(vertx, () -> config.authorizationServer(), oauth);
         authorizationServer.mount(router);
+        new StatusEndpoints(vertx, new AdminCheck(oauth.accessTokens(), () -> config), authorizationServer.pageSignIn(),
+                () -> config).mount(router);
         router.routeWithRegex(ANY_ENDPOINT).handler(this::checkOrigin).handler(this::resolveRoute)
-                .handler(ctx -> bearer.check(ctx, ctx.get(ROUTE), ctx.pathParam("endpoint")));
+                .handler(ctx -> bearer.check(ctx, ctx.get(ROUTE), ctx.pathParam("endpoint")))
+                .handler(gate::admit);
         router.routeWithRegex(HttpMethod.POST, ANY_ENDPOINT)
-                .handler(BodyHandler.create(false).setBodyLimit(config.server().maxBodyBytes()));
+                .handler(BodyHandler.create(false).setBodyLimit(config.server().maxBodyBytes()))
+                .handler(gate::checkMessages);
         router.routeWithRegex(HttpMethod.POST, MCP).handler(ctx -> streamable.post(ctx, ctx.get(ROUTE)));
         router.routeWithRegex(HttpMethod.GET, MCP).handler(ctx -> streamable.get(ctx, ctx.get(ROUTE)));
         router.routeWithRegex(HttpMethod.DELETE, MCP).handler(streamable::delete);

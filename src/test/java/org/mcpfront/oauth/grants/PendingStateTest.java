@@ -14,7 +14,7 @@ class PendingStateTest {
 
     private static final PendingSignIn SIGN_IN = new PendingSignIn("client-1", "http://127.0.0.1:5000/cb", null,
             "challenge", List.of("https://mcp.example.com/notion"), "mcp", "browser-hash",
-            new JsonObject().put("nonce", "n-1"));
+            new JsonObject().put("nonce", "n-1"), null);
 
     @Test
     @DisplayName("a pending sign-in comes back from the store as it went in, with the stored field names")

@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.config.FrontConfig;
+import org.mcpfront.config.ReservedPaths;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.limits.RateLimiter;
 import org.mcpfront.net.BackendClients;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * The HTTP edge: one instance per event loop, all sharing the listening port. Routes requests by path
@@ -36,10 +38,10 @@ import java.util.concurrent.TimeUnit;
 public final class EdgeVerticle extends VerticleBase {
 
     private static final Logger log = LoggerFactory.getLogger(EdgeVerticle.class);
-    /** {@code /<route path>/<endpoint>}; route paths are one or more safe segments. */
-    private static final String MCP_PATH = "^(?<route>(?:/[A-Za-z0-9._-]+)+)/(?<endpoint>mcp|sse|message)$";
-    /** A route's endpoints at the root of its own host ({@code routes[].host}). */
-    private static final String HOST_MCP_PATH = "^/(?<endpoint>mcp|sse|message)$";
+    /** A route path: one or more safe segments, as the config allows them; the group is named {@code route}. */
+    private static final String ROUTE_PATH = "^(?<route>(?:/[A-Za-z0-9._-]+)+)";
+    /** On a route's own host ({@code routes[].host}) its endpoints are at the root. */
+    private static final String HOST_ROOT = "^";
     static final String ROUTE = "mcp-front.route";
     /** Set (to the host name) when the request came in on the route's own host rather than its path. */
     static final String VIA_HOST = "mcp-front.via-host";
@@ -48,7 +50,7 @@ public final class EdgeVerticle extends VerticleBase {
     private final Health health;
     private final AuthorizationServer.Shared oauth;
     private final Protocols protocols;
-    private FrontConfig config;
+    private EdgeConfig config;
     private HttpClient backendClient;
     private HttpServer server;
     private ClientStreams streams;
@@ -63,7 +65,7 @@ public final class EdgeVerticle extends VerticleBase {
     public record Protocols(BackendEras eras, RequestStates states, Store store, GatewayMetrics metrics) {
     }
 
-    public EdgeVerticle(FrontConfig config, Handler<RoutingContext> metrics, Health health, AuthorizationServer.Shared oauth,
+    public EdgeVerticle(EdgeConfig config, Handler<RoutingContext> metrics, Health health, AuthorizationServer.Shared oauth,
                         Protocols protocols) {
         this.config = config;
         this.metrics = metrics;
@@ -93,27 +95,37 @@ public final class EdgeVerticle extends VerticleBase {
             ctx.next();
         });
         router.get(config.server().healthPath()).handler(health.liveness(vertx));
-        router.get("/ready").handler(health.readiness(vertx, new AdminCheck(oauth.accessTokens(), () -> config)));
-        router.get("/metrics").handler(metrics);
-        authorizationServer = new AuthorizationServer(vertx, () -> config, oauth);
+        router.get(ReservedPaths.READY).handler(health.readiness(vertx, new AdminCheck(oauth.accessTokens(), () -> config)));
+        router.get(ReservedPaths.METRICS).handler(metrics);
+        authorizationServer = new AuthorizationServer(vertx, () -> config.authorizationServer(), oauth);
         authorizationServer.mount(router);
         new StatusEndpoints(vertx, new AdminCheck(oauth.accessTokens(), () -> config), authorizationServer.pageSignIn(),
                 () -> config).mount(router);
-        Handler<RoutingContext> endpoints = ctx -> {
-            RouteConfig route = ctx.get(ROUTE);
-            switch (ctx.pathParam("endpoint")) {
-                case "mcp" -> streamable.handle(ctx, route);
-                case "sse" -> sse.stream(ctx, route);
-                default -> sse.message(ctx);
-            }
+        // Every MCP endpoint (the group endpoint) is checked (Host, Origin, route, bearer token) before its method is.
+        BiConsumer<Router, String> endpoints = (r, prefix) -> {
+            String any = prefix + "/(?<endpoint>mcp|sse|message)$";
+            String mcp = prefix + "/mcp$";
+            String sseStream = prefix + "/sse$";
+            String message = prefix + "/message$";
+            r.routeWithRegex(any).handler(this::checkOrigin).handler(this::resolveRoute)
+                    .handler(ctx -> bearer.check(ctx, ctx.get(ROUTE), ctx.pathParam("endpoint")))
+                    .handler(gate::admit);
+            r.routeWithRegex(HttpMethod.POST, any)
+                    .handler(BodyHandler.create(false).setBodyLimit(config.server().maxBodyBytes()))
+                    .handler(gate::checkMessages);
+            r.routeWithRegex(HttpMethod.POST, mcp).handler(ctx -> streamable.post(ctx, ctx.get(ROUTE)));
+            r.routeWithRegex(HttpMethod.GET, mcp).handler(ctx -> streamable.get(ctx, ctx.get(ROUTE)));
+            r.routeWithRegex(HttpMethod.DELETE, mcp).handler(streamable::delete);
+            r.routeWithRegex(mcp).handler(ctx -> methodNotAllowed(ctx, "GET, POST, DELETE", "Method not allowed"));
+            r.routeWithRegex(HttpMethod.GET, sseStream).handler(ctx -> sse.stream(ctx, ctx.get(ROUTE)));
+            // Clients probing Streamable HTTP on an SSE URL fall back to GET on 400/404/405.
+            r.routeWithRegex(sseStream).handler(ctx -> methodNotAllowed(ctx, "GET",
+                    "Method not allowed: open the stream with GET, send messages to the endpoint it names"));
+            r.routeWithRegex(HttpMethod.POST, message).handler(sse::message);
+            r.routeWithRegex(message).handler(ctx -> methodNotAllowed(ctx, "POST",
+                    "Method not allowed: POST messages here"));
         };
-        router.routeWithRegex(MCP_PATH).handler(this::checkOrigin).handler(this::resolveRoute)
-                .handler(ctx -> bearer.check(ctx, ctx.get(ROUTE), ctx.pathParam("endpoint")))
-                .handler(gate::admit);
-        router.routeWithRegex(HttpMethod.POST, MCP_PATH)
-                .handler(BodyHandler.create(false).setBodyLimit(config.server().maxBodyBytes()))
-                .handler(gate::checkMessages);
-        router.routeWithRegex(MCP_PATH).handler(endpoints);
+        endpoints.accept(router, ROUTE_PATH);
         errorHandlers(router);
 
         // A route's own host: its endpoints at the root, its protected resource metadata, liveness for load
@@ -133,19 +145,13 @@ public final class EdgeVerticle extends VerticleBase {
         });
         hostRouter.get(config.server().healthPath()).handler(health.liveness(vertx));
         authorizationServer.mountOnRouteHost(hostRouter, ctx -> ctx.get(ROUTE));
-        hostRouter.routeWithRegex(HOST_MCP_PATH).handler(this::checkOrigin)
-                .handler(ctx -> bearer.check(ctx, ctx.get(ROUTE), ctx.pathParam("endpoint")))
-                .handler(gate::admit);
-        hostRouter.routeWithRegex(HttpMethod.POST, HOST_MCP_PATH)
-                .handler(BodyHandler.create(false).setBodyLimit(config.server().maxBodyBytes()))
-                .handler(gate::checkMessages);
-        hostRouter.routeWithRegex(HOST_MCP_PATH).handler(endpoints);
+        endpoints.accept(hostRouter, HOST_ROOT);
         hostRouter.route().handler(ctx -> Replies.error(ctx.response(), 404, null, JsonRpcErrors.INVALID_REQUEST,
                 "Not found: this host serves " + ctx.<RouteConfig>get(ROUTE).path() + " at /mcp and /sse; sign-in and "
                         + "everything else are at " + config.oauth().issuer()));
         errorHandlers(hostRouter);
 
-        vertx.eventBus().<FrontConfig>localConsumer(Addresses.CONFIG_CHANGED, m -> config = m.body());
+        vertx.eventBus().<FrontConfig>localConsumer(Addresses.CONFIG_CHANGED, m -> config = EdgeConfig.of(m.body()));
         // No byte either way for the idle timeout closes a connection; SSE keep-alives keep streams out of it.
         // No h2c (cleartext HTTP/2): clients come over HTTP/1.1 or through a TLS proxy, and with h2c on,
         // Vert.x creates a connection only once its first request head is in, hiding slow senders from
@@ -215,7 +221,16 @@ public final class EdgeVerticle extends VerticleBase {
         Replies.error(ctx.response(), 403, null, "Forbidden: origin " + origin + " is not allowed");
     }
 
+    private static void methodNotAllowed(RoutingContext ctx, String allow, String message) {
+        ctx.response().putHeader("Allow", allow);
+        Replies.error(ctx.response(), 405, null, JsonRpcErrors.INVALID_REQUEST, message);
+    }
+
     private void resolveRoute(RoutingContext ctx) {
+        if (ctx.get(ROUTE) != null) {
+            ctx.next(); // a route host's router found it by the Host header
+            return;
+        }
         String path = ctx.pathParam("route");
         RouteConfig route = config.route(path).orElse(null);
         if (route == null) {

@@ -1,6 +1,5 @@
 package org.mcpfront.edge;
 
-import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.oauth.Resources;
 
@@ -22,7 +21,7 @@ final class OriginPolicy {
     private OriginPolicy() {
     }
 
-    static boolean allowed(String origin, FrontConfig config) {
+    static boolean allowed(String origin, EdgeConfig config) {
         if (origin == null) {
             return true;
         }
@@ -53,7 +52,7 @@ final class OriginPolicy {
      * the issuer's host and the routes' own hosts may reach it. A gateway on a public interface is protected by
      * OAuth instead.
      */
-    static boolean hostAllowed(String hostHeader, FrontConfig config) {
+    static boolean hostAllowed(String hostHeader, EdgeConfig config) {
         if (!isLoopback(config.server().host())) {
             return true;
         }
@@ -66,7 +65,7 @@ final class OriginPolicy {
     }
 
     /** The route whose own host ({@code routes[].host}) the Host header names, whatever its port. */
-    static Optional<RouteConfig> routeOnHost(String hostHeader, FrontConfig config) {
+    static Optional<RouteConfig> routeOnHost(String hostHeader, EdgeConfig config) {
         if (hostHeader == null) {
             return Optional.empty();
         }

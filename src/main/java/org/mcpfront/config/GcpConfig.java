@@ -19,6 +19,18 @@ import java.util.Optional;
 public record GcpConfig(Optional<String> credentialsFile, String metadataUrl, String resourceManagerUrl,
                         Duration iamCacheTtl, Optional<WorkspaceConfig> workspace) {
 
+    public static final String DEFAULT_METADATA_URL = "http://metadata.google.internal";
+    public static final String DEFAULT_RESOURCE_MANAGER_URL = "https://cloudresourcemanager.googleapis.com";
+    public static final String DEFAULT_DIRECTORY_URL = "https://admin.googleapis.com";
+    public static final Duration DEFAULT_IAM_CACHE_TTL = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_WORKSPACE_CACHE_TTL = Duration.ofMinutes(10);
+
+    /** Google's endpoints, the metadata server's credentials, no Workspace lookup. */
+    public static GcpConfig defaults() {
+        return new GcpConfig(Optional.empty(), DEFAULT_METADATA_URL, DEFAULT_RESOURCE_MANAGER_URL,
+                DEFAULT_IAM_CACHE_TTL, Optional.empty());
+    }
+
     /**
      * {@code oauth.gcp.workspace:}: the Admin SDK Directory API, read by the service account acting as
      * {@code adminEmail} (domain-wide delegation).

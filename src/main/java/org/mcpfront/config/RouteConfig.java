@@ -23,12 +23,23 @@ public record RouteConfig(
         Duration requestTimeout,
         int maxSessions,
         int maxSessionsPerUser,
-        BackendProtocol protocol) {
+        BackendProtocol protocol,
+        RouteIdentity identity) {
 
     public RouteConfig {
         headers = Map.copyOf(headers);
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
+        identity = identity == null ? RouteIdentity.none() : identity;
+    }
+
+    /** A route that tells its backend nothing about the user. */
+    public RouteConfig(String path, RouteType type, Optional<URI> backend, Optional<BackendTransport> transport,
+                       Map<String, String> headers, List<String> command, Map<String, String> environment,
+                       Duration timeout, Duration requestTimeout, int maxSessions, int maxSessionsPerUser,
+                       BackendProtocol protocol) {
+        this(path, type, backend, transport, headers, command, environment, timeout, requestTimeout, maxSessions,
+                maxSessionsPerUser, protocol, RouteIdentity.none());
     }
 
     public enum RouteType { HTTP, STDIO }
@@ -54,6 +65,6 @@ public record RouteConfig(
         return "RouteConfig[path=" + path + ", type=" + type + ", backend=" + backend.orElse(null)
                 + ", transport=" + transport.orElse(null) + ", headers=" + headers.keySet()
                 + ", command=" + command + ", environment=" + environment.keySet()
-                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions + ", maxSessionsPerUser=" + maxSessionsPerUser + ", protocol=" + protocol + "]";
+                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions + ", maxSessionsPerUser=" + maxSessionsPerUser + ", protocol=" + protocol + ", identity=" + identity.kind() + "]";
     }
 }

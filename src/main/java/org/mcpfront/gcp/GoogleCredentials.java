@@ -31,7 +31,6 @@ import java.util.function.Supplier;
 public final class GoogleCredentials {
 
     private static final Logger log = LoggerFactory.getLogger(GoogleCredentials.class);
-    public static final String DEFAULT_METADATA_URL = "http://metadata.google.internal";
     static final Duration MAX_REFRESH_MARGIN = Duration.ofMinutes(5);
     private static final String JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
     private static final String SERVICE_ACCOUNT_PATH = "/computeMetadata/v1/instance/service-accounts/default/";

@@ -15,6 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.config.ServerConfig;
+import org.mcpfront.identity.backend.BackendIdentity;
 import org.mcpfront.observability.Audit;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.protocol.BackendEras;
@@ -57,8 +58,11 @@ final class ModernProxy {
     private final BackendEras eras;
     private final GatewayMetrics metrics;
     private final Supplier<ServerConfig> server;
+    private final BackendIdentity identity;
 
-    ModernProxy(Vertx vertx, HttpClient client, BackendEras eras, GatewayMetrics metrics, Supplier<ServerConfig> server) {
+    ModernProxy(Vertx vertx, HttpClient client, BackendEras eras, GatewayMetrics metrics, Supplier<ServerConfig> server,
+                BackendIdentity identity) {
+        this.identity = identity;
         this.vertx = vertx;
         this.client = client;
         this.eras = eras;
@@ -88,7 +92,11 @@ final class ModernProxy {
             }
         }
         Exchange exchange = new Exchange(ctx, route, message, owner, started);
-        client.request(options)
+        identity.headers(route, owner)
+                .compose(identityHeaders -> {
+                    identityHeaders.forEach(options::putHeader);
+                    return client.request(options);
+                })
                 .compose(request -> {
                     exchange.request = request;
                     ctx.response().closeHandler(v -> exchange.clientGone());

@@ -3,11 +3,14 @@ package org.mcpfront.session;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.config.RouteConfig;
+import org.mcpfront.identity.backend.BackendIdentity;
 import org.mcpfront.net.BackendClients;
 import org.mcpfront.transport.McpHeaders;
 
@@ -15,7 +18,8 @@ import java.net.URI;
 
 /**
  * The HTTP client every HTTP-backed session shares ({@link BackendClients}), and the request shapes they
- * send.
+ * send. A session's view ({@link #forCaller}) adds what the route tells its backend about the session's user
+ * ({@link BackendIdentity}) to every request it opens.
  */
 public final class BackendHttp {
 
@@ -24,9 +28,35 @@ public final class BackendHttp {
     static final int MAX_EVENT_BYTES = 32 * 1024 * 1024;
 
     private final HttpClient client;
+    private final BackendIdentity identity;
+    private final RouteConfig route;
+    private final SessionOwner caller;
 
-    public BackendHttp(Vertx vertx) {
-        this.client = BackendClients.create(vertx);
+    public BackendHttp(Vertx vertx, BackendIdentity identity) {
+        this(BackendClients.create(vertx), identity, null, null);
+    }
+
+    private BackendHttp(HttpClient client, BackendIdentity identity, RouteConfig route, SessionOwner caller) {
+        this.client = client;
+        this.identity = identity;
+        this.route = route;
+        this.caller = caller;
+    }
+
+    /** The same client, adding {@code route}'s identity headers about {@code caller} to every request opened. */
+    BackendHttp forCaller(RouteConfig sessionRoute, SessionOwner sessionCaller) {
+        return new BackendHttp(client, identity, sessionRoute, sessionCaller);
+    }
+
+    /** Opens a request with the caller's identity headers added (none outside a session's view). */
+    Future<HttpClientRequest> open(RequestOptions options) {
+        if (route == null) {
+            return client.request(options);
+        }
+        return identity.headers(route, caller).compose(headers -> {
+            headers.forEach(options::putHeader);
+            return client.request(options);
+        });
     }
 
     public HttpClient client() {

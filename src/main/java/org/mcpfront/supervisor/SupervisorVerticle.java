@@ -12,6 +12,7 @@ import org.mcpfront.bus.SessionSpec;
 import org.mcpfront.config.ConfigDiff;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.RouteConfig;
+import org.mcpfront.identity.backend.BackendIdentity;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.protocol.BackendEras;
 import org.mcpfront.protocol.Era;
@@ -53,6 +54,8 @@ public final class SupervisorVerticle extends VerticleBase {
     private final RequestStates requestStates;
     private FrontConfig config;
     private BackendHttp backendHttp;
+    /** What sessions tell their backends about their users. */
+    private BackendIdentity backendIdentity = BackendIdentity.none();
     private BackendFactory backends;
 
     /** Makes the backend of a new session; tests give the supervisor one of their own. */
@@ -61,8 +64,10 @@ public final class SupervisorVerticle extends VerticleBase {
         Function<BackendListener, Backend> create(SessionSpec spec, Era httpEra);
     }
 
-    public SupervisorVerticle(FrontConfig config, GatewayMetrics metrics, BackendEras eras, RequestStates requestStates) {
-        this(config, metrics, eras, requestStates, null);
+    public SupervisorVerticle(FrontConfig config, GatewayMetrics metrics, BackendEras eras, RequestStates requestStates,
+                              BackendIdentity backendIdentity) {
+        this(config, metrics, eras, requestStates, (BackendFactory) null);
+        this.backendIdentity = backendIdentity;
     }
 
     SupervisorVerticle(FrontConfig config, GatewayMetrics metrics, BackendEras eras, RequestStates requestStates,
@@ -76,7 +81,7 @@ public final class SupervisorVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        backendHttp = new BackendHttp(vertx);
+        backendHttp = new BackendHttp(vertx, backendIdentity);
         if (backends == null) {
             backends = (spec, era) -> Backends.forSession(vertx, backendHttp, spec, era, requestStates);
         }

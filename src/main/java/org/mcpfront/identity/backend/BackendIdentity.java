@@ -21,7 +21,8 @@ import java.util.Map;
  *       {@value #GROUPS_VARIABLE} (comma-separated).</li>
  * </ul>
  * The era probe ({@code server/discover}) has no user: it carries a route's Google ID token (the backend admits
- * nothing without one) and no assertion.
+ * nothing without one), or an assertion about mcp-front itself ({@code sub} = our issuer, no {@code email}, no
+ * {@code groups}), so that a backend that checks every request can still answer it.
  */
 public final class BackendIdentity {
 
@@ -63,8 +64,11 @@ public final class BackendIdentity {
         };
     }
 
-    /** The headers of a request that no user makes (the era probe): a Google ID token, never an assertion. */
+    /** The headers of a request that no user makes (the era probe): mcp-front speaks for itself. */
     public Future<Map<String, String>> probeHeaders(RouteConfig route) {
+        if (route.identity().kind() == RouteIdentity.Kind.ASSERTION && assertions != null) {
+            return headers(route, new SessionOwner(assertions.issuer(), null, null));
+        }
         return route.identity().kind() == RouteIdentity.Kind.GOOGLE_ID_TOKEN ? googleIdToken(route)
                 : Future.succeededFuture(Map.of());
     }

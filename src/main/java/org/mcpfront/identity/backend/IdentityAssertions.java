@@ -46,6 +46,10 @@ public final class IdentityAssertions {
         this.clock = clock;
     }
 
+    String issuer() {
+        return issuer;
+    }
+
     /** An assertion about {@code caller} for the backend at {@code audience} of {@code route}. */
     public String assertion(SessionOwner caller, String route, String audience) {
         String cacheKey = caller.subject() + '\n' + caller.clientId() + '\n' + route + '\n' + audience + '\n'
@@ -73,7 +77,7 @@ public final class IdentityAssertions {
                 .expirationTime(Date.from(expires))
                 .jwtID(UUID.randomUUID().toString())
                 .claim("email", caller.email())
-                .claim("groups", caller.groups())
+                .claim("groups", caller.email() == null ? null : caller.groups())
                 .claim("route", route)
                 .claim("client_id", caller.clientId())
                 .build();

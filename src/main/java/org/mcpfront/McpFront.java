@@ -125,7 +125,8 @@ public final class McpFront {
         return SigningKeys.load(vertx, config.oauth(), store)
                 .compose(keys -> IdentityServices.start(vertx, config.oauth(), store).onSuccess(services::set)
                         .compose(started -> IdentityProviders.start(vertx, config.oauth()))
-                        .map(identity -> AuthorizationServer.Shared.create(store, keys, config, identity, options.documentPolicy()))
+                        .map(identity -> AuthorizationServer.Shared.create(store, keys, config, identity, options.documentPolicy(),
+                                services.get().memberships(), services.get().assertionKey().publicJson()))
                         .map(oauth -> Map.entry(oauth, new RequestStates(keys.derivedSecret(REQUEST_STATE_PURPOSE),
                                 Clock.systemUTC()))))
                 .compose(shared -> vertx.deployVerticle(new SupervisorVerticle(SupervisorConfig.of(config), metrics, eras,

@@ -87,7 +87,7 @@ final class BearerCheck {
     /** The owner of sessions opened or used by this (checked) request. */
     static SessionOwner owner(RoutingContext ctx) {
         AccessTokens.Claims claims = ctx.get(CLAIMS);
-        return new SessionOwner(claims.subject(), claims.email(), claims.clientId());
+        return new SessionOwner(claims.subject(), claims.email(), claims.clientId(), claims.groups());
     }
 
     /** Answers 401 (400 for a token in the query) and audits it; {@code claims} when the token itself checked out. */

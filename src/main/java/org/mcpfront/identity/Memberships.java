@@ -62,6 +62,9 @@ public final class Memberships {
      */
     public Future<Resolved> of(String email, Collection<String> providerGroups) {
         Set<String> found = new TreeSet<>(providerGroups);
+        if (email == null || email.isBlank()) {
+            return Future.succeededFuture(new Resolved(found, List.of()));
+        }
         List<String> problems = new ArrayList<>();
         Future<Set<String>> groups = workspace == null ? Future.succeededFuture(Set.of())
                 : workspace.groupsOf(email).recover(e -> {

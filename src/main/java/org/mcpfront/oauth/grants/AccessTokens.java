@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Our access tokens: JWTs in the RFC 9068 profile ({@code typ: at+jwt}; {@code iss}, {@code sub} = the
  * Google subject, {@code aud} = the resource URLs, {@code exp}, {@code iat}, {@code jti},
- * {@code client_id}, {@code scope}, plus {@code email}) signed with {@link SigningKeys}. The edge
+ * {@code client_id}, {@code scope}, plus {@code email} and {@code groups}, the user's memberships when there
+ * are any) signed with {@link SigningKeys}. The edge
  * checks them locally; the only store read is the revocation list.
  */
 public final class AccessTokens {
@@ -36,7 +37,17 @@ public final class AccessTokens {
 
     /** What a valid token says. */
     public record Claims(String subject, String email, List<String> audience, String clientId, String scope,
-                         String jti, Instant expiresAt) {
+                         String jti, Instant expiresAt, List<String> groups) {
+
+        public Claims {
+            groups = groups == null ? List.of() : List.copyOf(groups);
+        }
+
+        /** Claims of a token without memberships. */
+        public Claims(String subject, String email, List<String> audience, String clientId, String scope, String jti,
+                      Instant expiresAt) {
+            this(subject, email, audience, clientId, scope, jti, expiresAt, List.of());
+        }
     }
 
     /** A token that does not check out; the message is safe to send back in {@code error_description}. */
@@ -79,8 +90,14 @@ public final class AccessTokens {
         return issuer;
     }
 
-    /** Signs a token for {@code subject} with {@code audience}. */
+    /** Signs a token for {@code subject} with {@code audience} and no memberships. */
     public Issued issue(String subject, String email, List<String> audience, String clientId, String scope) {
+        return issue(subject, email, audience, clientId, scope, List.of());
+    }
+
+    /** Signs a token for {@code subject} with {@code audience}; {@code groups} are the user's memberships. */
+    public Issued issue(String subject, String email, List<String> audience, String clientId, String scope,
+                        List<String> groups) {
         Instant now = clock.instant();
         Instant expires = now.plus(ttl);
         String jti = Secrets.random();
@@ -94,6 +111,7 @@ public final class AccessTokens {
                 .claim("client_id", clientId)
                 .claim("scope", scope)
                 .claim("email", email)
+                .claim("groups", groups.isEmpty() ? null : groups)
                 .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(keys.algorithm()).type(AT_JWT).keyID(keys.keyId()).build(), claims);
         try {
@@ -183,8 +201,10 @@ public final class AccessTokens {
             throw new InvalidToken("the access token was issued in the future");
         }
         try {
+            List<String> groups = set.getStringListClaim("groups");
             return new Claims(set.getSubject(), set.getStringClaim("email"), set.getAudience(),
-                    set.getStringClaim("client_id"), set.getStringClaim("scope"), set.getJWTID(), exp.toInstant());
+                    set.getStringClaim("client_id"), set.getStringClaim("scope"), set.getJWTID(), exp.toInstant(),
+                    groups == null ? List.of() : groups);
         } catch (ParseException e) {
             throw new InvalidToken("the access token has malformed claims");
         }

@@ -17,6 +17,7 @@ import org.mcpfront.config.FrontConfig;
 import org.mcpfront.identity.Admission;
 import org.mcpfront.identity.Identity;
 import org.mcpfront.identity.IdentityProvider;
+import org.mcpfront.identity.Memberships;
 import org.mcpfront.observability.Audit;
 import org.mcpfront.storage.Store;
 import org.slf4j.Logger;
@@ -62,10 +63,13 @@ public final class AuthorizeEndpoint {
     private final Clients clients;
     private final Grants grants;
     private final IdentityProvider identity;
+    /** Looked up before admission: {@code group:} and {@code iam:} principals admit by them. */
+    private final Memberships memberships;
     private final Throttle throttle;
 
     public AuthorizeEndpoint(Supplier<FrontConfig> config, Store store, Clients clients, Grants grants, IdentityProvider identity,
-                      Throttle throttle) {
+                      Throttle throttle, Memberships memberships) {
+        this.memberships = memberships;
         this.config = config;
         this.store = store;
         this.clients = clients;
@@ -183,7 +187,11 @@ public final class AuthorizeEndpoint {
     }
 
     private void admitAndAskConsent(RoutingContext ctx, JsonObject pending, Identity who) {
-        Admission.Decision decision = Admission.check(who, config.get().oauth());
+        memberships.of(who.email(), who.groups()).onComplete(found -> admitAndAskConsent(ctx, pending, who, found.result()));
+    }
+
+    private void admitAndAskConsent(RoutingContext ctx, JsonObject pending, Identity who, Memberships.Resolved held) {
+        Admission.Decision decision = Admission.check(who, config.get().oauth(), held);
         if (!decision.admitted()) {
             Audit.signInRefused(who.email(), pending.getString("client_id"), decision.reason());
             ConsentPage.refused(ctx.response(), who, decision.reason());
@@ -197,7 +205,8 @@ public final class AuthorizeEndpoint {
             String consent = Secrets.random();
             String csrf = Secrets.random();
             JsonObject record = pending.copy().put("csrf", Secrets.hash(csrf))
-                    .put("sub", who.subject()).put("email", who.email()).put("hd", who.hostedDomain()).put("name", who.name());
+                    .put("sub", who.subject()).put("email", who.email()).put("hd", who.hostedDomain()).put("name", who.name())
+                    .put("provider_groups", new JsonArray(who.groups()));
             record.remove("provider");
             store.put(CONSENT + Secrets.hash(consent), record, SIGN_IN_TTL)
                     .onSuccess(v -> ConsentPage.ask(ctx.response(), found.result(), pending.getString("redirect_uri"),
@@ -239,7 +248,8 @@ public final class AuthorizeEndpoint {
                 return;
             }
             Identity who = new Identity(record.getString("sub"), record.getString("email"), true, record.getString("hd"),
-                    record.getString("name"));
+                    record.getString("name"), record.getJsonArray("provider_groups", new JsonArray()).stream()
+                            .map(String::valueOf).toList());
             Grants.Grant grant = new Grants.Grant(record.getString("client_id"), who,
                     record.getJsonArray("aud").stream().map(String::valueOf).toList(), record.getString("scope"));
             grants.issueCode(grant, redirectUri, record.getString("code_challenge"))

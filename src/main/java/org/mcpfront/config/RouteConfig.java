@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -24,9 +25,11 @@ public record RouteConfig(
         int maxSessions,
         int maxSessionsPerUser,
         BackendProtocol protocol,
+        HealthCheck healthCheck,
         RouteIdentity identity) {
 
     public RouteConfig {
+        Objects.requireNonNull(healthCheck, "healthCheck");
         headers = Map.copyOf(headers);
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
@@ -37,9 +40,18 @@ public record RouteConfig(
     public RouteConfig(String path, RouteType type, Optional<URI> backend, Optional<BackendTransport> transport,
                        Map<String, String> headers, List<String> command, Map<String, String> environment,
                        Duration timeout, Duration requestTimeout, int maxSessions, int maxSessionsPerUser,
+                       BackendProtocol protocol, HealthCheck healthCheck) {
+        this(path, type, backend, transport, headers, command, environment, timeout, requestTimeout, maxSessions,
+                maxSessionsPerUser, protocol, healthCheck, RouteIdentity.none());
+    }
+
+    /** A route with the default health check. */
+    public RouteConfig(String path, RouteType type, Optional<URI> backend, Optional<BackendTransport> transport,
+                       Map<String, String> headers, List<String> command, Map<String, String> environment,
+                       Duration timeout, Duration requestTimeout, int maxSessions, int maxSessionsPerUser,
                        BackendProtocol protocol) {
         this(path, type, backend, transport, headers, command, environment, timeout, requestTimeout, maxSessions,
-                maxSessionsPerUser, protocol, RouteIdentity.none());
+                maxSessionsPerUser, protocol, HealthCheck.DEFAULT);
     }
 
     public enum RouteType { HTTP, STDIO }
@@ -65,6 +77,6 @@ public record RouteConfig(
         return "RouteConfig[path=" + path + ", type=" + type + ", backend=" + backend.orElse(null)
                 + ", transport=" + transport.orElse(null) + ", headers=" + headers.keySet()
                 + ", command=" + command + ", environment=" + environment.keySet()
-                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions + ", maxSessionsPerUser=" + maxSessionsPerUser + ", protocol=" + protocol + ", identity=" + identity.kind() + "]";
+                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions + ", maxSessionsPerUser=" + maxSessionsPerUser + ", protocol=" + protocol + ", healthCheck=" + healthCheck + ", identity=" + identity.kind() + "]";
     }
 }

@@ -12,6 +12,7 @@ import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.identity.backend.BackendIdentity;
 import org.mcpfront.net.BackendClients;
+import org.mcpfront.tracing.Tracing;
 import org.mcpfront.transport.McpHeaders;
 
 import java.net.URI;
@@ -31,12 +32,19 @@ public final class BackendHttp {
     private final BackendIdentity identity;
     private final RouteConfig route;
     private final SessionOwner caller;
+    private final boolean probe;
 
     public BackendHttp(Vertx vertx, BackendIdentity identity) {
-        this(BackendClients.create(vertx), identity, null, null);
+        this(BackendClients.create(vertx), identity, null, null, false);
     }
 
-    private BackendHttp(HttpClient client, BackendIdentity identity, RouteConfig route, SessionOwner caller) {
+    /** A client that tells backends nothing about anyone. */
+    public BackendHttp(Vertx vertx) {
+        this(vertx, BackendIdentity.none());
+    }
+
+    private BackendHttp(HttpClient client, BackendIdentity identity, RouteConfig route, SessionOwner caller, boolean probe) {
+        this.probe = probe;
         this.client = client;
         this.identity = identity;
         this.route = route;
@@ -45,7 +53,12 @@ public final class BackendHttp {
 
     /** The same client, adding {@code route}'s identity headers about {@code caller} to every request opened. */
     BackendHttp forCaller(RouteConfig sessionRoute, SessionOwner sessionCaller) {
-        return new BackendHttp(client, identity, sessionRoute, sessionCaller);
+        return new BackendHttp(client, identity, sessionRoute, sessionCaller, false);
+    }
+
+    /** The same client, adding what {@code probedRoute}'s backend is told when mcp-front itself asks (no user). */
+    BackendHttp forProbe(RouteConfig probedRoute) {
+        return new BackendHttp(client, identity, probedRoute, null, true);
     }
 
     /** Opens a request with the caller's identity headers added (none outside a session's view). */
@@ -53,7 +66,7 @@ public final class BackendHttp {
         if (route == null) {
             return client.request(options);
         }
-        return identity.headers(route, caller).compose(headers -> {
+        return (probe ? identity.probeHeaders(route) : identity.headers(route, caller)).compose(headers -> {
             headers.forEach(options::putHeader);
             return client.request(options);
         });
@@ -67,6 +80,7 @@ public final class BackendHttp {
     static RequestOptions request(HttpMethod method, URI url, RouteConfig route) {
         RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(url.toString());
         route.headers().forEach(options::putHeader);
+        Tracing.inject(options);
         return options;
     }
 

@@ -1,5 +1,6 @@
 package org.mcpfront.session;
 
+import io.opentelemetry.context.Scope;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import org.mcpfront.bus.ClientTransport;
@@ -12,6 +13,7 @@ import org.mcpfront.config.RouteConfig;
 import org.mcpfront.observability.Audit;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.protocol.Era;
+import org.mcpfront.tracing.RequestSpan;
 import org.mcpfront.transport.JsonRpcErrors;
 import org.mcpfront.transport.JsonRpcException;
 import org.mcpfront.transport.JsonRpcMessage;
@@ -288,6 +290,7 @@ final class SessionCore implements BackendListener {
             host.undeploy();
             return;
         }
+        RequestSpan span = RequestSpan.NONE;
         if (rpc.isRequest()) {
             String clientIdKey = null;
             if (modernClient()) {
@@ -301,6 +304,8 @@ final class SessionCore implements BackendListener {
             Pending p = new Pending(rpc.idKey(), rpc.method(), toolName(rpc), stream, deliver.jsonOnly(),
                     host.nanoTime());
             p.clientIdKey = clientIdKey;
+            p.span = metrics.tracing().start(route.path(), p.method, p.tool, clientEra().label(), backend.era().label());
+            span = p.span;
             p.progressToken = rpc.progressTokenKey();
             // A subscription stays open as long as its client wants it: no request timeout.
             p.timer = LISTEN.equals(rpc.method()) ? -1
@@ -315,10 +320,16 @@ final class SessionCore implements BackendListener {
         // Acknowledge first: the edge starts the client's response on it, whatever the backend does.
         ack.ok();
         metrics.messageToBackend(route.path());
-        if (deliver.paramHeaders() != null) {
-            backend.send(rpc, deliver.paramHeaders());
-        } else {
-            backend.send(rpc);
+        // The backend request made within carries the span's traceparent (Tracing.inject).
+        Scope scope = span.makeCurrent();
+        try {
+            if (deliver.paramHeaders() != null) {
+                backend.send(rpc, deliver.paramHeaders());
+            } else {
+                backend.send(rpc);
+            }
+        } finally {
+            scope.close();
         }
     }
 
@@ -493,6 +504,7 @@ final class SessionCore implements BackendListener {
     // ---- delivery ---------------------------------------------------------------------------
 
     private void deliverResponse(Pending p, String raw) {
+        p.span.endWith(raw);
         if (p.clientIdKey != null) {
             raw = withId(raw, p.clientIdKey);
         }
@@ -678,6 +690,7 @@ final class SessionCore implements BackendListener {
         /** The id the client gave it, when the session gave it one of its own (2026-07-28 clients). */
         String clientIdKey;
         boolean streamAlive = true;
+        RequestSpan span = RequestSpan.NONE;
 
         Pending(String idKey, String method, String tool, StreamRef stream, boolean jsonOnly, long startedAt) {
             this.idKey = idKey;

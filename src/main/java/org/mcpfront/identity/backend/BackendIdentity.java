@@ -46,6 +46,9 @@ public final class BackendIdentity {
 
     /** The headers that tell {@code route}'s backend that {@code caller} is calling. */
     public Future<Map<String, String>> headers(RouteConfig route, SessionOwner caller) {
+        if (assertions == null && google == null) {
+            return Future.succeededFuture(Map.of());
+        }
         RouteIdentity identity = route.identity();
         return switch (identity.kind()) {
             case NONE, ENVIRONMENT -> Future.succeededFuture(Map.of());
@@ -66,6 +69,9 @@ public final class BackendIdentity {
 
     /** The headers of a request that no user makes (the era probe): mcp-front speaks for itself. */
     public Future<Map<String, String>> probeHeaders(RouteConfig route) {
+        if (assertions == null && google == null) {
+            return Future.succeededFuture(Map.of());
+        }
         if (route.identity().kind() == RouteIdentity.Kind.ASSERTION && assertions != null) {
             return headers(route, new SessionOwner(assertions.issuer(), null, null));
         }

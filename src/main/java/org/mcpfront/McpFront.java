@@ -187,7 +187,7 @@ public final class McpFront {
                 new ServerConfig(server.host(), -1, server.healthPath(), server.maxBodyBytes(),
                         server.sseKeepAlive(), server.allowedOrigins(), server.maxSessions(), server.slowClientTimeout(),
                         server.idleTimeout(), server.readTimeout(), server.trustedProxies(), server.trustedProxyHeader()),
-                config.cluster(), config.observability());
+                config.cluster(), config.observability(), config.groups());
     }
 
     public int port() {

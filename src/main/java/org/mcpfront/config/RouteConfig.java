@@ -1,5 +1,7 @@
 package org.mcpfront.config;
 
+import org.mcpfront.access.RouteAccess;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +28,7 @@ public record RouteConfig(
         int maxSessionsPerUser,
         BackendProtocol protocol,
         HealthCheck healthCheck,
+        RouteAccess access,
         RouteIdentity identity) {
 
     public RouteConfig {
@@ -33,25 +36,32 @@ public record RouteConfig(
         headers = Map.copyOf(headers);
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
+        access = access == null ? RouteAccess.OPEN : access;
         identity = identity == null ? RouteIdentity.none() : identity;
     }
 
-    /** A route that tells its backend nothing about the user. */
-    public RouteConfig(String path, RouteType type, Optional<URI> backend, Optional<BackendTransport> transport,
-                       Map<String, String> headers, List<String> command, Map<String, String> environment,
-                       Duration timeout, Duration requestTimeout, int maxSessions, int maxSessionsPerUser,
-                       BackendProtocol protocol, HealthCheck healthCheck) {
-        this(path, type, backend, transport, headers, command, environment, timeout, requestTimeout, maxSessions,
-                maxSessionsPerUser, protocol, healthCheck, RouteIdentity.none());
-    }
-
-    /** A route with the default health check. */
+    /** A route with the default health check and no {@code access:} block (everyone admitted uses everything). */
     public RouteConfig(String path, RouteType type, Optional<URI> backend, Optional<BackendTransport> transport,
                        Map<String, String> headers, List<String> command, Map<String, String> environment,
                        Duration timeout, Duration requestTimeout, int maxSessions, int maxSessionsPerUser,
                        BackendProtocol protocol) {
         this(path, type, backend, transport, headers, command, environment, timeout, requestTimeout, maxSessions,
-                maxSessionsPerUser, protocol, HealthCheck.DEFAULT);
+                maxSessionsPerUser, protocol, HealthCheck.DEFAULT, RouteAccess.OPEN, RouteIdentity.none());
+    }
+
+    /** A route whose backend learns nothing about the user. */
+    public RouteConfig(String path, RouteType type, Optional<URI> backend, Optional<BackendTransport> transport,
+                       Map<String, String> headers, List<String> command, Map<String, String> environment,
+                       Duration timeout, Duration requestTimeout, int maxSessions, int maxSessionsPerUser,
+                       BackendProtocol protocol, HealthCheck healthCheck, RouteAccess access) {
+        this(path, type, backend, transport, headers, command, environment, timeout, requestTimeout, maxSessions,
+                maxSessionsPerUser, protocol, healthCheck, access, RouteIdentity.none());
+    }
+
+    /** The same route with {@code access} as its {@code access:} block. */
+    public RouteConfig withAccess(RouteAccess access) {
+        return new RouteConfig(path, type, backend, transport, headers, command, environment, timeout, requestTimeout,
+                maxSessions, maxSessionsPerUser, protocol, healthCheck, access, identity);
     }
 
     public enum RouteType { HTTP, STDIO }
@@ -71,6 +81,10 @@ public record RouteConfig(
         return path.substring(1);
     }
 
+    /**
+     * Leaves {@code access} out: rules apply per request, so sessions (and the key a bridged 2026-07-28 user's
+     * session is found by) stay the same when only they change.
+     */
     @Override
     public String toString() {
         // Header values and environment values usually hold secrets: print only their names.

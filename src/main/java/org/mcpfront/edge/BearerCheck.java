@@ -5,12 +5,14 @@ import io.vertx.ext.web.RoutingContext;
 import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.RouteConfig;
+import org.mcpfront.identity.Caller;
 import org.mcpfront.oauth.grants.AccessTokens;
 import org.mcpfront.oauth.Resources;
 import org.mcpfront.observability.Audit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -84,10 +86,17 @@ final class BearerCheck {
         return owner(ctx).binding(route.path());
     }
 
+    /** The user of this (checked) request as access rules see them: email and memberships. */
+    static Caller caller(RoutingContext ctx) {
+        AccessTokens.Claims claims = ctx.get(CLAIMS);
+        return new Caller(claims.email(), claims.groups());
+    }
+
     /** The owner of sessions opened or used by this (checked) request. */
     static SessionOwner owner(RoutingContext ctx) {
         AccessTokens.Claims claims = ctx.get(CLAIMS);
-        return new SessionOwner(claims.subject(), claims.email(), claims.clientId(), claims.groups());
+        return new SessionOwner(claims.subject(), claims.email(), claims.clientId(),
+                List.copyOf(new java.util.TreeSet<>(claims.groups())));
     }
 
     /** Answers 401 (400 for a token in the query) and audits it; {@code claims} when the token itself checked out. */

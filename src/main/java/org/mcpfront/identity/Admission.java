@@ -4,6 +4,7 @@ import org.mcpfront.config.OAuthConfig;
 import org.mcpfront.config.OAuthConfig.IdentityKind;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 
@@ -53,12 +54,11 @@ public final class Admission {
         if (oauth.allowedEmails().stream().anyMatch(allowed -> lower(allowed).equals(email))) {
             return Decision.admit(email + " is listed in oauth.allowed_emails");
         }
-        List<String> memberPrincipals = oauth.allowedEmails().stream().map(Admission::lower)
-                .filter(p -> p.startsWith(Principals.GROUP_PREFIX) || p.startsWith(Principals.IAM_PREFIX)).toList();
-        for (String principal : memberPrincipals) {
-            if (Principals.heldBy(principal, memberships.memberships())) {
-                return Decision.admit(email + " holds " + principal + ", listed in oauth.allowed_emails");
-            }
+        List<String> memberPrincipals = oauth.allowedEmails().stream().map(String::strip)
+                .filter(p -> p.startsWith(Principals.GROUP) || p.startsWith(Principals.IAM)).toList();
+        String held = Principals.matching(memberPrincipals, new Caller(email, memberships.memberships()), Map.of());
+        if (held != null) {
+            return Decision.admit(email + " holds " + held + ", listed in oauth.allowed_emails");
         }
         Decision byDomain = oauth.identity() == IdentityKind.OIDC ? byEmailDomain(email, oauth) : byHostedDomain(email,
                 lower(identity.hostedDomain()), oauth);
@@ -66,7 +66,7 @@ public final class Admission {
             return byDomain;
         }
         return Decision.refuse(byDomain.reason() + " " + email + " also holds none of " + String.join(", ", memberPrincipals)
-                + (memberPrincipals.stream().anyMatch(p -> p.startsWith(Principals.IAM_PREFIX))
+                + (memberPrincipals.stream().anyMatch(p -> p.startsWith(Principals.IAM))
                         ? " (IAM roles on the Google Cloud project " + project(oauth) + ")" : "")
                 + "." + problems(memberships));
     }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -35,18 +36,14 @@ public final class AccessTokens {
     /** Tokens whose signature and claims were checked, kept so a client's next request skips the RSA/EC check. */
     static final int VERIFIED_CACHE_SIZE = 4096;
 
-    /** What a valid token says. */
+    /**
+     * What a valid token says; {@code groups} is its {@code groups} claim (the user's memberships: identity-provider
+     * and Workspace groups, {@code iam:<role>}), empty when absent.
+     */
     public record Claims(String subject, String email, List<String> audience, String clientId, String scope,
-                         String jti, Instant expiresAt, List<String> groups) {
-
+                         String jti, Instant expiresAt, Set<String> groups) {
         public Claims {
-            groups = groups == null ? List.of() : List.copyOf(groups);
-        }
-
-        /** Claims of a token without memberships. */
-        public Claims(String subject, String email, List<String> audience, String clientId, String scope, String jti,
-                      Instant expiresAt) {
-            this(subject, email, audience, clientId, scope, jti, expiresAt, List.of());
+            groups = groups == null ? Set.of() : Set.copyOf(groups);
         }
     }
 
@@ -204,7 +201,7 @@ public final class AccessTokens {
             List<String> groups = set.getStringListClaim("groups");
             return new Claims(set.getSubject(), set.getStringClaim("email"), set.getAudience(),
                     set.getStringClaim("client_id"), set.getStringClaim("scope"), set.getJWTID(), exp.toInstant(),
-                    groups == null ? List.of() : groups);
+                    groups == null ? Set.of() : Set.copyOf(groups));
         } catch (ParseException e) {
             throw new InvalidToken("the access token has malformed claims");
         }

@@ -153,7 +153,7 @@ public final class McpFront {
                         }))
                 .compose(id -> {
                     deployments.add(id);
-                    return vertx.deployVerticle(new BackendProbes(config, metrics, eras));
+                    return vertx.deployVerticle(new BackendProbes(config, metrics, eras, services.get().backendIdentity()));
                 })
                 .compose(id -> {
                     deployments.add(id);

@@ -10,6 +10,7 @@ import org.mcpfront.cluster.Clustering;
 import org.mcpfront.config.reload.ConfigVerticle;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.ServerConfig;
+import org.mcpfront.edge.EdgeConfig;
 import org.mcpfront.edge.EdgeVerticle;
 import org.mcpfront.edge.Health;
 import org.mcpfront.health.BackendProbes;
@@ -134,8 +135,9 @@ public final class McpFront {
         return SigningKeys.load(vertx, config.oauth(), store)
                 .compose(keys -> IdentityServices.start(vertx, config.oauth(), store).onSuccess(services::set)
                         .compose(started -> IdentityProviders.start(vertx, config.oauth()))
-                        .map(identity -> AuthorizationServer.Shared.create(store, keys, config, identity, options.documentPolicy(),
-                                services.get().memberships(), services.get().assertionKey().publicJson()))
+                        .map(identity -> AuthorizationServer.Shared.create(store, keys, config.oauth(), identity,
+                                options.documentPolicy(), services.get().memberships(),
+                                services.get().assertionKey().publicJson()))
                         .map(oauth -> Map.entry(oauth, new RequestStates(keys.derivedSecret(REQUEST_STATE_PURPOSE),
                                 Clock.systemUTC()))))
                 .compose(shared -> vertx.deployVerticle(new SupervisorVerticle(SupervisorConfig.of(config), metrics, eras,
@@ -145,7 +147,7 @@ public final class McpFront {
                             EdgeVerticle.Protocols protocols = new EdgeVerticle.Protocols(eras, shared.getValue(), store, metrics,
                                     services.get().backendIdentity());
                             return vertx.deployVerticle(() -> {
-                                EdgeVerticle edge = new EdgeVerticle(shareablePort(config, edgeInstances),
+                                EdgeVerticle edge = new EdgeVerticle(EdgeConfig.of(shareablePort(config, edgeInstances)),
                                         observability.scrapeHandler(), health, shared.getKey(), protocols);
                                 edges.add(edge);
                                 return edge;

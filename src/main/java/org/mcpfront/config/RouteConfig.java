@@ -29,15 +29,26 @@ public record RouteConfig(
         BackendProtocol protocol,
         HealthCheck healthCheck,
         RouteAccess access,
+        RouteIdentity identity,
         Optional<String> host) {
 
     public RouteConfig {
         Objects.requireNonNull(healthCheck, "healthCheck");
-        host = host == null ? Optional.empty() : host;
         headers = Map.copyOf(headers);
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
         access = access == null ? RouteAccess.OPEN : access;
+        identity = identity == null ? RouteIdentity.none() : identity;
+        host = host == null ? Optional.empty() : host;
+    }
+
+    /** A route served under its path on the issuer's host only. */
+    public RouteConfig(String path, RouteType type, Optional<URI> backend, Optional<BackendTransport> transport,
+                       Map<String, String> headers, List<String> command, Map<String, String> environment,
+                       Duration timeout, Duration requestTimeout, int maxSessions, int maxSessionsPerUser,
+                       BackendProtocol protocol, HealthCheck healthCheck, RouteAccess access, RouteIdentity identity) {
+        this(path, type, backend, transport, headers, command, environment, timeout, requestTimeout, maxSessions,
+                maxSessionsPerUser, protocol, healthCheck, access, identity, Optional.empty());
     }
 
     /** A route with the default health check and no {@code access:} block (everyone admitted uses everything). */
@@ -46,22 +57,22 @@ public record RouteConfig(
                        Duration timeout, Duration requestTimeout, int maxSessions, int maxSessionsPerUser,
                        BackendProtocol protocol) {
         this(path, type, backend, transport, headers, command, environment, timeout, requestTimeout, maxSessions,
-                maxSessionsPerUser, protocol, HealthCheck.DEFAULT, RouteAccess.OPEN, Optional.empty());
+                maxSessionsPerUser, protocol, HealthCheck.DEFAULT, RouteAccess.OPEN, RouteIdentity.none());
     }
 
-    /** A route served under its path on the issuer's host only. */
+    /** A route whose backend learns nothing about the user. */
     public RouteConfig(String path, RouteType type, Optional<URI> backend, Optional<BackendTransport> transport,
                        Map<String, String> headers, List<String> command, Map<String, String> environment,
                        Duration timeout, Duration requestTimeout, int maxSessions, int maxSessionsPerUser,
                        BackendProtocol protocol, HealthCheck healthCheck, RouteAccess access) {
         this(path, type, backend, transport, headers, command, environment, timeout, requestTimeout, maxSessions,
-                maxSessionsPerUser, protocol, healthCheck, access, Optional.empty());
+                maxSessionsPerUser, protocol, healthCheck, access, RouteIdentity.none());
     }
 
     /** The same route with {@code access} as its {@code access:} block. */
     public RouteConfig withAccess(RouteAccess access) {
         return new RouteConfig(path, type, backend, transport, headers, command, environment, timeout, requestTimeout,
-                maxSessions, maxSessionsPerUser, protocol, healthCheck, access, host);
+                maxSessions, maxSessionsPerUser, protocol, healthCheck, access, identity, host);
     }
 
     /**
@@ -70,7 +81,7 @@ public record RouteConfig(
      */
     public RouteConfig withHost(Optional<String> newHost) {
         return new RouteConfig(path, type, backend, transport, headers, command, environment, timeout, requestTimeout,
-                maxSessions, maxSessionsPerUser, protocol, healthCheck, access, newHost);
+                maxSessions, maxSessionsPerUser, protocol, healthCheck, access, identity, newHost);
     }
 
     public enum RouteType { HTTP, STDIO }
@@ -91,7 +102,7 @@ public record RouteConfig(
     }
 
     /**
-     * Leaves {@code access} and {@code host} out: rules and host names apply per request, so sessions (and the key a bridged 2026-07-28 user's
+     * Leaves {@code access} and {@code host} out: rules apply per request, so sessions (and the key a bridged 2026-07-28 user's
      * session is found by) stay the same when only they change.
      */
     @Override
@@ -100,6 +111,6 @@ public record RouteConfig(
         return "RouteConfig[path=" + path + ", type=" + type + ", backend=" + backend.orElse(null)
                 + ", transport=" + transport.orElse(null) + ", headers=" + headers.keySet()
                 + ", command=" + command + ", environment=" + environment.keySet()
-                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions + ", maxSessionsPerUser=" + maxSessionsPerUser + ", protocol=" + protocol + ", healthCheck=" + healthCheck + "]";
+                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions + ", maxSessionsPerUser=" + maxSessionsPerUser + ", protocol=" + protocol + ", healthCheck=" + healthCheck + ", identity=" + identity.kind() + "]";
     }
 }

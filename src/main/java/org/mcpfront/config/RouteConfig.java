@@ -23,7 +23,8 @@ public record RouteConfig(
         Duration requestTimeout,
         int maxSessions,
         int maxSessionsPerUser,
-        BackendProtocol protocol) {
+        BackendProtocol protocol,
+        OnProcessLoss onProcessLoss) {
 
     public RouteConfig {
         headers = Map.copyOf(headers);
@@ -40,6 +41,13 @@ public record RouteConfig(
      */
     public enum BackendProtocol { AUTO, V2025, V2026 }
 
+    /**
+     * What a stdio session does when its process dies under it (a crash, SIGKILL, its instance's loss):
+     * {@code restart} starts a new process initialized in the client's name, under the same session id
+     * (the old process's state is lost); {@code end} ends the session. HTTP routes always carry on.
+     */
+    public enum OnProcessLoss { RESTART, END }
+
     /** How mcp-front talks to an HTTP backend. */
     public enum BackendTransport { STREAMABLE, SSE }
 
@@ -54,6 +62,6 @@ public record RouteConfig(
         return "RouteConfig[path=" + path + ", type=" + type + ", backend=" + backend.orElse(null)
                 + ", transport=" + transport.orElse(null) + ", headers=" + headers.keySet()
                 + ", command=" + command + ", environment=" + environment.keySet()
-                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions + ", maxSessionsPerUser=" + maxSessionsPerUser + ", protocol=" + protocol + "]";
+                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions + ", maxSessionsPerUser=" + maxSessionsPerUser + ", protocol=" + protocol + ", onProcessLoss=" + onProcessLoss + "]";
     }
 }

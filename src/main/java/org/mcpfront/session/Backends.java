@@ -59,7 +59,8 @@ public final class Backends {
                         case STREAMABLE -> listener -> new StreamableHttpBackend(vertx, http, route, id, listener);
                         case SSE -> listener -> new SseBackend(vertx, http, route, id, listener);
                     };
-            case STDIO -> listener -> new StdioBackend(vertx, route, id, listener, System.getenv());
+            case STDIO -> listener -> new StdioBackend(vertx, route, id, listener, System.getenv(),
+                    route.onProcessLoss() == RouteConfig.OnProcessLoss.RESTART);
         };
     }
 }

@@ -84,6 +84,10 @@ final class SessionCore implements BackendListener {
 
         /** Undeploys the session's verticle, which then calls {@link #drain()}. */
         void undeploy();
+
+        /** Keeps the session's durable facts in the store for {@code ttlMillis} (another instance may adopt it). */
+        default void saveFacts(SessionFacts facts, long ttlMillis) {
+        }
     }
 
     /** The answer to one client command: the edge passes a failure's code on as the HTTP status. */
@@ -117,6 +121,9 @@ final class SessionCore implements BackendListener {
     private boolean droppedWarned;
     /** Session-unique ids for the requests of 2026-07-28 clients, whose own ids need not be unique here. */
     private long localIds;
+    /** What another instance would need to carry this session on; null when it cannot (2026 bridged sessions). */
+    private SessionFacts facts;
+    private long factsSavedAt;
 
     /**
      * Why the session ends.
@@ -128,6 +135,14 @@ final class SessionCore implements BackendListener {
     }
 
     SessionCore(SessionSpec spec, Host host, GatewayMetrics metrics) {
+        this(spec, host, metrics, null);
+    }
+
+    /**
+     * @param facts the session's durable facts as the store should keep them from the start (an adopted
+     *              session's, with this instance as owner), or null when none are kept
+     */
+    SessionCore(SessionSpec spec, Host host, GatewayMetrics metrics, SessionFacts facts) {
         this.spec = spec;
         this.route = spec.route();
         this.host = host;
@@ -135,6 +150,16 @@ final class SessionCore implements BackendListener {
         this.standalone = spec.standalone();
         this.openedAt = host.nanoTime();
         this.lastActivity = openedAt;
+        this.facts = facts;
+        if (facts != null && facts.initialize() != null) {
+            // An adopted session: its client and backend have spoken before, on another instance.
+            heardFromClient = true;
+            heardFromBackend = true;
+        }
+    }
+
+    SessionFacts facts() {
+        return facts;
     }
 
     /** The backend, made by the verticle with this core as its listener. */
@@ -162,6 +187,7 @@ final class SessionCore implements BackendListener {
             return failureWhileStarting;
         }
         state = State.OPEN;
+        saveFacts(facts);
         metrics.sessionOpened(route.path());
         scheduleIdleCheck(route.timeout().toMillis());
         log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
@@ -274,6 +300,16 @@ final class SessionCore implements BackendListener {
         JsonRpcMessage rpc = deliver.message();
         lastActivity = host.nanoTime();
         heardFromClient = true;
+        if (facts != null) {
+            if (rpc.isInitialize()) {
+                saveFacts(facts.withInitialize(rpc.raw()));
+            } else if ("notifications/initialized".equals(rpc.method())) {
+                saveFacts(facts.withInitialized());
+            } else if (lastActivity - factsSavedAt > route.timeout().toNanos() / 2) {
+                // Used, so kept: the stored facts live as long as the session's idle timeout.
+                saveFacts(facts);
+            }
+        }
         StreamRef stream = deliver.stream();
         if (state == State.LINGERING) {
             String reason = ending.reason();
@@ -328,6 +364,9 @@ final class SessionCore implements BackendListener {
             return;
         }
         standalone = stream;
+        if (facts != null && !stream.equals(facts.standalone())) {
+            saveFacts(facts.withStandalone(stream));
+        }
         ack.ok();
         while (!undelivered.isEmpty() && standalone != null) {
             toStream(standalone, undelivered.poll(), false);
@@ -340,6 +379,9 @@ final class SessionCore implements BackendListener {
         }
         if (stream.equals(standalone)) {
             standalone = null;
+            if (facts != null) {
+                saveFacts(facts.withStandalone(null));
+            }
         }
         List<Pending> cancelled = new ArrayList<>();
         for (Pending p : pending.values()) {
@@ -438,6 +480,24 @@ final class SessionCore implements BackendListener {
                 .addKeyValue("user", spec.owner().email()).addKeyValue("reason", reason)
                 .log("the backend forgot this session; a new upstream session carries it on");
         Audit.upstreamReopened(spec.owner().email(), spec.owner().clientId(), route.path(), spec.id(), reason);
+    }
+
+    @Override
+    public void onUpstreamSession(String upstreamSessionId) {
+        if (facts != null && !upstreamSessionId.equals(facts.upstreamSessionId())) {
+            saveFacts(facts.withUpstreamSessionId(upstreamSessionId));
+        }
+    }
+
+    private void saveFacts(SessionFacts next) {
+        if (next == null) {
+            return;
+        }
+        facts = next;
+        if (state == State.OPEN) {
+            factsSavedAt = host.nanoTime();
+            host.saveFacts(next, route.timeout().toMillis());
+        }
     }
 
     @Override
@@ -636,6 +696,9 @@ final class SessionCore implements BackendListener {
         String version = result == null ? null : result.getString("protocolVersion");
         if (version != null) {
             backend.protocolVersion(version);
+            if (facts != null) {
+                saveFacts(facts.withProtocolVersion(version));
+            }
         }
     }
 

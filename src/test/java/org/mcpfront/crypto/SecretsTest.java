@@ -1,4 +1,4 @@
-package org.mcpfront.oauth;
+package org.mcpfront.crypto;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

@@ -124,6 +124,11 @@ final class SessionCore implements BackendListener {
     /** What another instance would need to carry this session on; null when it cannot (2026 bridged sessions). */
     private SessionFacts facts;
     private long factsSavedAt;
+    /**
+     * The standalone stream came with an adopted session: its edge may have died with the old owner, so
+     * a client that opens a new one replaces it.
+     */
+    private boolean standaloneInherited;
 
     /**
      * Why the session ends.
@@ -155,6 +160,7 @@ final class SessionCore implements BackendListener {
             // An adopted session: its client and backend have spoken before, on another instance.
             heardFromClient = true;
             heardFromBackend = true;
+            standaloneInherited = standalone != null;
         }
     }
 
@@ -359,11 +365,12 @@ final class SessionCore implements BackendListener {
     }
 
     private void attach(StreamRef stream, Ack ack) {
-        if (standalone != null && !standalone.equals(stream)) {
+        if (standalone != null && !standalone.equals(stream) && !standaloneInherited) {
             ack.fail(409, "this session already has a stream for server messages");
             return;
         }
         standalone = stream;
+        standaloneInherited = false;
         if (facts != null && !stream.equals(facts.standalone())) {
             saveFacts(facts.withStandalone(stream));
         }

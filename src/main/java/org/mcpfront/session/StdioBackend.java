@@ -125,12 +125,21 @@ final class StdioBackend implements Backend {
     }
 
     /**
-     * Takes over a session whose instance died: the client's initialize (and whether it said initialized)
-     * is what the new process is initialized with, once open.
+     * Takes over a session whose instance died (and its process with it), when the route restarts lost
+     * processes: the new process is initialized with the client's initialize once open.
      */
-    void resume(JsonRpcMessage initialize, boolean initialized) {
-        this.clientInitialize = initialize;
-        this.clientInitialized = initialized;
+    @Override
+    public boolean resume(SessionFacts facts) {
+        if (!restartOnLoss || facts.initialize() == null) {
+            return false;
+        }
+        try {
+            clientInitialize = JsonRpcMessage.parse(facts.initialize());
+        } catch (JsonRpcException e) {
+            return false;
+        }
+        clientInitialized = facts.initialized();
+        return true;
     }
 
     @Override

@@ -308,6 +308,15 @@ class ClusterIT {
         String access = tokens.getString("access_token");
         String onVictim = openSession(ports.get(2), access);
         String onSurvivor = openSession(ports.get(0), access);
+        // A legacy SSE client's session on the victim too: its stream dies with it, its POSTs go on.
+        HttpResponse<java.util.stream.Stream<String>> sse = RawHttp.stream(RawHttp.anonymous("http://127.0.0.1:" + ports.get(2)
+                + "/remote/sse").header("Authorization", "Bearer " + access).header("Accept", "text/event-stream").GET());
+        String endpoint = sse.body().filter(line -> line.startsWith("data: ")).findFirst().orElseThrow()
+                .substring("data: ".length());
+        String sseSession = endpoint.replaceFirst("^.*sessionId=", "");
+        String messages = "http://127.0.0.1:" + ports.get(1) + endpoint;
+        assertThat(RawHttp.send(RawHttp.mcpPost(messages, RawHttp.INITIALIZE, access)).statusCode()).isEqualTo(202);
+        assertThat(RawHttp.send(RawHttp.mcpPost(messages, INITIALIZED, access)).statusCode()).isEqualTo(202);
         HttpResponse<String> reached = post(remote(ports.get(1)), access, onVictim, INITIALIZED);
         assertThat(reached.statusCode()).as("a session on another instance is reached over the event bus: %s", reached.body())
                 .isEqualTo(202);
@@ -330,6 +339,18 @@ class ClusterIT {
         assertThat(fronts.get(1).output()).contains("session adopted from an instance that is gone").contains(onVictim);
         assertThat(post(remote(ports.get(0)), adminToken, onVictim, echoCall(6, "still not mine")).statusCode())
                 .as("the adopted session answers only its owner").isEqualTo(404);
+
+        // The legacy SSE client's POSTs to /message reach its session again (a new backend session opened
+        // in its name); its answers wait for a stream to attach.
+        sse.body().close();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        int status;
+        while ((status = RawHttp.send(RawHttp.mcpPost(messages, echoCall(8, "sse after the kill"), access)
+                .timeout(Duration.ofSeconds(20))).statusCode()) != 202 && status != 404 && System.nanoTime() < deadline) {
+            FreePorts.sleep(250);
+        }
+        assertThat(status).as("a legacy SSE client's POST after its instance died").isEqualTo(202);
+        assertThat(fronts.get(1).output()).contains(sseSession);
 
         // Once the others know, a session on a live instance answers; "gone" (404) would be wrong
         // at any point, a moment's 5xx while the cluster settles is retried.

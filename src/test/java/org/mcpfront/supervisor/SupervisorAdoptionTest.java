@@ -145,8 +145,8 @@ class SupervisorAdoptionTest {
         Store store = new MemoryStore(vertx, 1 << 20);
         List<SessionFacts> resumed = new CopyOnWriteArrayList<>();
         store.put(SessionFacts.key("s1"), facts("s1", "/kept", "dead").toJson(), Duration.ofMinutes(1))
-                .compose(v -> deploy(vertx, store, member("a"), resumed))
-                .compose(v -> deploy(other, store, member("b"), resumed))
+                .compose(v -> deploy(vertx, store, member("a", "b"), resumed))
+                .compose(v -> deploy(other, store, member("b", "a"), resumed))
                 .compose(v -> Future.join(adopt(vertx, "s1", ALICE, "/kept"), adopt(other, "s1", ALICE, "/kept")))
                 .compose(both -> store.get(SessionFacts.key("s1")))
                 .onComplete(test.succeeding(stored -> test.verify(() -> {

@@ -48,6 +48,8 @@ final class SessionCore implements BackendListener {
     static final long LINGER_MS = 2_000;
     private static final String LISTEN = "subscriptions/listen";
     private static final String SHUTDOWN = "mcp-front is shutting down";
+    /** The failure kind of a backend (a replacement process) that failed before it answered. */
+    static final String START = "start";
 
     /** Where a session stands; it only moves forward. */
     enum State {
@@ -546,7 +548,10 @@ final class SessionCore implements BackendListener {
                 .addKeyValue("kind", kind).addKeyValue("reason", reason)
                 .addKeyValue("in_flight", pending.size()).log("backend failed; ending session");
         String why = "backend " + route.path() + " failed: " + reason;
-        ending = new Ending(why, true, heardFromBackend ? null : reason);
+        // A replacement that failed before it answered (kind "start") is a start failure like a first one:
+        // the supervisor backs the route off.
+        boolean startFailed = !heardFromBackend || START.equals(kind);
+        ending = new Ending(why, true, startFailed ? reason : null);
         if (!heardFromClient) {
             // The client has a session id but has not sent anything yet (its initialize is on the
             // way): stay a moment to answer it with the reason rather than a bare 404.

@@ -297,7 +297,7 @@ final class StdioBackend implements Backend {
         String reason = exitReason(code);
         if (restartId != null) {
             // The new process died before it answered initialize: a start failure, for the route's back-off.
-            listener.onFailure("start", "a new process for the session failed before it answered: " + reason);
+            listener.onFailure(SessionCore.START, "a new process for the session failed before it answered: " + reason);
             return;
         }
         if (!restartOnLoss || clientInitialize == null) {
@@ -330,7 +330,7 @@ final class StdioBackend implements Backend {
                 return;
             }
             if (started.failed()) {
-                listener.onFailure("start", "a new process for the session could not be started");
+                listener.onFailure(SessionCore.START, "a new process for the session could not be started");
                 return;
             }
             proc = started.result();
@@ -347,7 +347,7 @@ final class StdioBackend implements Backend {
         restartTimer = vertx.setTimer(timeout, t -> {
             restartTimer = -1;
             if (restartId != null && !closing) {
-                listener.onFailure("start", "a new process for the session did not answer initialize within "
+                listener.onFailure(SessionCore.START, "a new process for the session did not answer initialize within "
                         + route.requestTimeout().toSeconds() + " s");
             }
         });
@@ -368,7 +368,7 @@ final class StdioBackend implements Backend {
         vertx.cancelTimer(restartTimer);
         restartTimer = -1;
         if (message.json().containsKey("error")) {
-            listener.onFailure("start", "a new process for the session refused initialize: "
+            listener.onFailure(SessionCore.START, "a new process for the session refused initialize: "
                     + BackendHttp.snippet(String.valueOf(message.json().getValue("error"))));
             return true;
         }

@@ -604,6 +604,17 @@ class SessionCoreTest {
         }
 
         @Test
+        @DisplayName("a replacement backend that fails before it answers counts as a start failure for the back-off")
+        void replacementFailsToStart() {
+            SessionCore core = open();
+            deliver(core, call(1), POST_1);
+            core.onMessage(result(1), null);
+            core.onFailure(SessionCore.START, "a new process for the session could not be started");
+            assertThat(host.notices).singleElement().satisfies(n ->
+                    assertThat(n.startFailure()).isEqualTo("a new process for the session could not be started"));
+        }
+
+        @Test
         @DisplayName("stopped with mcp-front: requests in flight hear it, no notice to the stopping supervisor")
         void shutdown() {
             SessionCore core = open();

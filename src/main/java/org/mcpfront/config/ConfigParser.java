@@ -9,6 +9,7 @@ import org.mcpfront.config.RouteConfig.BackendTransport;
 import org.mcpfront.config.RouteConfig.OnProcessLoss;
 import org.mcpfront.config.RouteConfig.RouteType;
 
+import org.mcpfront.access.RouteAccess;
 import org.mcpfront.net.AddressRange;
 
 import java.net.InetAddress;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -39,9 +41,10 @@ public final class ConfigParser {
 
     /** Paths mcp-front serves itself: a route at or under one of them would shadow it. */
     private static final List<String> RESERVED_PATHS = List.of("/.well-known", "/authorize", "/oauth", "/token",
-            "/register", "/revoke", "/consent", "/jwks.json", "/health", "/ready", "/metrics");
+            "/register", "/revoke", "/consent", "/jwks.json", "/health", "/ready", "/metrics", "/status", "/status.json");
 
-    private static final List<String> ROOT_KEYS = List.of("oauth", "routes", "server", "cluster");
+    private static final List<String> ROOT_KEYS = List.of("oauth", "routes", "server", "cluster", "observability",
+            "groups");
     private static final List<String> OAUTH_KEYS = List.of("issuer", "gcp_project", "allowed_domains", "allowed_emails",
             "admins", "token_ttl", "refresh_token_ttl", "refresh_grace", "storage", "redis_url", "signing_key_file", "identity", "google",
             "unused_client_ttl", "limits");
@@ -50,7 +53,7 @@ public final class ConfigParser {
     private static final List<String> GOOGLE_KEYS = List.of("client_id", "client_secret", "issuer");
     private static final List<String> ROUTE_KEYS = List.of("path", "type", "backend", "transport", "headers",
             "command", "environment", "timeout", "request_timeout", "max_sessions", "max_sessions_per_user", "protocol",
-            "on_process_loss");
+            "health_check", "access", "on_process_loss");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "health_path", "max_body_size",
             "sse_keepalive", "allowed_origins", "max_sessions", "slow_client_timeout", "idle_timeout", "read_timeout",
             "trusted_proxies", "trusted_proxy_header");
@@ -125,9 +128,10 @@ public final class ConfigParser {
         if (!root.has("oauth")) {
             root.problem("oauth", "is required (at least issuer and allowed_domains)");
         }
-        OAuthConfig oauth = root.section("oauth").map(ConfigParser::oauth).orElse(null);
+        Map<String, List<String>> groups = AccessSections.groups(root);
+        OAuthConfig oauth = root.section("oauth").map(s -> oauth(s, groups.keySet())).orElse(null);
         ServerConfig server = server(root.sectionOrEmpty("server"));
-        List<RouteConfig> routes = routes(root, server.healthPath());
+        List<RouteConfig> routes = routes(root, server.healthPath(), groups.keySet());
         ClusterConfig cluster = cluster(root.sectionOrEmpty("cluster"));
         boolean dev = oauth != null && oauth.identity() == IdentityKind.DEV && problems.clean("oauth.identity");
         if (dev && problems.clean("server.host") && !loopbackHost(server.host())) {
@@ -141,11 +145,12 @@ public final class ConfigParser {
                     + "instance would keep its own clients, codes and tokens, and requests landing on another "
                     + "instance would fail");
         }
+        ObservabilityConfig observability = ObservabilityConfig.parse(root.sectionOrEmpty("observability"));
         problems.throwIfAny();
-        return new FrontConfig(oauth, routes, server, cluster);
+        return new FrontConfig(oauth, routes, server, cluster, observability, groups);
     }
 
-    private static OAuthConfig oauth(Section s) {
+    private static OAuthConfig oauth(Section s, Set<String> groups) {
         s.allowOnly(OAUTH_KEYS);
         String issuer = s.required("issuer", "the public base URL of mcp-front, e.g. https://mcp.example.com",
                 ConfigParser::issuer).orElse(null);
@@ -172,7 +177,7 @@ public final class ConfigParser {
                 s.string("gcp_project").orElse(""),
                 domains,
                 emails,
-                s.list("admins", "[\"alice@example.com\", \"@example.com\"]", ConfigParser::admin).orElse(List.of()),
+                AccessSections.principals(s, "admins", groups).orElse(List.of()),
                 s.value("token_ttl", ConfigParser::positiveDuration).orElse(DEFAULT_TOKEN_TTL),
                 s.value("refresh_token_ttl", ConfigParser::positiveDuration).orElse(DEFAULT_REFRESH_TOKEN_TTL),
                 s.value("refresh_grace", ConfigParser::refreshGrace).orElse(DEFAULT_REFRESH_GRACE),
@@ -215,7 +220,7 @@ public final class ConfigParser {
         }).orElse("");
     }
 
-    private static List<RouteConfig> routes(Section root, String healthPath) {
+    private static List<RouteConfig> routes(Section root, String healthPath, Set<String> groups) {
         List<RouteConfig> routes = new ArrayList<>();
         Map<String, Section> claimed = new LinkedHashMap<>();
         for (Section item : root.sections("routes", ROUTE_EXAMPLE)) {
@@ -231,6 +236,7 @@ public final class ConfigParser {
             Optional<Integer> maxSessions = item.value("max_sessions", ConfigParser::positiveCount);
             BackendProtocol protocol = item.value("protocol", ConfigParser::backendProtocol).orElse(BackendProtocol.AUTO);
             Optional<Integer> perUser = item.value("max_sessions_per_user", ConfigParser::positiveCount);
+            RouteAccess access = AccessSections.access(item, groups, ConfigParser::rateLimit);
             item.required("type", "http or stdio", v -> oneOf(v, RouteType.class))
                     .map(type -> switch (type) {
                         case HTTP -> httpRoute(item, path, timeout.orElse(DEFAULT_HTTP_IDLE_TIMEOUT), requestTimeout,
@@ -238,6 +244,7 @@ public final class ConfigParser {
                         case STDIO -> stdioRoute(item, path, timeout.orElse(DEFAULT_STDIO_IDLE_TIMEOUT), requestTimeout,
                                 limits(item, maxSessions.orElse(DEFAULT_STDIO_MAX_SESSIONS), perUser), protocol);
                     })
+                    .map(route -> route.withAccess(access))
                     .ifPresent(routes::add);
         }
         return routes;
@@ -300,8 +307,10 @@ public final class ConfigParser {
         if (protocol == BackendProtocol.V2026 && transport.orElse(null) == BackendTransport.SSE) {
             s.problem("protocol", "2026 cannot go with transport sse: MCP 2026-07-28 runs on Streamable HTTP only");
         }
+        HealthCheck healthCheck = s.section("health_check").map(HealthCheck::parse).orElse(HealthCheck.DEFAULT);
         return new RouteConfig(path, RouteType.HTTP, backend, transport, headers, List.of(), Map.of(), timeout,
-                requestTimeout, limits.sessions(), limits.perUser(), protocol, OnProcessLoss.RESTART);
+                requestTimeout, limits.sessions(), limits.perUser(), protocol, healthCheck, RouteAccess.OPEN,
+                OnProcessLoss.RESTART);
     }
 
     /** The legacy HTTP+SSE transport's endpoint conventionally ends in /sse; everything else speaks Streamable HTTP. */
@@ -314,6 +323,8 @@ public final class ConfigParser {
                                           Limits limits, BackendProtocol protocol) {
         s.forbid("belongs to http routes; a stdio route has command and environment",
                 "backend", "transport", "headers");
+        s.forbid("belongs to http routes: a stdio route's processes exist only per session, and their start "
+                + "failures are reported without probes", "health_check");
         List<String> command = command(s);
         Map<String, String> environment = s.map("environment", ConfigParser::environmentName, Function.identity())
                 .orElse(Map.of());
@@ -321,7 +332,8 @@ public final class ConfigParser {
         OnProcessLoss onProcessLoss = s.value("on_process_loss", v -> oneOf(v, OnProcessLoss.class))
                 .orElse(OnProcessLoss.RESTART);
         return new RouteConfig(path, RouteType.STDIO, Optional.empty(), Optional.empty(), Map.of(), command,
-                environment, timeout, requestTimeout, limits.sessions(), limits.perUser(), protocol, onProcessLoss);
+                environment, timeout, requestTimeout, limits.sessions(), limits.perUser(), protocol, HealthCheck.DEFAULT,
+                RouteAccess.OPEN, onProcessLoss);
     }
 
     private static List<String> command(Section s) {
@@ -464,22 +476,6 @@ public final class ConfigParser {
             throw invalid(Problems.quote(value) + " is not an email address, e.g. someone@example.com");
         }
         return email;
-    }
-
-    /** An email address, or {@code @domain} for every signed-in user of that domain. */
-    private static String admin(String value) {
-        String principal = value.strip().toLowerCase(Locale.ROOT);
-        if (principal.startsWith("group:")) {
-            throw invalid(Problems.quote(value) + ": groups are not supported yet; list email addresses or @domain");
-        }
-        if (principal.startsWith("@")) {
-            try {
-                return "@" + domain(principal);
-            } catch (IllegalArgumentException e) {
-                throw invalid(Problems.quote(value) + " is not @ and a domain name, e.g. @example.com");
-            }
-        }
-        return email(value);
     }
 
     private static String routePath(String value) {

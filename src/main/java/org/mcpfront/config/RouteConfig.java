@@ -1,9 +1,12 @@
 package org.mcpfront.config;
 
+import org.mcpfront.access.RouteAccess;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -24,12 +27,32 @@ public record RouteConfig(
         int maxSessions,
         int maxSessionsPerUser,
         BackendProtocol protocol,
+        HealthCheck healthCheck,
+        RouteAccess access,
         OnProcessLoss onProcessLoss) {
 
     public RouteConfig {
+        Objects.requireNonNull(healthCheck, "healthCheck");
         headers = Map.copyOf(headers);
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
+        access = access == null ? RouteAccess.OPEN : access;
+        onProcessLoss = onProcessLoss == null ? OnProcessLoss.RESTART : onProcessLoss;
+    }
+
+    /** A route with the default health check and no {@code access:} block (everyone admitted uses everything). */
+    public RouteConfig(String path, RouteType type, Optional<URI> backend, Optional<BackendTransport> transport,
+                       Map<String, String> headers, List<String> command, Map<String, String> environment,
+                       Duration timeout, Duration requestTimeout, int maxSessions, int maxSessionsPerUser,
+                       BackendProtocol protocol) {
+        this(path, type, backend, transport, headers, command, environment, timeout, requestTimeout, maxSessions,
+                maxSessionsPerUser, protocol, HealthCheck.DEFAULT, RouteAccess.OPEN, OnProcessLoss.RESTART);
+    }
+
+    /** The same route with {@code access} as its {@code access:} block. */
+    public RouteConfig withAccess(RouteAccess access) {
+        return new RouteConfig(path, type, backend, transport, headers, command, environment, timeout, requestTimeout,
+                maxSessions, maxSessionsPerUser, protocol, healthCheck, access, onProcessLoss);
     }
 
     public enum RouteType { HTTP, STDIO }
@@ -56,12 +79,17 @@ public record RouteConfig(
         return path.substring(1);
     }
 
+    /**
+     * Leaves {@code access} out: rules apply per request, so sessions (and the key a bridged 2026-07-28 user's
+     * session is found by) stay the same when only they change.
+     */
     @Override
     public String toString() {
         // Header values and environment values usually hold secrets: print only their names.
         return "RouteConfig[path=" + path + ", type=" + type + ", backend=" + backend.orElse(null)
                 + ", transport=" + transport.orElse(null) + ", headers=" + headers.keySet()
                 + ", command=" + command + ", environment=" + environment.keySet()
-                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions + ", maxSessionsPerUser=" + maxSessionsPerUser + ", protocol=" + protocol + ", onProcessLoss=" + onProcessLoss + "]";
+                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions + ", maxSessionsPerUser=" + maxSessionsPerUser + ", protocol=" + protocol + ", healthCheck=" + healthCheck
+                + ", onProcessLoss=" + onProcessLoss + "]";
     }
 }

@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import org.mcpfront.access.Visibility;
 import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.bus.StreamRef;
@@ -121,7 +122,7 @@ final class StreamableHttpEndpoint {
         List<JsonRpcMessage> requests = messages.stream().filter(JsonRpcMessage::isRequest).toList();
         SessionOwner owner = BearerCheck.owner(ctx);
         if (requests.isEmpty()) {
-            sendAll(sessionId, owner.binding(route.path()), messages, null, false)
+            sendAll(sessionId, owner.binding(route.path()), messages, null, false, AccessGate.visibility(ctx))
                     .onSuccess(v -> response.setStatusCode(202).end())
                     .onFailure(e -> fail(response, e, null));
             return;
@@ -135,7 +136,8 @@ final class StreamableHttpEndpoint {
         session.compose(id -> {
                     stream.sessionId = id;
                     response.closeHandler(v -> clientGone(ref, stream));
-                    return sendAll(id, owner.binding(route.path()), messages, ref, !acceptsSse);
+                    return sendAll(id, owner.binding(route.path()), messages, ref, !acceptsSse,
+                            AccessGate.visibility(ctx));
                 })
                 .onSuccess(v -> stream.begin())
                 .onFailure(e -> {
@@ -182,7 +184,7 @@ final class StreamableHttpEndpoint {
         }
         modern.eras().eraOf(route).onComplete(era -> {
             if (era.succeeded() && era.result() == Era.MODERN) {
-                modern.proxy().forward(ctx, route, message, version, owner,
+                modern.proxy().forward(ctx, route, message, version, owner, AccessGate.visibility(ctx),
                         () -> bridge(ctx, route, message, owner, acceptsSse, acceptsJson, false));
             } else if (era.succeeded()) {
                 bridge(ctx, route, message, owner, acceptsSse, acceptsJson, false);
@@ -218,7 +220,8 @@ final class StreamableHttpEndpoint {
         target.compose(id -> {
                     stream.sessionId = id;
                     response.closeHandler(v -> clientGone(ref, stream));
-                    return sessions.send(id, stream.owner, message, ref, !acceptsSse, paramHeaders(ctx, message));
+                    return sessions.send(id, stream.owner, message, ref, !acceptsSse, paramHeaders(ctx, message),
+                            AccessGate.visibility(ctx));
                 })
                 .onSuccess(v -> stream.begin())
                 .onFailure(e -> {
@@ -268,10 +271,11 @@ final class StreamableHttpEndpoint {
     }
 
     /** Sends the messages one after another, so the backend sees them in the order they came. */
-    private Future<Void> sendAll(String sessionId, String owner, List<JsonRpcMessage> messages, StreamRef ref, boolean jsonOnly) {
+    private Future<Void> sendAll(String sessionId, String owner, List<JsonRpcMessage> messages, StreamRef ref, boolean jsonOnly,
+                                 Visibility visibility) {
         Future<Void> chain = Future.succeededFuture();
         for (JsonRpcMessage message : messages) {
-            chain = chain.compose(v -> sessions.send(sessionId, owner, message, ref, jsonOnly));
+            chain = chain.compose(v -> sessions.send(sessionId, owner, message, ref, jsonOnly, visibility));
         }
         return chain;
     }

@@ -1,7 +1,11 @@
 package org.mcpfront.session;
 
+import io.opentelemetry.context.Scope;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import org.mcpfront.access.Kind;
+import org.mcpfront.access.ListFilter;
+import org.mcpfront.access.Visibility;
 import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.bus.SessionCommand;
 import org.mcpfront.bus.SessionEnded;
@@ -12,6 +16,7 @@ import org.mcpfront.config.RouteConfig;
 import org.mcpfront.observability.Audit;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.protocol.Era;
+import org.mcpfront.tracing.RequestSpan;
 import org.mcpfront.transport.JsonRpcErrors;
 import org.mcpfront.transport.JsonRpcException;
 import org.mcpfront.transport.JsonRpcMessage;
@@ -332,6 +337,7 @@ final class SessionCore implements BackendListener {
             host.undeploy();
             return;
         }
+        RequestSpan span = RequestSpan.NONE;
         if (rpc.isRequest()) {
             String clientIdKey = null;
             if (modernClient()) {
@@ -344,7 +350,10 @@ final class SessionCore implements BackendListener {
             }
             Pending p = new Pending(rpc.idKey(), rpc.method(), toolName(rpc), stream, deliver.jsonOnly(),
                     host.nanoTime());
+            p.visibility = deliver.visibility();
             p.clientIdKey = clientIdKey;
+            p.span = metrics.tracing().start(route.path(), p.method, p.tool, clientEra().label(), backend.era().label());
+            span = p.span;
             p.progressToken = rpc.progressTokenKey();
             // A subscription stays open as long as its client wants it: no request timeout.
             p.timer = LISTEN.equals(rpc.method()) ? -1
@@ -359,10 +368,16 @@ final class SessionCore implements BackendListener {
         // Acknowledge first: the edge starts the client's response on it, whatever the backend does.
         ack.ok();
         metrics.messageToBackend(route.path());
-        if (deliver.paramHeaders() != null) {
-            backend.send(rpc, deliver.paramHeaders());
-        } else {
-            backend.send(rpc);
+        // The backend request made within carries the span's traceparent (Tracing.inject).
+        Scope scope = span.makeCurrent();
+        try {
+            if (deliver.paramHeaders() != null) {
+                backend.send(rpc, deliver.paramHeaders());
+            } else {
+                backend.send(rpc);
+            }
+        } finally {
+            scope.close();
         }
     }
 
@@ -452,7 +467,8 @@ final class SessionCore implements BackendListener {
             if (p.isInitialize()) {
                 readProtocolVersion(rpc);
             }
-            deliverResponse(p, raw);
+            // A list answer loses what the route's access rules hide from this request's user.
+            deliverResponse(p, ListFilter.filterResponse(p.method, raw, p.visibility));
             auditResponse(p, rpc);
             return;
         }
@@ -565,6 +581,7 @@ final class SessionCore implements BackendListener {
     // ---- delivery ---------------------------------------------------------------------------
 
     private void deliverResponse(Pending p, String raw) {
+        p.span.endWith(raw);
         if (p.clientIdKey != null) {
             raw = withId(raw, p.clientIdKey);
         }
@@ -699,7 +716,7 @@ final class SessionCore implements BackendListener {
         if (p.tool != null) {
             Audit.toolCall(spec.owner().email(), spec.owner().clientId(), route.path(), spec.id(), p.tool,
                     (host.nanoTime() - p.startedAt) / 1_000_000, outcome, errorCode, clientEra().label(),
-                    backend.era().label());
+                    backend.era().label(), p.visibility.decide(Kind.TOOL, p.tool).rule());
         }
     }
 
@@ -753,6 +770,9 @@ final class SessionCore implements BackendListener {
         /** The id the client gave it, when the session gave it one of its own (2026-07-28 clients). */
         String clientIdKey;
         boolean streamAlive = true;
+        RequestSpan span = RequestSpan.NONE;
+        /** What the user who sent it may see (from the edge, with the configuration in force then). */
+        Visibility visibility = Visibility.ALL;
 
         Pending(String idKey, String method, String tool, StreamRef stream, boolean jsonOnly, long startedAt) {
             this.idKey = idKey;

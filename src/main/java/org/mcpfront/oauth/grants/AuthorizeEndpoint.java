@@ -2,6 +2,7 @@ package org.mcpfront.oauth.grants;
 
 import org.mcpfront.crypto.Secrets;
 import org.mcpfront.oauth.OAuthReplies;
+import org.mcpfront.oauth.PageSignIn;
 import org.mcpfront.oauth.Resources;
 import org.mcpfront.oauth.Throttle;
 import org.mcpfront.oauth.clients.Clients;
@@ -15,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.identity.Admission;
+import org.mcpfront.identity.Caller;
 import org.mcpfront.identity.Identity;
 import org.mcpfront.identity.IdentityProvider;
 import org.mcpfront.observability.Audit;
@@ -49,6 +51,10 @@ public final class AuthorizeEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(AuthorizeEndpoint.class);
     static final Duration SIGN_IN_TTL = Duration.ofMinutes(10);
+    /** A pending sign-in for one of mcp-front's own pages carries the page's path under this key. */
+    private static final String PAGE = "page";
+    /** How the audit log names the sign-ins of mcp-front's own pages, which have no OAuth client. */
+    private static final String PAGE_CLIENT = "mcp-front pages";
     private static final String SIGN_IN = "signin:";
     private static final String CONSENT = "consent:";
     /** RFC 7636 §4.2: 43 to 128 base64url characters for a S256 challenge we accept. */
@@ -63,6 +69,7 @@ public final class AuthorizeEndpoint {
     private final Grants grants;
     private final IdentityProvider identity;
     private final Throttle throttle;
+    private final PageSessions pages;
 
     public AuthorizeEndpoint(Supplier<FrontConfig> config, Store store, Clients clients, Grants grants, IdentityProvider identity,
                       Throttle throttle) {
@@ -72,6 +79,51 @@ public final class AuthorizeEndpoint {
         this.grants = grants;
         this.identity = identity;
         this.throttle = throttle;
+        this.pages = new PageSessions(store, () -> config.get().oauth().issuer(), this);
+    }
+
+    /** The sign-in of mcp-front's own pages (the status page), through this endpoint's identity provider. */
+    public PageSignIn pages() {
+        return pages;
+    }
+
+    /**
+     * Sends the browser to the identity provider for one of mcp-front's own pages: bound to this browser
+     * like a client's sign-in, and back at {@code returnPath} with a page session (no client, no consent).
+     */
+    void signInForPage(RoutingContext ctx, String returnPath) {
+        throttle.authorization(ctx.request()).onComplete(verdict -> {
+            if (verdict.failed() || !verdict.result().allowed()) {
+                OAuthReplies.errorPage(ctx.response(), verdict.failed() ? 503 : 429, "Sign-in is unavailable",
+                        verdict.failed() ? "Signing in is not possible right now. Try again in a minute."
+                                : Throttle.refusal("sign-in attempts", verdict.result()));
+                return;
+            }
+            String handle = Secrets.random();
+            JsonObject pending = new JsonObject().put(PAGE, returnPath).put("browser", Secrets.hash(browserCookie(ctx)));
+            identity.begin(handle)
+                    .compose(start -> store.put(SIGN_IN + Secrets.hash(handle), pending.put("provider", start.providerState()),
+                            SIGN_IN_TTL).map(start))
+                    .onSuccess(start -> ctx.response().setStatusCode(302).putHeader("Location", start.redirectUrl())
+                            .putHeader("Cache-Control", "no-store").end())
+                    .onFailure(e -> {
+                        log.atError().addKeyValue("reason", e.getMessage()).log("could not begin a page sign-in");
+                        OAuthReplies.errorPage(ctx.response(), 503, "Sign-in is unavailable", e.getMessage());
+                    });
+        });
+    }
+
+    /** A page's sign-in came back: the same admission as a client's, then the page session. */
+    private void admitToPage(RoutingContext ctx, JsonObject pending, Identity who) {
+        Admission.Decision decision = Admission.check(who, config.get().oauth());
+        if (!decision.admitted()) {
+            Audit.signInRefused(who.email(), PAGE_CLIENT, decision.reason());
+            ConsentPage.refused(ctx.response(), who, decision.reason());
+            return;
+        }
+        pages.start(ctx, who, pending.getString(PAGE))
+                .onSuccess(v -> Audit.signIn(who.email(), PAGE_CLIENT, List.of()))
+                .onFailure(ctx::fail);
     }
 
     public void authorize(RoutingContext ctx) {
@@ -177,7 +229,11 @@ public final class AuthorizeEndpoint {
                     OAuthReplies.errorPage(ctx.response(), 400, "Sign-in failed", signedIn.cause().getMessage());
                     return;
                 }
-                admitAndAskConsent(ctx, pending, signedIn.result());
+                if (pending.containsKey(PAGE)) {
+                    admitToPage(ctx, pending, signedIn.result());
+                } else {
+                    admitAndAskConsent(ctx, pending, signedIn.result());
+                }
             });
         });
     }
@@ -194,6 +250,11 @@ public final class AuthorizeEndpoint {
                 OAuthReplies.errorPage(ctx.response(), 400, "Unknown application", found.cause().getMessage());
                 return;
             }
+            RouteChoice routes = routesFor(pending.getJsonArray("aud"), who);
+            if (!routes.closed().isEmpty()) {
+                refuseRoutes(ctx, who, pending.getString("client_id"), routes.closed());
+                return;
+            }
             String consent = Secrets.random();
             String csrf = Secrets.random();
             JsonObject record = pending.copy().put("csrf", Secrets.hash(csrf))
@@ -201,7 +262,7 @@ public final class AuthorizeEndpoint {
             record.remove("provider");
             store.put(CONSENT + Secrets.hash(consent), record, SIGN_IN_TTL)
                     .onSuccess(v -> ConsentPage.ask(ctx.response(), found.result(), pending.getString("redirect_uri"),
-                            routeNames(pending.getJsonArray("aud")), who, consent, csrf))
+                            routes.shown(), who, consent, csrf))
                     .onFailure(ctx::fail);
         });
     }
@@ -240,6 +301,12 @@ public final class AuthorizeEndpoint {
             }
             Identity who = new Identity(record.getString("sub"), record.getString("email"), true, record.getString("hd"),
                     record.getString("name"));
+            // The configuration may have changed while the page was open.
+            List<String> closed = routesFor(record.getJsonArray("aud"), who).closed();
+            if (!closed.isEmpty()) {
+                refuseRoutes(ctx, who, record.getString("client_id"), closed);
+                return;
+            }
             Grants.Grant grant = new Grants.Grant(record.getString("client_id"), who,
                     record.getJsonArray("aud").stream().map(String::valueOf).toList(), record.getString("scope"));
             grants.issueCode(grant, redirectUri, record.getString("code_challenge"))
@@ -320,6 +387,40 @@ public final class AuthorizeEndpoint {
             audience.add(Resources.canonical(resource).orElseThrow());
         }
         return new ArrayList<>(audience);
+    }
+
+    /**
+     * What the consent page lists for an audience: {@code shown}, the routes the user may use (empty: every route,
+     * all open to them), and {@code closed}, routes the audience names that the user may not use (then no code).
+     */
+    private record RouteChoice(List<String> shown, List<String> closed) {
+    }
+
+    private RouteChoice routesFor(JsonArray audience, Identity who) {
+        FrontConfig current = config.get();
+        Caller caller = Caller.of(who.email());
+        List<String> named = routeNames(audience);
+        if (!named.isEmpty()) {
+            List<String> closed = named.stream().filter(path -> current.route(path)
+                    .map(route -> !route.access().mayAdmit(caller, current.groups())).orElse(false)).toList();
+            return new RouteChoice(named, closed);
+        }
+        List<String> open = current.routes().stream().filter(route -> route.access().mayAdmit(caller, current.groups()))
+                .map(route -> route.path()).toList();
+        if (open.isEmpty() && !current.routes().isEmpty()) {
+            return new RouteChoice(List.of(), current.routes().stream().map(route -> route.path()).toList());
+        }
+        return new RouteChoice(open.size() == current.routes().size() ? List.of() : open, List.of());
+    }
+
+    /** The user may not use a route the application asked for: a page that says so, and no code. */
+    private void refuseRoutes(RoutingContext ctx, Identity who, String clientId, List<String> closed) {
+        for (String path : closed) {
+            Audit.accessDenied(who.email(), clientId, path, "route", path, "access.users");
+        }
+        ConsentPage.refused(ctx.response(), who, (closed.size() == 1 ? "You may not use the MCP server " + closed.get(0)
+                : "You may not use the MCP servers " + String.join(", ", closed))
+                + ". An administrator can add you to its access.users.");
     }
 
     /** The route paths an audience covers, for the consent page; empty means every route. */

@@ -248,6 +248,7 @@ final class StdioBackend implements Backend {
                         .addKeyValue("line", abbreviate(line)).log("stdio process wrote a line that is not JSON; not forwarded");
                 continue;
             }
+            from.spoke = true;
             if (restartId != null && answersRestart(line)) {
                 continue;
             }
@@ -300,7 +301,8 @@ final class StdioBackend implements Backend {
             listener.onFailure(SessionCore.START, "a new process for the session failed before it answered: " + reason);
             return;
         }
-        if (!restartOnLoss || clientInitialize == null) {
+        if (!restartOnLoss || clientInitialize == null || !from.spoke) {
+            // A process that never answered failed to start: a new one would fail the same way.
             listener.onFailure("exited", reason);
             return;
         }
@@ -405,6 +407,8 @@ final class StdioBackend implements Backend {
         final ArrayDeque<String> lastStderr = new ArrayDeque<>();
         NuProcess process;
         int pid;
+        /** Whether it ever wrote a message: one that died before that failed to start. */
+        boolean spoke;
         long stderrWindowStart;
         int stderrInWindow;
         int stderrSuppressed;

@@ -91,6 +91,7 @@ class StdioLifecycleIT {
                 - path: "/ends"
                   type: stdio
                   command: %1$s
+                  max_sessions: 100
                   on_process_loss: end
                 """.formatted(testServer(), grandchildren);
     }
@@ -484,9 +485,9 @@ class StdioLifecycleIT {
             }
             case 2 -> vanished.add(vanishMidCall()); // the idle timeout ends the session afterwards
             case 3 -> initialize(front.url("/ok/mcp")); // left idle: the 2 s idle timeout ends it
-            case 4 -> { // backend killed with SIGKILL mid-call
-                String session = initialize(front.url("/ok/mcp"));
-                call(front.url("/ok/mcp"), session, 4, "crash", "{}");
+            case 4 -> { // backend killed with SIGKILL mid-call, on a route that ends the session with it
+                String session = initialize(front.url("/ends/mcp"));
+                call(front.url("/ends/mcp"), session, 4, "crash", "{}");
             }
             default -> { // backend that ignores SIGTERM, closed by the client
                 String session = initialize(front.url("/stubborn/mcp"));

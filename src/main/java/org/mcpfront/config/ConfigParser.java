@@ -305,7 +305,7 @@ public final class ConfigParser {
         Map<String, String> environment = s.map("environment", ConfigValues::environmentName, Function.identity())
                 .orElse(Map.of());
         // What a session does when its process dies under it: start a new one (the default) or end.
-        OnProcessLoss onProcessLoss = s.value("on_process_loss", v -> oneOf(v, OnProcessLoss.class))
+        OnProcessLoss onProcessLoss = s.value("on_process_loss", v -> ConfigValues.oneOf(v, OnProcessLoss.class))
                 .orElse(OnProcessLoss.RESTART);
         return new RouteConfig(path, RouteType.STDIO, Optional.empty(), Optional.empty(), Map.of(), command,
                 environment, timeout, requestTimeout, limits.sessions(), limits.perUser(), protocol, HealthCheck.DEFAULT,

@@ -10,6 +10,7 @@ import org.mcpfront.access.Visibility;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.bus.LocalOnly;
+import org.mcpfront.bus.SessionAdopt;
 import org.mcpfront.bus.SessionCommand;
 import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.bus.SessionSpec;
@@ -81,7 +82,21 @@ final class SessionClient {
     private Future<Void> request(String sessionId, SessionCommand.FromClient command) {
         // A session acknowledges at once; only an unreachable one (its instance died) takes long.
         DeliveryOptions options = new DeliveryOptions().setSendTimeout(SESSION_TIMEOUT_MS);
-        return request(Addresses.sessionIn(sessionId), command, options, 0).recover(SessionClient::failure);
+        String address = Addresses.sessionIn(sessionId);
+        Future<Void> sent = request(address, command, options, 0);
+        if (command instanceof SessionCommand.Deliver || command instanceof SessionCommand.Attach) {
+            // No instance serves the session: its own may have died. This instance's supervisor adopts it
+            // if the store knows it, or learns who did; the request then goes once more.
+            sent = sent.recover(e -> isUnknown(e)
+                    ? LocalOnly.request(vertx, Addresses.SUPERVISOR_ADOPT, new SessionAdopt(sessionId, command.owner()),
+                            SESSION_TIMEOUT_MS).compose(adopted -> request(address, command, options, 0))
+                    : Future.failedFuture(e));
+        }
+        return sent.recover(SessionClient::failure);
+    }
+
+    private static boolean isUnknown(Throwable e) {
+        return e instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
     }
 
     /**
@@ -91,8 +106,7 @@ final class SessionClient {
      */
     private Future<Void> request(String address, SessionCommand body, DeliveryOptions options, int attempt) {
         return vertx.eventBus().request(address, body, options).<Void>mapEmpty().recover(e -> {
-            boolean unknown = e instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
-            if (!unknown || !vertx.isClustered() || attempt >= CLUSTER_RETRY_DELAYS_MS.length) {
+            if (!isUnknown(e) || !vertx.isClustered() || attempt >= CLUSTER_RETRY_DELAYS_MS.length) {
                 return Future.failedFuture(e);
             }
             return vertx.timer(CLUSTER_RETRY_DELAYS_MS[attempt])

@@ -60,7 +60,7 @@ final class SseEndpoint {
                         }
                     });
                     // The endpoint event goes out with the headers, in one write.
-                    writer.start(server.get()).describe(route.path(), id);
+                    writer.start(server.get().sseKeepAlive(), server.get().slowClientTimeout()).describe(route.path(), id);
                     writer.event("endpoint", route.path() + "/message?sessionId=" + id);
                     stream.started();
                 })

@@ -309,7 +309,7 @@ final class StreamableHttpEndpoint {
                         }
                     });
                     response.putHeader(McpHeaders.SESSION_ID, sessionId);
-                    writer.start(server.get()).describe(route.path(), sessionId).flushHeaders();
+                    writer.start(server.get().sseKeepAlive(), server.get().slowClientTimeout()).describe(route.path(), sessionId).flushHeaders();
                     stream.started();
                 })
                 .onFailure(e -> {
@@ -453,7 +453,7 @@ final class StreamableHttpEndpoint {
         }
 
         private SseWriter startStream() {
-            writer = new SseWriter(vertx, ctx.request()).start(server.get()).describe(routePath, sessionId);
+            writer = new SseWriter(vertx, ctx.request()).start(server.get().sseKeepAlive(), server.get().slowClientTimeout()).describe(routePath, sessionId);
             return writer;
         }
 

@@ -207,7 +207,7 @@ final class StreamBuffers {
         if (known == null && store != null) {
             known = new Buffer(key, null);
             streams.put(key, known);
-            known.loading = load(known);
+            load(known);
         }
         if (known == null) {
             return Future.succeededFuture(Resumed.UNKNOWN);
@@ -251,8 +251,10 @@ final class StreamBuffers {
     }
 
     /** Reads a stream back from the store, then sends what waited meanwhile. */
-    private Future<Void> load(Buffer buffer) {
+    private void load(Buffer buffer) {
         Promise<Void> loaded = Promise.promise();
+        // Set before the read: a store may answer at once, within this call.
+        buffer.loading = loaded.future();
         store.range(STORE_PREFIX + buffer.key, 0).onComplete(read -> {
             buffer.loading = null;
             List<String> values = read.succeeded() ? read.result() : List.of();
@@ -278,7 +280,6 @@ final class StreamBuffers {
             buffer.queued.clear();
             loaded.complete();
         });
-        return loaded.future();
     }
 
     /** {@code <seq> <L|-> <raw>}: cheap to write on every event, and the raw text stays as it was. */

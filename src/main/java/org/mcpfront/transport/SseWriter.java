@@ -102,8 +102,13 @@ public final class SseWriter {
 
     /** Writes one event. Multi-line data becomes several {@code data:} lines, which readers join back. */
     public void event(String name, String data) {
+        event(name, data, null);
+    }
+
+    /** Writes one event with an SSE id (none when null), which the client sends back as {@code Last-Event-ID}. */
+    public void event(String name, String data, String id) {
         if (!ended && !response.closed()) {
-            String frame = frame(name, data);
+            String frame = frame(name, data, id);
             response.write(frame);
             if (slowClientTimeout != null && response.writeQueueFull()) {
                 // All a full queue takes on waits in memory for the client (chars, near enough bytes).
@@ -164,21 +169,63 @@ public final class SseWriter {
         }
     }
 
-    /** Writes a last event and ends the stream in one write. */
-    public void lastEvent(String name, String data) {
+    /**
+     * The priming event of SEP-1699: an id and empty data, which clients do not dispatch but remember,
+     * so that a client holds a {@code Last-Event-ID} before the first message; with a {@code retry:}
+     * field telling it how soon to reconnect after a lost connection.
+     */
+    public void prime(String id, long retryMillis) {
+        if (!ended && !response.closed()) {
+            response.write("id: " + id + "\nretry: " + retryMillis + "\ndata: \n\n");
+        }
+    }
+
+    /**
+     * Ends the stream on the server's initiative with a {@code retry:} field (the 2025-11-25 transport's
+     * polling): the client reconnects after that many milliseconds with its {@code Last-Event-ID}.
+     */
+    public void retryThenEnd(long retryMillis) {
         if (ended || response.closed()) {
             return;
         }
         ended = true;
         stopKeepAlive();
-        response.end(frame(name, data));
+        response.end("retry: " + retryMillis + "\n\n");
+    }
+
+    /** Writes a last event and ends the stream in one write. */
+    public void lastEvent(String name, String data) {
+        lastEvent(name, data, null);
+    }
+
+    /** The same with an SSE id (none when null). */
+    public void lastEvent(String name, String data, String id) {
+        if (ended || response.closed()) {
+            return;
+        }
+        ended = true;
+        stopKeepAlive();
+        response.end(frame(name, data, id));
         if (stalled()) {
             watchForStall();
         }
     }
 
+    /** Whether the stream has ended (on either side). */
+    public boolean ended() {
+        return ended || response.closed();
+    }
+
     static String frame(String name, String data) {
-        StringBuilder frame = new StringBuilder(data.length() + 32);
+        return frame(name, data, null);
+    }
+
+    /** {@code id} must be one line: the ids are mcp-front's own, never a client's text. */
+    static String frame(String name, String data, String id) {
+        StringBuilder frame = new StringBuilder(data.length() + 32 + (id == null ? 0 : id.length() + 5));
+        if (id != null) {
+            frame.append("id: ").append(id).append('\n');
+        }
         if (name != null) {
             frame.append("event: ").append(name).append('\n');
         }

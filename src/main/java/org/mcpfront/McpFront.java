@@ -23,6 +23,7 @@ import org.mcpfront.protocol.BackendEras;
 import org.mcpfront.protocol.RequestStates;
 import org.mcpfront.storage.Store;
 import org.mcpfront.storage.Stores;
+import org.mcpfront.supervisor.SupervisorConfig;
 import org.mcpfront.supervisor.SupervisorVerticle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,7 +123,7 @@ public final class McpFront {
                         .map(identity -> AuthorizationServer.Shared.create(store, keys, config, identity, options.documentPolicy()))
                         .map(oauth -> Map.entry(oauth, new RequestStates(keys.derivedSecret(REQUEST_STATE_PURPOSE),
                                 Clock.systemUTC()))))
-                .compose(shared -> vertx.deployVerticle(new SupervisorVerticle(config, metrics, eras, shared.getValue()))
+                .compose(shared -> vertx.deployVerticle(new SupervisorVerticle(SupervisorConfig.of(config), metrics, eras, shared.getValue()))
                         .compose(id -> {
                             deployments.add(id);
                             EdgeVerticle.Protocols protocols = new EdgeVerticle.Protocols(eras, shared.getValue(), store, metrics);

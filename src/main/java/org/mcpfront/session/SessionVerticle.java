@@ -4,616 +4,126 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonObject;
 import org.mcpfront.bus.Addresses;
-import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.bus.LocalOnly;
 import org.mcpfront.bus.SessionCommand;
 import org.mcpfront.bus.SessionEnded;
 import org.mcpfront.bus.SessionSpec;
 import org.mcpfront.bus.StreamEvent;
 import org.mcpfront.bus.StreamRef;
-import org.mcpfront.config.RouteConfig;
-import org.mcpfront.observability.Audit;
 import org.mcpfront.observability.GatewayMetrics;
-import org.mcpfront.protocol.Era;
-import org.mcpfront.transport.JsonRpcErrors;
-import org.mcpfront.transport.JsonRpcException;
-import org.mcpfront.transport.JsonRpcMessage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Owns one MCP session: the backend connection, the client's requests in flight, and the routing of
- * every backend message to exactly one client stream.
- *
- * <p>Routing rules: a response goes to the stream that carried its request (or is dropped if that
- * client went away: the spec forbids answering on another stream); a server-initiated message that
- * relates to a request in flight (same backend response stream, or its progress token) rides that
- * request's stream; everything else goes to the standalone stream, and waits in a bounded queue
- * while none is attached, so notifications sent before the client opened its GET are not lost.
+ * One MCP session on the event bus: takes its {@link SessionCommand}s at {@code mcp.session.<id>.in},
+ * opens and closes the backend, and lends its {@link SessionCore} (where the session's rules live)
+ * the clock, timers and the bus. Ending the session is undeploying this verticle.
  */
-public final class SessionVerticle extends VerticleBase implements BackendListener {
-
-    private static final Logger log = LoggerFactory.getLogger(SessionVerticle.class);
-    /** Server-initiated messages kept while no standalone stream is attached. */
-    private static final int MAX_UNDELIVERED = 1000;
-    private static final long LINGER_MS = 2_000;
-    private static final String LISTEN = "subscriptions/listen";
+public final class SessionVerticle extends VerticleBase implements SessionCore.Host {
 
     private final SessionSpec spec;
-    private final RouteConfig route;
     private final Function<BackendListener, Backend> backends;
     private final GatewayMetrics metrics;
-
-    private final Map<String, Pending> pending = new HashMap<>();
-    private final Map<String, String> progressTokens = new HashMap<>();
-    private final ArrayDeque<String> undelivered = new ArrayDeque<>();
-    private StreamRef standalone;
-    private Backend backend;
+    private SessionCore core;
     private MessageConsumer<SessionCommand> inbox;
-    private long lastActivity;
-    private long idleTimer = -1;
-    private long openedAt;
-    /** Why the session ended; a session that did not end itself was stopped with mcp-front. */
-    private String endReason = "mcp-front is shutting down";
-    private boolean failed;
-    /** Whether the backend ever said anything; a backend that fails before that failed to start. */
-    private boolean heardFromBackend;
-    private String startFailure;
-    private String earlyFailure;
-    private boolean heardFromClient;
-    /** Set while a session whose backend failed before the client spoke waits to tell it why. */
-    private String lingerReason;
-    private boolean started;
-    private boolean ending;
-    private boolean supervisorTold;
-    private boolean droppedWarned;
-    /** Session-unique ids for the requests of 2026-07-28 clients, whose own ids need not be unique here. */
-    private long localIds;
+    private Future<Void> undeploying;
 
     public SessionVerticle(SessionSpec spec, Function<BackendListener, Backend> backends, GatewayMetrics metrics) {
         this.spec = spec;
-        this.route = spec.route();
         this.backends = backends;
         this.metrics = metrics;
-        this.standalone = spec.standalone();
     }
 
     @Override
     public Future<?> start() {
-        openedAt = System.nanoTime();
-        lastActivity = openedAt;
-        backend = backends.apply(this);
+        core = new SessionCore(spec, this, metrics);
+        Backend backend = backends.apply(core);
+        core.backend(backend);
         return backend.open()
                 .compose(v -> {
-                    inbox = vertx.eventBus().consumer(Addresses.sessionIn(spec.id()), this::onClientMessage);
+                    inbox = vertx.eventBus().consumer(Addresses.sessionIn(spec.id()), this::onCommand);
                     return inbox.completion();
                 })
                 .compose(v -> {
-                    if (earlyFailure != null) {
-                        // The backend died while the session was starting: fail the start, so the
-                        // client hears it at once instead of waiting for its first request to time out.
-                        return inbox.unregister().compose(x -> backend.close())
-                                .compose(x -> Future.failedFuture(earlyFailure));
+                    String failure = core.started();
+                    if (failure == null) {
+                        return Future.succeededFuture();
                     }
-                    started = true;
-                    return Future.succeededFuture();
-                })
-                .onSuccess(v -> {
-                    metrics.sessionOpened(route.path());
-                    scheduleIdleCheck(route.timeout().toMillis());
-                    log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
-                            .addKeyValue("user", spec.owner().email())
-                            .addKeyValue("client_transport", spec.clientTransport().name().toLowerCase())
-                            .log("session opened");
+                    // The backend died while the session was starting: fail the start, so the client
+                    // hears it at once instead of waiting for its first request to time out.
+                    return inbox.unregister().compose(x -> backend.close()).compose(x -> Future.failedFuture(failure));
                 });
     }
 
     @Override
     public Future<?> stop() {
-        if (idleTimer >= 0) {
-            vertx.cancelTimer(idleTimer);
-        }
-        String message = "Session ended: " + endReason;
-        int code = failed ? JsonRpcErrors.BACKEND_UNAVAILABLE : JsonRpcErrors.INTERNAL_ERROR;
-        Set<StreamRef> streams = new LinkedHashSet<>();
-        for (Pending p : pending.values()) {
-            vertx.cancelTimer(p.timer);
-            deliverResponse(p, JsonRpcErrors.error(p.idKey, code, message));
-            audit(p, failed ? "backend_failed" : "session_ended", code);
-            if (p.stream != null && p.streamAlive) {
-                streams.add(p.stream);
-            }
-        }
-        pending.clear();
-        if (standalone != null) {
-            streams.add(standalone);
-        }
-        for (StreamRef stream : streams) {
-            vertx.eventBus().send(stream.inbox(), new StreamEvent.End(stream.streamId(), endReason));
-        }
-        metrics.sessionClosed(route.path());
-        log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
-                .addKeyValue("user", spec.owner().email()).addKeyValue("reason", endReason)
-                .addKeyValue("duration_ms", (System.nanoTime() - openedAt) / 1_000_000)
-                .log("session closed");
+        core.drain();
         Future<Void> unregistered = inbox == null ? Future.succeededFuture() : inbox.unregister();
-        return Future.join(unregistered, backend.close());
+        return Future.join(unregistered, core.backend().close());
     }
 
-    /** Ends this session once; the work happens in {@link #stop()}. */
-    private Future<Void> end(String reason) {
-        if (ending) {
-            return Future.succeededFuture();
-        }
-        ending = true;
-        endReason = reason;
-        tellSupervisor();
-        return vertx.undeploy(deploymentID());
-    }
-
-    /**
-     * A session that ends on its own (client, idle, backend) tells the supervisor, which forgets it
-     * and learns whether the backend failed to start. This goes out before any client hears of the
-     * end, so that a client retrying on the error it gets meets the start back-off. When the
-     * supervisor itself is stopping, it undeploys its sessions and needs no notice.
-     */
-    private void tellSupervisor() {
-        if (supervisorTold) {
-            return;
-        }
-        supervisorTold = true;
-        LocalOnly.send(vertx, Addresses.SUPERVISOR_SESSION_ENDED, new SessionEnded(spec.id(), route.path(), startFailure));
-    }
-
-    // ---- client side ------------------------------------------------------------------------
-
-    private void onClientMessage(Message<SessionCommand> message) {
+    private void onCommand(Message<SessionCommand> message) {
         if (message.body() instanceof SessionCommand.Evict evict) {
-            String reason = evict.reason();
-            end(reason == null ? "ended by the supervisor" : reason).onComplete(ar -> message.reply(null));
+            core.end(evict.reason() == null ? "ended by the supervisor" : evict.reason());
+            replyOnceEnded(message);
             return;
         }
         SessionCommand.FromClient command = (SessionCommand.FromClient) message.body();
-        if (!spec.owner().binding(route.path()).equals(command.owner())) {
-            // MCP security best practices: a session id alone must not let another user, another client
-            // or a token for another route in. The answer is the same as for a session that does not exist.
-            log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
-                    .addKeyValue("user", spec.owner().email())
-                    .log("refused a request for this session from another user, client or route");
-            message.fail(404, "Session not found: it ended or never existed");
-            return;
-        }
-        if (command instanceof SessionCommand.Deliver deliver) {
-            onClientJsonRpc(message, deliver);
-        } else if (command instanceof SessionCommand.Attach attach) {
-            attach(message, attach.stream());
-        } else if (command instanceof SessionCommand.Detach detach) {
-            detach(detach.stream());
-            message.reply(null);
-        } else if (command instanceof SessionCommand.Close close) {
-            String reason = close.reason();
-            end(reason == null ? "closed by client" : reason).onComplete(ar -> message.reply(null));
-        }
-    }
-
-    private void onClientJsonRpc(Message<SessionCommand> message, SessionCommand.Deliver deliver) {
-        if (ending) {
-            message.fail(404, "session is ending");
-            return;
-        }
-        // Parsed and checked by the edge (BusCodec hands the parsed message over).
-        JsonRpcMessage rpc = deliver.message();
-        lastActivity = System.nanoTime();
-        heardFromClient = true;
-        StreamRef stream = deliver.stream();
-        if (lingerReason != null) {
-            tellSupervisor();
-            if (rpc.isRequest()) {
-                Pending p = new Pending(rpc.idKey(), rpc.method(), toolName(rpc), stream, false, System.nanoTime());
-                deliverResponse(p, JsonRpcErrors.error(rpc.idKey(), JsonRpcErrors.BACKEND_UNAVAILABLE,
-                        "Session ended: " + lingerReason));
-                audit(p, "backend_failed", JsonRpcErrors.BACKEND_UNAVAILABLE);
-            }
-            message.reply(null);
-            end(lingerReason);
-            return;
-        }
-        if (rpc.isRequest()) {
-            String clientIdKey = null;
-            if (modernClient()) {
-                // Each POST stands alone: two requests of this user may carry the same id.
-                clientIdKey = rpc.idKey();
-                rpc = rpc.withIdKey("\"mf-" + (++localIds) + "\"");
-            } else if (pending.containsKey(rpc.idKey())) {
-                message.fail(409, "request id " + rpc.idKey() + " is already in flight in this session");
-                return;
-            }
-            Pending p = new Pending(rpc.idKey(), rpc.method(), toolName(rpc), stream, deliver.jsonOnly(),
-                    System.nanoTime());
-            p.clientIdKey = clientIdKey;
-            p.progressToken = rpc.progressTokenKey();
-            // A subscription stays open as long as its client wants it: no request timeout.
-            p.timer = LISTEN.equals(rpc.method()) ? -1
-                    : vertx.setTimer(route.requestTimeout().toMillis(), t -> timedOut(p));
-            pending.put(p.idKey, p);
-            if (p.progressToken != null) {
-                progressTokens.put(p.progressToken, p.idKey);
-            }
-        } else if ("notifications/cancelled".equals(rpc.method())) {
-            cancelledByClient(rpc);
-        }
-        // Acknowledge first: the edge starts the client's response on it, whatever the backend does.
-        message.reply(null);
-        metrics.messageToBackend(route.path());
-        if (deliver.paramHeaders() != null) {
-            backend.send(rpc, deliver.paramHeaders());
-        } else {
-            backend.send(rpc);
-        }
-    }
-
-    private void attach(Message<SessionCommand> message, StreamRef stream) {
-        if (standalone != null && !standalone.equals(stream)) {
-            message.fail(409, "this session already has a stream for server messages");
-            return;
-        }
-        standalone = stream;
-        message.reply(null);
-        while (!undelivered.isEmpty() && standalone != null) {
-            send(standalone, undelivered.poll(), false);
-        }
-    }
-
-    private void detach(StreamRef stream) {
-        if (stream == null) {
-            return;
-        }
-        if (stream.equals(standalone)) {
-            standalone = null;
-        }
-        List<Pending> cancelled = new ArrayList<>();
-        for (Pending p : pending.values()) {
-            if (stream.equals(p.stream)) {
-                p.streamAlive = false;
-                if (modernClient()) {
-                    cancelled.add(p);
+        core.onClient(command, new SessionCore.Ack() {
+            @Override
+            public void ok() {
+                if (command instanceof SessionCommand.Close) {
+                    replyOnceEnded(message);
+                } else {
+                    message.reply(null);
                 }
             }
-        }
-        // MCP 2026-07-28: a client that closes a request's stream has cancelled the request.
-        for (Pending p : cancelled) {
-            pending.remove(p.idKey);
-            finished(p);
-            audit(p, "cancelled", null);
-            backend.send(JsonRpcMessage.cancelled(p.idKey, "the client closed the request's stream"));
-        }
-    }
 
-    private void cancelledByClient(JsonRpcMessage rpc) {
-        String idKey = JsonRpcMessage.idKeyOf(rpc.params().getValue("requestId"));
-        Pending p = idKey == null ? null : pending.remove(idKey);
-        if (p != null) {
-            finished(p);
-            audit(p, "cancelled", null);
-            // The cancelled request gets no response, so its stream would otherwise stay open.
-            if (p.stream != null && p.streamAlive && !hasPendingOn(p.stream)) {
-                vertx.eventBus().send(p.stream.inbox(), new StreamEvent.End(p.stream.streamId(), "request cancelled"));
+            @Override
+            public void fail(int status, String reason) {
+                message.fail(status, reason);
             }
-        }
+        });
     }
 
-    // ---- backend side -----------------------------------------------------------------------
+    /** Answers a close once the session has ended (its backend closed, its process reaped). */
+    private void replyOnceEnded(Message<SessionCommand> message) {
+        Future<Void> ended = undeploying == null ? Future.succeededFuture() : undeploying;
+        ended.onComplete(ar -> message.reply(null));
+    }
+
+    // ---- SessionCore.Host -------------------------------------------------------------------
 
     @Override
-    public void onMessage(String raw, String relatedIdKey) {
-        lastActivity = System.nanoTime();
-        heardFromBackend = true;
-        metrics.messageToClient(route.path());
-        JsonRpcMessage rpc;
-        try {
-            rpc = JsonRpcMessage.parse(raw);
-        } catch (JsonRpcException e) {
-            // A process stopped mid-write leaves half a line behind: expected once the session ends.
-            log.atLevel(ending ? Level.DEBUG : Level.WARN).addKeyValue("route", route.path())
-                    .addKeyValue("session", spec.id()).addKeyValue("problem", e.getMessage())
-                    .log("backend sent something that is not a JSON-RPC message; dropped");
-            return;
-        }
-        if (rpc.isResponse()) {
-            Pending p = pending.remove(rpc.idKey());
-            if (p == null) {
-                log.atDebug().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
-                        .addKeyValue("id", rpc.idKey()).log("response to no request in flight; dropped");
-                return;
-            }
-            finished(p);
-            if (p.isInitialize()) {
-                readProtocolVersion(rpc);
-            }
-            deliverResponse(p, raw);
-            auditResponse(p, rpc);
-            return;
-        }
-        String related = relatedIdKey;
-        if (related == null && "notifications/progress".equals(rpc.method())) {
-            related = progressTokens.get(JsonRpcMessage.idKeyOf(rpc.params().getValue("progressToken")));
-        }
-        Pending p = related == null ? null : pending.get(related);
-        if (p != null && p.stream != null && p.streamAlive && !p.jsonOnly) {
-            send(p.stream, raw, false);
-        } else {
-            toStandalone(raw);
-        }
+    public long nanoTime() {
+        return System.nanoTime();
     }
 
     @Override
-    public void onInFlightLost(String reason) {
-        metrics.backendError(route.path(), "stream_closed");
-        for (Pending p : List.copyOf(pending.values())) {
-            if (LISTEN.equals(p.method)) {
-                continue;
-            }
-            pending.remove(p.idKey);
-            finished(p);
-            deliverResponse(p, JsonRpcErrors.error(p.idKey, JsonRpcErrors.BACKEND_UNAVAILABLE, "Backend error: " + reason));
-            audit(p, "backend_failed", JsonRpcErrors.BACKEND_UNAVAILABLE);
-        }
+    public long setTimer(long delayMillis, Runnable action) {
+        return vertx.setTimer(delayMillis, t -> action.run());
     }
 
     @Override
-    public void onUpstreamReopened(String reason) {
-        metrics.backendError(route.path(), "session_reopened");
-        log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
-                .addKeyValue("user", spec.owner().email()).addKeyValue("reason", reason)
-                .log("the backend forgot this session; a new upstream session carries it on");
-        Audit.upstreamReopened(spec.owner().email(), spec.owner().clientId(), route.path(), spec.id(), reason);
+    public void cancelTimer(long timerId) {
+        vertx.cancelTimer(timerId);
     }
 
     @Override
-    public boolean awaitingResponse(String idKey) {
-        return pending.containsKey(idKey);
+    public void deliver(StreamRef stream, StreamEvent event) {
+        vertx.eventBus().send(stream.inbox(), event);
     }
 
     @Override
-    public String clientIdKey(String idKey) {
-        Pending p = pending.get(idKey);
-        return p == null || p.clientIdKey == null ? idKey : p.clientIdKey;
+    public void tellSupervisor(SessionEnded notice) {
+        LocalOnly.send(vertx, Addresses.SUPERVISOR_SESSION_ENDED, notice);
     }
 
     @Override
-    public void onRequestFailed(String idKey, String reason) {
-        metrics.backendError(route.path(), "status");
-        Pending p = pending.remove(idKey);
-        if (p == null) {
-            return;
-        }
-        finished(p);
-        log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
-                .addKeyValue("method", p.method).addKeyValue("reason", reason).log("backend request failed");
-        deliverResponse(p, JsonRpcErrors.error(idKey, JsonRpcErrors.BACKEND_UNAVAILABLE, "Backend error: " + reason));
-        audit(p, "backend_failed", JsonRpcErrors.BACKEND_UNAVAILABLE);
-    }
-
-    @Override
-    public void onFailure(String kind, String reason) {
-        if (!started) {
-            earlyFailure = reason;
-            return;
-        }
-        if (ending) {
-            return;
-        }
-        metrics.backendError(route.path(), kind);
-        log.atError().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
-                .addKeyValue("kind", kind).addKeyValue("reason", reason)
-                .addKeyValue("in_flight", pending.size()).log("backend failed; ending session");
-        failed = true;
-        if (!heardFromBackend) {
-            startFailure = reason;
-        }
-        String why = "backend " + route.path() + " failed: " + reason;
-        if (!heardFromClient) {
-            // The client has a session id but has not sent anything yet (its initialize is on the
-            // way): stay a moment to answer it with the reason rather than a bare 404.
-            lingerReason = why;
-            vertx.setTimer(LINGER_MS, t -> end(why));
-            return;
-        }
-        end(why);
-    }
-
-    // ---- delivery ---------------------------------------------------------------------------
-
-    private void deliverResponse(Pending p, String raw) {
-        if (p.clientIdKey != null) {
-            raw = withId(raw, p.clientIdKey);
-        }
-        if (p.stream == null) {
-            toStandalone(raw);
-        } else if (p.streamAlive) {
-            send(p.stream, raw, !hasPendingOn(p.stream));
-        }
-        // A response for a client that went away has nowhere to go: the spec forbids sending it on
-        // any other stream, and without resumability it cannot be replayed.
-    }
-
-    private void toStandalone(String raw) {
-        if (modernClient()) {
-            // 2026-07-28 has no stream for messages that belong to no request; the bridge to the
-            // backend already turned what the client subscribed to into messages of its listen request.
-            log.atDebug().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
-                    .log("a backend message that belongs to no request of a 2026-07-28 client; dropped");
-            return;
-        }
-        if (standalone != null) {
-            send(standalone, raw, false);
-            return;
-        }
-        if (undelivered.size() >= MAX_UNDELIVERED) {
-            undelivered.poll();
-            if (!droppedWarned) {
-                droppedWarned = true;
-                log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
-                        .log("no client stream takes server messages; dropping the oldest");
-            }
-        }
-        undelivered.add(raw);
-    }
-
-    private void send(StreamRef stream, String raw, boolean last) {
-        vertx.eventBus().send(stream.inbox(), new StreamEvent.Message(stream.streamId(), raw, last));
-    }
-
-    private boolean hasPendingOn(StreamRef stream) {
-        for (Pending p : pending.values()) {
-            if (stream.equals(p.stream)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void finished(Pending p) {
-        if (p.timer >= 0) {
-            vertx.cancelTimer(p.timer);
-        }
-        if (p.progressToken != null) {
-            progressTokens.remove(p.progressToken);
-        }
-        metrics.requestCompleted(route.path(), p.method, clientEra().label(), backend.era().label(),
-                System.nanoTime() - p.startedAt);
-    }
-
-    private boolean modernClient() {
-        return spec.clientTransport() == ClientTransport.MODERN;
-    }
-
-    private Era clientEra() {
-        return modernClient() ? Era.MODERN : Era.LEGACY;
-    }
-
-    /** {@code raw} with its id replaced by {@code idKey} (JSON text): the client's own id, put back. */
-    private static String withId(String raw, String idKey) {
-        JsonObject json = new JsonObject(raw);
-        json.put("id", Json.decodeValue(idKey));
-        return json.encode();
-    }
-
-    private void timedOut(Pending p) {
-        if (pending.remove(p.idKey) == null) {
-            return;
-        }
-        finished(p);
-        metrics.backendError(route.path(), "timeout");
-        log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
-                .addKeyValue("method", p.method).addKeyValue("timeout", route.requestTimeout().toString())
-                .log("request timed out");
-        deliverResponse(p, JsonRpcErrors.error(p.idKey, JsonRpcErrors.REQUEST_TIMEOUT,
-                "Request timed out after " + route.requestTimeout().toSeconds() + " s (route " + route.path() + ")"));
-        audit(p, "timeout", JsonRpcErrors.REQUEST_TIMEOUT);
-        // Tell the backend to stop working on it: nobody waits for the answer any more.
-        backend.send(JsonRpcMessage.cancelled(p.idKey, "timed out in mcp-front"));
-    }
-
-    /** {@code params.name} of a tools/call, null for any other method: only tool calls are audited. */
-    private static String toolName(JsonRpcMessage rpc) {
-        if (!"tools/call".equals(rpc.method())) {
-            return null;
-        }
-        return Audit.toolName(rpc.params());
-    }
-
-    private void auditResponse(Pending p, JsonRpcMessage response) {
-        if (p.tool == null) {
-            return;
-        }
-        JsonObject json = response.json();
-        if (json.containsKey("error")) {
-            Object code = json.getValue("error") instanceof JsonObject error ? error.getValue("code") : null;
-            audit(p, "error", code instanceof Number number ? number.intValue() : null);
-        } else {
-            boolean toolError = json.getValue("result") instanceof JsonObject result && Boolean.TRUE.equals(result.getValue("isError"));
-            audit(p, toolError ? "tool_error" : "ok", null);
-        }
-    }
-
-    /** The audit line of a tools/call that got its answer, or never will. */
-    private void audit(Pending p, String outcome, Integer errorCode) {
-        if (p.tool != null) {
-            Audit.toolCall(spec.owner().email(), spec.owner().clientId(), route.path(), spec.id(), p.tool,
-                    (System.nanoTime() - p.startedAt) / 1_000_000, outcome, errorCode, clientEra().label(),
-                    backend.era().label());
-        }
-    }
-
-    private void readProtocolVersion(JsonRpcMessage response) {
-        JsonObject result = response.json().getJsonObject("result");
-        String version = result == null ? null : result.getString("protocolVersion");
-        if (version != null) {
-            backend.protocolVersion(version);
-        }
-    }
-
-    // ---- idle timeout -----------------------------------------------------------------------
-
-    private void scheduleIdleCheck(long delayMillis) {
-        idleTimer = vertx.setTimer(Math.max(1, delayMillis), t -> checkIdle());
-    }
-
-    private void checkIdle() {
-        long timeout = route.timeout().toMillis();
-        if (!pending.isEmpty()) {
-            // A request in flight is bounded by request_timeout, not by the idle timeout.
-            scheduleIdleCheck(timeout);
-            return;
-        }
-        long idle = (System.nanoTime() - lastActivity) / 1_000_000;
-        if (idle >= timeout) {
-            end("idle for " + route.timeout().toSeconds() + " s");
-        } else {
-            scheduleIdleCheck(timeout - idle);
-        }
-    }
-
-    /** A client request waiting for its response. */
-    private static final class Pending {
-        final String idKey;
-        final String method;
-        /** The tool's name for a tools/call, else null. */
-        final String tool;
-        final StreamRef stream;
-        final boolean jsonOnly;
-        final long startedAt;
-        long timer = -1;
-        String progressToken;
-        /** The id the client gave it, when the session gave it one of its own (2026-07-28 clients). */
-        String clientIdKey;
-        boolean streamAlive = true;
-
-        Pending(String idKey, String method, String tool, StreamRef stream, boolean jsonOnly, long startedAt) {
-            this.idKey = idKey;
-            this.method = method;
-            this.tool = tool;
-            this.stream = stream;
-            this.jsonOnly = jsonOnly;
-            this.startedAt = startedAt;
-        }
-
-        boolean isInitialize() {
-            return "initialize".equals(method);
+    public void undeploy() {
+        if (undeploying == null) {
+            undeploying = vertx.undeploy(deploymentID());
         }
     }
 }

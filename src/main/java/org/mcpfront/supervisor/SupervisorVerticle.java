@@ -9,7 +9,6 @@ import org.mcpfront.bus.Addresses;
 import org.mcpfront.bus.SessionCommand;
 import org.mcpfront.bus.SessionEnded;
 import org.mcpfront.bus.SessionSpec;
-import org.mcpfront.config.ConfigDiff;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.observability.GatewayMetrics;
@@ -51,7 +50,7 @@ public final class SupervisorVerticle extends VerticleBase {
     private final Map<String, RouteHealth> health = new HashMap<>();
     private final BackendEras eras;
     private final RequestStates requestStates;
-    private FrontConfig config;
+    private SupervisorConfig config;
     private BackendHttp backendHttp;
     private BackendFactory backends;
 
@@ -61,11 +60,11 @@ public final class SupervisorVerticle extends VerticleBase {
         Function<BackendListener, Backend> create(SessionSpec spec, Era httpEra);
     }
 
-    public SupervisorVerticle(FrontConfig config, GatewayMetrics metrics, BackendEras eras, RequestStates requestStates) {
+    public SupervisorVerticle(SupervisorConfig config, GatewayMetrics metrics, BackendEras eras, RequestStates requestStates) {
         this(config, metrics, eras, requestStates, null);
     }
 
-    SupervisorVerticle(FrontConfig config, GatewayMetrics metrics, BackendEras eras, RequestStates requestStates,
+    SupervisorVerticle(SupervisorConfig config, GatewayMetrics metrics, BackendEras eras, RequestStates requestStates,
                        BackendFactory backends) {
         this.config = config;
         this.metrics = metrics;
@@ -84,7 +83,7 @@ public final class SupervisorVerticle extends VerticleBase {
                 vertx.eventBus().<SessionSpec>localConsumer(Addresses.SUPERVISOR_SESSIONS, this::open).completion(),
                 vertx.eventBus().<SessionEnded>localConsumer(Addresses.SUPERVISOR_SESSION_ENDED, m -> ended(m.body()))
                         .completion(),
-                vertx.eventBus().<FrontConfig>localConsumer(Addresses.CONFIG_CHANGED, m -> reconfigure(m.body()))
+                vertx.eventBus().<FrontConfig>localConsumer(Addresses.CONFIG_CHANGED, m -> reconfigure(SupervisorConfig.of(m.body())))
                         .completion(),
                 vertx.eventBus().localConsumer(Addresses.SUPERVISOR_STATUS, m -> m.reply(status())).completion());
     }
@@ -112,8 +111,8 @@ public final class SupervisorVerticle extends VerticleBase {
             message.fail(503, "route " + path + " is at its limit of " + route.maxSessions() + " sessions; try again later");
             return;
         }
-        if (sessions.size() >= config.server().maxSessions()) {
-            message.fail(503, "mcp-front is at its limit of " + config.server().maxSessions() + " sessions; try again later");
+        if (sessions.size() >= config.maxSessions()) {
+            message.fail(503, "mcp-front is at its limit of " + config.maxSessions() + " sessions; try again later");
             return;
         }
         String id = SessionIds.next();
@@ -130,8 +129,8 @@ public final class SupervisorVerticle extends VerticleBase {
                         message.reply(id);
                         return;
                     }
-                    forget(id);
-                    startFailed(path, ar.cause().getMessage());
+                    // The one way a start failure reaches the back-off: as the end of the session.
+                    ended(new SessionEnded(id, path, String.valueOf(ar.cause().getMessage())));
                     log.atWarn().addKeyValue("route", path).addKeyValue("session", id)
                             .addKeyValue("reason", ar.cause().getMessage()).log("session could not start");
                     message.fail(502, "backend for " + path + " is unavailable: " + ar.cause().getMessage());
@@ -198,16 +197,17 @@ public final class SupervisorVerticle extends VerticleBase {
             routes.put(route.path(), json.put("sessions", perRoute.getOrDefault(route.path(), 0))
                     .put("max_sessions", route.maxSessions()));
         }
-        return new JsonObject().put("sessions", sessions.size()).put("max_sessions", config.server().maxSessions())
+        return new JsonObject().put("sessions", sessions.size()).put("max_sessions", config.maxSessions())
                 .put("routes", routes);
     }
 
-    private void reconfigure(FrontConfig next) {
-        ConfigDiff diff = ConfigDiff.between(config, next);
+    private void reconfigure(SupervisorConfig next) {
+        List<String> removed = config.removedIn(next);
+        List<String> changed = config.changedIn(next);
         config = next;
         List<String> ids = new ArrayList<>();
         sessions.forEach((id, tracked) -> {
-            if (diff.removed().contains(tracked.path())) {
+            if (removed.contains(tracked.path())) {
                 ids.add(id);
             }
         });
@@ -215,8 +215,8 @@ public final class SupervisorVerticle extends VerticleBase {
             close(id, "route removed from the configuration");
         }
         // A changed route starts afresh: its old failures said nothing about the new command.
-        diff.changed().forEach(health::remove);
-        diff.removed().forEach(health::remove);
+        changed.forEach(health::remove);
+        removed.forEach(health::remove);
         // Sessions of changed routes keep the settings they started with; new sessions get the new ones.
     }
 

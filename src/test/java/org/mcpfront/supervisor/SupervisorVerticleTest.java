@@ -1,6 +1,7 @@
 package org.mcpfront.supervisor;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -25,6 +26,7 @@ import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.protocol.BackendEras;
 import org.mcpfront.protocol.RequestStates;
 import org.mcpfront.session.Backend;
+import org.mcpfront.session.BackendListener;
 import org.mcpfront.transport.JsonRpcMessage;
 
 import java.nio.charset.StandardCharsets;
@@ -51,16 +53,23 @@ class SupervisorVerticleTest {
 
     /** Opens at once, or fails to start; remembers whether it was closed. */
     private static final class FakeBackend implements Backend {
-        final boolean failsToStart;
+        final Start start;
+        final BackendListener listener;
         final AtomicBoolean closed = new AtomicBoolean();
+        Context context;
 
-        FakeBackend(boolean failsToStart) {
-            this.failsToStart = failsToStart;
+        FakeBackend(Start start, BackendListener listener) {
+            this.start = start;
+            this.listener = listener;
         }
 
         @Override
         public Future<Void> open() {
-            return failsToStart ? Future.failedFuture("exited with code 1") : Future.succeededFuture();
+            context = Vertx.currentContext();
+            if (start == Start.DIES_WHILE_STARTING) {
+                listener.onFailure("exited", "exited with code 2");
+            }
+            return start == Start.FAILS_TO_OPEN ? Future.failedFuture("exited with code 1") : Future.succeededFuture();
         }
 
         @Override
@@ -93,12 +102,19 @@ class SupervisorVerticleTest {
         return ConfigParser.parse(ConfigFiles.parse(yaml.getBytes(StandardCharsets.UTF_8), "test.yaml"), Map.of());
     }
 
+    /** How a fake backend starts. */
+    private enum Start { OK, FAILS_TO_OPEN, DIES_WHILE_STARTING }
+
     private static Future<String> deploy(Vertx vertx, FrontConfig config, List<FakeBackend> made, boolean failing) {
+        return deploy(vertx, config, made, failing ? Start.FAILS_TO_OPEN : Start.OK);
+    }
+
+    private static Future<String> deploy(Vertx vertx, FrontConfig config, List<FakeBackend> made, Start start) {
         BusCodec.register(vertx);
-        SupervisorVerticle supervisor = new SupervisorVerticle(config, new GatewayMetrics(new SimpleMeterRegistry()),
+        SupervisorVerticle supervisor = new SupervisorVerticle(SupervisorConfig.of(config), new GatewayMetrics(new SimpleMeterRegistry()),
                 new BackendEras(vertx.createHttpClient()), new RequestStates(new byte[32], Clock.systemUTC()),
                 (spec, era) -> listener -> {
-                    FakeBackend backend = new FakeBackend(failing);
+                    FakeBackend backend = new FakeBackend(start, listener);
                     made.add(backend);
                     return backend;
                 });
@@ -190,5 +206,61 @@ class SupervisorVerticleTest {
                         }
                     });
                 }));
+    }
+
+    @Test
+    @DisplayName("a backend that dies while its session starts, or before it ever answered, feeds the back-off")
+    void startFailuresBothWays(Vertx vertx, VertxTestContext test) throws Exception {
+        FrontConfig config = config("  - { path: /dies, type: stdio, command: [fake] }", "");
+        RouteConfig dies = config.route("/dies").orElseThrow();
+        List<FakeBackend> made = new ArrayList<>();
+        deploy(vertx, config, made, Start.DIES_WHILE_STARTING)
+                .compose(id -> open(vertx, dies, ALICE).transform(first -> {
+                    test.verify(() -> {
+                        assertThat(status(first.cause())).as("the start failed").isEqualTo(502);
+                        assertThat(first.cause().getMessage()).contains("exited with code 2");
+                        assertThat(made.get(0).closed.get()).as("the backend of a failed start is closed").isTrue();
+                    });
+                    return routeStatus(vertx, "/dies");
+                }))
+                .onComplete(test.succeeding(route -> test.verify(() -> {
+                    assertThat(route.getInteger("consecutive_start_failures")).isEqualTo(1);
+                    assertThat(route.getString("last_start_failure")).isEqualTo("exited with code 2");
+                    assertThat(route.getInteger("sessions")).isZero();
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    @DisplayName("a session whose backend fails before it ever answered ends, and the supervisor counts a start failure")
+    void failsBeforeAnswering(Vertx vertx, VertxTestContext test) throws Exception {
+        FrontConfig config = config("  - { path: /dies, type: stdio, command: [fake] }", "");
+        RouteConfig dies = config.route("/dies").orElseThrow();
+        List<FakeBackend> made = new ArrayList<>();
+        deploy(vertx, config, made, Start.OK)
+                .compose(id -> open(vertx, dies, ALICE))
+                .compose(session -> {
+                    FakeBackend backend = made.get(0);
+                    backend.context.runOnContext(v -> backend.listener.onFailure("exited", "exited with code 3"));
+                    // Nobody speaks to it: it lingers a moment for the client's first request, then ends.
+                    return awaitRoute(vertx, "/dies", route -> route.containsKey("last_start_failure"));
+                })
+                .onComplete(test.succeeding(route -> test.verify(() -> {
+                    assertThat(route.getString("last_start_failure")).isEqualTo("exited with code 3");
+                    assertThat(route.getInteger("sessions")).isZero();
+                    assertThat(made.get(0).closed.get()).isTrue();
+                    test.completeNow();
+                })));
+    }
+
+    private static Future<JsonObject> routeStatus(Vertx vertx, String path) {
+        return LocalOnly.<JsonObject>request(vertx, Addresses.SUPERVISOR_STATUS, null)
+                .map(reply -> reply.body().getJsonObject("routes").getJsonObject(path));
+    }
+
+    /** The supervisor's status of a route, once it satisfies {@code condition}. */
+    private static Future<JsonObject> awaitRoute(Vertx vertx, String path, java.util.function.Predicate<JsonObject> condition) {
+        return routeStatus(vertx, path).compose(route -> condition.test(route) ? Future.succeededFuture(route)
+                : vertx.timer(50).compose(t -> awaitRoute(vertx, path, condition)));
     }
 }

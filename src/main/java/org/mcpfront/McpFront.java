@@ -123,7 +123,8 @@ public final class McpFront {
                         .map(identity -> AuthorizationServer.Shared.create(store, keys, config, identity, options.documentPolicy()))
                         .map(oauth -> Map.entry(oauth, new RequestStates(keys.derivedSecret(REQUEST_STATE_PURPOSE),
                                 Clock.systemUTC()))))
-                .compose(shared -> vertx.deployVerticle(new SupervisorVerticle(SupervisorConfig.of(config), metrics, eras, shared.getValue()))
+                .compose(shared -> vertx.deployVerticle(new SupervisorVerticle(SupervisorConfig.of(config), metrics, eras, shared.getValue())
+                                .keepStreamsIn(vertx.isClustered() ? store : null))
                         .compose(id -> {
                             deployments.add(id);
                             EdgeVerticle.Protocols protocols = new EdgeVerticle.Protocols(eras, shared.getValue(), store, metrics);
@@ -158,7 +159,8 @@ public final class McpFront {
         return new FrontConfig(config.oauth(), config.routes(),
                 new ServerConfig(server.host(), -1, server.healthPath(), server.maxBodyBytes(),
                         server.sseKeepAlive(), server.allowedOrigins(), server.maxSessions(), server.slowClientTimeout(),
-                        server.idleTimeout(), server.readTimeout(), server.trustedProxies(), server.trustedProxyHeader()),
+                        server.idleTimeout(), server.readTimeout(), server.trustedProxies(), server.trustedProxyHeader(),
+                        server.streamMaxDuration()),
                 config.cluster());
     }
 

@@ -51,7 +51,7 @@ public final class ConfigParser {
             "command", "environment", "timeout", "request_timeout", "max_sessions", "max_sessions_per_user", "protocol");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "health_path", "max_body_size",
             "sse_keepalive", "allowed_origins", "max_sessions", "slow_client_timeout", "idle_timeout", "read_timeout",
-            "trusted_proxies", "trusted_proxy_header");
+            "trusted_proxies", "trusted_proxy_header", "stream_max_duration");
     private static final List<String> CLUSTER_KEYS = List.of("enabled", "hazelcast_config", "event_bus_port");
 
     private static final Duration DEFAULT_TOKEN_TTL = Duration.ofHours(1);
@@ -352,7 +352,9 @@ public final class ConfigParser {
                 idle,
                 s.value("read_timeout", ConfigParser::positiveDuration).orElse(DEFAULT_READ_TIMEOUT),
                 s.list("trusted_proxies", "[\"35.191.0.0/16\", \"130.211.0.0/22\"]", AddressRange::parse).orElse(List.of()),
-                s.value("trusted_proxy_header", ConfigParser::headerName).orElse(DEFAULT_TRUSTED_PROXY_HEADER));
+                s.value("trusted_proxy_header", ConfigParser::headerName).orElse(DEFAULT_TRUSTED_PROXY_HEADER),
+                // Off unless asked for: a client that cannot resume would lose the answer of a stream cut short.
+                s.value("stream_max_duration", ConfigParser::positiveDuration).orElse(Duration.ZERO));
     }
 
     private static ClusterConfig cluster(Section s) {

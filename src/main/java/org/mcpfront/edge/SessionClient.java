@@ -61,6 +61,17 @@ final class SessionClient {
         return request(sessionId, new SessionCommand.Attach(owner, stream));
     }
 
+    /**
+     * Hands the stream a {@code Last-Event-ID} belongs to over to {@code stream}; the answer is a
+     * {@link SessionCommand.Resumed} name.
+     */
+    Future<SessionCommand.Resumed> resume(String sessionId, String owner, String lastEventId, StreamRef stream) {
+        DeliveryOptions options = new DeliveryOptions().setSendTimeout(SESSION_TIMEOUT_MS);
+        return request(Addresses.sessionIn(sessionId), new SessionCommand.Resume(owner, lastEventId, stream), options, 0)
+                .map(body -> SessionCommand.Resumed.valueOf(String.valueOf(body)))
+                .recover(SessionClient::failure);
+    }
+
     Future<Void> detach(String sessionId, String owner, StreamRef stream) {
         if (stopped) {
             return Future.succeededFuture();
@@ -78,7 +89,7 @@ final class SessionClient {
     private Future<Void> request(String sessionId, SessionCommand.FromClient command) {
         // A session acknowledges at once; only an unreachable one (its instance died) takes long.
         DeliveryOptions options = new DeliveryOptions().setSendTimeout(SESSION_TIMEOUT_MS);
-        return request(Addresses.sessionIn(sessionId), command, options, 0).recover(SessionClient::failure);
+        return request(Addresses.sessionIn(sessionId), command, options, 0).<Void>mapEmpty().recover(SessionClient::failure);
     }
 
     /**
@@ -86,8 +97,8 @@ final class SessionClient {
      * reached the client, whose next request may land on one of them: an unknown session is asked
      * again a few times before it counts as gone.
      */
-    private Future<Void> request(String address, SessionCommand body, DeliveryOptions options, int attempt) {
-        return vertx.eventBus().request(address, body, options).<Void>mapEmpty().recover(e -> {
+    private Future<Object> request(String address, SessionCommand body, DeliveryOptions options, int attempt) {
+        return vertx.eventBus().request(address, body, options).map(reply -> reply.body()).recover(e -> {
             boolean unknown = e instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
             if (!unknown || !vertx.isClustered() || attempt >= CLUSTER_RETRY_DELAYS_MS.length) {
                 return Future.failedFuture(e);

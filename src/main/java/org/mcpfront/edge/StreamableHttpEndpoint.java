@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.mcpfront.bus.ClientTransport;
+import org.mcpfront.bus.EventIds;
 import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.bus.StreamRef;
 import org.mcpfront.config.RouteConfig;
@@ -43,6 +44,9 @@ final class StreamableHttpEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(StreamableHttpEndpoint.class);
     private static final String PARAM_PREFIX = ModernRequests.PARAM_HEADER_PREFIX.toLowerCase(Locale.ROOT);
+    private static final String LAST_EVENT_ID = "Last-Event-ID";
+    /** The {@code retry:} a resumable stream gives its client: how soon to reconnect after losing it. */
+    static final long RETRY_MILLIS = 1_000;
 
     private final Vertx vertx;
     private final ClientStreams streams;
@@ -128,18 +132,20 @@ final class StreamableHttpEndpoint {
         }
         PostStream stream = acceptsSse ? new SsePostStream(ctx, route.path(), acceptsJson) : new JsonPostStream(ctx);
         stream.owner = owner.binding(route.path());
-        StreamRef ref = streams.register(stream);
+        StreamRef registered = streams.register(stream);
         Future<String> session = initialize != null
                 ? sessions.open(route, ClientTransport.STREAMABLE, null, owner)
                 : Future.succeededFuture(sessionId);
         session.compose(id -> {
                     stream.sessionId = id;
-                    response.closeHandler(v -> clientGone(ref, stream));
-                    return sendAll(id, owner.binding(route.path()), messages, ref, !acceptsSse);
+                    // An SSE answer can be resumed after a lost connection (GET with Last-Event-ID); a JSON one cannot.
+                    stream.ref = acceptsSse ? ClientStreams.keyed(registered, EventIds.newKey(id, EventIds.POST)) : registered;
+                    response.closeHandler(v -> clientGone(stream.ref, stream));
+                    return sendAll(id, owner.binding(route.path()), messages, stream.ref, !acceptsSse);
                 })
                 .onSuccess(v -> stream.begin())
                 .onFailure(e -> {
-                    streams.unregister(ref);
+                    streams.unregister(registered);
                     fail(response, e, requests.size() == 1 ? requests.get(0).idKey() : null);
                 });
     }
@@ -215,6 +221,7 @@ final class StreamableHttpEndpoint {
         stream.owner = owner.binding(route.path());
         stream.modern = true;
         StreamRef ref = streams.register(stream);
+        stream.ref = ref;
         target.compose(id -> {
                     stream.sessionId = id;
                     response.closeHandler(v -> clientGone(ref, stream));
@@ -296,12 +303,39 @@ final class StreamableHttpEndpoint {
         if (!checkSessionHeaders(request, response, sessionId)) {
             return;
         }
-        SseWriter writer = new SseWriter(vertx, request);
-        EventStream stream = new EventStream(writer);
-        StreamRef ref = streams.register(stream);
+        String lastEventId = request.getHeader(LAST_EVENT_ID);
+        EventIds.Position position = EventIds.parse(lastEventId);
+        if (lastEventId != null && position == null) {
+            log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", sessionId)
+                    .log("a GET with a Last-Event-ID that is not one of mcp-front's; it opens a fresh stream");
+        }
+        if (position != null && !position.sessionId().equals(sessionId)) {
+            Replies.error(response, 400, null, JsonRpcErrors.INVALID_REQUEST,
+                    "Bad request: Last-Event-ID is an event of another session than Mcp-Session-Id");
+            return;
+        }
+        EventStream stream = new EventStream(new SseWriter(vertx, request));
+        StreamRef registered = streams.register(stream);
         String owner = BearerCheck.binding(ctx);
-        sessions.attach(sessionId, owner, ref)
-                .onSuccess(v -> {
+        Future<StreamRef> opened;
+        if (position == null) {
+            opened = attachFresh(sessionId, owner, registered);
+        } else {
+            StreamRef resuming = ClientStreams.keyed(registered, position.key());
+            opened = sessions.resume(sessionId, owner, lastEventId, resuming).compose(how -> switch (how) {
+                case REPLAYING -> Future.succeededFuture(resuming);
+                case COMPLETE -> Future.succeededFuture(null);
+                case UNKNOWN -> attachFresh(sessionId, owner, registered);
+            });
+        }
+        opened.onSuccess(ref -> {
+                    if (ref == null) {
+                        // The stream had ended and the client has all of it: nothing to resume, and no
+                        // reason for it to try again (an empty 200 would have it reconnect at once).
+                        streams.unregister(registered);
+                        response.setStatusCode(204).end();
+                        return;
+                    }
                     response.closeHandler(x -> {
                         streams.unregister(ref);
                         if (!stream.ended()) {
@@ -309,13 +343,46 @@ final class StreamableHttpEndpoint {
                         }
                     });
                     response.putHeader(McpHeaders.SESSION_ID, sessionId);
-                    writer.start(server.get().sseKeepAlive(), server.get().slowClientTimeout()).describe(route.path(), sessionId).flushHeaders();
+                    SseWriter writer = stream.writer().start(server.get().sseKeepAlive(), server.get().slowClientTimeout())
+                            .describe(route.path(), sessionId).flushHeaders();
+                    if (position == null || !ref.key().equals(position.key())) {
+                        writer.prime(EventIds.id(ref.key(), 0), RETRY_MILLIS);
+                    }
+                    limitDuration(writer, () -> !stream.ended(), () -> {
+                        streams.unregister(ref);
+                        sessions.detach(sessionId, owner, ref);
+                    });
                     stream.started();
                 })
                 .onFailure(e -> {
-                    streams.unregister(ref);
+                    streams.unregister(registered);
                     fail(response, e, null);
                 });
+    }
+
+    /** Makes a new GET stream the session's stream for server messages. */
+    private Future<StreamRef> attachFresh(String sessionId, String owner, StreamRef registered) {
+        StreamRef ref = ClientStreams.keyed(registered, EventIds.newKey(sessionId, EventIds.GET));
+        return sessions.attach(sessionId, owner, ref).map(ref);
+    }
+
+    /**
+     * With {@code server.stream_max_duration} set, ends a stream that is still open after it with a
+     * {@code retry:} field (SEP-1699 server-initiated disconnect), so that a proxy with a short timeout
+     * never cuts an answer off; the client resumes with GET and {@code Last-Event-ID}, and the session
+     * keeps what it sends meanwhile. {@code handOver} tells the session its client is away.
+     */
+    private void limitDuration(SseWriter writer, java.util.function.BooleanSupplier open, Runnable handOver) {
+        java.time.Duration max = server.get().streamMaxDuration();
+        if (max == null || max.isZero()) {
+            return;
+        }
+        vertx.setTimer(max.toMillis(), t -> {
+            if (open.getAsBoolean() && !writer.ended()) {
+                handOver.run();
+                writer.retryThenEnd(RETRY_MILLIS);
+            }
+        });
     }
 
     private void delete(RoutingContext ctx) {
@@ -350,6 +417,8 @@ final class StreamableHttpEndpoint {
     private abstract static class PostStream implements ClientStream {
         final RoutingContext ctx;
         String sessionId;
+        /** How the session knows this stream: resumable (with a key) when the answer may be an SSE stream. */
+        StreamRef ref;
         /** The token subject that posted it; the session's owner. */
         String owner;
         /** A 2026-07-28 request: its answer carries no session id. */
@@ -357,6 +426,7 @@ final class StreamableHttpEndpoint {
         boolean finished;
         private boolean begun;
         private final List<String> early = new ArrayList<>();
+        private final List<String> earlyIds = new ArrayList<>();
         private String earlyEnd;
         private boolean earlyLast;
 
@@ -371,22 +441,24 @@ final class StreamableHttpEndpoint {
             }
             open();
             for (int i = 0; i < early.size(); i++) {
-                write(early.get(i), earlyLast && i == early.size() - 1);
+                write(early.get(i), earlyLast && i == early.size() - 1, earlyIds.get(i));
             }
             early.clear();
+            earlyIds.clear();
             if (earlyEnd != null) {
                 close(earlyEnd);
             }
         }
 
         @Override
-        public void deliver(String raw, boolean last) {
+        public void deliver(String raw, boolean last, String eventId) {
             if (!begun) {
                 early.add(raw);
+                earlyIds.add(eventId);
                 earlyLast = last;
                 return;
             }
-            write(raw, last);
+            write(raw, last, eventId);
         }
 
         @Override
@@ -413,7 +485,7 @@ final class StreamableHttpEndpoint {
             }
         }
 
-        abstract void write(String raw, boolean last);
+        abstract void write(String raw, boolean last, String eventId);
 
         abstract void close(String reason);
     }
@@ -453,7 +525,18 @@ final class StreamableHttpEndpoint {
         }
 
         private SseWriter startStream() {
-            writer = new SseWriter(vertx, ctx.request()).start(server.get().sseKeepAlive(), server.get().slowClientTimeout()).describe(routePath, sessionId);
+            writer = new SseWriter(vertx, ctx.request()).start(server.get().sseKeepAlive(), server.get().slowClientTimeout())
+                    .describe(routePath, sessionId);
+            if (ref != null && ref.resumable()) {
+                // SEP-1699: the client holds an id from the start, and can resume even before the first message.
+                writer.prime(EventIds.id(ref.key(), 0), RETRY_MILLIS);
+                limitDuration(writer, () -> !finished, () -> {
+                    finished = true;
+                    stopHolding();
+                    streams.unregister(ref);
+                    sessions.detach(sessionId, owner, ref);
+                });
+            }
             return writer;
         }
 
@@ -465,7 +548,7 @@ final class StreamableHttpEndpoint {
         }
 
         @Override
-        void write(String raw, boolean last) {
+        void write(String raw, boolean last, String eventId) {
             stopHolding();
             if (writer == null) {
                 if (last) {
@@ -479,9 +562,9 @@ final class StreamableHttpEndpoint {
             }
             if (last) {
                 finished = true;
-                writer.lastEvent("message", raw);
+                writer.lastEvent("message", raw, eventId);
             } else {
-                writer.event("message", raw);
+                writer.event("message", raw, eventId);
             }
         }
 
@@ -513,7 +596,7 @@ final class StreamableHttpEndpoint {
         }
 
         @Override
-        void write(String raw, boolean last) {
+        void write(String raw, boolean last, String eventId) {
             responses.add(raw);
             if (last) {
                 finished = true;

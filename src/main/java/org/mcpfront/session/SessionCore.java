@@ -3,6 +3,7 @@ package org.mcpfront.session;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import org.mcpfront.bus.ClientTransport;
+import org.mcpfront.bus.EventIds;
 import org.mcpfront.bus.SessionCommand;
 import org.mcpfront.bus.SessionEnded;
 import org.mcpfront.bus.SessionSpec;
@@ -12,6 +13,7 @@ import org.mcpfront.config.RouteConfig;
 import org.mcpfront.observability.Audit;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.protocol.Era;
+import org.mcpfront.storage.Store;
 import org.mcpfront.transport.JsonRpcErrors;
 import org.mcpfront.transport.JsonRpcException;
 import org.mcpfront.transport.JsonRpcMessage;
@@ -44,6 +46,11 @@ final class SessionCore implements BackendListener {
     private static final Logger log = LoggerFactory.getLogger(SessionCore.class);
     /** Server-initiated messages kept while no standalone stream is attached. */
     static final int MAX_UNDELIVERED = 1000;
+    /**
+     * How long a legacy SSE session whose stream dropped waits for its client to resume it with
+     * {@code Last-Event-ID} before it ends: clients reconnect after the {@code retry} the edge sends (1 s).
+     */
+    static final long RECONNECT_GRACE_MS = 10_000;
     /** How long a session whose backend failed before the client spoke waits to tell the client why. */
     static final long LINGER_MS = 2_000;
     private static final String LISTEN = "subscriptions/listen";
@@ -84,11 +91,21 @@ final class SessionCore implements BackendListener {
 
         /** Undeploys the session's verticle, which then calls {@link #drain()}. */
         void undeploy();
+
+        /** Where the events of resumable streams are kept for other instances (a cluster), or null. */
+        default Store streamStore() {
+            return null;
+        }
     }
 
     /** The answer to one client command: the edge passes a failure's code on as the HTTP status. */
     interface Ack {
         void ok();
+
+        /** Success with a short answer for the edge (how a {@link SessionCommand.Resume} went). */
+        default void ok(String answer) {
+            ok();
+        }
 
         void fail(int status, String message);
     }
@@ -99,6 +116,10 @@ final class SessionCore implements BackendListener {
     private final GatewayMetrics metrics;
 
     private final Map<String, Pending> pending = new HashMap<>();
+    /** Event ids and the buffer of sent events of every resumable stream: what a reconnecting client missed. */
+    private final StreamBuffers buffers;
+    /** Ends a legacy SSE session whose stream dropped, unless its client resumes it first. */
+    private long reconnectTimer = -1;
     private final Map<String, String> progressTokens = new HashMap<>();
     private final ArrayDeque<String> undelivered = new ArrayDeque<>();
     private Backend backend;
@@ -132,7 +153,8 @@ final class SessionCore implements BackendListener {
         this.route = spec.route();
         this.host = host;
         this.metrics = metrics;
-        this.standalone = spec.standalone();
+        this.standalone = keyedIfLegacy(spec.standalone());
+        this.buffers = new StreamBuffers(route.path(), spec.id(), host.streamStore(), route.timeout(), host::deliver);
         this.openedAt = host.nanoTime();
         this.lastActivity = openedAt;
     }
@@ -211,6 +233,7 @@ final class SessionCore implements BackendListener {
         if (idleTimer >= 0) {
             host.cancelTimer(idleTimer);
         }
+        cancelReconnectWait();
         String message = "Session ended: " + ending.reason();
         int code = ending.backendFailed() ? JsonRpcErrors.BACKEND_UNAVAILABLE : JsonRpcErrors.INTERNAL_ERROR;
         Set<StreamRef> streams = new LinkedHashSet<>();
@@ -259,6 +282,8 @@ final class SessionCore implements BackendListener {
         } else if (command instanceof SessionCommand.Detach detach) {
             detach(detach.stream());
             ack.ok();
+        } else if (command instanceof SessionCommand.Resume resume) {
+            resume(resume, ack);
         } else if (command instanceof SessionCommand.Close close) {
             end(close.reason() == null ? "closed by client" : close.reason());
             ack.ok();
@@ -324,10 +349,16 @@ final class SessionCore implements BackendListener {
 
     private void attach(StreamRef stream, Ack ack) {
         if (standalone != null && !standalone.equals(stream)) {
-            ack.fail(409, "this session already has a stream for server messages");
-            return;
+            if (buffers.held(standalone)) {
+                ack.fail(409, "this session already has a stream for server messages");
+                return;
+            }
+            // The client lost its stream and opens a new one instead of resuming: what the old one
+            // kept belongs to it alone (the spec forbids replaying it elsewhere).
+            buffers.forget(standalone);
         }
-        standalone = stream;
+        cancelReconnectWait();
+        standalone = keyedIfLegacy(stream);
         ack.ok();
         while (!undelivered.isEmpty() && standalone != null) {
             toStream(standalone, undelivered.poll(), false);
@@ -336,6 +367,18 @@ final class SessionCore implements BackendListener {
 
     private void detach(StreamRef stream) {
         if (stream == null) {
+            return;
+        }
+        if (standalone != null && standalone.inbox().equals(stream.inbox()) && standalone.streamId().equals(stream.streamId())) {
+            // The same connection: the edge of a legacy stream does not know the key the session gave it.
+            stream = standalone;
+        }
+        if (buffers.detached(stream)) {
+            // A resumable stream: what it is sent from now on is kept for its client to resume with
+            // Last-Event-ID; requests on it stay in flight (a lost connection is no cancellation).
+            if (spec.clientTransport() == ClientTransport.SSE && stream.equals(standalone)) {
+                awaitReconnect();
+            }
             return;
         }
         if (stream.equals(standalone)) {
@@ -529,17 +572,102 @@ final class SessionCore implements BackendListener {
     }
 
     /**
-     * The one way a message reaches a client stream.
+     * The one way a message reaches a client stream: on a resumable stream with its event id, kept for
+     * a resume, and to the connection that holds the stream now (none while its client is away).
      *
      * @param last the message finishes a POST's stream
      */
     void toStream(StreamRef stream, String raw, boolean last) {
-        host.deliver(stream, new StreamEvent.Message(stream.streamId(), raw, last));
+        buffers.send(stream, raw, last);
     }
 
-    /** The one way a client stream is told it is over. */
+    /** The one way a client stream is told it is over (the connection that holds it now, if any). */
     void endStream(StreamRef stream, String reason) {
-        host.deliver(stream, new StreamEvent.End(stream.streamId(), reason));
+        StreamRef holder = buffers.target(stream);
+        if (holder != null) {
+            host.deliver(holder, new StreamEvent.End(holder.streamId(), reason));
+        }
+    }
+
+    /**
+     * A client reconnected with {@code Last-Event-ID} (2025-11-25 resumability; legacy SSE too): the new
+     * connection takes over the stream that id belongs to and gets what it missed, then live events.
+     * A stream this session no longer knows starts afresh as the stream for server messages when the
+     * id was one of those; a POST's stream cannot, and the edge opens a fresh stream instead.
+     */
+    private void resume(SessionCommand.Resume resume, Ack ack) {
+        if (state == State.ENDING || state == State.ENDED) {
+            ack.fail(404, "Session not found: it ended or never existed");
+            return;
+        }
+        EventIds.Position position = EventIds.parse(resume.lastEventId());
+        StreamRef connection = resume.stream();
+        if (position == null || !position.sessionId().equals(spec.id()) || !position.key().equals(connection.key())) {
+            ack.fail(400, "Bad request: Last-Event-ID is not an event of this session");
+            return;
+        }
+        boolean forServerMessages = position.kind() != EventIds.POST;
+        if (forServerMessages && standalone != null && !position.key().equals(standalone.key())
+                && buffers.held(standalone)) {
+            ack.fail(409, "this session already has a stream for server messages");
+            return;
+        }
+        lastActivity = host.nanoTime();
+        buffers.resume(position.key(), position.seq(), connection).onComplete(done -> {
+            if (state == State.ENDING || state == State.ENDED) {
+                ack.fail(404, "Session not found: it ended or never existed");
+                return;
+            }
+            SessionCommand.Resumed how = done.succeeded() ? done.result() : SessionCommand.Resumed.UNKNOWN;
+            if (how == SessionCommand.Resumed.UNKNOWN) {
+                // The edge opens a fresh stream (with a new key, so that no event id is used twice).
+                log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
+                        .addKeyValue("user", spec.owner().email()).addKeyValue("last_event_id", resume.lastEventId())
+                        .log("a client resumes a stream whose events are no longer kept; it starts afresh");
+                ack.ok(how.name());
+                return;
+            }
+            if (forServerMessages) {
+                cancelReconnectWait();
+                if (standalone != null && !position.key().equals(standalone.key())) {
+                    buffers.forget(standalone);
+                }
+                standalone = connection;
+            }
+            ack.ok(how.name());
+            if (forServerMessages) {
+                while (!undelivered.isEmpty()) {
+                    toStream(standalone, undelivered.poll(), false);
+                }
+            }
+        });
+    }
+
+    /**
+     * A legacy SSE stream gets its resumable key here, where the session id is known (the edge opens
+     * the stream before there is a session).
+     */
+    private StreamRef keyedIfLegacy(StreamRef stream) {
+        if (stream == null || stream.resumable() || spec.clientTransport() != ClientTransport.SSE) {
+            return stream;
+        }
+        return new StreamRef(stream.inbox(), stream.streamId(), EventIds.newKey(spec.id(), EventIds.SSE));
+    }
+
+    /** A legacy SSE client has only its stream: one that does not come back soon has gone for good. */
+    private void awaitReconnect() {
+        cancelReconnectWait();
+        reconnectTimer = host.setTimer(RECONNECT_GRACE_MS, () -> {
+            reconnectTimer = -1;
+            end("client disconnected");
+        });
+    }
+
+    private void cancelReconnectWait() {
+        if (reconnectTimer >= 0) {
+            host.cancelTimer(reconnectTimer);
+            reconnectTimer = -1;
+        }
     }
 
     private boolean hasPendingOn(StreamRef stream) {

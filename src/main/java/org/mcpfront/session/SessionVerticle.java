@@ -12,6 +12,7 @@ import org.mcpfront.bus.SessionSpec;
 import org.mcpfront.bus.StreamEvent;
 import org.mcpfront.bus.StreamRef;
 import org.mcpfront.observability.GatewayMetrics;
+import org.mcpfront.storage.Store;
 
 import java.util.function.Function;
 
@@ -28,11 +29,18 @@ public final class SessionVerticle extends VerticleBase implements SessionCore.H
     private SessionCore core;
     private MessageConsumer<SessionCommand> inbox;
     private Future<Void> undeploying;
+    private Store streamStore;
 
     public SessionVerticle(SessionSpec spec, Function<BackendListener, Backend> backends, GatewayMetrics metrics) {
         this.spec = spec;
         this.backends = backends;
         this.metrics = metrics;
+    }
+
+    /** Keeps the events of this session's resumable streams in {@code store} too, for other instances (a cluster). */
+    public SessionVerticle keepStreamsIn(Store store) {
+        this.streamStore = store;
+        return this;
     }
 
     @Override
@@ -81,6 +89,11 @@ public final class SessionVerticle extends VerticleBase implements SessionCore.H
             }
 
             @Override
+            public void ok(String answer) {
+                message.reply(answer);
+            }
+
+            @Override
             public void fail(int status, String reason) {
                 message.fail(status, reason);
             }
@@ -118,6 +131,11 @@ public final class SessionVerticle extends VerticleBase implements SessionCore.H
     @Override
     public void tellSupervisor(SessionEnded notice) {
         LocalOnly.send(vertx, Addresses.SUPERVISOR_SESSION_ENDED, notice);
+    }
+
+    @Override
+    public Store streamStore() {
+        return streamStore;
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.protocol.BackendEras;
 import org.mcpfront.protocol.Era;
 import org.mcpfront.protocol.RequestStates;
+import org.mcpfront.storage.Store;
 import org.mcpfront.session.Backend;
 import org.mcpfront.session.BackendHttp;
 import org.mcpfront.session.BackendListener;
@@ -53,6 +54,7 @@ public final class SupervisorVerticle extends VerticleBase {
     private SupervisorConfig config;
     private BackendHttp backendHttp;
     private BackendFactory backends;
+    private Store streamStore;
 
     /** Makes the backend of a new session; tests give the supervisor one of their own. */
     @FunctionalInterface
@@ -71,6 +73,12 @@ public final class SupervisorVerticle extends VerticleBase {
         this.eras = eras;
         this.requestStates = requestStates;
         this.backends = backends;
+    }
+
+    /** Sessions keep the events of their resumable streams in {@code store} too (a cluster: for other instances). */
+    public SupervisorVerticle keepStreamsIn(Store store) {
+        this.streamStore = store;
+        return this;
     }
 
     @Override
@@ -123,7 +131,8 @@ public final class SupervisorVerticle extends VerticleBase {
         Future<Era> era = route.type() == RouteConfig.RouteType.HTTP
                 ? eras.eraOf(route).recover(e -> Future.succeededFuture(Era.LEGACY))
                 : Future.succeededFuture(Era.LEGACY);
-        era.compose(known -> vertx.deployVerticle(new SessionVerticle(spec, backends.create(spec, known), metrics)))
+        era.compose(known -> vertx.deployVerticle(new SessionVerticle(spec, backends.create(spec, known), metrics)
+                .keepStreamsIn(streamStore)))
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
                         message.reply(id);

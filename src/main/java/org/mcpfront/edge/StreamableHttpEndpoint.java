@@ -28,10 +28,12 @@ import org.mcpfront.transport.SseWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -348,7 +350,7 @@ final class StreamableHttpEndpoint {
                     if (position == null || !ref.key().equals(position.key())) {
                         writer.prime(EventIds.id(ref.key(), 0), RETRY_MILLIS);
                     }
-                    limitDuration(writer, () -> !stream.ended(), () -> {
+                    limitDuration(writer, System.nanoTime(), () -> !stream.ended(), () -> {
                         streams.unregister(ref);
                         sessions.detach(sessionId, owner, ref);
                     });
@@ -372,12 +374,13 @@ final class StreamableHttpEndpoint {
      * never cuts an answer off; the client resumes with GET and {@code Last-Event-ID}, and the session
      * keeps what it sends meanwhile. {@code handOver} tells the session its client is away.
      */
-    private void limitDuration(SseWriter writer, java.util.function.BooleanSupplier open, Runnable handOver) {
-        java.time.Duration max = server.get().streamMaxDuration();
+    private void limitDuration(SseWriter writer, long openedAtNanos, BooleanSupplier open, Runnable handOver) {
+        Duration max = server.get().streamMaxDuration();
         if (max == null || max.isZero()) {
             return;
         }
-        vertx.setTimer(max.toMillis(), t -> {
+        long left = max.toMillis() - (System.nanoTime() - openedAtNanos) / 1_000_000;
+        vertx.setTimer(Math.max(1, left), t -> {
             if (open.getAsBoolean() && !writer.ended()) {
                 handOver.run();
                 writer.retryThenEnd(RETRY_MILLIS);
@@ -501,6 +504,8 @@ final class StreamableHttpEndpoint {
         private final boolean jsonAllowed;
         private SseWriter writer;
         private long holdTimer = -1;
+        /** When the POST came: a stream's time limit counts from there, as a proxy's timeout does. */
+        private final long openedAt = System.nanoTime();
 
         SsePostStream(RoutingContext ctx, String routePath, boolean jsonAllowed) {
             super(ctx);
@@ -516,7 +521,14 @@ final class StreamableHttpEndpoint {
             }
             // Quiet until the first keep-alive is due; then the stream starts with that keep-alive, so
             // proxies and clients see bytes exactly when they would have with a stream from the start.
-            holdTimer = vertx.setTimer(Math.max(1, server.get().sseKeepAlive().toMillis()), t -> {
+            // With a time limit on streams, by half of it at the latest, so that the client holds an
+            // event id to resume with when the limit ends the stream.
+            long hold = server.get().sseKeepAlive().toMillis();
+            Duration max = server.get().streamMaxDuration();
+            if (ref != null && ref.resumable() && max != null && !max.isZero()) {
+                hold = Math.min(hold, max.toMillis() / 2);
+            }
+            holdTimer = vertx.setTimer(Math.max(1, hold), t -> {
                 holdTimer = -1;
                 if (writer == null && !finished && !ctx.response().closed()) {
                     startStream().keepAlive();
@@ -530,7 +542,7 @@ final class StreamableHttpEndpoint {
             if (ref != null && ref.resumable()) {
                 // SEP-1699: the client holds an id from the start, and can resume even before the first message.
                 writer.prime(EventIds.id(ref.key(), 0), RETRY_MILLIS);
-                limitDuration(writer, () -> !finished, () -> {
+                limitDuration(writer, openedAt, () -> !finished, () -> {
                     finished = true;
                     stopHolding();
                     streams.unregister(ref);

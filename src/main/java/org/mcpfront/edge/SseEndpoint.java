@@ -27,9 +27,10 @@ import java.util.function.Supplier;
 /**
  * {@code /<route>/sse} and {@code /<route>/message}: the legacy HTTP+SSE transport (MCP 2024-11-05).
  * The GET stream opens the session and carries everything the backend says; POSTs to the message
- * endpoint carry client messages and answer 202. The session lives as long as the stream, and a little
- * longer: every event on the stream carries an id, and a client that lost the stream and reconnects
- * with {@code Last-Event-ID} (as EventSource does) gets the same session back, with what it missed.
+ * endpoint carry client messages and answer 202. The session lives as long as the stream. Every event
+ * on the stream but the endpoint carries an id: a client whose connection died without the edge seeing
+ * a close (the instance that held it was lost, the network vanished) reconnects with {@code Last-Event-ID}
+ * (as EventSource does) and gets the same session back, with what it missed.
  */
 final class SseEndpoint {
 
@@ -83,8 +84,10 @@ final class SseEndpoint {
                     response.closeHandler(v -> {
                         streams.unregister(session.ref());
                         if (!stream.ended()) {
-                            // Not the end of the session yet: the client may come back with Last-Event-ID.
-                            sessions.detach(id, binding, session.ref());
+                            // The legacy session lives as long as its stream: a client that closes it is
+                            // gone. A connection that died without a close (an instance lost, a network
+                            // that vanished) leaves the session up for its client to resume.
+                            sessions.close(id, binding, "client disconnected");
                         }
                     });
                     SseWriter writer = stream.writer().start(server.get().sseKeepAlive(), server.get().slowClientTimeout())

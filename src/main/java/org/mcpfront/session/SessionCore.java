@@ -46,11 +46,7 @@ final class SessionCore implements BackendListener {
     private static final Logger log = LoggerFactory.getLogger(SessionCore.class);
     /** Server-initiated messages kept while no standalone stream is attached. */
     static final int MAX_UNDELIVERED = 1000;
-    /**
-     * How long a legacy SSE session whose stream dropped waits for its client to resume it with
-     * {@code Last-Event-ID} before it ends: clients reconnect after the {@code retry} the edge sends (1 s).
-     */
-    static final long RECONNECT_GRACE_MS = 10_000;
+
     /** How long a session whose backend failed before the client spoke waits to tell the client why. */
     static final long LINGER_MS = 2_000;
     private static final String LISTEN = "subscriptions/listen";
@@ -118,8 +114,7 @@ final class SessionCore implements BackendListener {
     private final Map<String, Pending> pending = new HashMap<>();
     /** Event ids and the buffer of sent events of every resumable stream: what a reconnecting client missed. */
     private final StreamBuffers buffers;
-    /** Ends a legacy SSE session whose stream dropped, unless its client resumes it first. */
-    private long reconnectTimer = -1;
+
     private final Map<String, String> progressTokens = new HashMap<>();
     private final ArrayDeque<String> undelivered = new ArrayDeque<>();
     private Backend backend;
@@ -233,7 +228,6 @@ final class SessionCore implements BackendListener {
         if (idleTimer >= 0) {
             host.cancelTimer(idleTimer);
         }
-        cancelReconnectWait();
         String message = "Session ended: " + ending.reason();
         int code = ending.backendFailed() ? JsonRpcErrors.BACKEND_UNAVAILABLE : JsonRpcErrors.INTERNAL_ERROR;
         Set<StreamRef> streams = new LinkedHashSet<>();
@@ -357,7 +351,6 @@ final class SessionCore implements BackendListener {
             // kept belongs to it alone (the spec forbids replaying it elsewhere).
             buffers.forget(standalone);
         }
-        cancelReconnectWait();
         standalone = keyedIfLegacy(stream);
         ack.ok();
         while (!undelivered.isEmpty() && standalone != null) {
@@ -376,9 +369,6 @@ final class SessionCore implements BackendListener {
         if (buffers.detached(stream)) {
             // A resumable stream: what it is sent from now on is kept for its client to resume with
             // Last-Event-ID; requests on it stay in flight (a lost connection is no cancellation).
-            if (spec.clientTransport() == ClientTransport.SSE && stream.equals(standalone)) {
-                awaitReconnect();
-            }
             return;
         }
         if (stream.equals(standalone)) {
@@ -628,7 +618,6 @@ final class SessionCore implements BackendListener {
                 return;
             }
             if (forServerMessages) {
-                cancelReconnectWait();
                 if (standalone != null && !position.key().equals(standalone.key())) {
                     buffers.forget(standalone);
                 }
@@ -654,21 +643,7 @@ final class SessionCore implements BackendListener {
         return new StreamRef(stream.inbox(), stream.streamId(), EventIds.newKey(spec.id(), EventIds.SSE));
     }
 
-    /** A legacy SSE client has only its stream: one that does not come back soon has gone for good. */
-    private void awaitReconnect() {
-        cancelReconnectWait();
-        reconnectTimer = host.setTimer(RECONNECT_GRACE_MS, () -> {
-            reconnectTimer = -1;
-            end("client disconnected");
-        });
-    }
 
-    private void cancelReconnectWait() {
-        if (reconnectTimer >= 0) {
-            host.cancelTimer(reconnectTimer);
-            reconnectTimer = -1;
-        }
-    }
 
     private boolean hasPendingOn(StreamRef stream) {
         for (Pending p : pending.values()) {

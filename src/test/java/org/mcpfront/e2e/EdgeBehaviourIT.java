@@ -263,7 +263,7 @@ class EdgeBehaviourIT {
             response.body().close();
             assertThat(logs.await(e -> "session closed".equals(e.getFormattedMessage())
                     && session.equals(LogCapture.fields(e).get("session"))
-                    && "client disconnected".equals(LogCapture.fields(e).get("reason")), java.time.Duration.ofSeconds(30)))
+                    && "client disconnected".equals(LogCapture.fields(e).get("reason")), java.time.Duration.ofSeconds(10)))
                     .as("session " + session + " closed when its client went away").isPresent();
         }
     }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mcpfront.testing.Closeables;
 import org.mcpfront.testing.FrontHarness;
+import org.mcpfront.testing.HalfOpenRelay;
 import org.mcpfront.testing.LogCapture;
 import org.mcpfront.testing.NodeScript;
 import org.mcpfront.testing.NodeTools;
@@ -187,9 +188,12 @@ class ResumableStreamsIT {
     }
 
     @Test
-    @DisplayName("legacy SSE: a dropped stream resumed with Last-Event-ID keeps its session and endpoint, and gets what it missed once")
-    void legacyStream() {
-        SseReader sse = SseReader.open(RawHttp.request(front.url(ROUTE + "/sse")).header("Accept", "text/event-stream"));
+    @DisplayName("legacy SSE: a stream lost without a close, resumed with Last-Event-ID, keeps its session and endpoint, and gets what it missed once")
+    void legacyStream() throws Exception {
+        // The client's network vanishes: mcp-front sees no close, and the session lives on.
+        HalfOpenRelay network = HalfOpenRelay.to(front.port());
+        SseReader sse = SseReader.open(RawHttp.request("http://127.0.0.1:" + network.port() + ROUTE + "/sse")
+                .header("Accept", "text/event-stream"));
         SseParser.Event endpoint = sse.next();
         assertThat(endpoint.name()).isEqualTo("endpoint");
         String session = endpoint.data().replaceFirst("^.*sessionId=", "");
@@ -202,6 +206,7 @@ class ResumableStreamsIT {
         RawHttp.send(RawHttp.mcpPost(messages, ticks(2, 5, 200, false)));
         SseParser.Event first = sse.next();
         assertConsecutive(List.of(initialized, first), key, seq(initialized.id()));
+        network.loseClients();
         sse.close();
 
         try (SseReader back = SseReader.open(RawHttp.request(front.url(ROUTE + "/sse")).header("Accept", "text/event-stream")
@@ -223,6 +228,8 @@ class ResumableStreamsIT {
             assertThat(new JsonObject(back.next().data()).getJsonObject("params").getString("data")).isEqualTo("tick 1");
             assertThat(new JsonObject(back.next().data()).getInteger("id")).isEqualTo(9);
             assertThat(session).isNotBlank();
+        } finally {
+            network.close();
         }
     }
 

@@ -184,8 +184,8 @@ class SessionResumeTest {
     }
 
     @Test
-    @DisplayName("legacy SSE: a dropped stream keeps its session for a short while; a resume keeps it, no resume ends it")
-    void legacyGrace() {
+    @DisplayName("legacy SSE: the session keys its stream; a client that lost it resumes on another connection and gets what it missed")
+    void legacyStream() {
         StreamRef sse = new StreamRef("edge-a", "s");
         SessionCore core = open(ClientTransport.SSE, sse);
         deliver(core, CALL, null);
@@ -194,19 +194,18 @@ class SessionResumeTest {
         EventIds.Position position = EventIds.parse(id);
         assertThat(position).isNotNull();
         assertThat(position.kind()).isEqualTo(EventIds.SSE);
+        assertThat(position.sessionId()).isEqualTo("s1");
 
-        command(core, new SessionCommand.Detach(owner(ALICE), sse));
+        // The connection died without the edge seeing it close: the session sends on, into the void.
+        core.onMessage(progress(2), null);
         core.onMessage(RESULT, null);
-        host.advance(SessionCore.RECONNECT_GRACE_MS - 1000);
-        assertThat(host.undeploys).isZero();
         StreamRef back = new StreamRef("edge-b", "s2", position.key());
         assertThat(command(core, new SessionCommand.Resume(owner(ALICE), id, back)).answer).isEqualTo("REPLAYING");
-        assertThat(host.messagesOn(back)).extracting(StreamEvent.Message::raw).containsExactly(RESULT);
-        host.advance(SessionCore.RECONNECT_GRACE_MS * 2);
-        assertThat(host.undeploys).as("resumed in time").isZero();
-
-        command(core, new SessionCommand.Detach(owner(ALICE), back));
-        host.advance(SessionCore.RECONNECT_GRACE_MS + 1);
-        assertThat(host.undeploys).as("gone for good").isEqualTo(1);
+        assertThat(host.messagesOn(back)).extracting(StreamEvent.Message::eventId)
+                .containsExactly(position.key() + "-2", position.key() + "-3");
+        assertThat(host.messagesOn(back).get(1).raw()).isEqualTo(RESULT);
+        core.onMessage(progress(3), null);
+        assertThat(host.messagesOn(back)).as("live messages follow on the new connection").hasSize(3);
+        assertThat(host.messagesOn(sse)).as("and no longer on the old one").hasSize(3);
     }
 }

@@ -4,7 +4,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import org.mcpfront.oauth.AccessTokens;
+import org.mcpfront.oauth.grants.AccessTokens;
 import org.mcpfront.oauth.SigningKeys;
 import org.mcpfront.storage.MemoryStore;
 

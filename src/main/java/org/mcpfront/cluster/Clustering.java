@@ -14,7 +14,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.mcpfront.config.ClusterConfig;
-import org.mcpfront.oauth.Secrets;
+import org.mcpfront.crypto.Secrets;
 
 import java.io.FileNotFoundException;
 

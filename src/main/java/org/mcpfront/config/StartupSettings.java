@@ -19,7 +19,7 @@ import java.util.function.Function;
  * ({@code oauth.allowed_domains}, {@code oauth.allowed_emails}) and who is an admin ({@code oauth.admins})
  * are read per request and do reload.
  */
-final class StartupSettings {
+public final class StartupSettings {
 
     private static final Map<String, Function<FrontConfig, Object>> KEYS = keys();
 
@@ -54,7 +54,7 @@ final class StartupSettings {
     }
 
     /** The start-up keys whose value differs between the two configs, e.g. {@code server.port}. */
-    static List<String> changed(FrontConfig running, FrontConfig edited) {
+    public static List<String> changed(FrontConfig running, FrontConfig edited) {
         return KEYS.entrySet().stream()
                 .filter(key -> !Objects.equals(key.getValue().apply(running), key.getValue().apply(edited)))
                 .map(Map.Entry::getKey)
@@ -62,7 +62,7 @@ final class StartupSettings {
     }
 
     /** {@code edited} with the start-up settings of {@code running}. */
-    static FrontConfig keep(FrontConfig running, FrontConfig edited) {
+    public static FrontConfig keep(FrontConfig running, FrontConfig edited) {
         ServerConfig was = running.server();
         ServerConfig server = new ServerConfig(was.host(), was.port(), was.healthPath(), was.maxBodyBytes(),
                 edited.server().sseKeepAlive(), edited.server().allowedOrigins(), edited.server().maxSessions(),

@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.identity.Principals;
-import org.mcpfront.oauth.AccessTokens;
+import org.mcpfront.oauth.grants.AccessTokens;
 
 import java.util.function.Supplier;
 

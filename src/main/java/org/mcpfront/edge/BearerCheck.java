@@ -5,7 +5,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.RouteConfig;
-import org.mcpfront.oauth.AccessTokens;
+import org.mcpfront.oauth.grants.AccessTokens;
 import org.mcpfront.oauth.Resources;
 import org.mcpfront.observability.Audit;
 import org.slf4j.Logger;

@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.config.RouteConfig;
-import org.mcpfront.oauth.Secrets;
+import org.mcpfront.crypto.Secrets;
 import org.mcpfront.storage.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

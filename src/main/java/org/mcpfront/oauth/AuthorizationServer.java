@@ -1,5 +1,12 @@
 package org.mcpfront.oauth;
 
+import org.mcpfront.oauth.clients.ClientMetadataDocuments;
+import org.mcpfront.oauth.clients.Clients;
+import org.mcpfront.oauth.clients.RegistrationEndpoint;
+import org.mcpfront.oauth.grants.AccessTokens;
+import org.mcpfront.oauth.grants.AuthorizeEndpoint;
+import org.mcpfront.oauth.grants.Grants;
+import org.mcpfront.oauth.grants.TokenEndpoint;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;

@@ -10,13 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The answers of the OAuth endpoints: JSON documents, RFC 6749 errors, redirects and error pages. */
-final class OAuthReplies {
+public final class OAuthReplies {
 
     private OAuthReplies() {
     }
 
     /** A JSON answer that no cache keeps (token responses must not be stored, RFC 6749 §5.1). */
-    static void json(HttpServerResponse response, int status, JsonObject body) {
+    public static void json(HttpServerResponse response, int status, JsonObject body) {
         if (response.ended() || response.closed()) {
             return;
         }
@@ -28,7 +28,7 @@ final class OAuthReplies {
     }
 
     /** An RFC 6749 §5.2 error. */
-    static void error(HttpServerResponse response, int status, String error, String description) {
+    public static void error(HttpServerResponse response, int status, String error, String description) {
         JsonObject body = new JsonObject().put("error", error);
         if (description != null) {
             body.put("error_description", description);
@@ -40,13 +40,13 @@ final class OAuthReplies {
     }
 
     /** A page for a person; used where a redirect would be unsafe (unknown client or redirect URI). */
-    static void errorPage(HttpServerResponse response, int status, String title, String message) {
+    public static void errorPage(HttpServerResponse response, int status, String title, String message) {
         Html.send(response, status, title, "<p class=\"error\">" + Html.escape(message) + "</p>"
                 + "<p class=\"muted\">Start again from your MCP client. If this keeps happening, tell whoever runs this gateway.</p>");
     }
 
     /** A 303 to {@code base} with {@code params} added to its query. */
-    static void redirect(HttpServerResponse response, String base, Map<String, String> params) {
+    public static void redirect(HttpServerResponse response, String base, Map<String, String> params) {
         StringBuilder url = new StringBuilder(base);
         char separator = base.contains("?") ? '&' : '?';
         for (Map.Entry<String, String> param : params.entrySet()) {
@@ -60,7 +60,7 @@ final class OAuthReplies {
     }
 
     /** An authorization error sent back to the client's redirect URI, with {@code state} and {@code iss}. */
-    static void redirectError(HttpServerResponse response, String redirectUri, String error, String description,
+    public static void redirectError(HttpServerResponse response, String redirectUri, String error, String description,
                               String state, String issuer) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("error", error);

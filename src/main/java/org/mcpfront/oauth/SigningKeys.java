@@ -94,7 +94,7 @@ public final class SigningKeys {
                     });
         }
         return switch (oauth.storage()) {
-            case MEMORY -> vertx.executeBlocking(() -> new SigningKeys(generate()));
+            case MEMORY -> vertx.executeBlocking(SigningKeys::generated);
             case REDIS -> shared(vertx, store);
         };
     }
@@ -124,6 +124,11 @@ public final class SigningKeys {
     /** A key from the text of a key file (JWK or PKCS#8 PEM), as {@code signing_key_file} is read. */
     public static SigningKeys fromText(String text) {
         return new SigningKeys(parse(text));
+    }
+
+    /** A fresh RSA key held only in memory: what tests and the in-memory store use. */
+    public static SigningKeys generated() {
+        return new SigningKeys(generate());
     }
 
     static JWK generate() {
@@ -173,19 +178,19 @@ public final class SigningKeys {
         }
     }
 
-    JWSAlgorithm algorithm() {
+    public JWSAlgorithm algorithm() {
         return algorithm;
     }
 
-    String keyId() {
+    public String keyId() {
         return key.getKeyID();
     }
 
-    JWSSigner signer() {
+    public JWSSigner signer() {
         return signer;
     }
 
-    JWSVerifier verifier() {
+    public JWSVerifier verifier() {
         return verifier;
     }
 

@@ -17,7 +17,7 @@ import java.net.InetAddress;
  * clients and start sign-ins, counted per client address (behind trusted proxies, the address they
  * name) and, for registrations, overall. Each of those keeps state in the store for a while.
  */
-final class Throttle {
+public final class Throttle {
 
     private static final Logger log = LoggerFactory.getLogger(Throttle.class);
 
@@ -31,7 +31,7 @@ final class Throttle {
         this.limits = limits;
     }
 
-    Future<Verdict> registration(HttpServerRequest request) {
+    public Future<Verdict> registration(HttpServerRequest request) {
         InetAddress address = addresses.of(request);
         return limiter.perAddress("register", address, limits.registrationsPerAddress())
                 .onSuccess(v -> logFirst(v, "registrations from one address", address, limits.registrationsPerAddress()))
@@ -39,7 +39,7 @@ final class Throttle {
                         .onSuccess(all -> logFirst(all, "registrations from all addresses", null, limits.registrations())));
     }
 
-    Future<Verdict> authorization(HttpServerRequest request) {
+    public Future<Verdict> authorization(HttpServerRequest request) {
         InetAddress address = addresses.of(request);
         return limiter.perAddress("authorize", address, limits.authorizationsPerAddress())
                 .onSuccess(v -> logFirst(v, "authorization requests from one address", address,
@@ -55,7 +55,7 @@ final class Throttle {
     }
 
     /** The sentence for a refused client: what is limited and when to try again. */
-    static String refusal(String what, Verdict verdict) {
+    public static String refusal(String what, Verdict verdict) {
         return "Too many " + what + " right now; try again in " + verdict.retryAfterSeconds() + " s.";
     }
 }

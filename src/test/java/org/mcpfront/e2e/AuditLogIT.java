@@ -10,7 +10,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mcpfront.observability.LogEncoder;
-import org.mcpfront.oauth.Secrets;
+import org.mcpfront.crypto.Secrets;
 import org.mcpfront.testing.Closeables;
 import org.mcpfront.testing.EverythingServer;
 import org.mcpfront.testing.FrontHarness;

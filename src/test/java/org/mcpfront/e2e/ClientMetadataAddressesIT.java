@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.mcpfront.oauth.Secrets;
+import org.mcpfront.crypto.Secrets;
 import org.mcpfront.pages.Html;
 import org.mcpfront.testing.Closeables;
 import org.mcpfront.testing.FrontHarness;

@@ -4,7 +4,7 @@ import org.mcpfront.McpFront;
 import org.mcpfront.config.ConfigFiles;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.ConfigParser;
-import org.mcpfront.oauth.ClientMetadataDocuments;
+import org.mcpfront.oauth.clients.ClientMetadataDocuments;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,7 @@
 package org.mcpfront.testing;
 
 import io.vertx.core.json.JsonObject;
-import org.mcpfront.oauth.Secrets;
+import org.mcpfront.crypto.Secrets;
 
 import java.net.CookieManager;
 import java.net.URI;

@@ -5,7 +5,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import org.mcpfront.oauth.AccessTokens;
+import org.mcpfront.oauth.grants.AccessTokens;
 import org.mcpfront.oauth.SigningKeys;
 
 import java.io.IOException;

@@ -1,5 +1,7 @@
-package org.mcpfront.oauth;
+package org.mcpfront.oauth.grants;
 
+import org.mcpfront.crypto.Secrets;
+import org.mcpfront.oauth.SigningKeys;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;

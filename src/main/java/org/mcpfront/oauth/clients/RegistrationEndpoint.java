@@ -1,5 +1,8 @@
-package org.mcpfront.oauth;
+package org.mcpfront.oauth.clients;
 
+import org.mcpfront.crypto.Secrets;
+import org.mcpfront.oauth.OAuthReplies;
+import org.mcpfront.oauth.Throttle;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,7 +24,7 @@ import java.util.Set;
  * ({@code client_secret_basic} / {@code client_secret_post}, whose secret we keep only as a hash).
  * Redirect URIs must be https, or http on a loopback address (RFC 8252 native apps).
  */
-final class RegistrationEndpoint {
+public final class RegistrationEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(RegistrationEndpoint.class);
     static final Set<String> AUTH_METHODS = Set.of("none", "client_secret_basic", "client_secret_post");
@@ -31,12 +34,12 @@ final class RegistrationEndpoint {
     private final Clients clients;
     private final Throttle throttle;
 
-    RegistrationEndpoint(Clients clients, Throttle throttle) {
+    public RegistrationEndpoint(Clients clients, Throttle throttle) {
         this.clients = clients;
         this.throttle = throttle;
     }
 
-    void register(RoutingContext ctx) {
+    public void register(RoutingContext ctx) {
         throttle.registration(ctx.request()).onComplete(verdict -> {
             if (verdict.failed()) {
                 unavailable(ctx, verdict.cause());
@@ -159,7 +162,7 @@ final class RegistrationEndpoint {
         }
     }
 
-    static boolean isLoopback(String host) {
+    public static boolean isLoopback(String host) {
         String h = host.toLowerCase(Locale.ROOT);
         return h.equals("localhost") || h.equals("127.0.0.1") || h.equals("[::1]") || h.equals("::1");
     }

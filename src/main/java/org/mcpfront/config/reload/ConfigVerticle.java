@@ -1,5 +1,11 @@
-package org.mcpfront.config;
+package org.mcpfront.config.reload;
 
+import org.mcpfront.config.ConfigDiff;
+import org.mcpfront.config.ConfigException;
+import org.mcpfront.config.ConfigFiles;
+import org.mcpfront.config.ConfigParser;
+import org.mcpfront.config.FrontConfig;
+import org.mcpfront.config.StartupSettings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;

@@ -1,4 +1,4 @@
-package org.mcpfront.oauth;
+package org.mcpfront.oauth.grants;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;

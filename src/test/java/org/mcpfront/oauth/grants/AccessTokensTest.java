@@ -1,5 +1,7 @@
-package org.mcpfront.oauth;
+package org.mcpfront.oauth.grants;
 
+import org.mcpfront.oauth.Resources;
+import org.mcpfront.oauth.SigningKeys;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
@@ -34,7 +36,7 @@ class AccessTokensTest {
     void setUp() {
         vertx = Vertx.vertx();
         store = new MemoryStore(vertx, 1024 * 1024);
-        keys = new SigningKeys(SigningKeys.generate());
+        keys = SigningKeys.generated();
     }
 
     @AfterEach
@@ -134,7 +136,7 @@ class AccessTokensTest {
                 .issue("s", "a@example.com", List.of(ISSUER), "c", "mcp").token();
         assertThatThrownBy(() -> await(at(now).verify(otherIssuer))).hasMessageContaining("issued by");
 
-        SigningKeys otherKey = new SigningKeys(SigningKeys.generate());
+        SigningKeys otherKey = SigningKeys.generated();
         String foreign = new AccessTokens(otherKey, ISSUER, Duration.ofMinutes(10), store, Clock.systemUTC())
                 .issue("s", "a@example.com", List.of(ISSUER), "c", "mcp").token();
         assertThatThrownBy(() -> await(at(now).verify(foreign))).hasMessageContaining("signature");

@@ -1,5 +1,7 @@
-package org.mcpfront.oauth;
+package org.mcpfront.oauth.grants;
 
+import org.mcpfront.crypto.Secrets;
+import org.mcpfront.oauth.SigningKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -45,7 +47,7 @@ abstract class GrantsContract {
     @BeforeEach
     void setUpVertx() {
         vertx = Vertx.vertx();
-        keys = new SigningKeys(SigningKeys.generate());
+        keys = SigningKeys.generated();
     }
 
     @AfterEach

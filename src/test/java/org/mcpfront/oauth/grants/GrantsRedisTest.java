@@ -1,4 +1,4 @@
-package org.mcpfront.oauth;
+package org.mcpfront.oauth.grants;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;

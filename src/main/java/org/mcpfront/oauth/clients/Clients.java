@@ -1,4 +1,4 @@
-package org.mcpfront.oauth;
+package org.mcpfront.oauth.clients;
 
 import io.vertx.core.Future;
 import org.mcpfront.storage.Store;
@@ -9,7 +9,7 @@ import java.time.Duration;
  * Finds OAuth clients: those registered through {@code /register}, kept in the store, and those whose
  * {@code client_id} is the https URL of a client ID metadata document, fetched and cached.
  */
-final class Clients {
+public final class Clients {
 
     /** A registered client with which a sign-in completed is kept this long after its latest one. */
     static final Duration REGISTRATION_TTL = Duration.ofDays(365);
@@ -20,14 +20,14 @@ final class Clients {
     private final Duration unusedTtl;
 
     /** {@code unusedTtl}: how long a registration is kept before any sign-in with it completes. */
-    Clients(Store store, ClientMetadataDocuments documents, Duration unusedTtl) {
+    public Clients(Store store, ClientMetadataDocuments documents, Duration unusedTtl) {
         this.store = store;
         this.documents = documents;
         this.unusedTtl = unusedTtl;
     }
 
     /** The client, or a failure whose message says why it is unknown (fit for an error page). */
-    Future<RegisteredClient> find(String clientId) {
+    public Future<RegisteredClient> find(String clientId) {
         if (clientId == null || clientId.isBlank()) {
             return Future.failedFuture(new UnknownClient("the request has no client_id"));
         }
@@ -49,7 +49,7 @@ final class Clients {
      * A sign-in with {@code clientId} completed: a registered client is kept for {@link #REGISTRATION_TTL}
      * from now (client ID metadata documents are fetched, not kept).
      */
-    Future<Void> used(String clientId) {
+    public Future<Void> used(String clientId) {
         if (documents.handles(clientId)) {
             return Future.succeededFuture();
         }
@@ -59,7 +59,7 @@ final class Clients {
     }
 
     /** A client_id that names no client we know. */
-    static final class UnknownClient extends Exception {
+    public static final class UnknownClient extends Exception {
         UnknownClient(String message) {
             super(message, null, false, false);
         }

@@ -1,5 +1,7 @@
-package org.mcpfront.oauth;
+package org.mcpfront.oauth.grants;
 
+import org.mcpfront.oauth.clients.RegisteredClient;
+import org.mcpfront.oauth.clients.RegistrationEndpoint;
 import io.vertx.core.http.HttpServerResponse;
 import org.mcpfront.identity.Identity;
 import org.mcpfront.pages.Html;

@@ -1,5 +1,6 @@
-package org.mcpfront.oauth;
+package org.mcpfront.oauth.grants;
 
+import org.mcpfront.crypto.Secrets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -20,7 +21,7 @@ import java.util.List;
  * exception is a lost response: the token rotated last may be presented again by the same client for
  * {@code refreshGrace}, and gets the very pair it was rotated into (see {@link #rotate}).
  */
-final class Grants {
+public final class Grants {
 
     static final Duration CODE_TTL = Duration.ofMinutes(5);
     /** How long a redeemed code is remembered, to catch a replay. */
@@ -82,7 +83,7 @@ final class Grants {
     private final Duration refreshGrace;
 
     /** {@code refreshGrace} zero: no retry is forgiven. */
-    Grants(Vertx vertx, Store store, AccessTokens accessTokens, Duration refreshTtl, Duration refreshGrace) {
+    public Grants(Vertx vertx, Store store, AccessTokens accessTokens, Duration refreshTtl, Duration refreshGrace) {
         this.vertx = vertx;
         this.store = store;
         this.accessTokens = accessTokens;

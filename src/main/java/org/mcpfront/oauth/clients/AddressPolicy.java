@@ -1,4 +1,4 @@
-package org.mcpfront.oauth;
+package org.mcpfront.oauth.clients;
 
 import org.mcpfront.net.AddressRange;
 

@@ -1,5 +1,8 @@
-package org.mcpfront.config;
+package org.mcpfront.config.reload;
 
+import org.mcpfront.config.ConfigDiff;
+import org.mcpfront.config.Configs;
+import org.mcpfront.config.FrontConfig;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;

@@ -1,5 +1,10 @@
-package org.mcpfront.oauth;
+package org.mcpfront.oauth.grants;
 
+import org.mcpfront.crypto.Secrets;
+import org.mcpfront.oauth.OAuthReplies;
+import org.mcpfront.oauth.Resources;
+import org.mcpfront.oauth.clients.Clients;
+import org.mcpfront.oauth.clients.RegisteredClient;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
@@ -21,7 +26,7 @@ import java.util.regex.Pattern;
  * confidential ones with their secret in HTTP Basic or the form. An unknown client gets 401
  * {@code invalid_client}, which makes Claude register again.
  */
-final class TokenEndpoint {
+public final class TokenEndpoint {
 
     /** RFC 7636 §4.1 code_verifier syntax. */
     private static final Pattern VERIFIER = Pattern.compile("[A-Za-z0-9._~-]{43,128}");
@@ -30,13 +35,13 @@ final class TokenEndpoint {
     private final Grants grants;
     private final AccessTokens accessTokens;
 
-    TokenEndpoint(Clients clients, Grants grants, AccessTokens accessTokens) {
+    public TokenEndpoint(Clients clients, Grants grants, AccessTokens accessTokens) {
         this.clients = clients;
         this.grants = grants;
         this.accessTokens = accessTokens;
     }
 
-    void token(RoutingContext ctx) {
+    public void token(RoutingContext ctx) {
         MultiMap form = ctx.request().formAttributes();
         Credentials credentials = credentials(ctx, form);
         String grantType = form.get("grant_type");
@@ -140,7 +145,7 @@ final class TokenEndpoint {
     }
 
     /** {@code POST /revoke}: refresh tokens revoke their family; access tokens are refused until they expire. */
-    void revoke(RoutingContext ctx) {
+    public void revoke(RoutingContext ctx) {
         MultiMap form = ctx.request().formAttributes();
         String token = form.get("token");
         authenticate(credentials(ctx, form))

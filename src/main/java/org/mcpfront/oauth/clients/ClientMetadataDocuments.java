@@ -1,4 +1,4 @@
-package org.mcpfront.oauth;
+package org.mcpfront.oauth.clients;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;

@@ -1,4 +1,4 @@
-package org.mcpfront.oauth;
+package org.mcpfront.oauth.clients;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;

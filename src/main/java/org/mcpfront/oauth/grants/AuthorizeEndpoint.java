@@ -1,5 +1,12 @@
-package org.mcpfront.oauth;
+package org.mcpfront.oauth.grants;
 
+import org.mcpfront.crypto.Secrets;
+import org.mcpfront.oauth.OAuthReplies;
+import org.mcpfront.oauth.Resources;
+import org.mcpfront.oauth.Throttle;
+import org.mcpfront.oauth.clients.Clients;
+import org.mcpfront.oauth.clients.RegisteredClient;
+import org.mcpfront.oauth.clients.RegistrationEndpoint;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
@@ -38,7 +45,7 @@ import java.util.regex.Pattern;
  * a client or redirect URI that did not check out, and nothing before the user took part is redirected
  * at all: those get an error page.
  */
-final class AuthorizeEndpoint {
+public final class AuthorizeEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(AuthorizeEndpoint.class);
     static final Duration SIGN_IN_TTL = Duration.ofMinutes(10);
@@ -57,7 +64,7 @@ final class AuthorizeEndpoint {
     private final IdentityProvider identity;
     private final Throttle throttle;
 
-    AuthorizeEndpoint(Supplier<FrontConfig> config, Store store, Clients clients, Grants grants, IdentityProvider identity,
+    public AuthorizeEndpoint(Supplier<FrontConfig> config, Store store, Clients clients, Grants grants, IdentityProvider identity,
                       Throttle throttle) {
         this.config = config;
         this.store = store;
@@ -67,7 +74,7 @@ final class AuthorizeEndpoint {
         this.throttle = throttle;
     }
 
-    void authorize(RoutingContext ctx) {
+    public void authorize(RoutingContext ctx) {
         throttle.authorization(ctx.request()).onComplete(verdict -> {
             if (verdict.failed()) {
                 log.atWarn().addKeyValue("reason", verdict.cause().getMessage())
@@ -136,7 +143,7 @@ final class AuthorizeEndpoint {
     }
 
     /** The identity provider sent the browser back: admit or refuse, then ask for consent. */
-    void callback(RoutingContext ctx) {
+    public void callback(RoutingContext ctx) {
         MultiMap params = ctx.request().params();
         if (ctx.request().method().name().equals("POST")) {
             params = MultiMap.caseInsensitiveMultiMap().addAll(params).addAll(ctx.request().formAttributes());
@@ -200,7 +207,7 @@ final class AuthorizeEndpoint {
     }
 
     /** {@code POST /consent}: the user allowed or denied. */
-    void consent(RoutingContext ctx) {
+    public void consent(RoutingContext ctx) {
         MultiMap form = ctx.request().formAttributes();
         String handle = form.get("consent");
         if (handle == null || handle.isBlank()) {

@@ -1,4 +1,4 @@
-package org.mcpfront.oauth;
+package org.mcpfront.crypto;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -61,7 +61,7 @@ public final class Secrets {
      * from which that key cannot be computed, so it may keep the box. {@code context} is also authenticated:
      * a box opens only for the purpose it was sealed for.
      */
-    static String seal(String secret, String context, String plaintext) {
+    public static String seal(String secret, String context, String plaintext) {
         byte[] iv = new byte[GCM_IV_BYTES];
         RANDOM.nextBytes(iv);
         try {
@@ -74,7 +74,7 @@ public final class Secrets {
     }
 
     /** What {@link #seal} sealed with the same secret and context; empty when the box does not open with them. */
-    static Optional<String> open(String secret, String context, String box) {
+    public static Optional<String> open(String secret, String context, String box) {
         byte[] bytes;
         try {
             bytes = Base64.getUrlDecoder().decode(box);

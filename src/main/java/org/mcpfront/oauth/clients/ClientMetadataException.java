@@ -1,4 +1,4 @@
-package org.mcpfront.oauth;
+package org.mcpfront.oauth.clients;
 
 /**
  * A {@code client_id} URL whose metadata document cannot be used. The message names the URL and

@@ -343,7 +343,8 @@ final class SessionCore implements BackendListener {
 
     private void attach(StreamRef stream, Ack ack) {
         if (standalone != null && !standalone.equals(stream)) {
-            if (buffers.held(standalone)) {
+            // A legacy session has only its stream: the client's newest connection takes it over.
+            if (buffers.held(standalone) && spec.clientTransport() != ClientTransport.SSE) {
                 ack.fail(409, "this session already has a stream for server messages");
                 return;
             }

@@ -599,7 +599,7 @@ final class SessionCore implements BackendListener {
         }
         boolean forServerMessages = position.kind() != EventIds.POST;
         if (forServerMessages && standalone != null && !position.key().equals(standalone.key())
-                && buffers.held(standalone)) {
+                && buffers.held(standalone) && spec.clientTransport() != ClientTransport.SSE) {
             ack.fail(409, "this session already has a stream for server messages");
             return;
         }

@@ -208,4 +208,19 @@ class SessionResumeTest {
         assertThat(host.messagesOn(back)).as("live messages follow on the new connection").hasSize(3);
         assertThat(host.messagesOn(sse)).as("and no longer on the old one").hasSize(3);
     }
+
+    @Test
+    @DisplayName("legacy SSE: a resume whose events are gone takes the session's stream over afresh")
+    void legacyStreamAfresh() {
+        StreamRef sse = new StreamRef("edge-a", "s");
+        SessionCore core = open(ClientTransport.SSE, sse);
+        core.onMessage(progress(1), null);
+        String lost = EventIds.newKey("s1", EventIds.SSE);
+        assertThat(command(core, new SessionCommand.Resume(owner(ALICE), lost + "-9", new StreamRef("edge-b", "s2", lost))).answer)
+                .isEqualTo("UNKNOWN");
+        StreamRef fresh = new StreamRef("edge-b", "s2");
+        assertThat(command(core, new SessionCommand.Attach(owner(ALICE), fresh)).status).isEqualTo(200);
+        core.onMessage(progress(2), null);
+        assertThat(host.messagesOn(fresh)).singleElement().satisfies(m -> assertThat(m.eventId()).endsWith("-1"));
+    }
 }

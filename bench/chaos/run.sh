@@ -93,10 +93,13 @@ start_front() {
 }
 for i in 0 1 2; do start_front "$i"; done
 node bench/chaos/balancer.mjs --listen "$lb_port" --to "${ports[0]},${ports[1]},${ports[2]}" >"$work/balancer.log" 2>&1 & pids+=($!)
-wait_port "$redis_port"; wait_port "$backend_port"; wait_port "$lb_port"
-for i in 0 1 2; do
-  for _ in $(seq 1 60); do (echo >"/dev/tcp/127.0.0.1/${ports[$i]}") 2>/dev/null && break; sleep 1; done
-done
+# Three JVMs and Node starting at once take a while on a small machine: up to two minutes each.
+wait_long() {
+  for _ in $(seq 1 120); do (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 1; done
+  echo "port $1 never opened" >&2
+  return 1
+}
+for port in "$redis_port" "$backend_port" "$lb_port" "${ports[@]}"; do wait_long "$port"; done
 # Give the members a moment to find each other before the clients come.
 sleep 10
 bearer="Authorization: Bearer $(node bench/token.mjs --issuer "$issuer" --access-only)"

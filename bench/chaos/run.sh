@@ -77,10 +77,12 @@ routes:
   - path: "/remote"
     type: http
     backend: "http://127.0.0.1:$backend_port/mcp"
+    max_sessions: 1000
     max_sessions_per_user: 1000
   - path: "/local"
     type: stdio
     command: ["node", "$PWD/$everything", "stdio"]
+    max_sessions: 1000
     max_sessions_per_user: 1000
 YAML
 

@@ -4,9 +4,16 @@
 // Every fifth call is a long-running operation with four progress notifications; each must arrive
 // once and in order. A client whose session is gone (404, or a stream that cannot be resumed) opens a
 // new one and counts a lost session. Prints one JSON report per route and transport.
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+// The SDK pinned for the tests (src/test/node), as the other benches use it.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(path.join(here, "../../src/test/node/package.json"));
+const { Client } = await import(require.resolve("@modelcontextprotocol/sdk/client/index.js"));
+const { StreamableHTTPClientTransport } = await import(require.resolve("@modelcontextprotocol/sdk/client/streamableHttp.js"));
+const { SSEClientTransport } = await import(require.resolve("@modelcontextprotocol/sdk/client/sse.js"));
 
 const args = { headers: {}, clients: 50, seconds: 300 };
 const argv = process.argv.slice(2);

@@ -135,6 +135,11 @@ while kill -0 "$clients_pid" 2>/dev/null; do
 done
 wait "$clients_pid" || true
 echo "instances and backends killed: $kills each"
+if [ ! -s "$work/report.json" ]; then
+  echo "the clients left no report; their output:" >&2
+  cat "$work/clients.log" >&2
+  exit 1
+fi
 cat "$work/report.json"
 echo
 # shellcheck disable=SC2016  # the ${...} are JavaScript template literals

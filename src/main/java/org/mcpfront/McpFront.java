@@ -12,6 +12,9 @@ import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.ServerConfig;
 import org.mcpfront.edge.EdgeVerticle;
 import org.mcpfront.edge.Health;
+import org.mcpfront.health.BackendProbes;
+import org.mcpfront.status.StatusVerticle;
+import org.mcpfront.tracing.Tracing;
 import org.mcpfront.identity.IdentityProviders;
 import org.mcpfront.net.BackendClients;
 import org.mcpfront.oauth.AuthorizationServer;
@@ -51,8 +54,10 @@ public final class McpFront {
     private final HttpClient probes;
     private final List<String> deployments;
     private final int port;
+    private final Tracing tracing;
 
-    private McpFront(Vertx vertx, Store store, HttpClient probes, List<String> deployments, int port) {
+    private McpFront(Vertx vertx, Store store, HttpClient probes, List<String> deployments, int port, Tracing tracing) {
+        this.tracing = tracing;
         this.vertx = vertx;
         this.store = store;
         this.probes = probes;
@@ -105,9 +110,13 @@ public final class McpFront {
                                            Clustering clustering) {
         // Every verticle sends typed messages; their codec is registered once, before any verticle runs.
         BusCodec.register(vertx);
-        GatewayMetrics metrics = new GatewayMetrics(observability.registry());
+        // Off unless observability.otlp_endpoint is set: then, and only then, the OpenTelemetry SDK starts.
+        Tracing tracing = config.observability().otlpEndpoint()
+                .map(endpoint -> Tracing.otlp(endpoint.toString(), config.observability().sampleRatio()))
+                .orElse(Tracing.off());
+        GatewayMetrics metrics = new GatewayMetrics(observability.registry(), tracing);
         Store store = Stores.create(vertx, config.oauth());
-        Health health = new Health(store, clustering);
+        Health health = new Health(store, clustering, metrics.backends());
         HttpClient probes = BackendClients.create(vertx);
         BackendEras eras = new BackendEras(probes);
         List<String> deployments = new ArrayList<>();
@@ -137,14 +146,25 @@ public final class McpFront {
                         }))
                 .compose(id -> {
                     deployments.add(id);
+                    return vertx.deployVerticle(new BackendProbes(config, metrics, eras));
+                })
+                .compose(id -> {
+                    deployments.add(id);
+                    return vertx.deployVerticle(new StatusVerticle(config, metrics, eras, clustering));
+                })
+                .compose(id -> {
+                    deployments.add(id);
                     return vertx.deployVerticle(new ConfigVerticle(options.configFile(), options.env(), config,
                             options.configPollInterval()));
                 })
                 .map(id -> {
                     deployments.add(id);
-                    return new McpFront(vertx, store, probes, deployments, edges.get(0).actualPort());
+                    return new McpFront(vertx, store, probes, deployments, edges.get(0).actualPort(), tracing);
                 })
-                .onFailure(e -> vertx.close());
+                .onFailure(e -> {
+                    tracing.close();
+                    vertx.close();
+                });
     }
 
     /**
@@ -161,7 +181,7 @@ public final class McpFront {
                         server.sseKeepAlive(), server.allowedOrigins(), server.maxSessions(), server.slowClientTimeout(),
                         server.idleTimeout(), server.readTimeout(), server.trustedProxies(), server.trustedProxyHeader(),
                         server.streamMaxDuration()),
-                config.cluster());
+                config.cluster(), config.observability());
     }
 
     public int port() {
@@ -182,6 +202,8 @@ public final class McpFront {
                 return Future.succeededFuture();
             });
         }
-        return chain.compose(v -> probes.close()).compose(v -> store.close()).compose(v -> vertx.close());
+        // The spans of the drained sessions are exported last.
+        return chain.compose(v -> probes.close()).compose(v -> store.close()).compose(v -> vertx.close())
+                .andThen(done -> tracing.close());
     }
 }

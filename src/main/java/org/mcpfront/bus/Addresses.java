@@ -17,7 +17,11 @@ public final class Addresses {
     /** Local request to the supervisor for its state, used by readiness checks. */
     public static final String SUPERVISOR_STATUS = "supervisor.status";
 
+    /** Local request for the status page's report, gathered from every member ({@code JsonObject}). */
+    public static final String STATUS_REPORT = "status.report";
+
     private static final String SESSION_PREFIX = "mcp.session.";
+    private static final String STATUS_MEMBER_PREFIX = "status.member.";
     private static final String EDGE_PREFIX = "mcp.edge.";
 
     private Addresses() {
@@ -26,6 +30,11 @@ public final class Addresses {
     /** Where a session takes its {@link SessionCommand}s, from any member. */
     public static String sessionIn(String sessionId) {
         return SESSION_PREFIX + sessionId + ".in";
+    }
+
+    /** Where one member answers with what it holds (sessions, backends, activity), from any member. */
+    public static String statusMember(String nodeId) {
+        return STATUS_MEMBER_PREFIX + nodeId;
     }
 
     /** The inbox of one edge verticle: {@link StreamEvent}s for the client streams it holds. */

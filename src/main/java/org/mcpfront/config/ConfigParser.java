@@ -38,9 +38,9 @@ public final class ConfigParser {
 
     /** Paths mcp-front serves itself: a route at or under one of them would shadow it. */
     private static final List<String> RESERVED_PATHS = List.of("/.well-known", "/authorize", "/oauth", "/token",
-            "/register", "/revoke", "/consent", "/jwks.json", "/health", "/ready", "/metrics");
+            "/register", "/revoke", "/consent", "/jwks.json", "/health", "/ready", "/metrics", "/status", "/status.json");
 
-    private static final List<String> ROOT_KEYS = List.of("oauth", "routes", "server", "cluster");
+    private static final List<String> ROOT_KEYS = List.of("oauth", "routes", "server", "cluster", "observability");
     private static final List<String> OAUTH_KEYS = List.of("issuer", "gcp_project", "allowed_domains", "allowed_emails",
             "admins", "token_ttl", "refresh_token_ttl", "refresh_grace", "storage", "redis_url", "signing_key_file", "identity", "google",
             "unused_client_ttl", "limits");
@@ -48,7 +48,7 @@ public final class ConfigParser {
             "authorizations_per_address", "memory_storage");
     private static final List<String> GOOGLE_KEYS = List.of("client_id", "client_secret", "issuer");
     private static final List<String> ROUTE_KEYS = List.of("path", "type", "backend", "transport", "headers",
-            "command", "environment", "timeout", "request_timeout", "max_sessions", "max_sessions_per_user", "protocol");
+            "command", "environment", "timeout", "request_timeout", "max_sessions", "max_sessions_per_user", "protocol", "health_check");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "health_path", "max_body_size",
             "sse_keepalive", "allowed_origins", "max_sessions", "slow_client_timeout", "idle_timeout", "read_timeout",
             "trusted_proxies", "trusted_proxy_header", "stream_max_duration");
@@ -139,8 +139,9 @@ public final class ConfigParser {
                     + "instance would keep its own clients, codes and tokens, and requests landing on another "
                     + "instance would fail");
         }
+        ObservabilityConfig observability = ObservabilityConfig.parse(root.sectionOrEmpty("observability"));
         problems.throwIfAny();
-        return new FrontConfig(oauth, routes, server, cluster);
+        return new FrontConfig(oauth, routes, server, cluster, observability);
     }
 
     private static OAuthConfig oauth(Section s) {
@@ -297,8 +298,9 @@ public final class ConfigParser {
         if (protocol == BackendProtocol.V2026 && transport.orElse(null) == BackendTransport.SSE) {
             s.problem("protocol", "2026 cannot go with transport sse: MCP 2026-07-28 runs on Streamable HTTP only");
         }
+        HealthCheck healthCheck = s.section("health_check").map(HealthCheck::parse).orElse(HealthCheck.DEFAULT);
         return new RouteConfig(path, RouteType.HTTP, backend, transport, headers, List.of(), Map.of(), timeout,
-                requestTimeout, limits.sessions(), limits.perUser(), protocol);
+                requestTimeout, limits.sessions(), limits.perUser(), protocol, healthCheck);
     }
 
     /** The legacy HTTP+SSE transport's endpoint conventionally ends in /sse; everything else speaks Streamable HTTP. */
@@ -311,6 +313,8 @@ public final class ConfigParser {
                                           Limits limits, BackendProtocol protocol) {
         s.forbid("belongs to http routes; a stdio route has command and environment",
                 "backend", "transport", "headers");
+        s.forbid("belongs to http routes: a stdio route's processes exist only per session, and their start "
+                + "failures are reported without probes", "health_check");
         List<String> command = command(s);
         Map<String, String> environment = s.map("environment", ConfigParser::environmentName, Function.identity())
                 .orElse(Map.of());

@@ -8,9 +8,16 @@ import java.util.Optional;
  * The whole mcp-front configuration, parsed and validated from the YAML file.
  * Immutable: a reload produces a new instance and code compares instances to see what changed.
  */
-public record FrontConfig(OAuthConfig oauth, List<RouteConfig> routes, ServerConfig server, ClusterConfig cluster) {
+public record FrontConfig(OAuthConfig oauth, List<RouteConfig> routes, ServerConfig server, ClusterConfig cluster,
+                          ObservabilityConfig observability) {
+
+    /** A configuration without traces. */
+    public FrontConfig(OAuthConfig oauth, List<RouteConfig> routes, ServerConfig server, ClusterConfig cluster) {
+        this(oauth, routes, server, cluster, ObservabilityConfig.OFF);
+    }
 
     public FrontConfig {
+        Objects.requireNonNull(observability, "observability");
         Objects.requireNonNull(oauth, "oauth");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(cluster, "cluster");

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -23,12 +24,23 @@ public record RouteConfig(
         Duration requestTimeout,
         int maxSessions,
         int maxSessionsPerUser,
-        BackendProtocol protocol) {
+        BackendProtocol protocol,
+        HealthCheck healthCheck) {
 
     public RouteConfig {
+        Objects.requireNonNull(healthCheck, "healthCheck");
         headers = Map.copyOf(headers);
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
+    }
+
+    /** A route with the default health check. */
+    public RouteConfig(String path, RouteType type, Optional<URI> backend, Optional<BackendTransport> transport,
+                       Map<String, String> headers, List<String> command, Map<String, String> environment,
+                       Duration timeout, Duration requestTimeout, int maxSessions, int maxSessionsPerUser,
+                       BackendProtocol protocol) {
+        this(path, type, backend, transport, headers, command, environment, timeout, requestTimeout, maxSessions,
+                maxSessionsPerUser, protocol, HealthCheck.DEFAULT);
     }
 
     public enum RouteType { HTTP, STDIO }
@@ -54,6 +66,6 @@ public record RouteConfig(
         return "RouteConfig[path=" + path + ", type=" + type + ", backend=" + backend.orElse(null)
                 + ", transport=" + transport.orElse(null) + ", headers=" + headers.keySet()
                 + ", command=" + command + ", environment=" + environment.keySet()
-                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions + ", maxSessionsPerUser=" + maxSessionsPerUser + ", protocol=" + protocol + "]";
+                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions + ", maxSessionsPerUser=" + maxSessionsPerUser + ", protocol=" + protocol + ", healthCheck=" + healthCheck + "]";
     }
 }

@@ -50,6 +50,7 @@ public final class StartupSettings {
         keys.put("oauth.google", c -> c.oauth().google());
         keys.put("oauth.unused_client_ttl", c -> c.oauth().unusedClientTtl());
         keys.put("oauth.limits", c -> c.oauth().limits());
+        keys.put("observability", FrontConfig::observability);
         return keys;
     }
 
@@ -73,6 +74,6 @@ public final class StartupSettings {
         OAuthConfig oauth = new OAuthConfig(r.issuer(), o.gcpProject(), o.allowedDomains(), o.allowedEmails(), o.admins(),
                 r.tokenTtl(), r.refreshTokenTtl(), r.refreshGrace(), r.storage(), r.redisUrl(), r.signingKeyFile(), r.identity(), r.google(),
                 r.unusedClientTtl(), r.limits());
-        return new FrontConfig(oauth, edited.routes(), server, running.cluster());
+        return new FrontConfig(oauth, edited.routes(), server, running.cluster(), running.observability());
     }
 }

@@ -89,6 +89,8 @@ public final class EdgeVerticle extends VerticleBase {
         router.get("/metrics").handler(metrics);
         authorizationServer = new AuthorizationServer(vertx, () -> config, oauth);
         authorizationServer.mount(router);
+        new StatusEndpoints(vertx, new AdminCheck(oauth.accessTokens(), () -> config), authorizationServer.pageSignIn(),
+                () -> config).mount(router);
         router.routeWithRegex(MCP_PATH).handler(this::checkOrigin).handler(this::resolveRoute)
                 .handler(ctx -> bearer.check(ctx, ctx.get(ROUTE), ctx.pathParam("param1")));
         router.routeWithRegex(HttpMethod.POST, MCP_PATH)

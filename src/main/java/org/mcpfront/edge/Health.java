@@ -11,12 +11,14 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.bus.LocalOnly;
 import org.mcpfront.cluster.Clustering;
+import org.mcpfront.observability.BackendHealth;
 import org.mcpfront.storage.Store;
 
 /**
  * Liveness ({@code server.health_path}): the event loop answers. Readiness ({@code /ready}): the parts
  * a request needs respond: the supervisor (with per-route session counts and start failures) and the
- * store, and in a cluster its membership. An instance that loses Redis goes not-ready and comes back
+ * store, and in a cluster its membership. The details also show each HTTP backend's health
+ * ({@code backends}: up, down or unknown, the last error), which never makes the instance not ready. An instance that loses Redis goes not-ready and comes back
  * by itself once Redis answers.
  *
  * <p>Anyone, a load balancer above all, gets the status alone ({@code {"status":"UP"}}, 200 or 503):
@@ -29,11 +31,13 @@ public final class Health {
 
     private final Store store;
     private final Clustering clustering;
+    private final BackendHealth backends;
 
     /** {@code clustering} is null for a single instance. */
-    public Health(Store store, Clustering clustering) {
+    public Health(Store store, Clustering clustering, BackendHealth backends) {
         this.store = store;
         this.clustering = clustering;
+        this.backends = backends;
     }
 
     public Handler<RoutingContext> liveness(Vertx vertx) {
@@ -50,7 +54,11 @@ public final class Health {
                         .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("reason", e.getMessage())))))
                 .register("storage", CHECK_TIMEOUT_MS, promise -> store.ping()
                         .onSuccess(v -> promise.complete(Status.OK()))
-                        .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("reason", e.getMessage())))));
+                        .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("reason", e.getMessage())))))
+                // A backend that is down takes its route down, not the instance: a load balancer that
+                // pulled every instance for it would take the healthy routes with it. So this check is
+                // always up, and its details say which backends are not.
+                .register("backends", promise -> promise.complete(Status.OK(backends.toJson())));
         if (clustering != null) {
             checks.register("cluster", CHECK_TIMEOUT_MS, promise -> {
                 JsonObject membership = clustering.membership();

@@ -21,6 +21,7 @@ import org.mcpfront.protocol.BackendEras;
 import org.mcpfront.protocol.McpErrors;
 import org.mcpfront.protocol.ModernRequests;
 import org.mcpfront.protocol.ProtocolVersions;
+import org.mcpfront.tracing.RequestSpan;
 import org.mcpfront.transport.JsonRpcErrors;
 import org.mcpfront.transport.JsonRpcMessage;
 import org.mcpfront.transport.McpHeaders;
@@ -88,6 +89,7 @@ final class ModernProxy {
             }
         }
         Exchange exchange = new Exchange(ctx, route, message, owner, started);
+        exchange.span.inject(options);
         client.request(options)
                 .compose(request -> {
                     exchange.request = request;
@@ -106,6 +108,7 @@ final class ModernProxy {
         final SessionOwner owner;
         final long started;
         final ToolOutcome outcome;
+        final RequestSpan span;
         HttpClientRequest request;
         long timer = -1;
         long keepAliveTimer = -1;
@@ -120,6 +123,8 @@ final class ModernProxy {
             this.owner = owner;
             this.started = started;
             this.outcome = "tools/call".equals(message.method()) ? new ToolOutcome(message.idKey()) : null;
+            this.span = metrics.tracing().start(route.path(), message.method(),
+                    outcome == null ? null : Audit.toolName(message.params()), "2026", "2026");
             if (!"subscriptions/listen".equals(message.method())) {
                 timer = vertx.setTimer(route.requestTimeout().toMillis(), t -> timedOut());
             }
@@ -297,6 +302,7 @@ final class ModernProxy {
             cancelTimer();
             long nanos = System.nanoTime() - started;
             metrics.requestCompleted(route.path(), message.method(), "2026", "2026", nanos);
+            span.end(toolOutcome != null ? toolOutcome : code == null ? "ok" : "error", code);
             if (outcome != null && toolOutcome != null) {
                 Audit.toolCall(owner.email(), owner.clientId(), route.path(), null, Audit.toolName(message.params()),
                         nanos / 1_000_000, toolOutcome, "error".equals(toolOutcome) ? code : null, "2026", "2026");

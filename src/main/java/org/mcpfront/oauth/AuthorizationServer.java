@@ -96,6 +96,11 @@ public final class AuthorizationServer {
         identity.mount(router);
     }
 
+    /** The sign-in of mcp-front's own pages (the status page). */
+    public PageSignIn pageSignIn() {
+        return authorize.pages();
+    }
+
     /** Releases the metadata document fetcher's connections. */
     public Future<Void> close() {
         return documents.close();

@@ -24,6 +24,8 @@ public final class Audit {
     private static final int MAX_TOOL_NAME = 200;
 
     private static final Logger log = LoggerFactory.getLogger("audit");
+    /** The status page's in-memory view of these lines. */
+    private static final AuditTrail TRAIL = AuditTrail.process();
 
     private Audit() {
     }
@@ -32,16 +34,19 @@ public final class Audit {
     public static void signIn(String user, String clientId, List<String> audience) {
         line(Level.INFO, "sign_in", "signed in and allowed access", user, clientId, null, null)
                 .addKeyValue("audience", String.join(" ", audience)).log();
+        TRAIL.active(user, null);
     }
 
     /** The identity provider, the admission rules or a browser check turned a sign-in down. */
     public static void signInRefused(String user, String clientId, String reason) {
         line(Level.WARN, "sign_in_refused", "sign-in refused", user, clientId, null, null)
                 .addKeyValue("reason", reason).log();
+        TRAIL.refused("sign_in_refused", user, clientId, null, reason);
     }
 
     public static void consentDenied(String user, String clientId) {
         line(Level.INFO, "consent_denied", "the user denied access", user, clientId, null, null).log();
+        TRAIL.refused("consent_denied", user, clientId, null, "the user denied access");
     }
 
     public static void tokenIssued(String user, String clientId, String grantType) {
@@ -56,6 +61,7 @@ public final class Audit {
             line.addKeyValue("grant_type", grantType);
         }
         line.addKeyValue("error", error).addKeyValue("reason", reason).log();
+        TRAIL.refused("token_refused", null, clientId, null, error + ": " + reason);
     }
 
     /** A client revoked one of its tokens; {@code tokenType} is {@code refresh_token} or {@code access_token}. */
@@ -67,11 +73,13 @@ public final class Audit {
     public static void refreshReuseDetected(String user, String clientId) {
         line(Level.WARN, "refresh_reuse_detected", "a rotated refresh token was used again; its whole family is revoked",
                 user, clientId, null, null).log();
+        TRAIL.refused("refresh_reuse_detected", user, clientId, null, "a rotated refresh token was used again");
     }
 
     public static void codeReplayDetected(String user, String clientId) {
         line(Level.WARN, "code_replay_detected", "an authorization code was redeemed twice; the tokens it issued are revoked",
                 user, clientId, null, null).log();
+        TRAIL.refused("code_replay_detected", user, clientId, null, "an authorization code was redeemed twice");
     }
 
     /**
@@ -81,6 +89,7 @@ public final class Audit {
     public static void accessRefused(String route, String reason, String user, String clientId) {
         line(Level.INFO, "access_refused", "access refused", user, clientId, route, null)
                 .addKeyValue("reason", reason).log();
+        TRAIL.refused("access_refused", user, clientId, route, reason);
     }
 
     /** A backend forgot a session's upstream session and mcp-front opened a new one, keeping the client's. */
@@ -110,6 +119,7 @@ public final class Audit {
             line.addKeyValue("error_code", errorCode);
         }
         line.log();
+        TRAIL.active(user, route);
     }
 
     private static LoggingEventBuilder line(Level level, String event, String message, String user, String clientId,

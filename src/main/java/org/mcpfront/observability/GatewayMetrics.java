@@ -5,7 +5,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import org.mcpfront.tracing.Tracing;
+
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -29,12 +33,37 @@ public final class GatewayMetrics {
             "tasks/result", "tasks/cancel", "server/discover", "subscriptions/listen");
 
     private final MeterRegistry registry;
+    private final BackendHealth backends;
+    private final Tracing tracing;
+    private final RequestRates rates = new RequestRates(() -> System.currentTimeMillis() / 1000);
     private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
+        this(registry, Tracing.off());
+    }
+
+    /** The same, with the request spans of {@code tracing} (off unless configured). */
+    public GatewayMetrics(MeterRegistry registry, Tracing tracing) {
         this.registry = registry;
+        this.tracing = tracing;
+        this.backends = new BackendHealth(registry, Clock.systemUTC());
+    }
+
+    /** Where the sessions and the edge start the span of each request they forward. */
+    public Tracing tracing() {
+        return tracing;
+    }
+
+    /** Requests answered in the last minute, by route (routes with none left out). */
+    public Map<String, Long> requestsLastMinute() {
+        return rates.lastMinute();
+    }
+
+    /** What is known about each route's backend: probes, and the errors counted here. */
+    public BackendHealth backends() {
+        return backends;
     }
 
     public void sessionOpened(String route) {
@@ -54,9 +83,18 @@ public final class GatewayMetrics {
         counter("messages", route, "direction", "to_client").increment();
     }
 
-    /** {@code kind}: connect, status, stream_closed, session_expired, timeout, protocol. */
+    /**
+     * {@code kind}: start, connect, status, stream_closed, session_expired, session_reopened, timeout,
+     * protocol, exited, probe. Also the route's last error in {@link #backends()}.
+     */
     public void backendError(String route, String kind) {
+        backendError(route, kind, null);
+    }
+
+    /** The same with what went wrong, for the status page (never a token or a message body). */
+    public void backendError(String route, String kind, String reason) {
         counter("backend_errors", route, "kind", kind).increment();
+        backends.error(route, kind, reason);
     }
 
     /**
@@ -64,6 +102,7 @@ public final class GatewayMetrics {
      * {@code 2026}), {@code backendEra} the one mcp-front spoke to the backend for it.
      */
     public void requestCompleted(String route, String method, String era, String backendEra, long nanos) {
+        rates.record(route);
         String label = KNOWN_METHODS.contains(method) ? method : "other";
         String key = route + '\u0000' + label + '\u0000' + era + '\u0000' + backendEra;
         timers.computeIfAbsent(key, k -> Timer.builder("mcp_front_request_duration")

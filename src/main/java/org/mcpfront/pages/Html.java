@@ -33,6 +33,32 @@ public final class Html {
 
     /** A whole page around {@code bodyHtml} (already escaped where it holds values). */
     public static String page(String title, String bodyHtml) {
+        return page(title, bodyHtml, "", "");
+    }
+
+    /**
+     * The same layout widened for tables (the status page), with extra style rules and a script that
+     * runs under {@code scriptNonce} ({@link #sendWide}).
+     */
+    public static String widePage(String title, String bodyHtml, String scriptNonce, String script) {
+        return page(title, bodyHtml, WIDE_STYLE,
+                "<script nonce=\"" + escape(scriptNonce) + "\">" + script + "</script>");
+    }
+
+    private static final String WIDE_STYLE = """
+              main { max-width: 76rem; margin: 2rem auto; }
+              h2 { font-size: 1.1rem; margin: 1.75rem 0 .5rem; }
+              table { border-collapse: collapse; width: 100%; font-size: .9rem; }
+              th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #e3e6ec; vertical-align: top; }
+              th { color: #5b6475; font-weight: 600; }
+              .state { font-weight: 600; border-radius: 4px; padding: 0 .4em; }
+              .state-up { background: #e3f4e6; color: #1b6b2a; }
+              .state-down { background: #fbe4e4; color: #a11d1d; }
+              .state-unknown, .state-not-probed { background: #eef0f4; color: #5b6475; }
+              .reason { color: #5b6475; font-size: .85rem; max-width: 28rem; overflow-wrap: anywhere; }
+            """;
+
+    private static String page(String title, String bodyHtml, String extraStyle, String script) {
         return """
                 <!doctype html>
                 <html lang="en">
@@ -56,14 +82,33 @@ public final class Html {
                            background: #fff; cursor: pointer; }
                   button.primary { background: #1f5eff; border-color: #1f5eff; color: #fff; }
                   .error { border-left: 4px solid #c62828; padding-left: 1rem; }
-                </style>
+                %s</style>
                 </head>
                 <body><main>
                 <h1>%s</h1>
                 %s
-                </main></body>
+                </main>%s</body>
                 </html>
-                """.formatted(escape(title), escape(title), bodyHtml);
+                """.formatted(escape(title), extraStyle, escape(title), bodyHtml, script);
+    }
+
+    /**
+     * Sends a {@link #widePage}: the same headers as {@link #send}, except that the one script with
+     * {@code scriptNonce} may run and fetch from this origin.
+     */
+    public static void sendWide(HttpServerResponse response, int status, String title, String bodyHtml,
+                                String scriptNonce, String script) {
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        response.setStatusCode(status)
+                .putHeader("Content-Type", "text/html; charset=utf-8")
+                .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-"
+                        + scriptNonce + "'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+                .putHeader("X-Frame-Options", "DENY")
+                .putHeader("Cache-Control", "no-store")
+                .putHeader("Referrer-Policy", "no-referrer")
+                .end(widePage(title, bodyHtml, scriptNonce, script));
     }
 
     /** Sends a page with headers that forbid framing (clickjacking), scripts, caching and sniffing. */

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.net.BackendClients;
+import org.mcpfront.tracing.Tracing;
 import org.mcpfront.transport.McpHeaders;
 
 import java.net.URI;
@@ -37,6 +38,7 @@ public final class BackendHttp {
     static RequestOptions request(HttpMethod method, URI url, RouteConfig route) {
         RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(url.toString());
         route.headers().forEach(options::putHeader);
+        Tracing.inject(options);
         return options;
     }
 

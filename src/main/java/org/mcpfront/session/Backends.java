@@ -50,6 +50,12 @@ public final class Backends {
                 : transport;
     }
 
+    /** The bare transport of an HTTP route's backend, with no session around it: for health probes. */
+    public static Function<BackendListener, Backend> forProbe(Vertx vertx, BackendHttp http, RouteConfig route,
+                                                              String id, Era era) {
+        return raw(vertx, http, route, id, era);
+    }
+
     private static Function<BackendListener, Backend> raw(Vertx vertx, BackendHttp http, RouteConfig route, String id,
                                                           Era httpEra) {
         return switch (route.type()) {

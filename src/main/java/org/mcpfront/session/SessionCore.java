@@ -1,5 +1,6 @@
 package org.mcpfront.session;
 
+import io.opentelemetry.context.Scope;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import org.mcpfront.bus.ClientTransport;
@@ -14,6 +15,7 @@ import org.mcpfront.observability.Audit;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.protocol.Era;
 import org.mcpfront.storage.Store;
+import org.mcpfront.tracing.RequestSpan;
 import org.mcpfront.transport.JsonRpcErrors;
 import org.mcpfront.transport.JsonRpcException;
 import org.mcpfront.transport.JsonRpcMessage;
@@ -307,6 +309,7 @@ final class SessionCore implements BackendListener {
             host.undeploy();
             return;
         }
+        RequestSpan span = RequestSpan.NONE;
         if (rpc.isRequest()) {
             String clientIdKey = null;
             if (modernClient()) {
@@ -320,6 +323,8 @@ final class SessionCore implements BackendListener {
             Pending p = new Pending(rpc.idKey(), rpc.method(), toolName(rpc), stream, deliver.jsonOnly(),
                     host.nanoTime());
             p.clientIdKey = clientIdKey;
+            p.span = metrics.tracing().start(route.path(), p.method, p.tool, clientEra().label(), backend.era().label());
+            span = p.span;
             p.progressToken = rpc.progressTokenKey();
             // A subscription stays open as long as its client wants it: no request timeout.
             p.timer = LISTEN.equals(rpc.method()) ? -1
@@ -334,10 +339,16 @@ final class SessionCore implements BackendListener {
         // Acknowledge first: the edge starts the client's response on it, whatever the backend does.
         ack.ok();
         metrics.messageToBackend(route.path());
-        if (deliver.paramHeaders() != null) {
-            backend.send(rpc, deliver.paramHeaders());
-        } else {
-            backend.send(rpc);
+        // The backend request made within carries the span's traceparent (Tracing.inject).
+        Scope scope = span.makeCurrent();
+        try {
+            if (deliver.paramHeaders() != null) {
+                backend.send(rpc, deliver.paramHeaders());
+            } else {
+                backend.send(rpc);
+            }
+        } finally {
+            scope.close();
         }
     }
 
@@ -527,6 +538,7 @@ final class SessionCore implements BackendListener {
     // ---- delivery ---------------------------------------------------------------------------
 
     private void deliverResponse(Pending p, String raw) {
+        p.span.endWith(raw);
         if (p.clientIdKey != null) {
             raw = withId(raw, p.clientIdKey);
         }
@@ -782,6 +794,7 @@ final class SessionCore implements BackendListener {
         /** The id the client gave it, when the session gave it one of its own (2026-07-28 clients). */
         String clientIdKey;
         boolean streamAlive = true;
+        RequestSpan span = RequestSpan.NONE;
 
         Pending(String idKey, String method, String tool, StreamRef stream, boolean jsonOnly, long startedAt) {
             this.idKey = idKey;

@@ -1,5 +1,6 @@
 package org.mcpfront.e2e;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -251,6 +252,22 @@ class ClusterIT {
             }
             FreePorts.sleep(250);
         }
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("the status report of any instance gathers every member: each answers with the sessions it holds")
+    void statusGathersEveryMember() {
+        awaitMembers(ports.get(0), ports.size());
+        HttpResponse<String> status = RawHttp.send(RawHttp.anonymous("http://127.0.0.1:" + ports.get(1) + "/status.json")
+                .header("Authorization", "Bearer " + adminToken).timeout(Duration.ofSeconds(20)));
+        assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
+        JsonArray members = new JsonObject(status.body()).getJsonArray("members");
+        assertThat(members).hasSize(ports.size());
+        assertThat(members.stream().map(JsonObject.class::cast))
+                .allMatch(member -> member.getBoolean("reachable"))
+                .allMatch(member -> member.getInteger("max_sessions") > 0)
+                .filteredOn(member -> member.getBoolean("self")).hasSize(1);
     }
 
     @Test

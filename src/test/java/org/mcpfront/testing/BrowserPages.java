@@ -35,12 +35,23 @@ public final class BrowserPages {
         return run(List.of("--issuer", issuer, "--resource", resource, "--email", email, "--out", screenshots.toString()));
     }
 
+    /**
+     * The status page script ({@code status-page.mjs}): signs in as a non-admin and as an admin, and
+     * follows a route down and up on the open page; the report lists the screenshots.
+     */
+    public static JsonObject statusPage(List<String> args) {
+        return run("status-page.mjs", args, Duration.ofSeconds(280), "the status page did not behave in the browser");
+    }
+
     private static JsonObject run(List<String> args) {
+        return run("pages.mjs", args, Duration.ofSeconds(120), "the browser did not get through the sign-in and consent pages");
+    }
+
+    private static JsonObject run(String script, List<String> args, Duration timeout, String what) {
         if (!Files.isExecutable(CHROMIUM)) {
             throw new IllegalStateException(CHROMIUM + " is missing: the page tests need Debian's chromium; install it with "
                     + "`apt-get update && apt-get install -y chromium` (the .ci/run script does this)");
         }
-        return OAuthClient.passing(NodeScript.run(Duration.ofSeconds(120), NodeTools.node(), "pages.mjs", args),
-                "the browser did not get through the sign-in and consent pages");
+        return OAuthClient.passing(NodeScript.run(timeout, NodeTools.node(), script, args), what);
     }
 }

@@ -2,6 +2,7 @@ package org.mcpfront.oauth.grants;
 
 import org.mcpfront.crypto.Secrets;
 import org.mcpfront.oauth.OAuthReplies;
+import org.mcpfront.oauth.PageSignIn;
 import org.mcpfront.oauth.Resources;
 import org.mcpfront.oauth.Throttle;
 import org.mcpfront.oauth.clients.Clients;
@@ -49,6 +50,10 @@ public final class AuthorizeEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(AuthorizeEndpoint.class);
     static final Duration SIGN_IN_TTL = Duration.ofMinutes(10);
+    /** A pending sign-in for one of mcp-front's own pages carries the page's path under this key. */
+    private static final String PAGE = "page";
+    /** How the audit log names the sign-ins of mcp-front's own pages, which have no OAuth client. */
+    private static final String PAGE_CLIENT = "mcp-front pages";
     private static final String SIGN_IN = "signin:";
     private static final String CONSENT = "consent:";
     /** RFC 7636 §4.2: 43 to 128 base64url characters for a S256 challenge we accept. */
@@ -63,6 +68,7 @@ public final class AuthorizeEndpoint {
     private final Grants grants;
     private final IdentityProvider identity;
     private final Throttle throttle;
+    private final PageSessions pages;
 
     public AuthorizeEndpoint(Supplier<FrontConfig> config, Store store, Clients clients, Grants grants, IdentityProvider identity,
                       Throttle throttle) {
@@ -72,6 +78,51 @@ public final class AuthorizeEndpoint {
         this.grants = grants;
         this.identity = identity;
         this.throttle = throttle;
+        this.pages = new PageSessions(store, () -> config.get().oauth().issuer(), this);
+    }
+
+    /** The sign-in of mcp-front's own pages (the status page), through this endpoint's identity provider. */
+    public PageSignIn pages() {
+        return pages;
+    }
+
+    /**
+     * Sends the browser to the identity provider for one of mcp-front's own pages: bound to this browser
+     * like a client's sign-in, and back at {@code returnPath} with a page session (no client, no consent).
+     */
+    void signInForPage(RoutingContext ctx, String returnPath) {
+        throttle.authorization(ctx.request()).onComplete(verdict -> {
+            if (verdict.failed() || !verdict.result().allowed()) {
+                OAuthReplies.errorPage(ctx.response(), verdict.failed() ? 503 : 429, "Sign-in is unavailable",
+                        verdict.failed() ? "Signing in is not possible right now. Try again in a minute."
+                                : Throttle.refusal("sign-in attempts", verdict.result()));
+                return;
+            }
+            String handle = Secrets.random();
+            JsonObject pending = new JsonObject().put(PAGE, returnPath).put("browser", Secrets.hash(browserCookie(ctx)));
+            identity.begin(handle)
+                    .compose(start -> store.put(SIGN_IN + Secrets.hash(handle), pending.put("provider", start.providerState()),
+                            SIGN_IN_TTL).map(start))
+                    .onSuccess(start -> ctx.response().setStatusCode(302).putHeader("Location", start.redirectUrl())
+                            .putHeader("Cache-Control", "no-store").end())
+                    .onFailure(e -> {
+                        log.atError().addKeyValue("reason", e.getMessage()).log("could not begin a page sign-in");
+                        OAuthReplies.errorPage(ctx.response(), 503, "Sign-in is unavailable", e.getMessage());
+                    });
+        });
+    }
+
+    /** A page's sign-in came back: the same admission as a client's, then the page session. */
+    private void admitToPage(RoutingContext ctx, JsonObject pending, Identity who) {
+        Admission.Decision decision = Admission.check(who, config.get().oauth());
+        if (!decision.admitted()) {
+            Audit.signInRefused(who.email(), PAGE_CLIENT, decision.reason());
+            ConsentPage.refused(ctx.response(), who, decision.reason());
+            return;
+        }
+        pages.start(ctx, who, pending.getString(PAGE))
+                .onSuccess(v -> Audit.signIn(who.email(), PAGE_CLIENT, List.of()))
+                .onFailure(ctx::fail);
     }
 
     public void authorize(RoutingContext ctx) {
@@ -177,7 +228,11 @@ public final class AuthorizeEndpoint {
                     OAuthReplies.errorPage(ctx.response(), 400, "Sign-in failed", signedIn.cause().getMessage());
                     return;
                 }
-                admitAndAskConsent(ctx, pending, signedIn.result());
+                if (pending.containsKey(PAGE)) {
+                    admitToPage(ctx, pending, signedIn.result());
+                } else {
+                    admitAndAskConsent(ctx, pending, signedIn.result());
+                }
             });
         });
     }

@@ -1,0 +1,70 @@
+package org.mcpfront.oauth.grants;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.mcpfront.crypto.Secrets;
+import org.mcpfront.identity.Identity;
+import org.mcpfront.oauth.PageSignIn;
+import org.mcpfront.storage.Store;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The browser sessions of mcp-front's own pages. A sign-in that {@link AuthorizeEndpoint} completed for a
+ * page ends here: a random value goes to the browser as an HttpOnly, SameSite=Lax cookie ({@code __Host-}
+ * and Secure unless the issuer is loopback http), and only its hash is stored, with the person's email, so
+ * that every instance of a cluster knows it and a store dump reveals no usable cookie. The value never
+ * appears in a URL.
+ */
+final class PageSessions implements PageSignIn {
+
+    static final Duration TTL = Duration.ofHours(8);
+    private static final String KEY = "page-session:";
+
+    private final Store store;
+    private final Supplier<String> issuer;
+    private final AuthorizeEndpoint authorize;
+
+    PageSessions(Store store, Supplier<String> issuer, AuthorizeEndpoint authorize) {
+        this.store = store;
+        this.issuer = issuer;
+        this.authorize = authorize;
+    }
+
+    @Override
+    public Future<String> viewer(RoutingContext ctx) {
+        Cookie cookie = ctx.request().getCookie(cookieName());
+        if (cookie == null || cookie.getValue().length() < 43) {
+            return Future.succeededFuture(null);
+        }
+        return store.get(KEY + Secrets.hash(cookie.getValue()))
+                .map(session -> session == null ? null : session.getString("email"));
+    }
+
+    @Override
+    public void signIn(RoutingContext ctx, String returnPath) {
+        authorize.signInForPage(ctx, returnPath);
+    }
+
+    /** The identity provider vouched for {@code who} and admission let them in: start the page session. */
+    Future<Void> start(RoutingContext ctx, Identity who, String returnPath) {
+        String value = Secrets.random();
+        JsonObject session = new JsonObject().put("email", who.email()).put("sub", who.subject());
+        return store.put(KEY + Secrets.hash(value), session, TTL).onSuccess(v -> {
+            boolean secure = issuer.get().startsWith("https://");
+            ctx.response().addCookie(Cookie.cookie(cookieName(), value).setPath("/").setHttpOnly(true)
+                    .setSecure(secure).setSameSite(CookieSameSite.LAX).setMaxAge(TTL.toSeconds()));
+            ctx.response().setStatusCode(302).putHeader("Location", returnPath).putHeader("Cache-Control", "no-store")
+                    .end();
+        });
+    }
+
+    /** {@code __Host-} needs Secure, which a plain-http loopback issuer cannot have. */
+    private String cookieName() {
+        return issuer.get().startsWith("https://") ? "__Host-mcp-front-page" : "mcp-front-page";
+    }
+}

@@ -3,7 +3,7 @@
 //   node clients.mjs --base URL --header "Authorization: Bearer T" --clients 50 --seconds 300
 // Every fifth call is a long-running operation with four progress notifications; each must arrive
 // once and in order. A client whose session is gone (404, or a stream that cannot be resumed) opens a
-// new one and counts a lost session. Prints one JSON report per route and transport.
+// new one and counts a lost session; so does one whose calls failed three times in a row. Prints one JSON report per route and transport.
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -92,6 +92,7 @@ async function run(index) {
       } else {
         await session.client.callTool({ name: "echo", arguments: { message: `c${index}-${n}` } }, undefined, { timeout: 30000 });
       }
+      session.failures = 0;
       // The SDK's legacy client follows a new endpoint event without a word (its reconnects lose
       // Last-Event-ID): a session id that changed under it is a session lost too.
       const now = session.transport._endpoint?.searchParams?.get("sessionId");
@@ -103,7 +104,10 @@ async function run(index) {
     } catch (error) {
       g.failed++;
       note(g, error);
-      if (gone(error) || session.isClosed()) {
+      session.failures = (session.failures ?? 0) + 1;
+      // Three failures in a row (504 while the cluster has not yet dropped a dead member, say): the
+      // session is as good as lost to its user.
+      if (gone(error) || session.isClosed() || session.failures >= 3) {
         g.sessionsLost++;
         await session.client.close().catch(() => {});
         session = null;

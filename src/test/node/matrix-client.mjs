@@ -4,13 +4,16 @@
 //   node matrix-client.mjs --url URL [--sdk v1|v2] [--negotiation legacy|auto|pin] [--transport streamable|sse]
 //                          [--header "Name: value"]... [--steps connect,tools/list,tools/call,elicitation]
 //                          [--tool NAME] [--args JSON] [--elicit-tool NAME] [--elicit-args JSON]
+//                          [--prompt NAME] [--resource URI]
 //
 // --negotiation (v2 only): legacy = plain 2025 initialize (the SDK's default); auto = probe with
 // server/discover and fall back to initialize; pin = 2026-07-28 or fail. --transport sse is the
 // deprecated HTTP+SSE transport, 2025 era only. tools/call defaults to echo {"message":"matrix"}.
 // The elicitation step calls --elicit-tool (default: confirm_action, or server-everything's
 // trigger-elicitation-request when the server has that instead); the client declares the elicitation
-// capability and accepts with content built from the requested schema.
+// capability and accepts with content built from the requested schema. Steps that are never run by default:
+// prompts/list, resources/list, resources/templates/list (each reports the names it got), prompts/get --prompt
+// and resources/read --resource.
 //
 // Prints one JSON report on stdout: {"ok", "era": "modern"|"legacy", "protocolVersion", "server",
 // "steps": {"<step>": {"ok", "ms", ...}}}. Exits 0 only when every step passed. Each step and the
@@ -18,6 +21,7 @@
 import { runReported } from "./run-reported.mjs";
 
 const ALL_STEPS = ["connect", "tools/list", "tools/call", "elicitation"];
+const EXTRA_STEPS = ["prompts/list", "resources/list", "resources/templates/list", "prompts/get", "resources/read"];
 const MODERN = "2026-07-28";
 const STEP_TIMEOUT_MS = 20_000;
 const RUN_TIMEOUT_MS = 80_000;
@@ -44,6 +48,8 @@ function parseArgs(argv) {
     else if (flag === "--args") args.toolArgs = JSON.parse(value);
     else if (flag === "--elicit-tool") args.elicitTool = value;
     else if (flag === "--elicit-args") args.elicitArgs = JSON.parse(value);
+    else if (flag === "--prompt") args.prompt = value;
+    else if (flag === "--resource") args.resource = value;
     else throw new Error(`unknown flag ${flag}`);
   }
   if (!args.url) throw new Error("--url is required");
@@ -52,7 +58,7 @@ function parseArgs(argv) {
   if (args.sdk === "v1" && args.negotiation !== "legacy") throw new Error("the v1 SDK only speaks the 2025 era: --negotiation legacy");
   if (!["streamable", "sse"].includes(args.transport)) throw new Error("--transport must be streamable or sse");
   if (args.transport === "sse" && args.negotiation !== "legacy") throw new Error("--transport sse is 2025 era only: --negotiation legacy");
-  for (const step of args.steps) if (!ALL_STEPS.includes(step)) throw new Error(`unknown step ${step}`);
+  for (const step of args.steps) if (!ALL_STEPS.includes(step) && !EXTRA_STEPS.includes(step)) throw new Error(`unknown step ${step}`);
   if (args.steps[0] !== "connect") args.steps.unshift("connect");
   return args;
 }
@@ -158,7 +164,7 @@ async function main() {
       const { tools } = await client.listTools();
       toolNames = tools.map((t) => t.name);
       if (!toolNames.includes(args.tool)) throw new Error(`no ${args.tool} tool in ${toolNames.join(", ")}`);
-      return { count: toolNames.length };
+      return { count: toolNames.length, names: toolNames };
     },
     "tools/call": async () => {
       const result = await client.callTool({ name: args.tool, arguments: args.toolArgs });
@@ -166,6 +172,18 @@ async function main() {
       if (result.isError) throw new Error(`${args.tool} answered an error: ${text}`);
       if (args.tool === "echo" && text !== `Echo: ${args.toolArgs.message}`) throw new Error(`echo answered ${JSON.stringify(text)}`);
       return { text: clip(text) };
+    },
+    "prompts/list": async () => ({ names: (await client.listPrompts()).prompts.map((p) => p.name) }),
+    "resources/list": async () => ({ names: (await client.listResources()).resources.map((r) => r.uri) }),
+    "resources/templates/list": async () =>
+      ({ names: (await client.listResourceTemplates()).resourceTemplates.map((r) => r.uriTemplate) }),
+    "prompts/get": async () => {
+      const result = await client.getPrompt({ name: args.prompt, arguments: {} });
+      return { messages: result.messages.length };
+    },
+    "resources/read": async () => {
+      const result = await client.readResource({ uri: args.resource });
+      return { contents: result.contents.length };
     },
     "elicitation": async () => {
       const tool = args.elicitTool

@@ -181,7 +181,7 @@ public final class McpFront {
                         server.sseKeepAlive(), server.allowedOrigins(), server.maxSessions(), server.slowClientTimeout(),
                         server.idleTimeout(), server.readTimeout(), server.trustedProxies(), server.trustedProxyHeader(),
                         server.streamMaxDuration()),
-                config.cluster(), config.observability());
+                config.cluster(), config.observability(), config.groups());
     }
 
     public int port() {

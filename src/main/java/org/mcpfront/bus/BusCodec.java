@@ -5,6 +5,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.json.JsonObject;
 import org.mcpfront.config.FrontConfig;
+import org.mcpfront.access.Visibility;
 import org.mcpfront.transport.JsonRpcException;
 import org.mcpfront.transport.JsonRpcMessage;
 
@@ -60,7 +61,8 @@ public final class BusCodec<T> implements MessageCodec<T, T> {
         } else if (body instanceof SessionCommand.Deliver deliver) {
             out.string(deliver.owner()).string(deliver.message().raw()).stream(deliver.stream())
                     .bool(deliver.jsonOnly())
-                    .string(deliver.paramHeaders() == null ? null : deliver.paramHeaders().encode());
+                    .string(deliver.paramHeaders() == null ? null : deliver.paramHeaders().encode())
+                    .string(deliver.visibility().hidesNothing() ? null : deliver.visibility().encode());
         } else if (body instanceof SessionCommand.Attach attach) {
             out.string(attach.owner()).stream(attach.stream());
         } else if (body instanceof SessionCommand.Detach detach) {
@@ -92,8 +94,10 @@ public final class BusCodec<T> implements MessageCodec<T, T> {
             StreamRef stream = in.stream();
             boolean jsonOnly = in.bool();
             String paramHeaders = in.string();
+            String visibility = in.string();
             body = new SessionCommand.Deliver(owner, message, stream, jsonOnly,
-                    paramHeaders == null ? null : new JsonObject(paramHeaders));
+                    paramHeaders == null ? null : new JsonObject(paramHeaders),
+                    visibility == null ? Visibility.ALL : Visibility.decode(visibility));
         } else if (type == SessionCommand.Attach.class) {
             body = new SessionCommand.Attach(in.string(), in.stream());
         } else if (type == SessionCommand.Detach.class) {

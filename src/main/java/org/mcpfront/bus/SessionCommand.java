@@ -1,6 +1,7 @@
 package org.mcpfront.bus;
 
 import io.vertx.core.json.JsonObject;
+import org.mcpfront.access.Visibility;
 import org.mcpfront.transport.JsonRpcMessage;
 
 import java.util.Objects;
@@ -28,11 +29,14 @@ public sealed interface SessionCommand permits SessionCommand.FromClient, Sessio
      * @param jsonOnly     the client takes a single JSON answer, so nothing else may ride its stream
      * @param paramHeaders a 2026-07-28 tools/call's {@code Mcp-Param-*} headers (lower-case name → value),
      *                     for the session to check, or null
+     * @param visibility   what the route's access rules let this request's user see, for the session to filter
+     *                     list answers with (the edge has refused requests for hidden things already)
      */
-    record Deliver(String owner, JsonRpcMessage message, StreamRef stream, boolean jsonOnly, JsonObject paramHeaders)
-            implements FromClient {
+    record Deliver(String owner, JsonRpcMessage message, StreamRef stream, boolean jsonOnly, JsonObject paramHeaders,
+                   Visibility visibility) implements FromClient {
         public Deliver {
             Objects.requireNonNull(message, "message");
+            visibility = visibility == null ? Visibility.ALL : visibility;
         }
     }
 

@@ -8,6 +8,7 @@ import org.mcpfront.config.RouteConfig.BackendProtocol;
 import org.mcpfront.config.RouteConfig.BackendTransport;
 import org.mcpfront.config.RouteConfig.RouteType;
 
+import org.mcpfront.access.RouteAccess;
 import org.mcpfront.net.AddressRange;
 
 import java.net.InetAddress;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -40,7 +42,8 @@ public final class ConfigParser {
     private static final List<String> RESERVED_PATHS = List.of("/.well-known", "/authorize", "/oauth", "/token",
             "/register", "/revoke", "/consent", "/jwks.json", "/health", "/ready", "/metrics", "/status", "/status.json");
 
-    private static final List<String> ROOT_KEYS = List.of("oauth", "routes", "server", "cluster", "observability");
+    private static final List<String> ROOT_KEYS = List.of("oauth", "routes", "server", "cluster", "observability",
+            "groups");
     private static final List<String> OAUTH_KEYS = List.of("issuer", "gcp_project", "allowed_domains", "allowed_emails",
             "admins", "token_ttl", "refresh_token_ttl", "refresh_grace", "storage", "redis_url", "signing_key_file", "identity", "google",
             "unused_client_ttl", "limits");
@@ -48,7 +51,8 @@ public final class ConfigParser {
             "authorizations_per_address", "memory_storage");
     private static final List<String> GOOGLE_KEYS = List.of("client_id", "client_secret", "issuer");
     private static final List<String> ROUTE_KEYS = List.of("path", "type", "backend", "transport", "headers",
-            "command", "environment", "timeout", "request_timeout", "max_sessions", "max_sessions_per_user", "protocol", "health_check");
+            "command", "environment", "timeout", "request_timeout", "max_sessions", "max_sessions_per_user", "protocol",
+            "health_check", "access");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "health_path", "max_body_size",
             "sse_keepalive", "allowed_origins", "max_sessions", "slow_client_timeout", "idle_timeout", "read_timeout",
             "trusted_proxies", "trusted_proxy_header", "stream_max_duration");
@@ -123,9 +127,10 @@ public final class ConfigParser {
         if (!root.has("oauth")) {
             root.problem("oauth", "is required (at least issuer and allowed_domains)");
         }
-        OAuthConfig oauth = root.section("oauth").map(ConfigParser::oauth).orElse(null);
+        Map<String, List<String>> groups = AccessSections.groups(root);
+        OAuthConfig oauth = root.section("oauth").map(s -> oauth(s, groups.keySet())).orElse(null);
         ServerConfig server = server(root.sectionOrEmpty("server"));
-        List<RouteConfig> routes = routes(root, server.healthPath());
+        List<RouteConfig> routes = routes(root, server.healthPath(), groups.keySet());
         ClusterConfig cluster = cluster(root.sectionOrEmpty("cluster"));
         boolean dev = oauth != null && oauth.identity() == IdentityKind.DEV && problems.clean("oauth.identity");
         if (dev && problems.clean("server.host") && !loopbackHost(server.host())) {
@@ -141,10 +146,10 @@ public final class ConfigParser {
         }
         ObservabilityConfig observability = ObservabilityConfig.parse(root.sectionOrEmpty("observability"));
         problems.throwIfAny();
-        return new FrontConfig(oauth, routes, server, cluster, observability);
+        return new FrontConfig(oauth, routes, server, cluster, observability, groups);
     }
 
-    private static OAuthConfig oauth(Section s) {
+    private static OAuthConfig oauth(Section s, Set<String> groups) {
         s.allowOnly(OAUTH_KEYS);
         String issuer = s.required("issuer", "the public base URL of mcp-front, e.g. https://mcp.example.com",
                 ConfigParser::issuer).orElse(null);
@@ -171,7 +176,7 @@ public final class ConfigParser {
                 s.string("gcp_project").orElse(""),
                 domains,
                 emails,
-                s.list("admins", "[\"alice@example.com\", \"@example.com\"]", ConfigParser::admin).orElse(List.of()),
+                AccessSections.principals(s, "admins", groups).orElse(List.of()),
                 s.value("token_ttl", ConfigParser::positiveDuration).orElse(DEFAULT_TOKEN_TTL),
                 s.value("refresh_token_ttl", ConfigParser::positiveDuration).orElse(DEFAULT_REFRESH_TOKEN_TTL),
                 s.value("refresh_grace", ConfigParser::refreshGrace).orElse(DEFAULT_REFRESH_GRACE),
@@ -214,7 +219,7 @@ public final class ConfigParser {
         }).orElse("");
     }
 
-    private static List<RouteConfig> routes(Section root, String healthPath) {
+    private static List<RouteConfig> routes(Section root, String healthPath, Set<String> groups) {
         List<RouteConfig> routes = new ArrayList<>();
         Map<String, Section> claimed = new LinkedHashMap<>();
         for (Section item : root.sections("routes", ROUTE_EXAMPLE)) {
@@ -230,6 +235,7 @@ public final class ConfigParser {
             Optional<Integer> maxSessions = item.value("max_sessions", ConfigParser::positiveCount);
             BackendProtocol protocol = item.value("protocol", ConfigParser::backendProtocol).orElse(BackendProtocol.AUTO);
             Optional<Integer> perUser = item.value("max_sessions_per_user", ConfigParser::positiveCount);
+            RouteAccess access = AccessSections.access(item, groups, ConfigParser::rateLimit);
             item.required("type", "http or stdio", v -> oneOf(v, RouteType.class))
                     .map(type -> switch (type) {
                         case HTTP -> httpRoute(item, path, timeout.orElse(DEFAULT_HTTP_IDLE_TIMEOUT), requestTimeout,
@@ -237,6 +243,7 @@ public final class ConfigParser {
                         case STDIO -> stdioRoute(item, path, timeout.orElse(DEFAULT_STDIO_IDLE_TIMEOUT), requestTimeout,
                                 limits(item, maxSessions.orElse(DEFAULT_STDIO_MAX_SESSIONS), perUser), protocol);
                     })
+                    .map(route -> route.withAccess(access))
                     .ifPresent(routes::add);
         }
         return routes;
@@ -300,7 +307,7 @@ public final class ConfigParser {
         }
         HealthCheck healthCheck = s.section("health_check").map(HealthCheck::parse).orElse(HealthCheck.DEFAULT);
         return new RouteConfig(path, RouteType.HTTP, backend, transport, headers, List.of(), Map.of(), timeout,
-                requestTimeout, limits.sessions(), limits.perUser(), protocol, healthCheck);
+                requestTimeout, limits.sessions(), limits.perUser(), protocol, healthCheck, RouteAccess.OPEN);
     }
 
     /** The legacy HTTP+SSE transport's endpoint conventionally ends in /sse; everything else speaks Streamable HTTP. */
@@ -464,22 +471,6 @@ public final class ConfigParser {
             throw invalid(Problems.quote(value) + " is not an email address, e.g. someone@example.com");
         }
         return email;
-    }
-
-    /** An email address, or {@code @domain} for every signed-in user of that domain. */
-    private static String admin(String value) {
-        String principal = value.strip().toLowerCase(Locale.ROOT);
-        if (principal.startsWith("group:")) {
-            throw invalid(Problems.quote(value) + ": groups are not supported yet; list email addresses or @domain");
-        }
-        if (principal.startsWith("@")) {
-            try {
-                return "@" + domain(principal);
-            } catch (IllegalArgumentException e) {
-                throw invalid(Problems.quote(value) + " is not @ and a domain name, e.g. @example.com");
-            }
-        }
-        return email(value);
     }
 
     private static String routePath(String value) {

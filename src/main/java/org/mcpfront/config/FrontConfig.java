@@ -1,19 +1,21 @@
 package org.mcpfront.config;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The whole mcp-front configuration, parsed and validated from the YAML file.
  * Immutable: a reload produces a new instance and code compares instances to see what changed.
+ * {@code groups} is the top-level {@code groups:}: name → member emails and {@code @domain}s.
  */
 public record FrontConfig(OAuthConfig oauth, List<RouteConfig> routes, ServerConfig server, ClusterConfig cluster,
-                          ObservabilityConfig observability) {
+                          ObservabilityConfig observability, Map<String, List<String>> groups) {
 
-    /** A configuration without traces. */
+    /** A configuration without traces or groups. */
     public FrontConfig(OAuthConfig oauth, List<RouteConfig> routes, ServerConfig server, ClusterConfig cluster) {
-        this(oauth, routes, server, cluster, ObservabilityConfig.OFF);
+        this(oauth, routes, server, cluster, ObservabilityConfig.OFF, Map.of());
     }
 
     public FrontConfig {
@@ -22,6 +24,7 @@ public record FrontConfig(OAuthConfig oauth, List<RouteConfig> routes, ServerCon
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(cluster, "cluster");
         routes = List.copyOf(routes);
+        groups = groups == null ? Map.of() : Map.copyOf(groups);
     }
 
     /** The route whose {@code path} is exactly {@code path}, if any. */

@@ -1,5 +1,7 @@
 package org.mcpfront.config;
 
+import org.mcpfront.access.RouteAccess;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -25,22 +27,30 @@ public record RouteConfig(
         int maxSessions,
         int maxSessionsPerUser,
         BackendProtocol protocol,
-        HealthCheck healthCheck) {
+        HealthCheck healthCheck,
+        RouteAccess access) {
 
     public RouteConfig {
         Objects.requireNonNull(healthCheck, "healthCheck");
         headers = Map.copyOf(headers);
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
+        access = access == null ? RouteAccess.OPEN : access;
     }
 
-    /** A route with the default health check. */
+    /** A route with the default health check and no {@code access:} block (everyone admitted uses everything). */
     public RouteConfig(String path, RouteType type, Optional<URI> backend, Optional<BackendTransport> transport,
                        Map<String, String> headers, List<String> command, Map<String, String> environment,
                        Duration timeout, Duration requestTimeout, int maxSessions, int maxSessionsPerUser,
                        BackendProtocol protocol) {
         this(path, type, backend, transport, headers, command, environment, timeout, requestTimeout, maxSessions,
-                maxSessionsPerUser, protocol, HealthCheck.DEFAULT);
+                maxSessionsPerUser, protocol, HealthCheck.DEFAULT, RouteAccess.OPEN);
+    }
+
+    /** The same route with {@code access} as its {@code access:} block. */
+    public RouteConfig withAccess(RouteAccess access) {
+        return new RouteConfig(path, type, backend, transport, headers, command, environment, timeout, requestTimeout,
+                maxSessions, maxSessionsPerUser, protocol, healthCheck, access);
     }
 
     public enum RouteType { HTTP, STDIO }
@@ -60,6 +70,10 @@ public record RouteConfig(
         return path.substring(1);
     }
 
+    /**
+     * Leaves {@code access} out: rules apply per request, so sessions (and the key a bridged 2026-07-28 user's
+     * session is found by) stay the same when only they change.
+     */
     @Override
     public String toString() {
         // Header values and environment values usually hold secrets: print only their names.

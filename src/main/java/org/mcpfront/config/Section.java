@@ -41,6 +41,11 @@ final class Section {
         problems.add(keyPath(key), message);
     }
 
+    /** The keys of this mapping, in the order written. */
+    List<String> names() {
+        return List.copyOf(values.fieldNames());
+    }
+
     /** Whether {@code key} is present with a value other than null. */
     boolean has(String key) {
         return values.getValue(key) != null;

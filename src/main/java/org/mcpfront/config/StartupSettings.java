@@ -74,6 +74,6 @@ public final class StartupSettings {
         OAuthConfig oauth = new OAuthConfig(r.issuer(), o.gcpProject(), o.allowedDomains(), o.allowedEmails(), o.admins(),
                 r.tokenTtl(), r.refreshTokenTtl(), r.refreshGrace(), r.storage(), r.redisUrl(), r.signingKeyFile(), r.identity(), r.google(),
                 r.unusedClientTtl(), r.limits());
-        return new FrontConfig(oauth, edited.routes(), server, running.cluster(), running.observability());
+        return new FrontConfig(oauth, edited.routes(), server, running.cluster(), running.observability(), edited.groups());
     }
 }

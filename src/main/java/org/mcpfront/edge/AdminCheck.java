@@ -51,7 +51,8 @@ final class AdminCheck {
             return new Caller(Caller.Kind.NOT_ADMIN, "the access token was issued for a route, not for the gateway "
                     + "as a whole; sign in without naming a resource");
         }
-        if (!Principals.includes(config.get().oauth().admins(), claims.email())) {
+        if (!Principals.includes(config.get().oauth().admins(),
+                new org.mcpfront.identity.Caller(claims.email(), claims.groups()), config.get().groups())) {
             return new Caller(Caller.Kind.NOT_ADMIN, "the user of this access token is not in oauth.admins");
         }
         return Caller.ADMIN;

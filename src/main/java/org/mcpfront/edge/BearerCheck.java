@@ -5,6 +5,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.RouteConfig;
+import org.mcpfront.identity.Caller;
 import org.mcpfront.oauth.grants.AccessTokens;
 import org.mcpfront.oauth.Resources;
 import org.mcpfront.observability.Audit;
@@ -82,6 +83,12 @@ final class BearerCheck {
     static String binding(RoutingContext ctx) {
         RouteConfig route = ctx.get(EdgeVerticle.ROUTE);
         return owner(ctx).binding(route.path());
+    }
+
+    /** The user of this (checked) request as access rules see them: email and memberships. */
+    static Caller caller(RoutingContext ctx) {
+        AccessTokens.Claims claims = ctx.get(CLAIMS);
+        return new Caller(claims.email(), claims.groups());
     }
 
     /** The owner of sessions opened or used by this (checked) request. */

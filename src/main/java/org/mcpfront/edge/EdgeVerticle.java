@@ -13,6 +13,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.RouteConfig;
+import org.mcpfront.limits.RateLimiter;
 import org.mcpfront.net.BackendClients;
 import org.mcpfront.oauth.AuthorizationServer;
 import org.mcpfront.observability.GatewayMetrics;
@@ -23,6 +24,7 @@ import org.mcpfront.transport.JsonRpcErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -78,6 +80,8 @@ public final class EdgeVerticle extends VerticleBase {
                 modern);
         SseEndpoint sse = new SseEndpoint(vertx, streams, sessions, () -> config.server());
         BearerCheck bearer = new BearerCheck(oauth.accessTokens(), () -> config);
+        AccessGate gate = new AccessGate(() -> config, new RateLimiter(protocols.store(), Clock.systemUTC()),
+                protocols.metrics());
 
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
@@ -92,9 +96,11 @@ public final class EdgeVerticle extends VerticleBase {
         new StatusEndpoints(vertx, new AdminCheck(oauth.accessTokens(), () -> config), authorizationServer.pageSignIn(),
                 () -> config).mount(router);
         router.routeWithRegex(MCP_PATH).handler(this::checkOrigin).handler(this::resolveRoute)
-                .handler(ctx -> bearer.check(ctx, ctx.get(ROUTE), ctx.pathParam("param1")));
+                .handler(ctx -> bearer.check(ctx, ctx.get(ROUTE), ctx.pathParam("param1")))
+                .handler(gate::admit);
         router.routeWithRegex(HttpMethod.POST, MCP_PATH)
-                .handler(BodyHandler.create(false).setBodyLimit(config.server().maxBodyBytes()));
+                .handler(BodyHandler.create(false).setBodyLimit(config.server().maxBodyBytes()))
+                .handler(gate::checkMessages);
         router.routeWithRegex(MCP_PATH).handler(ctx -> {
             RouteConfig route = ctx.get(ROUTE);
             switch (ctx.pathParam("param1")) {

@@ -1,5 +1,7 @@
 package org.mcpfront.edge;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -12,6 +14,9 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import org.mcpfront.access.Kind;
+import org.mcpfront.access.ListFilter;
+import org.mcpfront.access.Visibility;
 import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.config.ServerConfig;
@@ -72,7 +77,7 @@ final class ModernProxy {
      * 2026-07-28 any more.
      */
     void forward(RoutingContext ctx, RouteConfig route, JsonRpcMessage message, String version, SessionOwner owner,
-                 Runnable elsewhere) {
+                 Visibility visibility, Runnable elsewhere) {
         long started = System.nanoTime();
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
                 .setAbsoluteURI(route.backend().orElseThrow().toString())
@@ -88,7 +93,7 @@ final class ModernProxy {
                 options.addHeader(name, header.getValue());
             }
         }
-        Exchange exchange = new Exchange(ctx, route, message, owner, started);
+        Exchange exchange = new Exchange(ctx, route, message, owner, visibility, started);
         exchange.span.inject(options);
         client.request(options)
                 .compose(request -> {
@@ -106,6 +111,8 @@ final class ModernProxy {
         final RouteConfig route;
         final JsonRpcMessage message;
         final SessionOwner owner;
+        /** What the caller may see: list answers it restricts are read whole and filtered. */
+        final Visibility visibility;
         final long started;
         final ToolOutcome outcome;
         final RequestSpan span;
@@ -116,11 +123,13 @@ final class ModernProxy {
         boolean atEventBoundary = true;
         boolean done;
 
-        Exchange(RoutingContext ctx, RouteConfig route, JsonRpcMessage message, SessionOwner owner, long started) {
+        Exchange(RoutingContext ctx, RouteConfig route, JsonRpcMessage message, SessionOwner owner, Visibility visibility,
+                 long started) {
             this.ctx = ctx;
             this.route = route;
             this.message = message;
             this.owner = owner;
+            this.visibility = visibility;
             this.started = started;
             this.outcome = "tools/call".equals(message.method()) ? new ToolOutcome(message.idKey()) : null;
             this.span = metrics.tracing().start(route.path(), message.method(),
@@ -138,7 +147,8 @@ final class ModernProxy {
                 failed(502, "Bad gateway: the backend refused mcp-front's credentials (HTTP " + status + ")");
                 return;
             }
-            if (status >= 400 || "server/discover".equals(message.method())) {
+            if (status >= 400 || "server/discover".equals(message.method())
+                    || ListFilter.filters(message.method(), visibility)) {
                 buffered(response, elsewhere);
                 return;
             }
@@ -189,11 +199,14 @@ final class ModernProxy {
             });
         }
 
-        /** An error answer or the discovery answer: read whole, then judged. */
+        /**
+         * An error answer, the discovery answer, or a list answer the caller may see only part of: read whole
+         * (up to {@link #MAX_BUFFERED_BYTES}), then judged, edited, and sent as one JSON answer.
+         */
         private void buffered(HttpClientResponse response, Runnable elsewhere) {
             int status = response.statusCode();
             String type = response.getHeader(HttpHeaders.CONTENT_TYPE);
-            response.body().onComplete(body -> {
+            boundedBody(response).onComplete(body -> {
                 if (body.failed()) {
                     failed(502, "Bad gateway: the backend's answer broke off: " + body.cause().getMessage());
                     return;
@@ -211,6 +224,9 @@ final class ModernProxy {
                     // The versions a client can use here are the ones mcp-front speaks, whatever the backend does.
                     result.put("supportedVersions", ProtocolVersions.supported());
                 }
+                if (status < 400 && answer != null && answer.getValue("result") instanceof JsonObject result) {
+                    ListFilter.filterResult(message.method(), result, visibility);
+                }
                 finish(outcome == null ? null : status < 400 ? "ok" : "error", null);
                 HttpServerResponse out = ctx.response();
                 if (out.closed()) {
@@ -220,6 +236,22 @@ final class ModernProxy {
                         .end(answer != null ? answer.encode() : JsonRpcErrors.error(message.idKey(),
                                 JsonRpcErrors.BACKEND_UNAVAILABLE, "Backend error: HTTP " + status));
             });
+        }
+
+        private Future<Buffer> boundedBody(HttpClientResponse response) {
+            Promise<Buffer> read = Promise.promise();
+            Buffer body = Buffer.buffer();
+            response.handler(chunk -> {
+                if (body.length() + chunk.length() > MAX_BUFFERED_BYTES) {
+                    request.reset();
+                    read.tryFail("the answer is larger than " + MAX_BUFFERED_BYTES + " bytes");
+                } else {
+                    body.appendBuffer(chunk);
+                }
+            });
+            response.exceptionHandler(read::tryFail);
+            response.endHandler(v -> read.tryComplete(body));
+            return read.future();
         }
 
         private boolean isModernError(JsonObject answer, int status) {
@@ -305,7 +337,8 @@ final class ModernProxy {
             span.end(toolOutcome != null ? toolOutcome : code == null ? "ok" : "error", code);
             if (outcome != null && toolOutcome != null) {
                 Audit.toolCall(owner.email(), owner.clientId(), route.path(), null, Audit.toolName(message.params()),
-                        nanos / 1_000_000, toolOutcome, "error".equals(toolOutcome) ? code : null, "2026", "2026");
+                        nanos / 1_000_000, toolOutcome, "error".equals(toolOutcome) ? code : null, "2026", "2026",
+                        visibility.decide(Kind.TOOL, Audit.toolName(message.params())).rule());
             }
         }
     }

@@ -6,6 +6,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import org.mcpfront.access.Visibility;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.bus.LocalOnly;
@@ -47,14 +48,16 @@ final class SessionClient {
                 .recover(SessionClient::failure);
     }
 
-    Future<Void> send(String sessionId, String owner, JsonRpcMessage message, StreamRef stream, boolean jsonOnly) {
-        return send(sessionId, owner, message, stream, jsonOnly, null);
+    Future<Void> send(String sessionId, String owner, JsonRpcMessage message, StreamRef stream, boolean jsonOnly,
+                      Visibility visibility) {
+        return send(sessionId, owner, message, stream, jsonOnly, null, visibility);
     }
 
     /** The same, with a 2026-07-28 tools/call's {@code Mcp-Param-*} headers for the session to check. */
     Future<Void> send(String sessionId, String owner, JsonRpcMessage message, StreamRef stream, boolean jsonOnly,
-                      JsonObject paramHeaders) {
-        return request(sessionId, new SessionCommand.Deliver(owner, message, stream, jsonOnly, paramHeaders));
+                      JsonObject paramHeaders, Visibility visibility) {
+        return request(sessionId, new SessionCommand.Deliver(owner, message, stream, jsonOnly, paramHeaders,
+                visibility));
     }
 
     Future<Void> attach(String sessionId, String owner, StreamRef stream) {

@@ -135,7 +135,7 @@ final class SseEndpoint {
         String owner = BearerCheck.binding(ctx);
         Future<Void> chain = Future.succeededFuture();
         for (JsonRpcMessage message : messages) {
-            chain = chain.compose(v -> sessions.send(sessionId, owner, message, null, false));
+            chain = chain.compose(v -> sessions.send(sessionId, owner, message, null, false, AccessGate.visibility(ctx)));
         }
         chain.onSuccess(v -> response.setStatusCode(202).putHeader("Content-Type", "text/plain").end("Accepted"))
                 .onFailure(e -> {

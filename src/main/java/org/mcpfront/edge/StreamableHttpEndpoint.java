@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import org.mcpfront.access.Visibility;
 import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.bus.EventIds;
 import org.mcpfront.bus.SessionOwner;
@@ -127,7 +128,7 @@ final class StreamableHttpEndpoint {
         List<JsonRpcMessage> requests = messages.stream().filter(JsonRpcMessage::isRequest).toList();
         SessionOwner owner = BearerCheck.owner(ctx);
         if (requests.isEmpty()) {
-            sendAll(sessionId, owner.binding(route.path()), messages, null, false)
+            sendAll(sessionId, owner.binding(route.path()), messages, null, false, AccessGate.visibility(ctx))
                     .onSuccess(v -> response.setStatusCode(202).end())
                     .onFailure(e -> fail(response, e, null));
             return;
@@ -143,7 +144,8 @@ final class StreamableHttpEndpoint {
                     // An SSE answer can be resumed after a lost connection (GET with Last-Event-ID); a JSON one cannot.
                     stream.ref = acceptsSse ? ClientStreams.keyed(registered, EventIds.newKey(id, EventIds.POST)) : registered;
                     response.closeHandler(v -> clientGone(stream.ref, stream));
-                    return sendAll(id, owner.binding(route.path()), messages, stream.ref, !acceptsSse);
+                    return sendAll(id, owner.binding(route.path()), messages, stream.ref, !acceptsSse,
+                            AccessGate.visibility(ctx));
                 })
                 .onSuccess(v -> stream.begin())
                 .onFailure(e -> {
@@ -190,7 +192,7 @@ final class StreamableHttpEndpoint {
         }
         modern.eras().eraOf(route).onComplete(era -> {
             if (era.succeeded() && era.result() == Era.MODERN) {
-                modern.proxy().forward(ctx, route, message, version, owner,
+                modern.proxy().forward(ctx, route, message, version, owner, AccessGate.visibility(ctx),
                         () -> bridge(ctx, route, message, owner, acceptsSse, acceptsJson, false));
             } else if (era.succeeded()) {
                 bridge(ctx, route, message, owner, acceptsSse, acceptsJson, false);
@@ -227,7 +229,8 @@ final class StreamableHttpEndpoint {
         target.compose(id -> {
                     stream.sessionId = id;
                     response.closeHandler(v -> clientGone(ref, stream));
-                    return sessions.send(id, stream.owner, message, ref, !acceptsSse, paramHeaders(ctx, message));
+                    return sessions.send(id, stream.owner, message, ref, !acceptsSse, paramHeaders(ctx, message),
+                            AccessGate.visibility(ctx));
                 })
                 .onSuccess(v -> stream.begin())
                 .onFailure(e -> {
@@ -277,10 +280,11 @@ final class StreamableHttpEndpoint {
     }
 
     /** Sends the messages one after another, so the backend sees them in the order they came. */
-    private Future<Void> sendAll(String sessionId, String owner, List<JsonRpcMessage> messages, StreamRef ref, boolean jsonOnly) {
+    private Future<Void> sendAll(String sessionId, String owner, List<JsonRpcMessage> messages, StreamRef ref, boolean jsonOnly,
+                                 Visibility visibility) {
         Future<Void> chain = Future.succeededFuture();
         for (JsonRpcMessage message : messages) {
-            chain = chain.compose(v -> sessions.send(sessionId, owner, message, ref, jsonOnly));
+            chain = chain.compose(v -> sessions.send(sessionId, owner, message, ref, jsonOnly, visibility));
         }
         return chain;
     }

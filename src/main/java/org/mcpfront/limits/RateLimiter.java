@@ -3,6 +3,7 @@ package org.mcpfront.limits;
 import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import org.mcpfront.config.RateLimit;
+import org.mcpfront.crypto.Secrets;
 import org.mcpfront.storage.Store;
 
 import java.net.Inet6Address;
@@ -37,6 +38,14 @@ public final class RateLimiter {
     /** Counts one event of {@code what} by client {@code address} against {@code limit}. */
     public Future<Verdict> perAddress(String what, InetAddress address, RateLimit limit) {
         return count(what + ":" + key(address), limit);
+    }
+
+    /**
+     * Counts one event of {@code what} by the user with token subject {@code subject} against {@code limit};
+     * the subject goes into the key hashed.
+     */
+    public Future<Verdict> perUser(String what, String subject, RateLimit limit) {
+        return count(what + ":user:" + Secrets.hash(subject), limit);
     }
 
     /** Counts one event of {@code what} by anyone against {@code limit}. */

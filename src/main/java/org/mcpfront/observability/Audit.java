@@ -92,6 +92,29 @@ public final class Audit {
         TRAIL.refused("access_refused", user, clientId, route, reason);
     }
 
+    /**
+     * A route's access rules refused a request: {@code subject} is what was refused ({@code route}, {@code tool},
+     * {@code prompt} or {@code resource}), {@code name} its name (the route's path, a tool's name, a resource's
+     * URI) and {@code rule} the rule that decided ({@code access.users}, {@code access.tools[0] deny [delete_*]}).
+     */
+    public static void accessDenied(String user, String clientId, String route, String subject, String name,
+                                    String rule) {
+        String cut = name == null ? "" : name.length() > MAX_TOOL_NAME ? name.substring(0, MAX_TOOL_NAME) : name;
+        line(Level.INFO, "access_denied", "refused by the route's access rules", user, clientId, route, null)
+                .addKeyValue("decision", "denied").addKeyValue("subject", subject).addKeyValue("name", cut)
+                .addKeyValue("rule", rule).log();
+    }
+
+    /**
+     * A user sent a route more requests than {@code access.rate_limit} lets one user send in a window; one line
+     * per user, route and window (the first refusal), not one per refused request.
+     */
+    public static void rateLimited(String user, String clientId, String route, String limit, long retryAfterSeconds) {
+        line(Level.INFO, "rate_limited", "per-user rate limit reached", user, clientId, route, null)
+                .addKeyValue("decision", "denied").addKeyValue("rule", "access.rate_limit " + limit)
+                .addKeyValue("retry_after_s", retryAfterSeconds).log();
+    }
+
     /** A backend forgot a session's upstream session and mcp-front opened a new one, keeping the client's. */
     public static void upstreamReopened(String user, String clientId, String route, String session, String reason) {
         line(Level.INFO, "upstream_reopened", "upstream session reopened", user, clientId, route, session)
@@ -112,9 +135,21 @@ public final class Audit {
      */
     public static void toolCall(String user, String clientId, String route, String session, String tool,
                                 long durationMs, String outcome, Integer errorCode, String era, String backendEra) {
+        toolCall(user, clientId, route, session, tool, durationMs, outcome, errorCode, era, backendEra, "default");
+    }
+
+    /**
+     * The same, with the access rule that let the call through ({@code default} when no rule spoke), carried as
+     * {@code decision=allowed} and {@code rule}: refused calls never reach a backend and are
+     * {@link #accessDenied} lines instead.
+     */
+    public static void toolCall(String user, String clientId, String route, String session, String tool,
+                                long durationMs, String outcome, Integer errorCode, String era, String backendEra,
+                                String rule) {
         LoggingEventBuilder line = line(Level.INFO, "tool_call", "tool call", user, clientId, route, session)
                 .addKeyValue("tool", tool).addKeyValue("duration_ms", durationMs).addKeyValue("outcome", outcome)
-                .addKeyValue("era", era).addKeyValue("backend_era", backendEra);
+                .addKeyValue("era", era).addKeyValue("backend_era", backendEra)
+                .addKeyValue("decision", "allowed").addKeyValue("rule", rule);
         if (errorCode != null) {
             line.addKeyValue("error_code", errorCode);
         }

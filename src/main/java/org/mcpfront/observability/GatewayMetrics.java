@@ -98,6 +98,14 @@ public final class GatewayMetrics {
     }
 
     /**
+     * A request refused by a route's access rules; {@code reason}: {@code route} (the user may not use it),
+     * {@code tool}, {@code prompt}, {@code resource} (hidden from the user) or {@code rate_limit}.
+     */
+    public void refused(String route, String reason) {
+        counter("refusals", route, "reason", reason).increment();
+    }
+
+    /**
      * A client request answered; {@code era} is the MCP era the client spoke ({@code 2025} or
      * {@code 2026}), {@code backendEra} the one mcp-front spoke to the backend for it.
      */

@@ -3,6 +3,9 @@ package org.mcpfront.session;
 import io.opentelemetry.context.Scope;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import org.mcpfront.access.Kind;
+import org.mcpfront.access.ListFilter;
+import org.mcpfront.access.Visibility;
 import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.bus.EventIds;
 import org.mcpfront.bus.SessionCommand;
@@ -322,6 +325,7 @@ final class SessionCore implements BackendListener {
             }
             Pending p = new Pending(rpc.idKey(), rpc.method(), toolName(rpc), stream, deliver.jsonOnly(),
                     host.nanoTime());
+            p.visibility = deliver.visibility();
             p.clientIdKey = clientIdKey;
             p.span = metrics.tracing().start(route.path(), p.method, p.tool, clientEra().label(), backend.era().label());
             span = p.span;
@@ -446,7 +450,8 @@ final class SessionCore implements BackendListener {
             if (p.isInitialize()) {
                 readProtocolVersion(rpc);
             }
-            deliverResponse(p, raw);
+            // A list answer loses what the route's access rules hide from this request's user.
+            deliverResponse(p, ListFilter.filterResponse(p.method, raw, p.visibility));
             auditResponse(p, rpc);
             return;
         }
@@ -743,7 +748,7 @@ final class SessionCore implements BackendListener {
         if (p.tool != null) {
             Audit.toolCall(spec.owner().email(), spec.owner().clientId(), route.path(), spec.id(), p.tool,
                     (host.nanoTime() - p.startedAt) / 1_000_000, outcome, errorCode, clientEra().label(),
-                    backend.era().label());
+                    backend.era().label(), p.visibility.decide(Kind.TOOL, p.tool).rule());
         }
     }
 
@@ -795,6 +800,8 @@ final class SessionCore implements BackendListener {
         String clientIdKey;
         boolean streamAlive = true;
         RequestSpan span = RequestSpan.NONE;
+        /** What the user who sent it may see (from the edge, with the configuration in force then). */
+        Visibility visibility = Visibility.ALL;
 
         Pending(String idKey, String method, String tool, StreamRef stream, boolean jsonOnly, long startedAt) {
             this.idKey = idKey;

@@ -18,6 +18,7 @@ public final class JsonRpcErrors {
     public static final int FORBIDDEN = -32003;
     public static final int PAYLOAD_TOO_LARGE = -32004;
     public static final int UNAUTHORIZED = -32005;
+    public static final int RATE_LIMITED = -32006;
 
     private JsonRpcErrors() {
     }

@@ -4,6 +4,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.mcpfront.access.Glob;
+import org.mcpfront.access.Kind;
+import org.mcpfront.access.RouteAccess;
+import org.mcpfront.access.Rule;
+import org.mcpfront.access.Visibility;
+import org.mcpfront.identity.Caller;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.DisplayName;
@@ -16,6 +22,7 @@ import org.mcpfront.transport.JsonRpcMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,22 +47,30 @@ class BusCodecTest {
     }
 
     @Test
-    @DisplayName("carries a delivery across the cluster with its owner, stream, json-only flag and mirrored headers")
+    @DisplayName("carries a delivery across the cluster with its owner, stream, json-only flag, mirrored headers and"
+            + " what its user may see")
     void deliverOnTheWire() throws Exception {
         JsonObject headers = new JsonObject().put("mcp-param-region", "eu");
+        Visibility visibility = new RouteAccess(Optional.empty(), Map.of(Kind.TOOL, List.of(new Rule("access.tools[0]",
+                false, List.of(Glob.parse("delete_*")), List.of(), List.of()))), Optional.empty())
+                .visibilityFor(Caller.of("a@example.com"), Map.of());
         SessionCommand.Deliver received = roundTrip(
-                new SessionCommand.Deliver(OWNER, JsonRpcMessage.parse(RAW), STREAM, true, headers));
+                new SessionCommand.Deliver(OWNER, JsonRpcMessage.parse(RAW), STREAM, true, headers, visibility));
         assertThat(received.owner()).isEqualTo(OWNER);
         assertThat(received.message().raw()).isEqualTo(RAW);
         assertThat(received.message().method()).isEqualTo("tools/call");
         assertThat(received.stream()).isEqualTo(STREAM);
         assertThat(received.jsonOnly()).isTrue();
         assertThat(received.paramHeaders()).isEqualTo(headers);
+        assertThat(received.visibility()).isEqualTo(visibility);
+        assertThat(received.visibility().decide(Kind.TOOL, "delete_all").allowed()).isFalse();
 
-        SessionCommand.Deliver bare = roundTrip(new SessionCommand.Deliver(OWNER, JsonRpcMessage.parse(RAW), null, false, null));
+        SessionCommand.Deliver bare = roundTrip(new SessionCommand.Deliver(OWNER, JsonRpcMessage.parse(RAW), null, false,
+                null, null));
         assertThat(bare.stream()).isNull();
         assertThat(bare.jsonOnly()).isFalse();
         assertThat(bare.paramHeaders()).isNull();
+        assertThat(bare.visibility()).isSameAs(Visibility.ALL);
     }
 
     @Test
@@ -84,7 +99,7 @@ class BusCodecTest {
         BusCodec.register(vertx);
         List<Object> messages = List.of(
                 JsonRpcMessage.parse(RAW),
-                new SessionCommand.Deliver(OWNER, JsonRpcMessage.parse(RAW), STREAM, false, new JsonObject()),
+                new SessionCommand.Deliver(OWNER, JsonRpcMessage.parse(RAW), STREAM, false, new JsonObject(), null),
                 new SessionCommand.Attach(OWNER, STREAM),
                 new SessionCommand.Detach(OWNER, STREAM),
                 new SessionCommand.Close(OWNER, "bye"),

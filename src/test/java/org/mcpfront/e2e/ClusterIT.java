@@ -62,6 +62,8 @@ class ClusterIT {
     private static final Duration MEMBERSHIP = Duration.ofSeconds(60);
     /** SIGTERM to exit: mcp-front gives its drain 30 s (Main), then leaves the cluster. */
     private static final Duration DRAIN_GRACE = Duration.ofSeconds(60);
+    /** Requests one user may send /limited per hour, all instances together. */
+    private static final int BURST_LIMIT = 6;
     private static RedisServer redis;
     private static EverythingServer backend;
     private static ModernServer modernBackend;
@@ -107,8 +109,12 @@ class ClusterIT {
                   - path: "/modern"
                     type: http
                     backend: "%s"
+                  - path: "/limited"
+                    type: http
+                    backend: "%s"
+                    access: { rate_limit: "%d/1h" }
                 """.formatted(issuer, ADMIN, redis.url(), backend.url(), EverythingServer.stdioCommandYaml(),
-                modernBackend.url()));
+                modernBackend.url(), backend.url(), BURST_LIMIT));
         // All at once, as an instance group starts: the first start also settles, with three
         // instances racing, the one signing key the cluster shares (kept in Redis).
         startAll(true);
@@ -413,6 +419,37 @@ class ClusterIT {
         assertThat(reuse.statusCode()).as("a token older than the one rotated last").isEqualTo(400);
         assertThat(refreshResponseAt(ports.get(0), clientId, third.getString("refresh_token")).statusCode())
                 .as("the family is revoked on every instance").isEqualTo(400);
+    }
+
+    @Test
+    @Order(7)
+    @DisplayName("a user's burst beyond a route's per-user rate gets 429 with Retry-After from every instance")
+    void rateLimitAcrossInstances() {
+        String token = new OAuthBrowser(issuer).tokens(REDIRECT, "burst@example.com").getString("access_token");
+        // The count is per hour on the wall clock: start a burst well inside one hour.
+        long intoHour = System.currentTimeMillis() % Duration.ofHours(1).toMillis();
+        if (intoHour > Duration.ofHours(1).minusSeconds(60).toMillis()) {
+            FreePorts.sleep(Duration.ofHours(1).toMillis() - intoHour + 1000);
+        }
+        // A notification without a session: each is counted, then answered 400 (no session is opened).
+        for (int i = 0; i < BURST_LIMIT; i++) {
+            HttpResponse<String> under = RawHttp.send(RawHttp.mcpPost(limited(ports.get(i % ports.size())),
+                    INITIALIZED, token));
+            assertThat(under.statusCode()).as("request %d of %d: %s", i + 1, BURST_LIMIT, under.body()).isEqualTo(400);
+        }
+        for (int port : ports) {
+            HttpResponse<String> over = RawHttp.send(RawHttp.mcpPost(limited(port), INITIALIZED, token));
+            assertThat(over.statusCode()).as("instance on %d: %s", port, over.body()).isEqualTo(429);
+            assertThat(Long.parseLong(over.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 3600L);
+            assertThat(new JsonObject(over.body()).getJsonObject("error").getInteger("code")).isEqualTo(-32006);
+        }
+        // Another user's count is their own.
+        String other = new OAuthBrowser(issuer).tokens(REDIRECT, "calm@example.com").getString("access_token");
+        assertThat(RawHttp.send(RawHttp.mcpPost(limited(ports.get(0)), INITIALIZED, other)).statusCode()).isEqualTo(400);
+    }
+
+    private static String limited(int port) {
+        return "http://127.0.0.1:" + port + "/limited/mcp";
     }
 
     private static JsonObject refreshAt(int port, String clientId, String refreshToken) {

@@ -30,7 +30,8 @@ class AuditTest {
     @DisplayName("a tool call renders as JSON with typed audit fields, for Cloud Logging queries")
     void toolCallAsJson() {
         try (LogCapture logs = new LogCapture()) {
-            Audit.toolCall("alice@example.com", "client-1", "/a", "s-1", "echo", 42, "error", -32602, "2025", "2025");
+            Audit.toolCall("alice@example.com", "client-1", "/a", "s-1", "echo", 42, "error", -32602, "2025", "2025",
+                    "access.tools[1] allow [echo]");
             JsonObject line = new JsonObject(render(only(logs), true));
             assertThat(line.getString("logger")).isEqualTo("audit");
             assertThat(line.getString("severity")).isEqualTo("INFO");
@@ -41,6 +42,8 @@ class AuditTest {
             assertThat(line.getString("route")).isEqualTo("/a");
             assertThat(line.getString("session")).isEqualTo("s-1");
             assertThat(line.getString("tool")).isEqualTo("echo");
+            assertThat(line.getString("decision")).isEqualTo("allowed");
+            assertThat(line.getString("rule")).isEqualTo("access.tools[1] allow [echo]");
             assertThat(line.getValue("duration_ms")).isEqualTo(42);
             assertThat(line.getString("outcome")).isEqualTo("error");
             assertThat(line.getValue("error_code")).isEqualTo(-32602);

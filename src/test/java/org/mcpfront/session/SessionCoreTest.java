@@ -7,6 +7,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.mcpfront.access.Glob;
+import org.mcpfront.access.Kind;
+import org.mcpfront.access.RouteAccess;
+import org.mcpfront.access.Rule;
+import org.mcpfront.access.Visibility;
 import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.bus.SessionCommand;
 import org.mcpfront.bus.SessionEnded;
@@ -17,6 +22,7 @@ import org.mcpfront.bus.StreamRef;
 import org.mcpfront.config.ConfigFiles;
 import org.mcpfront.config.ConfigParser;
 import org.mcpfront.config.RouteConfig;
+import org.mcpfront.identity.Caller;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.transport.JsonRpcErrors;
 import org.mcpfront.transport.JsonRpcException;
@@ -26,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -222,7 +229,7 @@ class SessionCoreTest {
 
     private static Answer deliver(SessionCore core, String json, StreamRef stream, boolean jsonOnly) {
         Answer answer = new Answer();
-        core.onClient(new SessionCommand.Deliver(owner(), rpc(json), stream, jsonOnly, null), answer);
+        core.onClient(new SessionCommand.Deliver(owner(), rpc(json), stream, jsonOnly, null, null), answer);
         return answer;
     }
 
@@ -268,6 +275,26 @@ class SessionCoreTest {
                 assertThat(m.last()).isTrue();
             });
             assertThat(host.messagesOn(POST_2)).singleElement().satisfies(m -> assertThat(m.last()).isTrue());
+        }
+
+        @Test
+        @DisplayName("a list answer loses what the request's visibility hides; other answers pass byte for byte")
+        void listAnswersFiltered() {
+            SessionCore core = open();
+            Visibility noDeletes = new RouteAccess(Optional.empty(), Map.of(Kind.TOOL, List.of(new Rule("access.tools[0]",
+                    false, List.of(Glob.parse("delete_*")), List.of(), List.of()))), Optional.empty())
+                    .visibilityFor(Caller.of("alice@example.com"), Map.of());
+            Answer answer = new Answer();
+            core.onClient(new SessionCommand.Deliver(owner(), rpc("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}"),
+                    POST_1, false, null, noDeletes), answer);
+            core.onClient(new SessionCommand.Deliver(owner(), rpc(call(2)), POST_2, false, null, noDeletes), new Answer());
+            core.onMessage("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[{\"name\":\"echo\"},"
+                    + "{\"name\":\"delete_all\"}]}}", null);
+            String untouched = "{\"jsonrpc\":\"2.0\", \"id\":2,\"result\":{\"tools\":[{\"name\":\"delete_all\"}]}}";
+            core.onMessage(untouched, null);
+            assertThat(json(host.messagesOn(POST_1).get(0)).getJsonObject("result").getJsonArray("tools").stream()
+                    .map(t -> ((JsonObject) t).getString("name")).toList()).containsExactly("echo");
+            assertThat(host.messagesOn(POST_2).get(0).raw()).isEqualTo(untouched);
         }
 
         @Test
@@ -382,7 +409,7 @@ class SessionCoreTest {
             assertThat(deliver(core, call(1), POST_2).status).isEqualTo(409);
             Answer stranger = new Answer();
             core.onClient(new SessionCommand.Deliver(new SessionOwner("bob", "b@example.com", "client").binding(ROUTE),
-                    rpc(call(2)), POST_2, false, null), stranger);
+                    rpc(call(2)), POST_2, false, null, null), stranger);
             assertThat(stranger.status).isEqualTo(404);
             assertThat(backend.received).hasSize(1);
         }

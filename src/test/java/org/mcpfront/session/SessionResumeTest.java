@@ -105,7 +105,7 @@ class SessionResumeTest {
     }
 
     private static Reply deliver(SessionCore core, String json, StreamRef stream) {
-        return command(core, new SessionCommand.Deliver(owner(ALICE), rpc(json), stream, false, null));
+        return command(core, new SessionCommand.Deliver(owner(ALICE), rpc(json), stream, false, null, null));
     }
 
     private static String progress(int n) {

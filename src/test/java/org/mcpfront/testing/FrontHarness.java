@@ -122,9 +122,14 @@ public final class FrontHarness implements AutoCloseable {
 
     /** Replaces the config file the way editors do (write a new file, rename over the old one). */
     public void rewrite(String routesYaml, String serverExtraYaml) {
+        rewriteWith(yaml(routesYaml, serverExtraYaml));
+    }
+
+    /** The same with a complete config text. */
+    public void rewriteWith(String configYaml) {
         try {
             Path next = configFile.resolveSibling("mcp-front.yaml.next");
-            Files.writeString(next, yaml(routesYaml, serverExtraYaml));
+            Files.writeString(next, configYaml);
             Files.move(next, configFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

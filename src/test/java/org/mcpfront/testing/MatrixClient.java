@@ -97,7 +97,10 @@ public final class MatrixClient {
             return header("Authorization", TestTokens.bearer());
         }
 
-        /** The steps to run, from {@code connect, tools/list, tools/call, elicitation} (connect always runs first). */
+        /**
+         * The steps to run, from {@code connect, tools/list, tools/call, elicitation}, and {@code prompts/list,
+         * resources/list, resources/templates/list, prompts/get, resources/read} (connect always runs first).
+         */
         public Run steps(String... names) {
             steps = String.join(",", names);
             return this;
@@ -112,6 +115,17 @@ public final class MatrixClient {
         /** The tool the {@code elicitation} step calls (default {@code confirm_action}, or server-everything's). */
         public Run elicitTool(String name, JsonObject arguments) {
             args.addAll(List.of("--elicit-tool", name, "--elicit-args", arguments.encode()));
+            return this;
+        }
+
+        /** The prompt the {@code prompts/get} step gets, and the resource the {@code resources/read} step reads. */
+        public Run prompt(String name) {
+            args.addAll(List.of("--prompt", name));
+            return this;
+        }
+
+        public Run resource(String uri) {
+            args.addAll(List.of("--resource", uri));
             return this;
         }
 

@@ -1,6 +1,11 @@
 package org.mcpfront.testing;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -14,6 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.UUID;
 import java.util.List;
 
 /**
@@ -62,6 +70,29 @@ public final class TestTokens {
     /** The same for a user whose address is {@code email}, of any domain. */
     public static String mintForEmail(String email, String issuer, List<String> audience) {
         return issue("test-subject:" + email, email, "test-client", issuer, audience);
+    }
+
+    /**
+     * A token for {@code email} whose {@code groups} claim carries {@code memberships} (identity-provider groups,
+     * {@code iam:<role>} entries), as sign-in writes it, signed with the tests' key.
+     */
+    public static String mintWithGroups(String email, List<String> memberships, String issuer, List<String> audience) {
+        try {
+            RSAKey key = RSAKey.parse(Files.readString(KEY_FILE));
+            Instant now = Instant.now();
+            JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer).subject("test-subject:" + email)
+                    .audience(audience).issueTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofHours(1))))
+                    .jwtID(UUID.randomUUID().toString()).claim("client_id", "test-client").claim("scope", "mcp")
+                    .claim("email", email).claim("groups", memberships).build();
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(new JOSEObjectType("at+jwt"))
+                    .keyID(key.getKeyID()).build(), claims);
+            jwt.sign(new RSASSASigner(key));
+            return jwt.serialize();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (JOSEException | java.text.ParseException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String issue(String subject, String email, String clientId, String issuer, List<String> audience) {

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -34,9 +35,15 @@ public final class AccessTokens {
     /** Tokens whose signature and claims were checked, kept so a client's next request skips the RSA/EC check. */
     static final int VERIFIED_CACHE_SIZE = 4096;
 
-    /** What a valid token says. */
+    /**
+     * What a valid token says; {@code groups} is its {@code groups} claim (the user's memberships: identity-provider
+     * and Workspace groups, {@code iam:<role>}), empty when absent.
+     */
     public record Claims(String subject, String email, List<String> audience, String clientId, String scope,
-                         String jti, Instant expiresAt) {
+                         String jti, Instant expiresAt, Set<String> groups) {
+        public Claims {
+            groups = groups == null ? Set.of() : Set.copyOf(groups);
+        }
     }
 
     /** A token that does not check out; the message is safe to send back in {@code error_description}. */
@@ -183,8 +190,10 @@ public final class AccessTokens {
             throw new InvalidToken("the access token was issued in the future");
         }
         try {
+            List<String> groups = set.getStringListClaim("groups");
             return new Claims(set.getSubject(), set.getStringClaim("email"), set.getAudience(),
-                    set.getStringClaim("client_id"), set.getStringClaim("scope"), set.getJWTID(), exp.toInstant());
+                    set.getStringClaim("client_id"), set.getStringClaim("scope"), set.getJWTID(), exp.toInstant(),
+                    groups == null ? Set.of() : Set.copyOf(groups));
         } catch (ParseException e) {
             throw new InvalidToken("the access token has malformed claims");
         }

@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.identity.Admission;
+import org.mcpfront.identity.Caller;
 import org.mcpfront.identity.Identity;
 import org.mcpfront.identity.IdentityProvider;
 import org.mcpfront.observability.Audit;
@@ -249,6 +250,11 @@ public final class AuthorizeEndpoint {
                 OAuthReplies.errorPage(ctx.response(), 400, "Unknown application", found.cause().getMessage());
                 return;
             }
+            RouteChoice routes = routesFor(pending.getJsonArray("aud"), who);
+            if (!routes.closed().isEmpty()) {
+                refuseRoutes(ctx, who, pending.getString("client_id"), routes.closed());
+                return;
+            }
             String consent = Secrets.random();
             String csrf = Secrets.random();
             JsonObject record = pending.copy().put("csrf", Secrets.hash(csrf))
@@ -256,7 +262,7 @@ public final class AuthorizeEndpoint {
             record.remove("provider");
             store.put(CONSENT + Secrets.hash(consent), record, SIGN_IN_TTL)
                     .onSuccess(v -> ConsentPage.ask(ctx.response(), found.result(), pending.getString("redirect_uri"),
-                            routeNames(pending.getJsonArray("aud")), who, consent, csrf))
+                            routes.shown(), who, consent, csrf))
                     .onFailure(ctx::fail);
         });
     }
@@ -295,6 +301,12 @@ public final class AuthorizeEndpoint {
             }
             Identity who = new Identity(record.getString("sub"), record.getString("email"), true, record.getString("hd"),
                     record.getString("name"));
+            // The configuration may have changed while the page was open.
+            List<String> closed = routesFor(record.getJsonArray("aud"), who).closed();
+            if (!closed.isEmpty()) {
+                refuseRoutes(ctx, who, record.getString("client_id"), closed);
+                return;
+            }
             Grants.Grant grant = new Grants.Grant(record.getString("client_id"), who,
                     record.getJsonArray("aud").stream().map(String::valueOf).toList(), record.getString("scope"));
             grants.issueCode(grant, redirectUri, record.getString("code_challenge"))
@@ -375,6 +387,40 @@ public final class AuthorizeEndpoint {
             audience.add(Resources.canonical(resource).orElseThrow());
         }
         return new ArrayList<>(audience);
+    }
+
+    /**
+     * What the consent page lists for an audience: {@code shown}, the routes the user may use (empty: every route,
+     * all open to them), and {@code closed}, routes the audience names that the user may not use (then no code).
+     */
+    private record RouteChoice(List<String> shown, List<String> closed) {
+    }
+
+    private RouteChoice routesFor(JsonArray audience, Identity who) {
+        FrontConfig current = config.get();
+        Caller caller = Caller.of(who.email());
+        List<String> named = routeNames(audience);
+        if (!named.isEmpty()) {
+            List<String> closed = named.stream().filter(path -> current.route(path)
+                    .map(route -> !route.access().mayAdmit(caller, current.groups())).orElse(false)).toList();
+            return new RouteChoice(named, closed);
+        }
+        List<String> open = current.routes().stream().filter(route -> route.access().mayAdmit(caller, current.groups()))
+                .map(route -> route.path()).toList();
+        if (open.isEmpty() && !current.routes().isEmpty()) {
+            return new RouteChoice(List.of(), current.routes().stream().map(route -> route.path()).toList());
+        }
+        return new RouteChoice(open.size() == current.routes().size() ? List.of() : open, List.of());
+    }
+
+    /** The user may not use a route the application asked for: a page that says so, and no code. */
+    private void refuseRoutes(RoutingContext ctx, Identity who, String clientId, List<String> closed) {
+        for (String path : closed) {
+            Audit.accessDenied(who.email(), clientId, path, "route", path, "access.users");
+        }
+        ConsentPage.refused(ctx.response(), who, (closed.size() == 1 ? "You may not use the MCP server " + closed.get(0)
+                : "You may not use the MCP servers " + String.join(", ", closed))
+                + ". An administrator can add you to its access.users.");
     }
 
     /** The route paths an audience covers, for the consent page; empty means every route. */

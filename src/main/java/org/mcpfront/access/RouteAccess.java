@@ -1,0 +1,62 @@
+package org.mcpfront.access;
+
+import org.mcpfront.config.RateLimit;
+import org.mcpfront.identity.Caller;
+import org.mcpfront.identity.Principals;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A route's {@code access:} block: who may use the route ({@code users}; absent: everyone
+ * {@code oauth.allowed_*} admits), the ordered allow/deny rules for its tools, prompts and resources, and
+ * how many requests a minute (or any window) one user may send it.
+ */
+public record RouteAccess(Optional<List<String>> users, Map<Kind, List<Rule>> rules, Optional<RateLimit> userRateLimit) {
+
+    /** No {@code access:} block: everyone admitted, everything visible, no per-user rate. */
+    public static final RouteAccess OPEN = new RouteAccess(Optional.empty(), Map.of(), Optional.empty());
+
+    public RouteAccess {
+        users = users.map(List::copyOf);
+        EnumMap<Kind, List<Rule>> copy = new EnumMap<>(Kind.class);
+        rules.forEach((kind, list) -> {
+            if (!list.isEmpty()) {
+                copy.put(kind, List.copyOf(list));
+            }
+        });
+        rules = Map.copyOf(copy);
+    }
+
+    /** Whether {@code caller} may use the route at all, and why. */
+    public Decision admits(Caller caller, Map<String, List<String>> groups) {
+        if (users.isEmpty()) {
+            return Decision.ALLOWED_BY_DEFAULT;
+        }
+        String principal = Principals.matching(users.get(), caller, groups);
+        return principal != null ? new Decision(true, "access.users " + principal)
+                : new Decision(false, "access.users");
+    }
+
+    /**
+     * At sign-in, before the access token's memberships are settled: whether {@code caller} is admitted, or may be
+     * through a group or IAM role that their identity provider, Workspace or IAM grants. Only a route whose
+     * {@code access.users} holds none of those and names neither the caller nor their domain is surely closed.
+     */
+    public boolean mayAdmit(Caller caller, Map<String, List<String>> groups) {
+        return admits(caller, groups).allowed() || users.orElse(List.of()).stream()
+                .anyMatch(p -> p.startsWith(Principals.IAM) || p.startsWith(Principals.GROUP));
+    }
+
+    /** The rules as they apply to {@code caller}: what the edge hands with each request to the session. */
+    public Visibility visibilityFor(Caller caller, Map<String, List<String>> groups) {
+        return Visibility.of(this, caller, groups);
+    }
+
+    /** Whether any rule limits what some caller sees. */
+    public boolean hasRules() {
+        return !rules.isEmpty();
+    }
+}

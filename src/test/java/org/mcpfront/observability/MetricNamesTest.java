@@ -36,6 +36,7 @@ class MetricNamesTest {
         metrics.messageToBackend("/r");
         metrics.messageToClient("/r");
         metrics.backendError("/r", "connect");
+        metrics.refused("/r", "tool");
         metrics.requestCompleted("/r", "tools/call", "2025", "2025", 1_000_000);
         metrics.backends().probeSucceeded("/r", 3);
         registered = new TreeSet<>();

@@ -10,6 +10,7 @@ import org.mcpfront.cluster.Clustering;
 import org.mcpfront.config.reload.ConfigVerticle;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.ServerConfig;
+import org.mcpfront.edge.EdgeConfig;
 import org.mcpfront.edge.EdgeVerticle;
 import org.mcpfront.edge.Health;
 import org.mcpfront.health.BackendProbes;
@@ -129,7 +130,7 @@ public final class McpFront {
         // supervisor, the edges that serve requests, and last the config watcher.
         return SigningKeys.load(vertx, config.oauth(), store)
                 .compose(keys -> IdentityProviders.start(vertx, config.oauth())
-                        .map(identity -> AuthorizationServer.Shared.create(store, keys, config, identity, options.documentPolicy()))
+                        .map(identity -> AuthorizationServer.Shared.create(store, keys, config.oauth(), identity, options.documentPolicy()))
                         .map(oauth -> Map.entry(oauth, new RequestStates(keys.derivedSecret(REQUEST_STATE_PURPOSE),
                                 Clock.systemUTC()))))
                 .compose(shared -> vertx.deployVerticle(new SupervisorVerticle(SupervisorConfig.of(config), metrics, eras, shared.getValue())
@@ -138,7 +139,7 @@ public final class McpFront {
                             deployments.add(id);
                             EdgeVerticle.Protocols protocols = new EdgeVerticle.Protocols(eras, shared.getValue(), store, metrics);
                             return vertx.deployVerticle(() -> {
-                                EdgeVerticle edge = new EdgeVerticle(shareablePort(config, edgeInstances),
+                                EdgeVerticle edge = new EdgeVerticle(EdgeConfig.of(shareablePort(config, edgeInstances)),
                                         observability.scrapeHandler(), health, shared.getKey(), protocols);
                                 edges.add(edge);
                                 return edge;

@@ -11,21 +11,15 @@ import org.mcpfront.config.RouteConfig.RouteType;
 import org.mcpfront.access.RouteAccess;
 import org.mcpfront.net.AddressRange;
 
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Turns the raw config (see {@link ConfigFiles}) into a validated {@link FrontConfig}.
@@ -37,10 +31,6 @@ import java.util.stream.Collectors;
  * environment values are never quoted in a problem: they usually hold secrets.
  */
 public final class ConfigParser {
-
-    /** Paths mcp-front serves itself: a route at or under one of them would shadow it. */
-    private static final List<String> RESERVED_PATHS = List.of("/.well-known", "/authorize", "/oauth", "/token",
-            "/register", "/revoke", "/consent", "/jwks.json", "/health", "/ready", "/metrics", "/status", "/status.json");
 
     private static final List<String> ROOT_KEYS = List.of("oauth", "routes", "server", "cluster", "observability",
             "groups");
@@ -89,7 +79,6 @@ public final class ConfigParser {
     private static final Duration DEFAULT_SLOW_CLIENT_TIMEOUT = Duration.ofSeconds(60);
     private static final String DEFAULT_HOST = "127.0.0.1";
     private static final int DEFAULT_PORT = 8080;
-    private static final String DEFAULT_HEALTH_PATH = "/health";
     private static final long DEFAULT_MAX_BODY_BYTES = 4L * 1024 * 1024;
     private static final Duration DEFAULT_SSE_KEEPALIVE = Duration.ofSeconds(20);
     /**
@@ -100,15 +89,7 @@ public final class ConfigParser {
     private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
     /** What load balancers and reverse proxies (GCE's, nginx) append the client's address to. */
     private static final String DEFAULT_TRUSTED_PROXY_HEADER = "X-Forwarded-For";
-    /** Proxies and load balancers commonly drop a stream that has been idle for 30 s; 25 s leaves a margin. */
-    private static final Duration MAX_SSE_KEEPALIVE = Duration.ofSeconds(25);
-    private static final Duration MAX_REFRESH_GRACE = Duration.ofMinutes(10);
 
-    private static final Pattern PATH = Pattern.compile("(?:/[A-Za-z0-9._-]+)+");
-    private static final Pattern DOMAIN = Pattern.compile(
-            "[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*");
-    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
-    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final String ROUTE_EXAMPLE = "{ path: /notion, type: http, backend: \"http://127.0.0.1:3001/mcp\" }";
     private static final String COMMAND_EXAMPLE = "[\"docker\", \"run\", \"--rm\", \"-i\", \"mcp/postgres\"]";
 
@@ -133,7 +114,7 @@ public final class ConfigParser {
         List<RouteConfig> routes = routes(root, server.healthPath(), groups.keySet());
         ClusterConfig cluster = cluster(root.sectionOrEmpty("cluster"));
         boolean dev = oauth != null && oauth.identity() == IdentityKind.DEV && problems.clean("oauth.identity");
-        if (dev && problems.clean("server.host") && !loopbackHost(server.host())) {
+        if (dev && problems.clean("server.host") && !ConfigValues.loopbackHost(server.host())) {
             problems.add("oauth.identity", "dev sign-in is for local use only (anyone who reaches the port could sign "
                     + "in as anyone): it needs server.host on loopback (127.0.0.1, ::1 or localhost), not "
                     + Problems.quote(server.host()) + "; use identity: google for a gateway others can reach");
@@ -152,22 +133,22 @@ public final class ConfigParser {
     private static OAuthConfig oauth(Section s, Set<String> groups) {
         s.allowOnly(OAUTH_KEYS);
         String issuer = s.required("issuer", "the public base URL of mcp-front, e.g. https://mcp.example.com",
-                ConfigParser::issuer).orElse(null);
-        List<String> domains = s.list("allowed_domains", "[\"example.com\"]", ConfigParser::domain).orElse(List.of());
-        List<String> emails = s.list("allowed_emails", "[\"someone@example.com\"]", ConfigParser::email)
+                ConfigValues::issuer).orElse(null);
+        List<String> domains = s.list("allowed_domains", "[\"example.com\"]", ConfigValues::domain).orElse(List.of());
+        List<String> emails = s.list("allowed_emails", "[\"someone@example.com\"]", ConfigValues::email)
                 .orElse(List.of());
         if (domains.isEmpty() && emails.isEmpty() && s.clean("allowed_domains") && s.clean("allowed_emails")) {
             s.problem("allowed_domains", "is empty and so is oauth.allowed_emails, so nobody could sign in: "
                     + "list your Google Workspace domain or some email addresses");
         }
-        IdentityKind identity = s.value("identity", v -> oneOf(v, IdentityKind.class)).orElse(IdentityKind.GOOGLE);
+        IdentityKind identity = s.value("identity", v -> ConfigValues.oneOf(v, IdentityKind.class)).orElse(IdentityKind.GOOGLE);
         boolean googleNeeded = identity == IdentityKind.GOOGLE && s.clean("identity");
         if (googleNeeded && !s.has("google")) {
             s.problem("google", "is required when oauth.identity is google: set client_id and client_secret of an "
                     + "OAuth client from the Google Cloud console (or use identity: dev on a local machine)");
         }
         Optional<GoogleConfig> google = s.section("google").map(g -> google(g, googleNeeded));
-        if (identity == IdentityKind.DEV && s.clean("identity") && issuer != null && !local(issuer)) {
+        if (identity == IdentityKind.DEV && s.clean("identity") && issuer != null && !ConfigValues.local(issuer)) {
             s.problem("identity", "dev sign-in is for local use only (anyone could sign in as anyone): it needs "
                     + "oauth.issuer on http://localhost or http://127.0.0.1, not " + Problems.quote(issuer));
         }
@@ -177,25 +158,25 @@ public final class ConfigParser {
                 domains,
                 emails,
                 AccessSections.principals(s, "admins", groups).orElse(List.of()),
-                s.value("token_ttl", ConfigParser::positiveDuration).orElse(DEFAULT_TOKEN_TTL),
-                s.value("refresh_token_ttl", ConfigParser::positiveDuration).orElse(DEFAULT_REFRESH_TOKEN_TTL),
-                s.value("refresh_grace", ConfigParser::refreshGrace).orElse(DEFAULT_REFRESH_GRACE),
-                s.value("storage", v -> oneOf(v, StorageKind.class)).orElse(StorageKind.MEMORY),
-                s.value("redis_url", ConfigParser::redisUrl).orElse(DEFAULT_REDIS_URL),
+                s.value("token_ttl", ConfigValues::positiveDuration).orElse(DEFAULT_TOKEN_TTL),
+                s.value("refresh_token_ttl", ConfigValues::positiveDuration).orElse(DEFAULT_REFRESH_TOKEN_TTL),
+                s.value("refresh_grace", ConfigValues::refreshGrace).orElse(DEFAULT_REFRESH_GRACE),
+                s.value("storage", v -> ConfigValues.oneOf(v, StorageKind.class)).orElse(StorageKind.MEMORY),
+                s.value("redis_url", ConfigValues::redisUrl).orElse(DEFAULT_REDIS_URL),
                 s.string("signing_key_file").filter(file -> !file.isEmpty()),
                 identity,
                 google,
-                s.value("unused_client_ttl", ConfigParser::positiveDuration).orElse(DEFAULT_UNUSED_CLIENT_TTL),
+                s.value("unused_client_ttl", ConfigValues::positiveDuration).orElse(DEFAULT_UNUSED_CLIENT_TTL),
                 limits(s.sectionOrEmpty("limits")));
     }
 
     private static OAuthLimits limits(Section s) {
         s.allowOnly(LIMITS_KEYS);
         return new OAuthLimits(
-                s.value("registrations_per_address", ConfigParser::rateLimit).orElse(DEFAULT_REGISTRATIONS_PER_ADDRESS),
-                s.value("registrations", ConfigParser::rateLimit).orElse(DEFAULT_REGISTRATIONS),
-                s.value("authorizations_per_address", ConfigParser::rateLimit).orElse(DEFAULT_AUTHORIZATIONS_PER_ADDRESS),
-                s.value("memory_storage", ConfigParser::positiveSize).orElse(DEFAULT_MEMORY_STORAGE_BYTES));
+                s.value("registrations_per_address", ConfigValues::rateLimit).orElse(DEFAULT_REGISTRATIONS_PER_ADDRESS),
+                s.value("registrations", ConfigValues::rateLimit).orElse(DEFAULT_REGISTRATIONS),
+                s.value("authorizations_per_address", ConfigValues::rateLimit).orElse(DEFAULT_AUTHORIZATIONS_PER_ADDRESS),
+                s.value("memory_storage", ConfigValues::positiveSize).orElse(DEFAULT_MEMORY_STORAGE_BYTES));
     }
 
     private static GoogleConfig google(Section g, boolean needed) {
@@ -203,7 +184,7 @@ public final class ConfigParser {
         return new GoogleConfig(
                 credential(g, "client_id", needed),
                 credential(g, "client_secret", needed),
-                g.value("issuer", ConfigParser::httpUrl).map(URI::toString).orElse(DEFAULT_GOOGLE_ISSUER));
+                g.value("issuer", ConfigValues::httpUrl).map(URI::toString).orElse(DEFAULT_GOOGLE_ISSUER));
     }
 
     private static String credential(Section g, String key, boolean needed) {
@@ -224,19 +205,19 @@ public final class ConfigParser {
         Map<String, Section> claimed = new LinkedHashMap<>();
         for (Section item : root.sections("routes", ROUTE_EXAMPLE)) {
             item.allowOnly(ROUTE_KEYS);
-            String path = item.required("path", "where clients reach it, e.g. /notion", ConfigParser::routePath)
+            String path = item.required("path", "where clients reach it, e.g. /notion", ConfigValues::routePath)
                     .orElse(null);
             if (path != null) {
                 claim(item, path, claimed, healthPath);
             }
-            Optional<Duration> timeout = item.value("timeout", ConfigParser::positiveDuration);
-            Duration requestTimeout = item.value("request_timeout", ConfigParser::positiveDuration)
+            Optional<Duration> timeout = item.value("timeout", ConfigValues::positiveDuration);
+            Duration requestTimeout = item.value("request_timeout", ConfigValues::positiveDuration)
                     .orElse(DEFAULT_REQUEST_TIMEOUT);
-            Optional<Integer> maxSessions = item.value("max_sessions", ConfigParser::positiveCount);
-            BackendProtocol protocol = item.value("protocol", ConfigParser::backendProtocol).orElse(BackendProtocol.AUTO);
-            Optional<Integer> perUser = item.value("max_sessions_per_user", ConfigParser::positiveCount);
-            RouteAccess access = AccessSections.access(item, groups, ConfigParser::rateLimit);
-            item.required("type", "http or stdio", v -> oneOf(v, RouteType.class))
+            Optional<Integer> maxSessions = item.value("max_sessions", ConfigValues::positiveCount);
+            BackendProtocol protocol = item.value("protocol", ConfigValues::backendProtocol).orElse(BackendProtocol.AUTO);
+            Optional<Integer> perUser = item.value("max_sessions_per_user", ConfigValues::positiveCount);
+            RouteAccess access = AccessSections.access(item, groups, ConfigValues::rateLimit);
+            item.required("type", "http or stdio", v -> ConfigValues.oneOf(v, RouteType.class))
                     .map(type -> switch (type) {
                         case HTTP -> httpRoute(item, path, timeout.orElse(DEFAULT_HTTP_IDLE_TIMEOUT), requestTimeout,
                                 limits(item, maxSessions.orElse(DEFAULT_HTTP_MAX_SESSIONS), perUser), protocol);
@@ -251,10 +232,10 @@ public final class ConfigParser {
 
     /** Takes {@code path} for {@code item} unless mcp-front or an earlier route already serves URLs under it. */
     private static void claim(Section item, String path, Map<String, Section> claimed, String healthPath) {
-        List<String> reserved = new ArrayList<>(RESERVED_PATHS);
+        List<String> reserved = new ArrayList<>(ReservedPaths.ALL);
         reserved.add(healthPath);
         for (String own : reserved) {
-            if (overlaps(path, own)) {
+            if (ReservedPaths.overlap(path, own)) {
                 item.problem("path", Problems.quote(path) + " is taken by "
                         + (own.equals(healthPath) ? "server.health_path" : "mcp-front's own " + own + " endpoint"));
                 return;
@@ -267,18 +248,13 @@ public final class ConfigParser {
                 item.problem("path", Problems.quote(path) + " is also " + otherKey + "; route paths must be unique");
                 return;
             }
-            if (overlaps(path, other)) {
+            if (ReservedPaths.overlap(path, other)) {
                 item.problem("path", Problems.quote(path) + " overlaps " + otherKey + " " + Problems.quote(other)
                         + "; one route path cannot be a prefix of another");
                 return;
             }
         }
         claimed.put(path, item);
-    }
-
-    /** Equal, or one is a whole-segment prefix of the other: {@code /a} and {@code /a/b}, but not {@code /ab}. */
-    private static boolean overlaps(String a, String b) {
-        return a.equals(b) || a.startsWith(b + "/") || b.startsWith(a + "/");
     }
 
     /** A route's session limits: all of its sessions, and one user's (default: a quarter of all). */
@@ -297,10 +273,10 @@ public final class ConfigParser {
                                          Limits limits, BackendProtocol protocol) {
         s.forbid("belongs to stdio routes; an http route has backend, transport and headers", "command", "environment");
         Optional<URI> backend = s.required("backend", "the backend's MCP endpoint URL, e.g. http://127.0.0.1:3001/mcp",
-                ConfigParser::httpUrl);
-        Optional<BackendTransport> transport = s.value("transport", v -> oneOf(v, BackendTransport.class))
+                ConfigValues::httpUrl);
+        Optional<BackendTransport> transport = s.value("transport", v -> ConfigValues.oneOf(v, BackendTransport.class))
                 .or(() -> backend.map(ConfigParser::defaultTransport));
-        Map<String, String> headers = s.map("headers", ConfigParser::headerName, ConfigParser::headerValue)
+        Map<String, String> headers = s.map("headers", ConfigValues::headerName, ConfigValues::headerValue)
                 .orElse(Map.of());
         if (protocol == BackendProtocol.V2026 && transport.orElse(null) == BackendTransport.SSE) {
             s.problem("protocol", "2026 cannot go with transport sse: MCP 2026-07-28 runs on Streamable HTTP only");
@@ -323,7 +299,7 @@ public final class ConfigParser {
         s.forbid("belongs to http routes: a stdio route's processes exist only per session, and their start "
                 + "failures are reported without probes", "health_check");
         List<String> command = command(s);
-        Map<String, String> environment = s.map("environment", ConfigParser::environmentName, Function.identity())
+        Map<String, String> environment = s.map("environment", ConfigValues::environmentName, Function.identity())
                 .orElse(Map.of());
         return new RouteConfig(path, RouteType.STDIO, Optional.empty(), Optional.empty(), Map.of(), command,
                 environment, timeout, requestTimeout, limits.sessions(), limits.perUser(), protocol);
@@ -345,291 +321,34 @@ public final class ConfigParser {
 
     private static ServerConfig server(Section s) {
         s.allowOnly(SERVER_KEYS);
-        Duration keepAlive = s.value("sse_keepalive", ConfigParser::keepAlive).orElse(DEFAULT_SSE_KEEPALIVE);
-        Duration idle = s.value("idle_timeout", ConfigParser::positiveDuration).orElse(DEFAULT_IDLE_TIMEOUT);
+        Duration keepAlive = s.value("sse_keepalive", ConfigValues::keepAlive).orElse(DEFAULT_SSE_KEEPALIVE);
+        Duration idle = s.value("idle_timeout", ConfigValues::positiveDuration).orElse(DEFAULT_IDLE_TIMEOUT);
         if (idle.compareTo(keepAlive.multipliedBy(2)) < 0 && s.clean("idle_timeout") && s.clean("sse_keepalive")) {
             s.problem("idle_timeout", "must be at least twice server.sse_keepalive (" + keepAlive.toSeconds() + "s): an "
                     + "idle SSE stream carries only keep-alives, and a shorter idle timeout would cut it");
         }
         return new ServerConfig(
-                s.value("host", ConfigParser::host).orElse(DEFAULT_HOST),
-                s.value("port", ConfigParser::port).orElse(DEFAULT_PORT),
-                s.value("health_path", ConfigParser::healthPath).orElse(DEFAULT_HEALTH_PATH),
-                s.value("max_body_size", ConfigParser::positiveSize).orElse(DEFAULT_MAX_BODY_BYTES),
+                s.value("host", ConfigValues::host).orElse(DEFAULT_HOST),
+                s.value("port", ConfigValues::port).orElse(DEFAULT_PORT),
+                s.value("health_path", ConfigValues::healthPath).orElse(ReservedPaths.DEFAULT_HEALTH),
+                s.value("max_body_size", ConfigValues::positiveSize).orElse(DEFAULT_MAX_BODY_BYTES),
                 keepAlive,
-                s.list("allowed_origins", "[\"https://claude.ai\"]", ConfigParser::origin).orElse(List.of()),
-                s.value("max_sessions", ConfigParser::positiveCount).orElse(DEFAULT_SERVER_MAX_SESSIONS),
-                s.value("slow_client_timeout", ConfigParser::positiveDuration).orElse(DEFAULT_SLOW_CLIENT_TIMEOUT),
+                s.list("allowed_origins", "[\"https://claude.ai\"]", ConfigValues::origin).orElse(List.of()),
+                s.value("max_sessions", ConfigValues::positiveCount).orElse(DEFAULT_SERVER_MAX_SESSIONS),
+                s.value("slow_client_timeout", ConfigValues::positiveDuration).orElse(DEFAULT_SLOW_CLIENT_TIMEOUT),
                 idle,
-                s.value("read_timeout", ConfigParser::positiveDuration).orElse(DEFAULT_READ_TIMEOUT),
+                s.value("read_timeout", ConfigValues::positiveDuration).orElse(DEFAULT_READ_TIMEOUT),
                 s.list("trusted_proxies", "[\"35.191.0.0/16\", \"130.211.0.0/22\"]", AddressRange::parse).orElse(List.of()),
-                s.value("trusted_proxy_header", ConfigParser::headerName).orElse(DEFAULT_TRUSTED_PROXY_HEADER),
+                s.value("trusted_proxy_header", ConfigValues::headerName).orElse(DEFAULT_TRUSTED_PROXY_HEADER),
                 // Off unless asked for: a client that cannot resume would lose the answer of a stream cut short.
-                s.value("stream_max_duration", ConfigParser::positiveDuration).orElse(Duration.ZERO));
+                s.value("stream_max_duration", ConfigValues::positiveDuration).orElse(Duration.ZERO));
     }
 
     private static ClusterConfig cluster(Section s) {
         s.allowOnly(CLUSTER_KEYS);
         return new ClusterConfig(
-                s.value("enabled", ConfigParser::bool).orElse(false),
+                s.value("enabled", ConfigValues::bool).orElse(false),
                 s.string("hazelcast_config").filter(file -> !file.isEmpty()),
-                s.value("event_bus_port", ConfigParser::port).orElse(0));
-    }
-
-    // Value parsers: each returns the typed value or throws with a message that quotes the bad value.
-
-    private static String issuer(String value) {
-        URI uri = httpUrl(value);
-        if (value.endsWith("/")) {
-            throw invalid(Problems.quote(value) + " must not end with a slash (clients compare the issuer exactly)");
-        }
-        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw invalid(Problems.quote(value) + " must not have a query or fragment");
-        }
-        if (uri.getRawPath() != null && !uri.getRawPath().isEmpty()) {
-            throw invalid(Problems.quote(value) + " must be an origin only (scheme://host[:port]): mcp-front serves "
-                    + "its OAuth endpoints and routes at the root of that origin");
-        }
-        return value;
-    }
-
-    private static boolean local(String issuer) {
-        URI uri = URI.create(issuer);
-        return "http".equalsIgnoreCase(uri.getScheme())
-                && ("localhost".equalsIgnoreCase(uri.getHost()) || "127.0.0.1".equals(uri.getHost()));
-    }
-
-    /**
-     * Whether a listener on {@code host} is reachable from this machine only: {@code localhost}, or an
-     * address literal in 127.0.0.0/8 or {@code ::1}. Any other name could resolve to anything.
-     */
-    private static boolean loopbackHost(String host) {
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        return AddressRange.literal(host).map(InetAddress::isLoopbackAddress).orElse(false);
-    }
-
-    private static URI httpUrl(String value) {
-        URI uri = uri(value).orElse(null);
-        if (uri == null || uri.getHost() == null || !schemeIn(uri, "http", "https")) {
-            throw invalid(Problems.quote(value) + " is not an absolute http:// or https:// URL");
-        }
-        return uri;
-    }
-
-    /** The value is not quoted: a Redis URL may carry a password. */
-    private static String redisUrl(String value) {
-        URI uri = uri(value).orElse(null);
-        if (uri == null || uri.getHost() == null || !schemeIn(uri, "redis", "rediss")) {
-            throw invalid("is not a redis:// or rediss:// URL with a host, e.g. redis://127.0.0.1:6379");
-        }
-        return value;
-    }
-
-    /** The URI {@code value} spells, if any; callers say what kind of URL they expected. */
-    private static Optional<URI> uri(String value) {
-        try {
-            return Optional.of(new URI(value));
-        } catch (URISyntaxException notAUri) {
-            return Optional.empty();
-        }
-    }
-
-    private static boolean schemeIn(URI uri, String... schemes) {
-        return uri.getScheme() != null && Arrays.stream(schemes).anyMatch(uri.getScheme()::equalsIgnoreCase);
-    }
-
-    private static String origin(String value) {
-        URI uri = uri(value).orElse(null);
-        if (uri == null || uri.getHost() == null || !schemeIn(uri, "http", "https")
-                || uri.getRawUserInfo() != null || uri.getRawQuery() != null
-                || uri.getRawFragment() != null || !(uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))) {
-            throw invalid(Problems.quote(value) + " is not an origin (scheme://host[:port], e.g. https://claude.ai)");
-        }
-        return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost().toLowerCase(Locale.ROOT)
-                + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
-    }
-
-    private static String domain(String value) {
-        String domain = value.strip().toLowerCase(Locale.ROOT);
-        domain = domain.startsWith("@") ? domain.substring(1) : domain;
-        if (domain.contains("@")) {
-            throw invalid(Problems.quote(value) + " is an email address; list it in oauth.allowed_emails");
-        }
-        if (!DOMAIN.matcher(domain).matches()) {
-            throw invalid(Problems.quote(value) + " is not a domain name, e.g. example.com");
-        }
-        return domain;
-    }
-
-    private static String email(String value) {
-        String email = value.strip().toLowerCase(Locale.ROOT);
-        int at = email.indexOf('@');
-        if (at <= 0 || at != email.lastIndexOf('@') || email.chars().anyMatch(Character::isWhitespace)
-                || !DOMAIN.matcher(email.substring(at + 1)).matches()) {
-            throw invalid(Problems.quote(value) + " is not an email address, e.g. someone@example.com");
-        }
-        return email;
-    }
-
-    private static String routePath(String value) {
-        if (!value.startsWith("/")) {
-            throw invalid(Problems.quote(value) + " must start with /, e.g. /notion");
-        }
-        if (value.length() > 1 && value.endsWith("/")) {
-            throw invalid(Problems.quote(value) + " must not end with /");
-        }
-        boolean dotSegment = Arrays.stream(value.substring(1).split("/")).anyMatch(ConfigParser::dots);
-        if (!PATH.matcher(value).matches() || dotSegment) {
-            throw invalid(Problems.quote(value) + " is not a route path: use one or more /segments of letters, "
-                    + "digits, '.', '_' and '-' (not . or ..), e.g. /notion or /team/db");
-        }
-        return value;
-    }
-
-    private static boolean dots(String segment) {
-        return segment.equals(".") || segment.equals("..");
-    }
-
-    private static String healthPath(String value) {
-        if (!value.startsWith("/")) {
-            throw invalid(Problems.quote(value) + " must start with /, e.g. /health");
-        }
-        if (!PATH.matcher(value).matches()) {
-            throw invalid(Problems.quote(value) + " is not a path: use /segments of letters, digits, '.', '_' and '-'");
-        }
-        for (String own : RESERVED_PATHS) {
-            if (!own.equals(DEFAULT_HEALTH_PATH) && overlaps(value, own)) {
-                throw invalid(Problems.quote(value) + " is taken by mcp-front's own " + own + " endpoint");
-            }
-        }
-        return value;
-    }
-
-    private static String host(String value) {
-        if (value.isBlank()) {
-            throw invalid("must not be empty (use 127.0.0.1 for this machine only, 0.0.0.0 for every interface)");
-        }
-        return value;
-    }
-
-    private static int port(String value) {
-        String digits = value.strip();
-        if (digits.matches("\\d{1,5}") && Integer.parseInt(digits) <= 65535) {
-            return Integer.parseInt(digits);
-        }
-        throw invalid(Problems.quote(value) + " is not a port number (1-65535, or 0 for any free port)");
-    }
-
-    private static int positiveCount(String value) {
-        String digits = value.strip();
-        if (digits.matches("\\d{1,7}") && Integer.parseInt(digits) > 0) {
-            return Integer.parseInt(digits);
-        }
-        throw invalid(Problems.quote(value) + " is not a positive whole number");
-    }
-
-    private static boolean bool(String value) {
-        return switch (value.strip().toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw invalid(Problems.quote(value) + " is not true or false");
-        };
-    }
-
-    private static Duration positiveDuration(String value) {
-        Duration duration = Durations.parse(value);
-        if (duration.isZero()) {
-            throw invalid(Problems.quote(value) + " must be longer than 0");
-        }
-        return duration;
-    }
-
-    /** {@code 20/1h}: a positive count, a slash, a positive duration. */
-    private static RateLimit rateLimit(String value) {
-        String[] parts = value.strip().split("/", 2);
-        if (parts.length != 2 || !parts[0].strip().matches("\\d{1,9}") || Integer.parseInt(parts[0].strip()) == 0) {
-            throw invalid(Problems.quote(value) + " is not a rate limit: a count and a window, e.g. 20/1h or 60/1m");
-        }
-        try {
-            return new RateLimit(Integer.parseInt(parts[0].strip()), positiveDuration(parts[1].strip()));
-        } catch (IllegalArgumentException e) {
-            throw invalid(Problems.quote(value) + " is not a rate limit: the window after / must be a duration such as 1h");
-        }
-    }
-
-    private static Duration refreshGrace(String value) {
-        Duration grace = Durations.parse(value);
-        if (grace.compareTo(MAX_REFRESH_GRACE) > 0) {
-            throw invalid(Problems.quote(value) + " is too long: at most 10m, because a client retries a lost refresh "
-                    + "within seconds, and for as long as this lasts a stolen refresh token presented again gets the new pair "
-                    + "instead of revoking the grant (0 turns the grace off)");
-        }
-        return grace;
-    }
-
-    private static Duration keepAlive(String value) {
-        Duration interval = positiveDuration(value);
-        if (interval.compareTo(MAX_SSE_KEEPALIVE) > 0) {
-            throw invalid(Problems.quote(value) + " is too long: at most 25s, because load balancers and proxies cut "
-                    + "streams that stay idle for 30 s or more");
-        }
-        return interval;
-    }
-
-    private static long positiveSize(String value) {
-        long bytes = ByteSizes.parse(value);
-        if (bytes == 0) {
-            throw invalid(Problems.quote(value) + " must be larger than 0");
-        }
-        return bytes;
-    }
-
-    private static String headerName(String name) {
-        if (!HEADER_NAME.matcher(name).matches()) {
-            throw invalid(Problems.quote(name) + " is not a valid HTTP header name");
-        }
-        return name;
-    }
-
-    /** The value is not quoted: headers usually carry credentials. */
-    private static String headerValue(String value) {
-        if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0) {
-            throw invalid("must not contain line breaks or NUL characters");
-        }
-        return value;
-    }
-
-    private static String environmentName(String name) {
-        if (!ENV_NAME.matcher(name).matches()) {
-            throw invalid(Problems.quote(name) + " is not a valid environment variable name (letters, digits, _)");
-        }
-        return name;
-    }
-
-    private static BackendProtocol backendProtocol(String value) {
-        return switch (value) {
-            case "auto" -> BackendProtocol.AUTO;
-            case "2025" -> BackendProtocol.V2025;
-            case "2026" -> BackendProtocol.V2026;
-            default -> throw new IllegalArgumentException(Problems.quote(value)
-                    + " is not a protocol; use auto (find out), 2025 (initialize and sessions) or 2026 (2026-07-28)");
-        };
-    }
-
-    private static <E extends Enum<E>> E oneOf(String value, Class<E> kind) {
-        for (E constant : kind.getEnumConstants()) {
-            if (constant.name().equalsIgnoreCase(value.strip())) {
-                return constant;
-            }
-        }
-        throw invalid(Problems.quote(value) + " is not one of " + Arrays.stream(kind.getEnumConstants())
-                .map(constant -> constant.name().toLowerCase(Locale.ROOT))
-                .collect(Collectors.joining(", ")));
-    }
-
-    private static IllegalArgumentException invalid(String message) {
-        return new IllegalArgumentException(message);
+                s.value("event_bus_port", ConfigValues::port).orElse(0));
     }
 }

@@ -42,11 +42,6 @@ public final class Secrets {
         return BASE64URL.encodeToString(sha256(value.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** The PKCE S256 challenge of a verifier (RFC 7636 §4.2). */
-    public static String s256(String verifier) {
-        return BASE64URL.encodeToString(sha256(verifier.getBytes(StandardCharsets.US_ASCII)));
-    }
-
     /** Compares without leaking through timing where the two first differ. */
     public static boolean equal(String a, String b) {
         if (a == null || b == null) {

@@ -6,7 +6,6 @@ import org.mcpfront.access.Decision;
 import org.mcpfront.access.RouteAccess;
 import org.mcpfront.access.Targets;
 import org.mcpfront.access.Visibility;
-import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.RateLimit;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.identity.Caller;
@@ -38,11 +37,11 @@ final class AccessGate {
     private static final Logger log = LoggerFactory.getLogger(AccessGate.class);
     static final String VISIBILITY = "mcp-front.visibility";
 
-    private final Supplier<FrontConfig> config;
+    private final Supplier<EdgeConfig> config;
     private final RateLimiter limiter;
     private final GatewayMetrics metrics;
 
-    AccessGate(Supplier<FrontConfig> config, RateLimiter limiter, GatewayMetrics metrics) {
+    AccessGate(Supplier<EdgeConfig> config, RateLimiter limiter, GatewayMetrics metrics) {
         this.config = config;
         this.limiter = limiter;
         this.metrics = metrics;
@@ -57,7 +56,7 @@ final class AccessGate {
     /** After the bearer check, before the body is read: the route, the rate, a 2026-07-28 request's headers. */
     void admit(RoutingContext ctx) {
         RouteConfig route = ctx.get(EdgeVerticle.ROUTE);
-        FrontConfig current = config.get();
+        EdgeConfig current = config.get();
         RouteAccess access = route.access();
         Caller caller = BearerCheck.caller(ctx);
         SessionOwner owner = BearerCheck.owner(ctx);

@@ -2,7 +2,6 @@ package org.mcpfront.edge;
 
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
-import org.mcpfront.config.FrontConfig;
 import org.mcpfront.identity.Principals;
 import org.mcpfront.oauth.grants.AccessTokens;
 
@@ -25,9 +24,9 @@ final class AdminCheck {
     }
 
     private final AccessTokens tokens;
-    private final Supplier<FrontConfig> config;
+    private final Supplier<EdgeConfig> config;
 
-    AdminCheck(AccessTokens tokens, Supplier<FrontConfig> config) {
+    AdminCheck(AccessTokens tokens, Supplier<EdgeConfig> config) {
         this.tokens = tokens;
         this.config = config;
     }

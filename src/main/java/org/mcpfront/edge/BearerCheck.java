@@ -3,7 +3,6 @@ package org.mcpfront.edge;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import org.mcpfront.bus.SessionOwner;
-import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.identity.Caller;
 import org.mcpfront.oauth.grants.AccessTokens;
@@ -26,9 +25,9 @@ final class BearerCheck {
     static final String CLAIMS = "mcp-front.claims";
 
     private final AccessTokens tokens;
-    private final Supplier<FrontConfig> config;
+    private final Supplier<EdgeConfig> config;
 
-    BearerCheck(AccessTokens tokens, Supplier<FrontConfig> config) {
+    BearerCheck(AccessTokens tokens, Supplier<EdgeConfig> config) {
         this.tokens = tokens;
         this.config = config;
     }

@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.config.FrontConfig;
+import org.mcpfront.config.ReservedPaths;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.limits.RateLimiter;
 import org.mcpfront.net.BackendClients;
@@ -36,15 +37,25 @@ import java.util.concurrent.TimeUnit;
 public final class EdgeVerticle extends VerticleBase {
 
     private static final Logger log = LoggerFactory.getLogger(EdgeVerticle.class);
-    /** {@code /<route path>/<endpoint>}; route paths are one or more safe segments. */
-    private static final String MCP_PATH = "^((?:/[A-Za-z0-9._-]+)+)/(mcp|sse|message)$";
+    /** A route path: one or more safe segments, as the config allows them; the group is named {@code route}. */
+    private static final String ROUTE_PATH = "^(?<route>(?:/[A-Za-z0-9._-]+)+)";
+    /**
+     * Every MCP endpoint of a route (the group {@code endpoint}): checked (Host, Origin, route, bearer token)
+     * before its method is.
+     */
+    private static final String ANY_ENDPOINT = ROUTE_PATH + "/(?<endpoint>mcp|sse|message)$";
+    /** Streamable HTTP (GET, POST, DELETE). */
+    private static final String MCP = ROUTE_PATH + "/mcp$";
+    /** The 2024-11-05 HTTP+SSE transport: the stream (GET) and where its messages are posted (POST). */
+    private static final String SSE = ROUTE_PATH + "/sse$";
+    private static final String MESSAGE = ROUTE_PATH + "/message$";
     static final String ROUTE = "mcp-front.route";
 
     private final Handler<RoutingContext> metrics;
     private final Health health;
     private final AuthorizationServer.Shared oauth;
     private final Protocols protocols;
-    private FrontConfig config;
+    private EdgeConfig config;
     private HttpClient backendClient;
     private HttpServer server;
     private ClientStreams streams;
@@ -59,7 +70,7 @@ public final class EdgeVerticle extends VerticleBase {
     public record Protocols(BackendEras eras, RequestStates states, Store store, GatewayMetrics metrics) {
     }
 
-    public EdgeVerticle(FrontConfig config, Handler<RoutingContext> metrics, Health health, AuthorizationServer.Shared oauth,
+    public EdgeVerticle(EdgeConfig config, Handler<RoutingContext> metrics, Health health, AuthorizationServer.Shared oauth,
                         Protocols protocols) {
         this.config = config;
         this.metrics = metrics;
@@ -89,26 +100,29 @@ public final class EdgeVerticle extends VerticleBase {
             ctx.next();
         });
         router.get(config.server().healthPath()).handler(health.liveness(vertx));
-        router.get("/ready").handler(health.readiness(vertx, new AdminCheck(oauth.accessTokens(), () -> config)));
-        router.get("/metrics").handler(metrics);
-        authorizationServer = new AuthorizationServer(vertx, () -> config, oauth);
+        router.get(ReservedPaths.READY).handler(health.readiness(vertx, new AdminCheck(oauth.accessTokens(), () -> config)));
+        router.get(ReservedPaths.METRICS).handler(metrics);
+        authorizationServer = new AuthorizationServer(vertx, () -> config.authorizationServer(), oauth);
         authorizationServer.mount(router);
         new StatusEndpoints(vertx, new AdminCheck(oauth.accessTokens(), () -> config), authorizationServer.pageSignIn(),
                 () -> config).mount(router);
-        router.routeWithRegex(MCP_PATH).handler(this::checkOrigin).handler(this::resolveRoute)
-                .handler(ctx -> bearer.check(ctx, ctx.get(ROUTE), ctx.pathParam("param1")))
+        router.routeWithRegex(ANY_ENDPOINT).handler(this::checkOrigin).handler(this::resolveRoute)
+                .handler(ctx -> bearer.check(ctx, ctx.get(ROUTE), ctx.pathParam("endpoint")))
                 .handler(gate::admit);
-        router.routeWithRegex(HttpMethod.POST, MCP_PATH)
+        router.routeWithRegex(HttpMethod.POST, ANY_ENDPOINT)
                 .handler(BodyHandler.create(false).setBodyLimit(config.server().maxBodyBytes()))
                 .handler(gate::checkMessages);
-        router.routeWithRegex(MCP_PATH).handler(ctx -> {
-            RouteConfig route = ctx.get(ROUTE);
-            switch (ctx.pathParam("param1")) {
-                case "mcp" -> streamable.handle(ctx, route);
-                case "sse" -> sse.stream(ctx, route);
-                default -> sse.message(ctx);
-            }
-        });
+        router.routeWithRegex(HttpMethod.POST, MCP).handler(ctx -> streamable.post(ctx, ctx.get(ROUTE)));
+        router.routeWithRegex(HttpMethod.GET, MCP).handler(ctx -> streamable.get(ctx, ctx.get(ROUTE)));
+        router.routeWithRegex(HttpMethod.DELETE, MCP).handler(streamable::delete);
+        router.routeWithRegex(MCP).handler(ctx -> methodNotAllowed(ctx, "GET, POST, DELETE", "Method not allowed"));
+        router.routeWithRegex(HttpMethod.GET, SSE).handler(ctx -> sse.stream(ctx, ctx.get(ROUTE)));
+        // Clients probing Streamable HTTP on an SSE URL fall back to GET on 400/404/405.
+        router.routeWithRegex(SSE).handler(ctx -> methodNotAllowed(ctx, "GET",
+                "Method not allowed: open the stream with GET, send messages to the endpoint it names"));
+        router.routeWithRegex(HttpMethod.POST, MESSAGE).handler(sse::message);
+        router.routeWithRegex(MESSAGE).handler(ctx -> methodNotAllowed(ctx, "POST",
+                "Method not allowed: POST messages here"));
         router.errorHandler(413, ctx -> Replies.error(ctx.response(), 413, null,
                 "Payload too large: request bodies are limited to " + config.server().maxBodyBytes() + " bytes"));
         router.errorHandler(500, ctx -> {
@@ -116,7 +130,7 @@ public final class EdgeVerticle extends VerticleBase {
             Replies.error(ctx.response(), 500, null, JsonRpcErrors.INTERNAL_ERROR, "Internal error");
         });
 
-        vertx.eventBus().<FrontConfig>localConsumer(Addresses.CONFIG_CHANGED, m -> config = m.body());
+        vertx.eventBus().<FrontConfig>localConsumer(Addresses.CONFIG_CHANGED, m -> config = EdgeConfig.of(m.body()));
         // No byte either way for the idle timeout closes a connection; SSE keep-alives keep streams out of it.
         // No h2c (cleartext HTTP/2): clients come over HTTP/1.1 or through a TLS proxy, and with h2c on,
         // Vert.x creates a connection only once its first request head is in, hiding slow senders from
@@ -173,8 +187,13 @@ public final class EdgeVerticle extends VerticleBase {
         Replies.error(ctx.response(), 403, null, "Forbidden: origin " + origin + " is not allowed");
     }
 
+    private static void methodNotAllowed(RoutingContext ctx, String allow, String message) {
+        ctx.response().putHeader("Allow", allow);
+        Replies.error(ctx.response(), 405, null, JsonRpcErrors.INVALID_REQUEST, message);
+    }
+
     private void resolveRoute(RoutingContext ctx) {
-        String path = ctx.pathParam("param0");
+        String path = ctx.pathParam("route");
         RouteConfig route = config.route(path).orElse(null);
         if (route == null) {
             Replies.error(ctx.response(), 404, null, JsonRpcErrors.INVALID_REQUEST, "No route " + path + " is configured");

@@ -1,6 +1,5 @@
 package org.mcpfront.edge;
 
-import org.mcpfront.config.FrontConfig;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -19,7 +18,7 @@ final class OriginPolicy {
     private OriginPolicy() {
     }
 
-    static boolean allowed(String origin, FrontConfig config) {
+    static boolean allowed(String origin, EdgeConfig config) {
         if (origin == null) {
             return true;
         }
@@ -43,7 +42,7 @@ final class OriginPolicy {
      * name now resolves to 127.0.0.1 still sends {@code Host: evil.example}. Only loopback names and
      * the issuer's host may reach it. A gateway on a public interface is protected by OAuth instead.
      */
-    static boolean hostAllowed(String hostHeader, FrontConfig config) {
+    static boolean hostAllowed(String hostHeader, EdgeConfig config) {
         if (!isLoopback(config.server().host())) {
             return true;
         }

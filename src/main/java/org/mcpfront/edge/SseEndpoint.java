@@ -50,13 +50,6 @@ final class SseEndpoint {
 
     void stream(RoutingContext ctx, RouteConfig route) {
         HttpServerResponse response = ctx.response();
-        if (!"GET".equals(ctx.request().method().name())) {
-            // Clients probing Streamable HTTP on an SSE URL fall back to GET on 400/404/405.
-            response.putHeader("Allow", "GET");
-            Replies.error(response, 405, null, JsonRpcErrors.INVALID_REQUEST,
-                    "Method not allowed: open the stream with GET, send messages to the endpoint it names");
-            return;
-        }
         EventStream stream = new EventStream(new SseWriter(vertx, ctx.request()));
         StreamRef registered = streams.register(stream);
         SessionOwner owner = BearerCheck.owner(ctx);
@@ -110,11 +103,6 @@ final class SseEndpoint {
 
     void message(RoutingContext ctx) {
         HttpServerResponse response = ctx.response();
-        if (!"POST".equals(ctx.request().method().name())) {
-            response.putHeader("Allow", "POST");
-            Replies.error(response, 405, null, JsonRpcErrors.INVALID_REQUEST, "Method not allowed: POST messages here");
-            return;
-        }
         String sessionId = ctx.request().getParam("sessionId");
         if (sessionId == null || sessionId.isBlank()) {
             Replies.error(response, 400, null, JsonRpcErrors.INVALID_REQUEST, "Bad request: sessionId query parameter is required");

@@ -8,7 +8,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.bus.LocalOnly;
-import org.mcpfront.config.FrontConfig;
+import org.mcpfront.config.ReservedPaths;
 import org.mcpfront.identity.Principals;
 import org.mcpfront.crypto.Secrets;
 import org.mcpfront.oauth.PageSignIn;
@@ -30,16 +30,16 @@ import java.util.function.Supplier;
 final class StatusEndpoints {
 
     private static final Logger log = LoggerFactory.getLogger(StatusEndpoints.class);
-    static final String PAGE = "/status";
-    static final String JSON = "/status.json";
+    static final String PAGE = ReservedPaths.STATUS;
+    static final String JSON = ReservedPaths.STATUS_JSON;
     private static final long REPORT_TIMEOUT_MS = 5_000;
 
     private final Vertx vertx;
     private final AdminCheck admins;
     private final PageSignIn signIn;
-    private final Supplier<FrontConfig> config;
+    private final Supplier<EdgeConfig> config;
 
-    StatusEndpoints(Vertx vertx, AdminCheck admins, PageSignIn signIn, Supplier<FrontConfig> config) {
+    StatusEndpoints(Vertx vertx, AdminCheck admins, PageSignIn signIn, Supplier<EdgeConfig> config) {
         this.vertx = vertx;
         this.admins = admins;
         this.signIn = signIn;

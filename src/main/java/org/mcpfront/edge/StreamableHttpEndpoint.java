@@ -70,19 +70,7 @@ final class StreamableHttpEndpoint {
         this.modern = modern;
     }
 
-    void handle(RoutingContext ctx, RouteConfig route) {
-        switch (ctx.request().method().name()) {
-            case "POST" -> post(ctx, route);
-            case "GET" -> get(ctx, route);
-            case "DELETE" -> delete(ctx);
-            default -> {
-                ctx.response().putHeader("Allow", "GET, POST, DELETE");
-                Replies.error(ctx.response(), 405, null, JsonRpcErrors.INVALID_REQUEST, "Method not allowed");
-            }
-        }
-    }
-
-    private void post(RoutingContext ctx, RouteConfig route) {
+    void post(RoutingContext ctx, RouteConfig route) {
         HttpServerRequest request = ctx.request();
         HttpServerResponse response = ctx.response();
         String accept = request.getHeader("Accept");
@@ -297,7 +285,7 @@ final class StreamableHttpEndpoint {
         }
     }
 
-    private void get(RoutingContext ctx, RouteConfig route) {
+    void get(RoutingContext ctx, RouteConfig route) {
         HttpServerRequest request = ctx.request();
         HttpServerResponse response = ctx.response();
         if (!accepts(request.getHeader("Accept"), "text/event-stream")) {
@@ -392,7 +380,7 @@ final class StreamableHttpEndpoint {
         });
     }
 
-    private void delete(RoutingContext ctx) {
+    void delete(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
         String sessionId = request.getHeader(McpHeaders.SESSION_ID);
         if (!checkSessionHeaders(request, ctx.response(), sessionId)) {

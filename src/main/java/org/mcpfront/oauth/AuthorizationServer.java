@@ -13,13 +13,15 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
-import org.mcpfront.config.FrontConfig;
+import org.mcpfront.config.OAuthConfig;
+import org.mcpfront.config.ReservedPaths;
 import org.mcpfront.identity.IdentityProvider;
 import org.mcpfront.limits.RateLimiter;
 import org.mcpfront.net.ClientAddresses;
 import org.mcpfront.storage.Store;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -44,22 +46,22 @@ public final class AuthorizationServer {
     public record Shared(Store store, SigningKeys keys, AccessTokens accessTokens, IdentityProvider identity,
                          ClientMetadataDocuments.Policy documentPolicy) {
 
-        public static Shared create(Store store, SigningKeys keys, FrontConfig config, IdentityProvider identity,
+        public static Shared create(Store store, SigningKeys keys, OAuthConfig oauth, IdentityProvider identity,
                                     ClientMetadataDocuments.Policy documentPolicy) {
-            AccessTokens tokens = new AccessTokens(keys, Resources.canonical(config.oauth().issuer()).orElseThrow(),
-                    config.oauth().tokenTtl(), store, Clock.systemUTC());
+            AccessTokens tokens = new AccessTokens(keys, Resources.canonical(oauth.issuer()).orElseThrow(),
+                    oauth.tokenTtl(), store, Clock.systemUTC());
             return new Shared(store, keys, tokens, identity, documentPolicy);
         }
     }
 
-    public AuthorizationServer(Vertx vertx, Supplier<FrontConfig> config, Shared shared) {
+    public AuthorizationServer(Vertx vertx, Supplier<AuthorizationServerConfig> config, Shared shared) {
         this.documents = new ClientMetadataDocuments(vertx, shared.documentPolicy());
         Clients clients = new Clients(shared.store(), documents, config.get().oauth().unusedClientTtl());
         Grants grants = new Grants(vertx, shared.store(), shared.accessTokens(), config.get().oauth().refreshTokenTtl(),
                 config.get().oauth().refreshGrace());
         // Read once: the listener's trusted proxies and the limits are start-up settings.
-        ClientAddresses addresses = new ClientAddresses(config.get().server().trustedProxies(),
-                config.get().server().trustedProxyHeader());
+        ClientAddresses addresses = new ClientAddresses(config.get().trustedProxies(),
+                config.get().trustedProxyHeader());
         Throttle throttle = new Throttle(new RateLimiter(shared.store(), Clock.systemUTC()), addresses,
                 config.get().oauth().limits());
         this.metadata = new MetadataEndpoints(config, shared.keys());
@@ -74,25 +76,25 @@ public final class AuthorizationServer {
         CorsHandler cors = CorsHandler.create().addOrigin("*")
                 .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
                 .allowedHeaders(Set.of("Content-Type", "Authorization", "MCP-Protocol-Version"));
-        for (String path : new String[]{"/.well-known/oauth-authorization-server", "/.well-known/openid-configuration",
-                "/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/*", "/jwks.json",
-                "/register", "/token", "/revoke"}) {
+        for (String path : List.of(ReservedPaths.AUTHORIZATION_SERVER_METADATA, ReservedPaths.OPENID_CONFIGURATION,
+                ReservedPaths.PROTECTED_RESOURCE_METADATA, ReservedPaths.PROTECTED_RESOURCE_METADATA + "/*", ReservedPaths.JWKS,
+                ReservedPaths.REGISTER, ReservedPaths.TOKEN, ReservedPaths.REVOKE)) {
             router.route(path).handler(cors);
         }
-        router.get("/.well-known/oauth-authorization-server").handler(metadata::authorizationServer);
-        router.get("/.well-known/openid-configuration").handler(metadata::authorizationServer);
-        router.get("/.well-known/oauth-protected-resource").handler(metadata::protectedResource);
-        router.get("/.well-known/oauth-protected-resource/*").handler(metadata::protectedResource);
-        router.get("/jwks.json").handler(metadata::jwks);
+        router.get(ReservedPaths.AUTHORIZATION_SERVER_METADATA).handler(metadata::authorizationServer);
+        router.get(ReservedPaths.OPENID_CONFIGURATION).handler(metadata::authorizationServer);
+        router.get(ReservedPaths.PROTECTED_RESOURCE_METADATA).handler(metadata::protectedResource);
+        router.get(ReservedPaths.PROTECTED_RESOURCE_METADATA + "/*").handler(metadata::protectedResource);
+        router.get(ReservedPaths.JWKS).handler(metadata::jwks);
 
         BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
-        router.post("/register").handler(body).handler(registration::register);
-        router.get("/authorize").handler(authorize::authorize);
-        router.get("/oauth/callback").handler(authorize::callback);
-        router.post("/oauth/callback").handler(body).handler(authorize::callback);
-        router.post("/consent").handler(body).handler(authorize::consent);
-        router.post("/token").handler(body).handler(token::token);
-        router.post("/revoke").handler(body).handler(token::revoke);
+        router.post(ReservedPaths.REGISTER).handler(body).handler(registration::register);
+        router.get(ReservedPaths.AUTHORIZE).handler(authorize::authorize);
+        router.get(ReservedPaths.CALLBACK).handler(authorize::callback);
+        router.post(ReservedPaths.CALLBACK).handler(body).handler(authorize::callback);
+        router.post(ReservedPaths.CONSENT).handler(body).handler(authorize::consent);
+        router.post(ReservedPaths.TOKEN).handler(body).handler(token::token);
+        router.post(ReservedPaths.REVOKE).handler(body).handler(token::revoke);
         identity.mount(router);
     }
 

@@ -3,7 +3,7 @@ package org.mcpfront.oauth;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import org.mcpfront.config.FrontConfig;
+import org.mcpfront.config.ReservedPaths;
 
 import java.util.List;
 import java.util.function.Supplier;
@@ -15,10 +15,10 @@ import java.util.function.Supplier;
  */
 final class MetadataEndpoints {
 
-    private final Supplier<FrontConfig> config;
+    private final Supplier<AuthorizationServerConfig> config;
     private final SigningKeys keys;
 
-    MetadataEndpoints(Supplier<FrontConfig> config, SigningKeys keys) {
+    MetadataEndpoints(Supplier<AuthorizationServerConfig> config, SigningKeys keys) {
         this.config = config;
         this.keys = keys;
     }
@@ -28,11 +28,11 @@ final class MetadataEndpoints {
         JsonArray authMethods = new JsonArray(List.of("none", "client_secret_basic", "client_secret_post"));
         JsonObject body = new JsonObject()
                 .put("issuer", issuer)
-                .put("authorization_endpoint", issuer + "/authorize")
-                .put("token_endpoint", issuer + "/token")
-                .put("registration_endpoint", issuer + "/register")
-                .put("revocation_endpoint", issuer + "/revoke")
-                .put("jwks_uri", issuer + "/jwks.json")
+                .put("authorization_endpoint", issuer + ReservedPaths.AUTHORIZE)
+                .put("token_endpoint", issuer + ReservedPaths.TOKEN)
+                .put("registration_endpoint", issuer + ReservedPaths.REGISTER)
+                .put("revocation_endpoint", issuer + ReservedPaths.REVOKE)
+                .put("jwks_uri", issuer + ReservedPaths.JWKS)
                 .put("scopes_supported", new JsonArray().add(Resources.SCOPE))
                 .put("response_types_supported", new JsonArray().add("code"))
                 .put("response_modes_supported", new JsonArray().add("query"))
@@ -47,7 +47,7 @@ final class MetadataEndpoints {
 
     /** {@code /.well-known/oauth-protected-resource[/<route>/<mcp|sse>]}. */
     void protectedResource(RoutingContext ctx) {
-        FrontConfig current = config.get();
+        AuthorizationServerConfig current = config.get();
         String issuer = current.oauth().issuer();
         String suffix = ctx.pathParam("*") == null ? "" : ctx.pathParam("*");
         String resource;

@@ -1,6 +1,6 @@
 package org.mcpfront.oauth;
 
-import org.mcpfront.config.FrontConfig;
+import org.mcpfront.config.ReservedPaths;
 import org.mcpfront.config.RouteConfig;
 
 import java.net.URI;
@@ -17,7 +17,7 @@ import java.util.Optional;
  */
 public final class Resources {
 
-    private static final String PRM_PATH = "/.well-known/oauth-protected-resource";
+    private static final String PRM_PATH = ReservedPaths.PROTECTED_RESOURCE_METADATA;
     /** The one scope mcp-front grants: use of the MCP routes the token's audience names. */
     public static final String SCOPE = "mcp";
 
@@ -67,7 +67,7 @@ public final class Resources {
      * What a requested resource names: empty Optional when it is not ours; the route's path for a
      * route's URL; {@code ""} for the issuer itself (every route).
      */
-    public static Optional<String> target(String resource, FrontConfig config) {
+    public static Optional<String> target(String resource, AuthorizationServerConfig config) {
         Optional<String> canonical = canonical(resource);
         Optional<String> issuer = canonical(config.oauth().issuer());
         if (canonical.isEmpty() || issuer.isEmpty()) {

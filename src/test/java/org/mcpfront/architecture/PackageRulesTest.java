@@ -47,4 +47,18 @@ class PackageRulesTest {
                 .noneMatch(line -> line.contains("org.mcpfront.edge.") || line.contains("org.mcpfront.session.")
                         || line.contains("org.mcpfront.supervisor."));
     }
+
+    @Test
+    @DisplayName("the config records and their parser import no package that imports config (no cycle through the bus)")
+    void configStaysBelow() throws IOException {
+        assertThat(importsOf("config")).noneMatch(line -> line.contains("org.mcpfront.bus.")
+                || line.contains("org.mcpfront.transport.") || line.contains("org.mcpfront.edge.")
+                || line.contains("org.mcpfront.session.") || line.contains("org.mcpfront.supervisor."));
+    }
+
+    @Test
+    @DisplayName("clustering borrows nothing from the authorization server")
+    void clusterOwnsItsParts() throws IOException {
+        assertThat(importsOf("cluster")).isNotEmpty().noneMatch(line -> line.contains("org.mcpfront.oauth."));
+    }
 }

@@ -1,5 +1,8 @@
 package org.mcpfront.e2e;
 
+import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,7 +56,7 @@ class ClientMetadataAddressesIT {
     static HttpResponse<String> authorize(String clientId) {
         String url = front.url("/authorize") + "?response_type=code&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
                 + "&redirect_uri=" + URLEncoder.encode("https://app.example/cb", StandardCharsets.UTF_8)
-                + "&code_challenge=" + Secrets.s256(Secrets.random()) + "&code_challenge_method=S256&state=s";
+                + "&code_challenge=" + CodeChallenge.compute(CodeChallengeMethod.S256, new CodeVerifier(Secrets.random())).getValue() + "&code_challenge_method=S256&state=s";
         return new OAuthBrowser(front.baseUrl()).get(url);
     }
 

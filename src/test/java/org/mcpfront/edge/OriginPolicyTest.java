@@ -5,7 +5,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.mcpfront.config.ConfigFiles;
 import org.mcpfront.config.ConfigParser;
-import org.mcpfront.config.FrontConfig;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -15,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("The origin policy")
 class OriginPolicyTest {
 
-    private static FrontConfig config() throws Exception {
+    private static EdgeConfig config() throws Exception {
         String yaml = """
                 oauth:
                   issuer: "https://mcp.example.com"
@@ -27,11 +26,11 @@ class OriginPolicyTest {
         return parse(yaml);
     }
 
-    private static FrontConfig parse(String yaml) throws Exception {
-        return ConfigParser.parse(ConfigFiles.parse(yaml.getBytes(StandardCharsets.UTF_8), "test"), Map.of());
+    private static EdgeConfig parse(String yaml) throws Exception {
+        return EdgeConfig.of(ConfigParser.parse(ConfigFiles.parse(yaml.getBytes(StandardCharsets.UTF_8), "test"), Map.of()));
     }
 
-    private static FrontConfig loopbackConfig() throws Exception {
+    private static EdgeConfig loopbackConfig() throws Exception {
         String yaml = """
                 oauth:
                   issuer: "http://localhost:8080"

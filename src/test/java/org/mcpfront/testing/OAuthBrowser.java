@@ -1,5 +1,8 @@
 package org.mcpfront.testing;
 
+import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import io.vertx.core.json.JsonObject;
 import org.mcpfront.crypto.Secrets;
 
@@ -73,7 +76,7 @@ public final class OAuthBrowser {
         params.put("response_type", "code");
         params.put("client_id", clientId);
         params.put("redirect_uri", redirectUri);
-        params.put("code_challenge", Secrets.s256(verifier));
+        params.put("code_challenge", CodeChallenge.compute(CodeChallengeMethod.S256, new CodeVerifier(verifier)).getValue());
         params.put("code_challenge_method", "S256");
         params.put("state", state);
         String url = issuer + "/authorize?" + encode(params);

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A client the authorization server knows: registered through {@code /register} (RFC 7591), or
@@ -28,6 +29,12 @@ public record RegisteredClient(String clientId, String clientName, List<String> 
 
     public RegisteredClient {
         redirectUris = List.copyOf(redirectUris);
+    }
+
+    /** Where plain-http redirect URIs may point (RFC 8252 §7.3): this machine, by name or loopback address. */
+    public static boolean isLoopbackHost(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        return h.equals("localhost") || h.equals("127.0.0.1") || h.equals("[::1]") || h.equals("::1");
     }
 
     public boolean isPublic() {

@@ -156,15 +156,10 @@ public final class RegistrationEndpoint {
                 return false;
             }
             String scheme = parsed.getScheme().toLowerCase(Locale.ROOT);
-            return scheme.equals("https") || (scheme.equals("http") && isLoopback(parsed.getHost()));
+            return scheme.equals("https") || (scheme.equals("http") && RegisteredClient.isLoopbackHost(parsed.getHost()));
         } catch (URISyntaxException | NullPointerException e) {
             return false;
         }
-    }
-
-    public static boolean isLoopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.equals("127.0.0.1") || h.equals("[::1]") || h.equals("::1");
     }
 
     private static List<String> strings(Object value, List<String> fallback) {

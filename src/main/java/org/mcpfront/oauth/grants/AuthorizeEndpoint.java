@@ -1,5 +1,6 @@
 package org.mcpfront.oauth.grants;
 
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import org.mcpfront.crypto.Secrets;
 import org.mcpfront.oauth.OAuthReplies;
 import org.mcpfront.oauth.PageSignIn;
@@ -7,14 +8,11 @@ import org.mcpfront.oauth.Resources;
 import org.mcpfront.oauth.Throttle;
 import org.mcpfront.oauth.clients.Clients;
 import org.mcpfront.oauth.clients.RegisteredClient;
-import org.mcpfront.oauth.clients.RegistrationEndpoint;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import org.mcpfront.config.FrontConfig;
+import org.mcpfront.oauth.AuthorizationServerConfig;
 import org.mcpfront.identity.Admission;
 import org.mcpfront.identity.Caller;
 import org.mcpfront.identity.Identity;
@@ -63,7 +61,7 @@ public final class AuthorizeEndpoint {
     /** Clients use a few dozen random characters; the sign-in keeps {@code state} for ten minutes. */
     static final int MAX_STATE_LENGTH = 1000;
 
-    private final Supplier<FrontConfig> config;
+    private final Supplier<AuthorizationServerConfig> config;
     private final Store store;
     private final Clients clients;
     private final Grants grants;
@@ -71,7 +69,7 @@ public final class AuthorizeEndpoint {
     private final Throttle throttle;
     private final PageSessions pages;
 
-    public AuthorizeEndpoint(Supplier<FrontConfig> config, Store store, Clients clients, Grants grants, IdentityProvider identity,
+    public AuthorizeEndpoint(Supplier<AuthorizationServerConfig> config, Store store, Clients clients, Grants grants, IdentityProvider identity,
                       Throttle throttle) {
         this.config = config;
         this.store = store;
@@ -100,10 +98,11 @@ public final class AuthorizeEndpoint {
                 return;
             }
             String handle = Secrets.random();
-            JsonObject pending = new JsonObject().put(PAGE, returnPath).put("browser", Secrets.hash(browserCookie(ctx)));
+            String browser = Secrets.hash(browserCookie(ctx));
             identity.begin(handle)
-                    .compose(start -> store.put(SIGN_IN + Secrets.hash(handle), pending.put("provider", start.providerState()),
-                            SIGN_IN_TTL).map(start))
+                    .compose(start -> store.put(SIGN_IN + Secrets.hash(handle),
+                            PendingSignIn.forPage(returnPath, browser, start.providerState()).toJson(), SIGN_IN_TTL)
+                            .map(start))
                     .onSuccess(start -> ctx.response().setStatusCode(302).putHeader("Location", start.redirectUrl())
                             .putHeader("Cache-Control", "no-store").end())
                     .onFailure(e -> {
@@ -114,14 +113,14 @@ public final class AuthorizeEndpoint {
     }
 
     /** A page's sign-in came back: the same admission as a client's, then the page session. */
-    private void admitToPage(RoutingContext ctx, JsonObject pending, Identity who) {
+    private void admitToPage(RoutingContext ctx, PendingSignIn pending, Identity who) {
         Admission.Decision decision = Admission.check(who, config.get().oauth());
         if (!decision.admitted()) {
             Audit.signInRefused(who.email(), PAGE_CLIENT, decision.reason());
             ConsentPage.refused(ctx.response(), who, decision.reason());
             return;
         }
-        pages.start(ctx, who, pending.getString(PAGE))
+        pages.start(ctx, who, pending.page())
                 .onSuccess(v -> Audit.signIn(who.email(), PAGE_CLIENT, List.of()))
                 .onFailure(ctx::fail);
     }
@@ -174,17 +173,10 @@ public final class AuthorizeEndpoint {
             }
             String browser = browserCookie(ctx);
             String handle = Secrets.random();
-            JsonObject pending = new JsonObject()
-                    .put("client_id", client.clientId())
-                    .put("redirect_uri", redirectUri)
-                    .put("state", state)
-                    .put("code_challenge", params.get("code_challenge"))
-                    .put("aud", new JsonArray(audience))
-                    .put("scope", Resources.SCOPE)
-                    .put("browser", Secrets.hash(browser));
             identity.begin(handle)
-                    .compose(start -> store.put(SIGN_IN + Secrets.hash(handle), pending.put("provider", start.providerState()),
-                            SIGN_IN_TTL).map(start))
+                    .compose(start -> store.put(SIGN_IN + Secrets.hash(handle), new PendingSignIn(client.clientId(),
+                            redirectUri, state, params.get("code_challenge"), audience, Resources.SCOPE,
+                            Secrets.hash(browser), start.providerState(), null).toJson(), SIGN_IN_TTL).map(start))
                     .onSuccess(start -> ctx.response().setStatusCode(302).putHeader("Location", start.redirectUrl())
                             .putHeader("Cache-Control", "no-store").end())
                     .onFailure(e -> {
@@ -211,25 +203,25 @@ public final class AuthorizeEndpoint {
                 ctx.fail(taken.cause());
                 return;
             }
-            JsonObject pending = taken.result();
-            if (pending == null) {
+            if (taken.result() == null) {
                 OAuthReplies.errorPage(ctx.response(), 400, "Sign-in expired",
                         "This sign-in has expired or was already completed.");
                 return;
             }
-            if (!sameBrowser(ctx, pending)) {
-                Audit.signInRefused(null, pending.getString("client_id"), "the sign-in was started in another browser");
+            PendingSignIn pending = PendingSignIn.fromJson(taken.result());
+            if (!sameBrowser(ctx, pending.browser())) {
+                Audit.signInRefused(null, pending.clientId(), "the sign-in was started in another browser");
                 OAuthReplies.errorPage(ctx.response(), 400, "Sign-in refused",
                         "This sign-in was started in another browser (or its cookie was blocked).");
                 return;
             }
-            identity.finish(callbackParams, pending.getJsonObject("provider", new JsonObject())).onComplete(signedIn -> {
+            identity.finish(callbackParams, pending.provider()).onComplete(signedIn -> {
                 if (signedIn.failed()) {
-                    Audit.signInRefused(null, pending.getString("client_id"), signedIn.cause().getMessage());
+                    Audit.signInRefused(null, pending.clientId(), signedIn.cause().getMessage());
                     OAuthReplies.errorPage(ctx.response(), 400, "Sign-in failed", signedIn.cause().getMessage());
                     return;
                 }
-                if (pending.containsKey(PAGE)) {
+                if (pending.forPage()) {
                     admitToPage(ctx, pending, signedIn.result());
                 } else {
                     admitAndAskConsent(ctx, pending, signedIn.result());
@@ -238,30 +230,27 @@ public final class AuthorizeEndpoint {
         });
     }
 
-    private void admitAndAskConsent(RoutingContext ctx, JsonObject pending, Identity who) {
+    private void admitAndAskConsent(RoutingContext ctx, PendingSignIn pending, Identity who) {
         Admission.Decision decision = Admission.check(who, config.get().oauth());
         if (!decision.admitted()) {
-            Audit.signInRefused(who.email(), pending.getString("client_id"), decision.reason());
+            Audit.signInRefused(who.email(), pending.clientId(), decision.reason());
             ConsentPage.refused(ctx.response(), who, decision.reason());
             return;
         }
-        clients.find(pending.getString("client_id")).onComplete(found -> {
+        clients.find(pending.clientId()).onComplete(found -> {
             if (found.failed()) {
                 OAuthReplies.errorPage(ctx.response(), 400, "Unknown application", found.cause().getMessage());
                 return;
             }
-            RouteChoice routes = routesFor(pending.getJsonArray("aud"), who);
+            RouteChoice routes = routesFor(pending.audience(), who);
             if (!routes.closed().isEmpty()) {
-                refuseRoutes(ctx, who, pending.getString("client_id"), routes.closed());
+                refuseRoutes(ctx, who, pending.clientId(), routes.closed());
                 return;
             }
             String consent = Secrets.random();
             String csrf = Secrets.random();
-            JsonObject record = pending.copy().put("csrf", Secrets.hash(csrf))
-                    .put("sub", who.subject()).put("email", who.email()).put("hd", who.hostedDomain()).put("name", who.name());
-            record.remove("provider");
-            store.put(CONSENT + Secrets.hash(consent), record, SIGN_IN_TTL)
-                    .onSuccess(v -> ConsentPage.ask(ctx.response(), found.result(), pending.getString("redirect_uri"),
+            store.put(CONSENT + Secrets.hash(consent), pending.signedIn(who, Secrets.hash(csrf)).toJson(), SIGN_IN_TTL)
+                    .onSuccess(v -> ConsentPage.ask(ctx.response(), found.result(), pending.redirectUri(),
                             routes.shown(), who, consent, csrf))
                     .onFailure(ctx::fail);
         });
@@ -280,36 +269,35 @@ public final class AuthorizeEndpoint {
                 ctx.fail(taken.cause());
                 return;
             }
-            JsonObject record = taken.result();
-            if (record == null) {
+            if (taken.result() == null) {
                 OAuthReplies.errorPage(ctx.response(), 400, "Consent expired", "This consent request has expired or was already answered.");
                 return;
             }
+            PendingConsent pending = PendingConsent.fromJson(taken.result());
             String csrf = form.get("csrf");
-            if (!sameBrowser(ctx, record) || csrf == null || !Secrets.equal(Secrets.hash(csrf), record.getString("csrf"))) {
-                Audit.signInRefused(record.getString("email"), record.getString("client_id"),
+            if (!sameBrowser(ctx, pending.browser()) || csrf == null
+                    || !Secrets.equal(Secrets.hash(csrf), pending.csrf())) {
+                Audit.signInRefused(pending.who().email(), pending.clientId(),
                         "the consent form did not come from this browser's sign-in");
                 OAuthReplies.errorPage(ctx.response(), 403, "Consent refused", "The consent form did not come from this browser's sign-in.");
                 return;
             }
-            String redirectUri = record.getString("redirect_uri");
-            String state = record.getString("state");
+            String redirectUri = pending.redirectUri();
+            String state = pending.state();
             if (!"allow".equals(form.get("decision"))) {
-                Audit.consentDenied(record.getString("email"), record.getString("client_id"));
+                Audit.consentDenied(pending.who().email(), pending.clientId());
                 OAuthReplies.redirectError(ctx.response(), redirectUri, "access_denied", "the user denied access", state, issuer());
                 return;
             }
-            Identity who = new Identity(record.getString("sub"), record.getString("email"), true, record.getString("hd"),
-                    record.getString("name"));
+            Identity who = pending.who();
             // The configuration may have changed while the page was open.
-            List<String> closed = routesFor(record.getJsonArray("aud"), who).closed();
+            List<String> closed = routesFor(pending.audience(), who).closed();
             if (!closed.isEmpty()) {
-                refuseRoutes(ctx, who, record.getString("client_id"), closed);
+                refuseRoutes(ctx, who, pending.clientId(), closed);
                 return;
             }
-            Grants.Grant grant = new Grants.Grant(record.getString("client_id"), who,
-                    record.getJsonArray("aud").stream().map(String::valueOf).toList(), record.getString("scope"));
-            grants.issueCode(grant, redirectUri, record.getString("code_challenge"))
+            Grants.Grant grant = pending.grant();
+            grants.issueCode(grant, redirectUri, pending.codeChallenge())
                     .onSuccess(code -> clients.used(grant.clientId()).onFailure(e -> log.atWarn()
                             .addKeyValue("client_id", grant.clientId()).addKeyValue("reason", e.getMessage())
                             .log("could not extend a used client's registration")))
@@ -351,7 +339,7 @@ public final class AuthorizeEndpoint {
         if (challenge == null) {
             return new RequestProblem("invalid_request", "PKCE is required: send code_challenge with code_challenge_method=S256");
         }
-        if (!"S256".equals(params.get("code_challenge_method"))) {
+        if (!CodeChallengeMethod.S256.getValue().equals(params.get("code_challenge_method"))) {
             return new RequestProblem("invalid_request", "code_challenge_method must be S256 (plain is not accepted)");
         }
         if (!CHALLENGE.matcher(challenge).matches()) {
@@ -374,7 +362,7 @@ public final class AuthorizeEndpoint {
 
     /** The audience for the requested resources: each must be ours; none requested means every route. */
     private List<String> audience(List<String> resources) {
-        FrontConfig current = config.get();
+        AuthorizationServerConfig current = config.get();
         String issuer = Resources.canonical(current.oauth().issuer()).orElseThrow();
         if (resources.isEmpty()) {
             return List.of(issuer);
@@ -396,8 +384,8 @@ public final class AuthorizeEndpoint {
     private record RouteChoice(List<String> shown, List<String> closed) {
     }
 
-    private RouteChoice routesFor(JsonArray audience, Identity who) {
-        FrontConfig current = config.get();
+    private RouteChoice routesFor(List<String> audience, Identity who) {
+        AuthorizationServerConfig current = config.get();
         Caller caller = Caller.of(who.email());
         List<String> named = routeNames(audience);
         if (!named.isEmpty()) {
@@ -424,11 +412,11 @@ public final class AuthorizeEndpoint {
     }
 
     /** The route paths an audience covers, for the consent page; empty means every route. */
-    private List<String> routeNames(JsonArray audience) {
-        FrontConfig current = config.get();
+    private List<String> routeNames(List<String> audience) {
+        AuthorizationServerConfig current = config.get();
         Set<String> routes = new LinkedHashSet<>();
-        for (Object aud : audience) {
-            String target = Resources.target(String.valueOf(aud), current).orElse(null);
+        for (String aud : audience) {
+            String target = Resources.target(aud, current).orElse(null);
             if (target == null) {
                 continue;
             }
@@ -461,7 +449,7 @@ public final class AuthorizeEndpoint {
             URI a = new URI(registered);
             URI b = new URI(requested);
             return "http".equals(a.getScheme()) && "http".equals(b.getScheme()) && a.getHost() != null
-                    && RegistrationEndpoint.isLoopback(a.getHost()) && a.getHost().equals(b.getHost())
+                    && RegisteredClient.isLoopbackHost(a.getHost()) && a.getHost().equals(b.getHost())
                     && a.getRawPath() != null && a.getRawPath().equals(b.getRawPath())
                     && Objects.equals(a.getRawQuery(), b.getRawQuery()) && b.getRawFragment() == null;
         } catch (URISyntaxException e) {
@@ -496,8 +484,8 @@ public final class AuthorizeEndpoint {
         return value;
     }
 
-    private boolean sameBrowser(RoutingContext ctx, JsonObject record) {
+    private boolean sameBrowser(RoutingContext ctx, String browser) {
         Cookie cookie = ctx.request().getCookie(cookieName());
-        return cookie != null && Secrets.equal(Secrets.hash(cookie.getValue()), record.getString("browser"));
+        return cookie != null && Secrets.equal(Secrets.hash(cookie.getValue()), browser);
     }
 }

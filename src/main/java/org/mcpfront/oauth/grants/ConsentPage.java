@@ -1,7 +1,7 @@
 package org.mcpfront.oauth.grants;
 
+import org.mcpfront.config.ReservedPaths;
 import org.mcpfront.oauth.clients.RegisteredClient;
-import org.mcpfront.oauth.clients.RegistrationEndpoint;
 import io.vertx.core.http.HttpServerResponse;
 import org.mcpfront.identity.Identity;
 import org.mcpfront.pages.Html;
@@ -21,7 +21,7 @@ final class ConsentPage {
     static void ask(HttpServerResponse response, RegisteredClient client, String redirectUri, List<String> routes,
                     Identity who, String consent, String csrf) {
         String host = redirectHost(redirectUri);
-        boolean loopback = RegistrationEndpoint.isLoopback(host);
+        boolean loopback = RegisteredClient.isLoopbackHost(host);
         StringBuilder body = new StringBuilder();
         body.append("<p><strong>").append(Html.escape(AuthorizeEndpoint.displayName(client))).append("</strong>")
                 .append(" wants to use MCP servers on your behalf.</p>");
@@ -47,7 +47,7 @@ final class ConsentPage {
             }
         }
         body.append("</ul>");
-        body.append("<form method=\"post\" action=\"/consent\">")
+        body.append("<form method=\"post\" action=\"" + ReservedPaths.CONSENT + "\">")
                 .append("<input type=\"hidden\" name=\"consent\" value=\"").append(Html.escape(consent)).append("\">")
                 .append("<input type=\"hidden\" name=\"csrf\" value=\"").append(Html.escape(csrf)).append("\">")
                 .append("<div class=\"actions\">")

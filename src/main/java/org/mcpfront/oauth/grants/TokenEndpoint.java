@@ -1,5 +1,8 @@
 package org.mcpfront.oauth.grants;
 
+import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import org.mcpfront.crypto.Secrets;
 import org.mcpfront.oauth.OAuthReplies;
 import org.mcpfront.oauth.Resources;
@@ -104,7 +107,9 @@ public final class TokenEndpoint {
             if (redirectUri != null && !redirectUri.equals(record.redirectUri())) {
                 return Future.failedFuture(new Grants.InvalidGrant("redirect_uri does not match the authorization request"));
             }
-            if (!Secrets.equal(Secrets.s256(verifier), record.codeChallenge())) {
+            // The verifier's form was checked above, so Nimbus's CodeVerifier does not throw here.
+            String challenge = CodeChallenge.compute(CodeChallengeMethod.S256, new CodeVerifier(verifier)).getValue();
+            if (!Secrets.equal(challenge, record.codeChallenge())) {
                 return Future.failedFuture(new Grants.InvalidGrant("code_verifier does not match the code_challenge"));
             }
             Grants.Grant narrowed;

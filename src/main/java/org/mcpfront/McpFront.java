@@ -17,6 +17,7 @@ import org.mcpfront.health.BackendProbes;
 import org.mcpfront.status.StatusVerticle;
 import org.mcpfront.tracing.Tracing;
 import org.mcpfront.identity.IdentityProviders;
+import org.mcpfront.identity.IdentityServices;
 import org.mcpfront.net.BackendClients;
 import org.mcpfront.oauth.AuthorizationServer;
 import org.mcpfront.oauth.clients.ClientMetadataDocuments;
@@ -38,6 +39,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A running mcp-front: builds Vert.x, loads the token signing key and the identity provider, deploys
@@ -119,7 +121,6 @@ public final class McpFront {
         Store store = Stores.create(vertx, config.oauth());
         Health health = new Health(store, clustering, metrics.backends());
         HttpClient probes = BackendClients.create(vertx);
-        BackendEras eras = new BackendEras(probes);
         List<String> deployments = new ArrayList<>();
         List<EdgeVerticle> edges = new ArrayList<>();
         int edgeInstances = Math.max(1, options.edgeInstances());
@@ -128,16 +129,24 @@ public final class McpFront {
         }
         // The authorization server's parts first (signing key, identity provider), then the
         // supervisor, the edges that serve requests, and last the config watcher.
+        // Made with the signing key below; the era probe, which needs what it tells backends, runs only after start.
+        AtomicReference<IdentityServices> services = new AtomicReference<>();
+        BackendEras eras = new BackendEras(probes, route -> services.get().backendIdentity().probeHeaders(route));
         return SigningKeys.load(vertx, config.oauth(), store)
-                .compose(keys -> IdentityProviders.start(vertx, config.oauth())
-                        .map(identity -> AuthorizationServer.Shared.create(store, keys, config.oauth(), identity, options.documentPolicy()))
+                .compose(keys -> IdentityServices.start(vertx, config.oauth(), store).onSuccess(services::set)
+                        .compose(started -> IdentityProviders.start(vertx, config.oauth()))
+                        .map(identity -> AuthorizationServer.Shared.create(store, keys, config.oauth(), identity,
+                                options.documentPolicy(), services.get().memberships(),
+                                services.get().assertionKey().publicJson()))
                         .map(oauth -> Map.entry(oauth, new RequestStates(keys.derivedSecret(REQUEST_STATE_PURPOSE),
                                 Clock.systemUTC()))))
-                .compose(shared -> vertx.deployVerticle(new SupervisorVerticle(SupervisorConfig.of(config), metrics, eras, shared.getValue())
+                .compose(shared -> vertx.deployVerticle(new SupervisorVerticle(SupervisorConfig.of(config), metrics, eras,
+                                shared.getValue(), services.get().backendIdentity())
                                 .keepStreamsIn(vertx.isClustered() ? store : null))
                         .compose(id -> {
                             deployments.add(id);
-                            EdgeVerticle.Protocols protocols = new EdgeVerticle.Protocols(eras, shared.getValue(), store, metrics);
+                            EdgeVerticle.Protocols protocols = new EdgeVerticle.Protocols(eras, shared.getValue(), store, metrics,
+                                    services.get().backendIdentity());
                             return vertx.deployVerticle(() -> {
                                 EdgeVerticle edge = new EdgeVerticle(EdgeConfig.of(shareablePort(config, edgeInstances)),
                                         observability.scrapeHandler(), health, shared.getKey(), protocols);
@@ -147,7 +156,7 @@ public final class McpFront {
                         }))
                 .compose(id -> {
                     deployments.add(id);
-                    return vertx.deployVerticle(new BackendProbes(config, metrics, eras));
+                    return vertx.deployVerticle(new BackendProbes(config, metrics, eras, services.get().backendIdentity()));
                 })
                 .compose(id -> {
                     deployments.add(id);

@@ -36,13 +36,13 @@ public final class ConfigParser {
             "groups");
     private static final List<String> OAUTH_KEYS = List.of("issuer", "gcp_project", "allowed_domains", "allowed_emails",
             "admins", "token_ttl", "refresh_token_ttl", "refresh_grace", "storage", "redis_url", "signing_key_file", "identity", "google",
-            "unused_client_ttl", "limits");
+            "unused_client_ttl", "limits", "oidc", "gcp");
     private static final List<String> LIMITS_KEYS = List.of("registrations_per_address", "registrations",
             "authorizations_per_address", "memory_storage");
     private static final List<String> GOOGLE_KEYS = List.of("client_id", "client_secret", "issuer");
     private static final List<String> ROUTE_KEYS = List.of("path", "type", "backend", "transport", "headers",
             "command", "environment", "timeout", "request_timeout", "max_sessions", "max_sessions_per_user", "protocol",
-            "health_check", "access");
+            "health_check", "access", "identity");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "health_path", "max_body_size",
             "sse_keepalive", "allowed_origins", "max_sessions", "slow_client_timeout", "idle_timeout", "read_timeout",
             "trusted_proxies", "trusted_proxy_header", "stream_max_duration");
@@ -135,8 +135,8 @@ public final class ConfigParser {
         String issuer = s.required("issuer", "the public base URL of mcp-front, e.g. https://mcp.example.com",
                 ConfigValues::issuer).orElse(null);
         List<String> domains = s.list("allowed_domains", "[\"example.com\"]", ConfigValues::domain).orElse(List.of());
-        List<String> emails = s.list("allowed_emails", "[\"someone@example.com\"]", ConfigValues::email)
-                .orElse(List.of());
+        List<String> emails = s.list("allowed_emails", "[\"someone@example.com\", \"group:eng@example.com\", \"iam:roles/viewer\"]",
+                v -> IdentitySections.allowedPrincipal(v, ConfigValues::email)).orElse(List.of());
         if (domains.isEmpty() && emails.isEmpty() && s.clean("allowed_domains") && s.clean("allowed_emails")) {
             s.problem("allowed_domains", "is empty and so is oauth.allowed_emails, so nobody could sign in: "
                     + "list your Google Workspace domain or some email addresses");
@@ -148,13 +148,17 @@ public final class ConfigParser {
                     + "OAuth client from the Google Cloud console (or use identity: dev on a local machine)");
         }
         Optional<GoogleConfig> google = s.section("google").map(g -> google(g, googleNeeded));
+        Optional<OidcConfig> oidc = IdentitySections.oidc(s, identity == IdentityKind.OIDC && s.clean("identity"),
+                ConfigValues::httpUrl);
+        String gcpProject = s.string("gcp_project").orElse("");
+        IdentitySections.checkIamProject(s, emails, gcpProject);
         if (identity == IdentityKind.DEV && s.clean("identity") && issuer != null && !ConfigValues.local(issuer)) {
             s.problem("identity", "dev sign-in is for local use only (anyone could sign in as anyone): it needs "
                     + "oauth.issuer on http://localhost or http://127.0.0.1, not " + Problems.quote(issuer));
         }
         return new OAuthConfig(
                 issuer,
-                s.string("gcp_project").orElse(""),
+                gcpProject,
                 domains,
                 emails,
                 AccessSections.principals(s, "admins", groups).orElse(List.of()),
@@ -167,7 +171,9 @@ public final class ConfigParser {
                 identity,
                 google,
                 s.value("unused_client_ttl", ConfigValues::positiveDuration).orElse(DEFAULT_UNUSED_CLIENT_TTL),
-                limits(s.sectionOrEmpty("limits")));
+                limits(s.sectionOrEmpty("limits")),
+                oidc,
+                IdentitySections.gcp(s, ConfigValues::httpUrl, ConfigValues::positiveDuration));
     }
 
     private static OAuthLimits limits(Section s) {
@@ -283,7 +289,8 @@ public final class ConfigParser {
         }
         HealthCheck healthCheck = s.section("health_check").map(HealthCheck::parse).orElse(HealthCheck.DEFAULT);
         return new RouteConfig(path, RouteType.HTTP, backend, transport, headers, List.of(), Map.of(), timeout,
-                requestTimeout, limits.sessions(), limits.perUser(), protocol, healthCheck, RouteAccess.OPEN);
+                requestTimeout, limits.sessions(), limits.perUser(), protocol, healthCheck, RouteAccess.OPEN,
+                IdentitySections.routeIdentity(s, RouteType.HTTP, headers));
     }
 
     /** The legacy HTTP+SSE transport's endpoint conventionally ends in /sse; everything else speaks Streamable HTTP. */
@@ -302,7 +309,8 @@ public final class ConfigParser {
         Map<String, String> environment = s.map("environment", ConfigValues::environmentName, Function.identity())
                 .orElse(Map.of());
         return new RouteConfig(path, RouteType.STDIO, Optional.empty(), Optional.empty(), Map.of(), command,
-                environment, timeout, requestTimeout, limits.sessions(), limits.perUser(), protocol);
+                environment, timeout, requestTimeout, limits.sessions(), limits.perUser(), protocol, HealthCheck.DEFAULT,
+                RouteAccess.OPEN, IdentitySections.routeIdentity(s, RouteType.STDIO, Map.of()));
     }
 
     private static List<String> command(Section s) {

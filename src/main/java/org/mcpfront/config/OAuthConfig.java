@@ -28,12 +28,24 @@ public record OAuthConfig(
         IdentityKind identity,
         Optional<GoogleConfig> google,
         Duration unusedClientTtl,
-        OAuthLimits limits) {
+        OAuthLimits limits,
+        Optional<OidcConfig> oidc,
+        GcpConfig gcp) {
 
     public OAuthConfig {
         allowedDomains = List.copyOf(allowedDomains);
         allowedEmails = List.copyOf(allowedEmails);
         admins = List.copyOf(admins);
+        gcp = gcp == null ? GcpConfig.defaults() : gcp;
+    }
+
+    /** A section without a generic OIDC provider and with the default Google Cloud settings. */
+    public OAuthConfig(String issuer, String gcpProject, List<String> allowedDomains, List<String> allowedEmails,
+                       List<String> admins, Duration tokenTtl, Duration refreshTokenTtl, Duration refreshGrace,
+                       StorageKind storage, String redisUrl, Optional<String> signingKeyFile, IdentityKind identity,
+                       Optional<GoogleConfig> google, Duration unusedClientTtl, OAuthLimits limits) {
+        this(issuer, gcpProject, allowedDomains, allowedEmails, admins, tokenTtl, refreshTokenTtl, refreshGrace, storage,
+                redisUrl, signingKeyFile, identity, google, unusedClientTtl, limits, Optional.empty(), null);
     }
 
     @Override
@@ -43,12 +55,12 @@ public record OAuthConfig(
                 + ", allowedEmails=" + allowedEmails + ", admins=" + admins + ", tokenTtl=" + tokenTtl + ", refreshTokenTtl=" + refreshTokenTtl + ", refreshGrace=" + refreshGrace
                 + ", storage=" + storage + ", redisUrl=" + redisUrl.replaceFirst("//[^/]*@", "//***@")
                 + ", signingKeyFile=" + signingKeyFile + ", identity=" + identity + ", google=" + google
-                + ", unusedClientTtl=" + unusedClientTtl + ", limits=" + limits + "]";
+                + ", unusedClientTtl=" + unusedClientTtl + ", limits=" + limits + ", oidc=" + oidc + ", gcp=" + gcp + "]";
     }
 
     public enum StorageKind { MEMORY, REDIS }
 
-    public enum IdentityKind { GOOGLE, DEV }
+    public enum IdentityKind { GOOGLE, OIDC, DEV }
 
     /** The {@code oauth.google:} section; present when {@code identity} is google. */
     public record GoogleConfig(String clientId, String clientSecret, String issuer) {

@@ -28,7 +28,8 @@ public record RouteConfig(
         int maxSessionsPerUser,
         BackendProtocol protocol,
         HealthCheck healthCheck,
-        RouteAccess access) {
+        RouteAccess access,
+        RouteIdentity identity) {
 
     public RouteConfig {
         Objects.requireNonNull(healthCheck, "healthCheck");
@@ -36,6 +37,7 @@ public record RouteConfig(
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
         access = access == null ? RouteAccess.OPEN : access;
+        identity = identity == null ? RouteIdentity.none() : identity;
     }
 
     /** A route with the default health check and no {@code access:} block (everyone admitted uses everything). */
@@ -44,13 +46,22 @@ public record RouteConfig(
                        Duration timeout, Duration requestTimeout, int maxSessions, int maxSessionsPerUser,
                        BackendProtocol protocol) {
         this(path, type, backend, transport, headers, command, environment, timeout, requestTimeout, maxSessions,
-                maxSessionsPerUser, protocol, HealthCheck.DEFAULT, RouteAccess.OPEN);
+                maxSessionsPerUser, protocol, HealthCheck.DEFAULT, RouteAccess.OPEN, RouteIdentity.none());
+    }
+
+    /** A route whose backend learns nothing about the user. */
+    public RouteConfig(String path, RouteType type, Optional<URI> backend, Optional<BackendTransport> transport,
+                       Map<String, String> headers, List<String> command, Map<String, String> environment,
+                       Duration timeout, Duration requestTimeout, int maxSessions, int maxSessionsPerUser,
+                       BackendProtocol protocol, HealthCheck healthCheck, RouteAccess access) {
+        this(path, type, backend, transport, headers, command, environment, timeout, requestTimeout, maxSessions,
+                maxSessionsPerUser, protocol, healthCheck, access, RouteIdentity.none());
     }
 
     /** The same route with {@code access} as its {@code access:} block. */
     public RouteConfig withAccess(RouteAccess access) {
         return new RouteConfig(path, type, backend, transport, headers, command, environment, timeout, requestTimeout,
-                maxSessions, maxSessionsPerUser, protocol, healthCheck, access);
+                maxSessions, maxSessionsPerUser, protocol, healthCheck, access, identity);
     }
 
     public enum RouteType { HTTP, STDIO }
@@ -80,6 +91,6 @@ public record RouteConfig(
         return "RouteConfig[path=" + path + ", type=" + type + ", backend=" + backend.orElse(null)
                 + ", transport=" + transport.orElse(null) + ", headers=" + headers.keySet()
                 + ", command=" + command + ", environment=" + environment.keySet()
-                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions + ", maxSessionsPerUser=" + maxSessionsPerUser + ", protocol=" + protocol + ", healthCheck=" + healthCheck + "]";
+                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions + ", maxSessionsPerUser=" + maxSessionsPerUser + ", protocol=" + protocol + ", healthCheck=" + healthCheck + ", identity=" + identity.kind() + "]";
     }
 }

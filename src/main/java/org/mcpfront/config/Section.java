@@ -147,6 +147,16 @@ final class Section {
         return Optional.of(new Section(keyPath(key), object, env, problems));
     }
 
+    /** Whether {@code key} holds a mapping (and not a single value). */
+    boolean isMapping(String key) {
+        return values.getValue(key) instanceof JsonObject;
+    }
+
+    /** A variable of the environment the config is read in, for defaults that come from it. */
+    Optional<String> environment(String name) {
+        return Optional.ofNullable(env.get(name)).filter(value -> !value.isBlank());
+    }
+
     /** The nested mapping at {@code key}, or an empty one so that every key in it takes its default. */
     Section sectionOrEmpty(String key) {
         return section(key).orElseGet(() -> new Section(keyPath(key), new JsonObject(), env, problems));

@@ -11,6 +11,7 @@ import org.mcpfront.observability.Audit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -93,7 +94,8 @@ final class BearerCheck {
     /** The owner of sessions opened or used by this (checked) request. */
     static SessionOwner owner(RoutingContext ctx) {
         AccessTokens.Claims claims = ctx.get(CLAIMS);
-        return new SessionOwner(claims.subject(), claims.email(), claims.clientId());
+        return new SessionOwner(claims.subject(), claims.email(), claims.clientId(),
+                List.copyOf(new java.util.TreeSet<>(claims.groups())));
     }
 
     /** Answers 401 (400 for a token in the query) and audits it; {@code claims} when the token itself checked out. */

@@ -17,6 +17,7 @@ import org.mcpfront.config.RouteConfig;
 import org.mcpfront.limits.RateLimiter;
 import org.mcpfront.net.BackendClients;
 import org.mcpfront.oauth.AuthorizationServer;
+import org.mcpfront.identity.backend.BackendIdentity;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.protocol.BackendEras;
 import org.mcpfront.protocol.RequestStates;
@@ -67,7 +68,8 @@ public final class EdgeVerticle extends VerticleBase {
      * What the edges share for MCP 2026-07-28: what each backend speaks, the seal of the request states
      * mcp-front hands out, the store that finds a user's bridged session in a cluster, and metrics.
      */
-    public record Protocols(BackendEras eras, RequestStates states, Store store, GatewayMetrics metrics) {
+    public record Protocols(BackendEras eras, RequestStates states, Store store, GatewayMetrics metrics,
+                            BackendIdentity backendIdentity) {
     }
 
     public EdgeVerticle(EdgeConfig config, Handler<RoutingContext> metrics, Health health, AuthorizationServer.Shared oauth,
@@ -85,7 +87,8 @@ public final class EdgeVerticle extends VerticleBase {
         sessions = new SessionClient(vertx);
         backendClient = BackendClients.create(vertx);
         StreamableHttpEndpoint.Modern modern = new StreamableHttpEndpoint.Modern(protocols.eras(),
-                new ModernProxy(vertx, backendClient, protocols.eras(), protocols.metrics(), () -> config.server()),
+                new ModernProxy(vertx, backendClient, protocols.eras(), protocols.metrics(), () -> config.server(),
+                        protocols.backendIdentity()),
                 new Bridges(protocols.store(), sessions), protocols.states());
         StreamableHttpEndpoint streamable = new StreamableHttpEndpoint(vertx, streams, sessions, () -> config.server(),
                 modern);

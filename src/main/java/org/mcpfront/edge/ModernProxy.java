@@ -20,6 +20,7 @@ import org.mcpfront.access.Visibility;
 import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.config.ServerConfig;
+import org.mcpfront.identity.backend.BackendIdentity;
 import org.mcpfront.observability.Audit;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.protocol.BackendEras;
@@ -63,8 +64,11 @@ final class ModernProxy {
     private final BackendEras eras;
     private final GatewayMetrics metrics;
     private final Supplier<ServerConfig> server;
+    private final BackendIdentity identity;
 
-    ModernProxy(Vertx vertx, HttpClient client, BackendEras eras, GatewayMetrics metrics, Supplier<ServerConfig> server) {
+    ModernProxy(Vertx vertx, HttpClient client, BackendEras eras, GatewayMetrics metrics, Supplier<ServerConfig> server,
+                BackendIdentity identity) {
+        this.identity = identity;
         this.vertx = vertx;
         this.client = client;
         this.eras = eras;
@@ -95,7 +99,11 @@ final class ModernProxy {
         }
         Exchange exchange = new Exchange(ctx, route, message, owner, visibility, started);
         exchange.span.inject(options);
-        client.request(options)
+        identity.headers(route, owner)
+                .compose(identityHeaders -> {
+                    identityHeaders.forEach(options::putHeader);
+                    return client.request(options);
+                })
                 .compose(request -> {
                     exchange.request = request;
                     ctx.response().closeHandler(v -> exchange.clientGone());

@@ -6,6 +6,7 @@ import org.mcpfront.bus.Addresses;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.HealthCheck;
 import org.mcpfront.config.RouteConfig;
+import org.mcpfront.identity.backend.BackendIdentity;
 import org.mcpfront.observability.BackendHealth;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.protocol.BackendEras;
@@ -46,7 +47,11 @@ public final class BackendProbes extends VerticleBase {
         }
     }
 
-    public BackendProbes(FrontConfig config, GatewayMetrics metrics, BackendEras eras) {
+    /** What probes tell backends: mcp-front speaks for itself (a route's Google ID token, or an assertion about itself). */
+    private final BackendIdentity backendIdentity;
+
+    public BackendProbes(FrontConfig config, GatewayMetrics metrics, BackendEras eras, BackendIdentity backendIdentity) {
+        this.backendIdentity = backendIdentity;
         this.config = config;
         this.metrics = metrics;
         this.health = metrics.backends();
@@ -55,7 +60,7 @@ public final class BackendProbes extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        http = new BackendHttp(vertx);
+        http = new BackendHttp(vertx, backendIdentity);
         schedule(config);
         return vertx.eventBus().<FrontConfig>localConsumer(Addresses.CONFIG_CHANGED, m -> {
             config = m.body();

@@ -1,277 +1,41 @@
 package org.mcpfront.identity;
 
-import com.google.api.client.json.gson.GsonFactory;
-import com.google.api.services.oauth2.model.Userinfo;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.User;
-import io.vertx.ext.auth.oauth2.OAuth2Auth;
-import io.vertx.ext.auth.oauth2.OAuth2AuthorizationURL;
-import io.vertx.ext.auth.oauth2.OAuth2FlowType;
-import io.vertx.ext.auth.oauth2.OAuth2Options;
-import io.vertx.ext.auth.oauth2.Oauth2Credentials;
-import io.vertx.ext.auth.oauth2.providers.OpenIDConnectAuth;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import org.mcpfront.config.OAuthConfig;
 import org.mcpfront.config.OAuthConfig.GoogleConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Sign-in with Google (or any OpenID Connect provider at {@code oauth.google.issuer}): authorization code flow
- * with PKCE and a nonce, claims from the validated ID token, cross-checked against the userinfo endpoint.
+ * Sign-in with Google ({@code identity: google}): the OpenID Connect flow of {@link OidcIdentity} at
+ * {@code oauth.google.issuer}, with the one allowed domain as the account chooser's hint. Admission then holds
+ * Google accounts to their hosted domain ({@code hd}, see {@link Admission}).
  */
 public final class GoogleIdentity implements IdentityProvider {
 
-    private static final Logger log = LoggerFactory.getLogger(GoogleIdentity.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final List<String> SCOPES = List.of("openid", "email", "profile");
-    private static final int TIMEOUT_MS = 10_000;
-    private static final int MAX_REASON_LENGTH = 200;
-
-    private final Vertx vertx;
-    private final OAuthConfig oauth;
-    private final GoogleConfig google;
-    private final String redirectUri;
-    private final WebClient web;
-    /** The discovered provider; a failed attempt is replaced by a new one on the next sign-in. */
-    private final AtomicReference<Future<Discovered>> discovery = new AtomicReference<>();
-
-    private record Discovered(OAuth2Auth auth, String userInfoUrl) {
-    }
+    private final OidcIdentity oidc;
 
     public GoogleIdentity(Vertx vertx, OAuthConfig oauth) {
-        this.vertx = vertx;
-        this.oauth = oauth;
-        this.google = oauth.google().orElseThrow(
+        GoogleConfig google = oauth.google().orElseThrow(
                 () -> new IllegalArgumentException("oauth.google is required when oauth.identity is google"));
-        this.redirectUri = oauth.issuer() + CALLBACK_PATH;
-        this.web = WebClient.create(vertx, new WebClientOptions()
-                .setConnectTimeout(TIMEOUT_MS)
-                .setFollowRedirects(false));
+        String hint = oauth.allowedDomains().size() == 1 ? oauth.allowedDomains().get(0) : null;
+        this.oidc = new OidcIdentity(vertx, oauth.issuer(), new OidcIdentity.Provider("Google", google.issuer(),
+                google.clientId(), google.clientSecret(), hint, null));
     }
 
-    /**
-     * Runs OIDC discovery. Always succeeds: when the provider cannot be reached the failure is logged and
-     * discovery is tried again by the next sign-in, so an outage at start-up does not stop the process.
-     */
+    /** Runs OIDC discovery; always succeeds (see {@link OidcIdentity#start()}). */
     public Future<Void> start() {
-        return discovered()
-                .onSuccess(d -> log.info("Google sign-in ready: discovered {}", google.issuer()))
-                .onFailure(e -> log.warn("Google sign-in is not ready: OIDC discovery at {} failed ({}); "
-                        + "the next sign-in tries again", google.issuer(), e.getMessage()))
-                .<Void>mapEmpty()
-                .otherwiseEmpty();
+        return oidc.start();
     }
 
     @Override
     public Future<SignInStart> begin(String state) {
-        return discovered()
-                .recover(e -> Future.failedFuture(unreachable(e)))
-                .map(d -> {
-                    String nonce = randomToken();
-                    String verifier = randomToken();
-                    OAuth2AuthorizationURL url = new OAuth2AuthorizationURL()
-                            .setRedirectUri(redirectUri)
-                            .setScopes(SCOPES)
-                            .setState(state)
-                            .setCodeChallenge(challenge(verifier))
-                            .setCodeChallengeMethod("S256")
-                            .putAdditionalParameter("nonce", nonce);
-                    if (oauth.allowedDomains().size() == 1) {
-                        // Only a hint for Google's account chooser; admission checks the hd claim itself.
-                        url.putAdditionalParameter("hd", oauth.allowedDomains().get(0));
-                    }
-                    JsonObject providerState = new JsonObject().put("nonce", nonce).put("code_verifier", verifier);
-                    return new SignInStart(d.auth().authorizeURL(url), providerState);
-                });
+        return oidc.begin(state);
     }
 
     @Override
-    public Future<Identity> finish(MultiMap params, JsonObject providerState) {
-        String error = params.get("error");
-        if (error != null) {
-            String description = params.get("error_description");
-            return Future.failedFuture("Google refused the sign-in: " + error
-                    + (description == null || description.isBlank() ? "" : " (" + description + ")")
-                    + ". Try again, and allow access when Google asks.");
-        }
-        String code = params.get("code");
-        if (code == null || code.isBlank()) {
-            return Future.failedFuture("Google's answer carried no authorization code. Start the sign-in again.");
-        }
-        String nonce = providerState == null ? null : providerState.getString("nonce");
-        String verifier = providerState == null ? null : providerState.getString("code_verifier");
-        if (nonce == null || verifier == null) {
-            return Future.failedFuture("This sign-in was not started here or has expired. Start the sign-in again.");
-        }
-        return discovered()
-                .recover(e -> Future.failedFuture(unreachable(e)))
-                .compose(d -> exchange(d, code, verifier)
-                        .compose(user -> idTokenClaims(user, nonce))
-                        .compose(claims -> withUserInfo(d, claims)));
-    }
-
-    private Future<User> exchange(Discovered d, String code, String verifier) {
-        Oauth2Credentials credentials = new Oauth2Credentials()
-                .setFlow(OAuth2FlowType.AUTH_CODE)
-                .setCode(code)
-                .setRedirectUri(redirectUri)
-                .setCodeVerifier(verifier);
-        return d.auth().authenticate(credentials).recover(e -> {
-            log.warn("Google sign-in: the code exchange at {} failed: {}", google.issuer(), e.getMessage());
-            return Future.failedFuture("Google did not accept the sign-in (the code exchange failed). "
-                    + "Start the sign-in again.");
-        });
-    }
-
-    /** The ID token's claims: Vert.x has checked its signature, issuer, audience and expiry, or left it out. */
-    private Future<Claims> idTokenClaims(User user, String nonce) {
-        JsonObject idToken = user.attributes().getJsonObject("idToken");
-        if (idToken == null) {
-            log.warn("Google sign-in: the token response held no valid ID token");
-            return Future.failedFuture("Google's answer held no valid ID token. Start the sign-in again.");
-        }
-        if (!nonce.equals(idToken.getString("nonce"))) {
-            log.warn("Google sign-in: the ID token's nonce does not match the sign-in's");
-            return Future.failedFuture("Google's ID token does not belong to this sign-in (nonce mismatch). "
-                    + "Start the sign-in again.");
-        }
-        String sub = idToken.getString("sub");
-        String email = idToken.getString("email");
-        if (sub == null || email == null) {
-            return Future.failedFuture("Google did not share the account's email address. Sign in again and allow "
-                    + "mcp-front to see it.");
-        }
-        return Future.succeededFuture(new Claims(user.principal().getString("access_token"), sub,
-                email.toLowerCase(Locale.ROOT), verified(idToken.getValue("email_verified")),
-                idToken.getString("hd"), idToken.getString("name")));
-    }
-
-    private Future<Identity> withUserInfo(Discovered d, Claims claims) {
-        if (d.userInfoUrl() == null || claims.accessToken() == null) {
-            return Future.succeededFuture(claims.identity(claims.name()));
-        }
-        return web.getAbs(d.userInfoUrl())
-                .bearerTokenAuthentication(claims.accessToken())
-                .putHeader("Accept", "application/json")
-                .timeout(TIMEOUT_MS)
-                .send()
-                .recover(e -> Future.failedFuture("Google's userinfo endpoint could not be reached ("
-                        + e.getMessage() + "). Try again in a minute."))
-                .compose(response -> parseUserInfo(response).compose(info -> crossCheck(claims, info)));
-    }
-
-    private static Future<Userinfo> parseUserInfo(HttpResponse<?> response) {
-        if (response.statusCode() != 200) {
-            log.warn("Google sign-in: the userinfo endpoint answered {}", response.statusCode());
-            return Future.failedFuture("Google's userinfo endpoint answered " + response.statusCode()
-                    + ". Start the sign-in again.");
-        }
-        try {
-            String body = response.bodyAsString(StandardCharsets.UTF_8.name());
-            if (body == null) {
-                return Future.failedFuture("Google's userinfo answer was empty. Start the sign-in again.");
-            }
-            return Future.succeededFuture(GsonFactory.getDefaultInstance().fromString(body, Userinfo.class));
-        } catch (IOException | IllegalArgumentException e) {
-            return Future.failedFuture("Google's userinfo answer could not be read. Start the sign-in again.");
-        }
-    }
-
-    private static Future<Identity> crossCheck(Claims claims, Userinfo info) {
-        Object infoSub = info.get("sub");
-        if (infoSub != null && !claims.sub().equals(infoSub.toString())) {
-            return Future.failedFuture("Google's userinfo describes another account than the ID token. "
-                    + "Start the sign-in again.");
-        }
-        if (info.getEmail() != null && !info.getEmail().equalsIgnoreCase(claims.email())) {
-            return Future.failedFuture("Google's userinfo names another email address than the ID token. "
-                    + "Start the sign-in again.");
-        }
-        return Future.succeededFuture(claims.identity(claims.name() != null ? claims.name() : info.getName()));
-    }
-
-    private Future<Discovered> discovered() {
-        while (true) {
-            Future<Discovered> current = discovery.get();
-            if (current != null && !current.failed()) {
-                return current;
-            }
-            // Claim the retry before starting it, so that concurrent sign-ins share one discovery.
-            Promise<Discovered> next = Promise.promise();
-            if (discovery.compareAndSet(current, next.future())) {
-                discover().onComplete(next);
-                return next.future();
-            }
-        }
-    }
-
-    private Future<Discovered> discover() {
-        OAuth2Options options = new OAuth2Options()
-                .setClientId(google.clientId())
-                .setClientSecret(google.clientSecret())
-                .setSite(google.issuer());
-        options.getHttpClientOptions().setConnectTimeout(TIMEOUT_MS);
-        // discover() fills the options with the endpoints it found, the userinfo endpoint among them.
-        return OpenIDConnectAuth.discover(vertx, options).map(auth -> new Discovered(auth, options.getUserInfoPath()));
-    }
-
-    private String unreachable(Throwable e) {
-        String reason = String.valueOf(e.getMessage());
-        // A failed discovery may quote a whole error page: a line of it is enough for a person.
-        if (reason.length() > MAX_REASON_LENGTH) {
-            reason = reason.substring(0, MAX_REASON_LENGTH) + "…";
-        }
-        return "Sign-in with Google is unavailable: " + google.issuer() + " could not be reached (" + reason
-                + "). Try again in a minute.";
-    }
-
-    /** Google sends a boolean; some providers send the string "true". */
-    private static boolean verified(Object value) {
-        return Boolean.TRUE.equals(value) || "true".equals(value);
-    }
-
-    private static String randomToken() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private static String challenge(String verifier) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
-    }
-
-    /** What the ID token said, and the access token for the userinfo call (never logged). */
-    private record Claims(String accessToken, String sub, String email, boolean emailVerified, String hd, String name) {
-
-        Identity identity(String displayName) {
-            return new Identity(sub, email, emailVerified, hd, displayName);
-        }
-
-        @Override
-        public String toString() {
-            return "Claims[sub=" + sub + ", email=" + email + "]";
-        }
+    public Future<Identity> finish(MultiMap callbackParams, JsonObject providerState) {
+        return oidc.finish(callbackParams, providerState);
     }
 }

@@ -9,6 +9,7 @@ import org.mcpfront.oauth.grants.Grants;
 import org.mcpfront.oauth.grants.TokenEndpoint;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -16,6 +17,7 @@ import io.vertx.ext.web.handler.CorsHandler;
 import org.mcpfront.config.OAuthConfig;
 import org.mcpfront.config.ReservedPaths;
 import org.mcpfront.identity.IdentityProvider;
+import org.mcpfront.identity.Memberships;
 import org.mcpfront.limits.RateLimiter;
 import org.mcpfront.net.ClientAddresses;
 import org.mcpfront.storage.Store;
@@ -43,14 +45,29 @@ public final class AuthorizationServer {
     private final ClientMetadataDocuments documents;
 
     /** The parts every edge shares: built once at start. */
+    /**
+     * @param memberships what sign-in and refresh look memberships up with
+     * @param jwks        the public keys at {@code /jwks.json}: the access tokens' and the backend assertions'
+     */
     public record Shared(Store store, SigningKeys keys, AccessTokens accessTokens, IdentityProvider identity,
-                         ClientMetadataDocuments.Policy documentPolicy) {
+                         ClientMetadataDocuments.Policy documentPolicy, Memberships memberships, JsonObject jwks) {
 
         public static Shared create(Store store, SigningKeys keys, OAuthConfig oauth, IdentityProvider identity,
                                     ClientMetadataDocuments.Policy documentPolicy) {
+            return create(store, keys, oauth, identity, documentPolicy, Memberships.providerOnly(), null);
+        }
+
+        /** @param assertionKey the public JWK of the backend assertions' key, or null */
+        public static Shared create(Store store, SigningKeys keys, OAuthConfig oauth, IdentityProvider identity,
+                                    ClientMetadataDocuments.Policy documentPolicy, Memberships memberships,
+                                    JsonObject assertionKey) {
             AccessTokens tokens = new AccessTokens(keys, Resources.canonical(oauth.issuer()).orElseThrow(),
                     oauth.tokenTtl(), store, Clock.systemUTC());
-            return new Shared(store, keys, tokens, identity, documentPolicy);
+            JsonObject jwks = keys.publicJwks().copy();
+            if (assertionKey != null) {
+                jwks.getJsonArray("keys").add(assertionKey);
+            }
+            return new Shared(store, keys, tokens, identity, documentPolicy, memberships, jwks);
         }
     }
 
@@ -58,15 +75,16 @@ public final class AuthorizationServer {
         this.documents = new ClientMetadataDocuments(vertx, shared.documentPolicy());
         Clients clients = new Clients(shared.store(), documents, config.get().oauth().unusedClientTtl());
         Grants grants = new Grants(vertx, shared.store(), shared.accessTokens(), config.get().oauth().refreshTokenTtl(),
-                config.get().oauth().refreshGrace());
+                config.get().oauth().refreshGrace(), shared.memberships());
         // Read once: the listener's trusted proxies and the limits are start-up settings.
         ClientAddresses addresses = new ClientAddresses(config.get().trustedProxies(),
                 config.get().trustedProxyHeader());
         Throttle throttle = new Throttle(new RateLimiter(shared.store(), Clock.systemUTC()), addresses,
                 config.get().oauth().limits());
-        this.metadata = new MetadataEndpoints(config, shared.keys());
+        this.metadata = new MetadataEndpoints(config, shared.jwks());
         this.registration = new RegistrationEndpoint(clients, throttle);
-        this.authorize = new AuthorizeEndpoint(config, shared.store(), clients, grants, shared.identity(), throttle);
+        this.authorize = new AuthorizeEndpoint(config, shared.store(), clients, grants, shared.identity(), throttle,
+                shared.memberships());
         this.token = new TokenEndpoint(clients, grants, shared.accessTokens());
         this.identity = shared.identity();
     }

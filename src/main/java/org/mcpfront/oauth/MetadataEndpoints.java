@@ -16,11 +16,11 @@ import java.util.function.Supplier;
 final class MetadataEndpoints {
 
     private final Supplier<AuthorizationServerConfig> config;
-    private final SigningKeys keys;
+    private final JsonObject jwks;
 
-    MetadataEndpoints(Supplier<AuthorizationServerConfig> config, SigningKeys keys) {
+    MetadataEndpoints(Supplier<AuthorizationServerConfig> config, JsonObject jwks) {
         this.config = config;
-        this.keys = keys;
+        this.jwks = jwks;
     }
 
     void authorizationServer(RoutingContext ctx) {
@@ -79,7 +79,7 @@ final class MetadataEndpoints {
     void jwks(RoutingContext ctx) {
         ctx.response().putHeader("Content-Type", "application/jwk-set+json")
                 .putHeader("Cache-Control", "public, max-age=300")
-                .end(keys.publicJwks().encode());
+                .end(jwks.encode());
     }
 
     private static void publicJson(RoutingContext ctx, JsonObject body) {

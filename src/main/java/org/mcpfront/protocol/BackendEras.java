@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * What each HTTP backend speaks, learned rather than configured: a {@code server/discover} probe with
@@ -35,6 +36,7 @@ public final class BackendEras {
     private static final int MAX_PROBE_BYTES = 1024 * 1024;
 
     private final HttpClient client;
+    private final Function<RouteConfig, Future<Map<String, String>>> probeHeaders;
     private final Map<String, Known> known = new ConcurrentHashMap<>();
 
     private record Known(RouteConfig route, Future<Era> era) {
@@ -48,7 +50,13 @@ public final class BackendEras {
     }
 
     public BackendEras(HttpClient client) {
+        this(client, route -> Future.succeededFuture(Map.of()));
+    }
+
+    /** @param probeHeaders what a probe of a route tells its backend about who asks (mcp-front itself, no user) */
+    public BackendEras(HttpClient client, Function<RouteConfig, Future<Map<String, String>>> probeHeaders) {
         this.client = client;
+        this.probeHeaders = probeHeaders;
     }
 
     /** The era mcp-front speaks to {@code route}'s backend; stdio routes learn theirs per process. */
@@ -100,7 +108,11 @@ public final class BackendEras {
                 .putHeader(ModernRequests.PROTOCOL_VERSION_HEADER, ProtocolVersions.MODERN)
                 .putHeader(ModernRequests.METHOD_HEADER, "server/discover");
         route.headers().forEach(options::putHeader);
-        return client.request(options)
+        return probeHeaders.apply(route)
+                .compose(identity -> {
+                    identity.forEach(options::putHeader);
+                    return client.request(options);
+                })
                 .compose(request -> request.send(body.encode()))
                 .compose(BackendEras::firstMessage)
                 .map(answer -> classify(route, answer))

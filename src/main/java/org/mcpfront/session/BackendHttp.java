@@ -3,11 +3,14 @@ package org.mcpfront.session;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.config.RouteConfig;
+import org.mcpfront.identity.backend.BackendIdentity;
 import org.mcpfront.net.BackendClients;
 import org.mcpfront.tracing.Tracing;
 import org.mcpfront.transport.McpHeaders;
@@ -16,7 +19,8 @@ import java.net.URI;
 
 /**
  * The HTTP client every HTTP-backed session shares ({@link BackendClients}), and the request shapes they
- * send.
+ * send. A session's view ({@link #forCaller}) adds what the route tells its backend about the session's user
+ * ({@link BackendIdentity}) to every request it opens.
  */
 public final class BackendHttp {
 
@@ -25,9 +29,47 @@ public final class BackendHttp {
     static final int MAX_EVENT_BYTES = 32 * 1024 * 1024;
 
     private final HttpClient client;
+    private final BackendIdentity identity;
+    private final RouteConfig route;
+    private final SessionOwner caller;
+    private final boolean probe;
 
+    public BackendHttp(Vertx vertx, BackendIdentity identity) {
+        this(BackendClients.create(vertx), identity, null, null, false);
+    }
+
+    /** A client that tells backends nothing about anyone. */
     public BackendHttp(Vertx vertx) {
-        this.client = BackendClients.create(vertx);
+        this(vertx, BackendIdentity.none());
+    }
+
+    private BackendHttp(HttpClient client, BackendIdentity identity, RouteConfig route, SessionOwner caller, boolean probe) {
+        this.probe = probe;
+        this.client = client;
+        this.identity = identity;
+        this.route = route;
+        this.caller = caller;
+    }
+
+    /** The same client, adding {@code route}'s identity headers about {@code caller} to every request opened. */
+    BackendHttp forCaller(RouteConfig sessionRoute, SessionOwner sessionCaller) {
+        return new BackendHttp(client, identity, sessionRoute, sessionCaller, false);
+    }
+
+    /** The same client, adding what {@code probedRoute}'s backend is told when mcp-front itself asks (no user). */
+    BackendHttp forProbe(RouteConfig probedRoute) {
+        return new BackendHttp(client, identity, probedRoute, null, true);
+    }
+
+    /** Opens a request with the caller's identity headers added (none outside a session's view). */
+    Future<HttpClientRequest> open(RequestOptions options) {
+        if (route == null) {
+            return client.request(options);
+        }
+        return (probe ? identity.probeHeaders(route) : identity.headers(route, caller)).compose(headers -> {
+            headers.forEach(options::putHeader);
+            return client.request(options);
+        });
     }
 
     public HttpClient client() {

@@ -5,9 +5,11 @@ import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.bus.SessionSpec;
 import org.mcpfront.config.RouteConfig.BackendProtocol;
 import org.mcpfront.config.RouteConfig;
+import org.mcpfront.identity.backend.BackendIdentity;
 import org.mcpfront.protocol.Era;
 import org.mcpfront.protocol.RequestStates;
 
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -29,7 +31,8 @@ public final class Backends {
                                                                 Era httpEra, RequestStates states) {
         RouteConfig route = spec.route();
         String id = spec.id();
-        Function<BackendListener, Backend> transport = raw(vertx, http, route, id, httpEra);
+        Function<BackendListener, Backend> transport = raw(vertx, http.forCaller(route, spec.owner()), route, id, httpEra,
+                BackendIdentity.environment(route, spec.owner()));
         boolean stdio = route.type() == RouteConfig.RouteType.STDIO;
         Era stdioEra = route.protocol() == BackendProtocol.V2026 ? Era.MODERN : Era.LEGACY;
         if (spec.clientTransport() == ClientTransport.MODERN) {
@@ -53,11 +56,11 @@ public final class Backends {
     /** The bare transport of an HTTP route's backend, with no session around it: for health probes. */
     public static Function<BackendListener, Backend> forProbe(Vertx vertx, BackendHttp http, RouteConfig route,
                                                               String id, Era era) {
-        return raw(vertx, http, route, id, era);
+        return raw(vertx, http.forProbe(route), route, id, era, Map.of());
     }
 
     private static Function<BackendListener, Backend> raw(Vertx vertx, BackendHttp http, RouteConfig route, String id,
-                                                          Era httpEra) {
+                                                          Era httpEra, Map<String, String> callerEnvironment) {
         return switch (route.type()) {
             case HTTP -> httpEra == Era.MODERN
                     ? listener -> new StatelessHttpBackend(http, route, id, listener)
@@ -65,7 +68,8 @@ public final class Backends {
                         case STREAMABLE -> listener -> new StreamableHttpBackend(vertx, http, route, id, listener);
                         case SSE -> listener -> new SseBackend(vertx, http, route, id, listener);
                     };
-            case STDIO -> listener -> new StdioBackend(vertx, route, id, listener, System.getenv());
+            case STDIO -> listener -> new StdioBackend(vertx, route, id, listener, System.getenv(),
+                    callerEnvironment);
         };
     }
 }

@@ -76,7 +76,7 @@ final class SseBackend implements Backend {
         });
         RequestOptions options = BackendHttp.request(HttpMethod.GET, url, route)
                 .putHeader(HttpHeaders.ACCEPT, BackendHttp.EVENT_STREAM);
-        http.client().request(options)
+        http.open(options)
                 .compose(request -> {
                     stream = request;
                     return request.send();
@@ -237,7 +237,7 @@ final class SseBackend implements Backend {
     private void post(JsonRpcMessage message) {
         RequestOptions options = BackendHttp.request(HttpMethod.POST, endpoint, route)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-        http.client().request(options)
+        http.open(options)
                 .compose(request -> request.send(message.raw()))
                 .onSuccess(response -> response.body().onComplete(body -> {
                     if (response.statusCode() < 300) {

@@ -76,7 +76,7 @@ final class StatelessHttpBackend implements Backend {
                 .putHeader(HttpHeaders.ACCEPT, McpHeaders.ACCEPT_JSON_OR_STREAM);
         ModernRequests.mirror(message, options::putHeader);
         String id = message.idKey();
-        http.client().request(options)
+        http.open(options)
                 .compose(request -> {
                     open.put(id, request);
                     return request.send(message.raw());

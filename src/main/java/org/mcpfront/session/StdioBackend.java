@@ -46,6 +46,7 @@ final class StdioBackend implements Backend {
     private final String session;
     private final BackendListener listener;
     private final Map<String, String> parentEnvironment;
+    private final Map<String, String> callerEnvironment;
     private final ArrayDeque<String> lastStderr = new ArrayDeque<>();
     private final Promise<Integer> exit = Promise.promise();
     private Context context;
@@ -56,12 +57,14 @@ final class StdioBackend implements Backend {
     private int stderrInWindow;
     private int stderrSuppressed;
 
-    StdioBackend(Vertx vertx, RouteConfig route, String session, BackendListener listener, Map<String, String> parentEnvironment) {
+    StdioBackend(Vertx vertx, RouteConfig route, String session, BackendListener listener, Map<String, String> parentEnvironment,
+                 Map<String, String> callerEnvironment) {
         this.vertx = vertx;
         this.route = route;
         this.session = session;
         this.listener = listener;
         this.parentEnvironment = parentEnvironment;
+        this.callerEnvironment = callerEnvironment;
     }
 
     @Override
@@ -71,7 +74,7 @@ final class StdioBackend implements Backend {
         // setsid makes the command the leader of a new process group whose id is its pid.
         command.add("setsid");
         command.addAll(route.command());
-        NuProcessBuilder builder = new NuProcessBuilder(command, StdioEnvironment.of(parentEnvironment, route.environment()));
+        NuProcessBuilder builder = new NuProcessBuilder(command, StdioEnvironment.of(parentEnvironment, route.environment(), callerEnvironment));
         builder.setProcessListener(new Pipes());
         // Spawning is a blocking system call: keep it off the event loop.
         return vertx.executeBlocking(builder::start, false).compose(started -> {

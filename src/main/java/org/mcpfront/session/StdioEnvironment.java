@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * The environment of a stdio route's process: a few harmless variables from mcp-front's own (so the
- * command is found and tools such as npx and docker work), then the route's {@code environment}. The
+ * command is found and tools such as npx and docker work), then the route's {@code environment}, then what the
+ * route's {@code identity: environment} says about the session's user (last, so the route cannot forge it). The
  * rest of mcp-front's environment, which holds its own secrets, is not passed on.
  */
 final class StdioEnvironment {
@@ -17,7 +18,7 @@ final class StdioEnvironment {
     private StdioEnvironment() {
     }
 
-    static Map<String, String> of(Map<String, String> parent, Map<String, String> route) {
+    static Map<String, String> of(Map<String, String> parent, Map<String, String> route, Map<String, String> caller) {
         Map<String, String> env = new HashMap<>();
         for (String name : INHERITED) {
             String value = parent.get(name);
@@ -26,6 +27,7 @@ final class StdioEnvironment {
             }
         }
         env.putAll(route);
+        env.putAll(caller);
         return env;
     }
 }

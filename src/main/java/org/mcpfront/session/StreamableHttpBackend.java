@@ -102,7 +102,7 @@ final class StreamableHttpBackend implements Backend {
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.ACCEPT, McpHeaders.ACCEPT_JSON_OR_STREAM);
         BackendHttp.withSession(options, backendSessionId, protocolVersion);
-        http.client().request(options)
+        http.open(options)
                 .compose(request -> {
                     open.add(request);
                     return request.send(message.raw())
@@ -153,7 +153,7 @@ final class StreamableHttpBackend implements Backend {
         JsonObject initialize = clientInitialize.json().copy().put("id", "mf-reopen-" + (++reopenIds));
         RequestOptions options = BackendHttp.request(HttpMethod.POST, url, route)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader(HttpHeaders.ACCEPT, McpHeaders.ACCEPT_JSON_OR_STREAM);
-        http.client().request(options)
+        http.open(options)
                 .compose(request -> request.send(initialize.encode()))
                 .compose(response -> {
                     String session = response.getHeader(McpHeaders.SESSION_ID);
@@ -412,7 +412,7 @@ final class StreamableHttpBackend implements Backend {
         if (lastEventId != null) {
             options.putHeader(McpHeaders.LAST_EVENT_ID, lastEventId);
         }
-        return http.client().request(options).compose(request -> {
+        return http.open(options).compose(request -> {
             open.add(request);
             return request.send();
         });
@@ -435,7 +435,7 @@ final class StreamableHttpBackend implements Backend {
         }
         RequestOptions options = BackendHttp.request(HttpMethod.DELETE, url, route).setIdleTimeout(CLOSE_TIMEOUT_MS);
         BackendHttp.withSession(options, backendSessionId, protocolVersion);
-        return http.client().request(options)
+        return http.open(options)
                 .compose(request -> request.send())
                 .compose(HttpClientResponse::body)
                 .<Void>mapEmpty()

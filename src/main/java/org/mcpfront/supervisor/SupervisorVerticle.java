@@ -11,6 +11,7 @@ import org.mcpfront.bus.SessionEnded;
 import org.mcpfront.bus.SessionSpec;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.RouteConfig;
+import org.mcpfront.identity.backend.BackendIdentity;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.protocol.BackendEras;
 import org.mcpfront.protocol.Era;
@@ -53,6 +54,8 @@ public final class SupervisorVerticle extends VerticleBase {
     private final RequestStates requestStates;
     private SupervisorConfig config;
     private BackendHttp backendHttp;
+    /** What sessions tell their backends about their users. */
+    private BackendIdentity backendIdentity = BackendIdentity.none();
     private BackendFactory backends;
     private Store streamStore;
 
@@ -62,8 +65,10 @@ public final class SupervisorVerticle extends VerticleBase {
         Function<BackendListener, Backend> create(SessionSpec spec, Era httpEra);
     }
 
-    public SupervisorVerticle(SupervisorConfig config, GatewayMetrics metrics, BackendEras eras, RequestStates requestStates) {
-        this(config, metrics, eras, requestStates, null);
+    public SupervisorVerticle(SupervisorConfig config, GatewayMetrics metrics, BackendEras eras, RequestStates requestStates,
+                              BackendIdentity backendIdentity) {
+        this(config, metrics, eras, requestStates, (BackendFactory) null);
+        this.backendIdentity = backendIdentity;
     }
 
     SupervisorVerticle(SupervisorConfig config, GatewayMetrics metrics, BackendEras eras, RequestStates requestStates,
@@ -83,7 +88,7 @@ public final class SupervisorVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        backendHttp = new BackendHttp(vertx);
+        backendHttp = new BackendHttp(vertx, backendIdentity);
         if (backends == null) {
             backends = (spec, era) -> Backends.forSession(vertx, backendHttp, spec, era, requestStates);
         }

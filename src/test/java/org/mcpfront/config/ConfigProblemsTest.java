@@ -94,7 +94,7 @@ class ConfigProblemsTest {
                         "oauth.identity", "not \"my-laptop.local\""),
                 bad("an unknown identity kind is named",
                         section("oauth", "issuer: \"http://localhost:8080\"", "identity: saml", GOOD_DOMAINS),
-                        "oauth.identity", "\"saml\" is not one of google, dev"),
+                        "oauth.identity", "\"saml\" is not one of google, oidc, dev"),
                 bad("Google sign-in needs the google section",
                         section("oauth", "issuer: \"https://mcp.example.com\"", GOOD_DOMAINS),
                         "oauth.google", "is required when oauth.identity is google"),

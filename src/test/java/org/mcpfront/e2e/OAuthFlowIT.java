@@ -174,9 +174,12 @@ class OAuthFlowIT {
                 .as("a token issued for /a only is refused on /b").isEqualTo(401);
 
         JsonObject jwks = new JsonObject(RawHttp.send(RawHttp.anonymous(issuer + "/jwks.json")).body());
-        assertThat(jwks.getJsonArray("keys")).hasSize(1);
-        assertThat(jwks.getJsonArray("keys").getJsonObject(0).containsKey("d")).as("no private part").isFalse();
+        // The access-token key, then the key of identity assertions for backends (docs/configuration.md).
+        assertThat(jwks.getJsonArray("keys")).hasSize(2);
+        assertThat(jwks.getJsonArray("keys")).allSatisfy(key -> assertThat(((JsonObject) key).containsKey("d"))
+                .as("no private part").isFalse());
         assertThat(jwks.getJsonArray("keys").getJsonObject(0).getString("kid")).isEqualTo(header.getString("kid"));
+        assertThat(jwks.getJsonArray("keys").getJsonObject(1).getString("kid")).startsWith("assertion-");
     }
 
     @Test

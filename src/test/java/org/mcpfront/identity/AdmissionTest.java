@@ -91,4 +91,33 @@ class AdmissionTest {
         assertThat(Admission.check(new Identity("dev:a@other.org", "a@other.org", true, "other.org", null),
                 EXAMPLE_COM).admitted()).isFalse();
     }
+
+    @Test
+    @DisplayName("generic OIDC: a verified email of an allowed domain is admitted without hd; another domain is refused")
+    void oidcByEmailDomain() {
+        OAuthConfig oidc = TestConfigs.oidc(List.of("example.com"), List.of());
+        assertThat(Admission.check(google("alice@Example.com", true, null), oidc).admitted()).isTrue();
+        Decision other = Admission.check(google("mallory@other.org", true, null), oidc);
+        assertThat(other.admitted()).isFalse();
+        assertThat(other.reason()).contains("other.org").contains("oauth.allowed_domains");
+        Decision unverified = Admission.check(google("eve@example.com", false, null), oidc);
+        assertThat(unverified.admitted()).isFalse();
+        assertThat(unverified.reason()).startsWith("Your identity provider has not verified");
+    }
+
+    @Test
+    @DisplayName("iam: and group: principals in allowed_emails admit the users whose memberships hold them")
+    void memberPrincipals() {
+        OAuthConfig byRole = TestConfigs.admitting(List.of(), List.of("iam:roles/run.invoker", "group:eng@example.com"));
+        Identity bob = google("bob@gmail.com", true, null);
+
+        assertThat(Admission.check(bob, byRole, Memberships.Resolved.of(List.of("iam:roles/run.invoker"))).reason())
+                .contains("iam:roles/run.invoker");
+        assertThat(Admission.check(bob, byRole, Memberships.Resolved.of(List.of("Eng@Example.com"))).admitted()).isTrue();
+        Decision refused = Admission.check(bob, byRole, new Memberships.Resolved(
+                java.util.Set.of("iam:roles/viewer"), List.of("the IAM roles could not be looked up: HTTP 403")));
+        assertThat(refused.admitted()).isFalse();
+        assertThat(refused.reason()).contains("holds none of iam:roles/run.invoker, group:eng@example.com")
+                .contains("IAM roles on the Google Cloud project").contains("HTTP 403");
+    }
 }

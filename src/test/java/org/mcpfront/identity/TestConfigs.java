@@ -31,6 +31,10 @@ final class TestConfigs {
         return oauth(IdentityKind.DEV, allowedDomains, allowedEmails, Optional.empty());
     }
 
+    static OAuthConfig oidc(List<String> allowedDomains, List<String> allowedEmails) {
+        return oauth(IdentityKind.OIDC, allowedDomains, allowedEmails, Optional.empty());
+    }
+
     private static OAuthConfig oauth(IdentityKind identity, List<String> allowedDomains, List<String> allowedEmails,
                                      Optional<GoogleConfig> google) {
         return new OAuthConfig(ISSUER, "", allowedDomains, allowedEmails, List.of(), Duration.ofHours(1), Duration.ofDays(30), Duration.ofSeconds(60),

@@ -23,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Our access tokens: JWTs in the RFC 9068 profile ({@code typ: at+jwt}; {@code iss}, {@code sub} = the
  * Google subject, {@code aud} = the resource URLs, {@code exp}, {@code iat}, {@code jti},
- * {@code client_id}, {@code scope}, plus {@code email}) signed with {@link SigningKeys}. The edge
+ * {@code client_id}, {@code scope}, plus {@code email} and {@code groups}, the user's memberships when there
+ * are any) signed with {@link SigningKeys}. The edge
  * checks them locally; the only store read is the revocation list.
  */
 public final class AccessTokens {
@@ -86,8 +87,14 @@ public final class AccessTokens {
         return issuer;
     }
 
-    /** Signs a token for {@code subject} with {@code audience}. */
+    /** Signs a token for {@code subject} with {@code audience} and no memberships. */
     public Issued issue(String subject, String email, List<String> audience, String clientId, String scope) {
+        return issue(subject, email, audience, clientId, scope, List.of());
+    }
+
+    /** Signs a token for {@code subject} with {@code audience}; {@code groups} are the user's memberships. */
+    public Issued issue(String subject, String email, List<String> audience, String clientId, String scope,
+                        List<String> groups) {
         Instant now = clock.instant();
         Instant expires = now.plus(ttl);
         String jti = Secrets.random();
@@ -101,6 +108,7 @@ public final class AccessTokens {
                 .claim("client_id", clientId)
                 .claim("scope", scope)
                 .claim("email", email)
+                .claim("groups", groups.isEmpty() ? null : groups)
                 .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(keys.algorithm()).type(AT_JWT).keyID(keys.keyId()).build(), claims);
         try {

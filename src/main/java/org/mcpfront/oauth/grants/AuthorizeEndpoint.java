@@ -17,6 +17,7 @@ import org.mcpfront.identity.Admission;
 import org.mcpfront.identity.Caller;
 import org.mcpfront.identity.Identity;
 import org.mcpfront.identity.IdentityProvider;
+import org.mcpfront.identity.Memberships;
 import org.mcpfront.observability.Audit;
 import org.mcpfront.storage.Store;
 import org.slf4j.Logger;
@@ -66,11 +67,14 @@ public final class AuthorizeEndpoint {
     private final Clients clients;
     private final Grants grants;
     private final IdentityProvider identity;
+    /** Looked up before admission: {@code group:} and {@code iam:} principals admit by them. */
+    private final Memberships memberships;
     private final Throttle throttle;
     private final PageSessions pages;
 
     public AuthorizeEndpoint(Supplier<AuthorizationServerConfig> config, Store store, Clients clients, Grants grants, IdentityProvider identity,
-                      Throttle throttle) {
+                      Throttle throttle, Memberships memberships) {
+        this.memberships = memberships;
         this.config = config;
         this.store = store;
         this.clients = clients;
@@ -231,7 +235,11 @@ public final class AuthorizeEndpoint {
     }
 
     private void admitAndAskConsent(RoutingContext ctx, PendingSignIn pending, Identity who) {
-        Admission.Decision decision = Admission.check(who, config.get().oauth());
+        memberships.of(who.email(), who.groups()).onComplete(found -> admitAndAskConsent(ctx, pending, who, found.result()));
+    }
+
+    private void admitAndAskConsent(RoutingContext ctx, PendingSignIn pending, Identity who, Memberships.Resolved held) {
+        Admission.Decision decision = Admission.check(who, config.get().oauth(), held);
         if (!decision.admitted()) {
             Audit.signInRefused(who.email(), pending.clientId(), decision.reason());
             ConsentPage.refused(ctx.response(), who, decision.reason());

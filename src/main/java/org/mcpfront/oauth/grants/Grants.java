@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.mcpfront.identity.Identity;
+import org.mcpfront.identity.Memberships;
 import org.mcpfront.observability.Audit;
 import org.mcpfront.storage.Store;
 
@@ -50,13 +51,15 @@ public final class Grants {
                     .put("email", identity.email())
                     .put("hd", identity.hostedDomain())
                     .put("name", identity.name())
+                    .put("provider_groups", new JsonArray(identity.groups()))
                     .put("aud", new JsonArray(audience))
                     .put("scope", scope);
         }
 
         static Grant fromJson(JsonObject json) {
             return new Grant(json.getString("client_id"),
-                    new Identity(json.getString("sub"), json.getString("email"), true, json.getString("hd"), json.getString("name")),
+                    new Identity(json.getString("sub"), json.getString("email"), true, json.getString("hd"), json.getString("name"),
+                            json.getJsonArray("provider_groups", new JsonArray()).stream().map(String::valueOf).toList()),
                     json.getJsonArray("aud").stream().map(String::valueOf).toList(), json.getString("scope"));
         }
     }
@@ -81,9 +84,17 @@ public final class Grants {
     private final AccessTokens accessTokens;
     private final Duration refreshTtl;
     private final Duration refreshGrace;
+    private final Memberships memberships;
 
     /** {@code refreshGrace} zero: no retry is forgiven. */
     public Grants(Vertx vertx, Store store, AccessTokens accessTokens, Duration refreshTtl, Duration refreshGrace) {
+        this(vertx, store, accessTokens, refreshTtl, refreshGrace, Memberships.providerOnly());
+    }
+
+    /** @param memberships what the access tokens' {@code groups} claim is looked up with, at every issue */
+    public Grants(Vertx vertx, Store store, AccessTokens accessTokens, Duration refreshTtl, Duration refreshGrace,
+                  Memberships memberships) {
+        this.memberships = memberships;
         this.vertx = vertx;
         this.store = store;
         this.accessTokens = accessTokens;
@@ -276,8 +287,10 @@ public final class Grants {
     private Future<TokenPair> issuePair(String family, Grant grant, JsonArray previousAccess) {
         // An RS256 signature costs about a millisecond of CPU: off the event loop, MCP requests
         // sharing it do not wait behind a burst of refreshes.
-        return vertx.executeBlocking(() -> accessTokens.issue(grant.identity().subject(), grant.identity().email(),
-                grant.audience(), grant.clientId(), grant.scope()), false)
+        // Memberships are looked up again for every pair: a refresh picks up a lookup whose cache has expired.
+        return memberships.of(grant.identity().email(), grant.identity().groups())
+                .compose(found -> vertx.executeBlocking(() -> accessTokens.issue(grant.identity().subject(),
+                        grant.identity().email(), grant.audience(), grant.clientId(), grant.scope(), found.sorted()), false))
                 .compose(access -> storePair(family, grant, previousAccess, access));
     }
 

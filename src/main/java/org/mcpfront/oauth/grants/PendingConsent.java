@@ -30,7 +30,8 @@ record PendingConsent(String clientId, String redirectUri, String state, String 
         return new JsonObject().put("client_id", clientId).put("redirect_uri", redirectUri).put("state", state)
                 .put("code_challenge", codeChallenge).put("aud", new JsonArray(audience)).put("scope", scope)
                 .put("browser", browser).put("csrf", csrf)
-                .put("sub", who.subject()).put("email", who.email()).put("hd", who.hostedDomain()).put("name", who.name());
+                .put("sub", who.subject()).put("email", who.email()).put("hd", who.hostedDomain()).put("name", who.name())
+                .put("provider_groups", new io.vertx.core.json.JsonArray(who.groups()));
     }
 
     static PendingConsent fromJson(JsonObject json) {
@@ -38,6 +39,7 @@ record PendingConsent(String clientId, String redirectUri, String state, String 
                 json.getString("code_challenge"), PendingSignIn.strings(json.getJsonArray("aud")), json.getString("scope"),
                 json.getString("browser"), json.getString("csrf"),
                 new Identity(json.getString("sub"), json.getString("email"), true, json.getString("hd"),
-                        json.getString("name")));
+                        json.getString("name"), json.getJsonArray("provider_groups", new io.vertx.core.json.JsonArray())
+                                .stream().map(String::valueOf).toList()));
     }
 }

@@ -1,0 +1,148 @@
+package org.mcpfront.e2e;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.mcpfront.testing.Closeables;
+import org.mcpfront.testing.EverythingServer;
+import org.mcpfront.testing.FrontHarness;
+import org.mcpfront.testing.GoogleCloudStandIn;
+import org.mcpfront.testing.GoogleStandIn;
+import org.mcpfront.testing.OAuthBrowser;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Sign-in through a generic OpenID Connect provider (mock-oauth2-server, which sends no {@code hd}) with GCP IAM
+ * admission: users are admitted by their verified email's domain, or by an IAM role on the project held directly or
+ * through a Workspace group (a stand-in Cloud Resource Manager and Directory API, reached with a service-account
+ * key); others are refused with a page that says why. The access token carries the memberships.
+ */
+@DisplayName("Generic OIDC sign-in and IAM admission")
+@Timeout(120)
+class IdentitySignInIT {
+
+    private static final String REDIRECT = "https://claude.ai/api/mcp/auth_callback";
+    private static final String ROLE = "roles/run.invoker";
+    private static GoogleStandIn provider;
+    private static GoogleCloudStandIn cloud;
+    private static EverythingServer backend;
+    private static FrontHarness front;
+    private static String issuer;
+
+    @BeforeAll
+    static void start() throws IOException {
+        provider = GoogleStandIn.start();
+        cloud = GoogleCloudStandIn.start();
+        cloud.setPolicy(Map.of(ROLE, List.of("user:carol@partner.org", "group:eng@partner.org"),
+                "roles/viewer", List.of("domain:example.com")));
+        cloud.setGroups("dave@partner.org", List.of("eng@partner.org"));
+        cloud.setGroups("mallory@partner.org", List.of("sales@partner.org"));
+        Path key = Files.createTempFile("sa-key", ".json");
+        Files.writeString(key, cloud.serviceAccountKeyJson());
+        backend = EverythingServer.start(EverythingServer.Mode.STREAMABLE);
+        front = FrontHarness.startAsIssuer("""
+                allowed_domains: ["example.com"]
+                allowed_emails: ["iam:%s"]
+                identity: oidc
+                gcp_project: test-project
+                oidc:
+                  issuer: "%s"
+                  client_id: "%s"
+                  client_secret: "%s"
+                gcp:
+                  credentials_file: "%s"
+                  resource_manager_url: "%s"
+                  workspace: { admin_email: admin@example.com, directory_url: "%s" }
+                """.formatted(ROLE, provider.issuerUrl(), GoogleStandIn.CLIENT_ID, GoogleStandIn.CLIENT_SECRET, key,
+                cloud.url(), cloud.url()), """
+                - path: "/notion"
+                  type: http
+                  backend: "%s"
+                """.formatted(backend.url()));
+        issuer = front.baseUrl();
+    }
+
+    @AfterAll
+    static void stop() {
+        Closeables.closeAll(front, backend, cloud, provider);
+    }
+
+    @Test
+    @DisplayName("a verified address of an allowed domain is admitted without hd; its token carries its IAM roles")
+    void byEmailDomain() {
+        JsonObject claims = signIn(new GoogleStandIn.User("oidc-alice", "alice@example.com", true, null, "Alice"));
+        assertThat(claims.getString("email")).isEqualTo("alice@example.com");
+        assertThat(claims.getJsonArray("groups").stream().map(String::valueOf).toList()).containsExactly("iam:roles/viewer");
+    }
+
+    @Test
+    @DisplayName("an address of another domain is refused with a page that names the domain and the role it lacks")
+    void otherDomainRefused() {
+        HttpResponse<String> page = refused(new GoogleStandIn.User("oidc-mallory", "mallory@partner.org", true, null, "M"));
+        assertThat(page.body()).contains("partner.org").contains("oauth.allowed_domains").contains("iam:" + ROLE)
+                .contains("test-project");
+    }
+
+    @Test
+    @DisplayName("an unverified address is refused even at an allowed domain")
+    void unverifiedRefused() {
+        HttpResponse<String> page = refused(new GoogleStandIn.User("oidc-eve", "eve@example.com", false, null, "Eve"));
+        assertThat(page.body()).contains("not verified");
+    }
+
+    @Test
+    @DisplayName("a user holding the IAM role directly is admitted though the domain is not allowed")
+    void roleHeldDirectly() {
+        JsonObject claims = signIn(new GoogleStandIn.User("oidc-carol", "carol@partner.org", true, null, "Carol"));
+        assertThat(claims.getJsonArray("groups").stream().map(String::valueOf).toList()).containsExactly("iam:" + ROLE);
+    }
+
+    @Test
+    @DisplayName("a role granted to a Workspace group counts for its members")
+    void roleThroughGroup() {
+        JsonObject claims = signIn(new GoogleStandIn.User("oidc-dave", "dave@partner.org", true, null, "Dave"));
+        assertThat(claims.getJsonArray("groups").stream().map(String::valueOf).toList()).containsExactlyInAnyOrder("eng@partner.org", "iam:" + ROLE);
+        assertThat(cloud.seen("/admin/directory/")).anySatisfy(seen ->
+                assertThat(seen.query()).containsEntry("userKey", "dave@partner.org"));
+    }
+
+    private static JsonObject signIn(GoogleStandIn.User user) {
+        OAuthBrowser browser = new OAuthBrowser(issuer);
+        String clientId = browser.register(REDIRECT);
+        OAuthBrowser.Authorization authorization = browser.authorization(clientId, REDIRECT, issuer + "/notion/mcp");
+        provider.nextSignIn(user);
+        String code = browser.authorize(authorization, null);
+        HttpResponse<String> token = browser.exchange(authorization, code);
+        assertThat(token.statusCode()).isEqualTo(200);
+        JsonObject tokens = new JsonObject(token.body());
+        JsonObject claims = GoogleCloudStandIn.claimsOf(tokens.getString("access_token"));
+        // A refresh looks the memberships up again and carries them on.
+        HttpResponse<String> refreshed = browser.refresh(clientId, tokens.getString("refresh_token"));
+        assertThat(refreshed.statusCode()).isEqualTo(200);
+        assertThat(GoogleCloudStandIn.claimsOf(new JsonObject(refreshed.body()).getString("access_token"))
+                .getJsonArray("groups")).isEqualTo(claims.getJsonArray("groups"));
+        return claims;
+    }
+
+    private static HttpResponse<String> refused(GoogleStandIn.User user) {
+        OAuthBrowser browser = new OAuthBrowser(issuer);
+        String clientId = browser.register(REDIRECT);
+        provider.nextSignIn(user);
+        HttpResponse<String> page = browser.signIn(browser.authorization(clientId, REDIRECT), null);
+        assertThat(page.statusCode()).isEqualTo(403);
+        assertThat(page.body()).doesNotContain("name=\"consent\"");
+        assertThat(page.headers().firstValue("Location")).isEmpty();
+        return page;
+    }
+}

@@ -7,6 +7,7 @@
 //   MISBEHAVE=1                         before answering: garbage lines, a stderr flood, a 1 MiB line
 //
 // Tools: "echo" {message}, "sleep" {ms}, "crash" (the process SIGKILLs itself mid-call),
+//   "whoami" (its pid, and whether it was told notifications/initialized),
 // "flood" {count, kib} (count log notifications of kib KiB each, then the answer; progress
 //   notifications instead when the call has a progress token).
 import { spawn } from "node:child_process";
@@ -38,13 +39,16 @@ const TOOLS = [
   { name: "echo", description: "Echoes message", inputSchema: { type: "object", properties: { message: { type: "string" } } } },
   { name: "sleep", description: "Answers after ms", inputSchema: { type: "object", properties: { ms: { type: "number" } } } },
   { name: "crash", description: "Kills its own process", inputSchema: { type: "object", properties: {} } },
+  { name: "whoami", description: "Its pid and whether it was initialized", inputSchema: { type: "object", properties: {} } },
   { name: "flood", description: "Sends many large notifications", inputSchema: { type: "object", properties: { count: { type: "number" }, kib: { type: "number" } } } },
   { name: "ticks", description: "Sends count notifications ms apart, then answers", inputSchema: { type: "object", properties: { count: { type: "number" }, ms: { type: "number" } } } },
 ];
 
+let initialized = false;
 createInterface({ input: process.stdin }).on("line", (line) => {
   let message;
   try { message = JSON.parse(line); } catch { process.stderr.write(`bad input line: ${line.slice(0, 80)}\n`); return; }
+  if (message.method === "notifications/initialized") initialized = true;
   if (message.id === undefined || !message.method) return;
   switch (message.method) {
     case "initialize":
@@ -62,6 +66,7 @@ createInterface({ input: process.stdin }).on("line", (line) => {
       if (name === "echo") return result(message.id, { content: [{ type: "text", text: `Echo: ${args.message}` }] });
       if (name === "sleep") return setTimeout(() => result(message.id, { content: [{ type: "text", text: "slept" }] }), args.ms ?? 1000);
       if (name === "crash") return process.kill(process.pid, "SIGKILL");
+      if (name === "whoami") return result(message.id, { content: [{ type: "text", text: JSON.stringify({ pid: process.pid, initialized }) }] });
       if (name === "flood") {
         const data = "z".repeat((args.kib ?? 64) * 1024);
         // With a progress token the flood is progress, which rides the request's own stream.

@@ -28,6 +28,7 @@ import org.mcpfront.protocol.BackendEras;
 import org.mcpfront.protocol.RequestStates;
 import org.mcpfront.storage.Store;
 import org.mcpfront.storage.Stores;
+import org.mcpfront.supervisor.Membership;
 import org.mcpfront.supervisor.SupervisorConfig;
 import org.mcpfront.supervisor.SupervisorVerticle;
 import org.slf4j.Logger;
@@ -141,7 +142,8 @@ public final class McpFront {
                         .map(oauth -> Map.entry(oauth, new RequestStates(keys.derivedSecret(REQUEST_STATE_PURPOSE),
                                 Clock.systemUTC()))))
                 .compose(shared -> vertx.deployVerticle(new SupervisorVerticle(SupervisorConfig.of(config), metrics, eras,
-                                shared.getValue(), services.get().backendIdentity())
+                                shared.getValue(), services.get().backendIdentity(), store,
+                                Membership.of(clustering == null ? null : clustering.manager()))
                                 .keepStreamsIn(vertx.isClustered() ? store : null))
                         .compose(id -> {
                             deployments.add(id);

@@ -14,6 +14,9 @@ public final class Addresses {
     /** Local notice to the supervisor that a session has ended ({@link SessionEnded}). */
     public static final String SUPERVISOR_SESSION_ENDED = "supervisor.session.ended";
 
+    /** Local request to the supervisor: carry on a session whose instance died ({@link SessionAdopt}). */
+    public static final String SUPERVISOR_ADOPT = "supervisor.adopt";
+
     /** Local request to the supervisor for its state, used by readiness checks. */
     public static final String SUPERVISOR_STATUS = "supervisor.status";
 

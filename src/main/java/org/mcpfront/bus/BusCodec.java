@@ -33,7 +33,8 @@ public final class BusCodec<T> implements MessageCodec<T, T> {
             SessionCommand.Close.class, SessionCommand.Evict.class, SessionCommand.Resume.class,
             StreamEvent.Message.class, StreamEvent.End.class);
     /** Types that stay in the JVM: supervisor requests, session notices, config changes. */
-    static final List<Class<?>> LOCAL = List.of(SessionSpec.class, SessionEnded.class, FrontConfig.class);
+    static final List<Class<?>> LOCAL = List.of(SessionSpec.class, SessionEnded.class, SessionAdopt.class,
+            FrontConfig.class);
 
     private static final String PREFIX = "mcp-front.";
 

@@ -6,6 +6,7 @@ import org.mcpfront.config.OAuthConfig.IdentityKind;
 import org.mcpfront.config.OAuthConfig.StorageKind;
 import org.mcpfront.config.RouteConfig.BackendProtocol;
 import org.mcpfront.config.RouteConfig.BackendTransport;
+import org.mcpfront.config.RouteConfig.OnProcessLoss;
 import org.mcpfront.config.RouteConfig.RouteType;
 
 import org.mcpfront.access.RouteAccess;
@@ -42,7 +43,7 @@ public final class ConfigParser {
     private static final List<String> GOOGLE_KEYS = List.of("client_id", "client_secret", "issuer");
     private static final List<String> ROUTE_KEYS = List.of("path", "type", "backend", "transport", "headers",
             "command", "environment", "timeout", "request_timeout", "max_sessions", "max_sessions_per_user", "protocol",
-            "health_check", "access", "identity");
+            "health_check", "access", "identity", "on_process_loss");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "health_path", "max_body_size",
             "sse_keepalive", "allowed_origins", "max_sessions", "slow_client_timeout", "idle_timeout", "read_timeout",
             "trusted_proxies", "trusted_proxy_header", "stream_max_duration");
@@ -277,7 +278,8 @@ public final class ConfigParser {
 
     private static RouteConfig httpRoute(Section s, String path, Duration timeout, Duration requestTimeout,
                                          Limits limits, BackendProtocol protocol) {
-        s.forbid("belongs to stdio routes; an http route has backend, transport and headers", "command", "environment");
+        s.forbid("belongs to stdio routes; an http route has backend, transport and headers", "command", "environment",
+                "on_process_loss");
         Optional<URI> backend = s.required("backend", "the backend's MCP endpoint URL, e.g. http://127.0.0.1:3001/mcp",
                 ConfigValues::httpUrl);
         Optional<BackendTransport> transport = s.value("transport", v -> ConfigValues.oneOf(v, BackendTransport.class))
@@ -290,7 +292,7 @@ public final class ConfigParser {
         HealthCheck healthCheck = s.section("health_check").map(HealthCheck::parse).orElse(HealthCheck.DEFAULT);
         return new RouteConfig(path, RouteType.HTTP, backend, transport, headers, List.of(), Map.of(), timeout,
                 requestTimeout, limits.sessions(), limits.perUser(), protocol, healthCheck, RouteAccess.OPEN,
-                IdentitySections.routeIdentity(s, RouteType.HTTP, headers));
+                IdentitySections.routeIdentity(s, RouteType.HTTP, headers), OnProcessLoss.RESTART);
     }
 
     /** The legacy HTTP+SSE transport's endpoint conventionally ends in /sse; everything else speaks Streamable HTTP. */
@@ -308,9 +310,12 @@ public final class ConfigParser {
         List<String> command = command(s);
         Map<String, String> environment = s.map("environment", ConfigValues::environmentName, Function.identity())
                 .orElse(Map.of());
+        // What a session does when its process dies under it: start a new one (the default) or end.
+        OnProcessLoss onProcessLoss = s.value("on_process_loss", v -> ConfigValues.oneOf(v, OnProcessLoss.class))
+                .orElse(OnProcessLoss.RESTART);
         return new RouteConfig(path, RouteType.STDIO, Optional.empty(), Optional.empty(), Map.of(), command,
                 environment, timeout, requestTimeout, limits.sessions(), limits.perUser(), protocol, HealthCheck.DEFAULT,
-                RouteAccess.OPEN, IdentitySections.routeIdentity(s, RouteType.STDIO, Map.of()));
+                RouteAccess.OPEN, IdentitySections.routeIdentity(s, RouteType.STDIO, Map.of()), onProcessLoss);
     }
 
     private static List<String> command(Section s) {

@@ -29,7 +29,8 @@ public record RouteConfig(
         BackendProtocol protocol,
         HealthCheck healthCheck,
         RouteAccess access,
-        RouteIdentity identity) {
+        RouteIdentity identity,
+        OnProcessLoss onProcessLoss) {
 
     public RouteConfig {
         Objects.requireNonNull(healthCheck, "healthCheck");
@@ -38,6 +39,7 @@ public record RouteConfig(
         environment = Map.copyOf(environment);
         access = access == null ? RouteAccess.OPEN : access;
         identity = identity == null ? RouteIdentity.none() : identity;
+        onProcessLoss = onProcessLoss == null ? OnProcessLoss.RESTART : onProcessLoss;
     }
 
     /** A route with the default health check and no {@code access:} block (everyone admitted uses everything). */
@@ -46,7 +48,8 @@ public record RouteConfig(
                        Duration timeout, Duration requestTimeout, int maxSessions, int maxSessionsPerUser,
                        BackendProtocol protocol) {
         this(path, type, backend, transport, headers, command, environment, timeout, requestTimeout, maxSessions,
-                maxSessionsPerUser, protocol, HealthCheck.DEFAULT, RouteAccess.OPEN, RouteIdentity.none());
+                maxSessionsPerUser, protocol, HealthCheck.DEFAULT, RouteAccess.OPEN, RouteIdentity.none(),
+                OnProcessLoss.RESTART);
     }
 
     /** A route whose backend learns nothing about the user. */
@@ -55,13 +58,13 @@ public record RouteConfig(
                        Duration timeout, Duration requestTimeout, int maxSessions, int maxSessionsPerUser,
                        BackendProtocol protocol, HealthCheck healthCheck, RouteAccess access) {
         this(path, type, backend, transport, headers, command, environment, timeout, requestTimeout, maxSessions,
-                maxSessionsPerUser, protocol, healthCheck, access, RouteIdentity.none());
+                maxSessionsPerUser, protocol, healthCheck, access, RouteIdentity.none(), OnProcessLoss.RESTART);
     }
 
     /** The same route with {@code access} as its {@code access:} block. */
     public RouteConfig withAccess(RouteAccess access) {
         return new RouteConfig(path, type, backend, transport, headers, command, environment, timeout, requestTimeout,
-                maxSessions, maxSessionsPerUser, protocol, healthCheck, access, identity);
+                maxSessions, maxSessionsPerUser, protocol, healthCheck, access, identity, onProcessLoss);
     }
 
     public enum RouteType { HTTP, STDIO }
@@ -72,6 +75,13 @@ public record RouteConfig(
      * naming 2026-07-28), {@code 2025} and {@code 2026} pin it.
      */
     public enum BackendProtocol { AUTO, V2025, V2026 }
+
+    /**
+     * What a stdio session does when its process dies under it (a crash, SIGKILL, its instance's loss):
+     * {@code restart} starts a new process initialized in the client's name, under the same session id
+     * (the old process's state is lost); {@code end} ends the session. HTTP routes always carry on.
+     */
+    public enum OnProcessLoss { RESTART, END }
 
     /** How mcp-front talks to an HTTP backend. */
     public enum BackendTransport { STREAMABLE, SSE }
@@ -91,6 +101,8 @@ public record RouteConfig(
         return "RouteConfig[path=" + path + ", type=" + type + ", backend=" + backend.orElse(null)
                 + ", transport=" + transport.orElse(null) + ", headers=" + headers.keySet()
                 + ", command=" + command + ", environment=" + environment.keySet()
-                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions + ", maxSessionsPerUser=" + maxSessionsPerUser + ", protocol=" + protocol + ", healthCheck=" + healthCheck + ", identity=" + identity.kind() + "]";
+                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions
+                + ", maxSessionsPerUser=" + maxSessionsPerUser + ", protocol=" + protocol + ", healthCheck=" + healthCheck
+                + ", identity=" + identity.kind() + ", onProcessLoss=" + onProcessLoss + "]";
     }
 }

@@ -10,6 +10,7 @@ import org.mcpfront.access.Visibility;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.bus.LocalOnly;
+import org.mcpfront.bus.SessionAdopt;
 import org.mcpfront.bus.SessionCommand;
 import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.bus.SessionSpec;
@@ -70,7 +71,7 @@ final class SessionClient {
      */
     Future<SessionCommand.Resumed> resume(String sessionId, String owner, String lastEventId, StreamRef stream) {
         DeliveryOptions options = new DeliveryOptions().setSendTimeout(SESSION_TIMEOUT_MS);
-        return request(Addresses.sessionIn(sessionId), new SessionCommand.Resume(owner, lastEventId, stream), options, 0)
+        return deliver(sessionId, new SessionCommand.Resume(owner, lastEventId, stream), options)
                 .map(body -> SessionCommand.Resumed.valueOf(String.valueOf(body)))
                 .recover(SessionClient::failure);
     }
@@ -92,7 +93,29 @@ final class SessionClient {
     private Future<Void> request(String sessionId, SessionCommand.FromClient command) {
         // A session acknowledges at once; only an unreachable one (its instance died) takes long.
         DeliveryOptions options = new DeliveryOptions().setSendTimeout(SESSION_TIMEOUT_MS);
-        return request(Addresses.sessionIn(sessionId), command, options, 0).<Void>mapEmpty().recover(SessionClient::failure);
+        return deliver(sessionId, command, options).<Void>mapEmpty().recover(SessionClient::failure);
+    }
+
+    /**
+     * Sends {@code command} to its session. When no instance serves the session (its own may have died),
+     * this instance's supervisor adopts it if the store knows it, or learns who did, and the command goes
+     * once more: for the commands that carry the client on (a message, a stream, a resumed stream).
+     */
+    private Future<Object> deliver(String sessionId, SessionCommand.FromClient command, DeliveryOptions options) {
+        String address = Addresses.sessionIn(sessionId);
+        Future<Object> sent = request(address, command, options, 0);
+        if (command instanceof SessionCommand.Deliver || command instanceof SessionCommand.Attach
+                || command instanceof SessionCommand.Resume) {
+            sent = sent.recover(e -> isUnknown(e)
+                    ? LocalOnly.request(vertx, Addresses.SUPERVISOR_ADOPT, new SessionAdopt(sessionId, command.owner()),
+                            SESSION_TIMEOUT_MS).compose(adopted -> request(address, command, options, 0))
+                    : Future.failedFuture(e));
+        }
+        return sent;
+    }
+
+    private static boolean isUnknown(Throwable e) {
+        return e instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
     }
 
     /**
@@ -102,8 +125,7 @@ final class SessionClient {
      */
     private Future<Object> request(String address, SessionCommand body, DeliveryOptions options, int attempt) {
         return vertx.eventBus().request(address, body, options).map(reply -> reply.body()).recover(e -> {
-            boolean unknown = e instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
-            if (!unknown || !vertx.isClustered() || attempt >= CLUSTER_RETRY_DELAYS_MS.length) {
+            if (!isUnknown(e) || !vertx.isClustered() || attempt >= CLUSTER_RETRY_DELAYS_MS.length) {
                 return Future.failedFuture(e);
             }
             return vertx.timer(CLUSTER_RETRY_DELAYS_MS[attempt])

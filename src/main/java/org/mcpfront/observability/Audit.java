@@ -121,6 +121,12 @@ public final class Audit {
                 .addKeyValue("reason", reason).log();
     }
 
+    /** A session whose instance died was adopted by this one ({@code fromNode}: the dead instance). */
+    public static void sessionAdopted(String user, String clientId, String route, String session, String fromNode) {
+        line(Level.INFO, "session_adopted", "session adopted", user, clientId, route, session)
+                .addKeyValue("from_node", fromNode).log();
+    }
+
     /** The tool name an audit line carries: {@code params.name} of the call, cut when the client sent a long one. */
     public static String toolName(JsonObject params) {
         String name = params.getValue("name") instanceof String text ? text : "";

@@ -71,6 +71,11 @@ public final class GatewayMetrics {
         counter("sessions_started", route, null, null).increment();
     }
 
+    /** A session whose instance died was carried on by this one. */
+    public void sessionAdopted(String route) {
+        counter("sessions_adopted", route, null, null).increment();
+    }
+
     public void sessionClosed(String route) {
         openSessions(route).decrementAndGet();
     }

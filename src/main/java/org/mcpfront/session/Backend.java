@@ -33,6 +33,15 @@ public interface Backend {
         return Era.LEGACY;
     }
 
+    /**
+     * Prepares to carry on a session adopted from an instance that died, before {@link #open()}: the
+     * client's initialize, the agreed version, and the upstream session to take over if the transport
+     * has one. False when this backend cannot carry an adopted session on.
+     */
+    default boolean resume(SessionFacts facts) {
+        return false;
+    }
+
     /** Ends the backend session (DELETE, or closing the stream); completes when done or given up. */
     Future<Void> close();
 }

@@ -39,6 +39,10 @@ public interface BackendListener {
     default void onUpstreamReopened(String reason) {
     }
 
+    /** The backend gave mcp-front's upstream session this id (Streamable HTTP), at initialize or on a reopen. */
+    default void onUpstreamSession(String upstreamSessionId) {
+    }
+
     /** The backend is gone (unreachable, stream cut, session expired): the session must end. */
     void onFailure(String kind, String reason);
 }

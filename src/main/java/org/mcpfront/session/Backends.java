@@ -69,7 +69,7 @@ public final class Backends {
                         case SSE -> listener -> new SseBackend(vertx, http, route, id, listener);
                     };
             case STDIO -> listener -> new StdioBackend(vertx, route, id, listener, System.getenv(),
-                    callerEnvironment);
+                    callerEnvironment, route.onProcessLoss() == RouteConfig.OnProcessLoss.RESTART);
         };
     }
 }

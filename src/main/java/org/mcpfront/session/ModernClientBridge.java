@@ -734,4 +734,20 @@ final class ModernClientBridge implements Backend, BackendListener {
     public void onFailure(String kind, String reason) {
         listener.onFailure(kind, reason);
     }
+
+    // A process or upstream session replaced under the bridge: the session decides what fails.
+    @Override
+    public void onInFlightLost(String reason) {
+        listener.onInFlightLost(reason);
+    }
+
+    @Override
+    public void onUpstreamReopened(String reason) {
+        listener.onUpstreamReopened(reason);
+    }
+
+    @Override
+    public void onUpstreamSession(String upstreamSessionId) {
+        listener.onUpstreamSession(upstreamSessionId);
+    }
 }

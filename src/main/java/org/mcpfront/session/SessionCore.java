@@ -56,6 +56,8 @@ final class SessionCore implements BackendListener {
     static final long LINGER_MS = 2_000;
     private static final String LISTEN = "subscriptions/listen";
     private static final String SHUTDOWN = "mcp-front is shutting down";
+    /** The failure kind of a backend (a replacement process) that failed before it answered. */
+    static final String START = "start";
 
     /** Where a session stands; it only moves forward. */
     enum State {
@@ -96,6 +98,10 @@ final class SessionCore implements BackendListener {
         /** Where the events of resumable streams are kept for other instances (a cluster), or null. */
         default Store streamStore() {
             return null;
+        }
+
+        /** Keeps the session's durable facts in the store for {@code ttlMillis} (another instance may adopt it). */
+        default void saveFacts(SessionFacts facts, long ttlMillis) {
         }
     }
 
@@ -138,6 +144,14 @@ final class SessionCore implements BackendListener {
     private boolean droppedWarned;
     /** Session-unique ids for the requests of 2026-07-28 clients, whose own ids need not be unique here. */
     private long localIds;
+    /** What another instance would need to carry this session on; null when it cannot (2026 bridged sessions). */
+    private SessionFacts facts;
+    private long factsSavedAt;
+    /**
+     * The standalone stream came with an adopted session: its edge may have died with the old owner, so
+     * a client that opens a new one replaces it.
+     */
+    private boolean standaloneInherited;
 
     /**
      * Why the session ends.
@@ -149,6 +163,14 @@ final class SessionCore implements BackendListener {
     }
 
     SessionCore(SessionSpec spec, Host host, GatewayMetrics metrics) {
+        this(spec, host, metrics, null);
+    }
+
+    /**
+     * @param facts the session's durable facts as the store should keep them from the start (an adopted
+     *              session's, with this instance as owner), or null when none are kept
+     */
+    SessionCore(SessionSpec spec, Host host, GatewayMetrics metrics, SessionFacts facts) {
         this.spec = spec;
         this.route = spec.route();
         this.host = host;
@@ -157,6 +179,17 @@ final class SessionCore implements BackendListener {
         this.buffers = new StreamBuffers(route.path(), spec.id(), host.streamStore(), route.timeout(), host::deliver);
         this.openedAt = host.nanoTime();
         this.lastActivity = openedAt;
+        this.facts = facts;
+        if (facts != null && facts.initialize() != null) {
+            // An adopted session: its client and backend have spoken before, on another instance.
+            heardFromClient = true;
+            heardFromBackend = true;
+            standaloneInherited = standalone != null;
+        }
+    }
+
+    SessionFacts facts() {
+        return facts;
     }
 
     /** The backend, made by the verticle with this core as its listener. */
@@ -184,6 +217,7 @@ final class SessionCore implements BackendListener {
             return failureWhileStarting;
         }
         state = State.OPEN;
+        saveFacts(facts);
         metrics.sessionOpened(route.path());
         scheduleIdleCheck(route.timeout().toMillis());
         log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
@@ -298,6 +332,16 @@ final class SessionCore implements BackendListener {
         JsonRpcMessage rpc = deliver.message();
         lastActivity = host.nanoTime();
         heardFromClient = true;
+        if (facts != null) {
+            if (rpc.isInitialize()) {
+                saveFacts(facts.withInitialize(rpc.raw()));
+            } else if ("notifications/initialized".equals(rpc.method())) {
+                saveFacts(facts.withInitialized());
+            } else if (lastActivity - factsSavedAt > route.timeout().toNanos() / 2) {
+                // Used, so kept: the stored facts live as long as the session's idle timeout.
+                saveFacts(facts);
+            }
+        }
         StreamRef stream = deliver.stream();
         if (state == State.LINGERING) {
             String reason = ending.reason();
@@ -358,8 +402,10 @@ final class SessionCore implements BackendListener {
 
     private void attach(StreamRef stream, Ack ack) {
         if (standalone != null && !standalone.equals(stream)) {
-            // A legacy session has only its stream: the client's newest connection takes it over.
-            if (buffers.held(standalone) && spec.clientTransport() != ClientTransport.SSE) {
+            // A Streamable HTTP session keeps one GET stream while its connection holds; a legacy session has
+            // only its stream, so the client's newest connection takes it over; a stream inherited from a dead
+            // instance (adoption) gives way to the client's new one.
+            if (!standaloneInherited && buffers.held(standalone) && spec.clientTransport() != ClientTransport.SSE) {
                 ack.fail(409, "this session already has a stream for server messages");
                 return;
             }
@@ -368,6 +414,10 @@ final class SessionCore implements BackendListener {
             buffers.forget(standalone);
         }
         standalone = keyedIfLegacy(stream);
+        standaloneInherited = false;
+        if (facts != null && !standalone.equals(facts.standalone())) {
+            saveFacts(facts.withStandalone(standalone));
+        }
         ack.ok();
         while (!undelivered.isEmpty() && standalone != null) {
             toStream(standalone, undelivered.poll(), false);
@@ -389,6 +439,9 @@ final class SessionCore implements BackendListener {
         }
         if (stream.equals(standalone)) {
             standalone = null;
+            if (facts != null) {
+                saveFacts(facts.withStandalone(null));
+            }
         }
         List<Pending> cancelled = new ArrayList<>();
         for (Pending p : pending.values()) {
@@ -491,6 +544,24 @@ final class SessionCore implements BackendListener {
     }
 
     @Override
+    public void onUpstreamSession(String upstreamSessionId) {
+        if (facts != null && !upstreamSessionId.equals(facts.upstreamSessionId())) {
+            saveFacts(facts.withUpstreamSessionId(upstreamSessionId));
+        }
+    }
+
+    private void saveFacts(SessionFacts next) {
+        if (next == null) {
+            return;
+        }
+        facts = next;
+        if (state == State.OPEN) {
+            factsSavedAt = host.nanoTime();
+            host.saveFacts(next, route.timeout().toMillis());
+        }
+    }
+
+    @Override
     public boolean awaitingResponse(String idKey) {
         return pending.containsKey(idKey);
     }
@@ -529,7 +600,10 @@ final class SessionCore implements BackendListener {
                 .addKeyValue("kind", kind).addKeyValue("reason", reason)
                 .addKeyValue("in_flight", pending.size()).log("backend failed; ending session");
         String why = "backend " + route.path() + " failed: " + reason;
-        ending = new Ending(why, true, heardFromBackend ? null : reason);
+        // A replacement that failed before it answered (kind "start") is a start failure like a first one:
+        // the supervisor backs the route off.
+        boolean startFailed = !heardFromBackend || START.equals(kind);
+        ending = new Ending(why, true, startFailed ? reason : null);
         if (!heardFromClient) {
             // The client has a session id but has not sent anything yet (its initialize is on the
             // way): stay a moment to answer it with the reason rather than a bare 404.
@@ -757,6 +831,9 @@ final class SessionCore implements BackendListener {
         String version = result == null ? null : result.getString("protocolVersion");
         if (version != null) {
             backend.protocolVersion(version);
+            if (facts != null) {
+                saveFacts(facts.withProtocolVersion(version));
+            }
         }
     }
 

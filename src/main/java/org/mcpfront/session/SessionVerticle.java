@@ -13,7 +13,11 @@ import org.mcpfront.bus.StreamEvent;
 import org.mcpfront.bus.StreamRef;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.storage.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -23,18 +27,39 @@ import java.util.function.Function;
  */
 public final class SessionVerticle extends VerticleBase implements SessionCore.Host {
 
+    private static final Logger log = LoggerFactory.getLogger(SessionVerticle.class);
+    /** How long a session's end waits for the store to forget its facts. */
+    private static final long FORGET_TIMEOUT_MS = 3_000;
+
     private final SessionSpec spec;
     private final Function<BackendListener, Backend> backends;
     private final GatewayMetrics metrics;
+    private final Store store;
+    private final SessionFacts facts;
+    private final boolean adopted;
     private SessionCore core;
     private MessageConsumer<SessionCommand> inbox;
     private Future<Void> undeploying;
     private Store streamStore;
 
     public SessionVerticle(SessionSpec spec, Function<BackendListener, Backend> backends, GatewayMetrics metrics) {
+        this(spec, backends, metrics, null, null, false);
+    }
+
+    /**
+     * A session whose durable facts the store keeps, so that another instance can adopt it if this one dies.
+     *
+     * @param facts   its facts, owned by this instance
+     * @param adopted the session was adopted: its backend carries on from {@code facts}
+     */
+    public SessionVerticle(SessionSpec spec, Function<BackendListener, Backend> backends, GatewayMetrics metrics,
+                           Store store, SessionFacts facts, boolean adopted) {
         this.spec = spec;
         this.backends = backends;
         this.metrics = metrics;
+        this.store = store;
+        this.facts = store == null ? null : facts;
+        this.adopted = adopted;
     }
 
     /** Keeps the events of this session's resumable streams in {@code store} too, for other instances (a cluster). */
@@ -45,9 +70,12 @@ public final class SessionVerticle extends VerticleBase implements SessionCore.H
 
     @Override
     public Future<?> start() {
-        core = new SessionCore(spec, this, metrics);
+        core = new SessionCore(spec, this, metrics, facts);
         Backend backend = backends.apply(core);
         core.backend(backend);
+        if (adopted && !backend.resume(facts)) {
+            return Future.failedFuture("the backend of route " + spec.route().path() + " cannot carry an adopted session on");
+        }
         return backend.open()
                 .compose(v -> {
                     inbox = vertx.eventBus().consumer(Addresses.sessionIn(spec.id()), this::onCommand);
@@ -67,8 +95,11 @@ public final class SessionVerticle extends VerticleBase implements SessionCore.H
     @Override
     public Future<?> stop() {
         core.drain();
-        Future<Void> unregistered = inbox == null ? Future.succeededFuture() : inbox.unregister();
-        return Future.join(unregistered, core.backend().close());
+        // The facts go first: while they exist, a request that finds no session here may adopt it.
+        return forgetFacts().transform(x -> {
+            Future<Void> unregistered = inbox == null ? Future.succeededFuture() : inbox.unregister();
+            return Future.join(unregistered, core.backend().close());
+        });
     }
 
     private void onCommand(Message<SessionCommand> message) {
@@ -136,6 +167,24 @@ public final class SessionVerticle extends VerticleBase implements SessionCore.H
     @Override
     public Store streamStore() {
         return streamStore;
+    }
+
+    @Override
+    public void saveFacts(SessionFacts next, long ttlMillis) {
+        store.put(SessionFacts.key(spec.id()), next.toJson(), Duration.ofMillis(ttlMillis)).onFailure(e -> log.atWarn()
+                .addKeyValue("route", spec.route().path()).addKeyValue("session", spec.id())
+                .addKeyValue("reason", e.getMessage())
+                .log("could not keep the session's facts in the store; another instance could not adopt it"));
+    }
+
+    private Future<Void> forgetFacts() {
+        if (facts == null) {
+            return Future.succeededFuture();
+        }
+        return store.delete(SessionFacts.key(spec.id())).timeout(FORGET_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .onFailure(e -> log.atWarn().addKeyValue("route", spec.route().path()).addKeyValue("session", spec.id())
+                        .addKeyValue("reason", e.getMessage())
+                        .log("could not remove the ended session's facts from the store; they expire with its timeout"));
     }
 
     @Override

@@ -46,6 +46,8 @@ final class SseBackend implements Backend {
     private boolean clientInitialized;
     /** Set from a broken stream until a new backend session is open; messages wait in order. */
     private boolean reconnecting;
+    private boolean resumed;
+    private String reopenReason = "the backend's SSE stream broke and a new one was opened";
     private final ArrayDeque<JsonRpcMessage> waiting = new ArrayDeque<>();
     /** The id of mcp-front's own initialize on a new backend session, whose answer nobody else wants. */
     private String reopenId;
@@ -63,7 +65,32 @@ final class SseBackend implements Backend {
 
     @Override
     public Future<Void> open() {
-        return connect();
+        if (!resumed) {
+            return connect();
+        }
+        // Adopted: the old backend session died with the instance's GET stream; a new one is opened in
+        // the client's name, and messages wait for its answer.
+        reconnecting = true;
+        return connect().onSuccess(v -> {
+            reopenId = "mf-reopen-" + (++reopens);
+            reopenReason = "the session was adopted from an instance that died; a new backend session was opened";
+            post(JsonRpcMessage.of(clientInitialize.json().copy().put("id", reopenId)));
+        });
+    }
+
+    @Override
+    public boolean resume(SessionFacts facts) {
+        if (facts.initialize() == null) {
+            return false;
+        }
+        try {
+            clientInitialize = JsonRpcMessage.parse(facts.initialize());
+        } catch (JsonRpcException e) {
+            return false;
+        }
+        clientInitialized = facts.initialized();
+        resumed = true;
+        return true;
     }
 
     /** Opens the GET stream and waits for its endpoint event. */
@@ -205,7 +232,8 @@ final class SseBackend implements Backend {
             post(JsonRpcMessage.of(new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/initialized")));
         }
         reconnecting = false;
-        listener.onUpstreamReopened("the backend's SSE stream broke and a new one was opened");
+        listener.onUpstreamReopened(reopenReason);
+        reopenReason = "the backend's SSE stream broke and a new one was opened";
         while (!reconnecting && !waiting.isEmpty()) {
             post(waiting.poll());
         }

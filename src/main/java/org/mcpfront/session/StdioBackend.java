@@ -8,6 +8,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import org.mcpfront.config.RouteConfig;
+import io.vertx.core.json.JsonObject;
+import org.mcpfront.transport.JsonRpcException;
 import org.mcpfront.transport.JsonRpcMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +20,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -30,6 +33,12 @@ import java.util.concurrent.RejectedExecutionException;
  * period. NuProcess reaps the child; the final SIGKILL to the group takes any orphaned grandchild.
  * Process I/O happens on NuProcess's threads and is handed to the session's context line by line,
  * so no event loop ever blocks on a pipe.
+ *
+ * <p>A process that dies while its session lives (a crash, SIGKILL) is replaced when the route says
+ * {@code on_process_loss: restart}: a new process is started and initialized with the client's
+ * cached {@code initialize} and {@code notifications/initialized}, the requests in flight at the death
+ * get an error (never resent), and the session carries on; what the old process kept is lost. A new
+ * process that fails before it answers, or processes that keep dying, end the session.
  */
 final class StdioBackend implements Backend {
 
@@ -40,6 +49,9 @@ final class StdioBackend implements Backend {
     private static final int STDERR_LINES_KEPT = 10;
     private static final int STDERR_LINES_PER_SECOND = 20;
     static final long KILL_GRACE_MS = 5_000;
+    /** More restarts than this within {@link #RESTART_WINDOW_NANOS} end the session: the process keeps dying. */
+    static final int MAX_RESTARTS_IN_A_ROW = 3;
+    private static final long RESTART_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final Vertx vertx;
     private final RouteConfig route;
@@ -47,62 +59,118 @@ final class StdioBackend implements Backend {
     private final BackendListener listener;
     private final Map<String, String> parentEnvironment;
     private final Map<String, String> callerEnvironment;
-    private final ArrayDeque<String> lastStderr = new ArrayDeque<>();
-    private final Promise<Integer> exit = Promise.promise();
+    private final boolean restartOnLoss;
     private Context context;
-    private NuProcess process;
-    private int pid;
+    /** The process serving the session now; null while none is running. */
+    private Proc proc;
+    /** A new process being spawned, which close() must wait for. */
+    private Future<Proc> spawning;
     private boolean closing;
-    private long stderrWindowStart;
-    private int stderrInWindow;
-    private int stderrSuppressed;
+    /** The client's initialize and whether it said initialized: what a new process is initialized with. */
+    private JsonRpcMessage clientInitialize;
+    private boolean clientInitialized;
+    /** The id of mcp-front's own initialize to a new process, while its answer is awaited; messages wait. */
+    private String restartId;
+    private final ArrayDeque<JsonRpcMessage> waiting = new ArrayDeque<>();
+    private long restartTimer = -1;
+    private long restarts;
+    private long restartedAt;
+    private int restartsInARow;
 
     StdioBackend(Vertx vertx, RouteConfig route, String session, BackendListener listener, Map<String, String> parentEnvironment,
-                 Map<String, String> callerEnvironment) {
+                 Map<String, String> callerEnvironment, boolean restartOnLoss) {
         this.vertx = vertx;
         this.route = route;
         this.session = session;
         this.listener = listener;
         this.parentEnvironment = parentEnvironment;
         this.callerEnvironment = callerEnvironment;
+        this.restartOnLoss = restartOnLoss;
     }
 
     @Override
     public Future<Void> open() {
         context = vertx.getOrCreateContext();
+        return spawn().compose(started -> {
+            proc = started;
+            if (clientInitialize != null) {
+                // An adopted session: its process is new to the client's session.
+                initializeNewProcess();
+            }
+            return Future.<Void>succeededFuture();
+        });
+    }
+
+    /** Starts one process of the route's command; fails when it could not be started. */
+    private Future<Proc> spawn() {
         List<String> command = new ArrayList<>(route.command().size() + 1);
         // setsid makes the command the leader of a new process group whose id is its pid.
         command.add("setsid");
         command.addAll(route.command());
-        NuProcessBuilder builder = new NuProcessBuilder(command, StdioEnvironment.of(parentEnvironment, route.environment(), callerEnvironment));
-        builder.setProcessListener(new Pipes());
+        NuProcessBuilder builder = new NuProcessBuilder(command,
+                StdioEnvironment.of(parentEnvironment, route.environment(), callerEnvironment));
+        Proc next = new Proc();
+        builder.setProcessListener(next.pipes);
         // Spawning is a blocking system call: keep it off the event loop.
-        return vertx.executeBlocking(builder::start, false).compose(started -> {
+        spawning = vertx.executeBlocking(builder::start, false).compose(started -> {
             if (started == null || started.getPID() <= 0) {
                 log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session)
                         .addKeyValue("command", route.command().get(0)).log("stdio process could not be started");
                 return Future.failedFuture("the process could not be started");
             }
-            process = started;
-            pid = started.getPID();
-            log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", session).addKeyValue("pid", pid)
+            next.process = started;
+            next.pid = started.getPID();
+            log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", session).addKeyValue("pid", next.pid)
                     .log("stdio process started");
-            return Future.<Void>succeededFuture();
+            return Future.succeededFuture(next);
         });
+        return spawning;
+    }
+
+    /**
+     * Takes over a session whose instance died (and its process with it), when the route restarts lost
+     * processes: the new process is initialized with the client's initialize once open.
+     */
+    @Override
+    public boolean resume(SessionFacts facts) {
+        if (!restartOnLoss || facts.initialize() == null) {
+            return false;
+        }
+        try {
+            clientInitialize = JsonRpcMessage.parse(facts.initialize());
+        } catch (JsonRpcException e) {
+            return false;
+        }
+        clientInitialized = facts.initialized();
+        return true;
     }
 
     @Override
     public void send(JsonRpcMessage message) {
+        if (message.isInitialize()) {
+            clientInitialize = message;
+        } else if ("notifications/initialized".equals(message.method())) {
+            clientInitialized = true;
+        }
+        if (restartId != null) {
+            waiting.add(message);
+            return;
+        }
+        write(message);
+    }
+
+    private void write(JsonRpcMessage message) {
         String raw = message.raw();
         // Line framing: a message that arrived pretty-printed is re-encoded on one line.
         String line = raw.indexOf('\n') >= 0 || raw.indexOf('\r') >= 0 ? message.json().encode() : raw;
         byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-        if (closing || exit.future().isComplete() || !process.isRunning()) {
+        Proc current = proc;
+        if (closing || current == null || current.exit.future().isComplete() || !current.process.isRunning()) {
             // Its exit is reported (or about to be) through onExit; the message has nowhere to go.
             return;
         }
         try {
-            process.writeStdin(ByteBuffer.wrap(bytes));
+            current.process.writeStdin(ByteBuffer.wrap(bytes));
         } catch (IllegalStateException stdinClosed) {
             listener.onFailure("exited", "the process closed its stdin: " + stdinClosed.getMessage());
         }
@@ -116,46 +184,58 @@ final class StdioBackend implements Backend {
     @Override
     public Future<Void> close() {
         if (closing) {
-            return exit.future().mapEmpty();
+            return proc == null ? Future.succeededFuture() : proc.exit.future().<Void>mapEmpty().recover(e -> Future.succeededFuture());
         }
         closing = true;
-        if (process == null || exit.future().isComplete()) {
-            killGroup(ProcessGroups.SIGKILL);
+        if (restartTimer >= 0) {
+            vertx.cancelTimer(restartTimer);
+        }
+        if (spawning != null && !spawning.isComplete()) {
+            // A new process is on its way: it is stopped as soon as it exists.
+            return spawning.transform(ar -> ar.succeeded() ? stop(ar.result()) : Future.succeededFuture());
+        }
+        return stop(proc);
+    }
+
+    private Future<Void> stop(Proc current) {
+        if (current == null) {
             return Future.succeededFuture();
         }
-        process.closeStdin(true);
-        killGroup(ProcessGroups.SIGTERM);
+        if (current.exit.future().isComplete()) {
+            current.killGroup(ProcessGroups.SIGKILL);
+            return Future.succeededFuture();
+        }
+        current.process.closeStdin(true);
+        current.killGroup(ProcessGroups.SIGTERM);
         long killer = vertx.setTimer(KILL_GRACE_MS, t -> {
-            log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session).addKeyValue("pid", pid)
+            log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session).addKeyValue("pid", current.pid)
                     .log("stdio process ignored SIGTERM; sending SIGKILL");
-            killGroup(ProcessGroups.SIGKILL);
+            current.killGroup(ProcessGroups.SIGKILL);
             // SIGKILL cannot be ignored; if no exit is reported even so, do not hold the session up.
             vertx.setTimer(KILL_GRACE_MS, u -> {
-                if (exit.tryFail("no exit reported after SIGKILL")) {
+                if (current.exit.tryFail("no exit reported after SIGKILL")) {
                     log.atError().addKeyValue("route", route.path()).addKeyValue("session", session)
-                            .addKeyValue("pid", pid).log("stdio process not reported as exited after SIGKILL");
+                            .addKeyValue("pid", current.pid).log("stdio process not reported as exited after SIGKILL");
                 }
             });
         });
-        return exit.future()
+        return current.exit.future()
                 .onComplete(ar -> {
                     vertx.cancelTimer(killer);
                     // The leader is gone; anything left in its group is an orphan.
-                    killGroup(ProcessGroups.SIGKILL);
+                    current.killGroup(ProcessGroups.SIGKILL);
                 })
                 .<Void>mapEmpty()
                 .recover(e -> Future.succeededFuture());
     }
 
-    private void killGroup(int signal) {
-        if (pid > 0) {
-            ProcessGroups.signal(pid, signal);
-        }
-    }
-
     // ---- on the session's context ---------------------------------------------------------
 
-    private void onLines(LineSplitter.Lines lines) {
+    private void onLines(Proc from, LineSplitter.Lines lines) {
+        if (from != proc) {
+            // A dead process's last words: its session has moved on to a new one.
+            return;
+        }
         if (lines.dropped() > 0) {
             log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session)
                     .addKeyValue("dropped", lines.dropped()).addKeyValue("limit_bytes", MAX_LINE_BYTES)
@@ -171,31 +251,35 @@ final class StdioBackend implements Backend {
                         .addKeyValue("line", abbreviate(line)).log("stdio process wrote a line that is not JSON; not forwarded");
                 continue;
             }
+            from.spoke = true;
+            if (restartId != null && answersRestart(line)) {
+                continue;
+            }
             listener.onMessage(line, null);
         }
     }
 
-    private void onStderr(List<String> lines) {
+    private void onStderr(Proc from, List<String> lines) {
         long now = System.nanoTime();
-        if (now - stderrWindowStart > 1_000_000_000L) {
-            if (stderrSuppressed > 0) {
+        if (now - from.stderrWindowStart > 1_000_000_000L) {
+            if (from.stderrSuppressed > 0) {
                 log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session)
-                        .addKeyValue("suppressed", stderrSuppressed).log("stdio stderr lines not logged (rate limit)");
+                        .addKeyValue("suppressed", from.stderrSuppressed).log("stdio stderr lines not logged (rate limit)");
             }
-            stderrWindowStart = now;
-            stderrInWindow = 0;
-            stderrSuppressed = 0;
+            from.stderrWindowStart = now;
+            from.stderrInWindow = 0;
+            from.stderrSuppressed = 0;
         }
         for (String line : lines) {
             String kept = abbreviate(line);
-            if (lastStderr.size() == STDERR_LINES_KEPT) {
-                lastStderr.poll();
+            if (from.lastStderr.size() == STDERR_LINES_KEPT) {
+                from.lastStderr.poll();
             }
-            lastStderr.add(kept);
-            if (++stderrInWindow <= STDERR_LINES_PER_SECOND) {
+            from.lastStderr.add(kept);
+            if (++from.stderrInWindow <= STDERR_LINES_PER_SECOND) {
                 log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", session)
                         .addKeyValue("stderr", kept).log("stdio stderr");
-            } else if (stderrSuppressed++ == 0) {
+            } else if (from.stderrSuppressed++ == 0) {
                 log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session)
                         .addKeyValue("lines_per_second", STDERR_LINES_PER_SECOND)
                         .log("stdio stderr is flooding; logging only the first lines each second (rate limit)");
@@ -203,17 +287,106 @@ final class StdioBackend implements Backend {
         }
     }
 
-    private void onExit(int code) {
-        exit.tryComplete(code);
-        if (closing) {
+    private void onExit(Proc from, int code) {
+        from.exit.tryComplete(code);
+        if (closing || from != proc) {
             return;
         }
-        killGroup(ProcessGroups.SIGKILL);
-        log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session).addKeyValue("pid", pid)
+        from.killGroup(ProcessGroups.SIGKILL);
+        log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session).addKeyValue("pid", from.pid)
                 .addKeyValue("command", route.command().get(0)).addKeyValue("exit_code", code)
-                .addKeyValue("stderr", String.join(" | ", lastStderr)).log("stdio process exited");
+                .addKeyValue("stderr", String.join(" | ", from.lastStderr)).log("stdio process exited");
+        proc = null;
         // The reason reaches clients and /ready: never the process's own output, which may hold secrets.
-        listener.onFailure("exited", exitReason(code));
+        String reason = exitReason(code);
+        if (restartId != null) {
+            // The new process died before it answered initialize: a start failure, for the route's back-off.
+            listener.onFailure(SessionCore.START, "a new process for the session failed before it answered: " + reason);
+            return;
+        }
+        if (!restartOnLoss || clientInitialize == null || !from.spoke) {
+            // A process that never answered failed to start: a new one would fail the same way.
+            listener.onFailure("exited", reason);
+            return;
+        }
+        long now = System.nanoTime();
+        restartsInARow = now - restartedAt < RESTART_WINDOW_NANOS ? restartsInARow + 1 : 1;
+        restartedAt = now;
+        if (restartsInARow > MAX_RESTARTS_IN_A_ROW) {
+            listener.onFailure("exited", reason + "; it died " + restartsInARow + " times within "
+                    + TimeUnit.NANOSECONDS.toSeconds(RESTART_WINDOW_NANOS) + " s, so it is not started again");
+            return;
+        }
+        restart(reason);
+    }
+
+    /**
+     * A new process for the session: the requests the old one held fail (a tool call may not be
+     * idempotent, so none is resent), the new one is initialized in the client's name, and messages
+     * wait until it has answered.
+     */
+    private void restart(String reason) {
+        log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session).addKeyValue("reason", reason)
+                .log("stdio process lost; starting a new one for the session (the old process's server-side state is lost)");
+        listener.onInFlightLost(reason + "; a new process carries the session on");
+        restartId = "mf-restart-" + (++restarts);
+        spawn().onComplete(started -> {
+            if (closing) {
+                return;
+            }
+            if (started.failed()) {
+                listener.onFailure(SessionCore.START, "a new process for the session could not be started");
+                return;
+            }
+            proc = started.result();
+            initializeNewProcess();
+        });
+    }
+
+    /** Sends the client's initialize to a new process; its answer is ours, and messages wait for it. */
+    private void initializeNewProcess() {
+        if (restartId == null) {
+            restartId = "mf-restart-" + (++restarts);
+        }
+        long timeout = route.requestTimeout().toMillis();
+        restartTimer = vertx.setTimer(timeout, t -> {
+            restartTimer = -1;
+            if (restartId != null && !closing) {
+                listener.onFailure(SessionCore.START, "a new process for the session did not answer initialize within "
+                        + route.requestTimeout().toSeconds() + " s");
+            }
+        });
+        write(JsonRpcMessage.of(clientInitialize.json().copy().put("id", restartId)));
+    }
+
+    /** Whether {@code line} answers mcp-front's initialize to a new process; if so, the session resumes. */
+    private boolean answersRestart(String line) {
+        JsonRpcMessage message;
+        try {
+            message = JsonRpcMessage.parse(line);
+        } catch (JsonRpcException notJsonRpc) {
+            return false;
+        }
+        if (!message.isResponse() || !JsonRpcMessage.idKeyOf(restartId).equals(message.idKey())) {
+            return false;
+        }
+        vertx.cancelTimer(restartTimer);
+        restartTimer = -1;
+        if (message.json().containsKey("error")) {
+            listener.onFailure(SessionCore.START, "a new process for the session refused initialize: "
+                    + BackendHttp.snippet(String.valueOf(message.json().getValue("error"))));
+            return true;
+        }
+        restartId = null;
+        if (clientInitialized) {
+            write(JsonRpcMessage.of(new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/initialized")));
+        }
+        listener.onUpstreamReopened("the stdio process was lost and a new one was started; "
+                + "the old process's server-side state is lost");
+        while (restartId == null && !waiting.isEmpty()) {
+            write(waiting.poll());
+        }
+        return true;
     }
 
     /** What an exit means, from the code alone; 126 and 127 are how setsid reports an exec that failed. */
@@ -230,10 +403,35 @@ final class StdioBackend implements Backend {
         return line.length() > MAX_STDERR_LINE ? line.substring(0, MAX_STDERR_LINE) + "…" : line;
     }
 
+    /** One process of the session, with its own pipes, exit and stderr memory. */
+    private final class Proc {
+        final Pipes pipes = new Pipes(this);
+        final Promise<Integer> exit = Promise.promise();
+        final ArrayDeque<String> lastStderr = new ArrayDeque<>();
+        NuProcess process;
+        int pid;
+        /** Whether it ever wrote a message: one that died before that failed to start. */
+        boolean spoke;
+        long stderrWindowStart;
+        int stderrInWindow;
+        int stderrSuppressed;
+
+        void killGroup(int signal) {
+            if (pid > 0) {
+                ProcessGroups.signal(pid, signal);
+            }
+        }
+    }
+
     /** NuProcess callbacks, on its I/O threads: cut into lines, then hand over to the context. */
     private final class Pipes extends NuAbstractProcessHandler {
+        private final Proc owner;
         private final LineSplitter stdout = new LineSplitter(MAX_LINE_BYTES);
         private final LineSplitter stderr = new LineSplitter(MAX_LINE_BYTES);
+
+        Pipes(Proc owner) {
+            this.owner = owner;
+        }
 
         @Override
         public void onStdout(ByteBuffer buffer, boolean closed) {
@@ -243,7 +441,7 @@ final class StdioBackend implements Backend {
                 lines.lines().add(rest);
             }
             if (!lines.lines().isEmpty() || lines.dropped() > 0) {
-                onContext(() -> onLines(lines));
+                onContext(() -> onLines(owner, lines));
             }
         }
 
@@ -255,15 +453,15 @@ final class StdioBackend implements Backend {
                 lines.add(rest);
             }
             if (!lines.isEmpty()) {
-                onContext(() -> StdioBackend.this.onStderr(lines));
+                onContext(() -> StdioBackend.this.onStderr(owner, lines));
             }
         }
 
         @Override
         public void onExit(int code) {
             // Called once the child is reaped; the context may be gone if the session already ended.
-            if (context == null || !onContext(() -> StdioBackend.this.onExit(code))) {
-                exit.tryComplete(code);
+            if (context == null || !onContext(() -> StdioBackend.this.onExit(owner, code))) {
+                owner.exit.tryComplete(code);
             }
         }
 

@@ -10,6 +10,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.mcpfront.config.RouteConfig;
+import org.mcpfront.transport.JsonRpcException;
 import org.mcpfront.transport.JsonRpcMessage;
 import org.mcpfront.transport.McpHeaders;
 import org.mcpfront.transport.SseParser;
@@ -50,6 +51,8 @@ final class StreamableHttpBackend implements Backend {
     private String backendSessionId;
     private String protocolVersion;
     private boolean standaloneStarted;
+    /** Adopted from an instance that died: the upstream session is taken over rather than opened. */
+    private boolean resumed;
     /** The client's initialize and whether it said initialized: what a new upstream session is opened with. */
     private JsonRpcMessage clientInitialize;
     private boolean clientInitialized;
@@ -75,7 +78,35 @@ final class StreamableHttpBackend implements Backend {
 
     @Override
     public Future<Void> open() {
+        if (resumed) {
+            if (backendSessionId == null) {
+                // Adopted before the backend gave its session an id: open one in the client's name.
+                reopen(null);
+            } else if (clientInitialized && !standaloneStarted) {
+                // Adopted: the upstream session is taken over; its server stream died with the old instance.
+                // A backend that forgot the session answers 404 here, which opens a new one.
+                standaloneStarted = true;
+                openStandalone(new StreamState());
+            }
+        }
         return Future.succeededFuture();
+    }
+
+    @Override
+    public boolean resume(SessionFacts facts) {
+        if (facts.initialize() == null) {
+            return false;
+        }
+        try {
+            clientInitialize = JsonRpcMessage.parse(facts.initialize());
+        } catch (JsonRpcException e) {
+            return false;
+        }
+        clientInitialized = facts.initialized();
+        backendSessionId = facts.upstreamSessionId();
+        protocolVersion = facts.protocolVersion();
+        resumed = true;
+        return true;
     }
 
     @Override
@@ -175,6 +206,7 @@ final class StreamableHttpBackend implements Backend {
                         return;
                     }
                     backendSessionId = opened.result();
+                    listener.onUpstreamSession(backendSessionId);
                     listener.onUpstreamReopened("the backend answered 404 for the upstream session");
                     if (clientInitialized) {
                         post(JsonRpcMessage.of(new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/initialized")));
@@ -194,6 +226,7 @@ final class StreamableHttpBackend implements Backend {
     private void onPostResponse(JsonRpcMessage message, HttpClientRequest request, HttpClientResponse response) {
         if (message.isInitialize() && response.getHeader(McpHeaders.SESSION_ID) != null) {
             backendSessionId = response.getHeader(McpHeaders.SESSION_ID);
+            listener.onUpstreamSession(backendSessionId);
         }
         int status = response.statusCode();
         if (status == 404 && backendSessionId != null && !message.isInitialize()) {

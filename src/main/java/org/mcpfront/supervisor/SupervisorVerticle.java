@@ -6,12 +6,15 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import org.mcpfront.bus.Addresses;
+import org.mcpfront.bus.ClientTransport;
+import org.mcpfront.bus.SessionAdopt;
 import org.mcpfront.bus.SessionCommand;
 import org.mcpfront.bus.SessionEnded;
 import org.mcpfront.bus.SessionSpec;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.identity.backend.BackendIdentity;
+import org.mcpfront.observability.Audit;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.protocol.BackendEras;
 import org.mcpfront.protocol.Era;
@@ -20,6 +23,7 @@ import org.mcpfront.storage.Store;
 import org.mcpfront.session.Backend;
 import org.mcpfront.session.BackendHttp;
 import org.mcpfront.session.BackendListener;
+import org.mcpfront.session.SessionFacts;
 import org.mcpfront.session.Backends;
 import org.mcpfront.session.SessionVerticle;
 import org.slf4j.Logger;
@@ -42,6 +46,7 @@ public final class SupervisorVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(SupervisorVerticle.class);
     /** How long a close waits for the session's answer. */
     private static final long CLOSE_TIMEOUT_MS = 10_000;
+    private static final String GONE = "Session not found: it ended or never existed";
 
     private final GatewayMetrics metrics;
     /** Live sessions (and those starting): id → route path and owner. */
@@ -57,7 +62,10 @@ public final class SupervisorVerticle extends VerticleBase {
     /** What sessions tell their backends about their users. */
     private BackendIdentity backendIdentity = BackendIdentity.none();
     private BackendFactory backends;
+    /** Where sessions keep their streams' events for other instances (a cluster); null keeps them in memory only. */
     private Store streamStore;
+    private final Store store;
+    private final Membership membership;
 
     /** Makes the backend of a new session; tests give the supervisor one of their own. */
     @FunctionalInterface
@@ -65,19 +73,31 @@ public final class SupervisorVerticle extends VerticleBase {
         Function<BackendListener, Backend> create(SessionSpec spec, Era httpEra);
     }
 
+    /**
+     * @param backendIdentity what sessions tell their backends about their users
+     * @param store           where sessions keep their durable facts, so that another instance can adopt them
+     * @param membership      this instance's node id and the live members
+     */
     public SupervisorVerticle(SupervisorConfig config, GatewayMetrics metrics, BackendEras eras, RequestStates requestStates,
-                              BackendIdentity backendIdentity) {
-        this(config, metrics, eras, requestStates, (BackendFactory) null);
+                              BackendIdentity backendIdentity, Store store, Membership membership) {
+        this(config, metrics, eras, requestStates, (BackendFactory) null, store, membership);
         this.backendIdentity = backendIdentity;
     }
 
     SupervisorVerticle(SupervisorConfig config, GatewayMetrics metrics, BackendEras eras, RequestStates requestStates,
                        BackendFactory backends) {
+        this(config, metrics, eras, requestStates, backends, null, Membership.of(null));
+    }
+
+    SupervisorVerticle(SupervisorConfig config, GatewayMetrics metrics, BackendEras eras, RequestStates requestStates,
+                       BackendFactory backends, Store store, Membership membership) {
         this.config = config;
         this.metrics = metrics;
         this.eras = eras;
         this.requestStates = requestStates;
         this.backends = backends;
+        this.store = store;
+        this.membership = membership;
     }
 
     /** Sessions keep the events of their resumable streams in {@code store} too (a cluster: for other instances). */
@@ -94,6 +114,7 @@ public final class SupervisorVerticle extends VerticleBase {
         }
         return Future.all(
                 vertx.eventBus().<SessionSpec>localConsumer(Addresses.SUPERVISOR_SESSIONS, this::open).completion(),
+                vertx.eventBus().<SessionAdopt>localConsumer(Addresses.SUPERVISOR_ADOPT, this::adopt).completion(),
                 vertx.eventBus().<SessionEnded>localConsumer(Addresses.SUPERVISOR_SESSION_ENDED, m -> ended(m.body()))
                         .completion(),
                 vertx.eventBus().<FrontConfig>localConsumer(Addresses.CONFIG_CHANGED, m -> reconfigure(SupervisorConfig.of(m.body())))
@@ -109,35 +130,20 @@ public final class SupervisorVerticle extends VerticleBase {
             message.fail(404, "route " + path + " is not configured");
             return;
         }
-        long wait = health(path).waitMillis(System.nanoTime());
-        if (wait > 0) {
-            message.fail(503, "route " + path + " is failing to start (" + health(path).lastFailure()
-                    + "); next attempt in " + Math.max(1, wait / 1000) + " s");
-            return;
-        }
-        if (perUser.getOrDefault(userKey(path, request.owner().subject()), 0) >= route.maxSessionsPerUser()) {
-            message.fail(503, "you have " + route.maxSessionsPerUser() + " sessions on " + path
-                    + ", the most one user may have; close one (or wait for it to go idle) and try again");
-            return;
-        }
-        if (perRoute.getOrDefault(path, 0) >= route.maxSessions()) {
-            message.fail(503, "route " + path + " is at its limit of " + route.maxSessions() + " sessions; try again later");
-            return;
-        }
-        if (sessions.size() >= config.maxSessions()) {
-            message.fail(503, "mcp-front is at its limit of " + config.maxSessions() + " sessions; try again later");
+        String refusal = refusal(route, request.owner().subject());
+        if (refusal != null) {
+            message.fail(503, refusal);
             return;
         }
         String id = SessionIds.next();
         SessionSpec spec = request.withId(id);
         track(id, path, request.owner().subject());
-        // An HTTP backend's era decides the bridge; one that cannot be probed is tried as 2025, whose
-        // initialize then says what is wrong.
-        Future<Era> era = route.type() == RouteConfig.RouteType.HTTP
-                ? eras.eraOf(route).recover(e -> Future.succeededFuture(Era.LEGACY))
-                : Future.succeededFuture(Era.LEGACY);
-        era.compose(known -> vertx.deployVerticle(new SessionVerticle(spec, backends.create(spec, known), metrics)
-                .keepStreamsIn(streamStore)))
+        // 2026-07-28 clients' bridged sessions are found through the store already, and need no adopting.
+        SessionFacts facts = store == null || spec.clientTransport() == ClientTransport.MODERN ? null
+                : new SessionFacts(id, path, spec.owner(), spec.clientTransport(), null, null, false, null,
+                        spec.standalone(), membership.node(), 0);
+        eraOf(route).compose(known -> vertx.deployVerticle(new SessionVerticle(spec, backends.create(spec, known), metrics,
+                        store, facts, false).keepStreamsIn(streamStore)))
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
                         message.reply(id);
@@ -148,6 +154,142 @@ public final class SupervisorVerticle extends VerticleBase {
                     log.atWarn().addKeyValue("route", path).addKeyValue("session", id)
                             .addKeyValue("reason", ar.cause().getMessage()).log("session could not start");
                     message.fail(502, "backend for " + path + " is unavailable: " + ar.cause().getMessage());
+                });
+    }
+
+    /** Why a new session for this user on this route may not start now (back-off, limits), or null. */
+    private String refusal(RouteConfig route, String subject) {
+        String path = route.path();
+        long wait = health(path).waitMillis(System.nanoTime());
+        if (wait > 0) {
+            return "route " + path + " is failing to start (" + health(path).lastFailure()
+                    + "); next attempt in " + Math.max(1, wait / 1000) + " s";
+        }
+        if (perUser.getOrDefault(userKey(path, subject), 0) >= route.maxSessionsPerUser()) {
+            return "you have " + route.maxSessionsPerUser() + " sessions on " + path
+                    + ", the most one user may have; close one (or wait for it to go idle) and try again";
+        }
+        if (perRoute.getOrDefault(path, 0) >= route.maxSessions()) {
+            return "route " + path + " is at its limit of " + route.maxSessions() + " sessions; try again later";
+        }
+        if (sessions.size() >= config.maxSessions()) {
+            return "mcp-front is at its limit of " + config.maxSessions() + " sessions; try again later";
+        }
+        return null;
+    }
+
+    /**
+     * An HTTP backend's era decides the bridge; one that cannot be probed is tried as 2025, whose
+     * initialize then says what is wrong.
+     */
+    private Future<Era> eraOf(RouteConfig route) {
+        return route.type() == RouteConfig.RouteType.HTTP
+                ? eras.eraOf(route).recover(e -> Future.succeededFuture(Era.LEGACY))
+                : Future.succeededFuture(Era.LEGACY);
+    }
+
+    // ---- adoption ---------------------------------------------------------------------------
+
+    /**
+     * A request found no instance serving its session. If the store has the session's facts and the
+     * instance that owned it is gone, this instance claims it (one claim per epoch: two instances never
+     * adopt the same session) and carries it on under the same id. The reply tells the edge to send its
+     * request again (here, or to the instance that won the claim), or fails with the status to answer.
+     */
+    private void adopt(Message<SessionAdopt> message) {
+        String id = message.body().sessionId();
+        if (store == null) {
+            message.fail(404, GONE);
+            return;
+        }
+        if (sessions.containsKey(id)) {
+            // Starting here already (another edge's request got here first).
+            message.reply(null);
+            return;
+        }
+        store.get(SessionFacts.key(id)).onComplete(read -> {
+            if (read.failed() || read.result() == null) {
+                message.fail(404, GONE);
+                return;
+            }
+            SessionFacts facts = SessionFacts.fromJson(read.result());
+            if (!facts.owner().binding(facts.route()).equals(message.body().owner())) {
+                // The same answer as for a session that does not exist: an id alone lets nobody in.
+                log.atWarn().addKeyValue("route", facts.route()).addKeyValue("session", id)
+                        .addKeyValue("user", facts.owner().email())
+                        .log("refused to adopt a session for another user, client or route");
+                message.fail(404, GONE);
+                return;
+            }
+            if (membership.node().equals(facts.node())) {
+                message.fail(404, GONE);
+                return;
+            }
+            if (membership.isMember(facts.node())) {
+                // Its owner lives (a new session, or one adopted a moment ago, whose address is still spreading).
+                message.reply(null);
+                return;
+            }
+            RouteConfig route = config.route(facts.route()).orElse(null);
+            if (route == null || facts.initialize() == null
+                    || route.type() == RouteConfig.RouteType.STDIO && route.onProcessLoss() == RouteConfig.OnProcessLoss.END) {
+                store.delete(SessionFacts.key(id));
+                message.fail(404, GONE);
+                return;
+            }
+            String refusal = refusal(route, facts.owner().subject());
+            if (refusal != null) {
+                message.fail(503, refusal);
+                return;
+            }
+            SessionFacts adopted = facts.adoptedBy(membership.node());
+            if (adopted.clientTransport() == ClientTransport.STREAMABLE) {
+                // Its GET stream was most likely held by the instance that died; the client opens another.
+                adopted = adopted.withStandalone(null);
+            }
+            SessionFacts claimed = adopted;
+            store.putIfAbsent(SessionFacts.claimKey(id, facts.epoch()), new JsonObject().put("node", membership.node()),
+                    route.timeout()).onComplete(claim -> {
+                        if (claim.failed()) {
+                            message.fail(503, "the store could not be reached to adopt the session; try again");
+                        } else if (!claim.result()) {
+                            // Another instance won: the edge sends the request again and reaches it.
+                            message.reply(null);
+                        } else {
+                            startAdopted(message, route, facts, claimed);
+                        }
+                    });
+        });
+    }
+
+    private void startAdopted(Message<SessionAdopt> message, RouteConfig route, SessionFacts from, SessionFacts adopted) {
+        String id = adopted.id();
+        if (sessions.containsKey(id)) {
+            message.reply(null);
+            return;
+        }
+        SessionSpec spec = new SessionSpec(id, route, adopted.clientTransport(), adopted.standalone(), adopted.owner());
+        track(id, route.path(), adopted.owner().subject());
+        eraOf(route).compose(era -> vertx.deployVerticle(new SessionVerticle(spec, backends.create(spec, era), metrics,
+                        store, adopted, true).keepStreamsIn(streamStore)))
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        metrics.sessionAdopted(route.path());
+                        log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", id)
+                                .addKeyValue("user", adopted.owner().email()).addKeyValue("from_node", from.node())
+                                .log("session adopted from an instance that is gone");
+                        Audit.sessionAdopted(adopted.owner().email(), adopted.owner().clientId(), route.path(), id,
+                                from.node());
+                        message.reply(null);
+                        return;
+                    }
+                    forget(id);
+                    store.delete(SessionFacts.key(id));
+                    log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", id)
+                            .addKeyValue("user", adopted.owner().email()).addKeyValue("from_node", from.node())
+                            .addKeyValue("reason", ar.cause().getMessage())
+                            .log("a session whose instance is gone could not be carried on");
+                    message.fail(404, GONE);
                 });
     }
 

@@ -309,6 +309,17 @@ class ConfigParserTest {
     }
 
     @Test
+    @DisplayName("a stdio route restarts a lost process unless it says end")
+    void onProcessLoss() throws ConfigException {
+        FrontConfig config = Configs.parse(withRoutes("{path: /a, type: stdio, command: [node]}",
+                "{path: /b, type: stdio, command: [node], on_process_loss: end}",
+                "{path: /c, type: stdio, command: [node], on_process_loss: RESTART}"));
+
+        assertThat(config.routes()).extracting(RouteConfig::onProcessLoss).containsExactly(
+                RouteConfig.OnProcessLoss.RESTART, RouteConfig.OnProcessLoss.END, RouteConfig.OnProcessLoss.RESTART);
+    }
+
+    @Test
     @DisplayName("routes may be missing, empty or null")
     void allowsNoRoutes() throws ConfigException {
         assertThat(Configs.parse(DEV_OAUTH).routes()).isEmpty();

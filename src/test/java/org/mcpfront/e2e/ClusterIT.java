@@ -326,33 +326,84 @@ class ClusterIT {
 
     @Test
     @Order(3)
-    @DisplayName("a killed instance's sessions answer 404, the others' keep working, new sessions and old tokens work")
+    @DisplayName("a killed instance's HTTP-route session is adopted by another, same id; another user cannot bring it back; the others keep working")
     void killedInstance() {
         String access = tokens.getString("access_token");
         String onVictim = openSession(ports.get(2), access);
         String onSurvivor = openSession(ports.get(0), access);
+        // A legacy SSE client's session on the victim too: its stream dies with it, its POSTs go on.
+        HttpResponse<java.util.stream.Stream<String>> sse = RawHttp.stream(RawHttp.anonymous("http://127.0.0.1:" + ports.get(2)
+                + "/remote/sse").header("Authorization", "Bearer " + access).header("Accept", "text/event-stream").GET());
+        String endpoint = sse.body().filter(line -> line.startsWith("data: ")).findFirst().orElseThrow()
+                .substring("data: ".length());
+        String sseSession = endpoint.replaceFirst("^.*sessionId=", "");
+        String messages = "http://127.0.0.1:" + ports.get(1) + endpoint;
+        assertThat(RawHttp.send(RawHttp.mcpPost(messages, RawHttp.INITIALIZE, access)).statusCode()).isEqualTo(202);
+        assertThat(RawHttp.send(RawHttp.mcpPost(messages, INITIALIZED, access)).statusCode()).isEqualTo(202);
         HttpResponse<String> reached = post(remote(ports.get(1)), access, onVictim, INITIALIZED);
         assertThat(reached.statusCode()).as("a session on another instance is reached over the event bus: %s", reached.body())
                 .isEqualTo(202);
+        assertThat(echo(post(remote(ports.get(1)), access, onVictim, echoCall(2, "before the kill"))))
+                .isEqualTo("Echo: before the kill");
 
         fronts.get(2).kill();
         // Until the others notice the member is gone, a request for its session waits 10 s and
         // answers 504. The refused connections of a killed process give it away within a second or
-        // two; the heartbeat timeout (30 s on loopback) would only be needed for a hung one.
-        Attempts gone = postUntil(404, Set.of(), Duration.ofSeconds(60), Duration.ofSeconds(20),
-                ports.get(1), access, onVictim, INITIALIZED);
-        assertThat(gone.status()).as("the dead instance's session, %s", gone).isEqualTo(404);
+        // two; the heartbeat timeout (30 s on loopback) would only be needed for a hung one. Then the
+        // session is nowhere, and its owner's next request brings it back on the instance it reached.
+        Attempts stranger = postUntil(404, Set.of(200, 202), Duration.ofSeconds(60), Duration.ofSeconds(20),
+                ports.get(1), adminToken, onVictim, echoCall(3, "not mine"));
+        assertThat(stranger.status()).as("another user's token on the dead instance's session, %s", stranger).isEqualTo(404);
+        Attempts adopted = postUntil(200, Set.of(404), Duration.ofSeconds(60), Duration.ofSeconds(20),
+                ports.get(1), access, onVictim, echoCall(4, "after the kill"));
+        assertThat(adopted.status()).as("the dead instance's session, %s", adopted).isEqualTo(200);
+        // The same session id serves on every instance, the upstream session taken over.
+        assertThat(echo(post(remote(ports.get(0)), access, onVictim, echoCall(5, "again")))).isEqualTo("Echo: again");
+        assertThat(fronts.get(1).output()).contains("session adopted from an instance that is gone").contains(onVictim);
+        assertThat(post(remote(ports.get(0)), adminToken, onVictim, echoCall(6, "still not mine")).statusCode())
+                .as("the adopted session answers only its owner").isEqualTo(404);
+
+        // The legacy SSE client's POSTs to /message reach its session again (a new backend session opened
+        // in its name); its answers wait for a stream to attach.
+        sse.body().close();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        int status;
+        while ((status = RawHttp.send(RawHttp.mcpPost(messages, echoCall(8, "sse after the kill"), access)
+                .timeout(Duration.ofSeconds(20))).statusCode()) != 202 && status != 404 && System.nanoTime() < deadline) {
+            FreePorts.sleep(250);
+        }
+        assertThat(status).as("a legacy SSE client's POST after its instance died").isEqualTo(202);
+        assertThat(fronts.get(1).output()).contains(sseSession);
+
         // Once the others know, a session on a live instance answers; "gone" (404) would be wrong
         // at any point, a moment's 5xx while the cluster settles is retried.
         Attempts alive = postUntil(202, Set.of(404), Duration.ofSeconds(30), Duration.ofSeconds(20),
                 ports.get(1), access, onSurvivor, INITIALIZED);
         assertThat(alive.status()).as("a session on a live instance, %s", alive).isEqualTo(202);
 
+        // A session that ended on its own is gone for good: no instance brings it back.
+        RawHttp.send(RawHttp.anonymous(remote(ports.get(0))).header("Authorization", "Bearer " + access)
+                .header("Mcp-Session-Id", onVictim).DELETE());
+        assertThat(post(remote(ports.get(1)), access, onVictim, echoCall(7, "after the end")).statusCode()).isEqualTo(404);
+
         try (RecordingProxy survivors = RecordingProxy.roundRobin(ports.subList(0, 2))) {
             String url = "http://127.0.0.1:" + survivors.port();
             McpClient.runPassing(url + "/local/mcp", McpClient.Transport.STREAMABLE, "--header", "Authorization: Bearer " + access,
                     "--steps", "initialize,tools/call,close");
         }
+    }
+
+    private static String echoCall(int id, String message) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+                + "\"arguments\":{\"message\":\"" + message + "\"}}}";
+    }
+
+    /** The text of an echo tool call's answer. */
+    private static String echo(HttpResponse<String> answer) {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        JsonObject message = RawHttp.lastMessage(answer);
+        assertThat(message.containsKey("result")).as(message.encode()).isTrue();
+        return message.getJsonObject("result").getJsonArray("content").getJsonObject(0).getString("text");
     }
 
     @Test

@@ -88,6 +88,11 @@ class StdioLifecycleIT {
                 - path: "/missing"
                   type: stdio
                   command: ["/no/such/program", "--flag"]
+                - path: "/ends"
+                  type: stdio
+                  command: %1$s
+                  max_sessions: 100
+                  on_process_loss: end
                 """.formatted(testServer(), grandchildren);
     }
 
@@ -159,19 +164,89 @@ class StdioLifecycleIT {
     }
 
     @Test
-    @DisplayName("a process that dies mid-call fails the pending request, ends the stream and logs the exit")
+    @DisplayName("on_process_loss: end — a process that dies mid-call fails the pending request, logs the exit, and its session is gone")
     void crashMidCall() {
         front = FrontHarness.start(routes());
         try (LogCapture logs = new LogCapture()) {
-            String session = initialize(front.url("/ok/mcp"));
-            HttpResponse<String> response = call(front.url("/ok/mcp"), session, 7, "crash", "{}");
+            String session = initialize(front.url("/ends/mcp"));
+            HttpResponse<String> response = call(front.url("/ends/mcp"), session, 7, "crash", "{}");
             JsonObject last = RawHttp.lastMessage(response);
             assertThat(last.getInteger("id")).isEqualTo(7);
-            assertThat(last.getJsonObject("error").getString("message")).contains("/ok").contains("exited");
+            assertThat(last.getJsonObject("error").getString("message")).contains("/ends").contains("exited");
             assertThat(logs.await(e -> "stdio process exited".equals(e.getFormattedMessage())
-                    && "/ok".equals(LogCapture.fields(e).get("route")), Duration.ofSeconds(15))).isPresent();
-            assertThat(call(front.url("/ok/mcp"), session, 8, "echo", "{\"message\":\"x\"}").statusCode()).isEqualTo(404);
+                    && "/ends".equals(LogCapture.fields(e).get("route")), Duration.ofSeconds(15))).isPresent();
+            assertThat(call(front.url("/ends/mcp"), session, 8, "echo", "{\"message\":\"x\"}").statusCode()).isEqualTo(404);
         }
+        awaitNoChildren(Duration.ofSeconds(30));
+    }
+
+    @Test
+    @DisplayName("on_process_loss: restart — a killed process is replaced, initialized in the client's name, under the same session")
+    void restartAfterLoss() {
+        front = FrontHarness.start(routes());
+        String url = front.url("/ok/mcp");
+        try (LogCapture logs = new LogCapture()) {
+            String session = initialize(url);
+            assertThat(RawHttp.send(RawHttp.mcpPost(url, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
+                    .header("Mcp-Session-Id", session)).statusCode()).isEqualTo(202);
+            JsonObject first = whoami(url, session, 2);
+            assertThat(first.getBoolean("initialized")).isTrue();
+
+            // In flight at the death: an error, never resent to the new process.
+            JsonObject crashed = RawHttp.lastMessage(call(url, session, 3, "crash", "{}"));
+            assertThat(crashed.getInteger("id")).isEqualTo(3);
+            assertThat(crashed.getJsonObject("error").getInteger("code")).isEqualTo(-32000);
+            assertThat(crashed.getJsonObject("error").getString("message")).contains("exited").contains("new process");
+
+            JsonObject second = whoami(url, session, 4);
+            assertThat(second.getLong("pid")).as("a new process").isNotEqualTo(first.getLong("pid"));
+            assertThat(second.getBoolean("initialized")).as("told notifications/initialized in the client's name").isTrue();
+            assertThat(logs.await(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("server-side state is lost")
+                    && session.equals(LogCapture.fields(e).get("session")), Duration.ofSeconds(15))).isPresent();
+            assertThat(logs.await(e -> "upstream session reopened".equals(e.getFormattedMessage())
+                    && session.equals(LogCapture.fields(e).get("session")), Duration.ofSeconds(15))).as("audited").isPresent();
+
+            // SIGKILL from outside, between calls.
+            assertThat(ProcessHandle.of(second.getLong("pid")).orElseThrow().destroyForcibly()).isTrue();
+            JsonObject third = await(() -> {
+                HttpResponse<String> answer = call(url, session, 5, "whoami", "{}");
+                JsonObject message = answer.statusCode() == 200 ? RawHttp.lastMessage(answer) : null;
+                return message == null || message.containsKey("error") ? null
+                        : new JsonObject(message.getJsonObject("result").getJsonArray("content").getJsonObject(0).getString("text"));
+            }, answer -> answer != null, Duration.ofSeconds(20));
+            assertThat(third).as("the session still answers after SIGKILL").isNotNull();
+            assertThat(third.getLong("pid")).isNotIn(first.getLong("pid"), second.getLong("pid"));
+            assertThat(ProcTable.children()).as("one process serves the session, no zombie").singleElement()
+                    .satisfies(child -> assertThat(child.pid()).isEqualTo(third.getLong("pid")));
+            assertThat(ProcTable.alive(second.getLong("pid"))).isFalse();
+
+            RawHttp.send(RawHttp.request(url).header("Mcp-Session-Id", session).DELETE());
+            awaitNoChildren(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    @DisplayName("a process that keeps dying is not restarted in a loop: the session ends")
+    void keepsDying() {
+        front = FrontHarness.start(routes());
+        String url = front.url("/ok/mcp");
+        String session = initialize(url);
+        int deaths = 0;
+        HttpResponse<String> response;
+        // Three restarts within a minute are carried; the fourth death ends the session.
+        do {
+            response = call(url, session, 10 + deaths, "crash", "{}");
+            deaths++;
+        } while (response.statusCode() == 200 && deaths < 10);
+        assertThat(deaths).as("crash calls answered before the session was gone").isEqualTo(5);
+        assertThat(response.statusCode()).isEqualTo(404);
+        awaitNoChildren(Duration.ofSeconds(30));
+    }
+
+    private static JsonObject whoami(String url, String session, int id) {
+        JsonObject message = RawHttp.lastMessage(call(url, session, id, "whoami", "{}"));
+        assertThat(message.containsKey("result")).as(message.encode()).isTrue();
+        return new JsonObject(message.getJsonObject("result").getJsonArray("content").getJsonObject(0).getString("text"));
     }
 
     @Test
@@ -410,9 +485,9 @@ class StdioLifecycleIT {
             }
             case 2 -> vanished.add(vanishMidCall()); // the idle timeout ends the session afterwards
             case 3 -> initialize(front.url("/ok/mcp")); // left idle: the 2 s idle timeout ends it
-            case 4 -> { // backend killed with SIGKILL mid-call
-                String session = initialize(front.url("/ok/mcp"));
-                call(front.url("/ok/mcp"), session, 4, "crash", "{}");
+            case 4 -> { // backend killed with SIGKILL mid-call, on a route that ends the session with it
+                String session = initialize(front.url("/ends/mcp"));
+                call(front.url("/ends/mcp"), session, 4, "crash", "{}");
             }
             default -> { // backend that ignores SIGTERM, closed by the client
                 String session = initialize(front.url("/stubborn/mcp"));

@@ -33,6 +33,7 @@ class MetricNamesTest {
         GatewayMetrics metrics = new GatewayMetrics(registry);
         metrics.sessionOpened("/r");
         metrics.sessionClosed("/r");
+        metrics.sessionAdopted("/r");
         metrics.messageToBackend("/r");
         metrics.messageToClient("/r");
         metrics.backendError("/r", "connect");

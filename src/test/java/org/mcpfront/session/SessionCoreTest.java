@@ -58,6 +58,7 @@ class SessionCoreTest {
         final TreeMap<Long, Timer> timers = new TreeMap<>();
         final List<Sent> sent = new ArrayList<>();
         final List<SessionEnded> notices = new ArrayList<>();
+        final List<SessionFacts> saved = new ArrayList<>();
         int undeploys;
 
         record Timer(long due, Runnable action) {
@@ -96,6 +97,15 @@ class SessionCoreTest {
         @Override
         public void undeploy() {
             undeploys++;
+        }
+
+        @Override
+        public void saveFacts(SessionFacts facts, long ttlMillis) {
+            saved.add(facts);
+        }
+
+        SessionFacts lastSaved() {
+            return saved.get(saved.size() - 1);
         }
 
         /** Moves the clock on, running each timer that falls due, in order. */
@@ -626,6 +636,17 @@ class SessionCoreTest {
         }
 
         @Test
+        @DisplayName("a replacement backend that fails before it answers counts as a start failure for the back-off")
+        void replacementFailsToStart() {
+            SessionCore core = open();
+            deliver(core, call(1), POST_1);
+            core.onMessage(result(1), null);
+            core.onFailure(SessionCore.START, "a new process for the session could not be started");
+            assertThat(host.notices).singleElement().satisfies(n ->
+                    assertThat(n.startFailure()).isEqualTo("a new process for the session could not be started"));
+        }
+
+        @Test
         @DisplayName("stopped with mcp-front: requests in flight hear it, no notice to the stopping supervisor")
         void shutdown() {
             SessionCore core = open();
@@ -649,6 +670,92 @@ class SessionCoreTest {
             assertThat(answer.status).isEqualTo(200);
             assertThat(host.undeploys).isEqualTo(1);
             assertThat(host.notices).hasSize(1);
+        }
+    }
+
+    @Nested
+    @DisplayName("keeps its facts for adoption")
+    class Facts {
+
+        private SessionCore open(ClientTransport transport, SessionFacts facts) {
+            SessionCore core = new SessionCore(new SessionSpec("s1", route, transport, facts.standalone(), ALICE), host,
+                    new GatewayMetrics(new SimpleMeterRegistry()), facts);
+            core.backend(backend);
+            assertThat(core.started()).isNull();
+            return core;
+        }
+
+        private SessionFacts fresh(ClientTransport transport) {
+            return new SessionFacts("s1", ROUTE, ALICE, transport, null, null, false, null, null, "node-a", 0);
+        }
+
+        @Test
+        @DisplayName("when they change: opened, initialize, its version, initialized, the standalone stream, the upstream id")
+        void savedOnChange() {
+            SessionCore core = open(ClientTransport.STREAMABLE, fresh(ClientTransport.STREAMABLE));
+            assertThat(host.saved).hasSize(1);
+            String initialize = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{}}";
+            deliver(core, initialize, POST_1);
+            assertThat(host.lastSaved().initialize()).isEqualTo(initialize);
+            core.onMessage("{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":{\"protocolVersion\":\"2025-06-18\"}}", null);
+            assertThat(host.lastSaved().protocolVersion()).isEqualTo("2025-06-18");
+            deliver(core, notification("notifications/initialized"), null);
+            assertThat(host.lastSaved().initialized()).isTrue();
+            core.onUpstreamSession("up-1");
+            assertThat(host.lastSaved().upstreamSessionId()).isEqualTo("up-1");
+            attach(core, GET);
+            assertThat(host.lastSaved().standalone()).isEqualTo(GET);
+            int writes = host.saved.size();
+            deliver(core, call(1), POST_1);
+            core.onUpstreamSession("up-1");
+            assertThat(host.saved).as("a call within the first half of the TTL writes nothing").hasSize(writes);
+            core.onClient(new SessionCommand.Detach(owner(), GET), new Answer());
+            assertThat(host.lastSaved().standalone()).isNull();
+            assertThat(host.lastSaved()).extracting(SessionFacts::node, SessionFacts::initialized, SessionFacts::upstreamSessionId)
+                    .containsExactly("node-a", true, "up-1");
+        }
+
+        @Test
+        @DisplayName("refreshed by use once half the idle timeout has passed, and no more once ending")
+        void refreshedByUse() {
+            SessionCore core = open(ClientTransport.STREAMABLE, fresh(ClientTransport.STREAMABLE));
+            deliver(core, call(1), POST_1);
+            core.onMessage(result(1), null);
+            host.advance(29_000);
+            deliver(core, call(2), POST_1);
+            assertThat(host.saved).hasSize(1);
+            host.advance(2_000);
+            deliver(core, call(3), POST_1);
+            assertThat(host.saved).hasSize(2);
+            core.end("closed by client");
+            host.advance(31_000);
+            deliver(core, call(4), POST_1);
+            assertThat(host.saved).hasSize(2);
+        }
+
+        @Test
+        @DisplayName("an adopted session's inherited stream gives way to the one its client opens now")
+        void inheritedStream() {
+            SessionFacts adopted = fresh(ClientTransport.SSE).withInitialize(
+                    "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{}}").withInitialized()
+                    .withStandalone(GET).adoptedBy("node-b");
+            SessionCore core = open(ClientTransport.SSE, adopted);
+            StreamRef fresh = new StreamRef("edge-b", "sse-2");
+            assertThat(attach(core, fresh).status).isEqualTo(200);
+            assertThat(attach(core, GET).status).as("the new stream is the session's now").isEqualTo(409);
+            assertThat(host.lastSaved().standalone()).isEqualTo(fresh);
+            assertThat(host.lastSaved().epoch()).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("an adopted session does not linger: its client spoke long ago")
+        void adoptedDoesNotLinger() {
+            SessionFacts adopted = fresh(ClientTransport.STREAMABLE).withInitialize(
+                    "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{}}").adoptedBy("node-b");
+            SessionCore core = open(ClientTransport.STREAMABLE, adopted);
+            core.onFailure("connect", "refused");
+            assertThat(core.state()).isEqualTo(SessionCore.State.ENDING);
+            assertThat(host.notices).singleElement().satisfies(n -> assertThat(n.startFailure()).isNull());
         }
     }
 }

@@ -34,7 +34,8 @@ class BackendIdentityTest {
         return new RouteConfig("/notion", type, type == RouteType.HTTP ? Optional.of(URI.create("https://notion.internal/mcp"))
                 : Optional.empty(), Optional.empty(), Map.of(), type == RouteType.STDIO ? List.of("cat") : List.of(), Map.of(),
                 Duration.ofMinutes(5), Duration.ofMinutes(5), 10, 2, BackendProtocol.V2025,
-                org.mcpfront.config.HealthCheck.DEFAULT, org.mcpfront.access.RouteAccess.OPEN, identity);
+                org.mcpfront.config.HealthCheck.DEFAULT, org.mcpfront.access.RouteAccess.OPEN, identity,
+                RouteConfig.OnProcessLoss.RESTART);
     }
 
     @Test

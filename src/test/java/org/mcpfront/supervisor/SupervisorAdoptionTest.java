@@ -1,0 +1,209 @@
+package org.mcpfront.supervisor;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.mcpfront.bus.Addresses;
+import org.mcpfront.bus.BusCodec;
+import org.mcpfront.bus.ClientTransport;
+import org.mcpfront.bus.LocalOnly;
+import org.mcpfront.bus.SessionAdopt;
+import org.mcpfront.bus.SessionOwner;
+import org.mcpfront.config.ConfigFiles;
+import org.mcpfront.config.ConfigParser;
+import org.mcpfront.config.FrontConfig;
+import org.mcpfront.observability.GatewayMetrics;
+import org.mcpfront.protocol.BackendEras;
+import org.mcpfront.protocol.RequestStates;
+import org.mcpfront.session.Backend;
+import org.mcpfront.session.SessionFacts;
+import org.mcpfront.storage.MemoryStore;
+import org.mcpfront.storage.Store;
+import org.mcpfront.transport.JsonRpcMessage;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Adoption of a session whose instance died, with fake backends and a shared store: two instances
+ * that try at once, an owner that lives, another user's token, a route that ends lost sessions.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+@DisplayName("Adopting a session")
+class SupervisorAdoptionTest {
+
+    private static final SessionOwner ALICE = new SessionOwner("alice", "alice@example.com", "client");
+    private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{}}";
+
+    /** Carries any adopted session on; remembers what it was given. */
+    private static final class FakeBackend implements Backend {
+        final List<SessionFacts> resumed;
+
+        FakeBackend(List<SessionFacts> resumed) {
+            this.resumed = resumed;
+        }
+
+        @Override
+        public Future<Void> open() {
+            return Future.succeededFuture();
+        }
+
+        @Override
+        public boolean resume(SessionFacts facts) {
+            resumed.add(facts);
+            return true;
+        }
+
+        @Override
+        public void send(JsonRpcMessage message) {
+        }
+
+        @Override
+        public void protocolVersion(String version) {
+        }
+
+        @Override
+        public Future<Void> close() {
+            return Future.succeededFuture();
+        }
+    }
+
+    /** An instance named {@code self} that sees only itself and {@code alive}. */
+    private static Membership member(String self, String... alive) {
+        return new Membership() {
+            @Override
+            public String node() {
+                return self;
+            }
+
+            @Override
+            public boolean isMember(String node) {
+                return self.equals(node) || List.of(alive).contains(node);
+            }
+        };
+    }
+
+    private static FrontConfig config() throws Exception {
+        String yaml = """
+                oauth:
+                  issuer: "http://localhost:8080"
+                  identity: dev
+                  allowed_domains: [example.com]
+                routes:
+                  - { path: /kept, type: stdio, command: [fake] }
+                  - { path: /ends, type: stdio, command: [fake], on_process_loss: end }
+                """;
+        return ConfigParser.parse(ConfigFiles.parse(yaml.getBytes(StandardCharsets.UTF_8), "test.yaml"), Map.of());
+    }
+
+    private static Future<String> deploy(Vertx vertx, Store store, Membership membership, List<SessionFacts> resumed) {
+        BusCodec.register(vertx);
+        FrontConfig config;
+        try {
+            config = config();
+        } catch (Exception e) {
+            return Future.failedFuture(e);
+        }
+        return vertx.deployVerticle(new SupervisorVerticle(SupervisorConfig.of(config),
+                new GatewayMetrics(new SimpleMeterRegistry()), new BackendEras(vertx.createHttpClient()),
+                new RequestStates(new byte[32], Clock.systemUTC()), (spec, era) -> listener -> new FakeBackend(resumed),
+                store, membership));
+    }
+
+    private static SessionFacts facts(String id, String route, String node) {
+        return new SessionFacts(id, route, ALICE, ClientTransport.SSE, "2025-06-18", INITIALIZE, true, null,
+                null, node, 0);
+    }
+
+    private static Future<Void> adopt(Vertx vertx, String id, SessionOwner owner, String route) {
+        return LocalOnly.request(vertx, Addresses.SUPERVISOR_ADOPT, new SessionAdopt(id, owner.binding(route))).mapEmpty();
+    }
+
+    private static int status(Throwable failure) {
+        return failure instanceof ReplyException reply ? reply.failureCode() : -1;
+    }
+
+    @Test
+    @DisplayName("two instances that try at once: exactly one adopts, the other is told to send again")
+    void oneWinner(Vertx vertx, VertxTestContext test) throws Exception {
+        Vertx other = Vertx.vertx();
+        Store store = new MemoryStore(vertx, 1 << 20);
+        List<SessionFacts> resumed = new CopyOnWriteArrayList<>();
+        store.put(SessionFacts.key("s1"), facts("s1", "/kept", "dead").toJson(), Duration.ofMinutes(1))
+                .compose(v -> deploy(vertx, store, member("a", "b"), resumed))
+                .compose(v -> deploy(other, store, member("b", "a"), resumed))
+                .compose(v -> Future.join(adopt(vertx, "s1", ALICE, "/kept"), adopt(other, "s1", ALICE, "/kept")))
+                .compose(both -> store.get(SessionFacts.key("s1")))
+                .onComplete(test.succeeding(stored -> test.verify(() -> {
+                    assertThat(resumed).as("one backend carries the session on").singleElement()
+                            .satisfies(f -> assertThat(f.initialize()).isEqualTo(INITIALIZE));
+                    SessionFacts now = SessionFacts.fromJson(stored);
+                    assertThat(now.epoch()).isEqualTo(1);
+                    assertThat(now.node()).isIn("a", "b").isEqualTo(resumed.get(0).node());
+                    other.close();
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    @DisplayName("another user's token, a live owner, an unknown session or a route that ends lost sessions adopt nothing")
+    void refusals(Vertx vertx, VertxTestContext test) throws Exception {
+        Store store = new MemoryStore(vertx, 1 << 20);
+        List<SessionFacts> resumed = new CopyOnWriteArrayList<>();
+        SessionOwner bob = new SessionOwner("bob", "bob@example.com", "client");
+        Future.all(store.put(SessionFacts.key("s1"), facts("s1", "/kept", "dead").toJson(), Duration.ofMinutes(1)),
+                        store.put(SessionFacts.key("s2"), facts("s2", "/kept", "alive").toJson(), Duration.ofMinutes(1)),
+                        store.put(SessionFacts.key("s3"), facts("s3", "/ends", "dead").toJson(), Duration.ofMinutes(1)))
+                .compose(v -> deploy(vertx, store, member("a", "alive"), resumed))
+                .compose(v -> adopt(vertx, "s1", bob, "/kept").transform(ar -> {
+                    test.verify(() -> assertThat(status(ar.cause())).as("bob's token").isEqualTo(404));
+                    return adopt(vertx, "s2", ALICE, "/kept");
+                }))
+                .compose(v -> adopt(vertx, "nothing", ALICE, "/kept").transform(ar -> {
+                    test.verify(() -> assertThat(status(ar.cause())).as("unknown").isEqualTo(404));
+                    return adopt(vertx, "s3", ALICE, "/ends");
+                }))
+                .transform(ar -> {
+                    test.verify(() -> assertThat(status(ar.cause())).as("on_process_loss: end").isEqualTo(404));
+                    return store.get(SessionFacts.key("s3"));
+                })
+                .onComplete(test.succeeding(s3 -> test.verify(() -> {
+                    assertThat(s3).as("an ended route's lost session is forgotten").isNull();
+                    assertThat(resumed).as("nothing adopted").isEmpty();
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    @DisplayName("an adopted session answers its owner under its old id, and forgets its facts when it ends")
+    void adoptedServes(Vertx vertx, VertxTestContext test) throws Exception {
+        Store store = new MemoryStore(vertx, 1 << 20);
+        List<SessionFacts> resumed = new CopyOnWriteArrayList<>();
+        store.put(SessionFacts.key("s1"), facts("s1", "/kept", "dead").toJson(), Duration.ofMinutes(1))
+                .compose(v -> deploy(vertx, store, member("a"), resumed))
+                .compose(v -> adopt(vertx, "s1", ALICE, "/kept"))
+                .compose(v -> vertx.eventBus().request(Addresses.sessionIn("s1"),
+                        new org.mcpfront.bus.SessionCommand.Close(ALICE.binding("/kept"), "done")))
+                .compose(closed -> store.get(SessionFacts.key("s1")))
+                .onComplete(test.succeeding(gone -> test.verify(() -> {
+                    assertThat(resumed).hasSize(1);
+                    assertThat(gone).isNull();
+                    test.completeNow();
+                })));
+    }
+}

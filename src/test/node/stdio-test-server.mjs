@@ -41,6 +41,7 @@ const TOOLS = [
   { name: "crash", description: "Kills its own process", inputSchema: { type: "object", properties: {} } },
   { name: "whoami", description: "Its pid and whether it was initialized", inputSchema: { type: "object", properties: {} } },
   { name: "flood", description: "Sends many large notifications", inputSchema: { type: "object", properties: { count: { type: "number" }, kib: { type: "number" } } } },
+  { name: "ticks", description: "Sends count notifications ms apart, then answers", inputSchema: { type: "object", properties: { count: { type: "number" }, ms: { type: "number" } } } },
 ];
 
 let initialized = false;
@@ -76,6 +77,22 @@ createInterface({ input: process.stdin }).on("line", (line) => {
             : { jsonrpc: "2.0", method: "notifications/progress", params: { progressToken, progress: i + 1, message: data } });
         }
         return result(message.id, { content: [{ type: "text", text: "flooded" }] });
+      }
+      if (name === "ticks") {
+        // With a progress token the ticks are progress, which rides the request's own stream;
+        // without one they are log messages, for the session's stream for server messages.
+        const progressToken = message.params?._meta?.progressToken;
+        const count = args.count ?? 5;
+        let n = 0;
+        const tick = () => {
+          n++;
+          send(progressToken === undefined
+            ? { jsonrpc: "2.0", method: "notifications/message", params: { level: "info", data: `tick ${n}` } }
+            : { jsonrpc: "2.0", method: "notifications/progress", params: { progressToken, progress: n, message: `tick ${n}` } });
+          if (n < count) setTimeout(tick, args.ms ?? 100);
+          else result(message.id, { content: [{ type: "text", text: `ticked ${count}` }] });
+        };
+        return setTimeout(tick, args.ms ?? 100);
       }
       return send({ jsonrpc: "2.0", id: message.id, error: { code: -32602, message: `no tool ${name}` } });
     }

@@ -143,7 +143,8 @@ public final class McpFront {
                                 Clock.systemUTC()))))
                 .compose(shared -> vertx.deployVerticle(new SupervisorVerticle(SupervisorConfig.of(config), metrics, eras,
                                 shared.getValue(), services.get().backendIdentity(), store,
-                                Membership.of(clustering == null ? null : clustering.manager())))
+                                Membership.of(clustering == null ? null : clustering.manager()))
+                                .keepStreamsIn(vertx.isClustered() ? store : null))
                         .compose(id -> {
                             deployments.add(id);
                             EdgeVerticle.Protocols protocols = new EdgeVerticle.Protocols(eras, shared.getValue(), store, metrics,
@@ -190,7 +191,8 @@ public final class McpFront {
         return new FrontConfig(config.oauth(), config.routes(),
                 new ServerConfig(server.host(), -1, server.healthPath(), server.maxBodyBytes(),
                         server.sseKeepAlive(), server.allowedOrigins(), server.maxSessions(), server.slowClientTimeout(),
-                        server.idleTimeout(), server.readTimeout(), server.trustedProxies(), server.trustedProxyHeader()),
+                        server.idleTimeout(), server.readTimeout(), server.trustedProxies(), server.trustedProxyHeader(),
+                        server.streamMaxDuration()),
                 config.cluster(), config.observability(), config.groups());
     }
 

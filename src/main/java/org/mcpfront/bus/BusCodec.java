@@ -30,7 +30,7 @@ public final class BusCodec<T> implements MessageCodec<T, T> {
     /** Types that cross the cluster: edge ↔ session. */
     static final List<Class<?>> WIRE = List.of(JsonRpcMessage.class,
             SessionCommand.Deliver.class, SessionCommand.Attach.class, SessionCommand.Detach.class,
-            SessionCommand.Close.class, SessionCommand.Evict.class,
+            SessionCommand.Close.class, SessionCommand.Evict.class, SessionCommand.Resume.class,
             StreamEvent.Message.class, StreamEvent.End.class);
     /** Types that stay in the JVM: supervisor requests, session notices, config changes. */
     static final List<Class<?>> LOCAL = List.of(SessionSpec.class, SessionEnded.class, SessionAdopt.class,
@@ -72,8 +72,10 @@ public final class BusCodec<T> implements MessageCodec<T, T> {
             out.string(close.owner()).string(close.reason());
         } else if (body instanceof SessionCommand.Evict evict) {
             out.string(evict.reason());
+        } else if (body instanceof SessionCommand.Resume resume) {
+            out.string(resume.owner()).string(resume.lastEventId()).stream(resume.stream());
         } else if (body instanceof StreamEvent.Message message) {
-            out.string(message.streamId()).string(message.raw()).bool(message.last());
+            out.string(message.streamId()).string(message.raw()).bool(message.last()).string(message.eventId());
         } else if (body instanceof StreamEvent.End end) {
             out.string(end.streamId()).string(end.reason());
         } else {
@@ -105,8 +107,10 @@ public final class BusCodec<T> implements MessageCodec<T, T> {
             body = new SessionCommand.Close(in.string(), in.string());
         } else if (type == SessionCommand.Evict.class) {
             body = new SessionCommand.Evict(in.string());
+        } else if (type == SessionCommand.Resume.class) {
+            body = new SessionCommand.Resume(in.string(), in.string(), in.stream());
         } else if (type == StreamEvent.Message.class) {
-            body = new StreamEvent.Message(in.string(), in.string(), in.bool());
+            body = new StreamEvent.Message(in.string(), in.string(), in.bool(), in.string());
         } else if (type == StreamEvent.End.class) {
             body = new StreamEvent.End(in.string(), in.string());
         } else {
@@ -153,9 +157,9 @@ public final class BusCodec<T> implements MessageCodec<T, T> {
             return this;
         }
 
-        /** A stream as its inbox and id; null as a null inbox. */
+        /** A stream as its inbox, id and key; null as a null inbox. */
         Writer stream(StreamRef stream) {
-            return stream == null ? string(null) : string(stream.inbox()).string(stream.streamId());
+            return stream == null ? string(null) : string(stream.inbox()).string(stream.streamId()).string(stream.key());
         }
     }
 
@@ -186,7 +190,7 @@ public final class BusCodec<T> implements MessageCodec<T, T> {
 
         StreamRef stream() {
             String inbox = string();
-            return inbox == null ? null : new StreamRef(inbox, string());
+            return inbox == null ? null : new StreamRef(inbox, string(), string());
         }
 
         JsonRpcMessage message() {

@@ -18,7 +18,7 @@ public sealed interface SessionCommand permits SessionCommand.FromClient, Sessio
      * {@link SessionOwner#binding}: user, OAuth client and route; a session answers only its owner.
      */
     sealed interface FromClient extends SessionCommand
-            permits Deliver, Attach, Detach, Close {
+            permits Deliver, Attach, Detach, Close, Resume {
         String owner();
     }
 
@@ -46,6 +46,27 @@ public sealed interface SessionCommand permits SessionCommand.FromClient, Sessio
 
     /** The client of {@code stream} went away. */
     record Detach(String owner, StreamRef stream) implements FromClient {
+    }
+
+    /**
+     * The client reconnected with {@code Last-Event-ID}: {@code stream} takes over the stream the id
+     * belongs to, from the event after it. The reply is a {@link Resumed} name.
+     */
+    record Resume(String owner, String lastEventId, StreamRef stream) implements FromClient {
+        public Resume {
+            Objects.requireNonNull(lastEventId, "lastEventId");
+            Objects.requireNonNull(stream, "stream");
+        }
+    }
+
+    /** How a {@link Resume} went: the reply's body, as {@link #name()}. */
+    enum Resumed {
+        /** What the client missed follows on the new stream, then live events. */
+        REPLAYING,
+        /** The stream had finished and the client has all of it: nothing follows. */
+        COMPLETE,
+        /** The session no longer knows that stream (its buffer expired or was lost): the new stream starts afresh. */
+        UNKNOWN
     }
 
     /** The client ends the session. */

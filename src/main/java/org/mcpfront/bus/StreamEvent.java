@@ -11,9 +11,15 @@ public sealed interface StreamEvent permits StreamEvent.Message, StreamEvent.End
     /**
      * One JSON-RPC message, as the raw text the client gets.
      *
-     * @param last this reply finishes a POST's stream
+     * @param last    this reply finishes a POST's stream
+     * @param eventId the SSE event id it carries ({@link EventIds}), or null on a stream that cannot be resumed
      */
-    record Message(String streamId, String raw, boolean last) implements StreamEvent {
+    record Message(String streamId, String raw, boolean last, String eventId) implements StreamEvent {
+
+        /** A message on a stream that cannot be resumed. */
+        public Message(String streamId, String raw, boolean last) {
+            this(streamId, raw, last, null);
+        }
     }
 
     /** The stream is over; {@code reason} says why. */

@@ -39,7 +39,7 @@ public final class Clustering {
      * at once, and the client starts a new session, instead of waiting for a reply that cannot be
      * decoded. Changes that keep the wire as it is keep one cluster across the update.
      */
-    static final int BUS_PROTOCOL = 1;
+    static final int BUS_PROTOCOL = 2;
 
     private final HazelcastClusterManager manager;
     private final EventBusOptions eventBus;

@@ -48,7 +48,7 @@ public final class ConfigParser {
             "health_check", "access", "identity", "on_process_loss", "host");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "health_path", "max_body_size",
             "sse_keepalive", "allowed_origins", "max_sessions", "slow_client_timeout", "idle_timeout", "read_timeout",
-            "trusted_proxies", "trusted_proxy_header");
+            "trusted_proxies", "trusted_proxy_header", "stream_max_duration");
     private static final List<String> CLUSTER_KEYS = List.of("enabled", "hazelcast_config", "event_bus_port");
 
     private static final Duration DEFAULT_TOKEN_TTL = Duration.ofHours(1);
@@ -379,7 +379,9 @@ public final class ConfigParser {
                 idle,
                 s.value("read_timeout", ConfigValues::positiveDuration).orElse(DEFAULT_READ_TIMEOUT),
                 s.list("trusted_proxies", "[\"35.191.0.0/16\", \"130.211.0.0/22\"]", AddressRange::parse).orElse(List.of()),
-                s.value("trusted_proxy_header", ConfigValues::headerName).orElse(DEFAULT_TRUSTED_PROXY_HEADER));
+                s.value("trusted_proxy_header", ConfigValues::headerName).orElse(DEFAULT_TRUSTED_PROXY_HEADER),
+                // Off unless asked for: a client that cannot resume would lose the answer of a stream cut short.
+                s.value("stream_max_duration", ConfigValues::positiveDuration).orElse(Duration.ZERO));
     }
 
     private static ClusterConfig cluster(Section s) {

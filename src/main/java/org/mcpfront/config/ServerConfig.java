@@ -15,6 +15,9 @@ import java.util.List;
  * @param trustedProxies     peers (load balancers, reverse proxies) whose {@code trustedProxyHeader} names
  *                           the client's address; from anyone else the header is ignored
  * @param trustedProxyHeader the header those proxies append the client's address to, X-Forwarded-For style
+ * @param streamMaxDuration  a Streamable HTTP SSE stream (a POST's, the GET's) open this long is closed by mcp-front
+ *                           with a {@code retry:} field, and its client resumes it with {@code Last-Event-ID};
+ *                           zero (the default): never
  */
 public record ServerConfig(
         String host,
@@ -28,7 +31,8 @@ public record ServerConfig(
         Duration idleTimeout,
         Duration readTimeout,
         List<AddressRange> trustedProxies,
-        String trustedProxyHeader) {
+        String trustedProxyHeader,
+        Duration streamMaxDuration) {
 
     public ServerConfig {
         allowedOrigins = List.copyOf(allowedOrigins);

@@ -68,7 +68,7 @@ public final class StartupSettings {
         ServerConfig server = new ServerConfig(was.host(), was.port(), was.healthPath(), was.maxBodyBytes(),
                 edited.server().sseKeepAlive(), edited.server().allowedOrigins(), edited.server().maxSessions(),
                 edited.server().slowClientTimeout(), was.idleTimeout(), was.readTimeout(), was.trustedProxies(),
-                was.trustedProxyHeader());
+                was.trustedProxyHeader(), edited.server().streamMaxDuration());
         OAuthConfig o = edited.oauth();
         OAuthConfig r = running.oauth();
         OAuthConfig oauth = new OAuthConfig(r.issuer(), o.gcpProject(), o.allowedDomains(), o.allowedEmails(), o.admins(),

@@ -44,6 +44,11 @@ final class ClientStreams {
         return new StreamRef(inbox, id);
     }
 
+    /** The same stream with its resumable key ({@link org.mcpfront.bus.EventIds}). */
+    static StreamRef keyed(StreamRef ref, String key) {
+        return new StreamRef(ref.inbox(), ref.streamId(), key);
+    }
+
     void unregister(StreamRef ref) {
         streams.remove(ref.streamId());
     }
@@ -64,7 +69,7 @@ final class ClientStreams {
             if (delivered.last()) {
                 streams.remove(id);
             }
-            stream.deliver(delivered.raw(), delivered.last());
+            stream.deliver(delivered.raw(), delivered.last(), delivered.eventId());
         }
     }
 }

@@ -65,6 +65,17 @@ final class SessionClient {
         return request(sessionId, new SessionCommand.Attach(owner, stream));
     }
 
+    /**
+     * Hands the stream a {@code Last-Event-ID} belongs to over to {@code stream}; the answer is a
+     * {@link SessionCommand.Resumed} name.
+     */
+    Future<SessionCommand.Resumed> resume(String sessionId, String owner, String lastEventId, StreamRef stream) {
+        DeliveryOptions options = new DeliveryOptions().setSendTimeout(SESSION_TIMEOUT_MS);
+        return deliver(sessionId, new SessionCommand.Resume(owner, lastEventId, stream), options)
+                .map(body -> SessionCommand.Resumed.valueOf(String.valueOf(body)))
+                .recover(SessionClient::failure);
+    }
+
     Future<Void> detach(String sessionId, String owner, StreamRef stream) {
         if (stopped) {
             return Future.succeededFuture();
@@ -82,17 +93,25 @@ final class SessionClient {
     private Future<Void> request(String sessionId, SessionCommand.FromClient command) {
         // A session acknowledges at once; only an unreachable one (its instance died) takes long.
         DeliveryOptions options = new DeliveryOptions().setSendTimeout(SESSION_TIMEOUT_MS);
+        return deliver(sessionId, command, options).<Void>mapEmpty().recover(SessionClient::failure);
+    }
+
+    /**
+     * Sends {@code command} to its session. When no instance serves the session (its own may have died),
+     * this instance's supervisor adopts it if the store knows it, or learns who did, and the command goes
+     * once more: for the commands that carry the client on (a message, a stream, a resumed stream).
+     */
+    private Future<Object> deliver(String sessionId, SessionCommand.FromClient command, DeliveryOptions options) {
         String address = Addresses.sessionIn(sessionId);
-        Future<Void> sent = request(address, command, options, 0);
-        if (command instanceof SessionCommand.Deliver || command instanceof SessionCommand.Attach) {
-            // No instance serves the session: its own may have died. This instance's supervisor adopts it
-            // if the store knows it, or learns who did; the request then goes once more.
+        Future<Object> sent = request(address, command, options, 0);
+        if (command instanceof SessionCommand.Deliver || command instanceof SessionCommand.Attach
+                || command instanceof SessionCommand.Resume) {
             sent = sent.recover(e -> isUnknown(e)
                     ? LocalOnly.request(vertx, Addresses.SUPERVISOR_ADOPT, new SessionAdopt(sessionId, command.owner()),
                             SESSION_TIMEOUT_MS).compose(adopted -> request(address, command, options, 0))
                     : Future.failedFuture(e));
         }
-        return sent.recover(SessionClient::failure);
+        return sent;
     }
 
     private static boolean isUnknown(Throwable e) {
@@ -104,8 +123,8 @@ final class SessionClient {
      * reached the client, whose next request may land on one of them: an unknown session is asked
      * again a few times before it counts as gone.
      */
-    private Future<Void> request(String address, SessionCommand body, DeliveryOptions options, int attempt) {
-        return vertx.eventBus().request(address, body, options).<Void>mapEmpty().recover(e -> {
+    private Future<Object> request(String address, SessionCommand body, DeliveryOptions options, int attempt) {
+        return vertx.eventBus().request(address, body, options).map(reply -> reply.body()).recover(e -> {
             if (!isUnknown(e) || !vertx.isClustered() || attempt >= CLUSTER_RETRY_DELAYS_MS.length) {
                 return Future.failedFuture(e);
             }

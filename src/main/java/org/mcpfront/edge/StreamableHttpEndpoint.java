@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.mcpfront.access.Visibility;
 import org.mcpfront.bus.ClientTransport;
+import org.mcpfront.bus.EventIds;
 import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.bus.StreamRef;
 import org.mcpfront.config.RouteConfig;
@@ -28,10 +29,12 @@ import org.mcpfront.transport.SseWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -44,6 +47,9 @@ final class StreamableHttpEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(StreamableHttpEndpoint.class);
     private static final String PARAM_PREFIX = ModernRequests.PARAM_HEADER_PREFIX.toLowerCase(Locale.ROOT);
+    private static final String LAST_EVENT_ID = "Last-Event-ID";
+    /** The {@code retry:} a resumable stream gives its client: how soon to reconnect after losing it. */
+    static final long RETRY_MILLIS = 1_000;
 
     private final Vertx vertx;
     private final ClientStreams streams;
@@ -117,19 +123,21 @@ final class StreamableHttpEndpoint {
         }
         PostStream stream = acceptsSse ? new SsePostStream(ctx, route.path(), acceptsJson) : new JsonPostStream(ctx);
         stream.owner = owner.binding(route.path());
-        StreamRef ref = streams.register(stream);
+        StreamRef registered = streams.register(stream);
         Future<String> session = initialize != null
                 ? sessions.open(route, ClientTransport.STREAMABLE, null, owner)
                 : Future.succeededFuture(sessionId);
         session.compose(id -> {
                     stream.sessionId = id;
-                    response.closeHandler(v -> clientGone(ref, stream));
-                    return sendAll(id, owner.binding(route.path()), messages, ref, !acceptsSse,
+                    // An SSE answer can be resumed after a lost connection (GET with Last-Event-ID); a JSON one cannot.
+                    stream.ref = acceptsSse ? ClientStreams.keyed(registered, EventIds.newKey(id, EventIds.POST)) : registered;
+                    response.closeHandler(v -> clientGone(stream.ref, stream));
+                    return sendAll(id, owner.binding(route.path()), messages, stream.ref, !acceptsSse,
                             AccessGate.visibility(ctx));
                 })
                 .onSuccess(v -> stream.begin())
                 .onFailure(e -> {
-                    streams.unregister(ref);
+                    streams.unregister(registered);
                     fail(response, e, requests.size() == 1 ? requests.get(0).idKey() : null);
                 });
     }
@@ -205,6 +213,7 @@ final class StreamableHttpEndpoint {
         stream.owner = owner.binding(route.path());
         stream.modern = true;
         StreamRef ref = streams.register(stream);
+        stream.ref = ref;
         target.compose(id -> {
                     stream.sessionId = id;
                     response.closeHandler(v -> clientGone(ref, stream));
@@ -288,12 +297,39 @@ final class StreamableHttpEndpoint {
         if (!checkSessionHeaders(request, response, sessionId)) {
             return;
         }
-        SseWriter writer = new SseWriter(vertx, request);
-        EventStream stream = new EventStream(writer);
-        StreamRef ref = streams.register(stream);
+        String lastEventId = request.getHeader(LAST_EVENT_ID);
+        EventIds.Position position = EventIds.parse(lastEventId);
+        if (lastEventId != null && position == null) {
+            log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", sessionId)
+                    .log("a GET with a Last-Event-ID that is not one of mcp-front's; it opens a fresh stream");
+        }
+        if (position != null && !position.sessionId().equals(sessionId)) {
+            Replies.error(response, 400, null, JsonRpcErrors.INVALID_REQUEST,
+                    "Bad request: Last-Event-ID is an event of another session than Mcp-Session-Id");
+            return;
+        }
+        EventStream stream = new EventStream(new SseWriter(vertx, request));
+        StreamRef registered = streams.register(stream);
         String owner = BearerCheck.binding(ctx);
-        sessions.attach(sessionId, owner, ref)
-                .onSuccess(v -> {
+        Future<StreamRef> opened;
+        if (position == null) {
+            opened = attachFresh(sessionId, owner, registered);
+        } else {
+            StreamRef resuming = ClientStreams.keyed(registered, position.key());
+            opened = sessions.resume(sessionId, owner, lastEventId, resuming).compose(how -> switch (how) {
+                case REPLAYING -> Future.succeededFuture(resuming);
+                case COMPLETE -> Future.succeededFuture(null);
+                case UNKNOWN -> attachFresh(sessionId, owner, registered);
+            });
+        }
+        opened.onSuccess(ref -> {
+                    if (ref == null) {
+                        // The stream had ended and the client has all of it: nothing to resume, and no
+                        // reason for it to try again (an empty 200 would have it reconnect at once).
+                        streams.unregister(registered);
+                        response.setStatusCode(204).end();
+                        return;
+                    }
                     response.closeHandler(x -> {
                         streams.unregister(ref);
                         if (!stream.ended()) {
@@ -301,13 +337,47 @@ final class StreamableHttpEndpoint {
                         }
                     });
                     response.putHeader(McpHeaders.SESSION_ID, sessionId);
-                    writer.start(server.get()).describe(route.path(), sessionId).flushHeaders();
+                    SseWriter writer = stream.writer().start(server.get().sseKeepAlive(), server.get().slowClientTimeout())
+                            .describe(route.path(), sessionId).flushHeaders();
+                    if (position == null || !ref.key().equals(position.key())) {
+                        writer.prime(EventIds.id(ref.key(), 0), RETRY_MILLIS);
+                    }
+                    limitDuration(writer, System.nanoTime(), () -> !stream.ended(), () -> {
+                        streams.unregister(ref);
+                        sessions.detach(sessionId, owner, ref);
+                    });
                     stream.started();
                 })
                 .onFailure(e -> {
-                    streams.unregister(ref);
+                    streams.unregister(registered);
                     fail(response, e, null);
                 });
+    }
+
+    /** Makes a new GET stream the session's stream for server messages. */
+    private Future<StreamRef> attachFresh(String sessionId, String owner, StreamRef registered) {
+        StreamRef ref = ClientStreams.keyed(registered, EventIds.newKey(sessionId, EventIds.GET));
+        return sessions.attach(sessionId, owner, ref).map(ref);
+    }
+
+    /**
+     * With {@code server.stream_max_duration} set, ends a stream that is still open after it with a
+     * {@code retry:} field (SEP-1699 server-initiated disconnect), so that a proxy with a short timeout
+     * never cuts an answer off; the client resumes with GET and {@code Last-Event-ID}, and the session
+     * keeps what it sends meanwhile. {@code handOver} tells the session its client is away.
+     */
+    private void limitDuration(SseWriter writer, long openedAtNanos, BooleanSupplier open, Runnable handOver) {
+        Duration max = server.get().streamMaxDuration();
+        if (max == null || max.isZero()) {
+            return;
+        }
+        long left = max.toMillis() - (System.nanoTime() - openedAtNanos) / 1_000_000;
+        vertx.setTimer(Math.max(1, left), t -> {
+            if (open.getAsBoolean() && !writer.ended()) {
+                handOver.run();
+                writer.retryThenEnd(RETRY_MILLIS);
+            }
+        });
     }
 
     void delete(RoutingContext ctx) {
@@ -342,6 +412,8 @@ final class StreamableHttpEndpoint {
     private abstract static class PostStream implements ClientStream {
         final RoutingContext ctx;
         String sessionId;
+        /** How the session knows this stream: resumable (with a key) when the answer may be an SSE stream. */
+        StreamRef ref;
         /** The token subject that posted it; the session's owner. */
         String owner;
         /** A 2026-07-28 request: its answer carries no session id. */
@@ -349,6 +421,7 @@ final class StreamableHttpEndpoint {
         boolean finished;
         private boolean begun;
         private final List<String> early = new ArrayList<>();
+        private final List<String> earlyIds = new ArrayList<>();
         private String earlyEnd;
         private boolean earlyLast;
 
@@ -363,22 +436,24 @@ final class StreamableHttpEndpoint {
             }
             open();
             for (int i = 0; i < early.size(); i++) {
-                write(early.get(i), earlyLast && i == early.size() - 1);
+                write(early.get(i), earlyLast && i == early.size() - 1, earlyIds.get(i));
             }
             early.clear();
+            earlyIds.clear();
             if (earlyEnd != null) {
                 close(earlyEnd);
             }
         }
 
         @Override
-        public void deliver(String raw, boolean last) {
+        public void deliver(String raw, boolean last, String eventId) {
             if (!begun) {
                 early.add(raw);
+                earlyIds.add(eventId);
                 earlyLast = last;
                 return;
             }
-            write(raw, last);
+            write(raw, last, eventId);
         }
 
         @Override
@@ -405,7 +480,7 @@ final class StreamableHttpEndpoint {
             }
         }
 
-        abstract void write(String raw, boolean last);
+        abstract void write(String raw, boolean last, String eventId);
 
         abstract void close(String reason);
     }
@@ -421,6 +496,8 @@ final class StreamableHttpEndpoint {
         private final boolean jsonAllowed;
         private SseWriter writer;
         private long holdTimer = -1;
+        /** When the POST came: a stream's time limit counts from there, as a proxy's timeout does. */
+        private final long openedAt = System.nanoTime();
 
         SsePostStream(RoutingContext ctx, String routePath, boolean jsonAllowed) {
             super(ctx);
@@ -436,7 +513,14 @@ final class StreamableHttpEndpoint {
             }
             // Quiet until the first keep-alive is due; then the stream starts with that keep-alive, so
             // proxies and clients see bytes exactly when they would have with a stream from the start.
-            holdTimer = vertx.setTimer(Math.max(1, server.get().sseKeepAlive().toMillis()), t -> {
+            // With a time limit on streams, by half of it at the latest, so that the client holds an
+            // event id to resume with when the limit ends the stream.
+            long hold = server.get().sseKeepAlive().toMillis();
+            Duration max = server.get().streamMaxDuration();
+            if (ref != null && ref.resumable() && max != null && !max.isZero()) {
+                hold = Math.min(hold, max.toMillis() / 2);
+            }
+            holdTimer = vertx.setTimer(Math.max(1, hold), t -> {
                 holdTimer = -1;
                 if (writer == null && !finished && !ctx.response().closed()) {
                     startStream().keepAlive();
@@ -445,7 +529,18 @@ final class StreamableHttpEndpoint {
         }
 
         private SseWriter startStream() {
-            writer = new SseWriter(vertx, ctx.request()).start(server.get()).describe(routePath, sessionId);
+            writer = new SseWriter(vertx, ctx.request()).start(server.get().sseKeepAlive(), server.get().slowClientTimeout())
+                    .describe(routePath, sessionId);
+            if (ref != null && ref.resumable()) {
+                // SEP-1699: the client holds an id from the start, and can resume even before the first message.
+                writer.prime(EventIds.id(ref.key(), 0), RETRY_MILLIS);
+                limitDuration(writer, openedAt, () -> !finished, () -> {
+                    finished = true;
+                    stopHolding();
+                    streams.unregister(ref);
+                    sessions.detach(sessionId, owner, ref);
+                });
+            }
             return writer;
         }
 
@@ -457,7 +552,7 @@ final class StreamableHttpEndpoint {
         }
 
         @Override
-        void write(String raw, boolean last) {
+        void write(String raw, boolean last, String eventId) {
             stopHolding();
             if (writer == null) {
                 if (last) {
@@ -471,9 +566,9 @@ final class StreamableHttpEndpoint {
             }
             if (last) {
                 finished = true;
-                writer.lastEvent("message", raw);
+                writer.lastEvent("message", raw, eventId);
             } else {
-                writer.event("message", raw);
+                writer.event("message", raw, eventId);
             }
         }
 
@@ -505,7 +600,7 @@ final class StreamableHttpEndpoint {
         }
 
         @Override
-        void write(String raw, boolean last) {
+        void write(String raw, boolean last, String eventId) {
             responses.add(raw);
             if (last) {
                 finished = true;

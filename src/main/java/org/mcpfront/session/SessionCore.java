@@ -7,6 +7,7 @@ import org.mcpfront.access.Kind;
 import org.mcpfront.access.ListFilter;
 import org.mcpfront.access.Visibility;
 import org.mcpfront.bus.ClientTransport;
+import org.mcpfront.bus.EventIds;
 import org.mcpfront.bus.SessionCommand;
 import org.mcpfront.bus.SessionEnded;
 import org.mcpfront.bus.SessionSpec;
@@ -16,6 +17,7 @@ import org.mcpfront.config.RouteConfig;
 import org.mcpfront.observability.Audit;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.protocol.Era;
+import org.mcpfront.storage.Store;
 import org.mcpfront.tracing.RequestSpan;
 import org.mcpfront.transport.JsonRpcErrors;
 import org.mcpfront.transport.JsonRpcException;
@@ -49,6 +51,7 @@ final class SessionCore implements BackendListener {
     private static final Logger log = LoggerFactory.getLogger(SessionCore.class);
     /** Server-initiated messages kept while no standalone stream is attached. */
     static final int MAX_UNDELIVERED = 1000;
+
     /** How long a session whose backend failed before the client spoke waits to tell the client why. */
     static final long LINGER_MS = 2_000;
     private static final String LISTEN = "subscriptions/listen";
@@ -92,6 +95,11 @@ final class SessionCore implements BackendListener {
         /** Undeploys the session's verticle, which then calls {@link #drain()}. */
         void undeploy();
 
+        /** Where the events of resumable streams are kept for other instances (a cluster), or null. */
+        default Store streamStore() {
+            return null;
+        }
+
         /** Keeps the session's durable facts in the store for {@code ttlMillis} (another instance may adopt it). */
         default void saveFacts(SessionFacts facts, long ttlMillis) {
         }
@@ -100,6 +108,11 @@ final class SessionCore implements BackendListener {
     /** The answer to one client command: the edge passes a failure's code on as the HTTP status. */
     interface Ack {
         void ok();
+
+        /** Success with a short answer for the edge (how a {@link SessionCommand.Resume} went). */
+        default void ok(String answer) {
+            ok();
+        }
 
         void fail(int status, String message);
     }
@@ -110,6 +123,9 @@ final class SessionCore implements BackendListener {
     private final GatewayMetrics metrics;
 
     private final Map<String, Pending> pending = new HashMap<>();
+    /** Event ids and the buffer of sent events of every resumable stream: what a reconnecting client missed. */
+    private final StreamBuffers buffers;
+
     private final Map<String, String> progressTokens = new HashMap<>();
     private final ArrayDeque<String> undelivered = new ArrayDeque<>();
     private Backend backend;
@@ -159,7 +175,8 @@ final class SessionCore implements BackendListener {
         this.route = spec.route();
         this.host = host;
         this.metrics = metrics;
-        this.standalone = spec.standalone();
+        this.standalone = keyedIfLegacy(spec.standalone());
+        this.buffers = new StreamBuffers(route.path(), spec.id(), host.streamStore(), route.timeout(), host::deliver);
         this.openedAt = host.nanoTime();
         this.lastActivity = openedAt;
         this.facts = facts;
@@ -298,6 +315,8 @@ final class SessionCore implements BackendListener {
         } else if (command instanceof SessionCommand.Detach detach) {
             detach(detach.stream());
             ack.ok();
+        } else if (command instanceof SessionCommand.Resume resume) {
+            resume(resume, ack);
         } else if (command instanceof SessionCommand.Close close) {
             end(close.reason() == null ? "closed by client" : close.reason());
             ack.ok();
@@ -382,14 +401,22 @@ final class SessionCore implements BackendListener {
     }
 
     private void attach(StreamRef stream, Ack ack) {
-        if (standalone != null && !standalone.equals(stream) && !standaloneInherited) {
-            ack.fail(409, "this session already has a stream for server messages");
-            return;
+        if (standalone != null && !standalone.equals(stream)) {
+            // A Streamable HTTP session keeps one GET stream while its connection holds; a legacy session has
+            // only its stream, so the client's newest connection takes it over; a stream inherited from a dead
+            // instance (adoption) gives way to the client's new one.
+            if (!standaloneInherited && buffers.held(standalone) && spec.clientTransport() != ClientTransport.SSE) {
+                ack.fail(409, "this session already has a stream for server messages");
+                return;
+            }
+            // The client lost its stream and opens a new one instead of resuming: what the old one
+            // kept belongs to it alone (the spec forbids replaying it elsewhere).
+            buffers.forget(standalone);
         }
-        standalone = stream;
+        standalone = keyedIfLegacy(stream);
         standaloneInherited = false;
-        if (facts != null && !stream.equals(facts.standalone())) {
-            saveFacts(facts.withStandalone(stream));
+        if (facts != null && !standalone.equals(facts.standalone())) {
+            saveFacts(facts.withStandalone(standalone));
         }
         ack.ok();
         while (!undelivered.isEmpty() && standalone != null) {
@@ -399,6 +426,15 @@ final class SessionCore implements BackendListener {
 
     private void detach(StreamRef stream) {
         if (stream == null) {
+            return;
+        }
+        if (standalone != null && standalone.inbox().equals(stream.inbox()) && standalone.streamId().equals(stream.streamId())) {
+            // The same connection: the edge of a legacy stream does not know the key the session gave it.
+            stream = standalone;
+        }
+        if (buffers.detached(stream)) {
+            // A resumable stream: what it is sent from now on is kept for its client to resume with
+            // Last-Event-ID; requests on it stay in flight (a lost connection is no cancellation).
             return;
         }
         if (stream.equals(standalone)) {
@@ -618,18 +654,88 @@ final class SessionCore implements BackendListener {
     }
 
     /**
-     * The one way a message reaches a client stream.
+     * The one way a message reaches a client stream: on a resumable stream with its event id, kept for
+     * a resume, and to the connection that holds the stream now (none while its client is away).
      *
      * @param last the message finishes a POST's stream
      */
     void toStream(StreamRef stream, String raw, boolean last) {
-        host.deliver(stream, new StreamEvent.Message(stream.streamId(), raw, last));
+        buffers.send(stream, raw, last);
     }
 
-    /** The one way a client stream is told it is over. */
+    /** The one way a client stream is told it is over (the connection that holds it now, if any). */
     void endStream(StreamRef stream, String reason) {
-        host.deliver(stream, new StreamEvent.End(stream.streamId(), reason));
+        StreamRef holder = buffers.target(stream);
+        if (holder != null) {
+            host.deliver(holder, new StreamEvent.End(holder.streamId(), reason));
+        }
     }
+
+    /**
+     * A client reconnected with {@code Last-Event-ID} (2025-11-25 resumability; legacy SSE too): the new
+     * connection takes over the stream that id belongs to and gets what it missed, then live events.
+     * A stream this session no longer knows starts afresh as the stream for server messages when the
+     * id was one of those; a POST's stream cannot, and the edge opens a fresh stream instead.
+     */
+    private void resume(SessionCommand.Resume resume, Ack ack) {
+        if (state == State.ENDING || state == State.ENDED) {
+            ack.fail(404, "Session not found: it ended or never existed");
+            return;
+        }
+        EventIds.Position position = EventIds.parse(resume.lastEventId());
+        StreamRef connection = resume.stream();
+        if (position == null || !position.sessionId().equals(spec.id()) || !position.key().equals(connection.key())) {
+            ack.fail(400, "Bad request: Last-Event-ID is not an event of this session");
+            return;
+        }
+        boolean forServerMessages = position.kind() != EventIds.POST;
+        if (forServerMessages && standalone != null && !position.key().equals(standalone.key())
+                && buffers.held(standalone) && spec.clientTransport() != ClientTransport.SSE) {
+            ack.fail(409, "this session already has a stream for server messages");
+            return;
+        }
+        lastActivity = host.nanoTime();
+        buffers.resume(position.key(), position.seq(), connection).onComplete(done -> {
+            if (state == State.ENDING || state == State.ENDED) {
+                ack.fail(404, "Session not found: it ended or never existed");
+                return;
+            }
+            SessionCommand.Resumed how = done.succeeded() ? done.result() : SessionCommand.Resumed.UNKNOWN;
+            if (how == SessionCommand.Resumed.UNKNOWN) {
+                // The edge opens a fresh stream (with a new key, so that no event id is used twice).
+                log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
+                        .addKeyValue("user", spec.owner().email()).addKeyValue("last_event_id", resume.lastEventId())
+                        .log("a client resumes a stream whose events are no longer kept; it starts afresh");
+                ack.ok(how.name());
+                return;
+            }
+            if (forServerMessages) {
+                if (standalone != null && !position.key().equals(standalone.key())) {
+                    buffers.forget(standalone);
+                }
+                standalone = connection;
+            }
+            ack.ok(how.name());
+            if (forServerMessages) {
+                while (!undelivered.isEmpty()) {
+                    toStream(standalone, undelivered.poll(), false);
+                }
+            }
+        });
+    }
+
+    /**
+     * A legacy SSE stream gets its resumable key here, where the session id is known (the edge opens
+     * the stream before there is a session).
+     */
+    private StreamRef keyedIfLegacy(StreamRef stream) {
+        if (stream == null || stream.resumable() || spec.clientTransport() != ClientTransport.SSE) {
+            return stream;
+        }
+        return new StreamRef(stream.inbox(), stream.streamId(), EventIds.newKey(spec.id(), EventIds.SSE));
+    }
+
+
 
     private boolean hasPendingOn(StreamRef stream) {
         for (Pending p : pending.values()) {

@@ -72,7 +72,8 @@ public record SessionFacts(String id, String route, SessionOwner owner, ClientTr
                 .put("initialize", initialize).put("initialized", initialized)
                 .put("upstream_session_id", upstreamSessionId).put("node", node).put("epoch", epoch);
         if (standalone != null) {
-            json.put("standalone_inbox", standalone.inbox()).put("standalone_stream", standalone.streamId());
+            json.put("standalone_inbox", standalone.inbox()).put("standalone_stream", standalone.streamId())
+                    .put("standalone_key", standalone.key());
         }
         return json;
     }
@@ -85,7 +86,8 @@ public record SessionFacts(String id, String route, SessionOwner owner, ClientTr
                 ClientTransport.valueOf(json.getString("client_transport")), json.getString("protocol_version"),
                 json.getString("initialize"), json.getBoolean("initialized", false),
                 json.getString("upstream_session_id"),
-                inbox == null ? null : new StreamRef(inbox, json.getString("standalone_stream")),
+                inbox == null ? null
+                        : new StreamRef(inbox, json.getString("standalone_stream"), json.getString("standalone_key")),
                 json.getString("node"), json.getInteger("epoch", 0));
     }
 }

@@ -40,6 +40,7 @@ public final class SessionVerticle extends VerticleBase implements SessionCore.H
     private SessionCore core;
     private MessageConsumer<SessionCommand> inbox;
     private Future<Void> undeploying;
+    private Store streamStore;
 
     public SessionVerticle(SessionSpec spec, Function<BackendListener, Backend> backends, GatewayMetrics metrics) {
         this(spec, backends, metrics, null, null, false);
@@ -59,6 +60,12 @@ public final class SessionVerticle extends VerticleBase implements SessionCore.H
         this.store = store;
         this.facts = store == null ? null : facts;
         this.adopted = adopted;
+    }
+
+    /** Keeps the events of this session's resumable streams in {@code store} too, for other instances (a cluster). */
+    public SessionVerticle keepStreamsIn(Store store) {
+        this.streamStore = store;
+        return this;
     }
 
     @Override
@@ -113,6 +120,11 @@ public final class SessionVerticle extends VerticleBase implements SessionCore.H
             }
 
             @Override
+            public void ok(String answer) {
+                message.reply(answer);
+            }
+
+            @Override
             public void fail(int status, String reason) {
                 message.fail(status, reason);
             }
@@ -150,6 +162,11 @@ public final class SessionVerticle extends VerticleBase implements SessionCore.H
     @Override
     public void tellSupervisor(SessionEnded notice) {
         LocalOnly.send(vertx, Addresses.SUPERVISOR_SESSION_ENDED, notice);
+    }
+
+    @Override
+    public Store streamStore() {
+        return streamStore;
     }
 
     @Override

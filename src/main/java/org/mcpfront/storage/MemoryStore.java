@@ -5,6 +5,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -29,7 +31,15 @@ public final class MemoryStore implements Store {
         }
     }
 
+    /** A list: its values, and what they cost. Replaced, never changed, so readers need no lock. */
+    private record ListEntry(List<String> values, long bytes, long expiresAtNanos) {
+        static long size(String key, String value) {
+            return ENTRY_OVERHEAD + 2L * (key.length() + value.length());
+        }
+    }
+
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ListEntry> lists = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
     private final long maxBytes;
     private final LongSupplier clock;
@@ -119,8 +129,57 @@ public final class MemoryStore implements Store {
     }
 
     @Override
+    public Future<Void> append(String key, String value, int keepLast, Duration ttl) {
+        if (keepLast < 1) {
+            throw new IllegalArgumentException("keepLast must be at least 1, was " + keepLast);
+        }
+        long expiresAt = entry("", ttl).expiresAtNanos();
+        long added = ListEntry.size(key, value);
+        if (bytes.get() + added > maxBytes) {
+            sweep();
+            if (bytes.get() + added > maxBytes) {
+                return Future.failedFuture(new StoreFullException(maxBytes));
+            }
+        }
+        long now = clock.getAsLong();
+        long[] delta = {0};
+        lists.compute(key, (k, existing) -> {
+            ArrayDeque<String> values = new ArrayDeque<>();
+            long size = 0;
+            if (existing != null && now - existing.expiresAtNanos() < 0) {
+                values.addAll(existing.values());
+                size = existing.bytes();
+            }
+            delta[0] = -(existing == null ? 0 : existing.bytes());
+            values.addLast(value);
+            size += added;
+            while (values.size() > keepLast) {
+                size -= ListEntry.size(key, values.pollFirst());
+            }
+            delta[0] += size;
+            return new ListEntry(List.copyOf(values), size, expiresAt);
+        });
+        bytes.addAndGet(delta[0]);
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<List<String>> range(String key, int from) {
+        ListEntry list = lists.get(key);
+        if (list == null || clock.getAsLong() - list.expiresAtNanos() >= 0) {
+            return Future.succeededFuture(List.of());
+        }
+        List<String> values = list.values();
+        return Future.succeededFuture(values.subList(Math.min(values.size(), Math.max(0, from)), values.size()));
+    }
+
+    @Override
     public Future<Void> delete(String key) {
         replaced(key, entries.remove(key), null);
+        ListEntry list = lists.remove(key);
+        if (list != null) {
+            bytes.addAndGet(-list.bytes());
+        }
         return Future.succeededFuture();
     }
 
@@ -133,6 +192,7 @@ public final class MemoryStore implements Store {
     public Future<Void> close() {
         vertx.cancelTimer(sweeper);
         entries.clear();
+        lists.clear();
         bytes.set(0);
         return Future.succeededFuture();
     }
@@ -171,6 +231,11 @@ public final class MemoryStore implements Store {
         entries.forEach((key, entry) -> {
             if (expired(entry, now) && entries.remove(key, entry)) {
                 replaced(key, entry, null);
+            }
+        });
+        lists.forEach((key, list) -> {
+            if (now - list.expiresAtNanos() >= 0 && lists.remove(key, list)) {
+                bytes.addAndGet(-list.bytes());
             }
         });
     }

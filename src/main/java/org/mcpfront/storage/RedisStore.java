@@ -10,15 +10,19 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A {@link Store} in Redis, shared by every instance of a cluster. Each value is a JSON string under
  * {@code mcp-front:<key>} with a millisecond TTL, so Redis expires it by itself; {@link #take} is
- * {@code GETDEL} (Redis 6.2+), which hands a single-use value to exactly one caller.
+ * {@code GETDEL} (Redis 6.2+), which hands a single-use value to exactly one caller. A list is a Redis
+ * list under {@code mcp-front:list:<key>}, appended, trimmed and given its lifetime in one script.
  */
 public final class RedisStore implements Store {
 
     private static final String PREFIX = "mcp-front:";
+    private static final String LIST_PREFIX = PREFIX + "list:";
     private static final int MAX_POOL_SIZE = 16;
     private static final int MAX_WAITING = 1024;
 
@@ -61,9 +65,35 @@ public final class RedisStore implements Store {
                 .map(Response::toLong);
     }
 
+    /** One script: a list never exists without its bound and its expiry, whoever appends. */
+    private static final String APPEND = "redis.call('RPUSH', KEYS[1], ARGV[1]) "
+            + "redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1) "
+            + "redis.call('PEXPIRE', KEYS[1], ARGV[3]) return 1";
+
+    @Override
+    public Future<Void> append(String key, String value, int keepLast, Duration ttl) {
+        if (keepLast < 1) {
+            throw new IllegalArgumentException("keepLast must be at least 1, was " + keepLast);
+        }
+        return redis.send(Request.cmd(Command.EVAL).arg(APPEND).arg(1).arg(LIST_PREFIX + key).arg(value)
+                .arg(keepLast).arg(millis(ttl))).mapEmpty();
+    }
+
+    @Override
+    public Future<List<String>> range(String key, int from) {
+        return redis.send(Request.cmd(Command.LRANGE).arg(LIST_PREFIX + key).arg(Math.max(0, from)).arg(-1))
+                .map(response -> {
+                    List<String> values = new ArrayList<>();
+                    if (response != null) {
+                        response.forEach(value -> values.add(value.toString()));
+                    }
+                    return values;
+                });
+    }
+
     @Override
     public Future<Void> delete(String key) {
-        return redis.send(Request.cmd(Command.DEL).arg(PREFIX + key)).mapEmpty();
+        return redis.send(Request.cmd(Command.DEL).arg(PREFIX + key).arg(LIST_PREFIX + key)).mapEmpty();
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Where the authorization server keeps its state (clients, codes, refresh tokens, sign-in state):
@@ -12,6 +13,9 @@ import java.time.Duration;
  *
  * <p>Callers hash secrets before they become keys or values: a store never sees a usable token.
  * A store may refuse a write that would grow it past its bound with {@link StoreFullException}.
+ *
+ * <p>Besides records, a store keeps short lists of text (the recent events of a client stream, for
+ * resuming it): appended at the end, trimmed at the front, expiring as a whole.
  */
 public interface Store {
 
@@ -36,6 +40,16 @@ public interface Store {
      * Counters live under their own keys: {@link #get} does not read them.
      */
     Future<Long> increment(String key, Duration window);
+
+    /**
+     * Appends {@code value} to the list under {@code key} (creating it), drops its oldest values so that
+     * at most {@code keepLast} remain, and gives the whole list {@code ttl} to live from now. Lists live
+     * under their own keys: {@link #get} does not read them, {@link #delete} removes them.
+     */
+    Future<Void> append(String key, String value, int keepLast, Duration ttl);
+
+    /** The values of the list under {@code key}, oldest first, from position {@code from} (0: the oldest kept); empty when absent. */
+    Future<List<String>> range(String key, int from);
 
     /** Removes {@code key}; removing nothing is not an error. */
     Future<Void> delete(String key);

@@ -19,13 +19,13 @@ import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.protocol.BackendEras;
 import org.mcpfront.protocol.Era;
 import org.mcpfront.protocol.RequestStates;
+import org.mcpfront.storage.Store;
 import org.mcpfront.session.Backend;
 import org.mcpfront.session.BackendHttp;
 import org.mcpfront.session.BackendListener;
 import org.mcpfront.session.SessionFacts;
 import org.mcpfront.session.Backends;
 import org.mcpfront.session.SessionVerticle;
-import org.mcpfront.storage.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +62,8 @@ public final class SupervisorVerticle extends VerticleBase {
     /** What sessions tell their backends about their users. */
     private BackendIdentity backendIdentity = BackendIdentity.none();
     private BackendFactory backends;
+    /** Where sessions keep their streams' events for other instances (a cluster); null keeps them in memory only. */
+    private Store streamStore;
     private final Store store;
     private final Membership membership;
 
@@ -96,6 +98,12 @@ public final class SupervisorVerticle extends VerticleBase {
         this.backends = backends;
         this.store = store;
         this.membership = membership;
+    }
+
+    /** Sessions keep the events of their resumable streams in {@code store} too (a cluster: for other instances). */
+    public SupervisorVerticle keepStreamsIn(Store store) {
+        this.streamStore = store;
+        return this;
     }
 
     @Override
@@ -135,7 +143,7 @@ public final class SupervisorVerticle extends VerticleBase {
                 : new SessionFacts(id, path, spec.owner(), spec.clientTransport(), null, null, false, null,
                         spec.standalone(), membership.node(), 0);
         eraOf(route).compose(known -> vertx.deployVerticle(new SessionVerticle(spec, backends.create(spec, known), metrics,
-                        store, facts, false)))
+                        store, facts, false).keepStreamsIn(streamStore)))
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
                         message.reply(id);
@@ -263,7 +271,7 @@ public final class SupervisorVerticle extends VerticleBase {
         SessionSpec spec = new SessionSpec(id, route, adopted.clientTransport(), adopted.standalone(), adopted.owner());
         track(id, route.path(), adopted.owner().subject());
         eraOf(route).compose(era -> vertx.deployVerticle(new SessionVerticle(spec, backends.create(spec, era), metrics,
-                        store, adopted, true)))
+                        store, adopted, true).keepStreamsIn(streamStore)))
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
                         metrics.sessionAdopted(route.path());

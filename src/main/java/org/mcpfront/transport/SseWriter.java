@@ -1,13 +1,9 @@
 package org.mcpfront.transport;
 
-import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.impl.HttpServerConnection;
-import org.mcpfront.config.ServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +14,7 @@ import java.time.Duration;
  * load balancers and proxies do not cut a quiet stream. Keep-alives are not session activity.
  *
  * <p>A client that stops reading fills the connection's write queue. If it stays full for
- * {@code server.slow_client_timeout}, or holds more than {@link #MAX_BUFFERED_BYTES}, the client is
+ * the slow-client timeout ({@code server.slow_client_timeout}), or holds more than {@link #MAX_BUFFERED_BYTES}, the client is
  * cut off (the endpoint then treats it as gone), so one stalled reader cannot make the gateway
  * buffer a chatty backend without bound. That holds after the stream's last event too: a response
  * that ended still waits in the connection for its reader.
@@ -35,8 +31,8 @@ public final class SseWriter {
 
     private final Vertx vertx;
     private final HttpServerResponse response;
-    /** Vert.x's place in the connection's pipeline on HTTP/1.x; null on HTTP/2, where the connection is shared. */
-    private final ChannelHandlerContext connection;
+    /** The socket under an HTTP/1.x response; null on HTTP/2, where the connection is shared. */
+    private final RawConnection connection;
     private long keepAliveTimer = -1;
     private long stallTimer = -1;
     private Duration slowClientTimeout;
@@ -50,19 +46,19 @@ public final class SseWriter {
     public SseWriter(Vertx vertx, HttpServerRequest request) {
         this.vertx = vertx;
         this.response = request.response();
-        this.connection = request.version() != HttpVersion.HTTP_2
-                && request.connection() instanceof HttpServerConnection http1
-                ? http1.channelHandlerContext() : null;
+        this.connection = RawConnection.of(request);
     }
 
     /**
      * Sets the headers and starts keep-alives; call once, before any event. The headers go out with
      * the first write, so that a short stream (one POST's response) leaves in a single TCP segment;
      * call {@link #flushHeaders()} where the client needs them at once (a long-lived stream).
+     *
+     * @param keepAlive         how often a quiet stream gets a keep-alive comment
+     * @param slowClientTimeout how long a client may leave its queue full before it is cut off
      */
-    public SseWriter start(ServerConfig server) {
-        Duration keepAlive = server.sseKeepAlive();
-        slowClientTimeout = server.slowClientTimeout();
+    public SseWriter start(Duration keepAlive, Duration slowClientTimeout) {
+        this.slowClientTimeout = slowClientTimeout;
         response.setChunked(true)
                 .putHeader("Content-Type", "text/event-stream")
                 .putHeader("Cache-Control", "no-cache, no-transform")
@@ -106,8 +102,13 @@ public final class SseWriter {
 
     /** Writes one event. Multi-line data becomes several {@code data:} lines, which readers join back. */
     public void event(String name, String data) {
+        event(name, data, null);
+    }
+
+    /** Writes one event with an SSE id (none when null), which the client sends back as {@code Last-Event-ID}. */
+    public void event(String name, String data, String id) {
         if (!ended && !response.closed()) {
-            String frame = frame(name, data);
+            String frame = frame(name, data, id);
             response.write(frame);
             if (slowClientTimeout != null && response.writeQueueFull()) {
                 // All a full queue takes on waits in memory for the client (chars, near enough bytes).
@@ -151,7 +152,7 @@ public final class SseWriter {
         if (!ended) {
             return response.writeQueueFull();
         }
-        return connection != null && connection.channel().isActive() && !connection.channel().isWritable();
+        return connection != null && connection.openButFull();
     }
 
     private void cutOff(String limit, String value, String why) {
@@ -161,29 +162,70 @@ public final class SseWriter {
         log.atWarn().addKeyValue("route", route).addKeyValue("session", session).addKeyValue(limit, value).log(why);
         if (connection != null) {
             // Vert.x closes a connection once what is queued has flushed, which a stalled reader
-            // never lets happen; closing from Vert.x's own pipeline context goes past that logic
-            // to the socket, and drops the queue.
-            connection.close();
+            // never lets happen.
+            connection.closeNow();
         } else if (!response.ended()) {
             response.reset();
         }
     }
 
-    /** Writes a last event and ends the stream in one write. */
-    public void lastEvent(String name, String data) {
+    /**
+     * The priming event of SEP-1699: an id and empty data, which clients do not dispatch but remember,
+     * so that a client holds a {@code Last-Event-ID} before the first message; with a {@code retry:}
+     * field telling it how soon to reconnect after a lost connection.
+     */
+    public void prime(String id, long retryMillis) {
+        if (!ended && !response.closed()) {
+            response.write("id: " + id + "\nretry: " + retryMillis + "\ndata: \n\n");
+        }
+    }
+
+    /**
+     * Ends the stream on the server's initiative with a {@code retry:} field (the 2025-11-25 transport's
+     * polling): the client reconnects after that many milliseconds with its {@code Last-Event-ID}.
+     */
+    public void retryThenEnd(long retryMillis) {
         if (ended || response.closed()) {
             return;
         }
         ended = true;
         stopKeepAlive();
-        response.end(frame(name, data));
+        response.end("retry: " + retryMillis + "\n\n");
+    }
+
+    /** Writes a last event and ends the stream in one write. */
+    public void lastEvent(String name, String data) {
+        lastEvent(name, data, null);
+    }
+
+    /** The same with an SSE id (none when null). */
+    public void lastEvent(String name, String data, String id) {
+        if (ended || response.closed()) {
+            return;
+        }
+        ended = true;
+        stopKeepAlive();
+        response.end(frame(name, data, id));
         if (stalled()) {
             watchForStall();
         }
     }
 
+    /** Whether the stream has ended (on either side). */
+    public boolean ended() {
+        return ended || response.closed();
+    }
+
     static String frame(String name, String data) {
-        StringBuilder frame = new StringBuilder(data.length() + 32);
+        return frame(name, data, null);
+    }
+
+    /** {@code id} must be one line: the ids are mcp-front's own, never a client's text. */
+    static String frame(String name, String data, String id) {
+        StringBuilder frame = new StringBuilder(data.length() + 32 + (id == null ? 0 : id.length() + 5));
+        if (id != null) {
+            frame.append("id: ").append(id).append('\n');
+        }
         if (name != null) {
             frame.append("event: ").append(name).append('\n');
         }

@@ -82,6 +82,9 @@ class BusCodecTest {
                 new SessionCommand.Close(OWNER, "closed by client"),
                 new SessionCommand.Close(OWNER, null),
                 new SessionCommand.Evict("route removed from the configuration"),
+                new SessionCommand.Attach(OWNER, new StreamRef("mcp.edge.e1.out", "9", "sess.gAbC-x_1")),
+                new SessionCommand.Resume(OWNER, "sess.pAbC-x_1-17", new StreamRef("mcp.edge.e2.out", "3", "sess.pAbC-x_1")),
+                new StreamEvent.Message("7", RAW, true, "sess.pAbC-x_1-4"),
                 new StreamEvent.Message("7", RAW, true),
                 new StreamEvent.Message("8", RAW, false),
                 new StreamEvent.End("7", "request cancelled"));

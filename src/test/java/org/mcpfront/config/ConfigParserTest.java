@@ -126,7 +126,8 @@ class ConfigParserTest {
         assertThat(config.routes()).isEmpty();
         assertThat(config.server()).isEqualTo(
                 new ServerConfig("127.0.0.1", 8080, "/health", 4 * 1024 * 1024, Duration.ofSeconds(20), List.of(), 1000,
-                        Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ofSeconds(30), List.of(), "X-Forwarded-For"));
+                        Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ofSeconds(30), List.of(), "X-Forwarded-For",
+                        Duration.ZERO));
         assertThat(config.cluster()).isEqualTo(new ClusterConfig(false, Optional.empty()));
     }
 

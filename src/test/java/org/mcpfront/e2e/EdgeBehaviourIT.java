@@ -126,9 +126,11 @@ class EdgeBehaviourIT {
         try (Stream<String> body = response.body()) {
             lines = body.toList();
         }
-        // The stream opens with the keep-alive that was due, well before the response.
-        assertThat(lines).as(String.join("\n", lines)).first().isEqualTo(": keep-alive");
-        assertThat(lines.stream().filter(line -> line.startsWith("data: ")).toList())
+        // The stream opens when the keep-alive was due, well before the response, with SEP-1699's
+        // priming event (an id to resume with, no data) and that keep-alive.
+        assertThat(lines).as(String.join("\n", lines)).first().asString().startsWith("id: " + session + ".p").endsWith("-0");
+        assertThat(lines.subList(1, 5)).containsExactly("retry: 1000", "data: ", "", ": keep-alive");
+        assertThat(lines.stream().filter(line -> line.startsWith("data: ") && !"data: ".equals(line)).toList())
                 .singleElement().asString().contains("\"id\":\"q-1\"");
     }
 

@@ -91,4 +91,23 @@ class MemoryStoreTest extends StoreContract {
         await(store.delete("a"));
         assertThat(store.bytes()).isZero();
     }
+
+    @Test
+    @DisplayName("counts what its lists hold against its bound, and gives the room back as they are trimmed and expire")
+    void listsAreBounded() throws Exception {
+        String event = "e".repeat(1000);
+        for (int i = 0; i < 100; i++) {
+            await(store.append("stream:a", event, 5, Duration.ofMinutes(1)));
+        }
+        assertThat(store.bytes()).as("only the last five count").isBetween(5L * 2000, 5L * 2400);
+        assertThatThrownBy(() -> {
+            for (int i = 0; i < 100; i++) {
+                await(store.append("stream:n" + i, event, 5, Duration.ofMinutes(1)));
+            }
+        }).hasCauseInstanceOf(StoreFullException.class);
+        assertThat(store.bytes()).isLessThanOrEqualTo(64 * 1024);
+        advance(Duration.ofMinutes(2));
+        await(store.append("stream:b", event, 5, Duration.ofMinutes(1)));
+        assertThat(store.bytes()).as("expired lists were swept").isLessThan(3000);
+    }
 }

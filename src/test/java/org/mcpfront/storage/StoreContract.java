@@ -83,6 +83,46 @@ abstract class StoreContract {
     }
 
     @Test
+    @DisplayName("a list keeps appended values in order, and reads from any position")
+    void listAppendAndRange() throws Exception {
+        for (String value : new String[] {"1 - {\"a\":1}", "2 - two words", "3 L caf\u00e9 \"q\""}) {
+            await(store().append("stream:s1", value, 10, Duration.ofMinutes(1)));
+        }
+        assertThat(await(store().range("stream:s1", 0))).containsExactly("1 - {\"a\":1}", "2 - two words", "3 L caf\u00e9 \"q\"");
+        assertThat(await(store().range("stream:s1", 2))).containsExactly("3 L caf\u00e9 \"q\"");
+        assertThat(await(store().range("stream:s1", 7))).isEmpty();
+        assertThat(await(store().range("stream:none", 0))).as("an absent list").isEmpty();
+        assertThat(await(store().get("stream:s1"))).as("lists live apart from records").isNull();
+    }
+
+    @Test
+    @DisplayName("a list keeps only its last values, as many as the latest append allows")
+    void listIsBounded() throws Exception {
+        for (int i = 1; i <= 6; i++) {
+            await(store().append("stream:s2", "v" + i, 3, Duration.ofMinutes(1)));
+        }
+        assertThat(await(store().range("stream:s2", 0))).containsExactly("v4", "v5", "v6");
+        await(store().append("stream:s2", "v7", 2, Duration.ofMinutes(1)));
+        assertThat(await(store().range("stream:s2", 0))).containsExactly("v6", "v7");
+    }
+
+    @Test
+    @DisplayName("a list expires as a whole, each append giving it its lifetime again; delete removes it")
+    void listExpires() throws Exception {
+        await(store().append("stream:s3", "a", 10, Duration.ofSeconds(2)));
+        advance(Duration.ofMillis(1200));
+        await(store().append("stream:s3", "b", 10, Duration.ofSeconds(2)));
+        advance(Duration.ofMillis(1200));
+        assertThat(await(store().range("stream:s3", 0))).as("the second append renewed it").containsExactly("a", "b");
+        advance(Duration.ofMillis(1500));
+        assertThat(await(store().range("stream:s3", 0))).isEmpty();
+
+        await(store().append("stream:s4", "a", 10, Duration.ofMinutes(1)));
+        await(store().delete("stream:s4"));
+        assertThat(await(store().range("stream:s4", 0))).isEmpty();
+    }
+
+    @Test
     @DisplayName("a reachable store answers ping")
     void ping() throws Exception {
         await(store().ping());

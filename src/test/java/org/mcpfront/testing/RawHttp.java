@@ -115,7 +115,12 @@ public final class RawHttp {
             }
             return messages;
         }
-        new SseParser(Integer.MAX_VALUE, event -> messages.add(new JsonObject(event.data()))).feed(Buffer.buffer(body));
+        // Events without data (SEP-1699 priming events: an id only) carry no message.
+        new SseParser(Integer.MAX_VALUE, event -> {
+            if (!event.data().isEmpty()) {
+                messages.add(new JsonObject(event.data()));
+            }
+        }).feed(Buffer.buffer(body));
         return messages;
     }
 

@@ -215,6 +215,16 @@ abstract class GrantsContract {
         }
 
         @Override
+        public Future<Void> append(String key, String value, int keepLast, Duration ttl) {
+            return store.append(key, value, keepLast, ttl);
+        }
+
+        @Override
+        public Future<List<String>> range(String key, int from) {
+            return store.range(key, from);
+        }
+
+        @Override
         public Future<Void> delete(String key) {
             return store.delete(key);
         }

@@ -6,7 +6,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-
 import java.net.URI;
 import java.util.Set;
 
@@ -19,11 +18,18 @@ import java.util.Set;
 public final class PassThrough {
 
     /** Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection, not to the message. */
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "te",
-            "trailer", "upgrade", "proxy-connection", "host", "content-length");
+    private static final Set<String> HOP_BY_HOP = Set.of(
+            "connection",
+            "keep-alive",
+            "transfer-encoding",
+            "te",
+            "trailer",
+            "upgrade",
+            "proxy-connection",
+            "host",
+            "content-length");
 
-    private PassThrough() {
-    }
+    private PassThrough() {}
 
     public static void main(String[] args) {
         int port = Integer.parseInt(args[0]);
@@ -33,8 +39,10 @@ public final class PassThrough {
         HttpClient client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(256));
         int loops = Runtime.getRuntime().availableProcessors();
         for (int i = 0; i < loops; i++) {
-            vertx.createHttpServer().requestHandler(req -> forward(client, backend.getHost(), backendPort, req))
-                    .listen(port, "127.0.0.1").await();
+            vertx.createHttpServer()
+                    .requestHandler(req -> forward(client, backend.getHost(), backendPort, req))
+                    .listen(port, "127.0.0.1")
+                    .await();
         }
         System.out.println("pass-through on " + port + " to " + backend);
     }
@@ -43,8 +51,12 @@ public final class PassThrough {
         req.pause();
         MultiMap headers = HttpHeaders.headers();
         copy(req.headers(), headers);
-        RequestOptions options = new RequestOptions().setMethod(req.method()).setHost(host).setPort(port)
-                .setURI(req.uri()).setHeaders(headers);
+        RequestOptions options = new RequestOptions()
+                .setMethod(req.method())
+                .setHost(host)
+                .setPort(port)
+                .setURI(req.uri())
+                .setHeaders(headers);
         client.request(options)
                 .compose(upstream -> {
                     String length = req.getHeader("content-length");

@@ -4,10 +4,6 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import org.mcpfront.oauth.grants.AccessTokens;
-import org.mcpfront.oauth.SigningKeys;
-import org.mcpfront.storage.MemoryStore;
-
 import java.nio.charset.StandardCharsets;
 import java.security.Signature;
 import java.security.interfaces.RSAPublicKey;
@@ -17,6 +13,9 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import org.mcpfront.oauth.SigningKeys;
+import org.mcpfront.oauth.grants.AccessTokens;
+import org.mcpfront.storage.MemoryStore;
 
 /**
  * The cost of the edge's token check: {@link AccessTokens#verify} of an RS256 access token against the
@@ -40,26 +39,29 @@ public final class TokenCheckBench {
         int run() throws Exception;
     }
 
-    private TokenCheckBench() {
-    }
+    private TokenCheckBench() {}
 
     public static void main(String[] args) throws Exception {
         int warmup = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int batches = args.length > 1 ? Integer.parseInt(args[1]) : 400;
         int batchSize = args.length > 2 ? Integer.parseInt(args[2]) : 50;
 
-        RSAKey rsa = new RSAKeyGenerator(2048).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256).generate();
+        RSAKey rsa = new RSAKeyGenerator(2048)
+                .keyUse(KeyUse.SIGNATURE)
+                .algorithm(JWSAlgorithm.RS256)
+                .generate();
         SigningKeys keys = SigningKeys.fromText(rsa.toJSONString());
         Vertx vertx = Vertx.vertx();
         try {
             MemoryStore store = new MemoryStore(vertx, 64L * 1024 * 1024);
             AccessTokens tokens = new AccessTokens(keys, ISSUER, Duration.ofHours(1), store, Clock.systemUTC());
-            String token = tokens.issue("dev:bench@example.com", "bench@example.com", List.of(ISSUER), "bench-client", "mcp").token();
+            String token = tokens.issue(
+                            "dev:bench@example.com", "bench@example.com", List.of(ISSUER), "bench-client", "mcp")
+                    .token();
 
-            Check verify = () -> claimsOf(new AccessTokens(keys, ISSUER, Duration.ofHours(1), store, Clock.systemUTC())
-                    .verify(token));
+            Check verify = () -> claimsOf(
+                    new AccessTokens(keys, ISSUER, Duration.ofHours(1), store, Clock.systemUTC()).verify(token));
             Check repeated = () -> claimsOf(tokens.verify(token));
-
 
             RSAPublicKey publicKey = rsa.toRSAPublicKey();
             int lastDot = token.lastIndexOf('.');
@@ -94,8 +96,10 @@ public final class TokenCheckBench {
                 repeatedMicros[b] = (last - end) / 1000.0 / batchSize;
             }
             // Signing is some twenty times slower: fewer, smaller batches give a stable figure.
-            Check issue = () -> tokens.issue("dev:bench@example.com", "bench@example.com", List.of(ISSUER), "bench-client", "mcp")
-                    .token().length();
+            Check issue = () -> tokens.issue(
+                            "dev:bench@example.com", "bench@example.com", List.of(ISSUER), "bench-client", "mcp")
+                    .token()
+                    .length();
             sink += repeat(issue, 1000);
             double[] issueMicros = new double[100];
             for (int b = 0; b < issueMicros.length; b++) {
@@ -107,16 +111,27 @@ public final class TokenCheckBench {
             Arrays.sort(rsaMicros);
             Arrays.sort(repeatedMicros);
             Arrays.sort(issueMicros);
-            System.out.println(String.format(Locale.ROOT,
+            System.out.println(String.format(
+                    Locale.ROOT,
                     "{\"checks\":%d,\"batch\":%d,\"warmup\":%d,\"token_bytes\":%d,"
                             + "\"verify_p50_us\":%.2f,\"verify_p99_us\":%.2f,\"verify_mean_us\":%.2f,"
                             + "\"repeat_p50_us\":%.2f,\"repeat_p99_us\":%.2f,"
-                            + "\"rsa_p50_us\":%.2f,\"rsa_p99_us\":%.2f,\"issue_p50_us\":%.2f,\"issue_p99_us\":%.2f,\"sink\":%d}",
-                    batches * batchSize, batchSize, warmup, token.length(),
-                    percentile(verifyMicros, 50), percentile(verifyMicros, 99), mean(verifyMicros),
-                    percentile(repeatedMicros, 50), percentile(repeatedMicros, 99),
-                    percentile(rsaMicros, 50), percentile(rsaMicros, 99),
-                    percentile(issueMicros, 50), percentile(issueMicros, 99), sink));
+                            + "\"rsa_p50_us\":%.2f,\"rsa_p99_us\":%.2f,\"issue_p50_us\":%.2f,\"issue_p99_us\":%.2f,\""
+                            + "sink\":%d}",
+                    batches * batchSize,
+                    batchSize,
+                    warmup,
+                    token.length(),
+                    percentile(verifyMicros, 50),
+                    percentile(verifyMicros, 99),
+                    mean(verifyMicros),
+                    percentile(repeatedMicros, 50),
+                    percentile(repeatedMicros, 99),
+                    percentile(rsaMicros, 50),
+                    percentile(rsaMicros, 99),
+                    percentile(issueMicros, 50),
+                    percentile(issueMicros, 99),
+                    sink));
         } finally {
             vertx.close().await();
         }

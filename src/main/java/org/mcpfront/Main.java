@@ -1,5 +1,10 @@
 package org.mcpfront;
 
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.mcpfront.config.ConfigException;
 import org.mcpfront.config.ConfigFiles;
 import org.mcpfront.config.ConfigParser;
@@ -7,12 +12,6 @@ import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.RouteConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * Command line: {@code java -jar mcp-front.jar [--config PATH]} runs mcp-front;
@@ -26,8 +25,7 @@ public final class Main {
     static final String DEFAULT_CONFIG = "conf/mcp-front.yaml";
     private static final long SHUTDOWN_TIMEOUT_S = 30;
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         // mcp-front drains its stdio sessions itself on SIGTERM (grace, then SIGKILL, then reap);
@@ -54,16 +52,22 @@ public final class Main {
             return;
         }
         if (validateOnly) {
-            System.out.println("mcp-front: " + configFile + " is valid (" + config.routes().size() + " routes)");
+            System.out.println(
+                    "mcp-front: " + configFile + " is valid (" + config.routes().size() + " routes)");
             return;
         }
         Logger log = LoggerFactory.getLogger(Main.class);
         McpFront.start(config, McpFront.Options.defaults(configFile, System.getenv()))
                 .onSuccess(front -> {
                     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(front, log), "mcp-front-shutdown"));
-                    log.atInfo().addKeyValue("config", configFile.toString())
+                    log.atInfo()
+                            .addKeyValue("config", configFile.toString())
                             .addKeyValue("address", "http://" + config.server().host() + ":" + front.port())
-                            .addKeyValue("routes", config.routes().stream().map(RouteConfig::path).collect(Collectors.joining(",")))
+                            .addKeyValue(
+                                    "routes",
+                                    config.routes().stream()
+                                            .map(RouteConfig::path)
+                                            .collect(Collectors.joining(",")))
                             .log("mcp-front is listening");
                 })
                 .onFailure(e -> {

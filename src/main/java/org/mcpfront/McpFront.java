@@ -5,35 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
-import org.mcpfront.bus.BusCodec;
-import org.mcpfront.cluster.Clustering;
-import org.mcpfront.config.reload.ConfigVerticle;
-import org.mcpfront.config.FrontConfig;
-import org.mcpfront.config.ServerConfig;
-import org.mcpfront.edge.EdgeConfig;
-import org.mcpfront.edge.EdgeVerticle;
-import org.mcpfront.edge.Health;
-import org.mcpfront.health.BackendProbes;
-import org.mcpfront.status.StatusVerticle;
-import org.mcpfront.tracing.Tracing;
-import org.mcpfront.identity.IdentityProviders;
-import org.mcpfront.identity.IdentityServices;
-import org.mcpfront.net.BackendClients;
-import org.mcpfront.oauth.AuthorizationServer;
-import org.mcpfront.oauth.clients.ClientMetadataDocuments;
-import org.mcpfront.oauth.SigningKeys;
-import org.mcpfront.observability.GatewayMetrics;
-import org.mcpfront.observability.Observability;
-import org.mcpfront.protocol.BackendEras;
-import org.mcpfront.protocol.RequestStates;
-import org.mcpfront.storage.Store;
-import org.mcpfront.storage.Stores;
-import org.mcpfront.supervisor.Membership;
-import org.mcpfront.supervisor.SupervisorConfig;
-import org.mcpfront.supervisor.SupervisorVerticle;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,6 +12,34 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import org.mcpfront.bus.BusCodec;
+import org.mcpfront.cluster.Clustering;
+import org.mcpfront.config.FrontConfig;
+import org.mcpfront.config.ServerConfig;
+import org.mcpfront.config.reload.ConfigVerticle;
+import org.mcpfront.edge.EdgeConfig;
+import org.mcpfront.edge.EdgeVerticle;
+import org.mcpfront.edge.Health;
+import org.mcpfront.health.BackendProbes;
+import org.mcpfront.identity.IdentityProviders;
+import org.mcpfront.identity.IdentityServices;
+import org.mcpfront.net.BackendClients;
+import org.mcpfront.oauth.AuthorizationServer;
+import org.mcpfront.oauth.SigningKeys;
+import org.mcpfront.oauth.clients.ClientMetadataDocuments;
+import org.mcpfront.observability.GatewayMetrics;
+import org.mcpfront.observability.Observability;
+import org.mcpfront.protocol.BackendEras;
+import org.mcpfront.protocol.RequestStates;
+import org.mcpfront.status.StatusVerticle;
+import org.mcpfront.storage.Store;
+import org.mcpfront.storage.Stores;
+import org.mcpfront.supervisor.Membership;
+import org.mcpfront.supervisor.SupervisorConfig;
+import org.mcpfront.supervisor.SupervisorVerticle;
+import org.mcpfront.tracing.Tracing;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running mcp-front: builds Vert.x, loads the token signing key and the identity provider, deploys
@@ -73,15 +72,23 @@ public final class McpFront {
      * Options for a start; tests shorten the file poll interval, and may let client metadata documents
      * be served from loopback (never possible from a config file).
      */
-    public record Options(Path configFile, Map<String, String> env, int edgeInstances, Duration configPollInterval,
-                          ClientMetadataDocuments.Policy documentPolicy) {
+    public record Options(
+            Path configFile,
+            Map<String, String> env,
+            int edgeInstances,
+            Duration configPollInterval,
+            ClientMetadataDocuments.Policy documentPolicy) {
 
         /** The system property that lets tests serve client metadata documents on loopback http. */
         public static final String LOOPBACK_DOCUMENTS_PROPERTY = "mcpfront.testing.loopback-client-metadata";
 
         public static Options defaults(Path configFile, Map<String, String> env) {
             boolean loopbackDocuments = Boolean.getBoolean(LOOPBACK_DOCUMENTS_PROPERTY);
-            return new Options(configFile, env, Runtime.getRuntime().availableProcessors(), Duration.ofMillis(500),
+            return new Options(
+                    configFile,
+                    env,
+                    Runtime.getRuntime().availableProcessors(),
+                    Duration.ofMillis(500),
                     new ClientMetadataDocuments.Policy(loopbackDocuments));
         }
     }
@@ -90,7 +97,10 @@ public final class McpFront {
         Observability observability = new Observability();
         VertxOptions vertxOptions = new VertxOptions().setMetricsOptions(observability.metricsOptions());
         if (!config.cluster().enabled()) {
-            Vertx vertx = Vertx.builder().with(vertxOptions).withMetrics(observability.metricsFactory()).build();
+            Vertx vertx = Vertx.builder()
+                    .with(vertxOptions)
+                    .withMetrics(observability.metricsFactory())
+                    .build();
             return deploy(vertx, config, options, observability, null);
         }
         Clustering clustering;
@@ -100,23 +110,34 @@ public final class McpFront {
             return Future.failedFuture(e);
         }
         vertxOptions.setEventBusOptions(clustering.eventBusOptions());
-        return Vertx.builder().with(vertxOptions).withMetrics(observability.metricsFactory())
-                .withClusterManager(clustering.manager()).buildClustered()
+        return Vertx.builder()
+                .with(vertxOptions)
+                .withMetrics(observability.metricsFactory())
+                .withClusterManager(clustering.manager())
+                .buildClustered()
                 .compose(vertx -> {
-                    log.atInfo().addKeyValue("members", clustering.membership().getJsonArray("members").size())
+                    log.atInfo()
+                            .addKeyValue(
+                                    "members",
+                                    clustering
+                                            .membership()
+                                            .getJsonArray("members")
+                                            .size())
                             .log("joined the cluster");
                     clustering.logMembership();
                     return deploy(vertx, config, options, observability, clustering);
                 });
     }
 
-    private static Future<McpFront> deploy(Vertx vertx, FrontConfig config, Options options, Observability observability,
-                                           Clustering clustering) {
+    private static Future<McpFront> deploy(
+            Vertx vertx, FrontConfig config, Options options, Observability observability, Clustering clustering) {
         // Every verticle sends typed messages; their codec is registered once, before any verticle runs.
         BusCodec.register(vertx);
         // Off unless observability.otlp_endpoint is set: then, and only then, the OpenTelemetry SDK starts.
-        Tracing tracing = config.observability().otlpEndpoint()
-                .map(endpoint -> Tracing.otlp(endpoint.toString(), config.observability().sampleRatio()))
+        Tracing tracing = config.observability()
+                .otlpEndpoint()
+                .map(endpoint ->
+                        Tracing.otlp(endpoint.toString(), config.observability().sampleRatio()))
                 .orElse(Tracing.off());
         GatewayMetrics metrics = new GatewayMetrics(observability.registry(), tracing);
         Store store = Stores.create(vertx, config.oauth());
@@ -126,39 +147,64 @@ public final class McpFront {
         List<EdgeVerticle> edges = new ArrayList<>();
         int edgeInstances = Math.max(1, options.edgeInstances());
         if (options.documentPolicy().allowLoopbackHttp()) {
-            log.warn("client metadata documents may be fetched from loopback http: a testing allowance, never for production");
+            log.warn("client metadata documents may be fetched from loopback http: a testing allowance, never for "
+                    + "production");
         }
         // The authorization server's parts first (signing key, identity provider), then the
         // supervisor, the edges that serve requests, and last the config watcher.
         // Made with the signing key below; the era probe, which needs what it tells backends, runs only after start.
         AtomicReference<IdentityServices> services = new AtomicReference<>();
-        BackendEras eras = new BackendEras(probes, route -> services.get().backendIdentity().probeHeaders(route));
+        BackendEras eras = new BackendEras(
+                probes, route -> services.get().backendIdentity().probeHeaders(route));
         return SigningKeys.load(vertx, config.oauth(), store)
-                .compose(keys -> IdentityServices.start(vertx, config.oauth(), store).onSuccess(services::set)
+                .compose(keys -> IdentityServices.start(vertx, config.oauth(), store)
+                        .onSuccess(services::set)
                         .compose(started -> IdentityProviders.start(vertx, config.oauth()))
-                        .map(identity -> AuthorizationServer.Shared.create(store, keys, config.oauth(), identity,
-                                options.documentPolicy(), services.get().memberships(),
+                        .map(identity -> AuthorizationServer.Shared.create(
+                                store,
+                                keys,
+                                config.oauth(),
+                                identity,
+                                options.documentPolicy(),
+                                services.get().memberships(),
                                 services.get().assertionKey().publicJson()))
-                        .map(oauth -> Map.entry(oauth, new RequestStates(keys.derivedSecret(REQUEST_STATE_PURPOSE),
-                                Clock.systemUTC()))))
-                .compose(shared -> vertx.deployVerticle(new SupervisorVerticle(SupervisorConfig.of(config), metrics, eras,
-                                shared.getValue(), services.get().backendIdentity(), store,
-                                Membership.of(clustering == null ? null : clustering.manager()))
+                        .map(oauth -> Map.entry(
+                                oauth,
+                                new RequestStates(keys.derivedSecret(REQUEST_STATE_PURPOSE), Clock.systemUTC()))))
+                .compose(shared -> vertx.deployVerticle(new SupervisorVerticle(
+                                        SupervisorConfig.of(config),
+                                        metrics,
+                                        eras,
+                                        shared.getValue(),
+                                        services.get().backendIdentity(),
+                                        store,
+                                        Membership.of(clustering == null ? null : clustering.manager()))
                                 .keepStreamsIn(vertx.isClustered() ? store : null))
                         .compose(id -> {
                             deployments.add(id);
-                            EdgeVerticle.Protocols protocols = new EdgeVerticle.Protocols(eras, shared.getValue(), store, metrics,
+                            EdgeVerticle.Protocols protocols = new EdgeVerticle.Protocols(
+                                    eras,
+                                    shared.getValue(),
+                                    store,
+                                    metrics,
                                     services.get().backendIdentity());
-                            return vertx.deployVerticle(() -> {
-                                EdgeVerticle edge = new EdgeVerticle(EdgeConfig.of(shareablePort(config, edgeInstances)),
-                                        observability.scrapeHandler(), health, shared.getKey(), protocols);
-                                edges.add(edge);
-                                return edge;
-                            }, new DeploymentOptions().setInstances(edgeInstances));
+                            return vertx.deployVerticle(
+                                    () -> {
+                                        EdgeVerticle edge = new EdgeVerticle(
+                                                EdgeConfig.of(shareablePort(config, edgeInstances)),
+                                                observability.scrapeHandler(),
+                                                health,
+                                                shared.getKey(),
+                                                protocols);
+                                        edges.add(edge);
+                                        return edge;
+                                    },
+                                    new DeploymentOptions().setInstances(edgeInstances));
                         }))
                 .compose(id -> {
                     deployments.add(id);
-                    return vertx.deployVerticle(new BackendProbes(config, metrics, eras, services.get().backendIdentity()));
+                    return vertx.deployVerticle(new BackendProbes(
+                            config, metrics, eras, services.get().backendIdentity()));
                 })
                 .compose(id -> {
                     deployments.add(id);
@@ -166,12 +212,13 @@ public final class McpFront {
                 })
                 .compose(id -> {
                     deployments.add(id);
-                    return vertx.deployVerticle(new ConfigVerticle(options.configFile(), options.env(), config,
-                            options.configPollInterval()));
+                    return vertx.deployVerticle(new ConfigVerticle(
+                            options.configFile(), options.env(), config, options.configPollInterval()));
                 })
                 .map(id -> {
                     deployments.add(id);
-                    return new McpFront(vertx, store, probes, deployments, edges.get(0).actualPort(), tracing);
+                    return new McpFront(
+                            vertx, store, probes, deployments, edges.get(0).actualPort(), tracing);
                 })
                 .onFailure(e -> {
                     tracing.close();
@@ -188,12 +235,26 @@ public final class McpFront {
             return config;
         }
         var server = config.server();
-        return new FrontConfig(config.oauth(), config.routes(),
-                new ServerConfig(server.host(), -1, server.healthPath(), server.maxBodyBytes(),
-                        server.sseKeepAlive(), server.allowedOrigins(), server.maxSessions(), server.slowClientTimeout(),
-                        server.idleTimeout(), server.readTimeout(), server.trustedProxies(), server.trustedProxyHeader(),
+        return new FrontConfig(
+                config.oauth(),
+                config.routes(),
+                new ServerConfig(
+                        server.host(),
+                        -1,
+                        server.healthPath(),
+                        server.maxBodyBytes(),
+                        server.sseKeepAlive(),
+                        server.allowedOrigins(),
+                        server.maxSessions(),
+                        server.slowClientTimeout(),
+                        server.idleTimeout(),
+                        server.readTimeout(),
+                        server.trustedProxies(),
+                        server.trustedProxyHeader(),
                         server.streamMaxDuration()),
-                config.cluster(), config.observability(), config.groups());
+                config.cluster(),
+                config.observability(),
+                config.groups());
     }
 
     public int port() {
@@ -215,7 +276,9 @@ public final class McpFront {
             });
         }
         // The spans of the drained sessions are exported last.
-        return chain.compose(v -> probes.close()).compose(v -> store.close()).compose(v -> vertx.close())
+        return chain.compose(v -> probes.close())
+                .compose(v -> store.close())
+                .compose(v -> vertx.close())
                 .andThen(done -> tracing.close());
     }
 }

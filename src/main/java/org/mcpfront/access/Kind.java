@@ -26,12 +26,13 @@ public enum Kind {
         return switch (this) {
             case TOOL -> List.of(new Listing("tools/list", "tools", "name"));
             case PROMPT -> List.of(new Listing("prompts/list", "prompts", "name"));
-            case RESOURCE -> List.of(new Listing("resources/list", "resources", "uri"),
-                    new Listing("resources/templates/list", "resourceTemplates", "uriTemplate"));
+            case RESOURCE ->
+                List.of(
+                        new Listing("resources/list", "resources", "uri"),
+                        new Listing("resources/templates/list", "resourceTemplates", "uriTemplate"));
         };
     }
 
     /** A list method's answer: the array {@code result.<array>} of objects named by {@code <field>}. */
-    record Listing(String method, String array, String field) {
-    }
+    record Listing(String method, String array, String field) {}
 }

@@ -10,8 +10,7 @@ import io.vertx.core.json.JsonObject;
  */
 public final class ListFilter {
 
-    private ListFilter() {
-    }
+    private ListFilter() {}
 
     /** Whether answers to {@code method} are lists this filter may edit for {@code visibility}. */
     public static boolean filters(String method, Visibility visibility) {
@@ -51,8 +50,10 @@ public final class ListFilter {
         int removed = 0;
         for (int i = items.size() - 1; i >= 0; i--) {
             Object item = items.getValue(i);
-            String name = item instanceof JsonObject object && object.getValue(found.listing.field()) instanceof String s
-                    ? s : "";
+            String name =
+                    item instanceof JsonObject object && object.getValue(found.listing.field()) instanceof String s
+                            ? s
+                            : "";
             if (!visibility.decide(found.kind, name).allowed()) {
                 items.remove(i);
                 removed++;
@@ -61,8 +62,7 @@ public final class ListFilter {
         return removed;
     }
 
-    private record Located(Kind kind, Kind.Listing listing) {
-    }
+    private record Located(Kind kind, Kind.Listing listing) {}
 
     private static Located listing(String method, Visibility visibility) {
         if (method == null || visibility == null || visibility.hidesNothing()) {

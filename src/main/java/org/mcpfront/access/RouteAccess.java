@@ -1,20 +1,20 @@
 package org.mcpfront.access;
 
-import org.mcpfront.config.RateLimit;
-import org.mcpfront.identity.Caller;
-import org.mcpfront.identity.Principals;
-
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.mcpfront.config.RateLimit;
+import org.mcpfront.identity.Caller;
+import org.mcpfront.identity.Principals;
 
 /**
  * A route's {@code access:} block: who may use the route ({@code users}; absent: everyone
  * {@code oauth.allowed_*} admits), the ordered allow/deny rules for its tools, prompts and resources, and
  * how many requests a minute (or any window) one user may send it.
  */
-public record RouteAccess(Optional<List<String>> users, Map<Kind, List<Rule>> rules, Optional<RateLimit> userRateLimit) {
+public record RouteAccess(
+        Optional<List<String>> users, Map<Kind, List<Rule>> rules, Optional<RateLimit> userRateLimit) {
 
     /** No {@code access:} block: everyone admitted, everything visible, no per-user rate. */
     public static final RouteAccess OPEN = new RouteAccess(Optional.empty(), Map.of(), Optional.empty());
@@ -36,7 +36,8 @@ public record RouteAccess(Optional<List<String>> users, Map<Kind, List<Rule>> ru
             return Decision.ALLOWED_BY_DEFAULT;
         }
         String principal = Principals.matching(users.get(), caller, groups);
-        return principal != null ? new Decision(true, "access.users " + principal)
+        return principal != null
+                ? new Decision(true, "access.users " + principal)
                 : new Decision(false, "access.users");
     }
 
@@ -46,8 +47,9 @@ public record RouteAccess(Optional<List<String>> users, Map<Kind, List<Rule>> ru
      * {@code access.users} holds none of those and names neither the caller nor their domain is surely closed.
      */
     public boolean mayAdmit(Caller caller, Map<String, List<String>> groups) {
-        return admits(caller, groups).allowed() || users.orElse(List.of()).stream()
-                .anyMatch(p -> p.startsWith(Principals.IAM) || p.startsWith(Principals.GROUP));
+        return admits(caller, groups).allowed()
+                || users.orElse(List.of()).stream()
+                        .anyMatch(p -> p.startsWith(Principals.IAM) || p.startsWith(Principals.GROUP));
     }
 
     /** The rules as they apply to {@code caller}: what the edge hands with each request to the session. */

@@ -1,10 +1,9 @@
 package org.mcpfront.access;
 
-import org.mcpfront.identity.Caller;
-import org.mcpfront.identity.Principals;
-
 import java.util.List;
 import java.util.Map;
+import org.mcpfront.identity.Caller;
+import org.mcpfront.identity.Principals;
 
 /**
  * One entry of a route's {@code access.tools} (or {@code prompts}, {@code resources}): allow or deny the names

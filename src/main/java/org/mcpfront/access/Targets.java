@@ -11,11 +11,9 @@ import io.vertx.core.json.JsonObject;
 public final class Targets {
 
     /** What a request uses. */
-    public record Target(Kind kind, String name) {
-    }
+    public record Target(Kind kind, String name) {}
 
-    private Targets() {
-    }
+    private Targets() {}
 
     /** What a request with {@code method} and {@code params} uses, or null when it names none. */
     public static Target of(String method, JsonObject params) {
@@ -27,7 +25,7 @@ public final class Targets {
             case "tools/call" -> new Target(Kind.TOOL, text(p.getValue("name")));
             case "prompts/get" -> new Target(Kind.PROMPT, text(p.getValue("name")));
             case "resources/read", "resources/subscribe", "resources/unsubscribe" ->
-                    new Target(Kind.RESOURCE, text(p.getValue("uri")));
+                new Target(Kind.RESOURCE, text(p.getValue("uri")));
             case "completion/complete" -> completion(p.getValue("ref"));
             default -> null;
         };

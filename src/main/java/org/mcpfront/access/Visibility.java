@@ -2,12 +2,11 @@ package org.mcpfront.access;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.mcpfront.identity.Caller;
-
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.mcpfront.identity.Caller;
 
 /**
  * A route's tool, prompt and resource rules reduced to the ones that apply to one caller, in their order:
@@ -33,8 +32,10 @@ public final class Visibility {
         Map<Kind, List<Rule>> applying = new EnumMap<>(Kind.class);
         access.rules().forEach((kind, list) -> {
             // Principals are resolved now, so the session needs to know nothing about the caller.
-            List<Rule> mine = list.stream().filter(rule -> rule.appliesTo(caller, groups))
-                    .map(rule -> new Rule(rule.where(), rule.allow(), rule.names(), List.of(), List.of())).toList();
+            List<Rule> mine = list.stream()
+                    .filter(rule -> rule.appliesTo(caller, groups))
+                    .map(rule -> new Rule(rule.where(), rule.allow(), rule.names(), List.of(), List.of()))
+                    .toList();
             if (!mine.isEmpty()) {
                 applying.put(kind, mine);
             }
@@ -67,8 +68,14 @@ public final class Visibility {
         rules.forEach((kind, list) -> {
             JsonArray array = new JsonArray();
             for (Rule rule : list) {
-                array.add(new JsonObject().put("where", rule.where()).put("allow", rule.allow())
-                        .put("names", new JsonArray(rule.names().stream().map(Glob::toString).toList())));
+                array.add(new JsonObject()
+                        .put("where", rule.where())
+                        .put("allow", rule.allow())
+                        .put(
+                                "names",
+                                new JsonArray(rule.names().stream()
+                                        .map(Glob::toString)
+                                        .toList())));
             }
             json.put(kind.key, array);
         });
@@ -87,7 +94,9 @@ public final class Visibility {
             List<Rule> list = new ArrayList<>();
             for (int i = 0; i < array.size(); i++) {
                 JsonObject rule = array.getJsonObject(i);
-                List<Glob> names = rule.getJsonArray("names").stream().map(n -> Glob.parse((String) n)).toList();
+                List<Glob> names = rule.getJsonArray("names").stream()
+                        .map(n -> Glob.parse((String) n))
+                        .toList();
                 list.add(new Rule(rule.getString("where"), rule.getBoolean("allow"), names, List.of(), List.of()));
             }
             rules.put(kind, List.copyOf(list));

@@ -27,8 +27,7 @@ public final class Addresses {
     private static final String STATUS_MEMBER_PREFIX = "status.member.";
     private static final String EDGE_PREFIX = "mcp.edge.";
 
-    private Addresses() {
-    }
+    private Addresses() {}
 
     /** Where a session takes its {@link SessionCommand}s, from any member. */
     public static String sessionIn(String sessionId) {

@@ -4,13 +4,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.json.JsonObject;
-import org.mcpfront.config.FrontConfig;
-import org.mcpfront.access.Visibility;
-import org.mcpfront.transport.JsonRpcException;
-import org.mcpfront.transport.JsonRpcMessage;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.mcpfront.access.Visibility;
+import org.mcpfront.config.FrontConfig;
+import org.mcpfront.transport.JsonRpcException;
+import org.mcpfront.transport.JsonRpcMessage;
 
 /**
  * The one codec of every message mcp-front puts on the event bus. Within one JVM the object itself is
@@ -28,13 +27,19 @@ import java.util.List;
 public final class BusCodec<T> implements MessageCodec<T, T> {
 
     /** Types that cross the cluster: edge ↔ session. */
-    static final List<Class<?>> WIRE = List.of(JsonRpcMessage.class,
-            SessionCommand.Deliver.class, SessionCommand.Attach.class, SessionCommand.Detach.class,
-            SessionCommand.Close.class, SessionCommand.Evict.class, SessionCommand.Resume.class,
-            StreamEvent.Message.class, StreamEvent.End.class);
+    static final List<Class<?>> WIRE = List.of(
+            JsonRpcMessage.class,
+            SessionCommand.Deliver.class,
+            SessionCommand.Attach.class,
+            SessionCommand.Detach.class,
+            SessionCommand.Close.class,
+            SessionCommand.Evict.class,
+            SessionCommand.Resume.class,
+            StreamEvent.Message.class,
+            StreamEvent.End.class);
     /** Types that stay in the JVM: supervisor requests, session notices, config changes. */
-    static final List<Class<?>> LOCAL = List.of(SessionSpec.class, SessionEnded.class, SessionAdopt.class,
-            FrontConfig.class);
+    static final List<Class<?>> LOCAL =
+            List.of(SessionSpec.class, SessionEnded.class, SessionAdopt.class, FrontConfig.class);
 
     private static final String PREFIX = "mcp-front.";
 
@@ -62,8 +67,14 @@ public final class BusCodec<T> implements MessageCodec<T, T> {
         } else if (body instanceof SessionCommand.Deliver deliver) {
             out.string(deliver.owner()).string(deliver.message().raw()).stream(deliver.stream())
                     .bool(deliver.jsonOnly())
-                    .string(deliver.paramHeaders() == null ? null : deliver.paramHeaders().encode())
-                    .string(deliver.visibility().hidesNothing() ? null : deliver.visibility().encode());
+                    .string(
+                            deliver.paramHeaders() == null
+                                    ? null
+                                    : deliver.paramHeaders().encode())
+                    .string(
+                            deliver.visibility().hidesNothing()
+                                    ? null
+                                    : deliver.visibility().encode());
         } else if (body instanceof SessionCommand.Attach attach) {
             out.string(attach.owner()).stream(attach.stream());
         } else if (body instanceof SessionCommand.Detach detach) {
@@ -75,7 +86,10 @@ public final class BusCodec<T> implements MessageCodec<T, T> {
         } else if (body instanceof SessionCommand.Resume resume) {
             out.string(resume.owner()).string(resume.lastEventId()).stream(resume.stream());
         } else if (body instanceof StreamEvent.Message message) {
-            out.string(message.streamId()).string(message.raw()).bool(message.last()).string(message.eventId());
+            out.string(message.streamId())
+                    .string(message.raw())
+                    .bool(message.last())
+                    .string(message.eventId());
         } else if (body instanceof StreamEvent.End end) {
             out.string(end.streamId()).string(end.reason());
         } else {
@@ -96,7 +110,11 @@ public final class BusCodec<T> implements MessageCodec<T, T> {
             boolean jsonOnly = in.bool();
             String paramHeaders = in.string();
             String visibility = in.string();
-            body = new SessionCommand.Deliver(owner, message, stream, jsonOnly,
+            body = new SessionCommand.Deliver(
+                    owner,
+                    message,
+                    stream,
+                    jsonOnly,
                     paramHeaders == null ? null : new JsonObject(paramHeaders),
                     visibility == null ? Visibility.ALL : Visibility.decode(visibility));
         } else if (type == SessionCommand.Attach.class) {
@@ -159,7 +177,9 @@ public final class BusCodec<T> implements MessageCodec<T, T> {
 
         /** A stream as its inbox, id and key; null as a null inbox. */
         Writer stream(StreamRef stream) {
-            return stream == null ? string(null) : string(stream.inbox()).string(stream.streamId()).string(stream.key());
+            return stream == null
+                    ? string(null)
+                    : string(stream.inbox()).string(stream.streamId()).string(stream.key());
         }
     }
 
@@ -199,8 +219,8 @@ public final class BusCodec<T> implements MessageCodec<T, T> {
                 return JsonRpcMessage.parse(raw);
             } catch (JsonRpcException e) {
                 // The sending member parsed these very bytes; failing here means the wire is broken.
-                throw new IllegalStateException("a JSON-RPC message from another member does not parse: "
-                        + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "a JSON-RPC message from another member does not parse: " + e.getMessage(), e);
             }
         }
     }

@@ -27,8 +27,7 @@ public final class EventIds {
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final int MAX_LENGTH = 256;
 
-    private EventIds() {
-    }
+    private EventIds() {}
 
     /** A new stream's key: unique within the session (72 random bits), naming the session. */
     public static String newKey(String sessionId, char kind) {
@@ -43,8 +42,7 @@ public final class EventIds {
     }
 
     /** A {@code Last-Event-ID} taken apart; {@code seq} is the last event the client has. */
-    public record Position(String sessionId, String key, char kind, long seq) {
-    }
+    public record Position(String sessionId, String key, char kind, long seq) {}
 
     /** Takes a {@code Last-Event-ID} apart; null when it is not one of ours (or mangled). */
     public static Position parse(String lastEventId) {
@@ -73,8 +71,12 @@ public final class EventIds {
         String key = lastEventId.substring(0, dash);
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
-            boolean allowed = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
-                    || c == '-' || c == '_' || c == '.';
+            boolean allowed = c >= 'A' && c <= 'Z'
+                    || c >= 'a' && c <= 'z'
+                    || c >= '0' && c <= '9'
+                    || c == '-'
+                    || c == '_'
+                    || c == '.';
             if (!allowed) {
                 return null;
             }

@@ -12,8 +12,7 @@ import io.vertx.core.eventbus.Message;
  */
 public final class LocalOnly {
 
-    private LocalOnly() {
-    }
+    private LocalOnly() {}
 
     public static void send(Vertx vertx, String address, Object body) {
         vertx.eventBus().send(address, body, options());

@@ -9,5 +9,4 @@ package org.mcpfront.bus;
  * @param owner what the request presents, as {@link SessionOwner#binding}: only the session's owner may
  *              bring it back
  */
-public record SessionAdopt(String sessionId, String owner) {
-}
+public record SessionAdopt(String sessionId, String owner) {}

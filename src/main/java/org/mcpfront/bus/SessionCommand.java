@@ -1,10 +1,9 @@
 package org.mcpfront.bus;
 
 import io.vertx.core.json.JsonObject;
+import java.util.Objects;
 import org.mcpfront.access.Visibility;
 import org.mcpfront.transport.JsonRpcMessage;
-
-import java.util.Objects;
 
 /**
  * What a session at {@code mcp.session.<id>.in} is asked to do. The session answers each with an empty
@@ -17,8 +16,7 @@ public sealed interface SessionCommand permits SessionCommand.FromClient, Sessio
      * A client's request, sent by the edge. {@link #owner} is what the request presents, as
      * {@link SessionOwner#binding}: user, OAuth client and route; a session answers only its owner.
      */
-    sealed interface FromClient extends SessionCommand
-            permits Deliver, Attach, Detach, Close, Resume {
+    sealed interface FromClient extends SessionCommand permits Deliver, Attach, Detach, Close, Resume {
         String owner();
     }
 
@@ -32,8 +30,14 @@ public sealed interface SessionCommand permits SessionCommand.FromClient, Sessio
      * @param visibility   what the route's access rules let this request's user see, for the session to filter
      *                     list answers with (the edge has refused requests for hidden things already)
      */
-    record Deliver(String owner, JsonRpcMessage message, StreamRef stream, boolean jsonOnly, JsonObject paramHeaders,
-                   Visibility visibility) implements FromClient {
+    record Deliver(
+            String owner,
+            JsonRpcMessage message,
+            StreamRef stream,
+            boolean jsonOnly,
+            JsonObject paramHeaders,
+            Visibility visibility)
+            implements FromClient {
         public Deliver {
             Objects.requireNonNull(message, "message");
             visibility = visibility == null ? Visibility.ALL : visibility;
@@ -41,12 +45,10 @@ public sealed interface SessionCommand permits SessionCommand.FromClient, Sessio
     }
 
     /** Makes {@code stream} the session's stream for server-initiated messages. */
-    record Attach(String owner, StreamRef stream) implements FromClient {
-    }
+    record Attach(String owner, StreamRef stream) implements FromClient {}
 
     /** The client of {@code stream} went away. */
-    record Detach(String owner, StreamRef stream) implements FromClient {
-    }
+    record Detach(String owner, StreamRef stream) implements FromClient {}
 
     /**
      * The client reconnected with {@code Last-Event-ID}: {@code stream} takes over the stream the id
@@ -70,10 +72,8 @@ public sealed interface SessionCommand permits SessionCommand.FromClient, Sessio
     }
 
     /** The client ends the session. */
-    record Close(String owner, String reason) implements FromClient {
-    }
+    record Close(String owner, String reason) implements FromClient {}
 
     /** The supervisor ends the session (its route was removed): not a client's request, so no owner. */
-    record Evict(String reason) implements SessionCommand {
-    }
+    record Evict(String reason) implements SessionCommand {}
 }

@@ -7,5 +7,4 @@ package org.mcpfront.bus;
  * @param route        the route's path
  * @param startFailure why the backend failed before it ever answered, or null if it did not
  */
-public record SessionEnded(String sessionId, String route, String startFailure) {
-}
+public record SessionEnded(String sessionId, String route, String startFailure) {}

@@ -12,12 +12,12 @@ import org.mcpfront.config.RouteConfig;
  *                   stream), or null when the client attaches one later (Streamable HTTP GET)
  * @param owner      the user whose token opened it
  */
-public record SessionSpec(String id, RouteConfig route, ClientTransport clientTransport, StreamRef standalone,
-                          SessionOwner owner) {
+public record SessionSpec(
+        String id, RouteConfig route, ClientTransport clientTransport, StreamRef standalone, SessionOwner owner) {
 
     /** The edge's request: everything but the id. */
-    public static SessionSpec request(RouteConfig route, ClientTransport clientTransport, StreamRef standalone,
-                                      SessionOwner owner) {
+    public static SessionSpec request(
+            RouteConfig route, ClientTransport clientTransport, StreamRef standalone, SessionOwner owner) {
         return new SessionSpec(null, route, clientTransport, standalone, owner);
     }
 

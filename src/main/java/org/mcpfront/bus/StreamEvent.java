@@ -23,6 +23,5 @@ public sealed interface StreamEvent permits StreamEvent.Message, StreamEvent.End
     }
 
     /** The stream is over; {@code reason} says why. */
-    record End(String streamId, String reason) implements StreamEvent {
-    }
+    record End(String streamId, String reason) implements StreamEvent {}
 }

@@ -1,5 +1,7 @@
 package org.mcpfront.cluster;
 
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
 import com.hazelcast.config.FileSystemYamlConfig;
@@ -8,15 +10,12 @@ import com.hazelcast.config.NetworkConfig;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.io.FileNotFoundException;
 import org.mcpfront.config.ClusterConfig;
 import org.mcpfront.crypto.Secrets;
-
-import java.io.FileNotFoundException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How an instance joins the others: a Hazelcast cluster manager (members, event-bus subscriptions)
@@ -59,11 +58,16 @@ public final class Clustering {
             Config hazelcast = load(config.hazelcastConfig().get());
             hazelcast.setClusterName(versioned(hazelcast.getClusterName()));
             hardenProperties(hazelcast);
-            return new Clustering(new HazelcastClusterManager(hazelcast),
-                    new EventBusOptions().setPort(config.eventBusPort()));
+            return new Clustering(
+                    new HazelcastClusterManager(hazelcast), new EventBusOptions().setPort(config.eventBusPort()));
         }
-        return new Clustering(new HazelcastClusterManager(loopback(versioned(CLUSTER_NAME + "-" + Secrets.hash(issuer).substring(0, 12)))),
-                new EventBusOptions().setHost("127.0.0.1").setClusterPublicHost("127.0.0.1").setPort(config.eventBusPort()));
+        return new Clustering(
+                new HazelcastClusterManager(loopback(
+                        versioned(CLUSTER_NAME + "-" + Secrets.hash(issuer).substring(0, 12)))),
+                new EventBusOptions()
+                        .setHost("127.0.0.1")
+                        .setClusterPublicHost("127.0.0.1")
+                        .setPort(config.eventBusPort()));
     }
 
     static String versioned(String clusterName) {
@@ -83,13 +87,16 @@ public final class Clustering {
         manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
-                log.atInfo().addKeyValue("member", event.getMember().getAddress().toString())
-                        .addKeyValue("members", event.getMembers().size()).log("a cluster member joined");
+                log.atInfo()
+                        .addKeyValue("member", event.getMember().getAddress().toString())
+                        .addKeyValue("members", event.getMembers().size())
+                        .log("a cluster member joined");
             }
 
             @Override
             public void memberRemoved(MembershipEvent event) {
-                log.atWarn().addKeyValue("member", event.getMember().getAddress().toString())
+                log.atWarn()
+                        .addKeyValue("member", event.getMember().getAddress().toString())
                         .addKeyValue("members", event.getMembers().size())
                         .log("a cluster member left; its sessions are gone");
             }
@@ -101,7 +108,9 @@ public final class Clustering {
         if (!manager.isActive()) {
             return new JsonObject().put("active", false);
         }
-        return new JsonObject().put("active", true).put("node", manager.getNodeId())
+        return new JsonObject()
+                .put("active", true)
+                .put("node", manager.getNodeId())
                 .put("members", new JsonArray(manager.getNodes()));
     }
 
@@ -155,8 +164,9 @@ public final class Clustering {
             if (e instanceof IllegalStateException) {
                 throw e;
             }
-            throw new IllegalStateException("cluster.hazelcast_config " + path + " is not a valid Hazelcast configuration: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cluster.hazelcast_config " + path + " is not a valid Hazelcast configuration: " + e.getMessage(),
+                    e);
         }
     }
 }

@@ -1,11 +1,5 @@
 package org.mcpfront.config;
 
-import org.mcpfront.access.Glob;
-import org.mcpfront.access.Kind;
-import org.mcpfront.access.RouteAccess;
-import org.mcpfront.access.Rule;
-import org.mcpfront.identity.Principals;
-
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -16,6 +10,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.mcpfront.access.Glob;
+import org.mcpfront.access.Kind;
+import org.mcpfront.access.RouteAccess;
+import org.mcpfront.access.Rule;
+import org.mcpfront.identity.Principals;
 
 /**
  * Reads the top-level {@code groups:} and a route's {@code access:} block (see {@link RouteAccess}): principals,
@@ -27,13 +26,13 @@ final class AccessSections {
     private static final List<String> ACCESS_KEYS = List.of("users", "tools", "prompts", "resources", "rate_limit");
     private static final List<String> RULE_KEYS = List.of("allow", "deny", "users", "except");
     private static final Pattern GROUP_NAME = Pattern.compile("[a-z0-9][a-z0-9._@+-]{0,127}");
-    private static final String GROUPS_EXAMPLE = "{ admins: [\"alice@example.com\"], finance: [\"@finance.example.com\"] }";
+    private static final String GROUPS_EXAMPLE =
+            "{ admins: [\"alice@example.com\"], finance: [\"@finance.example.com\"] }";
     private static final String MEMBERS_EXAMPLE = "[\"alice@example.com\", \"@example.com\"]";
     private static final String PRINCIPALS_EXAMPLE = "[\"group:finance\", \"alice@example.com\", \"@example.com\"]";
     private static final String RULE_EXAMPLE = "{ deny: [\"delete_*\"], except: [\"group:admins\"] }";
 
-    private AccessSections() {
-    }
+    private AccessSections() {}
 
     /** {@code groups:}: name (lower case) → emails and {@code @domain}s; {@code []} for identity-provider groups. */
     static Map<String, List<String>> groups(Section root) {
@@ -57,7 +56,8 @@ final class AccessSections {
                 parsed.put(group, List.of());
                 continue;
             }
-            groups.list(name, MEMBERS_EXAMPLE, Principals::member).ifPresent(members -> parsed.put(group, List.copyOf(members)));
+            groups.list(name, MEMBERS_EXAMPLE, Principals::member)
+                    .ifPresent(members -> parsed.put(group, List.copyOf(members)));
         }
         return Map.copyOf(parsed);
     }
@@ -79,8 +79,10 @@ final class AccessSections {
         access.allowOnly(ACCESS_KEYS);
         Optional<List<String>> users = principals(access, "users", groups);
         if (users.isPresent() && users.get().isEmpty()) {
-            access.problem("users", "is empty, so nobody could use the route; leave it out to admit everyone "
-                    + "oauth.allowed_* admits, or remove the route");
+            access.problem(
+                    "users",
+                    "is empty, so nobody could use the route; leave it out to admit everyone "
+                            + "oauth.allowed_* admits, or remove the route");
         }
         Map<Kind, List<Rule>> rules = new EnumMap<>(Kind.class);
         for (Kind kind : Kind.values()) {
@@ -98,8 +100,11 @@ final class AccessSections {
         item.allowOnly(RULE_KEYS);
         boolean allow = item.has("allow");
         if (allow == item.has("deny")) {
-            item.problem(allow ? "deny" : "allow", allow ? "a rule either allows or denies: write allow: or deny:, not both"
-                    : "is missing: a rule needs allow: [names] or deny: [names], e.g. " + RULE_EXAMPLE);
+            item.problem(
+                    allow ? "deny" : "allow",
+                    allow
+                            ? "a rule either allows or denies: write allow: or deny:, not both"
+                            : "is missing: a rule needs allow: [names] or deny: [names], e.g. " + RULE_EXAMPLE);
             return Optional.empty();
         }
         String key = allow ? "allow" : "deny";

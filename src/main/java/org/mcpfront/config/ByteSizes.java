@@ -13,17 +13,24 @@ public final class ByteSizes {
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([a-z]*)");
     private static final Map<String, Long> UNITS = Map.of(
-            "", 1L,
-            "b", 1L,
-            "kb", 1000L,
-            "mb", 1000L * 1000,
-            "gb", 1000L * 1000 * 1000,
-            "kib", 1024L,
-            "mib", 1024L * 1024,
-            "gib", 1024L * 1024 * 1024);
+            "",
+            1L,
+            "b",
+            1L,
+            "kb",
+            1000L,
+            "mb",
+            1000L * 1000,
+            "gb",
+            1000L * 1000 * 1000,
+            "kib",
+            1024L,
+            "mib",
+            1024L * 1024,
+            "gib",
+            1024L * 1024 * 1024);
 
-    private ByteSizes() {
-    }
+    private ByteSizes() {}
 
     /**
      * The number of bytes {@code text} stands for.

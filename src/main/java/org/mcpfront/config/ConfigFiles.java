@@ -2,6 +2,16 @@ package org.mcpfront.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -13,17 +23,6 @@ import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
-
 /**
  * Reads the YAML config file into a raw {@link JsonObject} for {@link ConfigParser}.
  * <p>
@@ -34,8 +33,7 @@ import java.util.regex.Pattern;
  */
 public final class ConfigFiles {
 
-    private ConfigFiles() {
-    }
+    private ConfigFiles() {}
 
     /** Reads and parses {@code file}; problems name the file. */
     public static JsonObject read(Path file) throws ConfigException {
@@ -54,7 +52,10 @@ public final class ConfigFiles {
     public static JsonObject parse(byte[] content, String source) throws ConfigException {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(content)).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(content))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new ConfigException(source + ": is not UTF-8 text");
         }
@@ -63,8 +64,8 @@ public final class ConfigFiles {
             document = yaml().load(text);
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark();
-            String where = mark == null ? ""
-                    : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+            String where =
+                    mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
             throw new ConfigException(source + ": invalid YAML" + where + ": " + e.getProblem());
         } catch (YAMLException e) {
             throw new ConfigException(source + ": invalid YAML: " + e.getMessage());
@@ -84,8 +85,8 @@ public final class ConfigFiles {
         options.setAllowDuplicateKeys(false);
         // Yaml takes dumper options even when it only loads; this is the one constructor that takes a resolver.
         DumperOptions dumperOptions = new DumperOptions();
-        return new Yaml(new SafeConstructor(options), new Representer(dumperOptions), dumperOptions, options,
-                new CoreSchema());
+        return new Yaml(
+                new SafeConstructor(options), new Representer(dumperOptions), dumperOptions, options, new CoreSchema());
     }
 
     private static JsonObject object(Map<?, ?> map, String path) throws ConfigException {

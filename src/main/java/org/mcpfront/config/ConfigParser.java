@@ -1,17 +1,6 @@
 package org.mcpfront.config;
 
 import io.vertx.core.json.JsonObject;
-import org.mcpfront.config.OAuthConfig.GoogleConfig;
-import org.mcpfront.config.OAuthConfig.IdentityKind;
-import org.mcpfront.config.OAuthConfig.StorageKind;
-import org.mcpfront.config.RouteConfig.BackendProtocol;
-import org.mcpfront.config.RouteConfig.BackendTransport;
-import org.mcpfront.config.RouteConfig.OnProcessLoss;
-import org.mcpfront.config.RouteConfig.RouteType;
-
-import org.mcpfront.access.RouteAccess;
-import org.mcpfront.net.AddressRange;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +12,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.mcpfront.access.RouteAccess;
+import org.mcpfront.config.OAuthConfig.GoogleConfig;
+import org.mcpfront.config.OAuthConfig.IdentityKind;
+import org.mcpfront.config.OAuthConfig.StorageKind;
+import org.mcpfront.config.RouteConfig.BackendProtocol;
+import org.mcpfront.config.RouteConfig.BackendTransport;
+import org.mcpfront.config.RouteConfig.OnProcessLoss;
+import org.mcpfront.config.RouteConfig.RouteType;
+import org.mcpfront.net.AddressRange;
 
 /**
  * Turns the raw config (see {@link ConfigFiles}) into a validated {@link FrontConfig}.
@@ -35,20 +33,61 @@ import java.util.regex.Pattern;
  */
 public final class ConfigParser {
 
-    private static final List<String> ROOT_KEYS = List.of("oauth", "routes", "server", "cluster", "observability",
-            "groups");
-    private static final List<String> OAUTH_KEYS = List.of("issuer", "gcp_project", "allowed_domains", "allowed_emails",
-            "admins", "token_ttl", "refresh_token_ttl", "refresh_grace", "storage", "redis_url", "signing_key_file", "identity", "google",
-            "unused_client_ttl", "limits", "oidc", "gcp");
-    private static final List<String> LIMITS_KEYS = List.of("registrations_per_address", "registrations",
-            "authorizations_per_address", "memory_storage");
+    private static final List<String> ROOT_KEYS =
+            List.of("oauth", "routes", "server", "cluster", "observability", "groups");
+    private static final List<String> OAUTH_KEYS = List.of(
+            "issuer",
+            "gcp_project",
+            "allowed_domains",
+            "allowed_emails",
+            "admins",
+            "token_ttl",
+            "refresh_token_ttl",
+            "refresh_grace",
+            "storage",
+            "redis_url",
+            "signing_key_file",
+            "identity",
+            "google",
+            "unused_client_ttl",
+            "limits",
+            "oidc",
+            "gcp");
+    private static final List<String> LIMITS_KEYS =
+            List.of("registrations_per_address", "registrations", "authorizations_per_address", "memory_storage");
     private static final List<String> GOOGLE_KEYS = List.of("client_id", "client_secret", "issuer");
-    private static final List<String> ROUTE_KEYS = List.of("path", "type", "backend", "transport", "headers",
-            "command", "environment", "timeout", "request_timeout", "max_sessions", "max_sessions_per_user", "protocol",
-            "health_check", "access", "identity", "on_process_loss", "host");
-    private static final List<String> SERVER_KEYS = List.of("host", "port", "health_path", "max_body_size",
-            "sse_keepalive", "allowed_origins", "max_sessions", "slow_client_timeout", "idle_timeout", "read_timeout",
-            "trusted_proxies", "trusted_proxy_header", "stream_max_duration");
+    private static final List<String> ROUTE_KEYS = List.of(
+            "path",
+            "type",
+            "backend",
+            "transport",
+            "headers",
+            "command",
+            "environment",
+            "timeout",
+            "request_timeout",
+            "max_sessions",
+            "max_sessions_per_user",
+            "protocol",
+            "health_check",
+            "access",
+            "identity",
+            "on_process_loss",
+            "host");
+    private static final List<String> SERVER_KEYS = List.of(
+            "host",
+            "port",
+            "health_path",
+            "max_body_size",
+            "sse_keepalive",
+            "allowed_origins",
+            "max_sessions",
+            "slow_client_timeout",
+            "idle_timeout",
+            "read_timeout",
+            "trusted_proxies",
+            "trusted_proxy_header",
+            "stream_max_duration");
     private static final List<String> CLUSTER_KEYS = List.of("enabled", "hazelcast_config", "event_bus_port");
 
     private static final Duration DEFAULT_TOKEN_TTL = Duration.ofHours(1);
@@ -62,6 +101,7 @@ public final class ConfigParser {
      * signs in a few times; a client retrying in a loop or a flood gets 429 long before memory matters.
      */
     private static final RateLimit DEFAULT_REGISTRATIONS_PER_ADDRESS = new RateLimit(20, Duration.ofHours(1));
+
     private static final RateLimit DEFAULT_REGISTRATIONS = new RateLimit(200, Duration.ofHours(1));
     private static final RateLimit DEFAULT_AUTHORIZATIONS_PER_ADDRESS = new RateLimit(60, Duration.ofMinutes(1));
     private static final long DEFAULT_MEMORY_STORAGE_BYTES = 64L * 1024 * 1024;
@@ -72,14 +112,17 @@ public final class ConfigParser {
      * re-initialize after a 404, so HTTP sessions may idle long; a stdio session holds a process.
      */
     private static final Duration DEFAULT_HTTP_IDLE_TIMEOUT = Duration.ofMinutes(30);
+
     private static final Duration DEFAULT_STDIO_IDLE_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofMinutes(5);
     /** Each stdio session is a process (often a container): a few dozen per route fit a small VM. */
     private static final int DEFAULT_STDIO_MAX_SESSIONS = 20;
+
     private static final int DEFAULT_HTTP_MAX_SESSIONS = 500;
     private static final int DEFAULT_SERVER_MAX_SESSIONS = 1000;
     /** How long a client's stream may refuse data before it is cut: a stalled reader must not cost unbounded memory. */
     private static final Duration DEFAULT_SLOW_CLIENT_TIMEOUT = Duration.ofSeconds(60);
+
     private static final String DEFAULT_HOST = "127.0.0.1";
     private static final int DEFAULT_PORT = 8080;
     private static final long DEFAULT_MAX_BODY_BYTES = 4L * 1024 * 1024;
@@ -89,19 +132,20 @@ public final class ConfigParser {
      * and are never idle this long); a request's head and body must arrive within the read timeout.
      */
     private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+
     private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
     /** What load balancers and reverse proxies (GCE's, nginx) append the client's address to. */
     private static final String DEFAULT_TRUSTED_PROXY_HEADER = "X-Forwarded-For";
 
     /** A DNS name: labels of letters, digits and inner hyphens, with at least one dot. */
-    private static final Pattern HOST_NAME = Pattern.compile(
-            "[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+");
+    private static final Pattern HOST_NAME =
+            Pattern.compile("[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+");
+
     private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final String ROUTE_EXAMPLE = "{ path: /notion, type: http, backend: \"http://127.0.0.1:3001/mcp\" }";
     private static final String COMMAND_EXAMPLE = "[\"docker\", \"run\", \"--rm\", \"-i\", \"mcp/postgres\"]";
 
-    private ConfigParser() {
-    }
+    private ConfigParser() {}
 
     /**
      * Validates {@code raw} and expands its variables from {@code env}.
@@ -116,22 +160,27 @@ public final class ConfigParser {
             root.problem("oauth", "is required (at least issuer and allowed_domains)");
         }
         Map<String, List<String>> groups = AccessSections.groups(root);
-        OAuthConfig oauth = root.section("oauth").map(s -> oauth(s, groups.keySet())).orElse(null);
+        OAuthConfig oauth =
+                root.section("oauth").map(s -> oauth(s, groups.keySet())).orElse(null);
         ServerConfig server = server(root.sectionOrEmpty("server"));
-        List<RouteConfig> routes = routes(root, server.healthPath(), groups.keySet(),
-                oauth == null ? null : oauth.issuer());
+        List<RouteConfig> routes =
+                routes(root, server.healthPath(), groups.keySet(), oauth == null ? null : oauth.issuer());
         ClusterConfig cluster = cluster(root.sectionOrEmpty("cluster"));
         boolean dev = oauth != null && oauth.identity() == IdentityKind.DEV && problems.clean("oauth.identity");
         if (dev && problems.clean("server.host") && !ConfigValues.loopbackHost(server.host())) {
-            problems.add("oauth.identity", "dev sign-in is for local use only (anyone who reaches the port could sign "
-                    + "in as anyone): it needs server.host on loopback (127.0.0.1, ::1 or localhost), not "
-                    + Problems.quote(server.host()) + "; use identity: google for a gateway others can reach");
+            problems.add(
+                    "oauth.identity",
+                    "dev sign-in is for local use only (anyone who reaches the port could sign "
+                            + "in as anyone): it needs server.host on loopback (127.0.0.1, ::1 or localhost), not "
+                            + Problems.quote(server.host()) + "; use identity: google for a gateway others can reach");
         }
         boolean memory = oauth != null && oauth.storage() == StorageKind.MEMORY && problems.clean("oauth.storage");
         if (cluster.enabled() && memory) {
-            problems.add("cluster.enabled", "a cluster needs oauth.storage: redis; with memory storage each "
-                    + "instance would keep its own clients, codes and tokens, and requests landing on another "
-                    + "instance would fail");
+            problems.add(
+                    "cluster.enabled",
+                    "a cluster needs oauth.storage: redis; with memory storage each "
+                            + "instance would keep its own clients, codes and tokens, and requests landing on another "
+                            + "instance would fail");
         }
         ObservabilityConfig observability = ObservabilityConfig.parse(root.sectionOrEmpty("observability"));
         problems.throwIfAny();
@@ -140,29 +189,43 @@ public final class ConfigParser {
 
     private static OAuthConfig oauth(Section s, Set<String> groups) {
         s.allowOnly(OAUTH_KEYS);
-        String issuer = s.required("issuer", "the public base URL of mcp-front, e.g. https://mcp.example.com",
-                ConfigValues::issuer).orElse(null);
-        List<String> domains = s.list("allowed_domains", "[\"example.com\"]", ConfigValues::domain).orElse(List.of());
-        List<String> emails = s.list("allowed_emails", "[\"someone@example.com\", \"group:eng@example.com\", \"iam:roles/viewer\"]",
-                v -> IdentitySections.allowedPrincipal(v, ConfigValues::email)).orElse(List.of());
+        String issuer = s.required(
+                        "issuer",
+                        "the public base URL of mcp-front, e.g. https://mcp.example.com",
+                        ConfigValues::issuer)
+                .orElse(null);
+        List<String> domains = s.list("allowed_domains", "[\"example.com\"]", ConfigValues::domain)
+                .orElse(List.of());
+        List<String> emails = s.list(
+                        "allowed_emails",
+                        "[\"someone@example.com\", \"group:eng@example.com\", \"iam:roles/viewer\"]",
+                        v -> IdentitySections.allowedPrincipal(v, ConfigValues::email))
+                .orElse(List.of());
         if (domains.isEmpty() && emails.isEmpty() && s.clean("allowed_domains") && s.clean("allowed_emails")) {
-            s.problem("allowed_domains", "is empty and so is oauth.allowed_emails, so nobody could sign in: "
-                    + "list your Google Workspace domain or some email addresses");
+            s.problem(
+                    "allowed_domains",
+                    "is empty and so is oauth.allowed_emails, so nobody could sign in: "
+                            + "list your Google Workspace domain or some email addresses");
         }
-        IdentityKind identity = s.value("identity", v -> ConfigValues.oneOf(v, IdentityKind.class)).orElse(IdentityKind.GOOGLE);
+        IdentityKind identity = s.value("identity", v -> ConfigValues.oneOf(v, IdentityKind.class))
+                .orElse(IdentityKind.GOOGLE);
         boolean googleNeeded = identity == IdentityKind.GOOGLE && s.clean("identity");
         if (googleNeeded && !s.has("google")) {
-            s.problem("google", "is required when oauth.identity is google: set client_id and client_secret of an "
-                    + "OAuth client from the Google Cloud console (or use identity: dev on a local machine)");
+            s.problem(
+                    "google",
+                    "is required when oauth.identity is google: set client_id and client_secret of an "
+                            + "OAuth client from the Google Cloud console (or use identity: dev on a local machine)");
         }
         Optional<GoogleConfig> google = s.section("google").map(g -> google(g, googleNeeded));
-        Optional<OidcConfig> oidc = IdentitySections.oidc(s, identity == IdentityKind.OIDC && s.clean("identity"),
-                ConfigValues::httpUrl);
+        Optional<OidcConfig> oidc =
+                IdentitySections.oidc(s, identity == IdentityKind.OIDC && s.clean("identity"), ConfigValues::httpUrl);
         String gcpProject = s.string("gcp_project").orElse("");
         IdentitySections.checkIamProject(s, emails, gcpProject);
         if (identity == IdentityKind.DEV && s.clean("identity") && issuer != null && !ConfigValues.local(issuer)) {
-            s.problem("identity", "dev sign-in is for local use only (anyone could sign in as anyone): it needs "
-                    + "oauth.issuer on http://localhost or http://127.0.0.1, not " + Problems.quote(issuer));
+            s.problem(
+                    "identity",
+                    "dev sign-in is for local use only (anyone could sign in as anyone): it needs "
+                            + "oauth.issuer on http://localhost or http://127.0.0.1, not " + Problems.quote(issuer));
         }
         return new OAuthConfig(
                 issuer,
@@ -173,7 +236,8 @@ public final class ConfigParser {
                 s.value("token_ttl", ConfigValues::positiveDuration).orElse(DEFAULT_TOKEN_TTL),
                 s.value("refresh_token_ttl", ConfigValues::positiveDuration).orElse(DEFAULT_REFRESH_TOKEN_TTL),
                 s.value("refresh_grace", ConfigValues::refreshGrace).orElse(DEFAULT_REFRESH_GRACE),
-                s.value("storage", v -> ConfigValues.oneOf(v, StorageKind.class)).orElse(StorageKind.MEMORY),
+                s.value("storage", v -> ConfigValues.oneOf(v, StorageKind.class))
+                        .orElse(StorageKind.MEMORY),
                 s.value("redis_url", ConfigValues::redisUrl).orElse(DEFAULT_REDIS_URL),
                 s.string("signing_key_file").filter(file -> !file.isEmpty()),
                 identity,
@@ -189,7 +253,8 @@ public final class ConfigParser {
         return new OAuthLimits(
                 s.value("registrations_per_address", ConfigValues::rateLimit).orElse(DEFAULT_REGISTRATIONS_PER_ADDRESS),
                 s.value("registrations", ConfigValues::rateLimit).orElse(DEFAULT_REGISTRATIONS),
-                s.value("authorizations_per_address", ConfigValues::rateLimit).orElse(DEFAULT_AUTHORIZATIONS_PER_ADDRESS),
+                s.value("authorizations_per_address", ConfigValues::rateLimit)
+                        .orElse(DEFAULT_AUTHORIZATIONS_PER_ADDRESS),
                 s.value("memory_storage", ConfigValues::positiveSize).orElse(DEFAULT_MEMORY_STORAGE_BYTES));
     }
 
@@ -207,11 +272,12 @@ public final class ConfigParser {
         }
         String hint = "from the OAuth client in the Google Cloud console";
         return g.required(key, hint, value -> {
-            if (value.isBlank()) {
-                throw new IllegalArgumentException("is empty; set it to the value " + hint);
-            }
-            return value;
-        }).orElse("");
+                    if (value.isBlank()) {
+                        throw new IllegalArgumentException("is empty; set it to the value " + hint);
+                    }
+                    return value;
+                })
+                .orElse("");
     }
 
     private static List<RouteConfig> routes(Section root, String healthPath, Set<String> groups, String issuer) {
@@ -231,15 +297,28 @@ public final class ConfigParser {
             Duration requestTimeout = item.value("request_timeout", ConfigValues::positiveDuration)
                     .orElse(DEFAULT_REQUEST_TIMEOUT);
             Optional<Integer> maxSessions = item.value("max_sessions", ConfigValues::positiveCount);
-            BackendProtocol protocol = item.value("protocol", ConfigValues::backendProtocol).orElse(BackendProtocol.AUTO);
+            BackendProtocol protocol =
+                    item.value("protocol", ConfigValues::backendProtocol).orElse(BackendProtocol.AUTO);
             Optional<Integer> perUser = item.value("max_sessions_per_user", ConfigValues::positiveCount);
             RouteAccess access = AccessSections.access(item, groups, ConfigValues::rateLimit);
             item.required("type", "http or stdio", v -> ConfigValues.oneOf(v, RouteType.class))
                     .map(type -> switch (type) {
-                        case HTTP -> httpRoute(item, path, timeout.orElse(DEFAULT_HTTP_IDLE_TIMEOUT), requestTimeout,
-                                limits(item, maxSessions.orElse(DEFAULT_HTTP_MAX_SESSIONS), perUser), protocol);
-                        case STDIO -> stdioRoute(item, path, timeout.orElse(DEFAULT_STDIO_IDLE_TIMEOUT), requestTimeout,
-                                limits(item, maxSessions.orElse(DEFAULT_STDIO_MAX_SESSIONS), perUser), protocol);
+                        case HTTP ->
+                            httpRoute(
+                                    item,
+                                    path,
+                                    timeout.orElse(DEFAULT_HTTP_IDLE_TIMEOUT),
+                                    requestTimeout,
+                                    limits(item, maxSessions.orElse(DEFAULT_HTTP_MAX_SESSIONS), perUser),
+                                    protocol);
+                        case STDIO ->
+                            stdioRoute(
+                                    item,
+                                    path,
+                                    timeout.orElse(DEFAULT_STDIO_IDLE_TIMEOUT),
+                                    requestTimeout,
+                                    limits(item, maxSessions.orElse(DEFAULT_STDIO_MAX_SESSIONS), perUser),
+                                    protocol);
                     })
                     .map(route -> route.withAccess(access).withHost(host))
                     .ifPresent(routes::add);
@@ -251,14 +330,17 @@ public final class ConfigParser {
     private static void claimHost(Section item, String host, Map<String, Section> hosts, String issuer) {
         String issuerHost = issuer == null ? null : URI.create(issuer).getHost();
         if (issuerHost != null && host.equals(issuerHost.toLowerCase(Locale.ROOT))) {
-            item.problem("host", Problems.quote(host) + " is oauth.issuer's host; a route host must be a name of its "
-                    + "own (the issuer's host serves every route under its path already)");
+            item.problem(
+                    "host",
+                    Problems.quote(host) + " is oauth.issuer's host; a route host must be a name of its "
+                            + "own (the issuer's host serves every route under its path already)");
             return;
         }
         Section earlier = hosts.get(host);
         if (earlier != null) {
-            item.problem("host", Problems.quote(host) + " is also " + earlier.keyPath("host")
-                    + "; one host serves one route");
+            item.problem(
+                    "host",
+                    Problems.quote(host) + " is also " + earlier.keyPath("host") + "; one host serves one route");
             return;
         }
         hosts.put(host, item);
@@ -270,8 +352,12 @@ public final class ConfigParser {
         reserved.add(healthPath);
         for (String own : reserved) {
             if (ReservedPaths.overlap(path, own)) {
-                item.problem("path", Problems.quote(path) + " is taken by "
-                        + (own.equals(healthPath) ? "server.health_path" : "mcp-front's own " + own + " endpoint"));
+                item.problem(
+                        "path",
+                        Problems.quote(path) + " is taken by "
+                                + (own.equals(healthPath)
+                                        ? "server.health_path"
+                                        : "mcp-front's own " + own + " endpoint"));
                 return;
             }
         }
@@ -283,8 +369,10 @@ public final class ConfigParser {
                 return;
             }
             if (ReservedPaths.overlap(path, other)) {
-                item.problem("path", Problems.quote(path) + " overlaps " + otherKey + " " + Problems.quote(other)
-                        + "; one route path cannot be a prefix of another");
+                item.problem(
+                        "path",
+                        Problems.quote(path) + " overlaps " + otherKey + " " + Problems.quote(other)
+                                + "; one route path cannot be a prefix of another");
                 return;
             }
         }
@@ -292,8 +380,7 @@ public final class ConfigParser {
     }
 
     /** A route's session limits: all of its sessions, and one user's (default: a quarter of all). */
-    private record Limits(int sessions, int perUser) {
-    }
+    private record Limits(int sessions, int perUser) {}
 
     private static Limits limits(Section item, int sessions, Optional<Integer> perUser) {
         int mine = perUser.orElse(Math.max(1, sessions / 4));
@@ -303,12 +390,20 @@ public final class ConfigParser {
         return new Limits(sessions, Math.min(mine, sessions));
     }
 
-    private static RouteConfig httpRoute(Section s, String path, Duration timeout, Duration requestTimeout,
-                                         Limits limits, BackendProtocol protocol) {
-        s.forbid("belongs to stdio routes; an http route has backend, transport and headers", "command", "environment",
+    private static RouteConfig httpRoute(
+            Section s,
+            String path,
+            Duration timeout,
+            Duration requestTimeout,
+            Limits limits,
+            BackendProtocol protocol) {
+        s.forbid(
+                "belongs to stdio routes; an http route has backend, transport and headers",
+                "command",
+                "environment",
                 "on_process_loss");
-        Optional<URI> backend = s.required("backend", "the backend's MCP endpoint URL, e.g. http://127.0.0.1:3001/mcp",
-                ConfigValues::httpUrl);
+        Optional<URI> backend = s.required(
+                "backend", "the backend's MCP endpoint URL, e.g. http://127.0.0.1:3001/mcp", ConfigValues::httpUrl);
         Optional<BackendTransport> transport = s.value("transport", v -> ConfigValues.oneOf(v, BackendTransport.class))
                 .or(() -> backend.map(ConfigParser::defaultTransport));
         Map<String, String> headers = s.map("headers", ConfigValues::headerName, ConfigValues::headerValue)
@@ -316,10 +411,25 @@ public final class ConfigParser {
         if (protocol == BackendProtocol.V2026 && transport.orElse(null) == BackendTransport.SSE) {
             s.problem("protocol", "2026 cannot go with transport sse: MCP 2026-07-28 runs on Streamable HTTP only");
         }
-        HealthCheck healthCheck = s.section("health_check").map(HealthCheck::parse).orElse(HealthCheck.DEFAULT);
-        return new RouteConfig(path, RouteType.HTTP, backend, transport, headers, List.of(), Map.of(), timeout,
-                requestTimeout, limits.sessions(), limits.perUser(), protocol, healthCheck, RouteAccess.OPEN,
-                IdentitySections.routeIdentity(s, RouteType.HTTP, headers), OnProcessLoss.RESTART);
+        HealthCheck healthCheck =
+                s.section("health_check").map(HealthCheck::parse).orElse(HealthCheck.DEFAULT);
+        return new RouteConfig(
+                path,
+                RouteType.HTTP,
+                backend,
+                transport,
+                headers,
+                List.of(),
+                Map.of(),
+                timeout,
+                requestTimeout,
+                limits.sessions(),
+                limits.perUser(),
+                protocol,
+                healthCheck,
+                RouteAccess.OPEN,
+                IdentitySections.routeIdentity(s, RouteType.HTTP, headers),
+                OnProcessLoss.RESTART);
     }
 
     /** The legacy HTTP+SSE transport's endpoint conventionally ends in /sse; everything else speaks Streamable HTTP. */
@@ -328,21 +438,42 @@ public final class ConfigParser {
         return path != null && path.endsWith("/sse") ? BackendTransport.SSE : BackendTransport.STREAMABLE;
     }
 
-    private static RouteConfig stdioRoute(Section s, String path, Duration timeout, Duration requestTimeout,
-                                          Limits limits, BackendProtocol protocol) {
-        s.forbid("belongs to http routes; a stdio route has command and environment",
-                "backend", "transport", "headers");
-        s.forbid("belongs to http routes: a stdio route's processes exist only per session, and their start "
-                + "failures are reported without probes", "health_check");
+    private static RouteConfig stdioRoute(
+            Section s,
+            String path,
+            Duration timeout,
+            Duration requestTimeout,
+            Limits limits,
+            BackendProtocol protocol) {
+        s.forbid(
+                "belongs to http routes; a stdio route has command and environment", "backend", "transport", "headers");
+        s.forbid(
+                "belongs to http routes: a stdio route's processes exist only per session, and their start "
+                        + "failures are reported without probes",
+                "health_check");
         List<String> command = command(s);
         Map<String, String> environment = s.map("environment", ConfigValues::environmentName, Function.identity())
                 .orElse(Map.of());
         // What a session does when its process dies under it: start a new one (the default) or end.
         OnProcessLoss onProcessLoss = s.value("on_process_loss", v -> ConfigValues.oneOf(v, OnProcessLoss.class))
                 .orElse(OnProcessLoss.RESTART);
-        return new RouteConfig(path, RouteType.STDIO, Optional.empty(), Optional.empty(), Map.of(), command,
-                environment, timeout, requestTimeout, limits.sessions(), limits.perUser(), protocol, HealthCheck.DEFAULT,
-                RouteAccess.OPEN, IdentitySections.routeIdentity(s, RouteType.STDIO, Map.of()), onProcessLoss);
+        return new RouteConfig(
+                path,
+                RouteType.STDIO,
+                Optional.empty(),
+                Optional.empty(),
+                Map.of(),
+                command,
+                environment,
+                timeout,
+                requestTimeout,
+                limits.sessions(),
+                limits.perUser(),
+                protocol,
+                HealthCheck.DEFAULT,
+                RouteAccess.OPEN,
+                IdentitySections.routeIdentity(s, RouteType.STDIO, Map.of()),
+                onProcessLoss);
     }
 
     private static List<String> command(Section s) {
@@ -364,8 +495,10 @@ public final class ConfigParser {
         Duration keepAlive = s.value("sse_keepalive", ConfigValues::keepAlive).orElse(DEFAULT_SSE_KEEPALIVE);
         Duration idle = s.value("idle_timeout", ConfigValues::positiveDuration).orElse(DEFAULT_IDLE_TIMEOUT);
         if (idle.compareTo(keepAlive.multipliedBy(2)) < 0 && s.clean("idle_timeout") && s.clean("sse_keepalive")) {
-            s.problem("idle_timeout", "must be at least twice server.sse_keepalive (" + keepAlive.toSeconds() + "s): an "
-                    + "idle SSE stream carries only keep-alives, and a shorter idle timeout would cut it");
+            s.problem(
+                    "idle_timeout",
+                    "must be at least twice server.sse_keepalive (" + keepAlive.toSeconds() + "s): an "
+                            + "idle SSE stream carries only keep-alives, and a shorter idle timeout would cut it");
         }
         return new ServerConfig(
                 s.value("host", ConfigValues::host).orElse(DEFAULT_HOST),
@@ -373,12 +506,14 @@ public final class ConfigParser {
                 s.value("health_path", ConfigValues::healthPath).orElse(ReservedPaths.DEFAULT_HEALTH),
                 s.value("max_body_size", ConfigValues::positiveSize).orElse(DEFAULT_MAX_BODY_BYTES),
                 keepAlive,
-                s.list("allowed_origins", "[\"https://claude.ai\"]", ConfigValues::origin).orElse(List.of()),
+                s.list("allowed_origins", "[\"https://claude.ai\"]", ConfigValues::origin)
+                        .orElse(List.of()),
                 s.value("max_sessions", ConfigValues::positiveCount).orElse(DEFAULT_SERVER_MAX_SESSIONS),
                 s.value("slow_client_timeout", ConfigValues::positiveDuration).orElse(DEFAULT_SLOW_CLIENT_TIMEOUT),
                 idle,
                 s.value("read_timeout", ConfigValues::positiveDuration).orElse(DEFAULT_READ_TIMEOUT),
-                s.list("trusted_proxies", "[\"35.191.0.0/16\", \"130.211.0.0/22\"]", AddressRange::parse).orElse(List.of()),
+                s.list("trusted_proxies", "[\"35.191.0.0/16\", \"130.211.0.0/22\"]", AddressRange::parse)
+                        .orElse(List.of()),
                 s.value("trusted_proxy_header", ConfigValues::headerName).orElse(DEFAULT_TRUSTED_PROXY_HEADER),
                 // Off unless asked for: a client that cannot resume would lose the answer of a stream cut short.
                 s.value("stream_max_duration", ConfigValues::positiveDuration).orElse(Duration.ZERO));
@@ -400,9 +535,11 @@ public final class ConfigParser {
                     + "notion.mcp.example.com (the scheme and port are oauth.issuer's)");
         }
         host = host.toLowerCase(Locale.ROOT);
-        if (host.length() > 253 || !HOST_NAME.matcher(host).matches() || IPV4_LITERAL.matcher(host).matches()) {
-            throw new IllegalArgumentException(Problems.quote(value)
-                    + " is not a DNS name with a dot in it, e.g. notion.mcp.example.com");
+        if (host.length() > 253
+                || !HOST_NAME.matcher(host).matches()
+                || IPV4_LITERAL.matcher(host).matches()) {
+            throw new IllegalArgumentException(
+                    Problems.quote(value) + " is not a DNS name with a dot in it, e.g. notion.mcp.example.com");
         }
         return host;
     }

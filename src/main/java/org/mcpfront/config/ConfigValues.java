@@ -1,7 +1,5 @@
 package org.mcpfront.config;
 
-import org.mcpfront.config.RouteConfig.BackendProtocol;
-import org.mcpfront.net.AddressRange;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -11,6 +9,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.mcpfront.config.RouteConfig.BackendProtocol;
+import org.mcpfront.net.AddressRange;
 
 /**
  * The value parsers of the config: each returns its typed value or throws an {@link IllegalArgumentException}
@@ -20,16 +20,16 @@ final class ConfigValues {
 
     /** Proxies and load balancers commonly drop a stream that has been idle for 30 s; 25 s leaves a margin. */
     static final Duration MAX_SSE_KEEPALIVE = Duration.ofSeconds(25);
+
     static final Duration MAX_REFRESH_GRACE = Duration.ofMinutes(10);
 
     private static final Pattern PATH = Pattern.compile("(?:/[A-Za-z0-9._-]+)+");
-    private static final Pattern DOMAIN = Pattern.compile(
-            "[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*");
+    private static final Pattern DOMAIN =
+            Pattern.compile("[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    private ConfigValues() {
-    }
+    private ConfigValues() {}
 
     static String issuer(String value) {
         URI uri = httpUrl(value);
@@ -95,9 +95,13 @@ final class ConfigValues {
 
     static String origin(String value) {
         URI uri = uri(value).orElse(null);
-        if (uri == null || uri.getHost() == null || !schemeIn(uri, "http", "https")
-                || uri.getRawUserInfo() != null || uri.getRawQuery() != null
-                || uri.getRawFragment() != null || !(uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))) {
+        if (uri == null
+                || uri.getHost() == null
+                || !schemeIn(uri, "http", "https")
+                || uri.getRawUserInfo() != null
+                || uri.getRawQuery() != null
+                || uri.getRawFragment() != null
+                || !(uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))) {
             throw invalid(Problems.quote(value) + " is not an origin (scheme://host[:port], e.g. https://claude.ai)");
         }
         return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost().toLowerCase(Locale.ROOT)
@@ -119,7 +123,9 @@ final class ConfigValues {
     static String email(String value) {
         String email = value.strip().toLowerCase(Locale.ROOT);
         int at = email.indexOf('@');
-        if (at <= 0 || at != email.lastIndexOf('@') || email.chars().anyMatch(Character::isWhitespace)
+        if (at <= 0
+                || at != email.lastIndexOf('@')
+                || email.chars().anyMatch(Character::isWhitespace)
                 || !DOMAIN.matcher(email.substring(at + 1)).matches()) {
             throw invalid(Problems.quote(value) + " is not an email address, e.g. someone@example.com");
         }
@@ -208,7 +214,8 @@ final class ConfigValues {
         try {
             return new RateLimit(Integer.parseInt(parts[0].strip()), positiveDuration(parts[1].strip()));
         } catch (IllegalArgumentException e) {
-            throw invalid(Problems.quote(value) + " is not a rate limit: the window after / must be a duration such as 1h");
+            throw invalid(
+                    Problems.quote(value) + " is not a rate limit: the window after / must be a duration such as 1h");
         }
     }
 
@@ -216,7 +223,8 @@ final class ConfigValues {
         Duration grace = Durations.parse(value);
         if (grace.compareTo(MAX_REFRESH_GRACE) > 0) {
             throw invalid(Problems.quote(value) + " is too long: at most 10m, because a client retries a lost refresh "
-                    + "within seconds, and for as long as this lasts a stolen refresh token presented again gets the new pair "
+                    + "within seconds, and for as long as this lasts a stolen refresh token presented again gets the "
+                    + "new pair "
                     + "instead of revoking the grant (0 turns the grace off)");
         }
         return grace;
@@ -266,8 +274,10 @@ final class ConfigValues {
             case "auto" -> BackendProtocol.AUTO;
             case "2025" -> BackendProtocol.V2025;
             case "2026" -> BackendProtocol.V2026;
-            default -> throw new IllegalArgumentException(Problems.quote(value)
-                    + " is not a protocol; use auto (find out), 2025 (initialize and sessions) or 2026 (2026-07-28)");
+            default ->
+                throw new IllegalArgumentException(Problems.quote(value)
+                        + " is not a protocol; use auto (find out), 2025 (initialize and sessions) or 2026 "
+                        + "(2026-07-28)");
         };
     }
 
@@ -277,9 +287,10 @@ final class ConfigValues {
                 return constant;
             }
         }
-        throw invalid(Problems.quote(value) + " is not one of " + Arrays.stream(kind.getEnumConstants())
-                .map(constant -> constant.name().toLowerCase(Locale.ROOT))
-                .collect(Collectors.joining(", ")));
+        throw invalid(Problems.quote(value) + " is not one of "
+                + Arrays.stream(kind.getEnumConstants())
+                        .map(constant -> constant.name().toLowerCase(Locale.ROOT))
+                        .collect(Collectors.joining(", ")));
     }
 
     private static IllegalArgumentException invalid(String message) {

@@ -21,8 +21,7 @@ public final class Durations {
             "h", Duration.ofHours(1),
             "d", Duration.ofDays(1));
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /**
      * Parses {@code text}; zero is a valid result, callers decide on bounds.

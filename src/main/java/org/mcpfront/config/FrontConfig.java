@@ -10,8 +10,13 @@ import java.util.Optional;
  * Immutable: a reload produces a new instance and code compares instances to see what changed.
  * {@code groups} is the top-level {@code groups:}: name → member emails and {@code @domain}s.
  */
-public record FrontConfig(OAuthConfig oauth, List<RouteConfig> routes, ServerConfig server, ClusterConfig cluster,
-                          ObservabilityConfig observability, Map<String, List<String>> groups) {
+public record FrontConfig(
+        OAuthConfig oauth,
+        List<RouteConfig> routes,
+        ServerConfig server,
+        ClusterConfig cluster,
+        ObservabilityConfig observability,
+        Map<String, List<String>> groups) {
 
     /** A configuration without traces or groups. */
     public FrontConfig(OAuthConfig oauth, List<RouteConfig> routes, ServerConfig server, ClusterConfig cluster) {

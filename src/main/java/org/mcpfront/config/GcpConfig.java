@@ -16,8 +16,12 @@ import java.util.Optional;
  * @param iamCacheTtl        how long the project's IAM policy is reused
  * @param workspace          the Google Workspace group lookup, when configured
  */
-public record GcpConfig(Optional<String> credentialsFile, String metadataUrl, String resourceManagerUrl,
-                        Duration iamCacheTtl, Optional<WorkspaceConfig> workspace) {
+public record GcpConfig(
+        Optional<String> credentialsFile,
+        String metadataUrl,
+        String resourceManagerUrl,
+        Duration iamCacheTtl,
+        Optional<WorkspaceConfig> workspace) {
 
     public static final String DEFAULT_METADATA_URL = "http://metadata.google.internal";
     public static final String DEFAULT_RESOURCE_MANAGER_URL = "https://cloudresourcemanager.googleapis.com";
@@ -27,14 +31,17 @@ public record GcpConfig(Optional<String> credentialsFile, String metadataUrl, St
 
     /** Google's endpoints, the metadata server's credentials, no Workspace lookup. */
     public static GcpConfig defaults() {
-        return new GcpConfig(Optional.empty(), DEFAULT_METADATA_URL, DEFAULT_RESOURCE_MANAGER_URL,
-                DEFAULT_IAM_CACHE_TTL, Optional.empty());
+        return new GcpConfig(
+                Optional.empty(),
+                DEFAULT_METADATA_URL,
+                DEFAULT_RESOURCE_MANAGER_URL,
+                DEFAULT_IAM_CACHE_TTL,
+                Optional.empty());
     }
 
     /**
      * {@code oauth.gcp.workspace:}: the Admin SDK Directory API, read by the service account acting as
      * {@code adminEmail} (domain-wide delegation).
      */
-    public record WorkspaceConfig(String adminEmail, String directoryUrl, Duration cacheTtl) {
-    }
+    public record WorkspaceConfig(String adminEmail, String directoryUrl, Duration cacheTtl) {}
 }

@@ -21,8 +21,10 @@ public record HealthCheck(boolean enabled, Duration interval, Duration timeout) 
         Duration timeout = s.value("timeout", HealthCheck::atLeastOneSecond)
                 .orElse(interval.compareTo(DEFAULT.timeout()) < 0 ? interval : DEFAULT.timeout());
         if (timeout.compareTo(interval) > 0 && s.clean("timeout") && s.clean("interval")) {
-            s.problem("timeout", "is longer than interval (" + interval.toSeconds() + "s): one probe would still run "
-                    + "when the next is due");
+            s.problem(
+                    "timeout",
+                    "is longer than interval (" + interval.toSeconds() + "s): one probe would still run "
+                            + "when the next is due");
         }
         return new HealthCheck(enabled, interval, timeout);
     }

@@ -7,8 +7,7 @@ import java.util.Locale;
 /** Turns an unknown key into a hint: the known key it was probably meant to be, or the list of known keys. */
 final class KeySuggestions {
 
-    private KeySuggestions() {
-    }
+    private KeySuggestions() {}
 
     static String hint(String unknown, List<String> known) {
         return known.stream()

@@ -40,27 +40,64 @@ public record OAuthConfig(
     }
 
     /** A section without a generic OIDC provider and with the default Google Cloud settings. */
-    public OAuthConfig(String issuer, String gcpProject, List<String> allowedDomains, List<String> allowedEmails,
-                       List<String> admins, Duration tokenTtl, Duration refreshTokenTtl, Duration refreshGrace,
-                       StorageKind storage, String redisUrl, Optional<String> signingKeyFile, IdentityKind identity,
-                       Optional<GoogleConfig> google, Duration unusedClientTtl, OAuthLimits limits) {
-        this(issuer, gcpProject, allowedDomains, allowedEmails, admins, tokenTtl, refreshTokenTtl, refreshGrace, storage,
-                redisUrl, signingKeyFile, identity, google, unusedClientTtl, limits, Optional.empty(), null);
+    public OAuthConfig(
+            String issuer,
+            String gcpProject,
+            List<String> allowedDomains,
+            List<String> allowedEmails,
+            List<String> admins,
+            Duration tokenTtl,
+            Duration refreshTokenTtl,
+            Duration refreshGrace,
+            StorageKind storage,
+            String redisUrl,
+            Optional<String> signingKeyFile,
+            IdentityKind identity,
+            Optional<GoogleConfig> google,
+            Duration unusedClientTtl,
+            OAuthLimits limits) {
+        this(
+                issuer,
+                gcpProject,
+                allowedDomains,
+                allowedEmails,
+                admins,
+                tokenTtl,
+                refreshTokenTtl,
+                refreshGrace,
+                storage,
+                redisUrl,
+                signingKeyFile,
+                identity,
+                google,
+                unusedClientTtl,
+                limits,
+                Optional.empty(),
+                null);
     }
 
     @Override
     public String toString() {
         // A Redis URL may carry a password (redis://user:password@host): print it without the user info.
         return "OAuthConfig[issuer=" + issuer + ", gcpProject=" + gcpProject + ", allowedDomains=" + allowedDomains
-                + ", allowedEmails=" + allowedEmails + ", admins=" + admins + ", tokenTtl=" + tokenTtl + ", refreshTokenTtl=" + refreshTokenTtl + ", refreshGrace=" + refreshGrace
+                + ", allowedEmails=" + allowedEmails + ", admins=" + admins + ", tokenTtl=" + tokenTtl
+                + ", refreshTokenTtl=" + refreshTokenTtl + ", refreshGrace=" + refreshGrace
                 + ", storage=" + storage + ", redisUrl=" + redisUrl.replaceFirst("//[^/]*@", "//***@")
                 + ", signingKeyFile=" + signingKeyFile + ", identity=" + identity + ", google=" + google
-                + ", unusedClientTtl=" + unusedClientTtl + ", limits=" + limits + ", oidc=" + oidc + ", gcp=" + gcp + "]";
+                + ", unusedClientTtl=" + unusedClientTtl + ", limits=" + limits + ", oidc=" + oidc + ", gcp=" + gcp
+                + "]";
     }
 
-    public enum StorageKind { MEMORY, REDIS }
+    public enum StorageKind {
+        MEMORY,
+        REDIS
+    }
 
-    public enum IdentityKind { GOOGLE, OIDC, DEV }
+    public enum IdentityKind {
+        GOOGLE,
+        OIDC,
+        DEV
+    }
 
     /** The {@code oauth.google:} section; present when {@code identity} is google. */
     public record GoogleConfig(String clientId, String clientSecret, String issuer) {

@@ -10,6 +10,8 @@ package org.mcpfront.config;
  * @param memoryStorageBytes      the most that memory storage holds (keys and values); beyond it new
  *                                entries are refused until old ones expire
  */
-public record OAuthLimits(RateLimit registrationsPerAddress, RateLimit registrations,
-                          RateLimit authorizationsPerAddress, long memoryStorageBytes) {
-}
+public record OAuthLimits(
+        RateLimit registrationsPerAddress,
+        RateLimit registrations,
+        RateLimit authorizationsPerAddress,
+        long memoryStorageBytes) {}

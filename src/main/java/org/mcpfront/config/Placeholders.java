@@ -15,8 +15,7 @@ final class Placeholders {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    private Placeholders() {
-    }
+    private Placeholders() {}
 
     /** The expanded text; an {@link IllegalArgumentException} names every variable that is missing. */
     static String expand(String text, Map<String, String> env) {

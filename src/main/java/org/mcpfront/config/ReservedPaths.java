@@ -17,24 +17,38 @@ public final class ReservedPaths {
     public static final String AUTHORIZE = "/authorize";
     /** The identity provider's answer comes back here; providers may add their own pages under {@link #OAUTH}. */
     public static final String OAUTH = "/oauth";
+
     public static final String CALLBACK = OAUTH + "/callback";
     public static final String CONSENT = "/consent";
     public static final String TOKEN = "/token";
     public static final String REVOKE = "/revoke";
     /** Where liveness is served unless {@code server.health_path} moves it. */
     public static final String DEFAULT_HEALTH = "/health";
+
     public static final String READY = "/ready";
     public static final String METRICS = "/metrics";
     /** The status page for administrators, and its report for scripts. */
     public static final String STATUS = "/status";
+
     public static final String STATUS_JSON = "/status.json";
 
     /** Each of these, and everything under it, is mcp-front's own. */
-    public static final List<String> ALL = List.of(WELL_KNOWN, AUTHORIZE, OAUTH, TOKEN, REGISTER, REVOKE, CONSENT, JWKS,
-            DEFAULT_HEALTH, READY, METRICS, STATUS, STATUS_JSON);
+    public static final List<String> ALL = List.of(
+            WELL_KNOWN,
+            AUTHORIZE,
+            OAUTH,
+            TOKEN,
+            REGISTER,
+            REVOKE,
+            CONSENT,
+            JWKS,
+            DEFAULT_HEALTH,
+            READY,
+            METRICS,
+            STATUS,
+            STATUS_JSON);
 
-    private ReservedPaths() {
-    }
+    private ReservedPaths() {}
 
     /** Equal, or one is a whole-segment prefix of the other: {@code /a} and {@code /a/b}, but not {@code /ab}. */
     public static boolean overlap(String a, String b) {

@@ -15,7 +15,12 @@ public record RouteIdentity(Kind kind, String header, Optional<String> audience)
     /** The header an assertion travels in unless the route names another. */
     public static final String DEFAULT_HEADER = "X-MCP-Front-Identity";
 
-    public enum Kind { NONE, ASSERTION, GOOGLE_ID_TOKEN, ENVIRONMENT }
+    public enum Kind {
+        NONE,
+        ASSERTION,
+        GOOGLE_ID_TOKEN,
+        ENVIRONMENT
+    }
 
     public static RouteIdentity none() {
         return new RouteIdentity(Kind.NONE, DEFAULT_HEADER, Optional.empty());

@@ -2,7 +2,6 @@ package org.mcpfront.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -219,6 +218,8 @@ final class Section {
         if (raw instanceof JsonArray) {
             return "a list";
         }
-        return raw instanceof String text ? Problems.quote(text) : String.valueOf(raw).toLowerCase(Locale.ROOT);
+        return raw instanceof String text
+                ? Problems.quote(text)
+                : String.valueOf(raw).toLowerCase(Locale.ROOT);
     }
 }

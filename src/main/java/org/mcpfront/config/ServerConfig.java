@@ -1,9 +1,8 @@
 package org.mcpfront.config;
 
-import org.mcpfront.net.AddressRange;
-
 import java.time.Duration;
 import java.util.List;
+import org.mcpfront.net.AddressRange;
 
 /**
  * The {@code server:} section: where the HTTP edge listens and its request limits.

@@ -23,8 +23,7 @@ public final class StartupSettings {
 
     private static final Map<String, Function<FrontConfig, Object>> KEYS = keys();
 
-    private StartupSettings() {
-    }
+    private StartupSettings() {}
 
     private static Map<String, Function<FrontConfig, Object>> keys() {
         Map<String, Function<FrontConfig, Object>> keys = new LinkedHashMap<>();
@@ -57,7 +56,8 @@ public final class StartupSettings {
     /** The start-up keys whose value differs between the two configs, e.g. {@code server.port}. */
     public static List<String> changed(FrontConfig running, FrontConfig edited) {
         return KEYS.entrySet().stream()
-                .filter(key -> !Objects.equals(key.getValue().apply(running), key.getValue().apply(edited)))
+                .filter(key -> !Objects.equals(
+                        key.getValue().apply(running), key.getValue().apply(edited)))
                 .map(Map.Entry::getKey)
                 .toList();
     }
@@ -65,15 +65,39 @@ public final class StartupSettings {
     /** {@code edited} with the start-up settings of {@code running}. */
     public static FrontConfig keep(FrontConfig running, FrontConfig edited) {
         ServerConfig was = running.server();
-        ServerConfig server = new ServerConfig(was.host(), was.port(), was.healthPath(), was.maxBodyBytes(),
-                edited.server().sseKeepAlive(), edited.server().allowedOrigins(), edited.server().maxSessions(),
-                edited.server().slowClientTimeout(), was.idleTimeout(), was.readTimeout(), was.trustedProxies(),
-                was.trustedProxyHeader(), edited.server().streamMaxDuration());
+        ServerConfig server = new ServerConfig(
+                was.host(),
+                was.port(),
+                was.healthPath(),
+                was.maxBodyBytes(),
+                edited.server().sseKeepAlive(),
+                edited.server().allowedOrigins(),
+                edited.server().maxSessions(),
+                edited.server().slowClientTimeout(),
+                was.idleTimeout(),
+                was.readTimeout(),
+                was.trustedProxies(),
+                was.trustedProxyHeader(),
+                edited.server().streamMaxDuration());
         OAuthConfig o = edited.oauth();
         OAuthConfig r = running.oauth();
-        OAuthConfig oauth = new OAuthConfig(r.issuer(), o.gcpProject(), o.allowedDomains(), o.allowedEmails(), o.admins(),
-                r.tokenTtl(), r.refreshTokenTtl(), r.refreshGrace(), r.storage(), r.redisUrl(), r.signingKeyFile(), r.identity(), r.google(),
-                r.unusedClientTtl(), r.limits());
-        return new FrontConfig(oauth, edited.routes(), server, running.cluster(), running.observability(), edited.groups());
+        OAuthConfig oauth = new OAuthConfig(
+                r.issuer(),
+                o.gcpProject(),
+                o.allowedDomains(),
+                o.allowedEmails(),
+                o.admins(),
+                r.tokenTtl(),
+                r.refreshTokenTtl(),
+                r.refreshGrace(),
+                r.storage(),
+                r.redisUrl(),
+                r.signingKeyFile(),
+                r.identity(),
+                r.google(),
+                r.unusedClientTtl(),
+                r.limits());
+        return new FrontConfig(
+                oauth, edited.routes(), server, running.cluster(), running.observability(), edited.groups());
     }
 }

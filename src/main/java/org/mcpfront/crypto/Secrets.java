@@ -1,10 +1,5 @@
 package org.mcpfront.crypto;
 
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.Mac;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -14,6 +9,11 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Random values the authorization server hands out (codes, refresh tokens, client secrets, sign-in
@@ -27,8 +27,7 @@ public final class Secrets {
     private static final int GCM_IV_BYTES = 12;
     private static final int GCM_TAG_BITS = 128;
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     /** 256 random bits, base64url: unguessable and safe in URLs, headers and cookies. */
     public static String random() {
@@ -62,7 +61,10 @@ public final class Secrets {
         try {
             Cipher cipher = cipher(Cipher.ENCRYPT_MODE, secret, context, iv);
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
-            return BASE64URL.encodeToString(ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array());
+            return BASE64URL.encodeToString(ByteBuffer.allocate(iv.length + sealed.length)
+                    .put(iv)
+                    .put(sealed)
+                    .array());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("every Java runtime has AES-GCM and HMAC-SHA256", e);
         }

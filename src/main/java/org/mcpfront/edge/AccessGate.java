@@ -2,15 +2,17 @@ package org.mcpfront.edge;
 
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.function.Supplier;
 import org.mcpfront.access.Decision;
 import org.mcpfront.access.RouteAccess;
 import org.mcpfront.access.Targets;
 import org.mcpfront.access.Visibility;
+import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.config.RateLimit;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.identity.Caller;
 import org.mcpfront.limits.RateLimiter;
-import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.observability.Audit;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.protocol.ModernRequests;
@@ -19,9 +21,6 @@ import org.mcpfront.transport.JsonRpcException;
 import org.mcpfront.transport.JsonRpcMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * A route's {@code access:} rules, applied at the edge to every MCP request once its token checked out, with the
@@ -64,8 +63,12 @@ final class AccessGate {
         if (!admitted.allowed()) {
             Audit.accessDenied(owner.email(), owner.clientId(), route.path(), "route", route.path(), admitted.rule());
             metrics.refused(route.path(), "route");
-            refuse(ctx, 403, null, "Forbidden: " + who(owner) + " may not use " + route.path()
-                    + "; an administrator can add you to its access.users");
+            refuse(
+                    ctx,
+                    403,
+                    null,
+                    "Forbidden: " + who(owner) + " may not use " + route.path()
+                            + "; an administrator can add you to its access.users");
             return;
         }
         Visibility visibility = access.visibilityFor(caller, current.groups());
@@ -73,7 +76,8 @@ final class AccessGate {
         boolean post = ctx.request().method() == HttpMethod.POST;
         if (post && !visibility.hidesNothing()) {
             String name = ctx.request().getHeader(ModernRequests.NAME_HEADER);
-            Targets.Target named = Targets.ofHeaders(ctx.request().getHeader(ModernRequests.METHOD_HEADER),
+            Targets.Target named = Targets.ofHeaders(
+                    ctx.request().getHeader(ModernRequests.METHOD_HEADER),
                     name != null && ModernRequests.headerSafe(name) ? ModernRequests.decodeValue(name) : null);
             if (named != null) {
                 Decision decision = visibility.decide(named.kind(), named.name());
@@ -94,7 +98,9 @@ final class AccessGate {
         limiter.perUser("mcp:" + route.path(), owner.subject(), limit).onComplete(verdict -> {
             if (verdict.failed()) {
                 // The bearer check just reached the same store; a count lost now lets the request through.
-                log.atWarn().addKeyValue("route", route.path()).addKeyValue("reason", verdict.cause().getMessage())
+                log.atWarn()
+                        .addKeyValue("route", route.path())
+                        .addKeyValue("reason", verdict.cause().getMessage())
                         .log("could not count a request against the per-user rate limit; let through");
                 ctx.next();
                 return;
@@ -106,12 +112,17 @@ final class AccessGate {
             }
             metrics.refused(route.path(), "rate_limit");
             if (v.firstRefusal()) {
-                Audit.rateLimited(owner.email(), owner.clientId(), route.path(), limit.toString(), v.retryAfterSeconds());
+                Audit.rateLimited(
+                        owner.email(), owner.clientId(), route.path(), limit.toString(), v.retryAfterSeconds());
             }
             ctx.response().putHeader("Retry-After", Long.toString(v.retryAfterSeconds()));
-            refuse(ctx, 429, null, "Too many requests: " + route.path() + " takes at most " + limit.count()
-                    + " requests per " + limit.window().toSeconds() + " s from one user; retry in "
-                    + v.retryAfterSeconds() + " s");
+            refuse(
+                    ctx,
+                    429,
+                    null,
+                    "Too many requests: " + route.path() + " takes at most " + limit.count()
+                            + " requests per " + limit.window().toSeconds() + " s from one user; retry in "
+                            + v.retryAfterSeconds() + " s");
         });
     }
 
@@ -145,27 +156,47 @@ final class AccessGate {
             Decision decision = visibility.decide(target.kind(), target.name());
             if (!decision.allowed()) {
                 boolean ownAnswer = messages.size() == 1 && "mcp".equals(ctx.pathParam("endpoint"));
-                hidden(ctx, ctx.get(EdgeVerticle.ROUTE), BearerCheck.owner(ctx), target, decision,
-                        ownAnswer ? 200 : 403, message.idKey());
+                hidden(
+                        ctx,
+                        ctx.get(EdgeVerticle.ROUTE),
+                        BearerCheck.owner(ctx),
+                        target,
+                        decision,
+                        ownAnswer ? 200 : 403,
+                        message.idKey());
                 return;
             }
         }
         ctx.next();
     }
 
-    private void hidden(RoutingContext ctx, RouteConfig route, SessionOwner owner, Targets.Target target,
-                        Decision decision, int status, String idKey) {
+    private void hidden(
+            RoutingContext ctx,
+            RouteConfig route,
+            SessionOwner owner,
+            Targets.Target target,
+            Decision decision,
+            int status,
+            String idKey) {
         String subject = target.kind().noun;
         Audit.accessDenied(owner.email(), owner.clientId(), route.path(), subject, target.name(), decision.rule());
         metrics.refused(route.path(), subject);
         // The rule that decided goes to the audit line, not to the client: the config is the operator's business.
-        refuse(ctx, status, idKey, "Forbidden: the " + subject + " " + target.name() + " is not available to "
-                + who(owner) + " on " + route.path());
+        refuse(
+                ctx,
+                status,
+                idKey,
+                "Forbidden: the " + subject + " " + target.name() + " is not available to " + who(owner) + " on "
+                        + route.path());
     }
 
     private static void refuse(RoutingContext ctx, int status, String idKey, String message) {
         ctx.request().resume();
-        Replies.error(ctx.response(), status, idKey, status == 429 ? JsonRpcErrors.RATE_LIMITED : JsonRpcErrors.FORBIDDEN,
+        Replies.error(
+                ctx.response(),
+                status,
+                idKey,
+                status == 429 ? JsonRpcErrors.RATE_LIMITED : JsonRpcErrors.FORBIDDEN,
                 message);
     }
 

@@ -2,10 +2,9 @@ package org.mcpfront.edge;
 
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Supplier;
 import org.mcpfront.identity.Principals;
 import org.mcpfront.oauth.grants.AccessTokens;
-
-import java.util.function.Supplier;
 
 /**
  * Who may read operational details (the checks behind {@code /ready}): a caller whose
@@ -17,7 +16,12 @@ final class AdminCheck {
 
     /** What the caller is; {@code reason} says why a presented token does not make an admin. */
     record Caller(Kind kind, String reason) {
-        enum Kind { ANONYMOUS, ADMIN, INVALID_TOKEN, NOT_ADMIN }
+        enum Kind {
+            ANONYMOUS,
+            ADMIN,
+            INVALID_TOKEN,
+            NOT_ADMIN
+        }
 
         static final Caller ANONYMOUS = new Caller(Kind.ANONYMOUS, null);
         static final Caller ADMIN = new Caller(Kind.ADMIN, null);
@@ -47,11 +51,15 @@ final class AdminCheck {
 
     private Caller decide(AccessTokens.Claims claims) {
         if (claims.audience() == null || !claims.audience().contains(tokens.issuer())) {
-            return new Caller(Caller.Kind.NOT_ADMIN, "the access token was issued for a route, not for the gateway "
-                    + "as a whole; sign in without naming a resource");
+            return new Caller(
+                    Caller.Kind.NOT_ADMIN,
+                    "the access token was issued for a route, not for the gateway "
+                            + "as a whole; sign in without naming a resource");
         }
-        if (!Principals.includes(config.get().oauth().admins(),
-                new org.mcpfront.identity.Caller(claims.email(), claims.groups()), config.get().groups())) {
+        if (!Principals.includes(
+                config.get().oauth().admins(),
+                new org.mcpfront.identity.Caller(claims.email(), claims.groups()),
+                config.get().groups())) {
             return new Caller(Caller.Kind.NOT_ADMIN, "the user of this access token is not in oauth.admins");
         }
         return Caller.ADMIN;

@@ -2,17 +2,16 @@ package org.mcpfront.edge;
 
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.function.Supplier;
 import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.identity.Caller;
-import org.mcpfront.oauth.grants.AccessTokens;
 import org.mcpfront.oauth.Resources;
+import org.mcpfront.oauth.grants.AccessTokens;
 import org.mcpfront.observability.Audit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * Every MCP request carries {@code Authorization: Bearer <access token>} (MCP authorization, RFC 6750
@@ -35,12 +34,24 @@ final class BearerCheck {
 
     void check(RoutingContext ctx, RouteConfig route, String endpoint) {
         if (ctx.request().params().contains("access_token")) {
-            refuse(ctx, route, endpoint, "invalid_request", "access tokens are accepted only in the Authorization header", null);
+            refuse(
+                    ctx,
+                    route,
+                    endpoint,
+                    "invalid_request",
+                    "access tokens are accepted only in the Authorization header",
+                    null);
             return;
         }
         String header = ctx.request().getHeader("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
-            refuse(ctx, route, endpoint, null, "Unauthorized: sign in to use " + route.path() + " (send a Bearer access token)", null);
+            refuse(
+                    ctx,
+                    route,
+                    endpoint,
+                    null,
+                    "Unauthorized: sign in to use " + route.path() + " (send a Bearer access token)",
+                    null);
             return;
         }
         String token = header.substring(7).trim();
@@ -51,12 +62,18 @@ final class BearerCheck {
                 if (!(verified.cause() instanceof AccessTokens.InvalidToken)) {
                     // The revocation list is out of reach (Redis down): the token may be fine, and a 401
                     // would send the client through sign-in again for nothing. Ask it to retry instead.
-                    log.atError().addKeyValue("route", route.path()).addKeyValue("reason", verified.cause().getMessage())
+                    log.atError()
+                            .addKeyValue("route", route.path())
+                            .addKeyValue("reason", verified.cause().getMessage())
                             .log("token check failed: the store does not answer");
                     ctx.request().resume();
                     ctx.response().putHeader("Retry-After", "5");
-                    Replies.error(ctx.response(), 503, null, "Service unavailable: the access token cannot be checked "
-                            + "right now; try again shortly");
+                    Replies.error(
+                            ctx.response(),
+                            503,
+                            null,
+                            "Service unavailable: the access token cannot be checked "
+                                    + "right now; try again shortly");
                     return;
                 }
                 refuse(ctx, route, endpoint, "invalid_token", verified.cause().getMessage(), null);
@@ -64,11 +81,18 @@ final class BearerCheck {
             }
             AccessTokens.Claims claims = verified.result();
             String viaHost = ctx.get(EdgeVerticle.VIA_HOST);
-            boolean allowed = viaHost == null ? Resources.allows(claims.audience(), tokens.issuer(), route.path())
+            boolean allowed = viaHost == null
+                    ? Resources.allows(claims.audience(), tokens.issuer(), route.path())
                     : Resources.allowsOnHost(claims.audience(), tokens.issuer(), viaHost);
             if (!allowed) {
-                refuse(ctx, route, endpoint, "invalid_token", "the access token was not issued for "
-                        + (viaHost == null ? route.path() : Resources.hostOrigin(tokens.issuer(), viaHost)), claims);
+                refuse(
+                        ctx,
+                        route,
+                        endpoint,
+                        "invalid_token",
+                        "the access token was not issued for "
+                                + (viaHost == null ? route.path() : Resources.hostOrigin(tokens.issuer(), viaHost)),
+                        claims);
                 return;
             }
             ctx.put(CLAIMS, claims);
@@ -98,28 +122,48 @@ final class BearerCheck {
     /** The owner of sessions opened or used by this (checked) request. */
     static SessionOwner owner(RoutingContext ctx) {
         AccessTokens.Claims claims = ctx.get(CLAIMS);
-        return new SessionOwner(claims.subject(), claims.email(), claims.clientId(),
+        return new SessionOwner(
+                claims.subject(),
+                claims.email(),
+                claims.clientId(),
                 List.copyOf(new java.util.TreeSet<>(claims.groups())));
     }
 
     /** Answers 401 (400 for a token in the query) and audits it; {@code claims} when the token itself checked out. */
-    private void refuse(RoutingContext ctx, RouteConfig route, String endpoint, String error, String description,
-                        AccessTokens.Claims claims) {
+    private void refuse(
+            RoutingContext ctx,
+            RouteConfig route,
+            String endpoint,
+            String error,
+            String description,
+            AccessTokens.Claims claims) {
         // The message endpoint belongs to the SSE transport: it shares that resource's metadata.
         String viaHost = ctx.get(EdgeVerticle.VIA_HOST);
         String issuer = config.get().oauth().issuer();
         String resourceEndpoint = endpoint.equals("mcp") ? "mcp" : "sse";
-        String metadataUrl = viaHost == null ? Resources.metadataUrl(issuer, route.path(), resourceEndpoint)
+        String metadataUrl = viaHost == null
+                ? Resources.metadataUrl(issuer, route.path(), resourceEndpoint)
                 : Resources.hostMetadataUrl(issuer, viaHost, resourceEndpoint);
-        Audit.accessRefused(route.path(), description, claims == null ? null : claims.email(),
+        Audit.accessRefused(
+                route.path(),
+                description,
+                claims == null ? null : claims.email(),
                 claims == null ? null : claims.clientId());
         ctx.request().resume();
         // MCP 2025-11-25: the scope to ask for rides along with the metadata URL.
-        StringBuilder challenge = new StringBuilder("Bearer resource_metadata=\"").append(metadataUrl).append('"')
-                .append(", scope=\"").append(Resources.SCOPE).append('"');
+        StringBuilder challenge = new StringBuilder("Bearer resource_metadata=\"")
+                .append(metadataUrl)
+                .append('"')
+                .append(", scope=\"")
+                .append(Resources.SCOPE)
+                .append('"');
         if (error != null) {
-            challenge.append(", error=\"").append(error).append("\", error_description=\"")
-                    .append(description.replace("\"", "'")).append('"');
+            challenge
+                    .append(", error=\"")
+                    .append(error)
+                    .append("\", error_description=\"")
+                    .append(description.replace("\"", "'"))
+                    .append('"');
         }
         ctx.response().putHeader("WWW-Authenticate", challenge.toString());
         int status = "invalid_request".equals(error) ? 400 : 401;

@@ -2,6 +2,9 @@ package org.mcpfront.edge;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
 import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.config.RouteConfig;
@@ -9,10 +12,6 @@ import org.mcpfront.crypto.Secrets;
 import org.mcpfront.storage.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.HashMap;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Which session carries a 2026-07-28 user's requests to a route whose backend needs one (a 2025 backend,
@@ -53,14 +52,18 @@ final class Bridges {
             if (now - entry.renewedAt > route.timeout().toNanos() / 3) {
                 entry.renewedAt = now;
                 store.put(key, new JsonObject().put("session", entry.session), route.timeout())
-                        .onFailure(e -> log.atWarn().addKeyValue("route", route.path()).addKeyValue("reason", e.getMessage())
+                        .onFailure(e -> log.atWarn()
+                                .addKeyValue("route", route.path())
+                                .addKeyValue("reason", e.getMessage())
                                 .log("could not renew a bridged session's entry in the store"));
             }
             return Future.succeededFuture(entry.session);
         }
         return store.get(key)
                 .recover(e -> {
-                    log.atWarn().addKeyValue("route", route.path()).addKeyValue("reason", e.getMessage())
+                    log.atWarn()
+                            .addKeyValue("route", route.path())
+                            .addKeyValue("reason", e.getMessage())
                             .log("the store does not answer; opening a session this instance alone knows");
                     return Future.succeededFuture(null);
                 })
@@ -77,13 +80,15 @@ final class Bridges {
         if (entry != null && entry.session.equals(session)) {
             known.remove(key);
         }
-        store.get(key).compose(found -> found != null && session.equals(found.getString("session"))
-                ? store.delete(key) : Future.succeededFuture());
+        store.get(key)
+                .compose(found -> found != null && session.equals(found.getString("session"))
+                        ? store.delete(key)
+                        : Future.succeededFuture());
     }
 
     private Future<String> open(RouteConfig route, SessionOwner owner, String key) {
-        return sessions.open(route, ClientTransport.MODERN, null, owner).compose(session ->
-                store.putIfAbsent(key, new JsonObject().put("session", session), route.timeout())
+        return sessions.open(route, ClientTransport.MODERN, null, owner)
+                .compose(session -> store.putIfAbsent(key, new JsonObject().put("session", session), route.timeout())
                         .recover(e -> Future.succeededFuture(true))
                         .compose(stored -> {
                             if (stored) {
@@ -95,7 +100,9 @@ final class Bridges {
                                 if (other == null) {
                                     return session;
                                 }
-                                sessions.close(session, owner.binding(route.path()),
+                                sessions.close(
+                                        session,
+                                        owner.binding(route.path()),
                                         "another instance opened this user's session first");
                                 return other;
                             });
@@ -108,7 +115,8 @@ final class Bridges {
      */
     private static String key(RouteConfig route, SessionOwner owner) {
         // Not route.hashCode(): enums hash by identity, and every instance of a cluster must agree.
-        String settings = route + "\u0000" + new TreeMap<>(route.headers()) + "\u0000" + new TreeMap<>(route.environment());
+        String settings =
+                route + "\u0000" + new TreeMap<>(route.headers()) + "\u0000" + new TreeMap<>(route.environment());
         return "bridge:" + Secrets.hash(settings + '\u0000' + owner.subject() + '\u0000' + owner.clientId());
     }
 }

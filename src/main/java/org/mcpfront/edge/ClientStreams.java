@@ -4,13 +4,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import org.mcpfront.bus.Addresses;
-import org.mcpfront.bus.StreamEvent;
-import org.mcpfront.bus.StreamRef;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.mcpfront.bus.Addresses;
+import org.mcpfront.bus.StreamEvent;
+import org.mcpfront.bus.StreamRef;
 
 /**
  * The client streams of one edge verticle and the event-bus inbox sessions deliver to. One inbox
@@ -52,7 +51,6 @@ final class ClientStreams {
     void unregister(StreamRef ref) {
         streams.remove(ref.streamId());
     }
-
 
     private void dispatch(Message<StreamEvent> message) {
         StreamEvent event = message.body();

@@ -1,23 +1,22 @@
 package org.mcpfront.edge;
 
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.OAuthConfig;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.config.ServerConfig;
 import org.mcpfront.oauth.AuthorizationServerConfig;
 
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
-
 /**
  * The part of the configuration an edge uses: the listener and its limits, the routes it serves, and
  * the OAuth settings of the authorization server it mounts (issuer, admins), and the groups its access rules
  * name. Everything but the cluster and the observability settings (read once at start).
  */
-public record EdgeConfig(ServerConfig server, List<RouteConfig> routes, OAuthConfig oauth,
-                         Map<String, List<String>> groups) {
+public record EdgeConfig(
+        ServerConfig server, List<RouteConfig> routes, OAuthConfig oauth, Map<String, List<String>> groups) {
 
     public EdgeConfig {
         Objects.requireNonNull(server, "server");
@@ -36,6 +35,7 @@ public record EdgeConfig(ServerConfig server, List<RouteConfig> routes, OAuthCon
     }
 
     AuthorizationServerConfig authorizationServer() {
-        return new AuthorizationServerConfig(oauth, routes, server.trustedProxies(), server.trustedProxyHeader(), groups);
+        return new AuthorizationServerConfig(
+                oauth, routes, server.trustedProxies(), server.trustedProxyHeader(), groups);
     }
 }

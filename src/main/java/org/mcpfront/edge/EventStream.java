@@ -1,9 +1,8 @@
 package org.mcpfront.edge;
 
-import org.mcpfront.transport.SseWriter;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.mcpfront.transport.SseWriter;
 
 /**
  * A long-lived SSE stream of {@code event: message} frames: the legacy SSE stream, or the
@@ -17,8 +16,7 @@ final class EventStream implements ClientStream {
     private boolean begun;
     private boolean ended;
 
-    private record Early(String raw, boolean last, String eventId) {
-    }
+    private record Early(String raw, boolean last, String eventId) {}
 
     EventStream(SseWriter writer) {
         this.writer = writer;

@@ -14,6 +14,9 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.mcpfront.access.Kind;
 import org.mcpfront.access.ListFilter;
 import org.mcpfront.access.Visibility;
@@ -35,10 +38,6 @@ import org.mcpfront.transport.SseParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Map;
-import java.util.Set;
-import java.util.function.Supplier;
-
 /**
  * A 2026-07-28 request to a 2026-07-28 HTTP backend: nothing to translate and no session to keep, so
  * the edge forwards it itself, on whichever instance it landed. The body goes on byte for byte with its
@@ -53,8 +52,11 @@ import java.util.function.Supplier;
 final class ModernProxy {
 
     private static final Logger log = LoggerFactory.getLogger(ModernProxy.class);
-    private static final Set<Integer> MODERN_ERRORS = Set.of(McpErrors.HEADER_MISMATCH,
-            McpErrors.MISSING_CLIENT_CAPABILITY, McpErrors.UNSUPPORTED_PROTOCOL_VERSION, McpErrors.METHOD_NOT_FOUND,
+    private static final Set<Integer> MODERN_ERRORS = Set.of(
+            McpErrors.HEADER_MISMATCH,
+            McpErrors.MISSING_CLIENT_CAPABILITY,
+            McpErrors.UNSUPPORTED_PROTOCOL_VERSION,
+            McpErrors.METHOD_NOT_FOUND,
             McpErrors.INVALID_PARAMS);
     private static final int MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
     private static final Buffer KEEP_ALIVE = Buffer.buffer(":\n\n");
@@ -66,8 +68,13 @@ final class ModernProxy {
     private final Supplier<ServerConfig> server;
     private final BackendIdentity identity;
 
-    ModernProxy(Vertx vertx, HttpClient client, BackendEras eras, GatewayMetrics metrics, Supplier<ServerConfig> server,
-                BackendIdentity identity) {
+    ModernProxy(
+            Vertx vertx,
+            HttpClient client,
+            BackendEras eras,
+            GatewayMetrics metrics,
+            Supplier<ServerConfig> server,
+            BackendIdentity identity) {
         this.identity = identity;
         this.vertx = vertx;
         this.client = client;
@@ -80,10 +87,17 @@ final class ModernProxy {
      * Forwards {@code message}; {@code elsewhere} takes it instead when the backend turns out not to speak
      * 2026-07-28 any more.
      */
-    void forward(RoutingContext ctx, RouteConfig route, JsonRpcMessage message, String version, SessionOwner owner,
-                 Visibility visibility, Runnable elsewhere) {
+    void forward(
+            RoutingContext ctx,
+            RouteConfig route,
+            JsonRpcMessage message,
+            String version,
+            SessionOwner owner,
+            Visibility visibility,
+            Runnable elsewhere) {
         long started = System.nanoTime();
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
                 .setAbsoluteURI(route.backend().orElseThrow().toString())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.ACCEPT, McpHeaders.ACCEPT_JSON_OR_STREAM)
@@ -91,9 +105,14 @@ final class ModernProxy {
         route.headers().forEach(options::putHeader);
         for (Map.Entry<String, String> header : ctx.request().headers()) {
             String name = header.getKey();
-            if (name.equalsIgnoreCase(ModernRequests.METHOD_HEADER) || name.equalsIgnoreCase(ModernRequests.NAME_HEADER)
-                    || name.regionMatches(true, 0, ModernRequests.PARAM_HEADER_PREFIX, 0,
-                    ModernRequests.PARAM_HEADER_PREFIX.length())) {
+            if (name.equalsIgnoreCase(ModernRequests.METHOD_HEADER)
+                    || name.equalsIgnoreCase(ModernRequests.NAME_HEADER)
+                    || name.regionMatches(
+                            true,
+                            0,
+                            ModernRequests.PARAM_HEADER_PREFIX,
+                            0,
+                            ModernRequests.PARAM_HEADER_PREFIX.length())) {
                 options.addHeader(name, header.getValue());
             }
         }
@@ -121,6 +140,7 @@ final class ModernProxy {
         final SessionOwner owner;
         /** What the caller may see: list answers it restricts are read whole and filtered. */
         final Visibility visibility;
+
         final long started;
         final ToolOutcome outcome;
         final RequestSpan span;
@@ -131,8 +151,13 @@ final class ModernProxy {
         boolean atEventBoundary = true;
         boolean done;
 
-        Exchange(RoutingContext ctx, RouteConfig route, JsonRpcMessage message, SessionOwner owner, Visibility visibility,
-                 long started) {
+        Exchange(
+                RoutingContext ctx,
+                RouteConfig route,
+                JsonRpcMessage message,
+                SessionOwner owner,
+                Visibility visibility,
+                long started) {
             this.ctx = ctx;
             this.route = route;
             this.message = message;
@@ -140,8 +165,13 @@ final class ModernProxy {
             this.visibility = visibility;
             this.started = started;
             this.outcome = "tools/call".equals(message.method()) ? new ToolOutcome(message.idKey()) : null;
-            this.span = metrics.tracing().start(route.path(), message.method(),
-                    outcome == null ? null : Audit.toolName(message.params()), "2026", "2026");
+            this.span = metrics.tracing()
+                    .start(
+                            route.path(),
+                            message.method(),
+                            outcome == null ? null : Audit.toolName(message.params()),
+                            "2026",
+                            "2026");
             if (!"subscriptions/listen".equals(message.method())) {
                 timer = vertx.setTimer(route.requestTimeout().toMillis(), t -> timedOut());
             }
@@ -155,7 +185,8 @@ final class ModernProxy {
                 failed(502, "Bad gateway: the backend refused mcp-front's credentials (HTTP " + status + ")");
                 return;
             }
-            if (status >= 400 || "server/discover".equals(message.method())
+            if (status >= 400
+                    || "server/discover".equals(message.method())
                     || ListFilter.filters(message.method(), visibility)) {
                 buffered(response, elsewhere);
                 return;
@@ -171,7 +202,9 @@ final class ModernProxy {
                 out.putHeader(HttpHeaders.CONTENT_TYPE, type);
             }
             if (McpHeaders.isEventStream(type)) {
-                out.setChunked(true).putHeader(HttpHeaders.CACHE_CONTROL, "no-cache").putHeader("X-Accel-Buffering", "no");
+                out.setChunked(true)
+                        .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+                        .putHeader("X-Accel-Buffering", "no");
             } else if (response.getHeader(HttpHeaders.CONTENT_LENGTH) != null) {
                 out.putHeader(HttpHeaders.CONTENT_LENGTH, response.getHeader(HttpHeaders.CONTENT_LENGTH));
             } else {
@@ -216,7 +249,10 @@ final class ModernProxy {
             String type = response.getHeader(HttpHeaders.CONTENT_TYPE);
             boundedBody(response).onComplete(body -> {
                 if (body.failed()) {
-                    failed(502, "Bad gateway: the backend's answer broke off: " + body.cause().getMessage());
+                    failed(
+                            502,
+                            "Bad gateway: the backend's answer broke off: "
+                                    + body.cause().getMessage());
                     return;
                 }
                 JsonObject answer = firstMessage(body.result(), McpHeaders.isEventStream(type));
@@ -240,9 +276,15 @@ final class ModernProxy {
                 if (out.closed()) {
                     return;
                 }
-                out.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                        .end(answer != null ? answer.encode() : JsonRpcErrors.error(message.idKey(),
-                                JsonRpcErrors.BACKEND_UNAVAILABLE, "Backend error: HTTP " + status));
+                out.setStatusCode(status)
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                        .end(
+                                answer != null
+                                        ? answer.encode()
+                                        : JsonRpcErrors.error(
+                                                message.idKey(),
+                                                JsonRpcErrors.BACKEND_UNAVAILABLE,
+                                                "Backend error: HTTP " + status));
             });
         }
 
@@ -263,11 +305,14 @@ final class ModernProxy {
         }
 
         private boolean isModernError(JsonObject answer, int status) {
-            if (answer == null || !(answer.getValue("error") instanceof JsonObject error)
+            if (answer == null
+                    || !(answer.getValue("error") instanceof JsonObject error)
                     || !(error.getValue("code") instanceof Number code)) {
                 return false;
             }
-            return status == 404 ? code.intValue() == McpErrors.METHOD_NOT_FOUND : MODERN_ERRORS.contains(code.intValue());
+            return status == 404
+                    ? code.intValue() == McpErrors.METHOD_NOT_FOUND
+                    : MODERN_ERRORS.contains(code.intValue());
         }
 
         void failed(int status, String reason) {
@@ -275,8 +320,12 @@ final class ModernProxy {
                 return;
             }
             finish(outcome == null ? null : "backend_failed", JsonRpcErrors.BACKEND_UNAVAILABLE);
-            log.atWarn().addKeyValue("route", route.path()).addKeyValue("user", owner.email())
-                    .addKeyValue("method", message.method()).addKeyValue("reason", reason).log("2026-07-28 request failed");
+            log.atWarn()
+                    .addKeyValue("route", route.path())
+                    .addKeyValue("user", owner.email())
+                    .addKeyValue("method", message.method())
+                    .addKeyValue("reason", reason)
+                    .log("2026-07-28 request failed");
             Replies.error(ctx.response(), status, message.idKey(), reason);
         }
 
@@ -290,8 +339,13 @@ final class ModernProxy {
             }
             metrics.backendError(route.path(), "timeout");
             finish(outcome == null ? null : "timeout", JsonRpcErrors.REQUEST_TIMEOUT);
-            Replies.error(ctx.response(), 504, message.idKey(), JsonRpcErrors.REQUEST_TIMEOUT,
-                    "Request timed out after " + route.requestTimeout().toSeconds() + " s (route " + route.path() + ")");
+            Replies.error(
+                    ctx.response(),
+                    504,
+                    message.idKey(),
+                    JsonRpcErrors.REQUEST_TIMEOUT,
+                    "Request timed out after " + route.requestTimeout().toSeconds() + " s (route " + route.path()
+                            + ")");
         }
 
         void clientGone() {
@@ -315,7 +369,8 @@ final class ModernProxy {
             keepAliveTimer = vertx.setPeriodic(interval, id -> {
                 if (done || out.closed()) {
                     vertx.cancelTimer(id);
-                } else if (atEventBoundary && !out.writeQueueFull()
+                } else if (atEventBoundary
+                        && !out.writeQueueFull()
                         && System.nanoTime() - lastWrite >= interval * 1_000_000) {
                     lastWrite = System.nanoTime();
                     out.write(KEEP_ALIVE);
@@ -344,9 +399,20 @@ final class ModernProxy {
             metrics.requestCompleted(route.path(), message.method(), "2026", "2026", nanos);
             span.end(toolOutcome != null ? toolOutcome : code == null ? "ok" : "error", code);
             if (outcome != null && toolOutcome != null) {
-                Audit.toolCall(owner.email(), owner.clientId(), route.path(), null, Audit.toolName(message.params()),
-                        nanos / 1_000_000, toolOutcome, "error".equals(toolOutcome) ? code : null, "2026", "2026",
-                        visibility.decide(Kind.TOOL, Audit.toolName(message.params())).rule());
+                Audit.toolCall(
+                        owner.email(),
+                        owner.clientId(),
+                        route.path(),
+                        null,
+                        Audit.toolName(message.params()),
+                        nanos / 1_000_000,
+                        toolOutcome,
+                        "error".equals(toolOutcome) ? code : null,
+                        "2026",
+                        "2026",
+                        visibility
+                                .decide(Kind.TOOL, Audit.toolName(message.params()))
+                                .rule());
             }
         }
     }
@@ -405,7 +471,8 @@ final class ModernProxy {
         }
 
         private void judge(JsonObject message) {
-            if (message == null || message.containsKey("method")
+            if (message == null
+                    || message.containsKey("method")
                     || !idKey.equals(JsonRpcMessage.idKeyOf(message.getValue("id")))) {
                 return;
             }
@@ -413,7 +480,8 @@ final class ModernProxy {
                 outcome = "error";
                 code = error.getValue("code") instanceof Number n ? n.intValue() : null;
             } else if (message.getValue("result") instanceof JsonObject result) {
-                outcome = "input_required".equals(result.getString("resultType")) ? "input_required"
+                outcome = "input_required".equals(result.getString("resultType"))
+                        ? "input_required"
                         : Boolean.TRUE.equals(result.getValue("isError")) ? "tool_error" : "ok";
             }
         }
@@ -424,13 +492,14 @@ final class ModernProxy {
             }
             return outcome == null ? "backend_failed" : outcome;
         }
-
     }
 
     /** Whether a chunk of an SSE stream ends where an event does (a blank line). */
     private static boolean endsEvent(Buffer chunk) {
         int n = chunk.length();
-        return n >= 2 && chunk.getByte(n - 1) == '\n' && (chunk.getByte(n - 2) == '\n'
-                || (n >= 4 && chunk.getByte(n - 2) == '\r' && chunk.getByte(n - 3) == '\n'));
+        return n >= 2
+                && chunk.getByte(n - 1) == '\n'
+                && (chunk.getByte(n - 2) == '\n'
+                        || (n >= 4 && chunk.getByte(n - 2) == '\r' && chunk.getByte(n - 3) == '\n'));
     }
 }

@@ -1,13 +1,12 @@
 package org.mcpfront.edge;
 
-import org.mcpfront.config.RouteConfig;
-import org.mcpfront.oauth.Resources;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.mcpfront.config.RouteConfig;
+import org.mcpfront.oauth.Resources;
 
 /**
  * Which browser origins may call the MCP endpoints (DNS-rebinding and cross-site protection, MCP
@@ -18,8 +17,7 @@ final class OriginPolicy {
 
     private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.\\d{1,3}){3}");
 
-    private OriginPolicy() {
-    }
+    private OriginPolicy() {}
 
     static boolean allowed(String origin, EdgeConfig config) {
         if (origin == null) {
@@ -34,7 +32,8 @@ final class OriginPolicy {
         }
         for (RouteConfig route : config.routes()) {
             if (route.host().isPresent()
-                    && normalized.equals(normalize(Resources.hostOrigin(config.oauth().issuer(), route.host().get())))) {
+                    && normalized.equals(normalize(Resources.hostOrigin(
+                            config.oauth().issuer(), route.host().get())))) {
                 return true;
             }
         }
@@ -60,7 +59,8 @@ final class OriginPolicy {
             return false;
         }
         String host = hostOnly(hostHeader);
-        return isLoopback(host) || host.equals(URI.create(config.oauth().issuer()).getHost().toLowerCase(Locale.ROOT))
+        return isLoopback(host)
+                || host.equals(URI.create(config.oauth().issuer()).getHost().toLowerCase(Locale.ROOT))
                 || routeOnHost(hostHeader, config).isPresent();
     }
 
@@ -100,7 +100,8 @@ final class OriginPolicy {
             }
             scheme = scheme.toLowerCase(Locale.ROOT);
             int port = uri.getPort();
-            boolean defaultPort = port < 0 || ("http".equals(scheme) && port == 80) || ("https".equals(scheme) && port == 443);
+            boolean defaultPort =
+                    port < 0 || ("http".equals(scheme) && port == 80) || ("https".equals(scheme) && port == 443);
             return scheme + "://" + host.toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
         } catch (URISyntaxException notAnOrigin) {
             return null;
@@ -112,7 +113,10 @@ final class OriginPolicy {
             return false;
         }
         String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.endsWith(".localhost") || LOOPBACK_V4.matcher(h).matches()
-                || h.equals("[::1]") || h.equals("::1");
+        return h.equals("localhost")
+                || h.endsWith(".localhost")
+                || LOOPBACK_V4.matcher(h).matches()
+                || h.equals("[::1]")
+                || h.equals("::1");
     }
 }

@@ -4,15 +4,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Deadlines for what a client sends, so that a connection cannot be held by sending slowly: a new
@@ -46,8 +45,7 @@ final class ReadDeadlines {
         }
     }
 
-    private record InFlight(HttpServerRequest request, long headAt) {
-    }
+    private record InFlight(HttpServerRequest request, long headAt) {}
 
     ReadDeadlines(Vertx vertx, Duration readTimeout, Duration idleTimeout) {
         this.vertx = vertx;
@@ -56,7 +54,8 @@ final class ReadDeadlines {
     }
 
     void start() {
-        long interval = Math.max(100, Math.min(1_000, Duration.ofNanos(readTimeoutNanos).toMillis() / 4));
+        long interval =
+                Math.max(100, Math.min(1_000, Duration.ofNanos(readTimeoutNanos).toMillis() / 4));
         sweeper = vertx.setPeriodic(interval, id -> sweep());
     }
 
@@ -101,7 +100,8 @@ final class ReadDeadlines {
                     waiting.waitingSince = now;
                     waiting.limitNanos = idleTimeoutNanos;
                 } else if (now - waiting.waitingSince > waiting.limitNanos) {
-                    log.atDebug().addKeyValue("remote", String.valueOf(entry.getKey().remoteAddress()))
+                    log.atDebug()
+                            .addKeyValue("remote", String.valueOf(entry.getKey().remoteAddress()))
                             .log("closed a connection that sent no complete request in time");
                     expired.add(entry.getKey());
                 }
@@ -114,13 +114,17 @@ final class ReadDeadlines {
     }
 
     private void bodyTooSlow(HttpServerRequest request) {
-        log.atInfo().addKeyValue("path", request.path()).addKeyValue("read_timeout_ms", readTimeoutNanos / 1_000_000)
+        log.atInfo()
+                .addKeyValue("path", request.path())
+                .addKeyValue("read_timeout_ms", readTimeoutNanos / 1_000_000)
                 .log("closed a connection whose request body did not arrive in time");
         HttpServerResponse response = request.response();
         if (!response.headWritten()) {
-            response.setStatusCode(408).putHeader("Connection", "close").putHeader("Content-Type", "text/plain")
-                    .end("Request timeout: the request body did not arrive within "
-                            + readTimeoutNanos / 1_000_000_000 + " s\n");
+            response.setStatusCode(408)
+                    .putHeader("Connection", "close")
+                    .putHeader("Content-Type", "text/plain")
+                    .end("Request timeout: the request body did not arrive within " + readTimeoutNanos / 1_000_000_000
+                            + " s\n");
         }
     }
 }

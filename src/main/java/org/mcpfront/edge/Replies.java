@@ -6,8 +6,7 @@ import org.mcpfront.transport.JsonRpcErrors;
 /** Error answers of the MCP endpoints: an HTTP status with a JSON-RPC error body clients can show. */
 final class Replies {
 
-    private Replies() {
-    }
+    private Replies() {}
 
     static void error(HttpServerResponse response, int status, String idKey, int code, String message) {
         if (response.ended() || response.closed()) {

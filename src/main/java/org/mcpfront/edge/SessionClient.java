@@ -43,22 +43,33 @@ final class SessionClient {
     }
 
     Future<String> open(RouteConfig route, ClientTransport transport, StreamRef standalone, SessionOwner owner) {
-        return LocalOnly.<String>request(vertx, Addresses.SUPERVISOR_SESSIONS,
-                        SessionSpec.request(route, transport, standalone, owner))
+        return LocalOnly.<String>request(
+                        vertx, Addresses.SUPERVISOR_SESSIONS, SessionSpec.request(route, transport, standalone, owner))
                 .map(reply -> reply.body())
                 .recover(SessionClient::failure);
     }
 
-    Future<Void> send(String sessionId, String owner, JsonRpcMessage message, StreamRef stream, boolean jsonOnly,
-                      Visibility visibility) {
+    Future<Void> send(
+            String sessionId,
+            String owner,
+            JsonRpcMessage message,
+            StreamRef stream,
+            boolean jsonOnly,
+            Visibility visibility) {
         return send(sessionId, owner, message, stream, jsonOnly, null, visibility);
     }
 
     /** The same, with a 2026-07-28 tools/call's {@code Mcp-Param-*} headers for the session to check. */
-    Future<Void> send(String sessionId, String owner, JsonRpcMessage message, StreamRef stream, boolean jsonOnly,
-                      JsonObject paramHeaders, Visibility visibility) {
-        return request(sessionId, new SessionCommand.Deliver(owner, message, stream, jsonOnly, paramHeaders,
-                visibility));
+    Future<Void> send(
+            String sessionId,
+            String owner,
+            JsonRpcMessage message,
+            StreamRef stream,
+            boolean jsonOnly,
+            JsonObject paramHeaders,
+            Visibility visibility) {
+        return request(
+                sessionId, new SessionCommand.Deliver(owner, message, stream, jsonOnly, paramHeaders, visibility));
     }
 
     Future<Void> attach(String sessionId, String owner, StreamRef stream) {
@@ -104,11 +115,16 @@ final class SessionClient {
     private Future<Object> deliver(String sessionId, SessionCommand.FromClient command, DeliveryOptions options) {
         String address = Addresses.sessionIn(sessionId);
         Future<Object> sent = request(address, command, options, 0);
-        if (command instanceof SessionCommand.Deliver || command instanceof SessionCommand.Attach
+        if (command instanceof SessionCommand.Deliver
+                || command instanceof SessionCommand.Attach
                 || command instanceof SessionCommand.Resume) {
             sent = sent.recover(e -> isUnknown(e)
-                    ? LocalOnly.request(vertx, Addresses.SUPERVISOR_ADOPT, new SessionAdopt(sessionId, command.owner()),
-                            SESSION_TIMEOUT_MS).compose(adopted -> request(address, command, options, 0))
+                    ? LocalOnly.request(
+                                    vertx,
+                                    Addresses.SUPERVISOR_ADOPT,
+                                    new SessionAdopt(sessionId, command.owner()),
+                                    SESSION_TIMEOUT_MS)
+                            .compose(adopted -> request(address, command, options, 0))
                     : Future.failedFuture(e));
         }
         return sent;
@@ -124,13 +140,16 @@ final class SessionClient {
      * again a few times before it counts as gone.
      */
     private Future<Object> request(String address, SessionCommand body, DeliveryOptions options, int attempt) {
-        return vertx.eventBus().request(address, body, options).map(reply -> reply.body()).recover(e -> {
-            if (!isUnknown(e) || !vertx.isClustered() || attempt >= CLUSTER_RETRY_DELAYS_MS.length) {
-                return Future.failedFuture(e);
-            }
-            return vertx.timer(CLUSTER_RETRY_DELAYS_MS[attempt])
-                    .compose(v -> request(address, body, options, attempt + 1));
-        });
+        return vertx.eventBus()
+                .request(address, body, options)
+                .map(reply -> reply.body())
+                .recover(e -> {
+                    if (!isUnknown(e) || !vertx.isClustered() || attempt >= CLUSTER_RETRY_DELAYS_MS.length) {
+                        return Future.failedFuture(e);
+                    }
+                    return vertx.timer(CLUSTER_RETRY_DELAYS_MS[attempt])
+                            .compose(v -> request(address, body, options, attempt + 1));
+                });
     }
 
     private static <T> Future<T> failure(Throwable cause) {

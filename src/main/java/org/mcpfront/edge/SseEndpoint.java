@@ -4,6 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
 import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.bus.EventIds;
 import org.mcpfront.bus.SessionCommand;
@@ -16,13 +19,8 @@ import org.mcpfront.transport.JsonRpcErrors;
 import org.mcpfront.transport.JsonRpcException;
 import org.mcpfront.transport.JsonRpcMessage;
 import org.mcpfront.transport.SseWriter;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.List;
-import java.util.Locale;
-import java.util.function.Supplier;
 
 /**
  * {@code /<route>/sse} and {@code /<route>/message}: the legacy HTTP+SSE transport (MCP 2024-11-05).
@@ -61,16 +59,20 @@ final class SseEndpoint {
             // A client that lost its stream (EventSource reconnects with the last id it saw): the same
             // session goes on, and what the client missed follows the endpoint event.
             StreamRef resuming = ClientStreams.keyed(registered, position.key());
-            opened = sessions.resume(position.sessionId(), binding, lastEventId, resuming).compose(how ->
-                    how == SessionCommand.Resumed.UNKNOWN
-                            ? sessions.attach(position.sessionId(), binding, registered).map(new Opened(position.sessionId(), registered))
+            opened = sessions.resume(position.sessionId(), binding, lastEventId, resuming)
+                    .compose(how -> how == SessionCommand.Resumed.UNKNOWN
+                            ? sessions.attach(position.sessionId(), binding, registered)
+                                    .map(new Opened(position.sessionId(), registered))
                             : Future.succeededFuture(new Opened(position.sessionId(), resuming)));
         } else {
             if (lastEventId != null) {
-                log.atInfo().addKeyValue("route", route.path())
-                        .log("a legacy SSE stream opened with a Last-Event-ID that is not a stream of mcp-front's; a new session");
+                log.atInfo()
+                        .addKeyValue("route", route.path())
+                        .log("a legacy SSE stream opened with a Last-Event-ID that is not a stream of "
+                                + "mcp-front's; a new session");
             }
-            opened = sessions.open(route, ClientTransport.SSE, registered, owner).map(id -> new Opened(id, registered));
+            opened =
+                    sessions.open(route, ClientTransport.SSE, registered, owner).map(id -> new Opened(id, registered));
         }
         opened.onSuccess(session -> {
                     String id = session.id();
@@ -83,13 +85,15 @@ final class SseEndpoint {
                             sessions.close(id, binding, "client disconnected");
                         }
                     });
-                    SseWriter writer = stream.writer().start(server.get().sseKeepAlive(), server.get().slowClientTimeout())
+                    SseWriter writer = stream.writer()
+                            .start(server.get().sseKeepAlive(), server.get().slowClientTimeout())
                             .describe(route.path(), id);
                     // The endpoint event goes out with the headers, in one write; on a resumed stream it
                     // names the same endpoint again (carrying no id, so the client's last id stays). On a
                     // route's own host the endpoint is at the root.
-                    writer.event("endpoint", (ctx.get(EdgeVerticle.VIA_HOST) == null ? route.path() : "")
-                            + "/message?sessionId=" + id);
+                    writer.event(
+                            "endpoint",
+                            (ctx.get(EdgeVerticle.VIA_HOST) == null ? route.path() : "") + "/message?sessionId=" + id);
                     stream.started();
                 })
                 .onFailure(e -> {
@@ -100,37 +104,55 @@ final class SseEndpoint {
     }
 
     /** The session a legacy stream belongs to, and how the session knows the stream. */
-    private record Opened(String id, StreamRef ref) {
-    }
+    private record Opened(String id, StreamRef ref) {}
 
     void message(RoutingContext ctx) {
         HttpServerResponse response = ctx.response();
         String sessionId = ctx.request().getParam("sessionId");
         if (sessionId == null || sessionId.isBlank()) {
-            Replies.error(response, 400, null, JsonRpcErrors.INVALID_REQUEST, "Bad request: sessionId query parameter is required");
+            Replies.error(
+                    response,
+                    400,
+                    null,
+                    JsonRpcErrors.INVALID_REQUEST,
+                    "Bad request: sessionId query parameter is required");
             return;
         }
         String contentType = ctx.request().getHeader("Content-Type");
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            Replies.error(response, 415, null, JsonRpcErrors.INVALID_REQUEST, "Unsupported media type: send Content-Type: application/json");
+            Replies.error(
+                    response,
+                    415,
+                    null,
+                    JsonRpcErrors.INVALID_REQUEST,
+                    "Unsupported media type: send Content-Type: application/json");
             return;
         }
         List<JsonRpcMessage> messages;
         try {
             messages = JsonRpcMessage.parseBody(ctx.body().asString());
         } catch (JsonRpcException e) {
-            response.setStatusCode(400).putHeader("Content-Type", "application/json").end(e.toResponse());
+            response.setStatusCode(400)
+                    .putHeader("Content-Type", "application/json")
+                    .end(e.toResponse());
             return;
         }
         String owner = BearerCheck.binding(ctx);
         Future<Void> chain = Future.succeededFuture();
         for (JsonRpcMessage message : messages) {
-            chain = chain.compose(v -> sessions.send(sessionId, owner, message, null, false, AccessGate.visibility(ctx)));
+            chain = chain.compose(
+                    v -> sessions.send(sessionId, owner, message, null, false, AccessGate.visibility(ctx)));
         }
-        chain.onSuccess(v -> response.setStatusCode(202).putHeader("Content-Type", "text/plain").end("Accepted"))
+        chain.onSuccess(v -> response.setStatusCode(202)
+                        .putHeader("Content-Type", "text/plain")
+                        .end("Accepted"))
                 .onFailure(e -> {
                     int status = e instanceof SessionFailure failure ? failure.status : 500;
-                    Replies.error(response, status, messages.size() == 1 ? messages.get(0).idKey() : null, e.getMessage());
+                    Replies.error(
+                            response,
+                            status,
+                            messages.size() == 1 ? messages.get(0).idKey() : null,
+                            e.getMessage());
                 });
     }
 }

@@ -6,18 +6,17 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Supplier;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.bus.LocalOnly;
 import org.mcpfront.config.ReservedPaths;
-import org.mcpfront.identity.Principals;
 import org.mcpfront.crypto.Secrets;
+import org.mcpfront.identity.Principals;
 import org.mcpfront.oauth.PageSignIn;
 import org.mcpfront.pages.Html;
 import org.mcpfront.status.StatusPage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.function.Supplier;
 
 /**
  * The operators' status page. {@code GET /status} is for a person in a browser: it signs them in the
@@ -54,9 +53,14 @@ final class StatusEndpoints {
     private void page(RoutingContext ctx) {
         signIn.viewer(ctx).onComplete(found -> {
             if (found.failed()) {
-                log.atWarn().addKeyValue("reason", found.cause().getMessage()).log("status page: sign-in state unavailable");
-                Html.send(ctx.response(), 503, "Status unavailable", "<p>The sign-in state cannot be read right now. "
-                        + "Try again in a minute.</p>");
+                log.atWarn()
+                        .addKeyValue("reason", found.cause().getMessage())
+                        .log("status page: sign-in state unavailable");
+                Html.send(
+                        ctx.response(),
+                        503,
+                        "Status unavailable",
+                        "<p>The sign-in state cannot be read right now. " + "Try again in a minute.</p>");
                 return;
             }
             String viewer = found.result();
@@ -65,14 +69,27 @@ final class StatusEndpoints {
                 return;
             }
             if (!Principals.includes(config.get().oauth().admins(), viewer)) {
-                Html.send(ctx.response(), 403, "Not an administrator", "<p>You are signed in as <b>"
-                        + Html.escape(viewer) + "</b>, who is not in <code>oauth.admins</code>. The status page is "
-                        + "for the administrators of this gateway.</p>");
+                Html.send(
+                        ctx.response(),
+                        403,
+                        "Not an administrator",
+                        "<p>You are signed in as <b>"
+                                + Html.escape(viewer)
+                                + "</b>, who is not in <code>oauth.admins</code>. The status page is "
+                                + "for the administrators of this gateway.</p>");
                 return;
             }
-            report().onSuccess(report -> Html.sendWide(ctx.response(), 200, "mcp-front status",
-                            StatusPage.body(report, viewer), Secrets.random(), StatusPage.SCRIPT))
-                    .onFailure(e -> Html.send(ctx.response(), 503, "Status unavailable",
+            report().onSuccess(report -> Html.sendWide(
+                            ctx.response(),
+                            200,
+                            "mcp-front status",
+                            StatusPage.body(report, viewer),
+                            Secrets.random(),
+                            StatusPage.SCRIPT))
+                    .onFailure(e -> Html.send(
+                            ctx.response(),
+                            503,
+                            "Status unavailable",
                             "<p>The report could not be gathered: " + Html.escape(e.getMessage()) + "</p>"));
         });
     }
@@ -81,31 +98,48 @@ final class StatusEndpoints {
         admins.caller(ctx).onSuccess(caller -> {
             ctx.response().putHeader("Cache-Control", "no-store");
             switch (caller.kind()) {
-                case ADMIN -> report()
-                        .onSuccess(report -> reply(ctx, 200, report))
-                        .onFailure(e -> reply(ctx, 503, new JsonObject().put("error", "unavailable")
-                                .put("error_description", e.getMessage())));
+                case ADMIN ->
+                    report().onSuccess(report -> reply(ctx, 200, report))
+                            .onFailure(e -> reply(
+                                    ctx,
+                                    503,
+                                    new JsonObject()
+                                            .put("error", "unavailable")
+                                            .put("error_description", e.getMessage())));
                 case ANONYMOUS -> {
                     ctx.response().putHeader("WWW-Authenticate", "Bearer");
-                    reply(ctx, 401, new JsonObject().put("error", "invalid_token")
-                            .put("error_description", "send an administrator's Bearer access token"));
+                    reply(
+                            ctx,
+                            401,
+                            new JsonObject()
+                                    .put("error", "invalid_token")
+                                    .put("error_description", "send an administrator's Bearer access token"));
                 }
                 case INVALID_TOKEN -> {
                     ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-                    reply(ctx, 401, new JsonObject().put("error", "invalid_token")
-                            .put("error_description", caller.reason()));
+                    reply(
+                            ctx,
+                            401,
+                            new JsonObject().put("error", "invalid_token").put("error_description", caller.reason()));
                 }
-                default -> reply(ctx, 403, new JsonObject().put("error", "forbidden")
-                        .put("error_description", caller.reason()));
+                default ->
+                    reply(
+                            ctx,
+                            403,
+                            new JsonObject().put("error", "forbidden").put("error_description", caller.reason()));
             }
         });
     }
 
     private Future<JsonObject> report() {
-        return LocalOnly.<JsonObject>request(vertx, Addresses.STATUS_REPORT, null, REPORT_TIMEOUT_MS).map(Message::body);
+        return LocalOnly.<JsonObject>request(vertx, Addresses.STATUS_REPORT, null, REPORT_TIMEOUT_MS)
+                .map(Message::body);
     }
 
     private static void reply(RoutingContext ctx, int status, JsonObject body) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end(body.encode());
     }
 }

@@ -6,6 +6,13 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.mcpfront.access.Visibility;
 import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.bus.EventIds;
@@ -29,14 +36,6 @@ import org.mcpfront.transport.SseWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
-
 /**
  * {@code /<route>/mcp}: the Streamable HTTP transport (MCP 2025-03-26 and later). POST carries client
  * messages and, for requests, returns their responses as JSON when a single response is all there is
@@ -58,11 +57,10 @@ final class StreamableHttpEndpoint {
     private final Modern modern;
 
     /** What the 2026-07-28 side of the endpoint needs. */
-    record Modern(BackendEras eras, ModernProxy proxy, Bridges bridges, RequestStates states) {
-    }
+    record Modern(BackendEras eras, ModernProxy proxy, Bridges bridges, RequestStates states) {}
 
-    StreamableHttpEndpoint(Vertx vertx, ClientStreams streams, SessionClient sessions, Supplier<ServerConfig> server,
-                           Modern modern) {
+    StreamableHttpEndpoint(
+            Vertx vertx, ClientStreams streams, SessionClient sessions, Supplier<ServerConfig> server, Modern modern) {
         this.vertx = vertx;
         this.streams = streams;
         this.sessions = sessions;
@@ -77,12 +75,20 @@ final class StreamableHttpEndpoint {
         boolean acceptsSse = accepts(accept, "text/event-stream");
         boolean acceptsJson = accepts(accept, "application/json");
         if (!acceptsSse && !acceptsJson) {
-            Replies.error(response, 406, null, JsonRpcErrors.INVALID_REQUEST,
+            Replies.error(
+                    response,
+                    406,
+                    null,
+                    JsonRpcErrors.INVALID_REQUEST,
                     "Not acceptable: the Accept header must list application/json and text/event-stream");
             return;
         }
         if (!isJsonContent(request.getHeader("Content-Type"))) {
-            Replies.error(response, 415, null, JsonRpcErrors.INVALID_REQUEST,
+            Replies.error(
+                    response,
+                    415,
+                    null,
+                    JsonRpcErrors.INVALID_REQUEST,
                     "Unsupported media type: send Content-Type: application/json");
             return;
         }
@@ -90,7 +96,9 @@ final class StreamableHttpEndpoint {
         try {
             messages = JsonRpcMessage.parseBody(ctx.body().asString());
         } catch (JsonRpcException e) {
-            response.setStatusCode(400).putHeader("Content-Type", "application/json").end(e.toResponse());
+            response.setStatusCode(400)
+                    .putHeader("Content-Type", "application/json")
+                    .end(e.toResponse());
             return;
         }
         if (messages.size() == 1 && Envelope.claim(messages.get(0)) != null) {
@@ -100,11 +108,19 @@ final class StreamableHttpEndpoint {
         if (ProtocolVersions.isModern(request.getHeader(McpHeaders.PROTOCOL_VERSION))) {
             // The header claims 2026-07-28 but the body does not: the body decides, and it is incomplete.
             JsonRpcMessage first = messages.get(0);
-            Replies.error(response, 400, first.idKey(), McpErrors.INVALID_PARAMS, "Invalid params: a 2026-07-28 "
-                    + "request carries _meta." + Envelope.PROTOCOL_VERSION + " and " + Envelope.CLIENT_CAPABILITIES);
+            Replies.error(
+                    response,
+                    400,
+                    first.idKey(),
+                    McpErrors.INVALID_PARAMS,
+                    "Invalid params: a 2026-07-28 " + "request carries _meta." + Envelope.PROTOCOL_VERSION + " and "
+                            + Envelope.CLIENT_CAPABILITIES);
             return;
         }
-        JsonRpcMessage initialize = messages.stream().filter(JsonRpcMessage::isInitialize).findFirst().orElse(null);
+        JsonRpcMessage initialize = messages.stream()
+                .filter(JsonRpcMessage::isInitialize)
+                .findFirst()
+                .orElse(null);
         String sessionId = request.getHeader(McpHeaders.SESSION_ID);
         if (initialize != null && messages.size() > 1) {
             Replies.error(response, 400, initialize.idKey(), "Invalid request: initialize must be sent on its own");
@@ -113,7 +129,8 @@ final class StreamableHttpEndpoint {
         if (initialize == null && !checkSessionHeaders(request, response, sessionId)) {
             return;
         }
-        List<JsonRpcMessage> requests = messages.stream().filter(JsonRpcMessage::isRequest).toList();
+        List<JsonRpcMessage> requests =
+                messages.stream().filter(JsonRpcMessage::isRequest).toList();
         SessionOwner owner = BearerCheck.owner(ctx);
         if (requests.isEmpty()) {
             sendAll(sessionId, owner.binding(route.path()), messages, null, false, AccessGate.visibility(ctx))
@@ -130,9 +147,16 @@ final class StreamableHttpEndpoint {
         session.compose(id -> {
                     stream.sessionId = id;
                     // An SSE answer can be resumed after a lost connection (GET with Last-Event-ID); a JSON one cannot.
-                    stream.ref = acceptsSse ? ClientStreams.keyed(registered, EventIds.newKey(id, EventIds.POST)) : registered;
+                    stream.ref = acceptsSse
+                            ? ClientStreams.keyed(registered, EventIds.newKey(id, EventIds.POST))
+                            : registered;
                     response.closeHandler(v -> clientGone(stream.ref, stream));
-                    return sendAll(id, owner.binding(route.path()), messages, stream.ref, !acceptsSse,
+                    return sendAll(
+                            id,
+                            owner.binding(route.path()),
+                            messages,
+                            stream.ref,
+                            !acceptsSse,
                             AccessGate.visibility(ctx));
                 })
                 .onSuccess(v -> stream.begin())
@@ -147,19 +171,23 @@ final class StreamableHttpEndpoint {
      * backend, or carried by the user's bridged session (any other backend). No session id goes back:
      * this revision has none, and an {@code Mcp-Session-Id} the client sent is ignored.
      */
-    private void modern(RoutingContext ctx, RouteConfig route, JsonRpcMessage message, boolean acceptsSse,
-                        boolean acceptsJson) {
+    private void modern(
+            RoutingContext ctx, RouteConfig route, JsonRpcMessage message, boolean acceptsSse, boolean acceptsJson) {
         HttpServerResponse response = ctx.response();
         ModernRequests.Checked checked;
         try {
             checked = ModernRequests.check(message, ctx.request()::getHeader);
         } catch (ModernRequests.Refusal refusal) {
-            response.setStatusCode(refusal.status).putHeader("Content-Type", "application/json").end(refusal.body);
+            response.setStatusCode(refusal.status)
+                    .putHeader("Content-Type", "application/json")
+                    .end(refusal.body);
             return;
         }
         SessionOwner owner = BearerCheck.owner(ctx);
         if (checked.legacyHeader()) {
-            log.atDebug().addKeyValue("route", route.path()).addKeyValue("user", owner.email())
+            log.atDebug()
+                    .addKeyValue("route", route.path())
+                    .addKeyValue("user", owner.email())
                     .addKeyValue("header", ctx.request().getHeader(McpHeaders.PROTOCOL_VERSION))
                     .log("a 2026-07-28 request with a 2025 MCP-Protocol-Version header; treated as 2026-07-28");
         }
@@ -169,8 +197,13 @@ final class StreamableHttpEndpoint {
             return;
         }
         if (ModernRequests.REMOVED_METHODS.contains(message.method())) {
-            Replies.error(response, 404, message.idKey(), McpErrors.METHOD_NOT_FOUND, "Method not found: "
-                    + message.method() + " does not exist in MCP " + checked.envelope().protocolVersion());
+            Replies.error(
+                    response,
+                    404,
+                    message.idKey(),
+                    McpErrors.METHOD_NOT_FOUND,
+                    "Method not found: " + message.method() + " does not exist in MCP "
+                            + checked.envelope().protocolVersion());
             return;
         }
         String version = checked.envelope().protocolVersion();
@@ -180,30 +213,50 @@ final class StreamableHttpEndpoint {
         }
         modern.eras().eraOf(route).onComplete(era -> {
             if (era.succeeded() && era.result() == Era.MODERN) {
-                modern.proxy().forward(ctx, route, message, version, owner, AccessGate.visibility(ctx),
-                        () -> bridge(ctx, route, message, owner, acceptsSse, acceptsJson, false));
+                modern.proxy()
+                        .forward(
+                                ctx,
+                                route,
+                                message,
+                                version,
+                                owner,
+                                AccessGate.visibility(ctx),
+                                () -> bridge(ctx, route, message, owner, acceptsSse, acceptsJson, false));
             } else if (era.succeeded()) {
                 bridge(ctx, route, message, owner, acceptsSse, acceptsJson, false);
             } else {
-                Replies.error(response, 502, message.idKey(), "Bad gateway: the backend of " + route.path()
-                        + " does not answer usefully: " + era.cause().getMessage());
+                Replies.error(
+                        response,
+                        502,
+                        message.idKey(),
+                        "Bad gateway: the backend of " + route.path() + " does not answer usefully: "
+                                + era.cause().getMessage());
             }
         });
     }
 
     /** Sends a 2026-07-28 request through the user's session for the route (a retry: to the session it names). */
-    private void bridge(RoutingContext ctx, RouteConfig route, JsonRpcMessage message, SessionOwner owner,
-                        boolean acceptsSse, boolean acceptsJson, boolean secondTry) {
+    private void bridge(
+            RoutingContext ctx,
+            RouteConfig route,
+            JsonRpcMessage message,
+            SessionOwner owner,
+            boolean acceptsSse,
+            boolean acceptsJson,
+            boolean secondTry) {
         HttpServerResponse response = ctx.response();
         String state = message.params().getValue("requestState") instanceof String text && RequestStates.isOurs(text)
-                ? text : null;
+                ? text
+                : null;
         Future<String> target;
         if (state != null) {
             try {
-                target = Future.succeededFuture(modern.states().open(state, owner.subject(), route.path(),
-                        message.method(), message.params()).session());
+                target = Future.succeededFuture(modern.states()
+                        .open(state, owner.subject(), route.path(), message.method(), message.params())
+                        .session());
             } catch (RequestStates.Invalid e) {
-                Replies.error(response, 400, message.idKey(), McpErrors.INVALID_PARAMS, "Invalid params: " + e.getMessage());
+                Replies.error(
+                        response, 400, message.idKey(), McpErrors.INVALID_PARAMS, "Invalid params: " + e.getMessage());
                 return;
             }
         } else {
@@ -217,7 +270,13 @@ final class StreamableHttpEndpoint {
         target.compose(id -> {
                     stream.sessionId = id;
                     response.closeHandler(v -> clientGone(ref, stream));
-                    return sessions.send(id, stream.owner, message, ref, !acceptsSse, paramHeaders(ctx, message),
+                    return sessions.send(
+                            id,
+                            stream.owner,
+                            message,
+                            ref,
+                            !acceptsSse,
+                            paramHeaders(ctx, message),
                             AccessGate.visibility(ctx));
                 })
                 .onSuccess(v -> stream.begin())
@@ -225,8 +284,14 @@ final class StreamableHttpEndpoint {
                     streams.unregister(ref);
                     boolean gone = e instanceof SessionFailure failure && failure.status == 404;
                     if (gone && state != null) {
-                        Replies.error(response, 400, message.idKey(), McpErrors.INVALID_PARAMS, "Invalid params: the call "
-                                + "this requestState belongs to is gone (its session ended); send the request again without it");
+                        Replies.error(
+                                response,
+                                400,
+                                message.idKey(),
+                                McpErrors.INVALID_PARAMS,
+                                "Invalid params: the call "
+                                        + "this requestState belongs to is gone (its session ended); send the "
+                                        + "request again without it");
                     } else if (gone && !secondTry && stream.sessionId != null) {
                         modern.bridges().forget(route, owner, stream.sessionId);
                         bridge(ctx, route, message, owner, acceptsSse, acceptsJson, true);
@@ -253,23 +318,40 @@ final class StreamableHttpEndpoint {
 
     private boolean checkSessionHeaders(HttpServerRequest request, HttpServerResponse response, String sessionId) {
         if (sessionId == null || sessionId.isBlank()) {
-            Replies.error(response, 400, null, JsonRpcErrors.INVALID_REQUEST,
+            Replies.error(
+                    response,
+                    400,
+                    null,
+                    JsonRpcErrors.INVALID_REQUEST,
                     "Bad request: Mcp-Session-Id header is required (send initialize first)");
             return false;
         }
         String version = request.getHeader(McpHeaders.PROTOCOL_VERSION);
         if (version != null && !McpHeaders.SUPPORTED_VERSIONS.contains(version)) {
-            Replies.error(response, 400, null, JsonRpcErrors.INVALID_REQUEST,
+            Replies.error(
+                    response,
+                    400,
+                    null,
+                    JsonRpcErrors.INVALID_REQUEST,
                     "Bad request: unsupported MCP-Protocol-Version " + version + "; supported: "
-                            + String.join(", ", McpHeaders.SUPPORTED_VERSIONS.stream().sorted().toList()));
+                            + String.join(
+                                    ", ",
+                                    McpHeaders.SUPPORTED_VERSIONS.stream()
+                                            .sorted()
+                                            .toList()));
             return false;
         }
         return true;
     }
 
     /** Sends the messages one after another, so the backend sees them in the order they came. */
-    private Future<Void> sendAll(String sessionId, String owner, List<JsonRpcMessage> messages, StreamRef ref, boolean jsonOnly,
-                                 Visibility visibility) {
+    private Future<Void> sendAll(
+            String sessionId,
+            String owner,
+            List<JsonRpcMessage> messages,
+            StreamRef ref,
+            boolean jsonOnly,
+            Visibility visibility) {
         Future<Void> chain = Future.succeededFuture();
         for (JsonRpcMessage message : messages) {
             chain = chain.compose(v -> sessions.send(sessionId, owner, message, ref, jsonOnly, visibility));
@@ -289,7 +371,11 @@ final class StreamableHttpEndpoint {
         HttpServerRequest request = ctx.request();
         HttpServerResponse response = ctx.response();
         if (!accepts(request.getHeader("Accept"), "text/event-stream")) {
-            Replies.error(response, 406, null, JsonRpcErrors.INVALID_REQUEST,
+            Replies.error(
+                    response,
+                    406,
+                    null,
+                    JsonRpcErrors.INVALID_REQUEST,
                     "Not acceptable: the Accept header must list text/event-stream");
             return;
         }
@@ -300,11 +386,17 @@ final class StreamableHttpEndpoint {
         String lastEventId = request.getHeader(LAST_EVENT_ID);
         EventIds.Position position = EventIds.parse(lastEventId);
         if (lastEventId != null && position == null) {
-            log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", sessionId)
+            log.atInfo()
+                    .addKeyValue("route", route.path())
+                    .addKeyValue("session", sessionId)
                     .log("a GET with a Last-Event-ID that is not one of mcp-front's; it opens a fresh stream");
         }
         if (position != null && !position.sessionId().equals(sessionId)) {
-            Replies.error(response, 400, null, JsonRpcErrors.INVALID_REQUEST,
+            Replies.error(
+                    response,
+                    400,
+                    null,
+                    JsonRpcErrors.INVALID_REQUEST,
                     "Bad request: Last-Event-ID is an event of another session than Mcp-Session-Id");
             return;
         }
@@ -337,8 +429,10 @@ final class StreamableHttpEndpoint {
                         }
                     });
                     response.putHeader(McpHeaders.SESSION_ID, sessionId);
-                    SseWriter writer = stream.writer().start(server.get().sseKeepAlive(), server.get().slowClientTimeout())
-                            .describe(route.path(), sessionId).flushHeaders();
+                    SseWriter writer = stream.writer()
+                            .start(server.get().sseKeepAlive(), server.get().slowClientTimeout())
+                            .describe(route.path(), sessionId)
+                            .flushHeaders();
                     if (position == null || !ref.key().equals(position.key())) {
                         writer.prime(EventIds.id(ref.key(), 0), RETRY_MILLIS);
                     }
@@ -418,6 +512,7 @@ final class StreamableHttpEndpoint {
         String owner;
         /** A 2026-07-28 request: its answer carries no session id. */
         boolean modern;
+
         boolean finished;
         private boolean begun;
         private final List<String> early = new ArrayList<>();
@@ -474,7 +569,9 @@ final class StreamableHttpEndpoint {
             }
             try {
                 JsonObject error = new JsonObject(raw).getJsonObject("error");
-                return error == null || error.getInteger("code") == null ? 200 : ModernRequests.statusOf(error.getInteger("code"));
+                return error == null || error.getInteger("code") == null
+                        ? 200
+                        : ModernRequests.statusOf(error.getInteger("code"));
             } catch (RuntimeException notAnObject) {
                 return 200;
             }
@@ -529,7 +626,8 @@ final class StreamableHttpEndpoint {
         }
 
         private SseWriter startStream() {
-            writer = new SseWriter(vertx, ctx.request()).start(server.get().sseKeepAlive(), server.get().slowClientTimeout())
+            writer = new SseWriter(vertx, ctx.request())
+                    .start(server.get().sseKeepAlive(), server.get().slowClientTimeout())
                     .describe(routePath, sessionId);
             if (ref != null && ref.resumable()) {
                 // SEP-1699: the client holds an id from the start, and can resume even before the first message.
@@ -558,7 +656,10 @@ final class StreamableHttpEndpoint {
                 if (last) {
                     finished = true;
                     if (!ctx.response().closed()) {
-                        ctx.response().setStatusCode(statusFor(raw)).putHeader("Content-Type", "application/json").end(raw);
+                        ctx.response()
+                                .setStatusCode(statusFor(raw))
+                                .putHeader("Content-Type", "application/json")
+                                .end(raw);
                     }
                     return;
                 }

@@ -10,9 +10,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -21,6 +18,8 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * mcp-front's own Google credentials: the GCE metadata server (Cloud Run, GKE, Compute Engine) or a service-account
@@ -43,15 +42,15 @@ public final class GoogleCredentials {
     private final ConcurrentHashMap<String, Future<Token>> cache = new ConcurrentHashMap<>();
 
     /** A credential and when it stops being fetched again. */
-    private record Token(String value, Instant expiresAt, Instant refreshAt) {
-    }
+    private record Token(String value, Instant expiresAt, Instant refreshAt) {}
 
     /**
      * @param key         the service-account key, or null to ask the metadata server
      * @param metadataUrl the metadata server's base URL (without a trailing slash)
      */
     public GoogleCredentials(Vertx vertx, ServiceAccountKey key, String metadataUrl, Clock clock) {
-        this.web = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(TIMEOUT_MS).setFollowRedirects(false));
+        this.web = WebClient.create(
+                vertx, new WebClientOptions().setConnectTimeout(TIMEOUT_MS).setFollowRedirects(false));
         this.key = key;
         this.metadataUrl = metadataUrl.endsWith("/") ? metadataUrl.substring(0, metadataUrl.length() - 1) : metadataUrl;
         this.clock = clock;
@@ -64,7 +63,8 @@ public final class GoogleCredentials {
 
     /** An access token of mcp-front's own service account for {@code scopes} (space-separated). */
     public Future<String> accessToken(String scopes) {
-        return cached("access " + scopes, () -> key != null ? keyAccessToken(scopes, null) : metadataAccessToken(scopes));
+        return cached(
+                "access " + scopes, () -> key != null ? keyAccessToken(scopes, null) : metadataAccessToken(scopes));
     }
 
     /**
@@ -87,17 +87,23 @@ public final class GoogleCredentials {
     private Future<String> cached(String cacheKey, Supplier<Future<Token>> fetch) {
         while (true) {
             Future<Token> current = cache.get(cacheKey);
-            if (current != null && !current.failed()
-                    && (!current.isComplete() || clock.instant().isBefore(current.result().refreshAt()))) {
+            if (current != null
+                    && !current.failed()
+                    && (!current.isComplete()
+                            || clock.instant().isBefore(current.result().refreshAt()))) {
                 return current.map(Token::value);
             }
             // Claim the fetch before starting it, so that concurrent callers share one.
             Promise<Token> promise = Promise.promise();
             Future<Token> next = promise.future();
-            boolean claimed = current == null ? cache.putIfAbsent(cacheKey, next) == null : cache.replace(cacheKey, current, next);
+            boolean claimed = current == null
+                    ? cache.putIfAbsent(cacheKey, next) == null
+                    : cache.replace(cacheKey, current, next);
             if (claimed) {
                 fetch.get().onComplete(promise);
-                next.onFailure(e -> log.atWarn().addKeyValue("credentials", source()).addKeyValue("reason", e.getMessage())
+                next.onFailure(e -> log.atWarn()
+                        .addKeyValue("credentials", source())
+                        .addKeyValue("reason", e.getMessage())
                         .log("fetching a Google credential failed"));
                 return next.map(Token::value);
             }
@@ -116,13 +122,16 @@ public final class GoogleCredentials {
 
     private Future<Token> metadataAccessToken(String scopes) {
         String url = metadataUrl + SERVICE_ACCOUNT_PATH + "token?scopes=" + encode(scopes.replace(' ', ','));
-        return metadata(url).compose(body -> json(body, "the metadata server's token answer")).compose(json -> {
-            String token = json.getString("access_token");
-            if (token == null) {
-                return Future.failedFuture("the metadata server's token answer holds no access_token");
-            }
-            return Future.succeededFuture(token(token, clock.instant().plusSeconds(json.getLong("expires_in", 300L))));
-        });
+        return metadata(url)
+                .compose(body -> json(body, "the metadata server's token answer"))
+                .compose(json -> {
+                    String token = json.getString("access_token");
+                    if (token == null) {
+                        return Future.failedFuture("the metadata server's token answer holds no access_token");
+                    }
+                    return Future.succeededFuture(
+                            token(token, clock.instant().plusSeconds(json.getLong("expires_in", 300L))));
+                });
     }
 
     private Future<Token> metadataIdToken(String audience) {
@@ -131,20 +140,25 @@ public final class GoogleCredentials {
     }
 
     private Future<Buffer> metadata(String url) {
-        return web.getAbs(url).putHeader("Metadata-Flavor", "Google").timeout(TIMEOUT_MS).send()
+        return web.getAbs(url)
+                .putHeader("Metadata-Flavor", "Google")
+                .timeout(TIMEOUT_MS)
+                .send()
                 .recover(e -> Future.failedFuture("the metadata server at " + metadataUrl + " cannot be reached ("
                         + e.getMessage() + "); outside Google Cloud, configure a service-account key file"))
                 .compose(response -> ok(response, "the metadata server"));
     }
 
     private Future<Token> keyAccessToken(String scopes, String subject) {
-        return exchange(key.accessTokenAssertion(scopes, subject, clock.instant())).compose(json -> {
-            String token = json.getString("access_token");
-            if (token == null) {
-                return Future.failedFuture("Google's token endpoint answered without an access_token");
-            }
-            return Future.succeededFuture(token(token, clock.instant().plusSeconds(json.getLong("expires_in", 300L))));
-        });
+        return exchange(key.accessTokenAssertion(scopes, subject, clock.instant()))
+                .compose(json -> {
+                    String token = json.getString("access_token");
+                    if (token == null) {
+                        return Future.failedFuture("Google's token endpoint answered without an access_token");
+                    }
+                    return Future.succeededFuture(
+                            token(token, clock.instant().plusSeconds(json.getLong("expires_in", 300L))));
+                });
     }
 
     private Future<Token> keyIdToken(String audience) {
@@ -158,10 +172,13 @@ public final class GoogleCredentials {
     }
 
     private Future<JsonObject> exchange(String assertion) {
-        MultiMap form = MultiMap.caseInsensitiveMultiMap().add("grant_type", JWT_BEARER).add("assertion", assertion);
-        return web.postAbs(key.tokenUri()).timeout(TIMEOUT_MS).sendForm(form)
-                .recover(e -> Future.failedFuture("Google's token endpoint " + key.tokenUri() + " cannot be reached ("
-                        + e.getMessage() + ")"))
+        MultiMap form =
+                MultiMap.caseInsensitiveMultiMap().add("grant_type", JWT_BEARER).add("assertion", assertion);
+        return web.postAbs(key.tokenUri())
+                .timeout(TIMEOUT_MS)
+                .sendForm(form)
+                .recover(e -> Future.failedFuture(
+                        "Google's token endpoint " + key.tokenUri() + " cannot be reached (" + e.getMessage() + ")"))
                 .compose(response -> ok(response, "Google's token endpoint for " + key.clientEmail()))
                 .compose(body -> json(body, "Google's token answer"));
     }
@@ -170,7 +187,8 @@ public final class GoogleCredentials {
     private Future<Token> idToken(String jwt, String from) {
         String[] parts = jwt.split("\\.");
         try {
-            JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+            JsonObject claims =
+                    new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
             long exp = claims.getLong("exp");
             return Future.succeededFuture(token(jwt, Instant.ofEpochSecond(exp)));
         } catch (RuntimeException e) {
@@ -183,7 +201,9 @@ public final class GoogleCredentials {
             String body = response.bodyAsString();
             String snippet = body == null ? "" : body.replaceAll("\\s+", " ");
             return Future.failedFuture(what + " answered HTTP " + response.statusCode()
-                    + (snippet.isBlank() ? "" : ": " + (snippet.length() > 200 ? snippet.substring(0, 200) + "…" : snippet)));
+                    + (snippet.isBlank()
+                            ? ""
+                            : ": " + (snippet.length() > 200 ? snippet.substring(0, 200) + "…" : snippet)));
         }
         return Future.succeededFuture(response.body() == null ? Buffer.buffer() : response.body());
     }

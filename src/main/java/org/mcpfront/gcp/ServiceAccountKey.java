@@ -9,7 +9,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
@@ -63,12 +62,13 @@ public final class ServiceAccountKey {
         String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         PrivateKey key;
         try {
-            key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+            key = KeyFactory.getInstance("RSA")
+                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalArgumentException("has a private_key that is not an RSA PKCS#8 key");
         }
-        return new ServiceAccountKey(email, file.getString("private_key_id"),
-                file.getString("token_uri", DEFAULT_TOKEN_URI), key);
+        return new ServiceAccountKey(
+                email, file.getString("private_key_id"), file.getString("token_uri", DEFAULT_TOKEN_URI), key);
     }
 
     public String clientEmail() {
@@ -106,7 +106,10 @@ public final class ServiceAccountKey {
     }
 
     private String sign(JWTClaimsSet claims) {
-        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).keyID(keyId).build();
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256)
+                .type(JOSEObjectType.JWT)
+                .keyID(keyId)
+                .build();
         SignedJWT jwt = new SignedJWT(header, claims);
         try {
             jwt.sign(signer);

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.protocol.Envelope;
 import org.mcpfront.protocol.Era;
@@ -15,8 +16,6 @@ import org.mcpfront.session.BackendListener;
 import org.mcpfront.session.Backends;
 import org.mcpfront.transport.JsonRpcException;
 import org.mcpfront.transport.JsonRpcMessage;
-
-import java.time.Duration;
 
 /**
  * One health probe of an HTTP route's backend, through the same transport code a session uses (so
@@ -45,10 +44,11 @@ final class BackendProbe implements BackendListener {
     }
 
     /** Probes {@code route}'s backend, speaking {@code era}; fails with the reason when it got no usable answer. */
-    static Future<Void> run(Vertx vertx, BackendHttp http, RouteConfig route, Era era, String probeId, Duration timeout) {
+    static Future<Void> run(
+            Vertx vertx, BackendHttp http, RouteConfig route, Era era, String probeId, Duration timeout) {
         BackendProbe probe = new BackendProbe(vertx, http, route, era, probeId);
-        long timer = vertx.setTimer(timeout.toMillis(), t -> probe.outcome.tryFail(
-                "no answer within " + timeout.toSeconds() + " s"));
+        long timer = vertx.setTimer(
+                timeout.toMillis(), t -> probe.outcome.tryFail("no answer within " + timeout.toSeconds() + " s"));
         probe.start();
         return probe.outcome.future().andThen(ar -> {
             vertx.cancelTimer(timer);
@@ -63,11 +63,17 @@ final class BackendProbe implements BackendListener {
                 return;
             }
             if (era == Era.MODERN) {
-                JsonObject params = Envelope.forClient(new JsonObject(), Identity.CLIENT_INFO, null).applyTo(null);
+                JsonObject params = Envelope.forClient(new JsonObject(), Identity.CLIENT_INFO, null)
+                        .applyTo(null);
                 request(FIRST_ID, "server/discover", params);
             } else {
-                request(FIRST_ID, "initialize", new JsonObject().put("protocolVersion", ProtocolVersions.LATEST_LEGACY)
-                        .put("capabilities", new JsonObject()).put("clientInfo", Identity.CLIENT_INFO));
+                request(
+                        FIRST_ID,
+                        "initialize",
+                        new JsonObject()
+                                .put("protocolVersion", ProtocolVersions.LATEST_LEGACY)
+                                .put("capabilities", new JsonObject())
+                                .put("clientInfo", Identity.CLIENT_INFO));
             }
         });
     }
@@ -107,7 +113,8 @@ final class BackendProbe implements BackendListener {
         }
         backend.protocolVersion(json.getJsonObject("result", new JsonObject())
                 .getString("protocolVersion", ProtocolVersions.LATEST_LEGACY));
-        backend.send(JsonRpcMessage.of(new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/initialized")));
+        backend.send(
+                JsonRpcMessage.of(new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/initialized")));
         vertx.runOnContext(v -> request(SECOND_ID, "ping", null));
     }
 

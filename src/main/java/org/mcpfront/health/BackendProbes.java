@@ -2,6 +2,10 @@ package org.mcpfront.health;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.HealthCheck;
@@ -11,11 +15,6 @@ import org.mcpfront.observability.BackendHealth;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.protocol.BackendEras;
 import org.mcpfront.session.BackendHttp;
-
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Probes each HTTP route's backend now and then ({@link BackendProbe}) and records what it finds in
@@ -47,10 +46,13 @@ public final class BackendProbes extends VerticleBase {
         }
     }
 
-    /** What probes tell backends: mcp-front speaks for itself (a route's Google ID token, or an assertion about itself). */
+    /**
+     * What probes tell backends: mcp-front speaks for itself (a route's Google ID token, or an assertion about itself).
+     */
     private final BackendIdentity backendIdentity;
 
-    public BackendProbes(FrontConfig config, GatewayMetrics metrics, BackendEras eras, BackendIdentity backendIdentity) {
+    public BackendProbes(
+            FrontConfig config, GatewayMetrics metrics, BackendEras eras, BackendIdentity backendIdentity) {
         this.backendIdentity = backendIdentity;
         this.config = config;
         this.metrics = metrics;
@@ -62,10 +64,12 @@ public final class BackendProbes extends VerticleBase {
     public Future<?> start() {
         http = new BackendHttp(vertx, backendIdentity);
         schedule(config);
-        return vertx.eventBus().<FrontConfig>localConsumer(Addresses.CONFIG_CHANGED, m -> {
-            config = m.body();
-            schedule(config);
-        }).completion();
+        return vertx.eventBus()
+                .<FrontConfig>localConsumer(Addresses.CONFIG_CHANGED, m -> {
+                    config = m.body();
+                    schedule(config);
+                })
+                .completion();
     }
 
     @Override
@@ -79,7 +83,8 @@ public final class BackendProbes extends VerticleBase {
     private void schedule(FrontConfig next) {
         Map<String, RouteConfig> wanted = new HashMap<>();
         for (RouteConfig route : next.routes()) {
-            if (route.type() == RouteConfig.RouteType.HTTP && route.healthCheck().enabled()) {
+            if (route.type() == RouteConfig.RouteType.HTTP
+                    && route.healthCheck().enabled()) {
                 wanted.put(route.path(), route);
             }
         }
@@ -119,8 +124,8 @@ public final class BackendProbes extends VerticleBase {
         String path = target.route.path();
         long started = System.nanoTime();
         eras.eraOf(target.route)
-                .compose(era -> BackendProbe.run(vertx, http, target.route, era, "health-" + (++probeCount),
-                        settings.timeout()))
+                .compose(era -> BackendProbe.run(
+                        vertx, http, target.route, era, "health-" + (++probeCount), settings.timeout()))
                 .onComplete(ar -> {
                     target.running = false;
                     if (probed.get(path) != target) {

@@ -1,12 +1,11 @@
 package org.mcpfront.identity;
 
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.mcpfront.config.OAuthConfig;
 import org.mcpfront.config.OAuthConfig.IdentityKind;
-
-import java.util.List;
-import java.util.Map;
-import java.util.Locale;
-import java.util.Set;
 
 /**
  * Decides whether a signed-in identity may use mcp-front: a verified email, and one of
@@ -21,8 +20,7 @@ import java.util.Set;
  */
 public final class Admission {
 
-    private Admission() {
-    }
+    private Admission() {}
 
     /** The outcome; {@code reason} is fit to show the person who tried to sign in. */
     public record Decision(boolean admitted, String reason) {
@@ -54,21 +52,26 @@ public final class Admission {
         if (oauth.allowedEmails().stream().anyMatch(allowed -> lower(allowed).equals(email))) {
             return Decision.admit(email + " is listed in oauth.allowed_emails");
         }
-        List<String> memberPrincipals = oauth.allowedEmails().stream().map(String::strip)
-                .filter(p -> p.startsWith(Principals.GROUP) || p.startsWith(Principals.IAM)).toList();
+        List<String> memberPrincipals = oauth.allowedEmails().stream()
+                .map(String::strip)
+                .filter(p -> p.startsWith(Principals.GROUP) || p.startsWith(Principals.IAM))
+                .toList();
         String held = Principals.matching(memberPrincipals, new Caller(email, memberships.memberships()), Map.of());
         if (held != null) {
             return Decision.admit(email + " holds " + held + ", listed in oauth.allowed_emails");
         }
-        Decision byDomain = oauth.identity() == IdentityKind.OIDC ? byEmailDomain(email, oauth) : byHostedDomain(email,
-                lower(identity.hostedDomain()), oauth);
+        Decision byDomain = oauth.identity() == IdentityKind.OIDC
+                ? byEmailDomain(email, oauth)
+                : byHostedDomain(email, lower(identity.hostedDomain()), oauth);
         if (byDomain.admitted() || memberPrincipals.isEmpty()) {
             return byDomain;
         }
-        return Decision.refuse(byDomain.reason() + " " + email + " also holds none of " + String.join(", ", memberPrincipals)
-                + (memberPrincipals.stream().anyMatch(p -> p.startsWith(Principals.IAM))
-                        ? " (IAM roles on the Google Cloud project " + project(oauth) + ")" : "")
-                + "." + problems(memberships));
+        return Decision.refuse(
+                byDomain.reason() + " " + email + " also holds none of " + String.join(", ", memberPrincipals)
+                        + (memberPrincipals.stream().anyMatch(p -> p.startsWith(Principals.IAM))
+                                ? " (IAM roles on the Google Cloud project " + project(oauth) + ")"
+                                : "")
+                        + "." + problems(memberships));
     }
 
     /** A generic OIDC provider vouches for a verified email: its domain decides. */
@@ -104,12 +107,14 @@ public final class Admission {
     }
 
     private static String project(OAuthConfig oauth) {
-        return oauth.gcpProject() == null || oauth.gcpProject().isBlank() ? "(oauth.gcp_project is not set)"
+        return oauth.gcpProject() == null || oauth.gcpProject().isBlank()
+                ? "(oauth.gcp_project is not set)"
                 : oauth.gcpProject();
     }
 
     private static String problems(Memberships.Resolved memberships) {
-        return memberships.problems().isEmpty() ? ""
+        return memberships.problems().isEmpty()
+                ? ""
                 : " Some memberships could not be checked: " + String.join("; ", memberships.problems()) + ".";
     }
 

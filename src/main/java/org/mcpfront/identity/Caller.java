@@ -14,9 +14,11 @@ public record Caller(String email, Set<String> memberships) {
 
     public Caller {
         email = email == null ? "" : email.strip().toLowerCase(Locale.ROOT);
-        memberships = memberships == null ? Set.of() : memberships.stream()
-                .map(m -> m.startsWith(Principals.IAM) ? m : m.toLowerCase(Locale.ROOT))
-                .collect(Collectors.toUnmodifiableSet());
+        memberships = memberships == null
+                ? Set.of()
+                : memberships.stream()
+                        .map(m -> m.startsWith(Principals.IAM) ? m : m.toLowerCase(Locale.ROOT))
+                        .collect(Collectors.toUnmodifiableSet());
     }
 
     /** A caller known only by email (no memberships). */

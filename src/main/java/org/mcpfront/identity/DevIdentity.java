@@ -5,13 +5,12 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import org.mcpfront.config.OAuthConfig;
-import org.mcpfront.pages.Html;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.mcpfront.config.OAuthConfig;
+import org.mcpfront.pages.Html;
 
 /**
  * Local sign-in without a password: the person types an email address and is taken at their word. The config
@@ -25,6 +24,7 @@ public final class DevIdentity implements IdentityProvider {
     /** One {@code @}, a non-empty local part and a dotted domain: enough to catch typing mistakes. */
     private static final Pattern EMAIL = Pattern.compile(
             "[^@\\s<>\"'(),;:\\\\\\[\\]]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+");
+
     private static final int MAX_EMAIL_LENGTH = 254;
 
     private final OAuthConfig oauth;
@@ -47,8 +47,8 @@ public final class DevIdentity implements IdentityProvider {
             return Future.failedFuture("No email address was entered. Go back and type the address to sign in with.");
         }
         if (email.length() > MAX_EMAIL_LENGTH || !EMAIL.matcher(email).matches()) {
-            return Future.failedFuture("What was entered is not an email address. Go back and type one such as "
-                    + "alice@example.com.");
+            return Future.failedFuture(
+                    "What was entered is not an email address. Go back and type one such as " + "alice@example.com.");
         }
         String domain = email.substring(email.indexOf('@') + 1);
         return Future.succeededFuture(new Identity("dev:" + email, email, true, domain, null));
@@ -62,16 +62,23 @@ public final class DevIdentity implements IdentityProvider {
     private void page(RoutingContext ctx) {
         String state = ctx.request().getParam("state");
         if (state == null || state.isBlank()) {
-            Html.send(ctx.response(), 400, "Sign-in link incomplete",
+            Html.send(
+                    ctx.response(),
+                    400,
+                    "Sign-in link incomplete",
                     "<p class=\"error\">This sign-in page was opened without its <code>state</code> parameter, so it "
                             + "cannot continue a sign-in.</p>"
                             + "<p>Start again from the application that sent you here.</p>");
             return;
         }
-        String domains = oauth.allowedDomains().isEmpty() ? ""
+        String domains = oauth.allowedDomains().isEmpty()
+                ? ""
                 : "<p class=\"muted\">Allowed domains: " + Html.escape(String.join(", ", oauth.allowedDomains()))
                         + "</p>";
-        Html.send(ctx.response(), 200, "Sign in (development)",
+        Html.send(
+                ctx.response(),
+                200,
+                "Sign in (development)",
                 "<p>This mcp-front runs with <code>identity: dev</code>: a local-only sign-in without a password, "
                         + "for development on this machine. Type the email address to sign in as.</p>"
                         + domains

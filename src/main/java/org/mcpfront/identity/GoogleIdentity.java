@@ -17,11 +17,16 @@ public final class GoogleIdentity implements IdentityProvider {
     private final OidcIdentity oidc;
 
     public GoogleIdentity(Vertx vertx, OAuthConfig oauth) {
-        GoogleConfig google = oauth.google().orElseThrow(
-                () -> new IllegalArgumentException("oauth.google is required when oauth.identity is google"));
-        String hint = oauth.allowedDomains().size() == 1 ? oauth.allowedDomains().get(0) : null;
-        this.oidc = new OidcIdentity(vertx, oauth.issuer(), new OidcIdentity.Provider("Google", google.issuer(),
-                google.clientId(), google.clientSecret(), hint, null));
+        GoogleConfig google = oauth.google()
+                .orElseThrow(
+                        () -> new IllegalArgumentException("oauth.google is required when oauth.identity is google"));
+        String hint =
+                oauth.allowedDomains().size() == 1 ? oauth.allowedDomains().get(0) : null;
+        this.oidc = new OidcIdentity(
+                vertx,
+                oauth.issuer(),
+                new OidcIdentity.Provider(
+                        "Google", google.issuer(), google.clientId(), google.clientSecret(), hint, null));
     }
 
     /** Runs OIDC discovery; always succeeds (see {@link OidcIdentity#start()}). */

@@ -8,10 +8,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import org.mcpfront.gcp.GoogleCredentials;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -24,6 +20,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
+import org.mcpfront.gcp.GoogleCredentials;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The IAM roles a user holds on {@code oauth.gcp_project}, from the project's IAM policy
@@ -48,18 +47,23 @@ public final class IamRoles {
     private final Clock clock;
     private final AtomicReference<Cached> policy = new AtomicReference<>();
 
-    private record Binding(String role, Set<String> members) {
-    }
+    private record Binding(String role, Set<String> members) {}
 
-    private record Cached(Future<List<Binding>> bindings, Instant fetchedAt) {
-    }
+    private record Cached(Future<List<Binding>> bindings, Instant fetchedAt) {}
 
-    public IamRoles(Vertx vertx, GoogleCredentials credentials, String project, String resourceManagerUrl, Duration ttl,
-                    Clock clock) {
-        this.web = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(TIMEOUT_MS).setFollowRedirects(false));
+    public IamRoles(
+            Vertx vertx,
+            GoogleCredentials credentials,
+            String project,
+            String resourceManagerUrl,
+            Duration ttl,
+            Clock clock) {
+        this.web = WebClient.create(
+                vertx, new WebClientOptions().setConnectTimeout(TIMEOUT_MS).setFollowRedirects(false));
         this.credentials = credentials;
         this.project = project;
-        String base = resourceManagerUrl.endsWith("/") ? resourceManagerUrl.substring(0, resourceManagerUrl.length() - 1)
+        String base = resourceManagerUrl.endsWith("/")
+                ? resourceManagerUrl.substring(0, resourceManagerUrl.length() - 1)
                 : resourceManagerUrl;
         this.policyUrl = base + "/v3/projects/" + URLEncoder.encode(project, StandardCharsets.UTF_8) + ":getIamPolicy";
         this.ttl = ttl;
@@ -93,8 +97,10 @@ public final class IamRoles {
     private Future<List<Binding>> bindings() {
         while (true) {
             Cached current = policy.get();
-            if (current != null && !current.bindings().failed()
-                    && (!current.bindings().isComplete() || clock.instant().isBefore(current.fetchedAt().plus(ttl)))) {
+            if (current != null
+                    && !current.bindings().failed()
+                    && (!current.bindings().isComplete()
+                            || clock.instant().isBefore(current.fetchedAt().plus(ttl)))) {
                 return current.bindings();
             }
             Promise<List<Binding>> next = Promise.promise();
@@ -107,10 +113,14 @@ public final class IamRoles {
 
     private Future<List<Binding>> fetch() {
         JsonObject body = new JsonObject().put("options", new JsonObject().put("requestedPolicyVersion", 3));
-        return credentials.accessToken(SCOPE)
-                .compose(token -> web.postAbs(policyUrl).bearerTokenAuthentication(token).timeout(TIMEOUT_MS)
+        return credentials
+                .accessToken(SCOPE)
+                .compose(token -> web.postAbs(policyUrl)
+                        .bearerTokenAuthentication(token)
+                        .timeout(TIMEOUT_MS)
                         .sendJsonObject(body)
-                        .recover(e -> Future.failedFuture("Cloud Resource Manager cannot be reached (" + e.getMessage() + ")")))
+                        .recover(e -> Future.failedFuture(
+                                "Cloud Resource Manager cannot be reached (" + e.getMessage() + ")")))
                 .compose(response -> {
                     if (response.statusCode() != 200) {
                         return Future.failedFuture("Cloud Resource Manager answered HTTP " + response.statusCode()
@@ -123,9 +133,13 @@ public final class IamRoles {
                         return Future.failedFuture("the IAM policy of project " + project + " could not be read");
                     }
                 })
-                .onSuccess(bindings -> log.atInfo().addKeyValue("project", project).addKeyValue("bindings", bindings.size())
+                .onSuccess(bindings -> log.atInfo()
+                        .addKeyValue("project", project)
+                        .addKeyValue("bindings", bindings.size())
                         .log("read the project's IAM policy"))
-                .onFailure(e -> log.atWarn().addKeyValue("project", project).addKeyValue("reason", e.getMessage())
+                .onFailure(e -> log.atWarn()
+                        .addKeyValue("project", project)
+                        .addKeyValue("reason", e.getMessage())
                         .log("reading the project's IAM policy failed"));
     }
 
@@ -134,7 +148,9 @@ public final class IamRoles {
         if (bindings == null) {
             return List.of();
         }
-        return bindings.stream().filter(JsonObject.class::isInstance).map(JsonObject.class::cast)
+        return bindings.stream()
+                .filter(JsonObject.class::isInstance)
+                .map(JsonObject.class::cast)
                 .filter(b -> b.getString("role") != null && b.getValue("condition") == null)
                 .map(b -> new Binding(b.getString("role"), members(b.getJsonArray("members", new JsonArray()))))
                 .toList();

@@ -12,8 +12,8 @@ import java.util.List;
  * @param name          a display name, or null
  * @param groups        the groups the provider's own {@code groups} claim lists (generic OIDC); empty for Google
  */
-public record Identity(String subject, String email, boolean emailVerified, String hostedDomain, String name,
-                       List<String> groups) {
+public record Identity(
+        String subject, String email, boolean emailVerified, String hostedDomain, String name, List<String> groups) {
 
     public Identity {
         groups = groups == null ? List.of() : List.copyOf(groups);

@@ -17,8 +17,7 @@ public interface IdentityProvider {
     String CALLBACK_PATH = "/oauth/callback";
 
     /** Where to send the browser, and what this provider needs to keep until the callback. */
-    record SignInStart(String redirectUrl, JsonObject providerState) {
-    }
+    record SignInStart(String redirectUrl, JsonObject providerState) {}
 
     /** Begins a sign-in; {@code state} is the authorization server's handle, echoed to the callback. */
     Future<SignInStart> begin(String state);
@@ -31,6 +30,5 @@ public interface IdentityProvider {
     Future<Identity> finish(MultiMap callbackParams, JsonObject providerState);
 
     /** Adds the provider's own pages, if it has any (the dev sign-in form). */
-    default void mount(Router router) {
-    }
+    default void mount(Router router) {}
 }

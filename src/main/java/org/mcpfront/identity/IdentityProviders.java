@@ -8,17 +8,25 @@ import org.mcpfront.config.OidcConfig;
 /** Picks the identity provider that {@code oauth.identity} names. */
 public final class IdentityProviders {
 
-    private IdentityProviders() {
-    }
+    private IdentityProviders() {}
 
     public static IdentityProvider create(Vertx vertx, OAuthConfig oauth) {
         return switch (oauth.identity()) {
             case GOOGLE -> new GoogleIdentity(vertx, oauth);
             case OIDC -> {
-                OidcConfig oidc = oauth.oidc().orElseThrow(
-                        () -> new IllegalArgumentException("oauth.oidc is required when oauth.identity is oidc"));
-                yield new OidcIdentity(vertx, oauth.issuer(), new OidcIdentity.Provider(providerName(oidc.issuer()),
-                        oidc.issuer(), oidc.clientId(), oidc.clientSecret(), null, oidc.groupsClaim()));
+                OidcConfig oidc = oauth.oidc()
+                        .orElseThrow(() ->
+                                new IllegalArgumentException("oauth.oidc is required when oauth.identity is oidc"));
+                yield new OidcIdentity(
+                        vertx,
+                        oauth.issuer(),
+                        new OidcIdentity.Provider(
+                                providerName(oidc.issuer()),
+                                oidc.issuer(),
+                                oidc.clientId(),
+                                oidc.clientSecret(),
+                                null,
+                                oidc.groupsClaim()));
             }
             case DEV -> new DevIdentity(oauth);
         };

@@ -1,7 +1,6 @@
 package org.mcpfront.identity;
 
 import io.vertx.core.Future;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -66,9 +65,11 @@ public final class Memberships {
             return Future.succeededFuture(new Resolved(found, List.of()));
         }
         List<String> problems = new ArrayList<>();
-        Future<Set<String>> groups = workspace == null ? Future.succeededFuture(Set.of())
+        Future<Set<String>> groups = workspace == null
+                ? Future.succeededFuture(Set.of())
                 : workspace.groupsOf(email).recover(e -> {
-                    problems.add("the Google Workspace groups of " + email + " could not be looked up: " + e.getMessage());
+                    problems.add(
+                            "the Google Workspace groups of " + email + " could not be looked up: " + e.getMessage());
                     return Future.succeededFuture(Set.of());
                 });
         return groups.compose(workspaceGroups -> {

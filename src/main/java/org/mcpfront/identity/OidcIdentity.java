@@ -18,9 +18,6 @@ import io.vertx.ext.auth.oauth2.providers.OpenIDConnectAuth;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -30,6 +27,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sign-in with an OpenID Connect provider (Google, or any issuer with a discovery document): authorization code
@@ -51,8 +50,7 @@ public final class OidcIdentity implements IdentityProvider {
     /** The discovered provider; a failed attempt is replaced by a new one on the next sign-in. */
     private final AtomicReference<Future<Discovered>> discovery = new AtomicReference<>();
 
-    private record Discovered(OAuth2Auth auth, String userInfoUrl) {
-    }
+    private record Discovered(OAuth2Auth auth, String userInfoUrl) {}
 
     /**
      * Which provider, as people call it in messages ({@code name}), and how to reach it.
@@ -60,8 +58,8 @@ public final class OidcIdentity implements IdentityProvider {
      * @param domainHint  a domain for the provider's account chooser ({@code hd}), or null
      * @param groupsClaim the ID token claim that lists the user's groups, or null to read none
      */
-    public record Provider(String name, String issuer, String clientId, String clientSecret, String domainHint,
-                           String groupsClaim) {
+    public record Provider(
+            String name, String issuer, String clientId, String clientSecret, String domainHint, String groupsClaim) {
 
         @Override
         public String toString() {
@@ -73,9 +71,8 @@ public final class OidcIdentity implements IdentityProvider {
         this.vertx = vertx;
         this.provider = provider;
         this.redirectUri = ourIssuer + CALLBACK_PATH;
-        this.web = WebClient.create(vertx, new WebClientOptions()
-                .setConnectTimeout(TIMEOUT_MS)
-                .setFollowRedirects(false));
+        this.web = WebClient.create(
+                vertx, new WebClientOptions().setConnectTimeout(TIMEOUT_MS).setFollowRedirects(false));
     }
 
     /**
@@ -84,10 +81,14 @@ public final class OidcIdentity implements IdentityProvider {
      */
     public Future<Void> start() {
         return discovered()
-                .onSuccess(d -> log.atInfo().addKeyValue("provider", provider.name())
-                        .addKeyValue("issuer", provider.issuer()).log("sign-in ready: OIDC discovery done"))
-                .onFailure(e -> log.atWarn().addKeyValue("provider", provider.name())
-                        .addKeyValue("issuer", provider.issuer()).addKeyValue("reason", e.getMessage())
+                .onSuccess(d -> log.atInfo()
+                        .addKeyValue("provider", provider.name())
+                        .addKeyValue("issuer", provider.issuer())
+                        .log("sign-in ready: OIDC discovery done"))
+                .onFailure(e -> log.atWarn()
+                        .addKeyValue("provider", provider.name())
+                        .addKeyValue("issuer", provider.issuer())
+                        .addKeyValue("reason", e.getMessage())
                         .log("sign-in is not ready: OIDC discovery failed; the next sign-in tries again"))
                 .<Void>mapEmpty()
                 .otherwiseEmpty();
@@ -95,25 +96,23 @@ public final class OidcIdentity implements IdentityProvider {
 
     @Override
     public Future<SignInStart> begin(String state) {
-        return discovered()
-                .recover(e -> Future.failedFuture(unreachable(e)))
-                .map(d -> {
-                    String nonce = randomToken();
-                    String verifier = randomToken();
-                    OAuth2AuthorizationURL url = new OAuth2AuthorizationURL()
-                            .setRedirectUri(redirectUri)
-                            .setScopes(SCOPES)
-                            .setState(state)
-                            .setCodeChallenge(challenge(verifier))
-                            .setCodeChallengeMethod("S256")
-                            .putAdditionalParameter("nonce", nonce);
-                    if (provider.domainHint() != null) {
-                        // Only a hint for Google's account chooser; admission checks the hd claim itself.
-                        url.putAdditionalParameter("hd", provider.domainHint());
-                    }
-                    JsonObject providerState = new JsonObject().put("nonce", nonce).put("code_verifier", verifier);
-                    return new SignInStart(d.auth().authorizeURL(url), providerState);
-                });
+        return discovered().recover(e -> Future.failedFuture(unreachable(e))).map(d -> {
+            String nonce = randomToken();
+            String verifier = randomToken();
+            OAuth2AuthorizationURL url = new OAuth2AuthorizationURL()
+                    .setRedirectUri(redirectUri)
+                    .setScopes(SCOPES)
+                    .setState(state)
+                    .setCodeChallenge(challenge(verifier))
+                    .setCodeChallengeMethod("S256")
+                    .putAdditionalParameter("nonce", nonce);
+            if (provider.domainHint() != null) {
+                // Only a hint for Google's account chooser; admission checks the hd claim itself.
+                url.putAdditionalParameter("hd", provider.domainHint());
+            }
+            JsonObject providerState = new JsonObject().put("nonce", nonce).put("code_verifier", verifier);
+            return new SignInStart(d.auth().authorizeURL(url), providerState);
+        });
     }
 
     @Override
@@ -127,7 +126,8 @@ public final class OidcIdentity implements IdentityProvider {
         }
         String code = params.get("code");
         if (code == null || code.isBlank()) {
-            return Future.failedFuture(provider.name() + "'s answer carried no authorization code. Start the sign-in again.");
+            return Future.failedFuture(
+                    provider.name() + "'s answer carried no authorization code. Start the sign-in again.");
         }
         String nonce = providerState == null ? null : providerState.getString("nonce");
         String verifier = providerState == null ? null : providerState.getString("code_verifier");
@@ -148,7 +148,9 @@ public final class OidcIdentity implements IdentityProvider {
                 .setRedirectUri(redirectUri)
                 .setCodeVerifier(verifier);
         return d.auth().authenticate(credentials).recover(e -> {
-            log.atWarn().addKeyValue("provider", provider.name()).addKeyValue("reason", e.getMessage())
+            log.atWarn()
+                    .addKeyValue("provider", provider.name())
+                    .addKeyValue("reason", e.getMessage())
                     .log("sign-in: the code exchange failed");
             return Future.failedFuture(provider.name() + " did not accept the sign-in (the code exchange failed). "
                     + "Start the sign-in again.");
@@ -159,23 +161,30 @@ public final class OidcIdentity implements IdentityProvider {
     private Future<Claims> idTokenClaims(User user, String nonce) {
         JsonObject idToken = user.attributes().getJsonObject("idToken");
         if (idToken == null) {
-            log.atWarn().addKeyValue("provider", provider.name()).log("sign-in: the token response held no valid ID token");
+            log.atWarn()
+                    .addKeyValue("provider", provider.name())
+                    .log("sign-in: the token response held no valid ID token");
             return Future.failedFuture(provider.name() + "'s answer held no valid ID token. Start the sign-in again.");
         }
         if (!nonce.equals(idToken.getString("nonce"))) {
             log.atWarn().addKeyValue("provider", provider.name()).log("sign-in: the ID token's nonce does not match");
-            return Future.failedFuture(provider.name() + "'s ID token does not belong to this sign-in (nonce mismatch). "
-                    + "Start the sign-in again.");
+            return Future.failedFuture(provider.name()
+                    + "'s ID token does not belong to this sign-in (nonce mismatch). " + "Start the sign-in again.");
         }
         String sub = idToken.getString("sub");
         String email = idToken.getString("email");
         if (sub == null || email == null) {
-            return Future.failedFuture(provider.name() + " did not share the account's email address. Sign in again and allow "
-                    + "mcp-front to see it.");
+            return Future.failedFuture(provider.name()
+                    + " did not share the account's email address. Sign in again and allow " + "mcp-front to see it.");
         }
-        return Future.succeededFuture(new Claims(user.principal().getString("access_token"), sub,
-                email.toLowerCase(Locale.ROOT), verified(idToken.getValue("email_verified")),
-                idToken.getString("hd"), idToken.getString("name"), groups(idToken)));
+        return Future.succeededFuture(new Claims(
+                user.principal().getString("access_token"),
+                sub,
+                email.toLowerCase(Locale.ROOT),
+                verified(idToken.getValue("email_verified")),
+                idToken.getString("hd"),
+                idToken.getString("name"),
+                groups(idToken)));
     }
 
     private Future<Identity> withUserInfo(Discovered d, Claims claims) {
@@ -194,7 +203,9 @@ public final class OidcIdentity implements IdentityProvider {
 
     private Future<Userinfo> parseUserInfo(HttpResponse<?> response) {
         if (response.statusCode() != 200) {
-            log.atWarn().addKeyValue("provider", provider.name()).addKeyValue("status", response.statusCode())
+            log.atWarn()
+                    .addKeyValue("provider", provider.name())
+                    .addKeyValue("status", response.statusCode())
                     .log("sign-in: the userinfo endpoint refused");
             return Future.failedFuture(provider.name() + "'s userinfo endpoint answered " + response.statusCode()
                     + ". Start the sign-in again.");
@@ -206,7 +217,8 @@ public final class OidcIdentity implements IdentityProvider {
             }
             return Future.succeededFuture(GsonFactory.getDefaultInstance().fromString(body, Userinfo.class));
         } catch (IOException | IllegalArgumentException e) {
-            return Future.failedFuture(provider.name() + "'s userinfo answer could not be read. Start the sign-in again.");
+            return Future.failedFuture(
+                    provider.name() + "'s userinfo answer could not be read. Start the sign-in again.");
         }
     }
 
@@ -254,8 +266,8 @@ public final class OidcIdentity implements IdentityProvider {
         if (reason.length() > MAX_REASON_LENGTH) {
             reason = reason.substring(0, MAX_REASON_LENGTH) + "…";
         }
-        return "Sign-in with " + provider.name() + " is unavailable: " + provider.issuer() + " could not be reached (" + reason
-                + "). Try again in a minute.";
+        return "Sign-in with " + provider.name() + " is unavailable: " + provider.issuer() + " could not be reached ("
+                + reason + "). Try again in a minute.";
     }
 
     /** The provider's groups claim: a list of strings, or one string; anything else counts as none. */
@@ -268,7 +280,10 @@ public final class OidcIdentity implements IdentityProvider {
             return List.of(one);
         }
         if (value instanceof JsonArray many) {
-            return many.stream().filter(String.class::isInstance).map(String.class::cast).toList();
+            return many.stream()
+                    .filter(String.class::isInstance)
+                    .map(String.class::cast)
+                    .toList();
         }
         return List.of();
     }
@@ -294,8 +309,14 @@ public final class OidcIdentity implements IdentityProvider {
     }
 
     /** What the ID token said, and the access token for the userinfo call (never logged). */
-    private record Claims(String accessToken, String sub, String email, boolean emailVerified, String hd, String name,
-                          List<String> groups) {
+    private record Claims(
+            String accessToken,
+            String sub,
+            String email,
+            boolean emailVerified,
+            String hd,
+            String name,
+            List<String> groups) {
 
         Identity identity(String displayName) {
             return new Identity(sub, email, emailVerified, hd, displayName, groups);

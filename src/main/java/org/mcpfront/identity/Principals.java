@@ -24,16 +24,15 @@ public final class Principals {
     public static final String GROUP = "group:";
     public static final String IAM = "iam:";
 
-    private static final Pattern DOMAIN = Pattern.compile(
-            "(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]");
+    private static final Pattern DOMAIN =
+            Pattern.compile("(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]");
     /** Group names: what config authors and identity providers use (Workspace groups are email addresses). */
     private static final Pattern GROUP_NAME = Pattern.compile("[a-z0-9][a-z0-9._@+-]{0,127}");
     /** {@code roles/x}, {@code projects/p/roles/x} or {@code organizations/o/roles/x}. */
-    private static final Pattern ROLE = Pattern.compile(
-            "(?:(?:projects|organizations)/[A-Za-z0-9._-]+/)?roles/[A-Za-z0-9._]+");
+    private static final Pattern ROLE =
+            Pattern.compile("(?:(?:projects|organizations)/[A-Za-z0-9._-]+/)?roles/[A-Za-z0-9._]+");
 
-    private Principals() {
-    }
+    private Principals() {}
 
     /** Whether {@code email} is one of {@code principals} (emails and domains only: no groups, no memberships). */
     public static boolean includes(List<String> principals, String email) {
@@ -91,8 +90,9 @@ public final class Principals {
         if (principal.startsWith(IAM)) {
             String role = principal.substring(IAM.length());
             if (!ROLE.matcher(role).matches()) {
-                throw new IllegalArgumentException("\"" + value + "\" is not an IAM role principal: write iam:roles/<role>"
-                        + " (e.g. iam:roles/viewer) or iam:projects/<project>/roles/<custom role>");
+                throw new IllegalArgumentException(
+                        "\"" + value + "\" is not an IAM role principal: write iam:roles/<role>"
+                                + " (e.g. iam:roles/viewer) or iam:projects/<project>/roles/<custom role>");
             }
             return principal;
         }
@@ -106,7 +106,11 @@ public final class Principals {
             if (!groups.contains(group)) {
                 throw new IllegalArgumentException("\"" + value + "\" names the unknown group " + group + "; define it"
                         + " under groups: (with an empty list when its members come only from the identity provider)"
-                        + (groups.isEmpty() ? "" : "; defined: " + String.join(", ", groups.stream().sorted().toList())));
+                        + (groups.isEmpty()
+                                ? ""
+                                : "; defined: "
+                                        + String.join(
+                                                ", ", groups.stream().sorted().toList())));
             }
             return principal;
         }
@@ -131,7 +135,9 @@ public final class Principals {
             throw new IllegalArgumentException("\"" + value + "\": a group lists email addresses and @domains, not"
                     + " other groups or IAM roles");
         }
-        if (at <= 0 || at != principal.lastIndexOf('@') || principal.chars().anyMatch(Character::isWhitespace)
+        if (at <= 0
+                || at != principal.lastIndexOf('@')
+                || principal.chars().anyMatch(Character::isWhitespace)
                 || !DOMAIN.matcher(principal.substring(at + 1)).matches()) {
             throw new IllegalArgumentException("\"" + value + "\" is not an email address, @domain, group:<name> or "
                     + "iam:<role>, e.g. alice@example.com, @example.com, group:admins, iam:roles/viewer");

@@ -8,10 +8,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import org.mcpfront.gcp.GoogleCredentials;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -21,6 +17,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import org.mcpfront.gcp.GoogleCredentials;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Google Workspace groups a user belongs to directly, by email address, from the Admin SDK Directory API
@@ -34,6 +33,7 @@ public final class WorkspaceGroups {
     static final String SCOPE = "https://www.googleapis.com/auth/admin.directory.group.readonly";
     /** Users whose groups are remembered at once; more starts the cache over. */
     static final int MAX_CACHED_USERS = 10_000;
+
     private static final int MAX_PAGES = 20;
     private static final int TIMEOUT_MS = 10_000;
 
@@ -45,12 +45,17 @@ public final class WorkspaceGroups {
     private final Clock clock;
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
-    private record Cached(Future<Set<String>> groups, Instant fetchedAt) {
-    }
+    private record Cached(Future<Set<String>> groups, Instant fetchedAt) {}
 
-    public WorkspaceGroups(Vertx vertx, GoogleCredentials credentials, String adminEmail, String directoryUrl,
-                           Duration ttl, Clock clock) {
-        this.web = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(TIMEOUT_MS).setFollowRedirects(false));
+    public WorkspaceGroups(
+            Vertx vertx,
+            GoogleCredentials credentials,
+            String adminEmail,
+            String directoryUrl,
+            Duration ttl,
+            Clock clock) {
+        this.web = WebClient.create(
+                vertx, new WebClientOptions().setConnectTimeout(TIMEOUT_MS).setFollowRedirects(false));
         this.credentials = credentials;
         this.adminEmail = adminEmail;
         String base = directoryUrl.endsWith("/") ? directoryUrl.substring(0, directoryUrl.length() - 1) : directoryUrl;
@@ -64,8 +69,10 @@ public final class WorkspaceGroups {
         String user = email.toLowerCase(Locale.ROOT);
         while (true) {
             Cached current = cache.get(user);
-            if (current != null && !current.groups().failed()
-                    && (!current.groups().isComplete() || clock.instant().isBefore(current.fetchedAt().plus(ttl)))) {
+            if (current != null
+                    && !current.groups().failed()
+                    && (!current.groups().isComplete()
+                            || clock.instant().isBefore(current.fetchedAt().plus(ttl)))) {
                 return current.groups();
             }
             if (current == null && cache.size() >= MAX_CACHED_USERS) {
@@ -73,11 +80,15 @@ public final class WorkspaceGroups {
             }
             Promise<Set<String>> next = Promise.promise();
             Cached claim = new Cached(next.future(), clock.instant());
-            boolean claimed = current == null ? cache.putIfAbsent(user, claim) == null : cache.replace(user, current, claim);
+            boolean claimed =
+                    current == null ? cache.putIfAbsent(user, claim) == null : cache.replace(user, current, claim);
             if (claimed) {
-                credentials.delegatedAccessToken(SCOPE, adminEmail)
+                credentials
+                        .delegatedAccessToken(SCOPE, adminEmail)
                         .compose(token -> page(user, token, null, new TreeSet<>(), 0))
-                        .onFailure(e -> log.atWarn().addKeyValue("user", user).addKeyValue("reason", e.getMessage())
+                        .onFailure(e -> log.atWarn()
+                                .addKeyValue("user", user)
+                                .addKeyValue("reason", e.getMessage())
                                 .log("looking up the user's Workspace groups failed"))
                         .onComplete(next);
                 return next.future();
@@ -88,7 +99,10 @@ public final class WorkspaceGroups {
     private Future<Set<String>> page(String user, String token, String pageToken, Set<String> found, int pages) {
         String url = groupsUrl + "?maxResults=200&userKey=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
                 + (pageToken == null ? "" : "&pageToken=" + URLEncoder.encode(pageToken, StandardCharsets.UTF_8));
-        return web.getAbs(url).bearerTokenAuthentication(token).timeout(TIMEOUT_MS).send()
+        return web.getAbs(url)
+                .bearerTokenAuthentication(token)
+                .timeout(TIMEOUT_MS)
+                .send()
                 .recover(e -> Future.failedFuture("the Directory API cannot be reached (" + e.getMessage() + ")"))
                 .compose(response -> {
                     if (response.statusCode() == 404) {

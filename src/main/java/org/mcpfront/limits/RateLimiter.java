@@ -2,14 +2,13 @@ package org.mcpfront.limits;
 
 import io.netty.util.NetUtil;
 import io.vertx.core.Future;
-import org.mcpfront.config.RateLimit;
-import org.mcpfront.crypto.Secrets;
-import org.mcpfront.storage.Store;
-
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.Arrays;
+import org.mcpfront.config.RateLimit;
+import org.mcpfront.crypto.Secrets;
+import org.mcpfront.storage.Store;
 
 /**
  * Counts what clients do in fixed windows, in the store: memory for one instance, Redis for a cluster,
@@ -22,8 +21,7 @@ public final class RateLimiter {
      * Whether to go ahead; when not, how many seconds until the window ends, and whether this is the
      * window's first refusal (worth one log line; a flood is not worth one per request).
      */
-    public record Verdict(boolean allowed, long retryAfterSeconds, boolean firstRefusal) {
-    }
+    public record Verdict(boolean allowed, long retryAfterSeconds, boolean firstRefusal) {}
 
     private static final Verdict ALLOWED = new Verdict(true, 0, false);
 
@@ -57,9 +55,11 @@ public final class RateLimiter {
         long windowMillis = limit.window().toMillis();
         long now = clock.millis();
         long window = now / windowMillis;
-        return store.increment("rate:" + subject + ":" + window, limit.window()).map(count -> count <= limit.count()
-                ? ALLOWED
-                : new Verdict(false, ((window + 1) * windowMillis - now + 999) / 1000, count == limit.count() + 1));
+        return store.increment("rate:" + subject + ":" + window, limit.window())
+                .map(count -> count <= limit.count()
+                        ? ALLOWED
+                        : new Verdict(
+                                false, ((window + 1) * windowMillis - now + 999) / 1000, count == limit.count() + 1));
     }
 
     /**

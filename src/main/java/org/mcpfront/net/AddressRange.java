@@ -1,7 +1,6 @@
 package org.mcpfront.net;
 
 import io.netty.util.NetUtil;
-
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
@@ -34,8 +33,9 @@ public final class AddressRange {
         String trimmed = value.strip();
         int slash = trimmed.indexOf('/');
         String literal = slash < 0 ? trimmed : trimmed.substring(0, slash);
-        byte[] address = bytes(literal).orElseThrow(() -> new IllegalArgumentException(
-                "\"" + value + "\" is not an IP address or CIDR range, e.g. 10.0.0.0/8 or 2001:db8::/32"));
+        byte[] address = bytes(literal)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "\"" + value + "\" is not an IP address or CIDR range, e.g. 10.0.0.0/8 or 2001:db8::/32"));
         int bits = address.length * 8;
         int prefix = bits;
         if (slash >= 0) {
@@ -95,7 +95,8 @@ public final class AddressRange {
 
     /** The 4 or 16 bytes of an address literal, brackets allowed around IPv6; no zone ids. */
     private static Optional<byte[]> bytes(String literal) {
-        String bare = literal.startsWith("[") && literal.endsWith("]") ? literal.substring(1, literal.length() - 1) : literal;
+        String bare =
+                literal.startsWith("[") && literal.endsWith("]") ? literal.substring(1, literal.length() - 1) : literal;
         if (bare.isEmpty() || bare.indexOf('%') >= 0) {
             return Optional.empty();
         }

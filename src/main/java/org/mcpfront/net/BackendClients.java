@@ -15,12 +15,13 @@ public final class BackendClients {
     private static final int CONNECT_TIMEOUT_MS = 5_000;
     private static final int MAX_CONNECTIONS_PER_HOST = 2_000;
 
-    private BackendClients() {
-    }
+    private BackendClients() {}
 
     public static HttpClient create(Vertx vertx) {
         return vertx.createHttpClient(
-                new HttpClientOptions().setKeepAlive(true).setConnectTimeout(CONNECT_TIMEOUT_MS)
+                new HttpClientOptions()
+                        .setKeepAlive(true)
+                        .setConnectTimeout(CONNECT_TIMEOUT_MS)
                         .setDecompressionSupported(false),
                 new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_HOST));
     }

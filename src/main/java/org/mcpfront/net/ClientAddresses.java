@@ -2,7 +2,6 @@ package org.mcpfront.net;
 
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
-
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +62,9 @@ public final class ClientAddresses {
     }
 
     private static InetAddress peer(SocketAddress remote) {
-        return Optional.ofNullable(remote).map(SocketAddress::hostAddress).flatMap(AddressRange::literal)
+        return Optional.ofNullable(remote)
+                .map(SocketAddress::hostAddress)
+                .flatMap(AddressRange::literal)
                 .orElse(InetAddress.getLoopbackAddress());
     }
 

@@ -1,20 +1,18 @@
 package org.mcpfront.oauth;
 
-import org.mcpfront.oauth.clients.ClientMetadataDocuments;
-import org.mcpfront.oauth.clients.Clients;
-import org.mcpfront.oauth.clients.RegistrationEndpoint;
-import org.mcpfront.oauth.grants.AccessTokens;
-import org.mcpfront.oauth.grants.AuthorizeEndpoint;
-import org.mcpfront.oauth.grants.Grants;
-import org.mcpfront.oauth.grants.TokenEndpoint;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.mcpfront.config.OAuthConfig;
 import org.mcpfront.config.ReservedPaths;
 import org.mcpfront.config.RouteConfig;
@@ -22,13 +20,14 @@ import org.mcpfront.identity.IdentityProvider;
 import org.mcpfront.identity.Memberships;
 import org.mcpfront.limits.RateLimiter;
 import org.mcpfront.net.ClientAddresses;
+import org.mcpfront.oauth.clients.ClientMetadataDocuments;
+import org.mcpfront.oauth.clients.Clients;
+import org.mcpfront.oauth.clients.RegistrationEndpoint;
+import org.mcpfront.oauth.grants.AccessTokens;
+import org.mcpfront.oauth.grants.AuthorizeEndpoint;
+import org.mcpfront.oauth.grants.Grants;
+import org.mcpfront.oauth.grants.TokenEndpoint;
 import org.mcpfront.storage.Store;
-
-import java.time.Clock;
-import java.util.List;
-import java.util.Set;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * mcp-front's OAuth 2.1 authorization server: discovery documents, registration, the browser flow
@@ -52,20 +51,39 @@ public final class AuthorizationServer {
      * @param memberships what sign-in and refresh look memberships up with
      * @param jwks        the public keys at {@code /jwks.json}: the access tokens' and the backend assertions'
      */
-    public record Shared(Store store, SigningKeys keys, AccessTokens accessTokens, IdentityProvider identity,
-                         ClientMetadataDocuments.Policy documentPolicy, Memberships memberships, JsonObject jwks) {
+    public record Shared(
+            Store store,
+            SigningKeys keys,
+            AccessTokens accessTokens,
+            IdentityProvider identity,
+            ClientMetadataDocuments.Policy documentPolicy,
+            Memberships memberships,
+            JsonObject jwks) {
 
-        public static Shared create(Store store, SigningKeys keys, OAuthConfig oauth, IdentityProvider identity,
-                                    ClientMetadataDocuments.Policy documentPolicy) {
+        public static Shared create(
+                Store store,
+                SigningKeys keys,
+                OAuthConfig oauth,
+                IdentityProvider identity,
+                ClientMetadataDocuments.Policy documentPolicy) {
             return create(store, keys, oauth, identity, documentPolicy, Memberships.providerOnly(), null);
         }
 
         /** @param assertionKey the public JWK of the backend assertions' key, or null */
-        public static Shared create(Store store, SigningKeys keys, OAuthConfig oauth, IdentityProvider identity,
-                                    ClientMetadataDocuments.Policy documentPolicy, Memberships memberships,
-                                    JsonObject assertionKey) {
-            AccessTokens tokens = new AccessTokens(keys, Resources.canonical(oauth.issuer()).orElseThrow(),
-                    oauth.tokenTtl(), store, Clock.systemUTC());
+        public static Shared create(
+                Store store,
+                SigningKeys keys,
+                OAuthConfig oauth,
+                IdentityProvider identity,
+                ClientMetadataDocuments.Policy documentPolicy,
+                Memberships memberships,
+                JsonObject assertionKey) {
+            AccessTokens tokens = new AccessTokens(
+                    keys,
+                    Resources.canonical(oauth.issuer()).orElseThrow(),
+                    oauth.tokenTtl(),
+                    store,
+                    Clock.systemUTC());
             JsonObject jwks = keys.publicJwks().copy();
             if (assertionKey != null) {
                 jwks.getJsonArray("keys").add(assertionKey);
@@ -76,30 +94,45 @@ public final class AuthorizationServer {
 
     public AuthorizationServer(Vertx vertx, Supplier<AuthorizationServerConfig> config, Shared shared) {
         this.documents = new ClientMetadataDocuments(vertx, shared.documentPolicy());
-        Clients clients = new Clients(shared.store(), documents, config.get().oauth().unusedClientTtl());
-        Grants grants = new Grants(vertx, shared.store(), shared.accessTokens(), config.get().oauth().refreshTokenTtl(),
-                config.get().oauth().refreshGrace(), shared.memberships());
+        Clients clients =
+                new Clients(shared.store(), documents, config.get().oauth().unusedClientTtl());
+        Grants grants = new Grants(
+                vertx,
+                shared.store(),
+                shared.accessTokens(),
+                config.get().oauth().refreshTokenTtl(),
+                config.get().oauth().refreshGrace(),
+                shared.memberships());
         // Read once: the listener's trusted proxies and the limits are start-up settings.
-        ClientAddresses addresses = new ClientAddresses(config.get().trustedProxies(),
-                config.get().trustedProxyHeader());
-        Throttle throttle = new Throttle(new RateLimiter(shared.store(), Clock.systemUTC()), addresses,
+        ClientAddresses addresses =
+                new ClientAddresses(config.get().trustedProxies(), config.get().trustedProxyHeader());
+        Throttle throttle = new Throttle(
+                new RateLimiter(shared.store(), Clock.systemUTC()),
+                addresses,
                 config.get().oauth().limits());
         this.metadata = new MetadataEndpoints(config, shared.jwks());
         this.registration = new RegistrationEndpoint(clients, throttle);
-        this.authorize = new AuthorizeEndpoint(config, shared.store(), clients, grants, shared.identity(), throttle,
-                shared.memberships());
+        this.authorize = new AuthorizeEndpoint(
+                config, shared.store(), clients, grants, shared.identity(), throttle, shared.memberships());
         this.token = new TokenEndpoint(clients, grants, shared.accessTokens());
         this.identity = shared.identity();
     }
 
     public void mount(Router router) {
         // Browser-based MCP clients (MCP Inspector) call these cross-origin; none of them uses cookies.
-        CorsHandler cors = CorsHandler.create().addOrigin("*")
+        CorsHandler cors = CorsHandler.create()
+                .addOrigin("*")
                 .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
                 .allowedHeaders(Set.of("Content-Type", "Authorization", "MCP-Protocol-Version"));
-        for (String path : List.of(ReservedPaths.AUTHORIZATION_SERVER_METADATA, ReservedPaths.OPENID_CONFIGURATION,
-                ReservedPaths.PROTECTED_RESOURCE_METADATA, ReservedPaths.PROTECTED_RESOURCE_METADATA + "/*", ReservedPaths.JWKS,
-                ReservedPaths.REGISTER, ReservedPaths.TOKEN, ReservedPaths.REVOKE)) {
+        for (String path : List.of(
+                ReservedPaths.AUTHORIZATION_SERVER_METADATA,
+                ReservedPaths.OPENID_CONFIGURATION,
+                ReservedPaths.PROTECTED_RESOURCE_METADATA,
+                ReservedPaths.PROTECTED_RESOURCE_METADATA + "/*",
+                ReservedPaths.JWKS,
+                ReservedPaths.REGISTER,
+                ReservedPaths.TOKEN,
+                ReservedPaths.REVOKE)) {
             router.route(path).handler(cors);
         }
         router.get(ReservedPaths.AUTHORIZATION_SERVER_METADATA).handler(metadata::authorizationServer);
@@ -125,10 +158,12 @@ public final class AuthorizationServer {
      * issuer it was fetched from, so a copy on another host would not validate).
      */
     public void mountOnRouteHost(Router router, Function<RoutingContext, RouteConfig> routeOf) {
-        CorsHandler cors = CorsHandler.create().addOrigin("*")
+        CorsHandler cors = CorsHandler.create()
+                .addOrigin("*")
                 .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.OPTIONS))
                 .allowedHeaders(Set.of("Content-Type", "Authorization", "MCP-Protocol-Version"));
-        for (String path : new String[]{"/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/*"}) {
+        for (String path :
+                new String[] {"/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/*"}) {
             router.route(path).handler(cors);
             router.get(path).handler(ctx -> metadata.protectedResourceOnHost(ctx, routeOf.apply(ctx)));
         }

@@ -3,11 +3,10 @@ package org.mcpfront.oauth;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import org.mcpfront.config.ReservedPaths;
-import org.mcpfront.config.RouteConfig;
-
 import java.util.List;
 import java.util.function.Supplier;
+import org.mcpfront.config.ReservedPaths;
+import org.mcpfront.config.RouteConfig;
 
 /**
  * The discovery documents: RFC 8414 authorization server metadata (also served as
@@ -37,7 +36,9 @@ final class MetadataEndpoints {
                 .put("scopes_supported", new JsonArray().add(Resources.SCOPE))
                 .put("response_types_supported", new JsonArray().add("code"))
                 .put("response_modes_supported", new JsonArray().add("query"))
-                .put("grant_types_supported", new JsonArray().add("authorization_code").add("refresh_token"))
+                .put(
+                        "grant_types_supported",
+                        new JsonArray().add("authorization_code").add("refresh_token"))
                 .put("code_challenge_methods_supported", new JsonArray().add("S256"))
                 .put("token_endpoint_auth_methods_supported", authMethods)
                 .put("revocation_endpoint_auth_methods_supported", authMethods.copy())
@@ -61,20 +62,25 @@ final class MetadataEndpoints {
             int slash = path.lastIndexOf('/');
             String routePath = path.substring(0, slash);
             String endpoint = path.substring(slash + 1);
-            if (!(endpoint.equals("mcp") || endpoint.equals("sse")) || current.route(routePath).isEmpty()) {
-                OAuthReplies.json(ctx.response(), 404, new JsonObject().put("error", "not_found")
-                        .put("error_description", "no route serves " + path));
+            if (!(endpoint.equals("mcp") || endpoint.equals("sse"))
+                    || current.route(routePath).isEmpty()) {
+                OAuthReplies.json(
+                        ctx.response(),
+                        404,
+                        new JsonObject().put("error", "not_found").put("error_description", "no route serves " + path));
                 return;
             }
             resource = Resources.resourceUrl(issuer, routePath, endpoint);
             name = "mcp-front " + routePath;
         }
-        publicJson(ctx, new JsonObject()
-                .put("resource", resource)
-                .put("authorization_servers", new JsonArray().add(issuer))
-                .put("bearer_methods_supported", new JsonArray().add("header"))
-                .put("scopes_supported", new JsonArray().add(Resources.SCOPE))
-                .put("resource_name", name));
+        publicJson(
+                ctx,
+                new JsonObject()
+                        .put("resource", resource)
+                        .put("authorization_servers", new JsonArray().add(issuer))
+                        .put("bearer_methods_supported", new JsonArray().add("header"))
+                        .put("scopes_supported", new JsonArray().add(Resources.SCOPE))
+                        .put("resource_name", name));
     }
 
     /**
@@ -91,26 +97,36 @@ final class MetadataEndpoints {
             default -> null;
         };
         if (endpoint == null) {
-            OAuthReplies.json(ctx.response(), 404, new JsonObject().put("error", "not_found")
-                    .put("error_description", "this host serves only /mcp and /sse"));
+            OAuthReplies.json(
+                    ctx.response(),
+                    404,
+                    new JsonObject()
+                            .put("error", "not_found")
+                            .put("error_description", "this host serves only /mcp and /sse"));
             return;
         }
-        publicJson(ctx, new JsonObject()
-                .put("resource", Resources.hostResourceUrl(issuer, route.host().orElseThrow(), endpoint))
-                .put("authorization_servers", new JsonArray().add(issuer))
-                .put("bearer_methods_supported", new JsonArray().add("header"))
-                .put("scopes_supported", new JsonArray().add(Resources.SCOPE))
-                .put("resource_name", "mcp-front " + route.path()));
+        publicJson(
+                ctx,
+                new JsonObject()
+                        .put(
+                                "resource",
+                                Resources.hostResourceUrl(issuer, route.host().orElseThrow(), endpoint))
+                        .put("authorization_servers", new JsonArray().add(issuer))
+                        .put("bearer_methods_supported", new JsonArray().add("header"))
+                        .put("scopes_supported", new JsonArray().add(Resources.SCOPE))
+                        .put("resource_name", "mcp-front " + route.path()));
     }
 
     void jwks(RoutingContext ctx) {
-        ctx.response().putHeader("Content-Type", "application/jwk-set+json")
+        ctx.response()
+                .putHeader("Content-Type", "application/jwk-set+json")
                 .putHeader("Cache-Control", "public, max-age=300")
                 .end(jwks.encode());
     }
 
     private static void publicJson(RoutingContext ctx, JsonObject body) {
-        ctx.response().putHeader("Content-Type", "application/json")
+        ctx.response()
+                .putHeader("Content-Type", "application/json")
                 .putHeader("Cache-Control", "public, max-age=300")
                 .end(body.encode());
     }

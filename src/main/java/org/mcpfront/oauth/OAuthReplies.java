@@ -2,18 +2,16 @@ package org.mcpfront.oauth;
 
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
-import org.mcpfront.pages.Html;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.mcpfront.pages.Html;
 
 /** The answers of the OAuth endpoints: JSON documents, RFC 6749 errors, redirects and error pages. */
 public final class OAuthReplies {
 
-    private OAuthReplies() {
-    }
+    private OAuthReplies() {}
 
     /** A JSON answer that no cache keeps (token responses must not be stored, RFC 6749 §5.1). */
     public static void json(HttpServerResponse response, int status, JsonObject body) {
@@ -41,8 +39,13 @@ public final class OAuthReplies {
 
     /** A page for a person; used where a redirect would be unsafe (unknown client or redirect URI). */
     public static void errorPage(HttpServerResponse response, int status, String title, String message) {
-        Html.send(response, status, title, "<p class=\"error\">" + Html.escape(message) + "</p>"
-                + "<p class=\"muted\">Start again from your MCP client. If this keeps happening, tell whoever runs this gateway.</p>");
+        Html.send(
+                response,
+                status,
+                title,
+                "<p class=\"error\">" + Html.escape(message) + "</p>"
+                        + "<p class=\"muted\">Start again from your MCP client. If this keeps happening, tell "
+                        + "whoever runs this gateway.</p>");
     }
 
     /** A 303 to {@code base} with {@code params} added to its query. */
@@ -56,12 +59,20 @@ public final class OAuthReplies {
             url.append(separator).append(encode(param.getKey())).append('=').append(encode(param.getValue()));
             separator = '&';
         }
-        response.setStatusCode(303).putHeader("Location", url.toString()).putHeader("Cache-Control", "no-store").end();
+        response.setStatusCode(303)
+                .putHeader("Location", url.toString())
+                .putHeader("Cache-Control", "no-store")
+                .end();
     }
 
     /** An authorization error sent back to the client's redirect URI, with {@code state} and {@code iss}. */
-    public static void redirectError(HttpServerResponse response, String redirectUri, String error, String description,
-                              String state, String issuer) {
+    public static void redirectError(
+            HttpServerResponse response,
+            String redirectUri,
+            String error,
+            String description,
+            String state,
+            String issuer) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("error", error);
         params.put("error_description", description);

@@ -1,13 +1,12 @@
 package org.mcpfront.oauth;
 
-import org.mcpfront.config.ReservedPaths;
-import org.mcpfront.config.RouteConfig;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.mcpfront.config.ReservedPaths;
+import org.mcpfront.config.RouteConfig;
 
 /**
  * The protected resources mcp-front serves, by URL (RFC 8707 / RFC 9728): the issuer itself, meaning
@@ -25,8 +24,7 @@ public final class Resources {
     /** The one scope mcp-front grants: use of the MCP routes the token's audience names. */
     public static final String SCOPE = "mcp";
 
-    private Resources() {
-    }
+    private Resources() {}
 
     /** The URL clients connect to for {@code route}'s {@code endpoint} ({@code mcp} or {@code sse}). */
     public static String resourceUrl(String issuer, String routePath, String endpoint) {
@@ -61,7 +59,9 @@ public final class Resources {
     public static Optional<String> canonical(String uri) {
         try {
             URI parsed = new URI(uri);
-            if (parsed.getScheme() == null || parsed.getHost() == null || parsed.getRawFragment() != null
+            if (parsed.getScheme() == null
+                    || parsed.getHost() == null
+                    || parsed.getRawFragment() != null
                     || parsed.getRawUserInfo() != null) {
                 return Optional.empty();
             }
@@ -70,14 +70,15 @@ public final class Resources {
                 return Optional.empty();
             }
             int port = parsed.getPort();
-            boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+            boolean defaultPort =
+                    port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
             String path = parsed.getRawPath() == null ? "" : parsed.getRawPath();
             while (path.endsWith("/")) {
                 path = path.substring(0, path.length() - 1);
             }
             String query = parsed.getRawQuery() == null ? "" : "?" + parsed.getRawQuery();
-            return Optional.of(scheme + "://" + parsed.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port)
-                    + path + query);
+            return Optional.of(scheme + "://" + parsed.getHost().toLowerCase(Locale.ROOT)
+                    + (defaultPort ? "" : ":" + port) + path + query);
         } catch (URISyntaxException e) {
             return Optional.empty();
         }
@@ -101,7 +102,10 @@ public final class Resources {
             if (namesRoute(value, issuer.get() + route.path())) {
                 return Optional.of(route.path());
             }
-            if (route.host().isPresent() && namesRoute(value, canonicalHostOrigin(issuer.get(), route.host().get()))) {
+            if (route.host().isPresent()
+                    && namesRoute(
+                            value,
+                            canonicalHostOrigin(issuer.get(), route.host().get()))) {
                 return Optional.of(route.path());
             }
         }

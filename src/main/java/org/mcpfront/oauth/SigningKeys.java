@@ -18,13 +18,6 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.mcpfront.config.OAuthConfig;
-import org.mcpfront.storage.Store;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -35,6 +28,12 @@ import java.security.spec.RSAPublicKeySpec;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.mcpfront.config.OAuthConfig;
+import org.mcpfront.storage.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The key that signs our access tokens. From {@code oauth.signing_key_file} (a private JWK, RSA or
@@ -56,7 +55,8 @@ public final class SigningKeys {
 
     SigningKeys(JWK key) {
         if (!key.isPrivate()) {
-            throw new IllegalArgumentException("the signing key file holds only a public key; it needs the private key");
+            throw new IllegalArgumentException(
+                    "the signing key file holds only a public key; it needs the private key");
         }
         try {
             if (key instanceof RSAKey rsa) {
@@ -82,14 +82,16 @@ public final class SigningKeys {
     public static Future<SigningKeys> load(Vertx vertx, OAuthConfig oauth, Store store) {
         if (oauth.signingKeyFile().isPresent()) {
             String file = oauth.signingKeyFile().get();
-            return vertx.fileSystem().readFile(file)
+            return vertx.fileSystem()
+                    .readFile(file)
                     .recover(e -> Future.failedFuture(new IllegalStateException(
                             "oauth.signing_key_file " + file + " cannot be read: " + e.getMessage(), e)))
                     .map(buffer -> {
                         try {
                             return new SigningKeys(parse(buffer.toString()));
                         } catch (IllegalArgumentException e) {
-                            throw new IllegalStateException("oauth.signing_key_file " + file + ": " + e.getMessage(), e);
+                            throw new IllegalStateException(
+                                    "oauth.signing_key_file " + file + ": " + e.getMessage(), e);
                         }
                     });
         }
@@ -101,24 +103,29 @@ public final class SigningKeys {
 
     /** The cluster's key: the first instance to start stores one; every instance then uses what is stored. */
     private static Future<SigningKeys> shared(Vertx vertx, Store store) {
-        return store.get(STORE_KEY).compose(existing -> {
-            if (existing != null) {
-                return Future.succeededFuture(existing);
-            }
-            return vertx.executeBlocking(SigningKeys::generate)
-                    .compose(fresh -> store.putIfAbsent(STORE_KEY, new JsonObject(fresh.toJSONString()), SHARED_KEY_TTL)
-                            .onSuccess(stored -> {
-                                if (stored) {
-                                    log.atInfo().addKeyValue("kid", fresh.getKeyID()).log("generated the cluster's token signing key");
-                                }
-                            }))
-                    .compose(stored -> store.get(STORE_KEY));
-        }).map(json -> {
-            if (json == null) {
-                throw new IllegalStateException("the shared signing key vanished from storage while starting");
-            }
-            return new SigningKeys(parse(json.encode()));
-        });
+        return store.get(STORE_KEY)
+                .compose(existing -> {
+                    if (existing != null) {
+                        return Future.succeededFuture(existing);
+                    }
+                    return vertx.executeBlocking(SigningKeys::generate)
+                            .compose(fresh -> store.putIfAbsent(
+                                            STORE_KEY, new JsonObject(fresh.toJSONString()), SHARED_KEY_TTL)
+                                    .onSuccess(stored -> {
+                                        if (stored) {
+                                            log.atInfo()
+                                                    .addKeyValue("kid", fresh.getKeyID())
+                                                    .log("generated the cluster's token signing key");
+                                        }
+                                    }))
+                            .compose(stored -> store.get(STORE_KEY));
+                })
+                .map(json -> {
+                    if (json == null) {
+                        throw new IllegalStateException("the shared signing key vanished from storage while starting");
+                    }
+                    return new SigningKeys(parse(json.encode()));
+                });
     }
 
     /** A key from the text of a key file (JWK or PKCS#8 PEM), as {@code signing_key_file} is read. */
@@ -133,7 +140,10 @@ public final class SigningKeys {
 
     static JWK generate() {
         try {
-            RSAKey fresh = new RSAKeyGenerator(2048).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256).generate();
+            RSAKey fresh = new RSAKeyGenerator(2048)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.RS256)
+                    .generate();
             return new RSAKey.Builder(fresh).keyIDFromThumbprint().build();
         } catch (JOSEException e) {
             throw new IllegalStateException("could not generate an RSA key: " + e.getMessage(), e);
@@ -150,14 +160,18 @@ public final class SigningKeys {
             } else if (trimmed.startsWith("-----BEGIN PRIVATE KEY-----")) {
                 jwk = rsaFromPkcs8(trimmed);
             } else if (trimmed.startsWith("-----BEGIN")) {
-                throw new IllegalArgumentException("PEM keys must be unencrypted PKCS#8 (\"BEGIN PRIVATE KEY\"); convert with "
-                        + "`openssl pkcs8 -topk8 -nocrypt -in key.pem -out key.pk8.pem`");
+                throw new IllegalArgumentException(
+                        "PEM keys must be unencrypted PKCS#8 (\"BEGIN PRIVATE KEY\"); convert with "
+                                + "`openssl pkcs8 -topk8 -nocrypt -in key.pem -out key.pk8.pem`");
             } else {
                 throw new IllegalArgumentException("is neither a JWK (JSON) nor a PEM private key");
             }
             if (jwk.getKeyID() == null) {
-                jwk = jwk instanceof RSAKey rsa ? new RSAKey.Builder(rsa).keyIDFromThumbprint().build()
-                        : jwk instanceof ECKey ec ? new ECKey.Builder(ec).keyIDFromThumbprint().build() : jwk;
+                jwk = jwk instanceof RSAKey rsa
+                        ? new RSAKey.Builder(rsa).keyIDFromThumbprint().build()
+                        : jwk instanceof ECKey ec
+                                ? new ECKey.Builder(ec).keyIDFromThumbprint().build()
+                                : jwk;
             }
             return jwk;
         } catch (ParseException | JOSEException e) {
@@ -169,12 +183,18 @@ public final class SigningKeys {
         String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         try {
             KeyFactory factory = KeyFactory.getInstance("RSA");
-            var privateKey = (RSAPrivateCrtKey) factory.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+            var privateKey = (RSAPrivateCrtKey) factory.generatePrivate(
+                    new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
             var publicKey = (java.security.interfaces.RSAPublicKey) factory.generatePublic(
                     new RSAPublicKeySpec(privateKey.getModulus(), privateKey.getPublicExponent()));
-            return new RSAKey.Builder(publicKey).privateKey(privateKey).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256).build();
+            return new RSAKey.Builder(publicKey)
+                    .privateKey(privateKey)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.RS256)
+                    .build();
         } catch (Exception e) {
-            throw new IllegalArgumentException("is not an RSA PKCS#8 private key (EC keys: use a JWK file): " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "is not an RSA PKCS#8 private key (EC keys: use a JWK file): " + e.getMessage(), e);
         }
     }
 
@@ -202,7 +222,8 @@ public final class SigningKeys {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(
-                    MessageDigest.getInstance("SHA-256").digest(key.toJSONString().getBytes(StandardCharsets.UTF_8)),
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(key.toJSONString().getBytes(StandardCharsets.UTF_8)),
                     "HmacSHA256"));
             return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {

@@ -2,6 +2,7 @@ package org.mcpfront.oauth;
 
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
+import java.net.InetAddress;
 import org.mcpfront.config.OAuthLimits;
 import org.mcpfront.config.RateLimit;
 import org.mcpfront.limits.RateLimiter;
@@ -9,8 +10,6 @@ import org.mcpfront.limits.RateLimiter.Verdict;
 import org.mcpfront.net.ClientAddresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.net.InetAddress;
 
 /**
  * What anyone may make the authorization server do before signing in ({@code oauth.limits}): register
@@ -34,21 +33,27 @@ public final class Throttle {
     public Future<Verdict> registration(HttpServerRequest request) {
         InetAddress address = addresses.of(request);
         return limiter.perAddress("register", address, limits.registrationsPerAddress())
-                .onSuccess(v -> logFirst(v, "registrations from one address", address, limits.registrationsPerAddress()))
-                .compose(v -> !v.allowed() ? Future.succeededFuture(v) : limiter.overall("register", limits.registrations())
-                        .onSuccess(all -> logFirst(all, "registrations from all addresses", null, limits.registrations())));
+                .onSuccess(
+                        v -> logFirst(v, "registrations from one address", address, limits.registrationsPerAddress()))
+                .compose(v -> !v.allowed()
+                        ? Future.succeededFuture(v)
+                        : limiter.overall("register", limits.registrations())
+                                .onSuccess(all -> logFirst(
+                                        all, "registrations from all addresses", null, limits.registrations())));
     }
 
     public Future<Verdict> authorization(HttpServerRequest request) {
         InetAddress address = addresses.of(request);
         return limiter.perAddress("authorize", address, limits.authorizationsPerAddress())
-                .onSuccess(v -> logFirst(v, "authorization requests from one address", address,
-                        limits.authorizationsPerAddress()));
+                .onSuccess(v -> logFirst(
+                        v, "authorization requests from one address", address, limits.authorizationsPerAddress()));
     }
 
     private static void logFirst(Verdict verdict, String what, InetAddress address, RateLimit limit) {
         if (verdict.firstRefusal()) {
-            log.atWarn().addKeyValue("requests", what).addKeyValue("limit", limit.toString())
+            log.atWarn()
+                    .addKeyValue("requests", what)
+                    .addKeyValue("limit", limit.toString())
                     .addKeyValue("address", address == null ? "all" : RateLimiter.key(address))
                     .log("rate limit reached; refusing more until the window ends");
         }

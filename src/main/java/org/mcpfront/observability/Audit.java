@@ -1,12 +1,11 @@
 package org.mcpfront.observability;
 
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 import org.slf4j.spi.LoggingEventBuilder;
-
-import java.util.List;
 
 /**
  * The audit trail: one line per sign-in, token grant, refusal and tool call, on the logger named
@@ -27,13 +26,13 @@ public final class Audit {
     /** The status page's in-memory view of these lines. */
     private static final AuditTrail TRAIL = AuditTrail.process();
 
-    private Audit() {
-    }
+    private Audit() {}
 
     /** The user signed in (to mcp-front's own pages: no route): {@code audience} is what was granted, if anything. */
     public static void signIn(String user, String clientId, List<String> audience) {
         line(Level.INFO, "sign_in", "signed in and allowed access", user, clientId, null, null)
-                .addKeyValue("audience", String.join(" ", audience)).log();
+                .addKeyValue("audience", String.join(" ", audience))
+                .log();
         TRAIL.active(user, null);
     }
 
@@ -43,30 +42,35 @@ public final class Audit {
      */
     public static void signIn(String user, String clientId, List<String> audience, List<String> routes) {
         line(Level.INFO, "sign_in", "signed in and allowed access", user, clientId, null, null)
-                .addKeyValue("audience", String.join(" ", audience)).log();
+                .addKeyValue("audience", String.join(" ", audience))
+                .log();
         TRAIL.signedIn(user, routes);
     }
 
     /** The identity provider, the admission rules or a browser check turned a sign-in down. */
     public static void signInRefused(String user, String clientId, String reason) {
         line(Level.WARN, "sign_in_refused", "sign-in refused", user, clientId, null, null)
-                .addKeyValue("reason", reason).log();
+                .addKeyValue("reason", reason)
+                .log();
         TRAIL.refused("sign_in_refused", user, clientId, null, reason);
     }
 
     public static void consentDenied(String user, String clientId) {
-        line(Level.INFO, "consent_denied", "the user denied access", user, clientId, null, null).log();
+        line(Level.INFO, "consent_denied", "the user denied access", user, clientId, null, null)
+                .log();
         TRAIL.refused("consent_denied", user, clientId, null, "the user denied access");
     }
 
     public static void tokenIssued(String user, String clientId, String grantType) {
         line(Level.INFO, "token_issued", "tokens issued", user, clientId, null, null)
-                .addKeyValue("grant_type", grantType).log();
+                .addKeyValue("grant_type", grantType)
+                .log();
     }
 
     /** A {@code /token} request answered with an RFC 6749 error; {@code clientId} is the one claimed. */
     public static void tokenRefused(String clientId, String grantType, String error, String reason) {
-        LoggingEventBuilder line = line(Level.INFO, "token_refused", "token request refused", null, clientId, null, null);
+        LoggingEventBuilder line =
+                line(Level.INFO, "token_refused", "token request refused", null, clientId, null, null);
         if (grantType != null) {
             line.addKeyValue("grant_type", grantType);
         }
@@ -77,18 +81,33 @@ public final class Audit {
     /** A client revoked one of its tokens; {@code tokenType} is {@code refresh_token} or {@code access_token}. */
     public static void tokenRevoked(String user, String clientId, String tokenType) {
         line(Level.INFO, "token_revoked", "token revoked by its client", user, clientId, null, null)
-                .addKeyValue("token_type", tokenType).log();
+                .addKeyValue("token_type", tokenType)
+                .log();
     }
 
     public static void refreshReuseDetected(String user, String clientId) {
-        line(Level.WARN, "refresh_reuse_detected", "a rotated refresh token was used again; its whole family is revoked",
-                user, clientId, null, null).log();
+        line(
+                        Level.WARN,
+                        "refresh_reuse_detected",
+                        "a rotated refresh token was used again; its whole family is revoked",
+                        user,
+                        clientId,
+                        null,
+                        null)
+                .log();
         TRAIL.refused("refresh_reuse_detected", user, clientId, null, "a rotated refresh token was used again");
     }
 
     public static void codeReplayDetected(String user, String clientId) {
-        line(Level.WARN, "code_replay_detected", "an authorization code was redeemed twice; the tokens it issued are revoked",
-                user, clientId, null, null).log();
+        line(
+                        Level.WARN,
+                        "code_replay_detected",
+                        "an authorization code was redeemed twice; the tokens it issued are revoked",
+                        user,
+                        clientId,
+                        null,
+                        null)
+                .log();
         TRAIL.refused("code_replay_detected", user, clientId, null, "an authorization code was redeemed twice");
     }
 
@@ -98,7 +117,8 @@ public final class Audit {
      */
     public static void accessRefused(String route, String reason, String user, String clientId) {
         line(Level.INFO, "access_refused", "access refused", user, clientId, route, null)
-                .addKeyValue("reason", reason).log();
+                .addKeyValue("reason", reason)
+                .log();
         TRAIL.refused("access_refused", user, clientId, route, reason);
     }
 
@@ -107,12 +127,15 @@ public final class Audit {
      * {@code prompt} or {@code resource}), {@code name} its name (the route's path, a tool's name, a resource's
      * URI) and {@code rule} the rule that decided ({@code access.users}, {@code access.tools[0] deny [delete_*]}).
      */
-    public static void accessDenied(String user, String clientId, String route, String subject, String name,
-                                    String rule) {
+    public static void accessDenied(
+            String user, String clientId, String route, String subject, String name, String rule) {
         String cut = name == null ? "" : name.length() > MAX_TOOL_NAME ? name.substring(0, MAX_TOOL_NAME) : name;
         line(Level.INFO, "access_denied", "refused by the route's access rules", user, clientId, route, null)
-                .addKeyValue("decision", "denied").addKeyValue("subject", subject).addKeyValue("name", cut)
-                .addKeyValue("rule", rule).log();
+                .addKeyValue("decision", "denied")
+                .addKeyValue("subject", subject)
+                .addKeyValue("name", cut)
+                .addKeyValue("rule", rule)
+                .log();
     }
 
     /**
@@ -121,20 +144,24 @@ public final class Audit {
      */
     public static void rateLimited(String user, String clientId, String route, String limit, long retryAfterSeconds) {
         line(Level.INFO, "rate_limited", "per-user rate limit reached", user, clientId, route, null)
-                .addKeyValue("decision", "denied").addKeyValue("rule", "access.rate_limit " + limit)
-                .addKeyValue("retry_after_s", retryAfterSeconds).log();
+                .addKeyValue("decision", "denied")
+                .addKeyValue("rule", "access.rate_limit " + limit)
+                .addKeyValue("retry_after_s", retryAfterSeconds)
+                .log();
     }
 
     /** A backend forgot a session's upstream session and mcp-front opened a new one, keeping the client's. */
     public static void upstreamReopened(String user, String clientId, String route, String session, String reason) {
         line(Level.INFO, "upstream_reopened", "upstream session reopened", user, clientId, route, session)
-                .addKeyValue("reason", reason).log();
+                .addKeyValue("reason", reason)
+                .log();
     }
 
     /** A session whose instance died was adopted by this one ({@code fromNode}: the dead instance). */
     public static void sessionAdopted(String user, String clientId, String route, String session, String fromNode) {
         line(Level.INFO, "session_adopted", "session adopted", user, clientId, route, session)
-                .addKeyValue("from_node", fromNode).log();
+                .addKeyValue("from_node", fromNode)
+                .log();
     }
 
     /** The tool name an audit line carries: {@code params.name} of the call, cut when the client sent a long one. */
@@ -149,8 +176,17 @@ public final class Audit {
      * {@code backend_failed}, {@code cancelled} or {@code session_ended}; {@code era} the MCP era the client
      * spoke ({@code 2025}, {@code 2026}), {@code backendEra} the one the backend was spoken to in.
      */
-    public static void toolCall(String user, String clientId, String route, String session, String tool,
-                                long durationMs, String outcome, Integer errorCode, String era, String backendEra) {
+    public static void toolCall(
+            String user,
+            String clientId,
+            String route,
+            String session,
+            String tool,
+            long durationMs,
+            String outcome,
+            Integer errorCode,
+            String era,
+            String backendEra) {
         toolCall(user, clientId, route, session, tool, durationMs, outcome, errorCode, era, backendEra, "default");
     }
 
@@ -159,13 +195,26 @@ public final class Audit {
      * {@code decision=allowed} and {@code rule}: refused calls never reach a backend and are
      * {@link #accessDenied} lines instead.
      */
-    public static void toolCall(String user, String clientId, String route, String session, String tool,
-                                long durationMs, String outcome, Integer errorCode, String era, String backendEra,
-                                String rule) {
+    public static void toolCall(
+            String user,
+            String clientId,
+            String route,
+            String session,
+            String tool,
+            long durationMs,
+            String outcome,
+            Integer errorCode,
+            String era,
+            String backendEra,
+            String rule) {
         LoggingEventBuilder line = line(Level.INFO, "tool_call", "tool call", user, clientId, route, session)
-                .addKeyValue("tool", tool).addKeyValue("duration_ms", durationMs).addKeyValue("outcome", outcome)
-                .addKeyValue("era", era).addKeyValue("backend_era", backendEra)
-                .addKeyValue("decision", "allowed").addKeyValue("rule", rule);
+                .addKeyValue("tool", tool)
+                .addKeyValue("duration_ms", durationMs)
+                .addKeyValue("outcome", outcome)
+                .addKeyValue("era", era)
+                .addKeyValue("backend_era", backendEra)
+                .addKeyValue("decision", "allowed")
+                .addKeyValue("rule", rule);
         if (errorCode != null) {
             line.addKeyValue("error_code", errorCode);
         }
@@ -173,10 +222,12 @@ public final class Audit {
         TRAIL.active(user, route);
     }
 
-    private static LoggingEventBuilder line(Level level, String event, String message, String user, String clientId,
-                                            String route, String session) {
-        LoggingEventBuilder line = log.atLevel(level).setMessage(message)
-                .addKeyValue("audit", true).addKeyValue("event", event);
+    private static LoggingEventBuilder line(
+            Level level, String event, String message, String user, String clientId, String route, String session) {
+        LoggingEventBuilder line = log.atLevel(level)
+                .setMessage(message)
+                .addKeyValue("audit", true)
+                .addKeyValue("event", event);
         // Absent fields are left out rather than written as null, so queries can test for presence.
         if (user != null) {
             line.addKeyValue("user", user);

@@ -2,7 +2,6 @@ package org.mcpfront.observability;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +50,8 @@ public final class AuditTrail {
     }
 
     synchronized void refused(String event, String user, String clientId, String route, String reason) {
-        JsonObject refusal = new JsonObject().put("at", clock.instant().toString()).put("event", event);
+        JsonObject refusal =
+                new JsonObject().put("at", clock.instant().toString()).put("event", event);
         putIfPresent(refusal, "user", user);
         putIfPresent(refusal, "client_id", clientId);
         putIfPresent(refusal, "route", route);
@@ -62,7 +62,10 @@ public final class AuditTrail {
         }
     }
 
-    /** {@code user} was active (signed in, or called a tool) on {@code route}; a null route for a sign-in to the whole gateway. */
+    /**
+     * {@code user} was active (signed in, or called a tool) on {@code route}; a null route for a sign-in to the whole
+     * gateway.
+     */
     synchronized void active(String user, String route) {
         if (user == null) {
             return;
@@ -109,7 +112,9 @@ public final class AuditTrail {
                     routes.add(route);
                 }
             });
-            out.add(new JsonObject().put("user", user).put("last_seen", activity.lastSeen.toString())
+            out.add(new JsonObject()
+                    .put("user", user)
+                    .put("last_seen", activity.lastSeen.toString())
                     .put("routes", new JsonArray(routes.stream().toList())));
         });
         // Access order lists the least recent first.

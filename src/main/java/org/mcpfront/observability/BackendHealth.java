@@ -3,14 +3,13 @@ package org.mcpfront.observability;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What this instance knows about each route's backend: whether the last health probe reached it
@@ -24,7 +23,11 @@ public final class BackendHealth {
     private static final Logger log = LoggerFactory.getLogger(BackendHealth.class);
 
     /** What the probes say about a backend. */
-    public enum State { UNKNOWN, UP, DOWN }
+    public enum State {
+        UNKNOWN,
+        UP,
+        DOWN
+    }
 
     private final MeterRegistry registry;
     private final Clock clock;
@@ -49,7 +52,10 @@ public final class BackendHealth {
         }
         state.up(registry, route, 1);
         if (before != State.UP) {
-            log.atInfo().addKeyValue("route", route).addKeyValue("probe_ms", millis).log("backend is up");
+            log.atInfo()
+                    .addKeyValue("route", route)
+                    .addKeyValue("probe_ms", millis)
+                    .log("backend is up");
         }
     }
 
@@ -70,7 +76,10 @@ public final class BackendHealth {
         }
         state.up(registry, route, 0);
         if (before != State.DOWN) {
-            log.atWarn().addKeyValue("route", route).addKeyValue("reason", reason).log("backend is down");
+            log.atWarn()
+                    .addKeyValue("route", route)
+                    .addKeyValue("reason", reason)
+                    .log("backend is down");
         }
     }
 
@@ -140,7 +149,8 @@ public final class BackendHealth {
                 json.put("consecutive_probe_failures", state.consecutiveProbeFailures);
             }
             if (state.lastErrorAt != null) {
-                JsonObject last = new JsonObject().put("kind", state.lastErrorKind).put("at", state.lastErrorAt.toString());
+                JsonObject last =
+                        new JsonObject().put("kind", state.lastErrorKind).put("at", state.lastErrorAt.toString());
                 if (state.lastError != null) {
                     last.put("reason", state.lastError);
                 }
@@ -177,7 +187,8 @@ public final class BackendHealth {
                 if (gauge == null) {
                     gauge = Gauge.builder("mcp_front_backend_up", this, s -> s.upValue)
                             .description("1 when the route's last health probe reached its backend, 0 when it did not")
-                            .tag("route", route).register(registry);
+                            .tag("route", route)
+                            .register(registry);
                 }
             }
         }

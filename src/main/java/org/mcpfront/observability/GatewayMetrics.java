@@ -4,9 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-
-import org.mcpfront.tracing.Tracing;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -14,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.mcpfront.tracing.Tracing;
 
 /**
  * The gateway's own metrics, per route. Meters are created once per label set and cached, because
@@ -27,10 +25,25 @@ public final class GatewayMetrics {
 
     /** JSON-RPC methods that get their own latency series; anything else is "other" (bounded cardinality). */
     private static final Set<String> KNOWN_METHODS = Set.of(
-            "initialize", "ping", "tools/list", "tools/call", "resources/list", "resources/read",
-            "resources/templates/list", "resources/subscribe", "resources/unsubscribe", "prompts/list",
-            "prompts/get", "completion/complete", "logging/setLevel", "tasks/get", "tasks/list",
-            "tasks/result", "tasks/cancel", "server/discover", "subscriptions/listen");
+            "initialize",
+            "ping",
+            "tools/list",
+            "tools/call",
+            "resources/list",
+            "resources/read",
+            "resources/templates/list",
+            "resources/subscribe",
+            "resources/unsubscribe",
+            "prompts/list",
+            "prompts/get",
+            "completion/complete",
+            "logging/setLevel",
+            "tasks/get",
+            "tasks/list",
+            "tasks/result",
+            "tasks/cancel",
+            "server/discover",
+            "subscriptions/listen");
 
     private final MeterRegistry registry;
     private final BackendHealth backends;
@@ -118,13 +131,20 @@ public final class GatewayMetrics {
         rates.record(route);
         String label = KNOWN_METHODS.contains(method) ? method : "other";
         String key = route + '\u0000' + label + '\u0000' + era + '\u0000' + backendEra;
-        timers.computeIfAbsent(key, k -> Timer.builder("mcp_front_request_duration")
-                        .description("Time from a client request to its response, per route, JSON-RPC method and era")
-                        .tag("route", route).tag("method", label).tag("era", era).tag("backend_era", backendEra)
-                        .publishPercentileHistogram()
-                        .minimumExpectedValue(Duration.ofMillis(1))
-                        .maximumExpectedValue(Duration.ofSeconds(60))
-                        .register(registry))
+        timers.computeIfAbsent(
+                        key,
+                        k -> Timer.builder("mcp_front_request_duration")
+                                .description(
+                                        "Time from a client request to its response, per route, JSON-RPC method and "
+                                                + "era")
+                                .tag("route", route)
+                                .tag("method", label)
+                                .tag("era", era)
+                                .tag("backend_era", backendEra)
+                                .publishPercentileHistogram()
+                                .minimumExpectedValue(Duration.ofMillis(1))
+                                .maximumExpectedValue(Duration.ofSeconds(60))
+                                .register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
@@ -132,7 +152,9 @@ public final class GatewayMetrics {
         return open.computeIfAbsent(route, r -> {
             AtomicInteger gauge = new AtomicInteger();
             Gauge.builder("mcp_front_sessions_open", gauge, AtomicInteger::get)
-                    .description("MCP sessions open now").tag("route", r).register(registry);
+                    .description("MCP sessions open now")
+                    .tag("route", r)
+                    .register(registry);
             return gauge;
         });
     }

@@ -7,8 +7,6 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.encoder.EncoderBase;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import org.slf4j.event.KeyValuePair;
-
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -18,6 +16,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.event.KeyValuePair;
 
 /**
  * One line per event. {@code LOG_FORMAT=json}: a JSON object with Google Cloud Logging's field names
@@ -30,11 +29,21 @@ import java.util.Set;
  */
 public final class LogEncoder extends EncoderBase<ILoggingEvent> {
 
-    private static final Set<String> SECRET_KEYS = Set.of("token", "authorization", "secret", "password",
-            "client_secret", "refresh_token", "access_token", "code", "cookie", "code_verifier", "id_token");
+    private static final Set<String> SECRET_KEYS = Set.of(
+            "token",
+            "authorization",
+            "secret",
+            "password",
+            "client_secret",
+            "refresh_token",
+            "access_token",
+            "code",
+            "cookie",
+            "code_verifier",
+            "id_token");
     private static final JsonFactory JSON = new JsonFactory();
-    private static final DateTimeFormatter TEXT_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TEXT_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final byte[] NOTHING = new byte[0];
 
     private boolean json = "json".equalsIgnoreCase(System.getenv("LOG_FORMAT"));
@@ -141,7 +150,9 @@ public final class LogEncoder extends EncoderBase<ILoggingEvent> {
         String text = secret(key) ? "***" : String.valueOf(value);
         line.append("  ").append(key).append('=');
         if (text.isEmpty() || text.chars().anyMatch(c -> c == ' ' || c == '"' || c == '=' || c < 0x20)) {
-            line.append('"').append(text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")).append('"');
+            line.append('"')
+                    .append(text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n"))
+                    .append('"');
         } else {
             line.append(text);
         }

@@ -15,7 +15,6 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.VertxPrometheusOptions;
-
 import java.util.EnumSet;
 
 /**
@@ -50,11 +49,13 @@ public final class Observability {
                 .setJvmMetricsEnabled(true)
                 .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
                 .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME))
-                .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)
-                        .setPublishQuantiles(false));
+                .setPrometheusOptions(
+                        new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(false));
     }
 
-    /** Micrometer's metrics for Vert.x, guarded against connections accepted before they exist ({@link GuardedMetrics}). */
+    /**
+     * Micrometer's metrics for Vert.x, guarded against connections accepted before they exist ({@link GuardedMetrics}).
+     */
     public VertxMetricsFactory metricsFactory() {
         MicrometerMetricsFactory micrometer = new MicrometerMetricsFactory(registry);
         return new VertxMetricsFactory() {

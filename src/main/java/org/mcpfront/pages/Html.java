@@ -8,8 +8,7 @@ import io.vertx.core.http.HttpServerResponse;
  */
 public final class Html {
 
-    private Html() {
-    }
+    private Html() {}
 
     /** Escapes text for an HTML element or a double-quoted attribute. */
     public static String escape(String text) {
@@ -41,8 +40,8 @@ public final class Html {
      * runs under {@code scriptNonce} ({@link #sendWide}).
      */
     public static String widePage(String title, String bodyHtml, String scriptNonce, String script) {
-        return page(title, bodyHtml, WIDE_STYLE,
-                "<script nonce=\"" + escape(scriptNonce) + "\">" + script + "</script>");
+        return page(
+                title, bodyHtml, WIDE_STYLE, "<script nonce=\"" + escape(scriptNonce) + "\">" + script + "</script>");
     }
 
     private static final String WIDE_STYLE = """
@@ -68,11 +67,13 @@ public final class Html {
                 <title>%s · mcp-front</title>
                 <style>
                   body { font: 16px/1.5 system-ui, sans-serif; background: #f4f5f7; color: #1d2330; margin: 0; }
-                  main { max-width: 30rem; margin: 4rem auto; background: #fff; border-radius: 12px; padding: 2rem 2.25rem;
+                  main { max-width: 30rem; margin: 4rem auto; background: #fff; border-radius: 12px;
+                         padding: 2rem 2.25rem;
                          box-shadow: 0 1px 3px rgba(0,0,0,.12); }
                   h1 { font-size: 1.35rem; margin: 0 0 1rem; }
                   .muted { color: #5b6475; font-size: .9rem; }
-                  code, .host { font-family: ui-monospace, monospace; background: #eef0f4; padding: 0 .3em; border-radius: 4px; }
+                  code, .host { font-family: ui-monospace, monospace; background: #eef0f4; padding: 0 .3em;
+                                border-radius: 4px; }
                   ul { padding-left: 1.2rem; }
                   form { margin-top: 1.5rem; }
                   input[type=email] { width: 100%%; box-sizing: border-box; padding: .6rem; font-size: 1rem;
@@ -96,15 +97,17 @@ public final class Html {
      * Sends a {@link #widePage}: the same headers as {@link #send}, except that the one script with
      * {@code scriptNonce} may run and fetch from this origin.
      */
-    public static void sendWide(HttpServerResponse response, int status, String title, String bodyHtml,
-                                String scriptNonce, String script) {
+    public static void sendWide(
+            HttpServerResponse response, int status, String title, String bodyHtml, String scriptNonce, String script) {
         if (response.ended() || response.closed()) {
             return;
         }
         response.setStatusCode(status)
                 .putHeader("Content-Type", "text/html; charset=utf-8")
-                .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-"
-                        + scriptNonce + "'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+                .putHeader(
+                        "Content-Security-Policy",
+                        "default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-" + scriptNonce
+                                + "'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
                 .putHeader("X-Frame-Options", "DENY")
                 .putHeader("Cache-Control", "no-store")
                 .putHeader("Referrer-Policy", "no-referrer")
@@ -118,7 +121,8 @@ public final class Html {
         }
         response.setStatusCode(status)
                 .putHeader("Content-Type", "text/html; charset=utf-8")
-                .putHeader("Content-Security-Policy",
+                .putHeader(
+                        "Content-Security-Policy",
                         "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'")
                 .putHeader("X-Frame-Options", "DENY")
                 .putHeader("Cache-Control", "no-store")

@@ -9,6 +9,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.config.RouteConfig.BackendProtocol;
 import org.mcpfront.config.RouteConfig.BackendTransport;
@@ -16,10 +19,6 @@ import org.mcpfront.transport.McpHeaders;
 import org.mcpfront.transport.SseParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
  * What each HTTP backend speaks, learned rather than configured: a {@code server/discover} probe with
@@ -39,8 +38,7 @@ public final class BackendEras {
     private final Function<RouteConfig, Future<Map<String, String>>> probeHeaders;
     private final Map<String, Known> known = new ConcurrentHashMap<>();
 
-    private record Known(RouteConfig route, Future<Era> era) {
-    }
+    private record Known(RouteConfig route, Future<Era> era) {}
 
     /** The probe found no usable answer (auth refused, server error, unreachable): the era is unknown. */
     public static final class ProbeFailed extends RuntimeException {
@@ -73,7 +71,9 @@ public final class BackendEras {
         if (usable(current, route)) {
             return current.era;
         }
-        return known.compute(route.path(), (path, found) -> usable(found, route) ? found : new Known(route, probe(route))).era;
+        return known.compute(
+                        route.path(), (path, found) -> usable(found, route) ? found : new Known(route, probe(route)))
+                .era;
     }
 
     /** An answer for this very route (not an edited one) that did not fail (those are asked again). */
@@ -85,7 +85,9 @@ public final class BackendEras {
     public void forget(RouteConfig route, String why) {
         Known removed = known.remove(route.path());
         if (removed != null) {
-            log.atInfo().addKeyValue("route", route.path()).addKeyValue("reason", why)
+            log.atInfo()
+                    .addKeyValue("route", route.path())
+                    .addKeyValue("reason", why)
                     .log("backend protocol era forgotten; probing again");
         }
     }
@@ -98,17 +100,24 @@ public final class BackendEras {
     }
 
     private Future<Era> probe(RouteConfig route) {
-        JsonObject envelope = Envelope.forClient(new JsonObject(), Identity.CLIENT_INFO, null).applyTo(null);
-        JsonObject body = new JsonObject().put("jsonrpc", "2.0").put("id", "mcp-front-probe")
-                .put("method", "server/discover").put("params", envelope);
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-                .setAbsoluteURI(route.backend().orElseThrow().toString()).setIdleTimeout(PROBE_TIMEOUT_MS)
+        JsonObject envelope =
+                Envelope.forClient(new JsonObject(), Identity.CLIENT_INFO, null).applyTo(null);
+        JsonObject body = new JsonObject()
+                .put("jsonrpc", "2.0")
+                .put("id", "mcp-front-probe")
+                .put("method", "server/discover")
+                .put("params", envelope);
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setAbsoluteURI(route.backend().orElseThrow().toString())
+                .setIdleTimeout(PROBE_TIMEOUT_MS)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.ACCEPT, McpHeaders.ACCEPT_JSON_OR_STREAM)
                 .putHeader(ModernRequests.PROTOCOL_VERSION_HEADER, ProtocolVersions.MODERN)
                 .putHeader(ModernRequests.METHOD_HEADER, "server/discover");
         route.headers().forEach(options::putHeader);
-        return probeHeaders.apply(route)
+        return probeHeaders
+                .apply(route)
                 .compose(identity -> {
                     identity.forEach(options::putHeader);
                     return client.request(options);
@@ -116,22 +125,25 @@ public final class BackendEras {
                 .compose(request -> request.send(body.encode()))
                 .compose(BackendEras::firstMessage)
                 .map(answer -> classify(route, answer))
-                .onSuccess(era -> log.atInfo().addKeyValue("route", route.path()).addKeyValue("era", era.label())
+                .onSuccess(era -> log.atInfo()
+                        .addKeyValue("route", route.path())
+                        .addKeyValue("era", era.label())
                         .log("backend protocol era found"))
-                .onFailure(e -> log.atWarn().addKeyValue("route", route.path()).addKeyValue("reason", e.getMessage())
+                .onFailure(e -> log.atWarn()
+                        .addKeyValue("route", route.path())
+                        .addKeyValue("reason", e.getMessage())
                         .log("backend protocol era unknown: the probe got no usable answer"));
     }
 
     /** The HTTP status and the first JSON-RPC message of the answer (null when there is none). */
-    private record Answer(int status, JsonObject message) {
-    }
+    private record Answer(int status, JsonObject message) {}
 
     private static Future<Answer> firstMessage(HttpClientResponse response) {
         int status = response.statusCode();
         if (status == 401 || status == 403) {
             response.body();
-            return Future.failedFuture(new ProbeFailed("the backend refused mcp-front's credentials (HTTP " + status
-                    + "); check the route's headers"));
+            return Future.failedFuture(new ProbeFailed(
+                    "the backend refused mcp-front's credentials (HTTP " + status + "); check the route's headers"));
         }
         if (status >= 500) {
             response.body();
@@ -159,8 +171,8 @@ public final class BackendEras {
             response.endHandler(v -> first.tryComplete(new Answer(status, null)));
             return first.future();
         }
-        return response.body().map(buffer -> new Answer(status, buffer.length() > MAX_PROBE_BYTES ? null
-                : parse(buffer.toString())));
+        return response.body()
+                .map(buffer -> new Answer(status, buffer.length() > MAX_PROBE_BYTES ? null : parse(buffer.toString())));
     }
 
     private static JsonObject parse(String text) {
@@ -174,7 +186,8 @@ public final class BackendEras {
 
     private static Era classify(RouteConfig route, Answer answer) {
         JsonObject message = answer.message();
-        if (message != null && message.getValue("result") instanceof JsonObject result
+        if (message != null
+                && message.getValue("result") instanceof JsonObject result
                 && result.containsKey("supportedVersions")) {
             boolean modern = result.getJsonArray("supportedVersions").stream()
                     .anyMatch(v -> v instanceof String s && ProtocolVersions.isModern(s));

@@ -31,7 +31,8 @@ public record Envelope(String protocolVersion, JsonObject clientCapabilities, Js
     /** The envelope of a modern message, or null when a required field is missing or mistyped. */
     public static Envelope of(JsonRpcMessage message) {
         JsonObject meta = message.meta();
-        if (meta == null || !(meta.getValue(PROTOCOL_VERSION) instanceof String version)
+        if (meta == null
+                || !(meta.getValue(PROTOCOL_VERSION) instanceof String version)
                 || !(meta.getValue(CLIENT_CAPABILITIES) instanceof JsonObject capabilities)) {
             return null;
         }
@@ -42,8 +43,8 @@ public record Envelope(String protocolVersion, JsonObject clientCapabilities, Js
 
     /** An envelope for requests mcp-front sends in a client's name (from its legacy {@code initialize}). */
     public static Envelope forClient(JsonObject capabilities, JsonObject clientInfo, String logLevel) {
-        return new Envelope(ProtocolVersions.MODERN, capabilities == null ? new JsonObject() : capabilities,
-                clientInfo, logLevel);
+        return new Envelope(
+                ProtocolVersions.MODERN, capabilities == null ? new JsonObject() : capabilities, clientInfo, logLevel);
     }
 
     /** Writes this envelope into {@code params._meta} of a copy of {@code params}. */

@@ -7,10 +7,10 @@ public final class Identity {
 
     public static final String NAME = "mcp-front";
     public static final String VERSION = version();
-    public static final JsonObject CLIENT_INFO = new JsonObject().put("name", NAME).put("version", VERSION);
+    public static final JsonObject CLIENT_INFO =
+            new JsonObject().put("name", NAME).put("version", VERSION);
 
-    private Identity() {
-    }
+    private Identity() {}
 
     private static String version() {
         String version = Identity.class.getPackage().getImplementationVersion();

@@ -1,15 +1,14 @@
 package org.mcpfront.protocol;
 
 import io.vertx.core.json.JsonObject;
-import org.mcpfront.transport.JsonRpcErrors;
-import org.mcpfront.transport.JsonRpcMessage;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Set;
 import java.util.function.BiConsumer;
-import java.util.regex.Pattern;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+import org.mcpfront.transport.JsonRpcErrors;
+import org.mcpfront.transport.JsonRpcMessage;
 
 /**
  * Checks a modern (2026-07-28) request the way its transport rules say a server that reads the body
@@ -26,14 +25,14 @@ public final class ModernRequests {
     /** Methods whose {@code Mcp-Name} mirrors {@code params.name}; resources/read mirrors {@code params.uri}. */
     private static final Set<String> NAMED = Set.of("tools/call", "prompts/get");
     /** Methods of the 2025 revisions that 2026-07-28 removed: 404 with -32601, like any unknown method. */
-    public static final Set<String> REMOVED_METHODS = Set.of("initialize", "ping", "logging/setLevel",
-            "resources/subscribe", "resources/unsubscribe");
+    public static final Set<String> REMOVED_METHODS =
+            Set.of("initialize", "ping", "logging/setLevel", "resources/subscribe", "resources/unsubscribe");
+
     private static final String BASE64_PREFIX = "=?base64?";
     private static final String BASE64_SUFFIX = "?=";
     private static final Pattern STRICT_BASE64 = Pattern.compile("[A-Za-z0-9+/]*={0,2}");
 
-    private ModernRequests() {
-    }
+    private ModernRequests() {}
 
     /** A refused request: the HTTP status and the JSON-RPC error body to answer with. */
     public static final class Refusal extends Exception {
@@ -51,8 +50,7 @@ public final class ModernRequests {
      * The checked request's envelope, and whether its version header showed the one mismatch real clients
      * are known to send (a 2025 header on a 2026 body, anthropics/claude-code#93290), which is tolerated.
      */
-    public record Checked(Envelope envelope, boolean legacyHeader) {
-    }
+    public record Checked(Envelope envelope, boolean legacyHeader) {}
 
     /**
      * Checks {@code message}, whose {@code _meta} carries a protocol version claim.
@@ -63,13 +61,23 @@ public final class ModernRequests {
         String id = message.idKey();
         Object claim = Envelope.claim(message);
         if (!(claim instanceof String version)) {
-            throw new Refusal(400, JsonRpcErrors.error(id, McpErrors.INVALID_PARAMS,
-                    "Invalid params: _meta." + Envelope.PROTOCOL_VERSION + " must be a string", null));
+            throw new Refusal(
+                    400,
+                    JsonRpcErrors.error(
+                            id,
+                            McpErrors.INVALID_PARAMS,
+                            "Invalid params: _meta." + Envelope.PROTOCOL_VERSION + " must be a string",
+                            null));
         }
         Envelope envelope = Envelope.of(message);
         if (envelope == null) {
-            throw new Refusal(400, JsonRpcErrors.error(id, McpErrors.INVALID_PARAMS,
-                    "Invalid params: _meta." + Envelope.CLIENT_CAPABILITIES + " is required (an object)", null));
+            throw new Refusal(
+                    400,
+                    JsonRpcErrors.error(
+                            id,
+                            McpErrors.INVALID_PARAMS,
+                            "Invalid params: _meta." + Envelope.CLIENT_CAPABILITIES + " is required (an object)",
+                            null));
         }
         boolean legacyHeader = false;
         if (message.isRequest()) {
@@ -80,8 +88,10 @@ public final class ModernRequests {
             } else if (ProtocolVersions.LEGACY_VERSIONS.contains(header) && ProtocolVersions.isModern(version)) {
                 legacyHeader = true;
             } else if (!header.equals(version)) {
-                throw mismatch(id, PROTOCOL_VERSION_HEADER + " header value '" + header + "' does not match body value '"
-                        + version + "'");
+                throw mismatch(
+                        id,
+                        PROTOCOL_VERSION_HEADER + " header value '" + header + "' does not match body value '" + version
+                                + "'");
             }
         }
         if (!ProtocolVersions.isModern(version)) {
@@ -95,8 +105,10 @@ public final class ModernRequests {
             throw mismatch(id, "the " + METHOD_HEADER + " header is missing");
         }
         if (!method.equals(message.method())) {
-            throw mismatch(id, METHOD_HEADER + " header value '" + method + "' does not match body value '"
-                    + message.method() + "'");
+            throw mismatch(
+                    id,
+                    METHOD_HEADER + " header value '" + method + "' does not match body value '" + message.method()
+                            + "'");
         }
         String bodyName = nameOf(message);
         if (bodyName != null) {
@@ -106,10 +118,13 @@ public final class ModernRequests {
             }
             String name = headerSafe(raw) ? decodeValue(raw) : null;
             if (name == null) {
-                throw mismatch(id, NAME_HEADER + " header is not header-safe text, or not valid base64 between =?base64? and ?=");
+                throw mismatch(
+                        id,
+                        NAME_HEADER + " header is not header-safe text, or not valid base64 between =?base64? and ?=");
             }
             if (!name.equals(bodyName)) {
-                throw mismatch(id, NAME_HEADER + " header value '" + name + "' does not match body value '" + bodyName + "'");
+                throw mismatch(
+                        id, NAME_HEADER + " header value '" + name + "' does not match body value '" + bodyName + "'");
             }
         }
         return new Checked(envelope, legacyHeader);
@@ -140,7 +155,9 @@ public final class ModernRequests {
      */
     public static int statusOf(int errorCode) {
         return switch (errorCode) {
-            case McpErrors.HEADER_MISMATCH, McpErrors.MISSING_CLIENT_CAPABILITY, McpErrors.UNSUPPORTED_PROTOCOL_VERSION -> 400;
+            case McpErrors.HEADER_MISMATCH,
+                    McpErrors.MISSING_CLIENT_CAPABILITY,
+                    McpErrors.UNSUPPORTED_PROTOCOL_VERSION -> 400;
             case McpErrors.METHOD_NOT_FOUND -> 404;
             default -> 200;
         };
@@ -160,15 +177,21 @@ public final class ModernRequests {
 
     /** The header form of a value: as is when header-safe, else the base64 sentinel form. */
     public static String encode(String value) {
-        boolean safe = !value.isEmpty() && value.equals(value.strip()) && headerSafe(value)
+        boolean safe = !value.isEmpty()
+                && value.equals(value.strip())
+                && headerSafe(value)
                 && !(value.startsWith(BASE64_PREFIX) && value.endsWith(BASE64_SUFFIX));
-        return safe ? value
-                : BASE64_PREFIX + Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)) + BASE64_SUFFIX;
+        return safe
+                ? value
+                : BASE64_PREFIX
+                        + Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))
+                        + BASE64_SUFFIX;
     }
 
     /** The value of a header that may use the base64 sentinel form; null when that form is broken. */
     public static String decodeValue(String header) {
-        if (!(header.startsWith(BASE64_PREFIX) && header.endsWith(BASE64_SUFFIX)
+        if (!(header.startsWith(BASE64_PREFIX)
+                && header.endsWith(BASE64_SUFFIX)
                 && header.length() >= BASE64_PREFIX.length() + BASE64_SUFFIX.length())) {
             return header;
         }

@@ -1,7 +1,6 @@
 package org.mcpfront.protocol;
 
 import io.vertx.core.json.JsonArray;
-
 import java.util.List;
 import java.util.Set;
 
@@ -18,8 +17,7 @@ public final class ProtocolVersions {
     /** Newest first, as {@code supportedVersions} and {@code -32022} data list them. */
     private static final List<String> ALL = List.of(MODERN, "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
 
-    private ProtocolVersions() {
-    }
+    private ProtocolVersions() {}
 
     public static JsonArray supported() {
         return new JsonArray(ALL);

@@ -3,9 +3,6 @@ package org.mcpfront.protocol;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -15,6 +12,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The {@code requestState} mcp-front itself hands a modern client when it turns a legacy backend's
@@ -43,8 +42,7 @@ public final class RequestStates {
     }
 
     /** What a state says, once its seal, binding and expiry checked out. */
-    public record State(String session, JsonObject payload) {
-    }
+    public record State(String session, JsonObject payload) {}
 
     /** A state that does not open: tampered, expired, or presented on another user, route or call. */
     public static final class Invalid extends Exception {
@@ -57,10 +55,21 @@ public final class RequestStates {
      * Seals {@code payload} (what the session needs to resume) for {@code request}, made by
      * {@code subject} on {@code route}, usable for {@code ttl}.
      */
-    public String seal(String session, JsonObject payload, String subject, String route, String method,
-                       JsonObject params, Duration ttl) {
-        JsonObject body = new JsonObject().put("sid", session).put("sub", subject).put("route", route)
-                .put("m", method).put("d", digest(params)).put("exp", clock.millis() + ttl.toMillis())
+    public String seal(
+            String session,
+            JsonObject payload,
+            String subject,
+            String route,
+            String method,
+            JsonObject params,
+            Duration ttl) {
+        JsonObject body = new JsonObject()
+                .put("sid", session)
+                .put("sub", subject)
+                .put("route", route)
+                .put("m", method)
+                .put("d", digest(params))
+                .put("exp", clock.millis() + ttl.toMillis())
                 .put("p", payload);
         String encoded = B64.encodeToString(body.encode().getBytes(StandardCharsets.UTF_8));
         return PREFIX + encoded + "." + B64.encodeToString(mac(encoded));
@@ -129,7 +138,9 @@ public final class RequestStates {
             TreeMap<String, Object> sorted = new TreeMap<>(object.getMap());
             StringBuilder out = new StringBuilder("{");
             sorted.forEach((k, v) -> out.append(out.length() > 1 ? "," : "")
-                    .append(Json.encode(k)).append(':').append(canonical(wrap(v))));
+                    .append(Json.encode(k))
+                    .append(':')
+                    .append(canonical(wrap(v))));
             return out.append('}').toString();
         }
         if (value instanceof JsonArray array) {

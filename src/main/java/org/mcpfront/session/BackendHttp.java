@@ -8,14 +8,13 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import java.net.URI;
 import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.identity.backend.BackendIdentity;
 import org.mcpfront.net.BackendClients;
 import org.mcpfront.tracing.Tracing;
 import org.mcpfront.transport.McpHeaders;
-
-import java.net.URI;
 
 /**
  * The HTTP client every HTTP-backed session shares ({@link BackendClients}), and the request shapes they
@@ -43,7 +42,8 @@ public final class BackendHttp {
         this(vertx, BackendIdentity.none());
     }
 
-    private BackendHttp(HttpClient client, BackendIdentity identity, RouteConfig route, SessionOwner caller, boolean probe) {
+    private BackendHttp(
+            HttpClient client, BackendIdentity identity, RouteConfig route, SessionOwner caller, boolean probe) {
         this.probe = probe;
         this.client = client;
         this.identity = identity;

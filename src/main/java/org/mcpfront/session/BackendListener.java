@@ -29,19 +29,16 @@ public interface BackendListener {
      * The backend's connection is gone with every request in flight (a legacy SSE backend's stream broke):
      * they fail; the session stays while the backend may come back.
      */
-    default void onInFlightLost(String reason) {
-    }
+    default void onInFlightLost(String reason) {}
 
     /**
      * The backend forgot mcp-front's upstream session (it restarted) and a new one was opened in the
      * client's name: the client's session carries on.
      */
-    default void onUpstreamReopened(String reason) {
-    }
+    default void onUpstreamReopened(String reason) {}
 
     /** The backend gave mcp-front's upstream session this id (Streamable HTTP), at initialize or on a reopen. */
-    default void onUpstreamSession(String upstreamSessionId) {
-    }
+    default void onUpstreamSession(String upstreamSessionId) {}
 
     /** The backend is gone (unreachable, stream cut, session expired): the session must end. */
     void onFailure(String kind, String reason);

@@ -1,16 +1,15 @@
 package org.mcpfront.session;
 
 import io.vertx.core.Vertx;
+import java.util.Map;
+import java.util.function.Function;
 import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.bus.SessionSpec;
-import org.mcpfront.config.RouteConfig.BackendProtocol;
 import org.mcpfront.config.RouteConfig;
+import org.mcpfront.config.RouteConfig.BackendProtocol;
 import org.mcpfront.identity.backend.BackendIdentity;
 import org.mcpfront.protocol.Era;
 import org.mcpfront.protocol.RequestStates;
-
-import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Picks the backend a session needs: the transport of the route, and a bridge where the client and
@@ -18,8 +17,7 @@ import java.util.function.Function;
  */
 public final class Backends {
 
-    private Backends() {
-    }
+    private Backends() {}
 
     /**
      * The backend factory for one session.
@@ -27,19 +25,24 @@ public final class Backends {
      * @param httpEra what an HTTP route's backend speaks (probed or pinned); ignored for stdio routes,
      *                whose processes tell at {@code initialize}
      */
-    public static Function<BackendListener, Backend> forSession(Vertx vertx, BackendHttp http, SessionSpec spec,
-                                                                Era httpEra, RequestStates states) {
+    public static Function<BackendListener, Backend> forSession(
+            Vertx vertx, BackendHttp http, SessionSpec spec, Era httpEra, RequestStates states) {
         RouteConfig route = spec.route();
         String id = spec.id();
-        Function<BackendListener, Backend> transport = raw(vertx, http.forCaller(route, spec.owner()), route, id, httpEra,
+        Function<BackendListener, Backend> transport = raw(
+                vertx,
+                http.forCaller(route, spec.owner()),
+                route,
+                id,
+                httpEra,
                 BackendIdentity.environment(route, spec.owner()));
         boolean stdio = route.type() == RouteConfig.RouteType.STDIO;
         Era stdioEra = route.protocol() == BackendProtocol.V2026 ? Era.MODERN : Era.LEGACY;
         if (spec.clientTransport() == ClientTransport.MODERN) {
             Era era = stdio ? stdioEra : httpEra;
             boolean mayBeModern = stdio && route.protocol() == BackendProtocol.AUTO;
-            return listener -> new ModernClientBridge(vertx, route, id, spec.owner().subject(), listener, states,
-                    transport, era, mayBeModern);
+            return listener -> new ModernClientBridge(
+                    vertx, route, id, spec.owner().subject(), listener, states, transport, era, mayBeModern);
         }
         if (stdio) {
             return switch (route.protocol()) {
@@ -54,22 +57,35 @@ public final class Backends {
     }
 
     /** The bare transport of an HTTP route's backend, with no session around it: for health probes. */
-    public static Function<BackendListener, Backend> forProbe(Vertx vertx, BackendHttp http, RouteConfig route,
-                                                              String id, Era era) {
+    public static Function<BackendListener, Backend> forProbe(
+            Vertx vertx, BackendHttp http, RouteConfig route, String id, Era era) {
         return raw(vertx, http.forProbe(route), route, id, era, Map.of());
     }
 
-    private static Function<BackendListener, Backend> raw(Vertx vertx, BackendHttp http, RouteConfig route, String id,
-                                                          Era httpEra, Map<String, String> callerEnvironment) {
+    private static Function<BackendListener, Backend> raw(
+            Vertx vertx,
+            BackendHttp http,
+            RouteConfig route,
+            String id,
+            Era httpEra,
+            Map<String, String> callerEnvironment) {
         return switch (route.type()) {
-            case HTTP -> httpEra == Era.MODERN
-                    ? listener -> new StatelessHttpBackend(http, route, id, listener)
-                    : switch (route.transport().orElse(RouteConfig.BackendTransport.STREAMABLE)) {
-                        case STREAMABLE -> listener -> new StreamableHttpBackend(vertx, http, route, id, listener);
-                        case SSE -> listener -> new SseBackend(vertx, http, route, id, listener);
-                    };
-            case STDIO -> listener -> new StdioBackend(vertx, route, id, listener, System.getenv(),
-                    callerEnvironment, route.onProcessLoss() == RouteConfig.OnProcessLoss.RESTART);
+            case HTTP ->
+                httpEra == Era.MODERN
+                        ? listener -> new StatelessHttpBackend(http, route, id, listener)
+                        : switch (route.transport().orElse(RouteConfig.BackendTransport.STREAMABLE)) {
+                            case STREAMABLE -> listener -> new StreamableHttpBackend(vertx, http, route, id, listener);
+                            case SSE -> listener -> new SseBackend(vertx, http, route, id, listener);
+                        };
+            case STDIO ->
+                listener -> new StdioBackend(
+                        vertx,
+                        route,
+                        id,
+                        listener,
+                        System.getenv(),
+                        callerEnvironment,
+                        route.onProcessLoss() == RouteConfig.OnProcessLoss.RESTART);
         };
     }
 }

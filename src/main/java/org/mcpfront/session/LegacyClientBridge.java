@@ -5,6 +5,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.protocol.Envelope;
 import org.mcpfront.protocol.Era;
@@ -14,13 +20,6 @@ import org.mcpfront.transport.JsonRpcException;
 import org.mcpfront.transport.JsonRpcMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.function.Function;
 
 /**
  * The session of a 2025 client on a route whose backend speaks 2026-07-28 (an HTTP backend, or a stdio
@@ -37,8 +36,8 @@ import java.util.function.Function;
 final class LegacyClientBridge implements Backend, BackendListener {
 
     private static final Logger log = LoggerFactory.getLogger(LegacyClientBridge.class);
-    private static final Map<String, String> LIST_FLAGS = Map.of("tools", "toolsListChanged",
-            "prompts", "promptsListChanged", "resources", "resourcesListChanged");
+    private static final Map<String, String> LIST_FLAGS =
+            Map.of("tools", "toolsListChanged", "prompts", "promptsListChanged", "resources", "resourcesListChanged");
 
     private static final long FIRST_RELISTEN_MS = 1_000;
     private static final long MAX_RELISTEN_MS = 30_000;
@@ -58,18 +57,19 @@ final class LegacyClientBridge implements Backend, BackendListener {
     private String listenId;
     /** Consecutive times the backend ended the subscription; the next re-open waits longer. */
     private int listenEnded;
+
     private long relistenTimer = -1;
     private boolean closing;
     /** The backend's capabilities, from its discovery: what the client's initialize was answered with. */
     private JsonObject offered = new JsonObject();
+
     private long upstreamIds;
     /** Upstream id → the call it carries (the client's id, and the request as the client sent it). */
     private final Map<String, Call> calls = new HashMap<>();
     /** Ids of the server→client requests mcp-front sent the client → the round they belong to. */
     private final Map<String, Round> asking = new HashMap<>();
 
-    private record Call(String clientIdKey, JsonRpcMessage request) {
-    }
+    private record Call(String clientIdKey, JsonRpcMessage request) {}
 
     /** One input-required result being answered by the client: its questions, answers so far, state. */
     private static final class Round {
@@ -87,8 +87,13 @@ final class LegacyClientBridge implements Backend, BackendListener {
     /**
      * @param probing the era is not known yet: pass the client's initialize through first
      */
-    LegacyClientBridge(Vertx vertx, RouteConfig route, String session, BackendListener listener,
-                       Function<BackendListener, Backend> raw, boolean probing) {
+    LegacyClientBridge(
+            Vertx vertx,
+            RouteConfig route,
+            String session,
+            BackendListener listener,
+            Function<BackendListener, Backend> raw,
+            boolean probing) {
         this.vertx = vertx;
         this.route = route;
         this.session = session;
@@ -152,8 +157,11 @@ final class LegacyClientBridge implements Backend, BackendListener {
             switch (message.method()) {
                 case "notifications/initialized" -> listen();
                 case "notifications/cancelled" -> cancelled(message);
-                default -> log.atDebug().addKeyValue("route", route.path()).addKeyValue("method", message.method())
-                        .log("a 2025 notification with no 2026-07-28 counterpart; not sent");
+                default ->
+                    log.atDebug()
+                            .addKeyValue("route", route.path())
+                            .addKeyValue("method", message.method())
+                            .log("a 2025 notification with no 2026-07-28 counterpart; not sent");
             }
             return;
         }
@@ -165,7 +173,8 @@ final class LegacyClientBridge implements Backend, BackendListener {
             }
             case "resources/subscribe", "resources/unsubscribe" -> {
                 String uri = message.params().getString("uri");
-                boolean changed = "resources/subscribe".equals(message.method()) ? subscriptions.add(uri)
+                boolean changed = "resources/subscribe".equals(message.method())
+                        ? subscriptions.add(uri)
                         : subscriptions.remove(uri);
                 answer(message.idKey(), new JsonObject());
                 if (changed) {
@@ -177,7 +186,10 @@ final class LegacyClientBridge implements Backend, BackendListener {
     }
 
     private void discover(JsonRpcMessage initialize) {
-        JsonObject request = new JsonObject().put("jsonrpc", "2.0").put("id", nextId()).put("method", "server/discover")
+        JsonObject request = new JsonObject()
+                .put("jsonrpc", "2.0")
+                .put("id", nextId())
+                .put("method", "server/discover")
                 .put("params", envelope().applyTo(null));
         calls.put(JsonRpcMessage.idKeyOf(request.getValue("id")), new Call(initialize.idKey(), initialize));
         raw.send(JsonRpcMessage.of(request));
@@ -227,14 +239,20 @@ final class LegacyClientBridge implements Backend, BackendListener {
         }
         String id = nextId();
         listenId = JsonRpcMessage.idKeyOf(id);
-        raw.send(JsonRpcMessage.of(new JsonObject().put("jsonrpc", "2.0").put("id", id).put("method", "subscriptions/listen")
+        raw.send(JsonRpcMessage.of(new JsonObject()
+                .put("jsonrpc", "2.0")
+                .put("id", id)
+                .put("method", "subscriptions/listen")
                 .put("params", envelope().applyTo(new JsonObject().put("notifications", filter)))));
     }
 
     private void cancelled(JsonRpcMessage notice) {
         String clientId = JsonRpcMessage.idKeyOf(notice.params().getValue("requestId"));
-        calls.entrySet().stream().filter(e -> e.getValue().clientIdKey().equals(clientId)).map(Map.Entry::getKey)
-                .findFirst().ifPresent(upstream -> {
+        calls.entrySet().stream()
+                .filter(e -> e.getValue().clientIdKey().equals(clientId))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .ifPresent(upstream -> {
                     calls.remove(upstream);
                     cancelUpstream(upstream, notice.params().getString("reason", "cancelled by the client"));
                 });
@@ -267,7 +285,9 @@ final class LegacyClientBridge implements Backend, BackendListener {
             if (probing && clientInitialize != null && isRefusalNamingModern(text, clientInitialize.idKey())) {
                 probing = false;
                 modern = true;
-                log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", session)
+                log.atInfo()
+                        .addKeyValue("route", route.path())
+                        .addKeyValue("session", session)
                         .log("the process speaks 2026-07-28; bridging the 2025 client");
                 discover(clientInitialize);
                 return;
@@ -305,8 +325,7 @@ final class LegacyClientBridge implements Backend, BackendListener {
     private static boolean isRefusalNamingModern(String text, String idKey) {
         try {
             JsonRpcMessage message = JsonRpcMessage.parse(text);
-            return message.isResponse() && idKey.equals(message.idKey())
-                    && McpErrors.offersModern(message.json());
+            return message.isResponse() && idKey.equals(message.idKey()) && McpErrors.offersModern(message.json());
         } catch (JsonRpcException e) {
             return false;
         }
@@ -326,7 +345,8 @@ final class LegacyClientBridge implements Backend, BackendListener {
             listener.onMessage(initializeAnswer(call, json).encode(), call.clientIdKey());
             return;
         }
-        if (json.getValue("result") instanceof JsonObject result && "input_required".equals(result.getString("resultType"))) {
+        if (json.getValue("result") instanceof JsonObject result
+                && "input_required".equals(result.getString("resultType"))) {
             ask(call, result);
             return;
         }
@@ -337,16 +357,25 @@ final class LegacyClientBridge implements Backend, BackendListener {
     private JsonObject initializeAnswer(Call call, JsonObject discover) {
         JsonObject answer = new JsonObject().put("jsonrpc", "2.0").put("id", Json.decodeValue(call.clientIdKey()));
         if (!(discover.getValue("result") instanceof JsonObject result)) {
-            return answer.put("error", discover.getValue("error") instanceof JsonObject e ? e.copy()
-                    : new JsonObject().put("code", -32603).put("message", "the backend's server/discover failed"));
+            return answer.put(
+                    "error",
+                    discover.getValue("error") instanceof JsonObject e
+                            ? e.copy()
+                            : new JsonObject()
+                                    .put("code", -32603)
+                                    .put("message", "the backend's server/discover failed"));
         }
         offered = result.getJsonObject("capabilities", new JsonObject()).copy();
         JsonObject serverInfo = result.getValue("_meta") instanceof JsonObject meta
-                && meta.getValue(Envelope.SERVER_INFO) instanceof JsonObject info ? info.copy()
+                        && meta.getValue(Envelope.SERVER_INFO) instanceof JsonObject info
+                ? info.copy()
                 : new JsonObject().put("name", route.name()).put("version", "unknown");
         JsonObject initialized = new JsonObject()
-                .put("protocolVersion", ProtocolVersions.negotiateLegacy(call.request().params().getString("protocolVersion")))
-                .put("capabilities", offered.copy()).put("serverInfo", serverInfo);
+                .put(
+                        "protocolVersion",
+                        ProtocolVersions.negotiateLegacy(call.request().params().getString("protocolVersion")))
+                .put("capabilities", offered.copy())
+                .put("serverInfo", serverInfo);
         if (result.getValue("instructions") instanceof String instructions) {
             initialized.put("instructions", instructions);
         }
@@ -367,22 +396,31 @@ final class LegacyClientBridge implements Backend, BackendListener {
             String idKey = JsonRpcMessage.idKeyOf(id);
             round.keysById.put(idKey, key);
             asking.put(idKey, round);
-            JsonObject message = new JsonObject().put("jsonrpc", "2.0").put("id", id)
-                    .put("method", request.getString("method")).put("params", request.getJsonObject("params", new JsonObject()));
+            JsonObject message = new JsonObject()
+                    .put("jsonrpc", "2.0")
+                    .put("id", id)
+                    .put("method", request.getString("method"))
+                    .put("params", request.getJsonObject("params", new JsonObject()));
             listener.onMessage(message.encode(), call.clientIdKey());
         }
     }
 
     private void answer(String idKey, JsonObject result) {
-        listener.onMessage(new JsonObject().put("jsonrpc", "2.0").put("id", Json.decodeValue(idKey))
-                .put("result", result).encode(), idKey);
+        listener.onMessage(
+                new JsonObject()
+                        .put("jsonrpc", "2.0")
+                        .put("id", Json.decodeValue(idKey))
+                        .put("result", result)
+                        .encode(),
+                idKey);
     }
 
     @Override
     public boolean awaitingResponse(String idKey) {
         Call call = calls.get(idKey);
-        return call != null ? listener.awaitingResponse(call.clientIdKey()) : idKey.equals(listenId)
-                || listener.awaitingResponse(idKey);
+        return call != null
+                ? listener.awaitingResponse(call.clientIdKey())
+                : idKey.equals(listenId) || listener.awaitingResponse(idKey);
     }
 
     @Override
@@ -400,8 +438,12 @@ final class LegacyClientBridge implements Backend, BackendListener {
             return;
         }
         long delay = Math.min(MAX_RELISTEN_MS, FIRST_RELISTEN_MS << Math.min(listenEnded++, 5));
-        log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", session).addKeyValue("reason", reason)
-                .addKeyValue("retry_in_ms", delay).log("the backend's subscription ended; opening it again");
+        log.atInfo()
+                .addKeyValue("route", route.path())
+                .addKeyValue("session", session)
+                .addKeyValue("reason", reason)
+                .addKeyValue("retry_in_ms", delay)
+                .log("the backend's subscription ended; opening it again");
         relistenTimer = vertx.setTimer(delay, t -> {
             relistenTimer = -1;
             if (!closing && listenId == null) {

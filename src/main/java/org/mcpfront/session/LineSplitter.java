@@ -14,8 +14,7 @@ import java.util.List;
 final class LineSplitter {
 
     /** What one chunk produced: complete lines, and how many over-long lines were dropped. */
-    record Lines(List<String> lines, int dropped) {
-    }
+    record Lines(List<String> lines, int dropped) {}
 
     private final int maxLineBytes;
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream(1024);

@@ -5,19 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.mcpfront.config.RouteConfig;
-import org.mcpfront.protocol.Envelope;
-import org.mcpfront.protocol.Era;
-import org.mcpfront.protocol.Identity;
-import org.mcpfront.protocol.McpErrors;
-import org.mcpfront.protocol.ProtocolVersions;
-import org.mcpfront.protocol.RequestStates;
-import org.mcpfront.transport.JsonRpcException;
-import org.mcpfront.transport.JsonRpcErrors;
-import org.mcpfront.transport.JsonRpcMessage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +14,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.mcpfront.config.RouteConfig;
+import org.mcpfront.protocol.Envelope;
+import org.mcpfront.protocol.Era;
+import org.mcpfront.protocol.Identity;
+import org.mcpfront.protocol.McpErrors;
+import org.mcpfront.protocol.ProtocolVersions;
+import org.mcpfront.protocol.RequestStates;
+import org.mcpfront.transport.JsonRpcErrors;
+import org.mcpfront.transport.JsonRpcException;
+import org.mcpfront.transport.JsonRpcMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The session of one 2026-07-28 user on a route whose backend mcp-front reaches through a session of
@@ -53,11 +52,12 @@ final class ModernClientBridge implements Backend, BackendListener {
     /** Methods that may answer with an input-required result (MRTR, 2026-07-28). */
     private static final Set<String> MAY_ASK = Set.of("tools/call", "prompts/get", "resources/read");
     /** Which client capability each server→client request needs. */
-    private static final Map<String, String> ASKS = Map.of("elicitation/create", "elicitation",
-            "sampling/createMessage", "sampling", "roots/list", "roots");
+    private static final Map<String, String> ASKS =
+            Map.of("elicitation/create", "elicitation", "sampling/createMessage", "sampling", "roots/list", "roots");
     /** Results that must carry cache hints in 2026-07-28; a 2025 backend gives none, so: do not cache. */
-    private static final Set<String> CACHEABLE = Set.of("tools/list", "prompts/list", "resources/list",
-            "resources/templates/list", "resources/read");
+    private static final Set<String> CACHEABLE =
+            Set.of("tools/list", "prompts/list", "resources/list", "resources/templates/list", "resources/read");
+
     private static final Map<String, String> LIST_CHANGED = Map.of(
             "notifications/tools/list_changed", "toolsListChanged",
             "notifications/prompts/list_changed", "promptsListChanged",
@@ -74,7 +74,12 @@ final class ModernClientBridge implements Backend, BackendListener {
     /** Server→client requests a call cannot go on without: a client that did not declare them gets -32021. */
     private static final Set<String> REQUIRED_BY_THE_CALL = Set.of("elicitation", "sampling");
 
-    private enum Upstream { UNKNOWN, STARTING, LEGACY, MODERN }
+    private enum Upstream {
+        UNKNOWN,
+        STARTING,
+        LEGACY,
+        MODERN
+    }
 
     private final Vertx vertx;
     private final RouteConfig route;
@@ -101,15 +106,27 @@ final class ModernClientBridge implements Backend, BackendListener {
     private final Map<String, JsonObject> mirrors = new HashMap<>();
     /** tools/call requests waiting for the backend's tool list before they can be checked. */
     private final List<JsonRpcMessage> awaitingTools = new ArrayList<>();
+
     private boolean fetchingTools;
-    /** tools/list requests whose answers teach the tools' header annotations: id → whether it asked for the first page. */
+    /**
+     * tools/list requests whose answers teach the tools' header annotations: id → whether it asked for the first page.
+     */
     private final Map<String, Boolean> listing = new HashMap<>();
+
     private long internalIds;
     private long inputKeys;
     private String logLevel;
 
-    ModernClientBridge(Vertx vertx, RouteConfig route, String session, String subject, BackendListener listener,
-                       RequestStates states, Function<BackendListener, Backend> raw, Era era, boolean mayBeModern) {
+    ModernClientBridge(
+            Vertx vertx,
+            RouteConfig route,
+            String session,
+            String subject,
+            BackendListener listener,
+            RequestStates states,
+            Function<BackendListener, Backend> raw,
+            Era era,
+            boolean mayBeModern) {
         this.vertx = vertx;
         this.route = route;
         this.session = session;
@@ -131,6 +148,7 @@ final class ModernClientBridge implements Backend, BackendListener {
         String answerAs;
         /** Server→client requests the client has been asked (key → backend request id) or not yet. */
         final Map<String, String> asked = new LinkedHashMap<>();
+
         final Map<String, JsonObject> toAsk = new LinkedHashMap<>();
         long holdTimer = -1;
 
@@ -141,8 +159,7 @@ final class ModernClientBridge implements Backend, BackendListener {
         }
     }
 
-    private record Listen(JsonObject filter, Object clientId) {
-    }
+    private record Listen(JsonObject filter, Object clientId) {}
 
     @Override
     public Future<Void> open() {
@@ -192,12 +209,19 @@ final class ModernClientBridge implements Backend, BackendListener {
      */
     private void handshake(Envelope envelope) {
         upstream = Upstream.STARTING;
-        JsonObject params = new JsonObject().put("protocolVersion", ProtocolVersions.LATEST_LEGACY)
+        JsonObject params = new JsonObject()
+                .put("protocolVersion", ProtocolVersions.LATEST_LEGACY)
                 .put("capabilities", MAPPABLE_CAPABILITIES.copy())
-                .put("clientInfo", envelope == null || envelope.clientInfo() == null ? Identity.CLIENT_INFO.copy()
-                        : envelope.clientInfo().copy());
-        raw.send(JsonRpcMessage.of(new JsonObject().put("jsonrpc", "2.0").put("id", "mf-internal-initialize")
-                .put("method", "initialize").put("params", params)));
+                .put(
+                        "clientInfo",
+                        envelope == null || envelope.clientInfo() == null
+                                ? Identity.CLIENT_INFO.copy()
+                                : envelope.clientInfo().copy());
+        raw.send(JsonRpcMessage.of(new JsonObject()
+                .put("jsonrpc", "2.0")
+                .put("id", "mf-internal-initialize")
+                .put("method", "initialize")
+                .put("params", params)));
     }
 
     private void handshakeAnswered(JsonObject response) {
@@ -207,10 +231,13 @@ final class ModernClientBridge implements Backend, BackendListener {
             if (version != null) {
                 raw.protocolVersion(version);
             }
-            raw.send(JsonRpcMessage.of(new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/initialized")));
+            raw.send(JsonRpcMessage.of(
+                    new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/initialized")));
             upstream = Upstream.LEGACY;
         } else if (mayBeModern && McpErrors.offersModern(response)) {
-            log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", session)
+            log.atInfo()
+                    .addKeyValue("route", route.path())
+                    .addKeyValue("session", session)
                     .log("the process speaks 2026-07-28; passing requests through");
             upstream = Upstream.MODERN;
         } else {
@@ -297,15 +324,21 @@ final class ModernClientBridge implements Backend, BackendListener {
         }
         String id = TOOLS + (++internalIds);
         listing.put(JsonRpcMessage.idKeyOf(id), cursor == null);
-        raw.send(JsonRpcMessage.of(new JsonObject().put("jsonrpc", "2.0").put("id", id)
-                .put("method", "tools/list").put("params", params)));
+        raw.send(JsonRpcMessage.of(new JsonObject()
+                .put("jsonrpc", "2.0")
+                .put("id", id)
+                .put("method", "tools/list")
+                .put("params", params)));
     }
 
     private void toolsPage(JsonObject response, boolean first) {
         if (!(response.getValue("result") instanceof JsonObject result)) {
             // No list to check against: the calls go on unchecked rather than fail for mcp-front's sake.
-            log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session)
-                    .addKeyValue("reason", errorText(response)).log("the backend refused tools/list; Mcp-Param-* unchecked");
+            log.atWarn()
+                    .addKeyValue("route", route.path())
+                    .addKeyValue("session", session)
+                    .addKeyValue("reason", errorText(response))
+                    .log("the backend refused tools/list; Mcp-Param-* unchecked");
             paramHeaders.learn(new JsonObject(), true, true);
         } else if (result.getValue("nextCursor") instanceof String cursor && !cursor.isEmpty()) {
             paramHeaders.learn(result, first, false);
@@ -339,15 +372,19 @@ final class ModernClientBridge implements Backend, BackendListener {
     private void resume(JsonRpcMessage retry, Envelope envelope, String state) {
         JsonObject payload;
         try {
-            payload = states.open(state, subject, route.path(), retry.method(), retry.params()).payload();
+            payload = states.open(state, subject, route.path(), retry.method(), retry.params())
+                    .payload();
         } catch (RequestStates.Invalid e) {
             answerError(retry.idKey(), McpErrors.INVALID_PARAMS, "Invalid params: " + e.getMessage());
             return;
         }
         InFlight call = held.remove(payload.getString("up"));
         if (call == null) {
-            answerError(retry.idKey(), McpErrors.INVALID_PARAMS, "Invalid params: the call this requestState belongs to "
-                    + "is no longer waiting (it timed out or was answered); send the request again without it");
+            answerError(
+                    retry.idKey(),
+                    McpErrors.INVALID_PARAMS,
+                    "Invalid params: the call this requestState belongs to "
+                            + "is no longer waiting (it timed out or was answered); send the request again without it");
             return;
         }
         vertx.cancelTimer(call.holdTimer);
@@ -362,8 +399,11 @@ final class ModernClientBridge implements Backend, BackendListener {
             if (responses.getValue(key) instanceof JsonObject result) {
                 reply.put("result", result);
             } else {
-                reply.put("error", new JsonObject().put("code", McpErrors.INVALID_PARAMS)
-                        .put("message", "the client sent no answer for " + key));
+                reply.put(
+                        "error",
+                        new JsonObject()
+                                .put("code", McpErrors.INVALID_PARAMS)
+                                .put("message", "the client sent no answer for " + key));
             }
             raw.send(JsonRpcMessage.of(reply));
         }
@@ -389,14 +429,20 @@ final class ModernClientBridge implements Backend, BackendListener {
         }
         Object clientId = Json.decodeValue(listener.clientIdKey(message.idKey()));
         listens.put(message.idKey(), new Listen(agreed, clientId));
-        JsonObject ack = new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/subscriptions/acknowledged")
-                .put("params", new JsonObject().put("_meta", new JsonObject().put(Envelope.SUBSCRIPTION_ID, clientId))
-                        .put("notifications", agreed));
+        JsonObject ack = new JsonObject()
+                .put("jsonrpc", "2.0")
+                .put("method", "notifications/subscriptions/acknowledged")
+                .put(
+                        "params",
+                        new JsonObject()
+                                .put("_meta", new JsonObject().put(Envelope.SUBSCRIPTION_ID, clientId))
+                                .put("notifications", agreed));
         listener.onMessage(ack.encode(), message.idKey());
     }
 
     private static void agree(JsonObject agreed, JsonObject asked, String flag, JsonObject capabilities, String area) {
-        if (Boolean.TRUE.equals(asked.getValue(flag)) && capabilities.getValue(area) instanceof JsonObject a
+        if (Boolean.TRUE.equals(asked.getValue(flag))
+                && capabilities.getValue(area) instanceof JsonObject a
                 && Boolean.TRUE.equals(a.getValue("listChanged"))) {
             agreed.put(flag, true);
         }
@@ -417,7 +463,8 @@ final class ModernClientBridge implements Backend, BackendListener {
 
     private void setLogLevel(Envelope envelope) {
         String level = envelope == null ? null : envelope.logLevel();
-        boolean logging = initializeResult != null && initializeResult.getValue("capabilities") instanceof JsonObject c
+        boolean logging = initializeResult != null
+                && initializeResult.getValue("capabilities") instanceof JsonObject c
                 && c.getValue("logging") instanceof JsonObject;
         if (level != null && logging && !level.equals(logLevel)) {
             logLevel = level;
@@ -426,15 +473,24 @@ final class ModernClientBridge implements Backend, BackendListener {
     }
 
     private void internal(String method, JsonObject params) {
-        raw.send(JsonRpcMessage.of(new JsonObject().put("jsonrpc", "2.0").put("id", "mf-internal-" + (++internalIds))
-                .put("method", method).put("params", params)));
+        raw.send(JsonRpcMessage.of(new JsonObject()
+                .put("jsonrpc", "2.0")
+                .put("id", "mf-internal-" + (++internalIds))
+                .put("method", method)
+                .put("params", params)));
     }
 
     private JsonObject discoverResult() {
-        JsonObject result = new JsonObject().put("resultType", "complete")
+        JsonObject result = new JsonObject()
+                .put("resultType", "complete")
                 .put("supportedVersions", ProtocolVersions.supported())
-                .put("capabilities", initializeResult.getJsonObject("capabilities", new JsonObject()).copy())
-                .put("ttlMs", 0).put("cacheScope", "private");
+                .put(
+                        "capabilities",
+                        initializeResult
+                                .getJsonObject("capabilities", new JsonObject())
+                                .copy())
+                .put("ttlMs", 0)
+                .put("cacheScope", "private");
         if (initializeResult.getValue("instructions") instanceof String instructions) {
             result.put("instructions", instructions);
         }
@@ -461,8 +517,11 @@ final class ModernClientBridge implements Backend, BackendListener {
             } else if ("\"mf-internal-initialize\"".equals(message.idKey())) {
                 handshakeAnswered(message.json());
             } else if (message.json().containsKey("error")) {
-                log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session)
-                        .addKeyValue("reason", errorText(message.json())).log("the backend refused a request of mcp-front's");
+                log.atWarn()
+                        .addKeyValue("route", route.path())
+                        .addKeyValue("session", session)
+                        .addKeyValue("reason", errorText(message.json()))
+                        .log("the backend refused a request of mcp-front's");
             }
             return;
         }
@@ -484,7 +543,9 @@ final class ModernClientBridge implements Backend, BackendListener {
             }
             JsonObject json = message.json().copy();
             if (json.getValue("result") instanceof JsonObject result && "tools/list".equals(call.request.method())) {
-                paramHeaders.learn(result, call.request.params().getValue("cursor") == null,
+                paramHeaders.learn(
+                        result,
+                        call.request.params().getValue("cursor") == null,
                         !(result.getValue("nextCursor") instanceof String));
             }
             if (json.getValue("result") instanceof JsonObject result) {
@@ -537,14 +598,18 @@ final class ModernClientBridge implements Backend, BackendListener {
         if ("notifications/tools/list_changed".equals(message.method())) {
             paramHeaders.forget();
         }
-        if (message.isResponse() && discovering.remove(message.idKey())
+        if (message.isResponse()
+                && discovering.remove(message.idKey())
                 && message.json().getValue("result") instanceof JsonObject) {
             JsonObject copy = message.json().copy();
             copy.getJsonObject("result").put("supportedVersions", ProtocolVersions.supported());
             return copy.encode();
         }
         JsonObject meta = message.isResponse()
-                ? (message.json().getValue("result") instanceof JsonObject r && r.getValue("_meta") instanceof JsonObject m ? m : null)
+                ? (message.json().getValue("result") instanceof JsonObject r
+                                && r.getValue("_meta") instanceof JsonObject m
+                        ? m
+                        : null)
                 : message.meta();
         if (meta == null || !meta.containsKey(Envelope.SUBSCRIPTION_ID)) {
             return text;
@@ -555,7 +620,8 @@ final class ModernClientBridge implements Backend, BackendListener {
             return text;
         }
         JsonObject copy = message.json().copy();
-        JsonObject target = message.isResponse() ? copy.getJsonObject("result").getJsonObject("_meta")
+        JsonObject target = message.isResponse()
+                ? copy.getJsonObject("result").getJsonObject("_meta")
                 : copy.getJsonObject("params").getJsonObject("_meta");
         target.put(Envelope.SUBSCRIPTION_ID, listen.clientId());
         if (message.isResponse()) {
@@ -567,7 +633,8 @@ final class ModernClientBridge implements Backend, BackendListener {
     private void fanOut(JsonRpcMessage message, String flag) {
         String uri = message.params().getString("uri");
         listens.forEach((listenId, listen) -> {
-            boolean wanted = flag != null ? Boolean.TRUE.equals(listen.filter().getValue(flag))
+            boolean wanted = flag != null
+                    ? Boolean.TRUE.equals(listen.filter().getValue(flag))
                     : listen.filter().getValue("resourceSubscriptions") instanceof JsonArray uris && uris.contains(uri);
             if (wanted) {
                 JsonObject copy = message.json().copy();
@@ -592,8 +659,10 @@ final class ModernClientBridge implements Backend, BackendListener {
         String capability = ASKS.get(request.method());
         InFlight call = relatedCall(relatedIdKey);
         if (capability == null || call == null || !MAY_ASK.contains(call.request.method())) {
-            refuse(request, "mcp-front cannot forward " + request.method() + " to a 2026-07-28 client outside a "
-                    + "tools/call, prompts/get or resources/read");
+            refuse(
+                    request,
+                    "mcp-front cannot forward " + request.method() + " to a 2026-07-28 client outside a "
+                            + "tools/call, prompts/get or resources/read");
             return;
         }
         if (call.envelope == null || !call.envelope.declares(capability)) {
@@ -601,14 +670,21 @@ final class ModernClientBridge implements Backend, BackendListener {
             if (REQUIRED_BY_THE_CALL.contains(capability) && inFlight.remove(call.request.idKey()) != null) {
                 // The revision's answer to a call that needs what the client did not declare: -32021,
                 // naming it, and the backend stops working on the call.
-                answerError(call.answerAs, McpErrors.MISSING_CLIENT_CAPABILITY, "Missing required client capability: "
-                        + capability, new JsonObject().put("requiredCapabilities", new JsonObject().put(capability, new JsonObject())));
+                answerError(
+                        call.answerAs,
+                        McpErrors.MISSING_CLIENT_CAPABILITY,
+                        "Missing required client capability: " + capability,
+                        new JsonObject()
+                                .put("requiredCapabilities", new JsonObject().put(capability, new JsonObject())));
                 cancelUpstream(call.request.idKey(), "the client lacks the " + capability + " capability");
             }
             return;
         }
-        call.toAsk.put(request.idKey(), new JsonObject().put("method", request.method())
-                .put("params", request.params().copy()));
+        call.toAsk.put(
+                request.idKey(),
+                new JsonObject()
+                        .put("method", request.method())
+                        .put("params", request.params().copy()));
         if (inFlight.containsKey(call.request.idKey())) {
             ask(call);
         }
@@ -652,17 +728,30 @@ final class ModernClientBridge implements Backend, BackendListener {
         call.toAsk.clear();
         String upstreamId = call.request.idKey();
         JsonObject clientParams = call.request.params();
-        String state = states.seal(session, new JsonObject().put("up", upstreamId).put("keys", keys), subject,
-                route.path(), call.request.method(), clientParams, route.requestTimeout());
-        JsonObject result = new JsonObject().put("resultType", "input_required").put("inputRequests", inputRequests)
+        String state = states.seal(
+                session,
+                new JsonObject().put("up", upstreamId).put("keys", keys),
+                subject,
+                route.path(),
+                call.request.method(),
+                clientParams,
+                route.requestTimeout());
+        JsonObject result = new JsonObject()
+                .put("resultType", "input_required")
+                .put("inputRequests", inputRequests)
                 .put("requestState", state);
         String answerAs = call.answerAs;
         inFlight.remove(upstreamId);
         held.put(upstreamId, call);
         // The backend's call waits here for the retry, bounded like any request.
         call.holdTimer = vertx.setTimer(route.requestTimeout().toMillis(), t -> giveUp(upstreamId));
-        listener.onMessage(new JsonObject().put("jsonrpc", "2.0").put("id", Json.decodeValue(answerAs))
-                .put("result", result).encode(), answerAs);
+        listener.onMessage(
+                new JsonObject()
+                        .put("jsonrpc", "2.0")
+                        .put("id", Json.decodeValue(answerAs))
+                        .put("result", result)
+                        .encode(),
+                answerAs);
     }
 
     private void giveUp(String upstreamId) {
@@ -677,24 +766,39 @@ final class ModernClientBridge implements Backend, BackendListener {
     }
 
     private void reply(JsonRpcMessage request, JsonObject result) {
-        raw.send(JsonRpcMessage.of(new JsonObject().put("jsonrpc", "2.0").put("id", Json.decodeValue(request.idKey()))
+        raw.send(JsonRpcMessage.of(new JsonObject()
+                .put("jsonrpc", "2.0")
+                .put("id", Json.decodeValue(request.idKey()))
                 .put("result", result)));
     }
 
     private void refuse(JsonRpcMessage request, String why) {
-        log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", session)
-                .addKeyValue("method", request.method()).addKeyValue("reason", why).log("refused a backend request");
+        log.atInfo()
+                .addKeyValue("route", route.path())
+                .addKeyValue("session", session)
+                .addKeyValue("method", request.method())
+                .addKeyValue("reason", why)
+                .log("refused a backend request");
         refuse(request.idKey(), why);
     }
 
     private void refuse(String backendId, String why) {
-        raw.send(JsonRpcMessage.of(new JsonObject().put("jsonrpc", "2.0").put("id", Json.decodeValue(backendId))
-                .put("error", new JsonObject().put("code", McpErrors.METHOD_NOT_FOUND).put("message", why))));
+        raw.send(JsonRpcMessage.of(new JsonObject()
+                .put("jsonrpc", "2.0")
+                .put("id", Json.decodeValue(backendId))
+                .put(
+                        "error",
+                        new JsonObject().put("code", McpErrors.METHOD_NOT_FOUND).put("message", why))));
     }
 
     private void answer(String idKey, JsonObject result) {
-        listener.onMessage(new JsonObject().put("jsonrpc", "2.0").put("id", Json.decodeValue(idKey))
-                .put("result", result).encode(), idKey);
+        listener.onMessage(
+                new JsonObject()
+                        .put("jsonrpc", "2.0")
+                        .put("id", Json.decodeValue(idKey))
+                        .put("result", result)
+                        .encode(),
+                idKey);
     }
 
     private void answerError(String idKey, int code, String message) {
@@ -710,7 +814,8 @@ final class ModernClientBridge implements Backend, BackendListener {
     }
 
     private static String errorText(JsonObject response) {
-        return response.getValue("error") instanceof JsonObject error ? error.getValue("code") + " " + error.getString("message", "")
+        return response.getValue("error") instanceof JsonObject error
+                ? error.getValue("code") + " " + error.getString("message", "")
                 : "no result";
     }
 

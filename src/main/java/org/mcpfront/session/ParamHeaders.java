@@ -2,14 +2,13 @@ package org.mcpfront.session;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.mcpfront.protocol.ModernRequests;
-
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
+import org.mcpfront.protocol.ModernRequests;
 
 /**
  * The {@code x-mcp-header} annotations of a backend's tools (2026-07-28: a tool parameter mirrored into an
@@ -21,8 +20,7 @@ import java.util.Locale;
 final class ParamHeaders {
 
     /** One annotated parameter: the header's name part and the property path in the arguments. */
-    private record Annotation(String header, List<String> path) {
-    }
+    private record Annotation(String header, List<String> path) {}
 
     private final Map<String, List<Annotation>> byTool = new HashMap<>();
     private boolean complete;

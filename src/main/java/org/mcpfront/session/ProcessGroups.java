@@ -19,8 +19,7 @@ final class ProcessGroups {
 
     private static final LibC LIBC = Native.load("c", LibC.class);
 
-    private ProcessGroups() {
-    }
+    private ProcessGroups() {}
 
     /**
      * Sends {@code signal} to the group led by {@code leader}, and to the leader itself: in the first

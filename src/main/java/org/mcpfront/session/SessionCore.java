@@ -3,6 +3,13 @@ package org.mcpfront.session;
 import io.opentelemetry.context.Scope;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.mcpfront.access.Kind;
 import org.mcpfront.access.ListFilter;
 import org.mcpfront.access.Visibility;
@@ -26,14 +33,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
 /**
  * The rules of one MCP session, without Vert.x: the client's requests in flight, the routing of every
  * backend message to exactly one client stream, the session's timeouts and its lifecycle. The
@@ -54,6 +53,7 @@ final class SessionCore implements BackendListener {
 
     /** How long a session whose backend failed before the client spoke waits to tell the client why. */
     static final long LINGER_MS = 2_000;
+
     private static final String LISTEN = "subscriptions/listen";
     private static final String SHUTDOWN = "mcp-front is shutting down";
     /** The failure kind of a backend (a replacement process) that failed before it answered. */
@@ -101,8 +101,7 @@ final class SessionCore implements BackendListener {
         }
 
         /** Keeps the session's durable facts in the store for {@code ttlMillis} (another instance may adopt it). */
-        default void saveFacts(SessionFacts facts, long ttlMillis) {
-        }
+        default void saveFacts(SessionFacts facts, long ttlMillis) {}
     }
 
     /** The answer to one client command: the edge passes a failure's code on as the HTTP status. */
@@ -140,12 +139,14 @@ final class SessionCore implements BackendListener {
     private String failureWhileStarting;
     /** Whether the backend ever said anything; a backend that fails before that failed to start. */
     private boolean heardFromBackend;
+
     private boolean heardFromClient;
     private boolean droppedWarned;
     /** Session-unique ids for the requests of 2026-07-28 clients, whose own ids need not be unique here. */
     private long localIds;
     /** What another instance would need to carry this session on; null when it cannot (2026 bridged sessions). */
     private SessionFacts facts;
+
     private long factsSavedAt;
     /**
      * The standalone stream came with an adopted session: its edge may have died with the old owner, so
@@ -159,8 +160,7 @@ final class SessionCore implements BackendListener {
      * @param backendFailed the backend failed: requests still in flight get the backend's error code
      * @param startFailure  why the backend failed before it ever answered, for the supervisor's back-off
      */
-    private record Ending(String reason, boolean backendFailed, String startFailure) {
-    }
+    private record Ending(String reason, boolean backendFailed, String startFailure) {}
 
     SessionCore(SessionSpec spec, Host host, GatewayMetrics metrics) {
         this(spec, host, metrics, null);
@@ -220,7 +220,9 @@ final class SessionCore implements BackendListener {
         saveFacts(facts);
         metrics.sessionOpened(route.path());
         scheduleIdleCheck(route.timeout().toMillis());
-        log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
+        log.atInfo()
+                .addKeyValue("route", route.path())
+                .addKeyValue("session", spec.id())
                 .addKeyValue("user", spec.owner().email())
                 .addKeyValue("client_transport", spec.clientTransport().name().toLowerCase())
                 .log("session opened");
@@ -286,8 +288,11 @@ final class SessionCore implements BackendListener {
             endStream(stream, ending.reason());
         }
         metrics.sessionClosed(route.path());
-        log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
-                .addKeyValue("user", spec.owner().email()).addKeyValue("reason", ending.reason())
+        log.atInfo()
+                .addKeyValue("route", route.path())
+                .addKeyValue("session", spec.id())
+                .addKeyValue("user", spec.owner().email())
+                .addKeyValue("reason", ending.reason())
                 .addKeyValue("duration_ms", (host.nanoTime() - openedAt) / 1_000_000)
                 .log("session closed");
     }
@@ -302,7 +307,9 @@ final class SessionCore implements BackendListener {
         if (!spec.owner().binding(route.path()).equals(command.owner())) {
             // MCP security best practices: a session id alone must not let another user, another client
             // or a token for another route in. The answer is the same as for a session that does not exist.
-            log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
+            log.atWarn()
+                    .addKeyValue("route", route.path())
+                    .addKeyValue("session", spec.id())
                     .addKeyValue("user", spec.owner().email())
                     .log("refused a request for this session from another user, client or route");
             ack.fail(404, "Session not found: it ended or never existed");
@@ -348,8 +355,10 @@ final class SessionCore implements BackendListener {
             beginEnd(reason);
             if (rpc.isRequest()) {
                 Pending p = new Pending(rpc.idKey(), rpc.method(), toolName(rpc), stream, false, host.nanoTime());
-                deliverResponse(p, JsonRpcErrors.error(rpc.idKey(), JsonRpcErrors.BACKEND_UNAVAILABLE,
-                        "Session ended: " + reason));
+                deliverResponse(
+                        p,
+                        JsonRpcErrors.error(
+                                rpc.idKey(), JsonRpcErrors.BACKEND_UNAVAILABLE, "Session ended: " + reason));
                 audit(p, "backend_failed", JsonRpcErrors.BACKEND_UNAVAILABLE);
             }
             ack.ok();
@@ -367,15 +376,22 @@ final class SessionCore implements BackendListener {
                 ack.fail(409, "request id " + rpc.idKey() + " is already in flight in this session");
                 return;
             }
-            Pending p = new Pending(rpc.idKey(), rpc.method(), toolName(rpc), stream, deliver.jsonOnly(),
-                    host.nanoTime());
+            Pending p =
+                    new Pending(rpc.idKey(), rpc.method(), toolName(rpc), stream, deliver.jsonOnly(), host.nanoTime());
             p.visibility = deliver.visibility();
             p.clientIdKey = clientIdKey;
-            p.span = metrics.tracing().start(route.path(), p.method, p.tool, clientEra().label(), backend.era().label());
+            p.span = metrics.tracing()
+                    .start(
+                            route.path(),
+                            p.method,
+                            p.tool,
+                            clientEra().label(),
+                            backend.era().label());
             span = p.span;
             p.progressToken = rpc.progressTokenKey();
             // A subscription stays open as long as its client wants it: no request timeout.
-            p.timer = LISTEN.equals(rpc.method()) ? -1
+            p.timer = LISTEN.equals(rpc.method())
+                    ? -1
                     : host.setTimer(route.requestTimeout().toMillis(), () -> timedOut(p));
             pending.put(p.idKey, p);
             if (p.progressToken != null) {
@@ -428,7 +444,9 @@ final class SessionCore implements BackendListener {
         if (stream == null) {
             return;
         }
-        if (standalone != null && standalone.inbox().equals(stream.inbox()) && standalone.streamId().equals(stream.streamId())) {
+        if (standalone != null
+                && standalone.inbox().equals(stream.inbox())
+                && standalone.streamId().equals(stream.streamId())) {
             // The same connection: the edge of a legacy stream does not know the key the session gave it.
             stream = standalone;
         }
@@ -487,16 +505,21 @@ final class SessionCore implements BackendListener {
         } catch (JsonRpcException e) {
             // A process stopped mid-write leaves half a line behind: expected once the session ends.
             boolean expected = state == State.ENDING || state == State.ENDED;
-            log.atLevel(expected ? Level.DEBUG : Level.WARN).addKeyValue("route", route.path())
-                    .addKeyValue("session", spec.id()).addKeyValue("problem", e.getMessage())
+            log.atLevel(expected ? Level.DEBUG : Level.WARN)
+                    .addKeyValue("route", route.path())
+                    .addKeyValue("session", spec.id())
+                    .addKeyValue("problem", e.getMessage())
                     .log("backend sent something that is not a JSON-RPC message; dropped");
             return;
         }
         if (rpc.isResponse()) {
             Pending p = pending.remove(rpc.idKey());
             if (p == null) {
-                log.atDebug().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
-                        .addKeyValue("id", rpc.idKey()).log("response to no request in flight; dropped");
+                log.atDebug()
+                        .addKeyValue("route", route.path())
+                        .addKeyValue("session", spec.id())
+                        .addKeyValue("id", rpc.idKey())
+                        .log("response to no request in flight; dropped");
                 return;
             }
             finished(p);
@@ -529,7 +552,8 @@ final class SessionCore implements BackendListener {
             }
             pending.remove(p.idKey);
             finished(p);
-            deliverResponse(p, JsonRpcErrors.error(p.idKey, JsonRpcErrors.BACKEND_UNAVAILABLE, "Backend error: " + reason));
+            deliverResponse(
+                    p, JsonRpcErrors.error(p.idKey, JsonRpcErrors.BACKEND_UNAVAILABLE, "Backend error: " + reason));
             audit(p, "backend_failed", JsonRpcErrors.BACKEND_UNAVAILABLE);
         }
     }
@@ -537,8 +561,11 @@ final class SessionCore implements BackendListener {
     @Override
     public void onUpstreamReopened(String reason) {
         metrics.backendError(route.path(), "session_reopened");
-        log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
-                .addKeyValue("user", spec.owner().email()).addKeyValue("reason", reason)
+        log.atWarn()
+                .addKeyValue("route", route.path())
+                .addKeyValue("session", spec.id())
+                .addKeyValue("user", spec.owner().email())
+                .addKeyValue("reason", reason)
                 .log("the backend forgot this session; a new upstream session carries it on");
         Audit.upstreamReopened(spec.owner().email(), spec.owner().clientId(), route.path(), spec.id(), reason);
     }
@@ -580,8 +607,12 @@ final class SessionCore implements BackendListener {
             return;
         }
         finished(p);
-        log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
-                .addKeyValue("method", p.method).addKeyValue("reason", reason).log("backend request failed");
+        log.atWarn()
+                .addKeyValue("route", route.path())
+                .addKeyValue("session", spec.id())
+                .addKeyValue("method", p.method)
+                .addKeyValue("reason", reason)
+                .log("backend request failed");
         deliverResponse(p, JsonRpcErrors.error(idKey, JsonRpcErrors.BACKEND_UNAVAILABLE, "Backend error: " + reason));
         audit(p, "backend_failed", JsonRpcErrors.BACKEND_UNAVAILABLE);
     }
@@ -596,9 +627,13 @@ final class SessionCore implements BackendListener {
             return;
         }
         metrics.backendError(route.path(), kind);
-        log.atError().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
-                .addKeyValue("kind", kind).addKeyValue("reason", reason)
-                .addKeyValue("in_flight", pending.size()).log("backend failed; ending session");
+        log.atError()
+                .addKeyValue("route", route.path())
+                .addKeyValue("session", spec.id())
+                .addKeyValue("kind", kind)
+                .addKeyValue("reason", reason)
+                .addKeyValue("in_flight", pending.size())
+                .log("backend failed; ending session");
         String why = "backend " + route.path() + " failed: " + reason;
         // A replacement that failed before it answered (kind "start") is a start failure like a first one:
         // the supervisor backs the route off.
@@ -634,7 +669,9 @@ final class SessionCore implements BackendListener {
         if (modernClient()) {
             // 2026-07-28 has no stream for messages that belong to no request; the bridge to the
             // backend already turned what the client subscribed to into messages of its listen request.
-            log.atDebug().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
+            log.atDebug()
+                    .addKeyValue("route", route.path())
+                    .addKeyValue("session", spec.id())
                     .log("a backend message that belongs to no request of a 2026-07-28 client; dropped");
             return;
         }
@@ -646,7 +683,9 @@ final class SessionCore implements BackendListener {
             undelivered.poll();
             if (!droppedWarned) {
                 droppedWarned = true;
-                log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
+                log.atWarn()
+                        .addKeyValue("route", route.path())
+                        .addKeyValue("session", spec.id())
                         .log("no client stream takes server messages; dropping the oldest");
             }
         }
@@ -684,13 +723,18 @@ final class SessionCore implements BackendListener {
         }
         EventIds.Position position = EventIds.parse(resume.lastEventId());
         StreamRef connection = resume.stream();
-        if (position == null || !position.sessionId().equals(spec.id()) || !position.key().equals(connection.key())) {
+        if (position == null
+                || !position.sessionId().equals(spec.id())
+                || !position.key().equals(connection.key())) {
             ack.fail(400, "Bad request: Last-Event-ID is not an event of this session");
             return;
         }
         boolean forServerMessages = position.kind() != EventIds.POST;
-        if (forServerMessages && standalone != null && !position.key().equals(standalone.key())
-                && buffers.held(standalone) && spec.clientTransport() != ClientTransport.SSE) {
+        if (forServerMessages
+                && standalone != null
+                && !position.key().equals(standalone.key())
+                && buffers.held(standalone)
+                && spec.clientTransport() != ClientTransport.SSE) {
             ack.fail(409, "this session already has a stream for server messages");
             return;
         }
@@ -703,8 +747,11 @@ final class SessionCore implements BackendListener {
             SessionCommand.Resumed how = done.succeeded() ? done.result() : SessionCommand.Resumed.UNKNOWN;
             if (how == SessionCommand.Resumed.UNKNOWN) {
                 // The edge opens a fresh stream (with a new key, so that no event id is used twice).
-                log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
-                        .addKeyValue("user", spec.owner().email()).addKeyValue("last_event_id", resume.lastEventId())
+                log.atWarn()
+                        .addKeyValue("route", route.path())
+                        .addKeyValue("session", spec.id())
+                        .addKeyValue("user", spec.owner().email())
+                        .addKeyValue("last_event_id", resume.lastEventId())
                         .log("a client resumes a stream whose events are no longer kept; it starts afresh");
                 ack.ok(how.name());
                 return;
@@ -735,8 +782,6 @@ final class SessionCore implements BackendListener {
         return new StreamRef(stream.inbox(), stream.streamId(), EventIds.newKey(spec.id(), EventIds.SSE));
     }
 
-
-
     private boolean hasPendingOn(StreamRef stream) {
         for (Pending p : pending.values()) {
             if (stream.equals(p.stream)) {
@@ -751,8 +796,8 @@ final class SessionCore implements BackendListener {
         if (p.progressToken != null) {
             progressTokens.remove(p.progressToken);
         }
-        metrics.requestCompleted(route.path(), p.method, clientEra().label(), backend.era().label(),
-                host.nanoTime() - p.startedAt);
+        metrics.requestCompleted(
+                route.path(), p.method, clientEra().label(), backend.era().label(), host.nanoTime() - p.startedAt);
     }
 
     private void cancelTimer(Pending p) {
@@ -784,11 +829,19 @@ final class SessionCore implements BackendListener {
         p.timer = -1;
         finished(p);
         metrics.backendError(route.path(), "timeout");
-        log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", spec.id())
-                .addKeyValue("method", p.method).addKeyValue("timeout", route.requestTimeout().toString())
+        log.atWarn()
+                .addKeyValue("route", route.path())
+                .addKeyValue("session", spec.id())
+                .addKeyValue("method", p.method)
+                .addKeyValue("timeout", route.requestTimeout().toString())
                 .log("request timed out");
-        deliverResponse(p, JsonRpcErrors.error(p.idKey, JsonRpcErrors.REQUEST_TIMEOUT,
-                "Request timed out after " + route.requestTimeout().toSeconds() + " s (route " + route.path() + ")"));
+        deliverResponse(
+                p,
+                JsonRpcErrors.error(
+                        p.idKey,
+                        JsonRpcErrors.REQUEST_TIMEOUT,
+                        "Request timed out after " + route.requestTimeout().toSeconds() + " s (route " + route.path()
+                                + ")"));
         audit(p, "timeout", JsonRpcErrors.REQUEST_TIMEOUT);
         // Tell the backend to stop working on it: nobody waits for the answer any more.
         backend.send(JsonRpcMessage.cancelled(p.idKey, "timed out in mcp-front"));
@@ -820,9 +873,18 @@ final class SessionCore implements BackendListener {
     /** The audit line of a tools/call that got its answer, or never will. */
     private void audit(Pending p, String outcome, Integer errorCode) {
         if (p.tool != null) {
-            Audit.toolCall(spec.owner().email(), spec.owner().clientId(), route.path(), spec.id(), p.tool,
-                    (host.nanoTime() - p.startedAt) / 1_000_000, outcome, errorCode, clientEra().label(),
-                    backend.era().label(), p.visibility.decide(Kind.TOOL, p.tool).rule());
+            Audit.toolCall(
+                    spec.owner().email(),
+                    spec.owner().clientId(),
+                    route.path(),
+                    spec.id(),
+                    p.tool,
+                    (host.nanoTime() - p.startedAt) / 1_000_000,
+                    outcome,
+                    errorCode,
+                    clientEra().label(),
+                    backend.era().label(),
+                    p.visibility.decide(Kind.TOOL, p.tool).rule());
         }
     }
 
@@ -868,6 +930,7 @@ final class SessionCore implements BackendListener {
         final String method;
         /** The tool's name for a tools/call, else null. */
         final String tool;
+
         final StreamRef stream;
         final boolean jsonOnly;
         final long startedAt;
@@ -875,6 +938,7 @@ final class SessionCore implements BackendListener {
         String progressToken;
         /** The id the client gave it, when the session gave it one of its own (2026-07-28 clients). */
         String clientIdKey;
+
         boolean streamAlive = true;
         RequestSpan span = RequestSpan.NONE;
         /** What the user who sent it may see (from the edge, with the configuration in force then). */

@@ -19,9 +19,18 @@ import org.mcpfront.bus.StreamRef;
  * @param node              the instance that owns the session now
  * @param epoch             how many times it was adopted: each adoption claims the next one, once
  */
-public record SessionFacts(String id, String route, SessionOwner owner, ClientTransport clientTransport,
-                           String protocolVersion, String initialize, boolean initialized, String upstreamSessionId,
-                           StreamRef standalone, String node, int epoch) {
+public record SessionFacts(
+        String id,
+        String route,
+        SessionOwner owner,
+        ClientTransport clientTransport,
+        String protocolVersion,
+        String initialize,
+        boolean initialized,
+        String upstreamSessionId,
+        StreamRef standalone,
+        String node,
+        int epoch) {
 
     private static final String PREFIX = "session:";
 
@@ -35,44 +44,114 @@ public record SessionFacts(String id, String route, SessionOwner owner, ClientTr
     }
 
     public SessionFacts withInitialize(String raw) {
-        return new SessionFacts(id, route, owner, clientTransport, protocolVersion, raw, initialized, upstreamSessionId,
-                standalone, node, epoch);
+        return new SessionFacts(
+                id,
+                route,
+                owner,
+                clientTransport,
+                protocolVersion,
+                raw,
+                initialized,
+                upstreamSessionId,
+                standalone,
+                node,
+                epoch);
     }
 
     public SessionFacts withInitialized() {
-        return new SessionFacts(id, route, owner, clientTransport, protocolVersion, initialize, true, upstreamSessionId,
-                standalone, node, epoch);
+        return new SessionFacts(
+                id,
+                route,
+                owner,
+                clientTransport,
+                protocolVersion,
+                initialize,
+                true,
+                upstreamSessionId,
+                standalone,
+                node,
+                epoch);
     }
 
     public SessionFacts withProtocolVersion(String version) {
-        return new SessionFacts(id, route, owner, clientTransport, version, initialize, initialized, upstreamSessionId,
-                standalone, node, epoch);
+        return new SessionFacts(
+                id,
+                route,
+                owner,
+                clientTransport,
+                version,
+                initialize,
+                initialized,
+                upstreamSessionId,
+                standalone,
+                node,
+                epoch);
     }
 
     public SessionFacts withUpstreamSessionId(String upstream) {
-        return new SessionFacts(id, route, owner, clientTransport, protocolVersion, initialize, initialized, upstream,
-                standalone, node, epoch);
+        return new SessionFacts(
+                id,
+                route,
+                owner,
+                clientTransport,
+                protocolVersion,
+                initialize,
+                initialized,
+                upstream,
+                standalone,
+                node,
+                epoch);
     }
 
     public SessionFacts withStandalone(StreamRef stream) {
-        return new SessionFacts(id, route, owner, clientTransport, protocolVersion, initialize, initialized,
-                upstreamSessionId, stream, node, epoch);
+        return new SessionFacts(
+                id,
+                route,
+                owner,
+                clientTransport,
+                protocolVersion,
+                initialize,
+                initialized,
+                upstreamSessionId,
+                stream,
+                node,
+                epoch);
     }
 
     /** The same session, owned by {@code newNode} from the next epoch on. */
     public SessionFacts adoptedBy(String newNode) {
-        return new SessionFacts(id, route, owner, clientTransport, protocolVersion, initialize, initialized,
-                upstreamSessionId, standalone, newNode, epoch + 1);
+        return new SessionFacts(
+                id,
+                route,
+                owner,
+                clientTransport,
+                protocolVersion,
+                initialize,
+                initialized,
+                upstreamSessionId,
+                standalone,
+                newNode,
+                epoch + 1);
     }
 
     public JsonObject toJson() {
-        JsonObject json = new JsonObject().put("id", id).put("route", route)
-                .put("subject", owner.subject()).put("email", owner.email()).put("client_id", owner.clientId())
-                .put("groups", new JsonArray(owner.groups())).put("client_transport", clientTransport.name()).put("protocol_version", protocolVersion)
-                .put("initialize", initialize).put("initialized", initialized)
-                .put("upstream_session_id", upstreamSessionId).put("node", node).put("epoch", epoch);
+        JsonObject json = new JsonObject()
+                .put("id", id)
+                .put("route", route)
+                .put("subject", owner.subject())
+                .put("email", owner.email())
+                .put("client_id", owner.clientId())
+                .put("groups", new JsonArray(owner.groups()))
+                .put("client_transport", clientTransport.name())
+                .put("protocol_version", protocolVersion)
+                .put("initialize", initialize)
+                .put("initialized", initialized)
+                .put("upstream_session_id", upstreamSessionId)
+                .put("node", node)
+                .put("epoch", epoch);
         if (standalone != null) {
-            json.put("standalone_inbox", standalone.inbox()).put("standalone_stream", standalone.streamId())
+            json.put("standalone_inbox", standalone.inbox())
+                    .put("standalone_stream", standalone.streamId())
                     .put("standalone_key", standalone.key());
         }
         return json;
@@ -80,14 +159,25 @@ public record SessionFacts(String id, String route, SessionOwner owner, ClientTr
 
     public static SessionFacts fromJson(JsonObject json) {
         String inbox = json.getString("standalone_inbox");
-        return new SessionFacts(json.getString("id"), json.getString("route"),
-                new SessionOwner(json.getString("subject"), json.getString("email"), json.getString("client_id"),
-                        json.getJsonArray("groups", new JsonArray()).stream().map(String::valueOf).toList()),
-                ClientTransport.valueOf(json.getString("client_transport")), json.getString("protocol_version"),
-                json.getString("initialize"), json.getBoolean("initialized", false),
+        return new SessionFacts(
+                json.getString("id"),
+                json.getString("route"),
+                new SessionOwner(
+                        json.getString("subject"),
+                        json.getString("email"),
+                        json.getString("client_id"),
+                        json.getJsonArray("groups", new JsonArray()).stream()
+                                .map(String::valueOf)
+                                .toList()),
+                ClientTransport.valueOf(json.getString("client_transport")),
+                json.getString("protocol_version"),
+                json.getString("initialize"),
+                json.getBoolean("initialized", false),
                 json.getString("upstream_session_id"),
-                inbox == null ? null
+                inbox == null
+                        ? null
                         : new StreamRef(inbox, json.getString("standalone_stream"), json.getString("standalone_key")),
-                json.getString("node"), json.getInteger("epoch", 0));
+                json.getString("node"),
+                json.getInteger("epoch", 0));
     }
 }

@@ -4,6 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.bus.LocalOnly;
 import org.mcpfront.bus.SessionCommand;
@@ -15,10 +18,6 @@ import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.storage.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * One MCP session on the event bus: takes its {@link SessionCommand}s at {@code mcp.session.<id>.in},
@@ -52,8 +51,13 @@ public final class SessionVerticle extends VerticleBase implements SessionCore.H
      * @param facts   its facts, owned by this instance
      * @param adopted the session was adopted: its backend carries on from {@code facts}
      */
-    public SessionVerticle(SessionSpec spec, Function<BackendListener, Backend> backends, GatewayMetrics metrics,
-                           Store store, SessionFacts facts, boolean adopted) {
+    public SessionVerticle(
+            SessionSpec spec,
+            Function<BackendListener, Backend> backends,
+            GatewayMetrics metrics,
+            Store store,
+            SessionFacts facts,
+            boolean adopted) {
         this.spec = spec;
         this.backends = backends;
         this.metrics = metrics;
@@ -74,7 +78,8 @@ public final class SessionVerticle extends VerticleBase implements SessionCore.H
         Backend backend = backends.apply(core);
         core.backend(backend);
         if (adopted && !backend.resume(facts)) {
-            return Future.failedFuture("the backend of route " + spec.route().path() + " cannot carry an adopted session on");
+            return Future.failedFuture(
+                    "the backend of route " + spec.route().path() + " cannot carry an adopted session on");
         }
         return backend.open()
                 .compose(v -> {
@@ -171,20 +176,26 @@ public final class SessionVerticle extends VerticleBase implements SessionCore.H
 
     @Override
     public void saveFacts(SessionFacts next, long ttlMillis) {
-        store.put(SessionFacts.key(spec.id()), next.toJson(), Duration.ofMillis(ttlMillis)).onFailure(e -> log.atWarn()
-                .addKeyValue("route", spec.route().path()).addKeyValue("session", spec.id())
-                .addKeyValue("reason", e.getMessage())
-                .log("could not keep the session's facts in the store; another instance could not adopt it"));
+        store.put(SessionFacts.key(spec.id()), next.toJson(), Duration.ofMillis(ttlMillis))
+                .onFailure(e -> log.atWarn()
+                        .addKeyValue("route", spec.route().path())
+                        .addKeyValue("session", spec.id())
+                        .addKeyValue("reason", e.getMessage())
+                        .log("could not keep the session's facts in the store; another instance could not adopt it"));
     }
 
     private Future<Void> forgetFacts() {
         if (facts == null) {
             return Future.succeededFuture();
         }
-        return store.delete(SessionFacts.key(spec.id())).timeout(FORGET_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-                .onFailure(e -> log.atWarn().addKeyValue("route", spec.route().path()).addKeyValue("session", spec.id())
+        return store.delete(SessionFacts.key(spec.id()))
+                .timeout(FORGET_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .onFailure(e -> log.atWarn()
+                        .addKeyValue("route", spec.route().path())
+                        .addKeyValue("session", spec.id())
                         .addKeyValue("reason", e.getMessage())
-                        .log("could not remove the ended session's facts from the store; they expire with its timeout"));
+                        .log("could not remove the ended session's facts from the store; they expire with "
+                                + "its timeout"));
     }
 
     @Override

@@ -9,16 +9,15 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.Objects;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.transport.JsonRpcException;
 import org.mcpfront.transport.JsonRpcMessage;
 import org.mcpfront.transport.SseParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.net.URI;
-import java.util.ArrayDeque;
-import java.util.Objects;
 
 /**
  * A legacy HTTP+SSE backend (MCP 2024-11-05): one long GET stream that first names the endpoint to
@@ -30,6 +29,7 @@ final class SseBackend implements Backend {
     private static final long ENDPOINT_TIMEOUT_MS = 10_000;
     /** How long a backend whose stream broke may take to come back before the session ends. */
     private static final long RECONNECT_WINDOW_MS = 30_000;
+
     private static final long MAX_RECONNECT_DELAY_MS = 5_000;
 
     private final Vertx vertx;
@@ -43,14 +43,17 @@ final class SseBackend implements Backend {
     private boolean closing;
     /** The client's initialize and whether it said initialized: what a new backend session is opened with. */
     private JsonRpcMessage clientInitialize;
+
     private boolean clientInitialized;
     /** Set from a broken stream until a new backend session is open; messages wait in order. */
     private boolean reconnecting;
+
     private boolean resumed;
     private String reopenReason = "the backend's SSE stream broke and a new one was opened";
     private final ArrayDeque<JsonRpcMessage> waiting = new ArrayDeque<>();
     /** The id of mcp-front's own initialize on a new backend session, whose answer nobody else wants. */
     private String reopenId;
+
     private long reopens;
     private long streams;
 
@@ -101,8 +104,8 @@ final class SseBackend implements Backend {
                 stream.reset();
             }
         });
-        RequestOptions options = BackendHttp.request(HttpMethod.GET, url, route)
-                .putHeader(HttpHeaders.ACCEPT, BackendHttp.EVENT_STREAM);
+        RequestOptions options =
+                BackendHttp.request(HttpMethod.GET, url, route).putHeader(HttpHeaders.ACCEPT, BackendHttp.EVENT_STREAM);
         http.open(options)
                 .compose(request -> {
                     stream = request;
@@ -125,7 +128,9 @@ final class SseBackend implements Backend {
         SseParser parser = new SseParser(BackendHttp.MAX_EVENT_BYTES, event -> {
             if ("endpoint".equals(event.name())) {
                 onEndpoint(event.data(), ready);
-            } else if ("message".equals(event.name()) && endpoint != null && !event.data().isEmpty()) {
+            } else if ("message".equals(event.name())
+                    && endpoint != null
+                    && !event.data().isEmpty()) {
                 if (reopenId != null && isAnswerTo(event.data(), reopenId)) {
                     reopened();
                 } else {
@@ -194,7 +199,10 @@ final class SseBackend implements Backend {
             return;
         }
         // Everything in flight was answered on that stream, so it is lost; the backend may be restarting.
-        log.atError().addKeyValue("route", route.path()).addKeyValue("session", session).addKeyValue("reason", reason)
+        log.atError()
+                .addKeyValue("route", route.path())
+                .addKeyValue("session", session)
+                .addKeyValue("reason", reason)
                 .log("backend stream broke; requests in flight fail, the session waits for the backend");
         listener.onInFlightLost(reason);
         reconnecting = true;
@@ -208,22 +216,25 @@ final class SseBackend implements Backend {
             return;
         }
         if (System.nanoTime() > deadline) {
-            listener.onFailure("stream_closed", reason + "; the backend did not come back within "
-                    + RECONNECT_WINDOW_MS / 1000 + " s");
+            listener.onFailure(
+                    "stream_closed",
+                    reason + "; the backend did not come back within " + RECONNECT_WINDOW_MS / 1000 + " s");
             return;
         }
-        vertx.setTimer(delay, t -> connect().onComplete(connected -> {
-            if (closing) {
-                return;
-            }
-            if (connected.failed()) {
-                reconnect(reason, deadline, Math.min(MAX_RECONNECT_DELAY_MS, delay * 2));
-                return;
-            }
-            // A new backend session: open it in the client's name; its answer is ours.
-            reopenId = "mf-reopen-" + (++reopens);
-            post(JsonRpcMessage.of(clientInitialize.json().copy().put("id", reopenId)));
-        }));
+        vertx.setTimer(
+                delay,
+                t -> connect().onComplete(connected -> {
+                    if (closing) {
+                        return;
+                    }
+                    if (connected.failed()) {
+                        reconnect(reason, deadline, Math.min(MAX_RECONNECT_DELAY_MS, delay * 2));
+                        return;
+                    }
+                    // A new backend session: open it in the client's name; its answer is ours.
+                    reopenId = "mf-reopen-" + (++reopens);
+                    post(JsonRpcMessage.of(clientInitialize.json().copy().put("id", reopenId)));
+                }));
     }
 
     private void reopened() {
@@ -272,12 +283,17 @@ final class SseBackend implements Backend {
                         return;
                     }
                     String detail = "HTTP " + response.statusCode()
-                            + (body.succeeded() && body.result().length() > 0 ? ": " + BackendHttp.snippet(body.result().toString()) : "");
+                            + (body.succeeded() && body.result().length() > 0
+                                    ? ": " + BackendHttp.snippet(body.result().toString())
+                                    : "");
                     if (message.isRequest()) {
                         listener.onRequestFailed(message.idKey(), detail);
                     } else {
-                        log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session)
-                                .addKeyValue("status", response.statusCode()).addKeyValue("method", message.method())
+                        log.atWarn()
+                                .addKeyValue("route", route.path())
+                                .addKeyValue("session", session)
+                                .addKeyValue("status", response.statusCode())
+                                .addKeyValue("method", message.method())
                                 .log("backend refused a notification or response");
                     }
                 }))
@@ -292,8 +308,11 @@ final class SseBackend implements Backend {
                         // The stream will tell whether the backend is gone; this request fails now.
                         listener.onRequestFailed(message.idKey(), reason);
                     } else {
-                        log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session)
-                                .addKeyValue("method", message.method()).addKeyValue("reason", reason)
+                        log.atWarn()
+                                .addKeyValue("route", route.path())
+                                .addKeyValue("session", session)
+                                .addKeyValue("method", message.method())
+                                .addKeyValue("reason", reason)
                                 .log("a notification did not reach the backend");
                     }
                 });

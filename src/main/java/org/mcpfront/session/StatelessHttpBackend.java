@@ -6,6 +6,9 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.protocol.ModernRequests;
 import org.mcpfront.transport.JsonRpcException;
@@ -14,10 +17,6 @@ import org.mcpfront.transport.McpHeaders;
 import org.mcpfront.transport.SseParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.net.URI;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * A 2026-07-28 HTTP backend as a message pipe: every request is its own POST with the mirrored
@@ -36,6 +35,7 @@ final class StatelessHttpBackend implements Backend {
     private final BackendListener listener;
     /** Requests whose answers are still coming, by id: closing one cancels it. */
     private final Map<String, HttpClientRequest> open = new HashMap<>();
+
     private boolean closing;
 
     StatelessHttpBackend(BackendHttp http, RouteConfig route, String session, BackendListener listener) {
@@ -59,7 +59,8 @@ final class StatelessHttpBackend implements Backend {
     @Override
     public void send(JsonRpcMessage message) {
         if ("notifications/cancelled".equals(message.method())) {
-            HttpClientRequest request = open.remove(JsonRpcMessage.idKeyOf(message.params().getValue("requestId")));
+            HttpClientRequest request =
+                    open.remove(JsonRpcMessage.idKeyOf(message.params().getValue("requestId")));
             if (request != null) {
                 request.reset();
             }
@@ -67,8 +68,11 @@ final class StatelessHttpBackend implements Backend {
         }
         if (!message.isRequest()) {
             // The revision defines no other client notification on HTTP, and no client responses.
-            log.atDebug().addKeyValue("route", route.path()).addKeyValue("session", session)
-                    .addKeyValue("method", message.method()).log("not sent to a 2026-07-28 backend");
+            log.atDebug()
+                    .addKeyValue("route", route.path())
+                    .addKeyValue("session", session)
+                    .addKeyValue("method", message.method())
+                    .log("not sent to a 2026-07-28 backend");
             return;
         }
         RequestOptions options = BackendHttp.request(HttpMethod.POST, url, route)
@@ -117,7 +121,8 @@ final class StatelessHttpBackend implements Backend {
             open.remove(id);
             if (body.failed()) {
                 if (!closing) {
-                    listener.onRequestFailed(id, "backend connection broke: " + body.cause().getMessage());
+                    listener.onRequestFailed(
+                            id, "backend connection broke: " + body.cause().getMessage());
                 }
                 return;
             }
@@ -125,7 +130,8 @@ final class StatelessHttpBackend implements Backend {
             if (answers(text, id)) {
                 listener.onMessage(text, id);
             } else {
-                listener.onRequestFailed(id, "HTTP " + status + (text.isBlank() ? "" : ": " + BackendHttp.snippet(text)));
+                listener.onRequestFailed(
+                        id, "HTTP " + status + (text.isBlank() ? "" : ": " + BackendHttp.snippet(text)));
             }
         });
     }

@@ -7,21 +7,20 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import org.mcpfront.config.RouteConfig;
 import io.vertx.core.json.JsonObject;
-import org.mcpfront.transport.JsonRpcException;
-import org.mcpfront.transport.JsonRpcMessage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.mcpfront.config.RouteConfig;
+import org.mcpfront.transport.JsonRpcException;
+import org.mcpfront.transport.JsonRpcMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A stdio backend: one child process per session, started from the route's {@code command}. One
@@ -45,12 +44,14 @@ final class StdioBackend implements Backend {
     private static final Logger log = LoggerFactory.getLogger(StdioBackend.class);
     /** One stdout line (one JSON-RPC message) larger than this is dropped, not buffered. */
     static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
+
     private static final int MAX_STDERR_LINE = 2_000;
     private static final int STDERR_LINES_KEPT = 10;
     private static final int STDERR_LINES_PER_SECOND = 20;
     static final long KILL_GRACE_MS = 5_000;
     /** More restarts than this within {@link #RESTART_WINDOW_NANOS} end the session: the process keeps dying. */
     static final int MAX_RESTARTS_IN_A_ROW = 3;
+
     private static final long RESTART_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final Vertx vertx;
@@ -65,20 +66,29 @@ final class StdioBackend implements Backend {
     private Proc proc;
     /** A new process being spawned, which close() must wait for. */
     private Future<Proc> spawning;
+
     private boolean closing;
     /** The client's initialize and whether it said initialized: what a new process is initialized with. */
     private JsonRpcMessage clientInitialize;
+
     private boolean clientInitialized;
     /** The id of mcp-front's own initialize to a new process, while its answer is awaited; messages wait. */
     private String restartId;
+
     private final ArrayDeque<JsonRpcMessage> waiting = new ArrayDeque<>();
     private long restartTimer = -1;
     private long restarts;
     private long restartedAt;
     private int restartsInARow;
 
-    StdioBackend(Vertx vertx, RouteConfig route, String session, BackendListener listener, Map<String, String> parentEnvironment,
-                 Map<String, String> callerEnvironment, boolean restartOnLoss) {
+    StdioBackend(
+            Vertx vertx,
+            RouteConfig route,
+            String session,
+            BackendListener listener,
+            Map<String, String> parentEnvironment,
+            Map<String, String> callerEnvironment,
+            boolean restartOnLoss) {
         this.vertx = vertx;
         this.route = route;
         this.session = session;
@@ -107,20 +117,26 @@ final class StdioBackend implements Backend {
         // setsid makes the command the leader of a new process group whose id is its pid.
         command.add("setsid");
         command.addAll(route.command());
-        NuProcessBuilder builder = new NuProcessBuilder(command,
-                StdioEnvironment.of(parentEnvironment, route.environment(), callerEnvironment));
+        NuProcessBuilder builder = new NuProcessBuilder(
+                command, StdioEnvironment.of(parentEnvironment, route.environment(), callerEnvironment));
         Proc next = new Proc();
         builder.setProcessListener(next.pipes);
         // Spawning is a blocking system call: keep it off the event loop.
         spawning = vertx.executeBlocking(builder::start, false).compose(started -> {
             if (started == null || started.getPID() <= 0) {
-                log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session)
-                        .addKeyValue("command", route.command().get(0)).log("stdio process could not be started");
+                log.atWarn()
+                        .addKeyValue("route", route.path())
+                        .addKeyValue("session", session)
+                        .addKeyValue("command", route.command().get(0))
+                        .log("stdio process could not be started");
                 return Future.failedFuture("the process could not be started");
             }
             next.process = started;
             next.pid = started.getPID();
-            log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", session).addKeyValue("pid", next.pid)
+            log.atInfo()
+                    .addKeyValue("route", route.path())
+                    .addKeyValue("session", session)
+                    .addKeyValue("pid", next.pid)
                     .log("stdio process started");
             return Future.succeededFuture(next);
         });
@@ -162,7 +178,9 @@ final class StdioBackend implements Backend {
     private void write(JsonRpcMessage message) {
         String raw = message.raw();
         // Line framing: a message that arrived pretty-printed is re-encoded on one line.
-        String line = raw.indexOf('\n') >= 0 || raw.indexOf('\r') >= 0 ? message.json().encode() : raw;
+        String line = raw.indexOf('\n') >= 0 || raw.indexOf('\r') >= 0
+                ? message.json().encode()
+                : raw;
         byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
         Proc current = proc;
         if (closing || current == null || current.exit.future().isComplete() || !current.process.isRunning()) {
@@ -184,7 +202,9 @@ final class StdioBackend implements Backend {
     @Override
     public Future<Void> close() {
         if (closing) {
-            return proc == null ? Future.succeededFuture() : proc.exit.future().<Void>mapEmpty().recover(e -> Future.succeededFuture());
+            return proc == null
+                    ? Future.succeededFuture()
+                    : proc.exit.future().<Void>mapEmpty().recover(e -> Future.succeededFuture());
         }
         closing = true;
         if (restartTimer >= 0) {
@@ -208,18 +228,25 @@ final class StdioBackend implements Backend {
         current.process.closeStdin(true);
         current.killGroup(ProcessGroups.SIGTERM);
         long killer = vertx.setTimer(KILL_GRACE_MS, t -> {
-            log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session).addKeyValue("pid", current.pid)
+            log.atWarn()
+                    .addKeyValue("route", route.path())
+                    .addKeyValue("session", session)
+                    .addKeyValue("pid", current.pid)
                     .log("stdio process ignored SIGTERM; sending SIGKILL");
             current.killGroup(ProcessGroups.SIGKILL);
             // SIGKILL cannot be ignored; if no exit is reported even so, do not hold the session up.
             vertx.setTimer(KILL_GRACE_MS, u -> {
                 if (current.exit.tryFail("no exit reported after SIGKILL")) {
-                    log.atError().addKeyValue("route", route.path()).addKeyValue("session", session)
-                            .addKeyValue("pid", current.pid).log("stdio process not reported as exited after SIGKILL");
+                    log.atError()
+                            .addKeyValue("route", route.path())
+                            .addKeyValue("session", session)
+                            .addKeyValue("pid", current.pid)
+                            .log("stdio process not reported as exited after SIGKILL");
                 }
             });
         });
-        return current.exit.future()
+        return current.exit
+                .future()
                 .onComplete(ar -> {
                     vertx.cancelTimer(killer);
                     // The leader is gone; anything left in its group is an orphan.
@@ -237,8 +264,11 @@ final class StdioBackend implements Backend {
             return;
         }
         if (lines.dropped() > 0) {
-            log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session)
-                    .addKeyValue("dropped", lines.dropped()).addKeyValue("limit_bytes", MAX_LINE_BYTES)
+            log.atWarn()
+                    .addKeyValue("route", route.path())
+                    .addKeyValue("session", session)
+                    .addKeyValue("dropped", lines.dropped())
+                    .addKeyValue("limit_bytes", MAX_LINE_BYTES)
                     .log("stdio process wrote lines over the size limit; dropped them");
         }
         for (String line : lines.lines()) {
@@ -247,8 +277,11 @@ final class StdioBackend implements Backend {
             }
             char first = line.stripLeading().charAt(0);
             if (first != '{' && first != '[') {
-                log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session)
-                        .addKeyValue("line", abbreviate(line)).log("stdio process wrote a line that is not JSON; not forwarded");
+                log.atWarn()
+                        .addKeyValue("route", route.path())
+                        .addKeyValue("session", session)
+                        .addKeyValue("line", abbreviate(line))
+                        .log("stdio process wrote a line that is not JSON; not forwarded");
                 continue;
             }
             from.spoke = true;
@@ -263,8 +296,11 @@ final class StdioBackend implements Backend {
         long now = System.nanoTime();
         if (now - from.stderrWindowStart > 1_000_000_000L) {
             if (from.stderrSuppressed > 0) {
-                log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session)
-                        .addKeyValue("suppressed", from.stderrSuppressed).log("stdio stderr lines not logged (rate limit)");
+                log.atWarn()
+                        .addKeyValue("route", route.path())
+                        .addKeyValue("session", session)
+                        .addKeyValue("suppressed", from.stderrSuppressed)
+                        .log("stdio stderr lines not logged (rate limit)");
             }
             from.stderrWindowStart = now;
             from.stderrInWindow = 0;
@@ -277,10 +313,15 @@ final class StdioBackend implements Backend {
             }
             from.lastStderr.add(kept);
             if (++from.stderrInWindow <= STDERR_LINES_PER_SECOND) {
-                log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", session)
-                        .addKeyValue("stderr", kept).log("stdio stderr");
+                log.atInfo()
+                        .addKeyValue("route", route.path())
+                        .addKeyValue("session", session)
+                        .addKeyValue("stderr", kept)
+                        .log("stdio stderr");
             } else if (from.stderrSuppressed++ == 0) {
-                log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session)
+                log.atWarn()
+                        .addKeyValue("route", route.path())
+                        .addKeyValue("session", session)
                         .addKeyValue("lines_per_second", STDERR_LINES_PER_SECOND)
                         .log("stdio stderr is flooding; logging only the first lines each second (rate limit)");
             }
@@ -293,9 +334,14 @@ final class StdioBackend implements Backend {
             return;
         }
         from.killGroup(ProcessGroups.SIGKILL);
-        log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session).addKeyValue("pid", from.pid)
-                .addKeyValue("command", route.command().get(0)).addKeyValue("exit_code", code)
-                .addKeyValue("stderr", String.join(" | ", from.lastStderr)).log("stdio process exited");
+        log.atWarn()
+                .addKeyValue("route", route.path())
+                .addKeyValue("session", session)
+                .addKeyValue("pid", from.pid)
+                .addKeyValue("command", route.command().get(0))
+                .addKeyValue("exit_code", code)
+                .addKeyValue("stderr", String.join(" | ", from.lastStderr))
+                .log("stdio process exited");
         proc = null;
         // The reason reaches clients and /ready: never the process's own output, which may hold secrets.
         String reason = exitReason(code);
@@ -313,8 +359,10 @@ final class StdioBackend implements Backend {
         restartsInARow = now - restartedAt < RESTART_WINDOW_NANOS ? restartsInARow + 1 : 1;
         restartedAt = now;
         if (restartsInARow > MAX_RESTARTS_IN_A_ROW) {
-            listener.onFailure("exited", reason + "; it died " + restartsInARow + " times within "
-                    + TimeUnit.NANOSECONDS.toSeconds(RESTART_WINDOW_NANOS) + " s, so it is not started again");
+            listener.onFailure(
+                    "exited",
+                    reason + "; it died " + restartsInARow + " times within "
+                            + TimeUnit.NANOSECONDS.toSeconds(RESTART_WINDOW_NANOS) + " s, so it is not started again");
             return;
         }
         restart(reason);
@@ -326,8 +374,12 @@ final class StdioBackend implements Backend {
      * wait until it has answered.
      */
     private void restart(String reason) {
-        log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session).addKeyValue("reason", reason)
-                .log("stdio process lost; starting a new one for the session (the old process's server-side state is lost)");
+        log.atWarn()
+                .addKeyValue("route", route.path())
+                .addKeyValue("session", session)
+                .addKeyValue("reason", reason)
+                .log("stdio process lost; starting a new one for the session (the old process's server-side state "
+                        + "is lost)");
         listener.onInFlightLost(reason + "; a new process carries the session on");
         restartId = "mf-restart-" + (++restarts);
         spawn().onComplete(started -> {
@@ -352,8 +404,10 @@ final class StdioBackend implements Backend {
         restartTimer = vertx.setTimer(timeout, t -> {
             restartTimer = -1;
             if (restartId != null && !closing) {
-                listener.onFailure(SessionCore.START, "a new process for the session did not answer initialize within "
-                        + route.requestTimeout().toSeconds() + " s");
+                listener.onFailure(
+                        SessionCore.START,
+                        "a new process for the session did not answer initialize within "
+                                + route.requestTimeout().toSeconds() + " s");
             }
         });
         write(JsonRpcMessage.of(clientInitialize.json().copy().put("id", restartId)));
@@ -373,8 +427,10 @@ final class StdioBackend implements Backend {
         vertx.cancelTimer(restartTimer);
         restartTimer = -1;
         if (message.json().containsKey("error")) {
-            listener.onFailure(SessionCore.START, "a new process for the session refused initialize: "
-                    + BackendHttp.snippet(String.valueOf(message.json().getValue("error"))));
+            listener.onFailure(
+                    SessionCore.START,
+                    "a new process for the session refused initialize: "
+                            + BackendHttp.snippet(String.valueOf(message.json().getValue("error"))));
             return true;
         }
         restartId = null;
@@ -412,6 +468,7 @@ final class StdioBackend implements Backend {
         int pid;
         /** Whether it ever wrote a message: one that died before that failed to start. */
         boolean spoke;
+
         long stderrWindowStart;
         int stderrInWindow;
         int stderrSuppressed;

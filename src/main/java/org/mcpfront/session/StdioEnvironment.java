@@ -12,11 +12,22 @@ import java.util.Map;
  */
 final class StdioEnvironment {
 
-    static final List<String> INHERITED = List.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ",
-            "TMPDIR", "XDG_RUNTIME_DIR", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "DOCKER_HOST", "DOCKER_CONFIG");
+    static final List<String> INHERITED = List.of(
+            "PATH",
+            "HOME",
+            "USER",
+            "LOGNAME",
+            "LANG",
+            "LC_ALL",
+            "TZ",
+            "TMPDIR",
+            "XDG_RUNTIME_DIR",
+            "XDG_CACHE_HOME",
+            "XDG_CONFIG_HOME",
+            "DOCKER_HOST",
+            "DOCKER_CONFIG");
 
-    private StdioEnvironment() {
-    }
+    private StdioEnvironment() {}
 
     static Map<String, String> of(Map<String, String> parent, Map<String, String> route, Map<String, String> caller) {
         Map<String, String> env = new HashMap<>();

@@ -2,14 +2,6 @@ package org.mcpfront.session;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import org.mcpfront.bus.EventIds;
-import org.mcpfront.bus.SessionCommand.Resumed;
-import org.mcpfront.bus.StreamEvent;
-import org.mcpfront.bus.StreamRef;
-import org.mcpfront.storage.Store;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,6 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import org.mcpfront.bus.EventIds;
+import org.mcpfront.bus.SessionCommand.Resumed;
+import org.mcpfront.bus.StreamEvent;
+import org.mcpfront.bus.StreamRef;
+import org.mcpfront.storage.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The resumable client streams of one session (the 2025-11-25 transport's resumability): every message
@@ -44,6 +43,7 @@ final class StreamBuffers {
     static final long MAX_SESSION_BYTES = 4L * 1024 * 1024;
     /** What an event costs besides its text: the deque node and the record. */
     private static final long EVENT_OVERHEAD = 64;
+
     private static final String STORE_PREFIX = "stream:";
 
     private final String route;
@@ -53,6 +53,7 @@ final class StreamBuffers {
     private final BiConsumer<StreamRef, StreamEvent.Message> deliver;
     /** By key, oldest first. */
     private final LinkedHashMap<String, Buffer> streams = new LinkedHashMap<>();
+
     private long bytes;
     private boolean storeWarned;
 
@@ -61,8 +62,12 @@ final class StreamBuffers {
      * @param ttl     how long a stream's events stay in the store after its last one: the session's idle timeout
      * @param deliver sends a message to a connection (an edge inbox)
      */
-    StreamBuffers(String route, String sessionId, Store store, Duration ttl,
-                  BiConsumer<StreamRef, StreamEvent.Message> deliver) {
+    StreamBuffers(
+            String route,
+            String sessionId,
+            Store store,
+            Duration ttl,
+            BiConsumer<StreamRef, StreamEvent.Message> deliver) {
         this.route = route;
         this.sessionId = sessionId;
         this.store = store;
@@ -81,6 +86,7 @@ final class StreamBuffers {
         final String key;
         /** The connection that takes live events, or null while no client holds the stream. */
         StreamRef target;
+
         long nextSeq = 1;
         final ArrayDeque<Sent> sent = new ArrayDeque<>();
         long bytes;
@@ -88,6 +94,7 @@ final class StreamBuffers {
         boolean complete;
         /** Being read back from the store (an adopted session); messages wait in {@link #queued}. */
         Future<Void> loading;
+
         final List<Sent> queued = new ArrayList<>();
 
         Buffer(String key, StreamRef target) {
@@ -139,12 +146,15 @@ final class StreamBuffers {
             bytes -= dropped.size();
         }
         if (store != null) {
-            store.append(STORE_PREFIX + buffer.key, encode(sent), buffer.sent.size(), ttl).onFailure(this::storeFailed);
+            store.append(STORE_PREFIX + buffer.key, encode(sent), buffer.sent.size(), ttl)
+                    .onFailure(this::storeFailed);
         }
         evictStreams(buffer);
     }
 
-    /** Past the session's bounds, forgets whole streams: finished ones first, then the oldest; never {@code current}. */
+    /**
+     * Past the session's bounds, forgets whole streams: finished ones first, then the oldest; never {@code current}.
+     */
     private void evictStreams(Buffer current) {
         for (boolean finishedOnly : new boolean[] {true, false}) {
             Iterator<Map.Entry<String, Buffer>> it = streams.entrySet().iterator();
@@ -229,10 +239,15 @@ final class StreamBuffers {
                 missed.add(sent);
             }
         }
-        long oldest = buffer.sent.isEmpty() ? buffer.nextSeq : buffer.sent.peekFirst().seq();
+        long oldest =
+                buffer.sent.isEmpty() ? buffer.nextSeq : buffer.sent.peekFirst().seq();
         if (oldest > after + 1) {
-            log.atWarn().addKeyValue("route", route).addKeyValue("session", sessionId)
-                    .addKeyValue("stream", buffer.key).addKeyValue("from", after + 1).addKeyValue("kept_from", oldest)
+            log.atWarn()
+                    .addKeyValue("route", route)
+                    .addKeyValue("session", sessionId)
+                    .addKeyValue("stream", buffer.key)
+                    .addKeyValue("from", after + 1)
+                    .addKeyValue("kept_from", oldest)
                     .log("a resuming client missed more events than the stream keeps; the oldest are lost to it");
         }
         if (after >= buffer.nextSeq) {
@@ -293,7 +308,9 @@ final class StreamBuffers {
             return null;
         }
         try {
-            return new Sent(Long.parseLong(value.substring(0, space)), value.substring(space + 3),
+            return new Sent(
+                    Long.parseLong(value.substring(0, space)),
+                    value.substring(space + 3),
                     value.charAt(space + 1) == 'L');
         } catch (NumberFormatException e) {
             return null;
@@ -303,7 +320,9 @@ final class StreamBuffers {
     private void storeFailed(Throwable cause) {
         if (!storeWarned) {
             storeWarned = true;
-            log.atWarn().addKeyValue("route", route).addKeyValue("session", sessionId)
+            log.atWarn()
+                    .addKeyValue("route", route)
+                    .addKeyValue("session", sessionId)
                     .addKeyValue("problem", String.valueOf(cause.getMessage()))
                     .log("could not keep stream events in the store; a resume on another instance may miss some");
         }

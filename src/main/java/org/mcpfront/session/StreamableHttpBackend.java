@@ -9,6 +9,11 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.transport.JsonRpcException;
 import org.mcpfront.transport.JsonRpcMessage;
@@ -16,12 +21,6 @@ import org.mcpfront.transport.McpHeaders;
 import org.mcpfront.transport.SseParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.net.URI;
-import java.util.ArrayDeque;
-import java.util.HashSet;
-import java.util.Locale;
-import java.util.Set;
 
 /**
  * A Streamable HTTP backend (MCP 2025-03-26 and later): one POST per client message, answered with
@@ -38,6 +37,7 @@ final class StreamableHttpBackend implements Backend {
     private static final long CLOSE_TIMEOUT_MS = 5_000;
     /** A backend that forgets each new session at once is not restarting; it is broken. */
     private static final int MAX_REOPENS_IN_A_ROW = 3;
+
     private static final long REOPEN_WINDOW_NANOS = 10_000_000_000L;
 
     private final Vertx vertx;
@@ -48,6 +48,7 @@ final class StreamableHttpBackend implements Backend {
     private final BackendListener listener;
     /** Requests whose streams are open, so that closing the session cuts them. */
     private final Set<HttpClientRequest> open = new HashSet<>();
+
     private String backendSessionId;
     private String protocolVersion;
     private boolean standaloneStarted;
@@ -55,9 +56,11 @@ final class StreamableHttpBackend implements Backend {
     private boolean resumed;
     /** The client's initialize and whether it said initialized: what a new upstream session is opened with. */
     private JsonRpcMessage clientInitialize;
+
     private boolean clientInitialized;
     /** Set while a new upstream session is being opened; messages wait in order. */
     private boolean reopening;
+
     private final ArrayDeque<JsonRpcMessage> waiting = new ArrayDeque<>();
     private long reopenedAt;
     private int reopensInARow;
@@ -166,8 +169,10 @@ final class StreamableHttpBackend implements Backend {
         reopensInARow = now - reopenedAt < REOPEN_WINDOW_NANOS ? reopensInARow + 1 : 1;
         reopenedAt = now;
         if (clientInitialize == null || reopensInARow > MAX_REOPENS_IN_A_ROW) {
-            listener.onFailure("session_expired", "the backend ended its session (HTTP 404)"
-                    + (clientInitialize == null ? "" : " again right after a new one was opened"));
+            listener.onFailure(
+                    "session_expired",
+                    "the backend ended its session (HTTP 404)"
+                            + (clientInitialize == null ? "" : " again right after a new one was opened"));
             return;
         }
         if (refused != null) {
@@ -183,14 +188,16 @@ final class StreamableHttpBackend implements Backend {
         generation++;
         JsonObject initialize = clientInitialize.json().copy().put("id", "mf-reopen-" + (++reopenIds));
         RequestOptions options = BackendHttp.request(HttpMethod.POST, url, route)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader(HttpHeaders.ACCEPT, McpHeaders.ACCEPT_JSON_OR_STREAM);
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.ACCEPT, McpHeaders.ACCEPT_JSON_OR_STREAM);
         http.open(options)
                 .compose(request -> request.send(initialize.encode()))
                 .compose(response -> {
                     String session = response.getHeader(McpHeaders.SESSION_ID);
                     return response.body().map(body -> {
                         if (response.statusCode() != 200 || session == null) {
-                            throw new IllegalStateException("HTTP " + response.statusCode() + " " + BackendHttp.snippet(body.toString()));
+                            throw new IllegalStateException(
+                                    "HTTP " + response.statusCode() + " " + BackendHttp.snippet(body.toString()));
                         }
                         return session;
                     });
@@ -201,15 +208,18 @@ final class StreamableHttpBackend implements Backend {
                     }
                     if (opened.failed()) {
                         reopening = false;
-                        listener.onFailure("session_expired", "the backend ended its session (HTTP 404) and a new one "
-                                + "could not be opened: " + opened.cause().getMessage());
+                        listener.onFailure(
+                                "session_expired",
+                                "the backend ended its session (HTTP 404) and a new one " + "could not be opened: "
+                                        + opened.cause().getMessage());
                         return;
                     }
                     backendSessionId = opened.result();
                     listener.onUpstreamSession(backendSessionId);
                     listener.onUpstreamReopened("the backend answered 404 for the upstream session");
                     if (clientInitialized) {
-                        post(JsonRpcMessage.of(new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/initialized")));
+                        post(JsonRpcMessage.of(
+                                new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/initialized")));
                     }
                     reopening = false;
                     while (!reopening && !waiting.isEmpty()) {
@@ -219,7 +229,10 @@ final class StreamableHttpBackend implements Backend {
     }
 
     private void logBroken(String reason) {
-        log.atError().addKeyValue("route", route.path()).addKeyValue("session", session).addKeyValue("reason", reason)
+        log.atError()
+                .addKeyValue("route", route.path())
+                .addKeyValue("session", session)
+                .addKeyValue("reason", reason)
                 .log("backend connection broke; the request fails, the session stays for the backend's return");
     }
 
@@ -238,7 +251,10 @@ final class StreamableHttpBackend implements Backend {
             response.body().onComplete(body -> {
                 open.remove(request);
                 String text = body.succeeded() ? body.result().toString() : "";
-                if (status == 400 && backendSessionId != null && !message.isInitialize() && forgotSession(text, message)) {
+                if (status == 400
+                        && backendSessionId != null
+                        && !message.isInitialize()
+                        && forgotSession(text, message)) {
                     reopen(message);
                     return;
                 }
@@ -271,15 +287,19 @@ final class StreamableHttpBackend implements Backend {
 
     private void failed(JsonRpcMessage message, int status, String body) {
         if (!message.isRequest()) {
-            log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session)
-                    .addKeyValue("status", status).addKeyValue("method", message.method())
+            log.atWarn()
+                    .addKeyValue("route", route.path())
+                    .addKeyValue("session", session)
+                    .addKeyValue("status", status)
+                    .addKeyValue("method", message.method())
                     .log("backend refused a notification or response");
             return;
         }
         if (carriesResponseTo(body, message.idKey())) {
             listener.onMessage(body, message.idKey());
         } else {
-            listener.onRequestFailed(message.idKey(), "HTTP " + status + (body.isBlank() ? "" : ": " + BackendHttp.snippet(body)));
+            listener.onRequestFailed(
+                    message.idKey(), "HTTP " + status + (body.isBlank() ? "" : ": " + BackendHttp.snippet(body)));
         }
     }
 
@@ -308,7 +328,8 @@ final class StreamableHttpBackend implements Backend {
         String trimmed = body.stripLeading();
         if (trimmed.startsWith("[")) {
             for (Object member : new JsonArray(trimmed)) {
-                listener.onMessage(member instanceof JsonObject object ? object.encode() : String.valueOf(member), idKey);
+                listener.onMessage(
+                        member instanceof JsonObject object ? object.encode() : String.valueOf(member), idKey);
             }
         } else {
             listener.onMessage(body, idKey);
@@ -319,8 +340,8 @@ final class StreamableHttpBackend implements Backend {
      * Reads an SSE response. {@code relatedIdKey} is the request it answers, or null for the
      * standalone GET stream.
      */
-    private void readStream(HttpClientRequest request, HttpClientResponse response, String relatedIdKey,
-                            StreamState state) {
+    private void readStream(
+            HttpClientRequest request, HttpClientResponse response, String relatedIdKey, StreamState state) {
         state.receivedOnThisConnection = false;
         SseParser parser = new SseParser(BackendHttp.MAX_EVENT_BYTES, event -> {
             if (event.id() != null) {
@@ -351,8 +372,11 @@ final class StreamableHttpBackend implements Backend {
             String reason = "backend stream broke: " + e.getMessage();
             if (relatedIdKey == null) {
                 // The server stream: open it again (a 404 then reopens the session, if that is what happened).
-                log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session)
-                        .addKeyValue("reason", reason).log("backend server stream broke; opening it again");
+                log.atWarn()
+                        .addKeyValue("route", route.path())
+                        .addKeyValue("session", session)
+                        .addKeyValue("reason", reason)
+                        .log("backend server stream broke; opening it again");
                 standaloneEnded(state);
             } else if (listener.awaitingResponse(relatedIdKey)) {
                 logBroken(reason);
@@ -382,13 +406,16 @@ final class StreamableHttpBackend implements Backend {
         }
         get(state.lastEventId).onComplete(ar -> {
             if (ar.failed()) {
-                listener.onRequestFailed(relatedIdKey, "cannot resume the response stream: " + ar.cause().getMessage());
+                listener.onRequestFailed(
+                        relatedIdKey,
+                        "cannot resume the response stream: " + ar.cause().getMessage());
                 return;
             }
             HttpClientResponse response = ar.result();
             if (response.statusCode() != 200 || !BackendHttp.isEventStream(response)) {
                 done(response.request(), response);
-                listener.onRequestFailed(relatedIdKey, "cannot resume the response stream: HTTP " + response.statusCode());
+                listener.onRequestFailed(
+                        relatedIdKey, "cannot resume the response stream: HTTP " + response.statusCode());
                 return;
             }
             state.resumesWithoutProgress++;
@@ -417,7 +444,9 @@ final class StreamableHttpBackend implements Backend {
             if (response.statusCode() == 404 && backendSessionId != null) {
                 reopen(null);
             } else if (response.statusCode() != 405) {
-                log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session)
+                log.atWarn()
+                        .addKeyValue("route", route.path())
+                        .addKeyValue("session", session)
                         .addKeyValue("status", response.statusCode())
                         .log("backend refused its server stream; server-initiated messages arrive only on responses");
             }
@@ -431,7 +460,9 @@ final class StreamableHttpBackend implements Backend {
             standaloneRetries = 0;
         }
         if (++standaloneRetries > MAX_STANDALONE_RETRIES) {
-            log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", session)
+            log.atWarn()
+                    .addKeyValue("route", route.path())
+                    .addKeyValue("session", session)
                     .log("backend keeps closing its server stream; not reopening it");
             return;
         }
@@ -439,8 +470,8 @@ final class StreamableHttpBackend implements Backend {
     }
 
     private Future<HttpClientResponse> get(String lastEventId) {
-        RequestOptions options = BackendHttp.request(HttpMethod.GET, url, route)
-                .putHeader(HttpHeaders.ACCEPT, BackendHttp.EVENT_STREAM);
+        RequestOptions options =
+                BackendHttp.request(HttpMethod.GET, url, route).putHeader(HttpHeaders.ACCEPT, BackendHttp.EVENT_STREAM);
         BackendHttp.withSession(options, backendSessionId, protocolVersion);
         if (lastEventId != null) {
             options.putHeader(McpHeaders.LAST_EVENT_ID, lastEventId);
@@ -466,15 +497,19 @@ final class StreamableHttpBackend implements Backend {
         if (backendSessionId == null) {
             return Future.succeededFuture();
         }
-        RequestOptions options = BackendHttp.request(HttpMethod.DELETE, url, route).setIdleTimeout(CLOSE_TIMEOUT_MS);
+        RequestOptions options =
+                BackendHttp.request(HttpMethod.DELETE, url, route).setIdleTimeout(CLOSE_TIMEOUT_MS);
         BackendHttp.withSession(options, backendSessionId, protocolVersion);
         return http.open(options)
                 .compose(request -> request.send())
                 .compose(HttpClientResponse::body)
                 .<Void>mapEmpty()
                 .recover(e -> {
-                    log.atDebug().addKeyValue("route", route.path()).addKeyValue("session", session)
-                            .addKeyValue("reason", e.getMessage()).log("backend session DELETE failed");
+                    log.atDebug()
+                            .addKeyValue("route", route.path())
+                            .addKeyValue("session", session)
+                            .addKeyValue("reason", e.getMessage())
+                            .log("backend session DELETE failed");
                     return Future.succeededFuture();
                 });
     }

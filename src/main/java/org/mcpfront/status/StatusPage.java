@@ -1,10 +1,10 @@
 package org.mcpfront.status;
 
+import static org.mcpfront.pages.Html.escape;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.mcpfront.observability.AuditTrail;
-
-import static org.mcpfront.pages.Html.escape;
 
 /**
  * The status report as HTML: four tables (routes, members, users of the last hour, last refusals) in the
@@ -41,16 +41,20 @@ public final class StatusPage {
             })();
             """.formatted(REFRESH_SECONDS);
 
-    private StatusPage() {
-    }
+    private StatusPage() {}
 
     public static String body(JsonObject report, String viewer) {
         StringBuilder html = new StringBuilder();
         html.append("<div id=\"report\">");
-        html.append("<p class=\"muted\" id=\"refreshed\">Signed in as ").append(escape(viewer))
-                .append(" · instance <code>").append(escape(report.getString("instance")))
-                .append("</code> · as of <time>").append(escape(report.getString("generated_at")))
-                .append("</time> · refreshes every ").append(REFRESH_SECONDS).append(" s</p>");
+        html.append("<p class=\"muted\" id=\"refreshed\">Signed in as ")
+                .append(escape(viewer))
+                .append(" · instance <code>")
+                .append(escape(report.getString("instance")))
+                .append("</code> · as of <time>")
+                .append(escape(report.getString("generated_at")))
+                .append("</time> · refreshes every ")
+                .append(REFRESH_SECONDS)
+                .append(" s</p>");
         routes(html, report.getJsonArray("routes", new JsonArray()));
         members(html, report.getJsonArray("members", new JsonArray()));
         users(html, report.getJsonArray("users", new JsonArray()));
@@ -71,22 +75,47 @@ public final class StatusPage {
             JsonObject health = route.getJsonObject("health", new JsonObject());
             String state = health.getString("state", "unknown");
             JsonObject limits = route.getJsonObject("limits", new JsonObject());
-            html.append("<tr data-route=\"").append(escape(route.getString("path"))).append("\" data-health=\"")
-                    .append(escape(state)).append("\">")
-                    .append("<td><code>").append(escape(route.getString("path"))).append("</code></td>")
-                    .append("<td>").append(escape(route.getString("type"))).append("</td>")
-                    .append("<td>").append(escape(route.getString("era"))).append("</td>")
-                    .append("<td class=\"reason\">").append(escape(route.getString("backend"))).append("</td>")
-                    .append("<td><span class=\"state state-").append(escape(state.replace(' ', '-'))).append("\">")
-                    .append(escape(state)).append("</span>");
+            html.append("<tr data-route=\"")
+                    .append(escape(route.getString("path")))
+                    .append("\" data-health=\"")
+                    .append(escape(state))
+                    .append("\">")
+                    .append("<td><code>")
+                    .append(escape(route.getString("path")))
+                    .append("</code></td>")
+                    .append("<td>")
+                    .append(escape(route.getString("type")))
+                    .append("</td>")
+                    .append("<td>")
+                    .append(escape(route.getString("era")))
+                    .append("</td>")
+                    .append("<td class=\"reason\">")
+                    .append(escape(route.getString("backend")))
+                    .append("</td>")
+                    .append("<td><span class=\"state state-")
+                    .append(escape(state.replace(' ', '-')))
+                    .append("\">")
+                    .append(escape(state))
+                    .append("</span>");
             if (health.containsKey("since")) {
-                html.append("<div class=\"reason\">since ").append(escape(health.getString("since"))).append("</div>");
+                html.append("<div class=\"reason\">since ")
+                        .append(escape(health.getString("since")))
+                        .append("</div>");
             }
-            html.append("</td><td class=\"reason\">").append(lastError(health)).append("</td>")
-                    .append("<td>").append(route.getInteger("sessions", 0)).append("</td>")
-                    .append("<td class=\"reason\">").append(limits.getInteger("max_sessions", 0)).append(" sessions, ")
-                    .append(limits.getInteger("max_sessions_per_user", 0)).append(" per user</td>")
-                    .append("<td>").append(route.getLong("requests_last_minute", 0L)).append("</td></tr>");
+            html.append("</td><td class=\"reason\">")
+                    .append(lastError(health))
+                    .append("</td>")
+                    .append("<td>")
+                    .append(route.getInteger("sessions", 0))
+                    .append("</td>")
+                    .append("<td class=\"reason\">")
+                    .append(limits.getInteger("max_sessions", 0))
+                    .append(" sessions, ")
+                    .append(limits.getInteger("max_sessions_per_user", 0))
+                    .append(" per user</td>")
+                    .append("<td>")
+                    .append(route.getLong("requests_last_minute", 0L))
+                    .append("</td></tr>");
         }
         html.append("</tbody></table>");
     }
@@ -97,8 +126,8 @@ public final class StatusPage {
             return "";
         }
         String reason = last.getString("reason");
-        return escape(last.getString("kind")) + (reason == null ? "" : ": " + escape(reason))
-                + "<div>" + escape(last.getString("at")) + "</div>";
+        return escape(last.getString("kind")) + (reason == null ? "" : ": " + escape(reason)) + "<div>"
+                + escape(last.getString("at")) + "</div>";
     }
 
     private static void members(StringBuilder html, JsonArray members) {
@@ -106,20 +135,32 @@ public final class StatusPage {
                 + "<th>By route</th></tr></thead><tbody>");
         for (Object item : members) {
             JsonObject member = (JsonObject) item;
-            html.append("<tr data-node=\"").append(escape(member.getString("node"))).append("\"><td><code>")
-                    .append(escape(member.getString("node"))).append("</code>")
-                    .append(member.getBoolean("self", false) ? " (this one)" : "").append("</td>");
+            html.append("<tr data-node=\"")
+                    .append(escape(member.getString("node")))
+                    .append("\"><td><code>")
+                    .append(escape(member.getString("node")))
+                    .append("</code>")
+                    .append(member.getBoolean("self", false) ? " (this one)" : "")
+                    .append("</td>");
             if (!member.getBoolean("reachable", false)) {
                 html.append("<td colspan=\"2\" class=\"reason\">did not answer: ")
-                        .append(escape(member.getString("reason"))).append("</td></tr>");
+                        .append(escape(member.getString("reason")))
+                        .append("</td></tr>");
                 continue;
             }
             StringBuilder byRoute = new StringBuilder();
-            member.getJsonObject("routes", new JsonObject()).forEach(e -> byRoute.append(byRoute.isEmpty() ? "" : ", ")
-                    .append(escape(e.getKey())).append(": ").append(e.getValue()));
-            html.append("<td>").append(member.getInteger("sessions", 0)).append(" of ")
-                    .append(member.getInteger("max_sessions", 0)).append("</td><td class=\"reason\">")
-                    .append(byRoute).append("</td></tr>");
+            member.getJsonObject("routes", new JsonObject())
+                    .forEach(e -> byRoute.append(byRoute.isEmpty() ? "" : ", ")
+                            .append(escape(e.getKey()))
+                            .append(": ")
+                            .append(e.getValue()));
+            html.append("<td>")
+                    .append(member.getInteger("sessions", 0))
+                    .append(" of ")
+                    .append(member.getInteger("max_sessions", 0))
+                    .append("</td><td class=\"reason\">")
+                    .append(byRoute)
+                    .append("</td></tr>");
         }
         html.append("</tbody></table>");
     }
@@ -133,10 +174,16 @@ public final class StatusPage {
         for (Object item : users) {
             JsonObject user = (JsonObject) item;
             StringBuilder routes = new StringBuilder();
-            user.getJsonArray("routes", new JsonArray()).forEach(r -> routes.append(routes.isEmpty() ? "" : ", ")
-                    .append(AuditTrail.EVERY_ROUTE.equals(r) ? "every route" : escape(String.valueOf(r))));
-            html.append("<tr><td>").append(escape(user.getString("user"))).append("</td><td>").append(routes)
-                    .append("</td><td>").append(escape(user.getString("last_seen"))).append("</td></tr>");
+            user.getJsonArray("routes", new JsonArray())
+                    .forEach(r -> routes.append(routes.isEmpty() ? "" : ", ")
+                            .append(AuditTrail.EVERY_ROUTE.equals(r) ? "every route" : escape(String.valueOf(r))));
+            html.append("<tr><td>")
+                    .append(escape(user.getString("user")))
+                    .append("</td><td>")
+                    .append(routes)
+                    .append("</td><td>")
+                    .append(escape(user.getString("last_seen")))
+                    .append("</td></tr>");
         }
         html.append("</tbody></table>");
     }
@@ -149,11 +196,17 @@ public final class StatusPage {
         }
         for (Object item : refusals) {
             JsonObject refusal = (JsonObject) item;
-            html.append("<tr><td>").append(escape(refusal.getString("at"))).append("</td><td>")
-                    .append(escape(refusal.getString("event"))).append("</td><td>")
-                    .append(escape(refusal.getString("user", refusal.getString("client_id", "")))).append("</td><td>")
-                    .append(escape(refusal.getString("route", ""))).append("</td><td class=\"reason\">")
-                    .append(escape(refusal.getString("reason", ""))).append("</td></tr>");
+            html.append("<tr><td>")
+                    .append(escape(refusal.getString("at")))
+                    .append("</td><td>")
+                    .append(escape(refusal.getString("event")))
+                    .append("</td><td>")
+                    .append(escape(refusal.getString("user", refusal.getString("client_id", ""))))
+                    .append("</td><td>")
+                    .append(escape(refusal.getString("route", "")))
+                    .append("</td><td class=\"reason\">")
+                    .append(escape(refusal.getString("reason", "")))
+                    .append("</td></tr>");
         }
         html.append("</tbody></table>");
     }

@@ -2,9 +2,6 @@ package org.mcpfront.status;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.mcpfront.config.FrontConfig;
-import org.mcpfront.config.RouteConfig;
-
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.mcpfront.config.FrontConfig;
+import org.mcpfront.config.RouteConfig;
 
 /**
  * The status report ({@code /status.json}, and what {@code /status} renders) from the configuration and
@@ -27,12 +26,13 @@ final class StatusReport {
 
     static final int MAX_REFUSALS = 50;
 
-    private StatusReport() {
-    }
+    private StatusReport() {}
 
-    static JsonObject assemble(FrontConfig config, String self, List<JsonObject> members, Map<String, String> eras,
-                               Instant now) {
-        JsonObject me = members.stream().filter(m -> self.equals(m.getString("node"))).findFirst()
+    static JsonObject assemble(
+            FrontConfig config, String self, List<JsonObject> members, Map<String, String> eras, Instant now) {
+        JsonObject me = members.stream()
+                .filter(m -> self.equals(m.getString("node")))
+                .findFirst()
                 .orElse(new JsonObject());
         JsonArray routes = new JsonArray();
         for (RouteConfig route : config.routes()) {
@@ -53,15 +53,19 @@ final class StatusReport {
         long requests = 0;
         for (JsonObject member : members) {
             sessions += supervisorRoute(member, path).getInteger("sessions", 0);
-            requests += member.getJsonObject("requests_last_minute", new JsonObject()).getLong(path, 0L);
+            requests += member.getJsonObject("requests_last_minute", new JsonObject())
+                    .getLong(path, 0L);
         }
         JsonObject json = new JsonObject()
                 .put("path", path)
                 .put("type", route.type().name().toLowerCase())
                 .put("era", era)
                 .put("backend", backend(route))
-                .put("limits", new JsonObject().put("max_sessions", route.maxSessions())
-                        .put("max_sessions_per_user", route.maxSessionsPerUser()))
+                .put(
+                        "limits",
+                        new JsonObject()
+                                .put("max_sessions", route.maxSessions())
+                                .put("max_sessions_per_user", route.maxSessionsPerUser()))
                 .put("sessions", sessions)
                 .put("requests_last_minute", requests);
         json.put("health", health(route, me));
@@ -82,9 +86,12 @@ final class StatusReport {
         int failures = supervisor.getInteger("consecutive_start_failures", 0);
         health.put("state", failures > 0 ? "down" : "up");
         if (supervisor.containsKey("last_start_failure")) {
-            health.put("last_error", new JsonObject().put("kind", "start")
-                    .put("reason", supervisor.getString("last_start_failure"))
-                    .put("at", supervisor.getString("last_start_failure_at")));
+            health.put(
+                    "last_error",
+                    new JsonObject()
+                            .put("kind", "start")
+                            .put("reason", supervisor.getString("last_start_failure"))
+                            .put("at", supervisor.getString("last_start_failure_at")));
         }
         if (supervisor.containsKey("retry_in_ms")) {
             health.put("retry_in_ms", supervisor.getLong("retry_in_ms"));
@@ -93,7 +100,8 @@ final class StatusReport {
     }
 
     private static JsonObject supervisorRoute(JsonObject member, String path) {
-        return member.getJsonObject("supervisor", new JsonObject()).getJsonObject("routes", new JsonObject())
+        return member.getJsonObject("supervisor", new JsonObject())
+                .getJsonObject("routes", new JsonObject())
                 .getJsonObject(path, new JsonObject());
     }
 
@@ -112,7 +120,9 @@ final class StatusReport {
     private static JsonArray members(String self, List<JsonObject> members) {
         JsonArray out = new JsonArray();
         for (JsonObject member : members) {
-            JsonObject json = new JsonObject().put("node", member.getString("node")).put("self", self.equals(member.getString("node")));
+            JsonObject json = new JsonObject()
+                    .put("node", member.getString("node"))
+                    .put("self", self.equals(member.getString("node")));
             if (member.containsKey("unreachable")) {
                 out.add(json.put("reachable", false).put("reason", member.getString("unreachable")));
                 continue;
@@ -125,8 +135,10 @@ final class StatusReport {
                     perRoute.put(e.getKey(), sessions);
                 }
             });
-            out.add(json.put("reachable", true).put("sessions", supervisor.getInteger("sessions", 0))
-                    .put("max_sessions", supervisor.getInteger("max_sessions", 0)).put("routes", perRoute));
+            out.add(json.put("reachable", true)
+                    .put("sessions", supervisor.getInteger("sessions", 0))
+                    .put("max_sessions", supervisor.getInteger("max_sessions", 0))
+                    .put("routes", perRoute));
         }
         return out;
     }
@@ -146,9 +158,12 @@ final class StatusReport {
             }
         }
         List<JsonObject> out = new ArrayList<>();
-        lastSeen.forEach((email, seen) -> out.add(new JsonObject().put("user", email).put("last_seen", seen)
+        lastSeen.forEach((email, seen) -> out.add(new JsonObject()
+                .put("user", email)
+                .put("last_seen", seen)
                 .put("routes", new JsonArray(List.copyOf(routes.get(email))))));
-        out.sort(Comparator.comparing((JsonObject u) -> u.getString("last_seen")).reversed());
+        out.sort(
+                Comparator.comparing((JsonObject u) -> u.getString("last_seen")).reversed());
         return new JsonArray(new ArrayList<>(out));
     }
 

@@ -6,6 +6,13 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.bus.LocalOnly;
 import org.mcpfront.cluster.Clustering;
@@ -15,14 +22,6 @@ import org.mcpfront.observability.AuditTrail;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.protocol.BackendEras;
 import org.mcpfront.protocol.Era;
-
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Gathers the status page's report. Every member answers on its own address
@@ -58,8 +57,12 @@ public final class StatusVerticle extends VerticleBase {
                 : vertx.eventBus().<Object>consumer(address, this::answerForThisMember);
         return Future.all(
                 member.completion(),
-                vertx.eventBus().<Object>localConsumer(Addresses.STATUS_REPORT, this::report).completion(),
-                vertx.eventBus().<FrontConfig>localConsumer(Addresses.CONFIG_CHANGED, m -> config = m.body()).completion());
+                vertx.eventBus()
+                        .<Object>localConsumer(Addresses.STATUS_REPORT, this::report)
+                        .completion(),
+                vertx.eventBus()
+                        .<FrontConfig>localConsumer(Addresses.CONFIG_CHANGED, m -> config = m.body())
+                        .completion());
     }
 
     private String node() {
@@ -101,15 +104,20 @@ public final class StatusVerticle extends VerticleBase {
         List<Future<JsonObject>> answers = new ArrayList<>();
         for (String node : nodes) {
             DeliveryOptions options = new DeliveryOptions().setSendTimeout(MEMBER_TIMEOUT_MS);
-            answers.add(vertx.eventBus().<JsonObject>request(Addresses.statusMember(node), null, options)
+            answers.add(vertx.eventBus()
+                    .<JsonObject>request(Addresses.statusMember(node), null, options)
                     .map(Message::body)
                     .otherwise(e -> new JsonObject().put("node", node).put("unreachable", e.getMessage())));
         }
         Future<Map<String, String>> routeEras = eras(current);
-        Future.join(new ArrayList<Future<?>>(answers)).otherwiseEmpty().compose(v -> routeEras).onComplete(done -> {
-            List<JsonObject> members = answers.stream().map(Future::result).toList();
-            message.reply(StatusReport.assemble(current, self, members, done.result(), Instant.now()));
-        });
+        Future.join(new ArrayList<Future<?>>(answers))
+                .otherwiseEmpty()
+                .compose(v -> routeEras)
+                .onComplete(done -> {
+                    List<JsonObject> members =
+                            answers.stream().map(Future::result).toList();
+                    message.reply(StatusReport.assemble(current, self, members, done.result(), Instant.now()));
+                });
     }
 
     /** The era each route's backend is spoken to in, as far as it is known now. */
@@ -119,15 +127,18 @@ public final class StatusVerticle extends VerticleBase {
         List<Future<?>> lookups = new ArrayList<>();
         for (RouteConfig route : current.routes()) {
             if (route.type() == RouteConfig.RouteType.STDIO) {
-                out.put(route.path(), switch (route.protocol()) {
-                    case V2025 -> "2025";
-                    case V2026 -> "2026";
-                    case AUTO -> "auto (per process)";
-                });
+                out.put(
+                        route.path(),
+                        switch (route.protocol()) {
+                            case V2025 -> "2025";
+                            case V2026 -> "2026";
+                            case AUTO -> "auto (per process)";
+                        });
                 continue;
             }
             Future<Era> era = eras.eraOf(route).timeout(MEMBER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            lookups.add(era.onComplete(ar -> out.put(route.path(), ar.succeeded() ? ar.result().label() : "unknown")));
+            lookups.add(era.onComplete(
+                    ar -> out.put(route.path(), ar.succeeded() ? ar.result().label() : "unknown")));
         }
         return Future.join(lookups).otherwiseEmpty().map(v -> {
             Map<String, String> ordered = new LinkedHashMap<>();

@@ -3,7 +3,6 @@ package org.mcpfront.storage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -209,7 +208,9 @@ public final class MemoryStore implements Store {
         return new Entry(json, clock.getAsLong() + ttl.toNanos());
     }
 
-    /** Whether {@code fresh} fits; a full store first drops what has expired. Concurrent writers may overshoot a little. */
+    /**
+     * Whether {@code fresh} fits; a full store first drops what has expired. Concurrent writers may overshoot a little.
+     */
     private boolean room(String key, Entry fresh) {
         if (bytes.get() + fresh.size(key) <= maxBytes) {
             return true;

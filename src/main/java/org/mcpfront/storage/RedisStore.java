@@ -8,7 +8,6 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,19 +28,32 @@ public final class RedisStore implements Store {
     private final Redis redis;
 
     public RedisStore(Vertx vertx, String redisUrl) {
-        this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl)
-                .setMaxPoolSize(MAX_POOL_SIZE).setMaxWaitingHandlers(MAX_WAITING));
+        this.redis = Redis.createClient(
+                vertx,
+                new RedisOptions()
+                        .setConnectionString(redisUrl)
+                        .setMaxPoolSize(MAX_POOL_SIZE)
+                        .setMaxWaitingHandlers(MAX_WAITING));
     }
 
     @Override
     public Future<Void> put(String key, JsonObject value, Duration ttl) {
-        return redis.send(Request.cmd(Command.SET).arg(PREFIX + key).arg(value.encode()).arg("PX").arg(millis(ttl)))
+        return redis.send(Request.cmd(Command.SET)
+                        .arg(PREFIX + key)
+                        .arg(value.encode())
+                        .arg("PX")
+                        .arg(millis(ttl)))
                 .mapEmpty();
     }
 
     @Override
     public Future<Boolean> putIfAbsent(String key, JsonObject value, Duration ttl) {
-        return redis.send(Request.cmd(Command.SET).arg(PREFIX + key).arg(value.encode()).arg("NX").arg("PX").arg(millis(ttl)))
+        return redis.send(Request.cmd(Command.SET)
+                        .arg(PREFIX + key)
+                        .arg(value.encode())
+                        .arg("NX")
+                        .arg("PX")
+                        .arg(millis(ttl)))
                 .map(response -> response != null);
     }
 
@@ -61,7 +73,11 @@ public final class RedisStore implements Store {
 
     @Override
     public Future<Long> increment(String key, Duration window) {
-        return redis.send(Request.cmd(Command.EVAL).arg(INCREMENT).arg(1).arg(PREFIX + key).arg(millis(window)))
+        return redis.send(Request.cmd(Command.EVAL)
+                        .arg(INCREMENT)
+                        .arg(1)
+                        .arg(PREFIX + key)
+                        .arg(millis(window)))
                 .map(Response::toLong);
     }
 
@@ -75,13 +91,22 @@ public final class RedisStore implements Store {
         if (keepLast < 1) {
             throw new IllegalArgumentException("keepLast must be at least 1, was " + keepLast);
         }
-        return redis.send(Request.cmd(Command.EVAL).arg(APPEND).arg(1).arg(LIST_PREFIX + key).arg(value)
-                .arg(keepLast).arg(millis(ttl))).mapEmpty();
+        return redis.send(Request.cmd(Command.EVAL)
+                        .arg(APPEND)
+                        .arg(1)
+                        .arg(LIST_PREFIX + key)
+                        .arg(value)
+                        .arg(keepLast)
+                        .arg(millis(ttl)))
+                .mapEmpty();
     }
 
     @Override
     public Future<List<String>> range(String key, int from) {
-        return redis.send(Request.cmd(Command.LRANGE).arg(LIST_PREFIX + key).arg(Math.max(0, from)).arg(-1))
+        return redis.send(Request.cmd(Command.LRANGE)
+                        .arg(LIST_PREFIX + key)
+                        .arg(Math.max(0, from))
+                        .arg(-1))
                 .map(response -> {
                     List<String> values = new ArrayList<>();
                     if (response != null) {
@@ -93,7 +118,8 @@ public final class RedisStore implements Store {
 
     @Override
     public Future<Void> delete(String key) {
-        return redis.send(Request.cmd(Command.DEL).arg(PREFIX + key).arg(LIST_PREFIX + key)).mapEmpty();
+        return redis.send(Request.cmd(Command.DEL).arg(PREFIX + key).arg(LIST_PREFIX + key))
+                .mapEmpty();
     }
 
     @Override

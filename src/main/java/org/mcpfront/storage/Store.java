@@ -2,7 +2,6 @@ package org.mcpfront.storage;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-
 import java.time.Duration;
 import java.util.List;
 
@@ -48,7 +47,10 @@ public interface Store {
      */
     Future<Void> append(String key, String value, int keepLast, Duration ttl);
 
-    /** The values of the list under {@code key}, oldest first, from position {@code from} (0: the oldest kept); empty when absent. */
+    /**
+     * The values of the list under {@code key}, oldest first, from position {@code from} (0: the oldest kept); empty
+     * when absent.
+     */
     Future<List<String>> range(String key, int from);
 
     /** Removes {@code key}; removing nothing is not an error. */

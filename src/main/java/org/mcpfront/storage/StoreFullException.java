@@ -7,7 +7,11 @@ package org.mcpfront.storage;
 public final class StoreFullException extends RuntimeException {
 
     public StoreFullException(long limitBytes) {
-        super("memory storage is full (oauth.limits.memory_storage is " + limitBytes + " bytes); entries expire and "
-                + "free room by themselves", null, false, false);
+        super(
+                "memory storage is full (oauth.limits.memory_storage is " + limitBytes + " bytes); entries expire and "
+                        + "free room by themselves",
+                null,
+                false,
+                false);
     }
 }

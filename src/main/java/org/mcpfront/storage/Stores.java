@@ -6,8 +6,7 @@ import org.mcpfront.config.OAuthConfig;
 /** The store the configuration names. */
 public final class Stores {
 
-    private Stores() {
-    }
+    private Stores() {}
 
     public static Store create(Vertx vertx, OAuthConfig oauth) {
         return switch (oauth.storage()) {

@@ -1,7 +1,6 @@
 package org.mcpfront.supervisor;
 
 import io.vertx.core.spi.cluster.ClusterManager;
-
 import java.util.UUID;
 
 /**

@@ -1,7 +1,6 @@
 package org.mcpfront.supervisor;
 
 import io.vertx.core.json.JsonObject;
-
 import java.time.Instant;
 
 /**

@@ -12,8 +12,7 @@ final class SessionIds {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
-    private SessionIds() {
-    }
+    private SessionIds() {}
 
     static String next() {
         byte[] bytes = new byte[24];

@@ -1,10 +1,9 @@
 package org.mcpfront.supervisor;
 
-import org.mcpfront.config.FrontConfig;
-import org.mcpfront.config.RouteConfig;
-
 import java.util.List;
 import java.util.Optional;
+import org.mcpfront.config.FrontConfig;
+import org.mcpfront.config.RouteConfig;
 
 /**
  * The part of the configuration the supervisor uses: the routes (their limits, timeouts and
@@ -26,12 +25,17 @@ public record SupervisorConfig(List<RouteConfig> routes, int maxSessions) {
 
     /** Paths of this config's routes that {@code next} removes. */
     List<String> removedIn(SupervisorConfig next) {
-        return routes.stream().map(RouteConfig::path).filter(path -> next.route(path).isEmpty()).toList();
+        return routes.stream()
+                .map(RouteConfig::path)
+                .filter(path -> next.route(path).isEmpty())
+                .toList();
     }
 
     /** Paths of this config's routes whose settings {@code next} changes. */
     List<String> changedIn(SupervisorConfig next) {
-        return routes.stream().filter(r -> next.route(r.path()).map(n -> !n.equals(r)).orElse(false))
-                .map(RouteConfig::path).toList();
+        return routes.stream()
+                .filter(r -> next.route(r.path()).map(n -> !n.equals(r)).orElse(false))
+                .map(RouteConfig::path)
+                .toList();
     }
 }

@@ -5,6 +5,11 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.bus.SessionAdopt;
@@ -19,21 +24,15 @@ import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.protocol.BackendEras;
 import org.mcpfront.protocol.Era;
 import org.mcpfront.protocol.RequestStates;
-import org.mcpfront.storage.Store;
 import org.mcpfront.session.Backend;
 import org.mcpfront.session.BackendHttp;
 import org.mcpfront.session.BackendListener;
-import org.mcpfront.session.SessionFacts;
 import org.mcpfront.session.Backends;
+import org.mcpfront.session.SessionFacts;
 import org.mcpfront.session.SessionVerticle;
+import org.mcpfront.storage.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Starts and stops this instance's sessions, one {@link SessionVerticle} each. Enforces the session
@@ -46,14 +45,17 @@ public final class SupervisorVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(SupervisorVerticle.class);
     /** How long a close waits for the session's answer. */
     private static final long CLOSE_TIMEOUT_MS = 10_000;
+
     private static final String GONE = "Session not found: it ended or never existed";
 
     private final GatewayMetrics metrics;
     /** Live sessions (and those starting): id → route path and owner. */
     private final Map<String, Tracked> sessions = new HashMap<>();
+
     private final Map<String, Integer> perRoute = new HashMap<>();
     /** Sessions per route and user (route path, NUL, token subject). */
     private final Map<String, Integer> perUser = new HashMap<>();
+
     private final Map<String, RouteHealth> health = new HashMap<>();
     private final BackendEras eras;
     private final RequestStates requestStates;
@@ -61,9 +63,11 @@ public final class SupervisorVerticle extends VerticleBase {
     private BackendHttp backendHttp;
     /** What sessions tell their backends about their users. */
     private BackendIdentity backendIdentity = BackendIdentity.none();
+
     private BackendFactory backends;
     /** Where sessions keep their streams' events for other instances (a cluster); null keeps them in memory only. */
     private Store streamStore;
+
     private final Store store;
     private final Membership membership;
 
@@ -78,19 +82,35 @@ public final class SupervisorVerticle extends VerticleBase {
      * @param store           where sessions keep their durable facts, so that another instance can adopt them
      * @param membership      this instance's node id and the live members
      */
-    public SupervisorVerticle(SupervisorConfig config, GatewayMetrics metrics, BackendEras eras, RequestStates requestStates,
-                              BackendIdentity backendIdentity, Store store, Membership membership) {
+    public SupervisorVerticle(
+            SupervisorConfig config,
+            GatewayMetrics metrics,
+            BackendEras eras,
+            RequestStates requestStates,
+            BackendIdentity backendIdentity,
+            Store store,
+            Membership membership) {
         this(config, metrics, eras, requestStates, (BackendFactory) null, store, membership);
         this.backendIdentity = backendIdentity;
     }
 
-    SupervisorVerticle(SupervisorConfig config, GatewayMetrics metrics, BackendEras eras, RequestStates requestStates,
-                       BackendFactory backends) {
+    SupervisorVerticle(
+            SupervisorConfig config,
+            GatewayMetrics metrics,
+            BackendEras eras,
+            RequestStates requestStates,
+            BackendFactory backends) {
         this(config, metrics, eras, requestStates, backends, null, Membership.of(null));
     }
 
-    SupervisorVerticle(SupervisorConfig config, GatewayMetrics metrics, BackendEras eras, RequestStates requestStates,
-                       BackendFactory backends, Store store, Membership membership) {
+    SupervisorVerticle(
+            SupervisorConfig config,
+            GatewayMetrics metrics,
+            BackendEras eras,
+            RequestStates requestStates,
+            BackendFactory backends,
+            Store store,
+            Membership membership) {
         this.config = config;
         this.metrics = metrics;
         this.eras = eras;
@@ -113,13 +133,22 @@ public final class SupervisorVerticle extends VerticleBase {
             backends = (spec, era) -> Backends.forSession(vertx, backendHttp, spec, era, requestStates);
         }
         return Future.all(
-                vertx.eventBus().<SessionSpec>localConsumer(Addresses.SUPERVISOR_SESSIONS, this::open).completion(),
-                vertx.eventBus().<SessionAdopt>localConsumer(Addresses.SUPERVISOR_ADOPT, this::adopt).completion(),
-                vertx.eventBus().<SessionEnded>localConsumer(Addresses.SUPERVISOR_SESSION_ENDED, m -> ended(m.body()))
+                vertx.eventBus()
+                        .<SessionSpec>localConsumer(Addresses.SUPERVISOR_SESSIONS, this::open)
                         .completion(),
-                vertx.eventBus().<FrontConfig>localConsumer(Addresses.CONFIG_CHANGED, m -> reconfigure(SupervisorConfig.of(m.body())))
+                vertx.eventBus()
+                        .<SessionAdopt>localConsumer(Addresses.SUPERVISOR_ADOPT, this::adopt)
                         .completion(),
-                vertx.eventBus().localConsumer(Addresses.SUPERVISOR_STATUS, m -> m.reply(status())).completion());
+                vertx.eventBus()
+                        .<SessionEnded>localConsumer(Addresses.SUPERVISOR_SESSION_ENDED, m -> ended(m.body()))
+                        .completion(),
+                vertx.eventBus()
+                        .<FrontConfig>localConsumer(
+                                Addresses.CONFIG_CHANGED, m -> reconfigure(SupervisorConfig.of(m.body())))
+                        .completion(),
+                vertx.eventBus()
+                        .localConsumer(Addresses.SUPERVISOR_STATUS, m -> m.reply(status()))
+                        .completion());
     }
 
     private void open(Message<SessionSpec> message) {
@@ -139,11 +168,24 @@ public final class SupervisorVerticle extends VerticleBase {
         SessionSpec spec = request.withId(id);
         track(id, path, request.owner().subject());
         // 2026-07-28 clients' bridged sessions are found through the store already, and need no adopting.
-        SessionFacts facts = store == null || spec.clientTransport() == ClientTransport.MODERN ? null
-                : new SessionFacts(id, path, spec.owner(), spec.clientTransport(), null, null, false, null,
-                        spec.standalone(), membership.node(), 0);
-        eraOf(route).compose(known -> vertx.deployVerticle(new SessionVerticle(spec, backends.create(spec, known), metrics,
-                        store, facts, false).keepStreamsIn(streamStore)))
+        SessionFacts facts = store == null || spec.clientTransport() == ClientTransport.MODERN
+                ? null
+                : new SessionFacts(
+                        id,
+                        path,
+                        spec.owner(),
+                        spec.clientTransport(),
+                        null,
+                        null,
+                        false,
+                        null,
+                        spec.standalone(),
+                        membership.node(),
+                        0);
+        eraOf(route)
+                .compose(known -> vertx.deployVerticle(
+                        new SessionVerticle(spec, backends.create(spec, known), metrics, store, facts, false)
+                                .keepStreamsIn(streamStore)))
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
                         message.reply(id);
@@ -151,9 +193,15 @@ public final class SupervisorVerticle extends VerticleBase {
                     }
                     // The one way a start failure reaches the back-off: as the end of the session.
                     ended(new SessionEnded(id, path, String.valueOf(ar.cause().getMessage())));
-                    log.atWarn().addKeyValue("route", path).addKeyValue("session", id)
-                            .addKeyValue("reason", ar.cause().getMessage()).log("session could not start");
-                    message.fail(502, "backend for " + path + " is unavailable: " + ar.cause().getMessage());
+                    log.atWarn()
+                            .addKeyValue("route", path)
+                            .addKeyValue("session", id)
+                            .addKeyValue("reason", ar.cause().getMessage())
+                            .log("session could not start");
+                    message.fail(
+                            502,
+                            "backend for " + path + " is unavailable: "
+                                    + ar.cause().getMessage());
                 });
     }
 
@@ -162,8 +210,8 @@ public final class SupervisorVerticle extends VerticleBase {
         String path = route.path();
         long wait = health(path).waitMillis(System.nanoTime());
         if (wait > 0) {
-            return "route " + path + " is failing to start (" + health(path).lastFailure()
-                    + "); next attempt in " + Math.max(1, wait / 1000) + " s";
+            return "route " + path + " is failing to start (" + health(path).lastFailure() + "); next attempt in "
+                    + Math.max(1, wait / 1000) + " s";
         }
         if (perUser.getOrDefault(userKey(path, subject), 0) >= route.maxSessionsPerUser()) {
             return "you have " + route.maxSessionsPerUser() + " sessions on " + path
@@ -215,7 +263,9 @@ public final class SupervisorVerticle extends VerticleBase {
             SessionFacts facts = SessionFacts.fromJson(read.result());
             if (!facts.owner().binding(facts.route()).equals(message.body().owner())) {
                 // The same answer as for a session that does not exist: an id alone lets nobody in.
-                log.atWarn().addKeyValue("route", facts.route()).addKeyValue("session", id)
+                log.atWarn()
+                        .addKeyValue("route", facts.route())
+                        .addKeyValue("session", id)
                         .addKeyValue("user", facts.owner().email())
                         .log("refused to adopt a session for another user, client or route");
                 message.fail(404, GONE);
@@ -231,8 +281,10 @@ public final class SupervisorVerticle extends VerticleBase {
                 return;
             }
             RouteConfig route = config.route(facts.route()).orElse(null);
-            if (route == null || facts.initialize() == null
-                    || route.type() == RouteConfig.RouteType.STDIO && route.onProcessLoss() == RouteConfig.OnProcessLoss.END) {
+            if (route == null
+                    || facts.initialize() == null
+                    || route.type() == RouteConfig.RouteType.STDIO
+                            && route.onProcessLoss() == RouteConfig.OnProcessLoss.END) {
                 store.delete(SessionFacts.key(id));
                 message.fail(404, GONE);
                 return;
@@ -248,8 +300,11 @@ public final class SupervisorVerticle extends VerticleBase {
                 adopted = adopted.withStandalone(null);
             }
             SessionFacts claimed = adopted;
-            store.putIfAbsent(SessionFacts.claimKey(id, facts.epoch()), new JsonObject().put("node", membership.node()),
-                    route.timeout()).onComplete(claim -> {
+            store.putIfAbsent(
+                            SessionFacts.claimKey(id, facts.epoch()),
+                            new JsonObject().put("node", membership.node()),
+                            route.timeout())
+                    .onComplete(claim -> {
                         if (claim.failed()) {
                             message.fail(503, "the store could not be reached to adopt the session; try again");
                         } else if (!claim.result()) {
@@ -262,7 +317,8 @@ public final class SupervisorVerticle extends VerticleBase {
         });
     }
 
-    private void startAdopted(Message<SessionAdopt> message, RouteConfig route, SessionFacts from, SessionFacts adopted) {
+    private void startAdopted(
+            Message<SessionAdopt> message, RouteConfig route, SessionFacts from, SessionFacts adopted) {
         String id = adopted.id();
         if (sessions.containsKey(id)) {
             message.reply(null);
@@ -270,23 +326,31 @@ public final class SupervisorVerticle extends VerticleBase {
         }
         SessionSpec spec = new SessionSpec(id, route, adopted.clientTransport(), adopted.standalone(), adopted.owner());
         track(id, route.path(), adopted.owner().subject());
-        eraOf(route).compose(era -> vertx.deployVerticle(new SessionVerticle(spec, backends.create(spec, era), metrics,
-                        store, adopted, true).keepStreamsIn(streamStore)))
+        eraOf(route)
+                .compose(era -> vertx.deployVerticle(
+                        new SessionVerticle(spec, backends.create(spec, era), metrics, store, adopted, true)
+                                .keepStreamsIn(streamStore)))
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
                         metrics.sessionAdopted(route.path());
-                        log.atInfo().addKeyValue("route", route.path()).addKeyValue("session", id)
-                                .addKeyValue("user", adopted.owner().email()).addKeyValue("from_node", from.node())
+                        log.atInfo()
+                                .addKeyValue("route", route.path())
+                                .addKeyValue("session", id)
+                                .addKeyValue("user", adopted.owner().email())
+                                .addKeyValue("from_node", from.node())
                                 .log("session adopted from an instance that is gone");
-                        Audit.sessionAdopted(adopted.owner().email(), adopted.owner().clientId(), route.path(), id,
-                                from.node());
+                        Audit.sessionAdopted(
+                                adopted.owner().email(), adopted.owner().clientId(), route.path(), id, from.node());
                         message.reply(null);
                         return;
                     }
                     forget(id);
                     store.delete(SessionFacts.key(id));
-                    log.atWarn().addKeyValue("route", route.path()).addKeyValue("session", id)
-                            .addKeyValue("user", adopted.owner().email()).addKeyValue("from_node", from.node())
+                    log.atWarn()
+                            .addKeyValue("route", route.path())
+                            .addKeyValue("session", id)
+                            .addKeyValue("user", adopted.owner().email())
+                            .addKeyValue("from_node", from.node())
                             .addKeyValue("reason", ar.cause().getMessage())
                             .log("a session whose instance is gone could not be carried on");
                     message.fail(404, GONE);
@@ -310,14 +374,15 @@ public final class SupervisorVerticle extends VerticleBase {
         metrics.backendError(path, "start");
         // Only processes are worth holding back: restarting a broken command or pulling a missing
         // image in a loop costs the host; an unreachable HTTP backend costs one refused connection.
-        boolean stdio = config.route(path).map(r -> r.type() == RouteConfig.RouteType.STDIO).orElse(false);
+        boolean stdio = config.route(path)
+                .map(r -> r.type() == RouteConfig.RouteType.STDIO)
+                .orElse(false);
         if (stdio) {
             health(path).failed(reason, System.nanoTime());
         }
     }
 
-    private record Tracked(String path, String subject) {
-    }
+    private record Tracked(String path, String subject) {}
 
     private static String userKey(String path, String subject) {
         return path + '\u0000' + subject;
@@ -350,10 +415,14 @@ public final class SupervisorVerticle extends VerticleBase {
         for (RouteConfig route : config.routes()) {
             RouteHealth h = health.get(route.path());
             JsonObject json = h == null ? new JsonObject() : h.toJson(now);
-            routes.put(route.path(), json.put("sessions", perRoute.getOrDefault(route.path(), 0))
-                    .put("max_sessions", route.maxSessions()));
+            routes.put(
+                    route.path(),
+                    json.put("sessions", perRoute.getOrDefault(route.path(), 0))
+                            .put("max_sessions", route.maxSessions()));
         }
-        return new JsonObject().put("sessions", sessions.size()).put("max_sessions", config.maxSessions())
+        return new JsonObject()
+                .put("sessions", sessions.size())
+                .put("max_sessions", config.maxSessions())
                 .put("routes", routes);
     }
 
@@ -378,8 +447,12 @@ public final class SupervisorVerticle extends VerticleBase {
 
     private void close(String id, String reason) {
         DeliveryOptions options = new DeliveryOptions().setSendTimeout(CLOSE_TIMEOUT_MS);
-        vertx.eventBus().request(Addresses.sessionIn(id), new SessionCommand.Evict(reason), options).onFailure(e -> log.atDebug()
-                .addKeyValue("session", id).addKeyValue("reason", e.getMessage()).log("session was already gone"));
+        vertx.eventBus()
+                .request(Addresses.sessionIn(id), new SessionCommand.Evict(reason), options)
+                .onFailure(e -> log.atDebug()
+                        .addKeyValue("session", id)
+                        .addKeyValue("reason", e.getMessage())
+                        .log("session was already gone"));
     }
 
     /**

@@ -11,7 +11,7 @@ import io.vertx.core.json.JsonObject;
 public final class RequestSpan {
 
     public static final RequestSpan NONE = new RequestSpan(null);
-    private static final Scope NO_SCOPE = () -> { };
+    private static final Scope NO_SCOPE = () -> {};
 
     private final Span span;
     private boolean ended;
@@ -51,7 +51,8 @@ public final class RequestSpan {
             JsonObject response = new JsonObject(rawResponse);
             if (response.getValue("error") instanceof JsonObject error) {
                 end("error", error.getValue("code") instanceof Number n ? n.intValue() : null);
-            } else if (response.getValue("result") instanceof JsonObject result && Boolean.TRUE.equals(result.getValue("isError"))) {
+            } else if (response.getValue("result") instanceof JsonObject result
+                    && Boolean.TRUE.equals(result.getValue("isError"))) {
                 end("tool_error", null);
             } else {
                 end("ok", null);

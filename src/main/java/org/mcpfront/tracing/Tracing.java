@@ -13,10 +13,9 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.vertx.core.http.RequestOptions;
-import org.mcpfront.protocol.Identity;
-
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.mcpfront.protocol.Identity;
 
 /**
  * OpenTelemetry traces of MCP requests, or nothing. Off (the default), {@link #start} hands out
@@ -58,10 +57,15 @@ public final class Tracing {
                 .setTimeout(Duration.ofSeconds(10))
                 .build();
         SdkTracerProvider provider = SdkTracerProvider.builder()
-                .setResource(Resource.getDefault().merge(Resource.create(Attributes.builder()
-                        .put("service.name", Identity.NAME).put("service.version", Identity.VERSION).build())))
+                .setResource(Resource.getDefault()
+                        .merge(Resource.create(Attributes.builder()
+                                .put("service.name", Identity.NAME)
+                                .put("service.version", Identity.VERSION)
+                                .build())))
                 .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(sampleRatio)))
-                .addSpanProcessor(BatchSpanProcessor.builder(exporter).setScheduleDelay(Duration.ofSeconds(1)).build())
+                .addSpanProcessor(BatchSpanProcessor.builder(exporter)
+                        .setScheduleDelay(Duration.ofSeconds(1))
+                        .build())
                 .build();
         return new Tracing(provider, provider.get(Identity.NAME, Identity.VERSION));
     }

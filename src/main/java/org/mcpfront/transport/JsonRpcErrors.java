@@ -13,6 +13,7 @@ public final class JsonRpcErrors {
     public static final int INTERNAL_ERROR = -32603;
     /** Implementation-defined server errors (JSON-RPC reserves -32000..-32099). */
     public static final int BACKEND_UNAVAILABLE = -32000;
+
     public static final int REQUEST_TIMEOUT = -32001;
     public static final int SESSION_NOT_FOUND = -32002;
     public static final int FORBIDDEN = -32003;
@@ -20,8 +21,7 @@ public final class JsonRpcErrors {
     public static final int UNAUTHORIZED = -32005;
     public static final int RATE_LIMITED = -32006;
 
-    private JsonRpcErrors() {
-    }
+    private JsonRpcErrors() {}
 
     /** An error response; {@code idKey} null gives {@code "id": null} as JSON-RPC requires. */
     public static String error(String idKey, int code, String message) {

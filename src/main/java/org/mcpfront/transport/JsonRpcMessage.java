@@ -4,7 +4,6 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +17,11 @@ import java.util.List;
  */
 public record JsonRpcMessage(String raw, Kind kind, String idKey, String method, JsonObject json) {
 
-    public enum Kind { REQUEST, NOTIFICATION, RESPONSE }
+    public enum Kind {
+        REQUEST,
+        NOTIFICATION,
+        RESPONSE
+    }
 
     /** Parses a single message; a JSON array is refused here (see {@link #parseBody}). */
     public static JsonRpcMessage parse(String raw) throws JsonRpcException {
@@ -84,17 +87,21 @@ public record JsonRpcMessage(String raw, Kind kind, String idKey, String method,
             if (params != null && !(params instanceof JsonObject) && !(params instanceof JsonArray)) {
                 throw JsonRpcException.invalidRequest(idKey, "\"params\" must be an object or an array");
             }
-            JsonRpcMessage message = new JsonRpcMessage(raw, id == null ? Kind.NOTIFICATION : Kind.REQUEST, idKey, name, object);
+            JsonRpcMessage message =
+                    new JsonRpcMessage(raw, id == null ? Kind.NOTIFICATION : Kind.REQUEST, idKey, name, object);
             if (message.hasProgressToken() && message.progressTokenKey() == null) {
-                throw JsonRpcException.invalidRequest(idKey, "\"params._meta.progressToken\" must be a string or a finite number");
+                throw JsonRpcException.invalidRequest(
+                        idKey, "\"params._meta.progressToken\" must be a string or a finite number");
             }
             return message;
         }
         boolean hasResult = object.containsKey("result");
         boolean hasError = object.containsKey("error");
         if (idKey == null || hasResult == hasError) {
-            throw JsonRpcException.invalidRequest(idKey,
-                    "a message needs \"method\" (request or notification) or \"id\" with exactly one of \"result\" and \"error\"");
+            throw JsonRpcException.invalidRequest(
+                    idKey,
+                    "a message needs \"method\" (request or notification) or \"id\" with exactly one of \"result\" "
+                            + "and \"error\"");
         }
         return new JsonRpcMessage(raw, Kind.RESPONSE, idKey, null, object);
     }
@@ -168,8 +175,14 @@ public record JsonRpcMessage(String raw, Kind kind, String idKey, String method,
 
     /** A {@code notifications/cancelled} for the request {@code idKey} (JSON text), with the reason. */
     public static JsonRpcMessage cancelled(String idKey, String reason) {
-        return of(new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/cancelled")
-                .put("params", new JsonObject().put("requestId", Json.decodeValue(idKey)).put("reason", reason)));
+        return of(new JsonObject()
+                .put("jsonrpc", "2.0")
+                .put("method", "notifications/cancelled")
+                .put(
+                        "params",
+                        new JsonObject()
+                                .put("requestId", Json.decodeValue(idKey))
+                                .put("reason", reason)));
     }
 
     /** The same message with another id ({@code idKey} is JSON text, as {@link #idKey()}). */

@@ -17,8 +17,7 @@ public final class McpHeaders {
     /** What an MCP client POSTs with: either a JSON answer or an SSE stream. */
     public static final String ACCEPT_JSON_OR_STREAM = "application/json, " + EVENT_STREAM;
 
-    private McpHeaders() {
-    }
+    private McpHeaders() {}
 
     /** Whether a {@code Content-Type} is an SSE stream. */
     public static boolean isEventStream(String contentType) {

@@ -24,7 +24,8 @@ final class RawConnection {
     /** The request's own connection on HTTP/1.x; null on HTTP/2 (or a connection of another kind). */
     static RawConnection of(HttpServerRequest request) {
         return request.version() != HttpVersion.HTTP_2 && request.connection() instanceof HttpServerConnection http1
-                ? new RawConnection(http1.channelHandlerContext()) : null;
+                ? new RawConnection(http1.channelHandlerContext())
+                : null;
     }
 
     /** Whether the socket is open but will take no more bytes now: its reader is not reading. */

@@ -1,7 +1,6 @@
 package org.mcpfront.transport;
 
 import io.vertx.core.buffer.Buffer;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
@@ -14,8 +13,7 @@ import java.util.function.Consumer;
 public final class SseParser {
 
     /** One dispatched event; {@code id} is null when the event carried none. */
-    public record Event(String name, String data, String id, Long retryMillis) {
-    }
+    public record Event(String name, String data, String id, Long retryMillis) {}
 
     private final Consumer<Event> onEvent;
     private final int maxEventBytes;

@@ -4,17 +4,17 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Duration;
 
 /**
  * Writes a {@code text/event-stream} response: events, and a keep-alive comment on a timer so that
  * load balancers and proxies do not cut a quiet stream. Keep-alives are not session activity.
  *
  * <p>A client that stops reading fills the connection's write queue. If it stays full for
- * the slow-client timeout ({@code server.slow_client_timeout}), or holds more than {@link #MAX_BUFFERED_BYTES}, the client is
+ * the slow-client timeout ({@code server.slow_client_timeout}), or holds more than {@link #MAX_BUFFERED_BYTES}, the
+ * client is
  * cut off (the endpoint then treats it as gone), so one stalled reader cannot make the gateway
  * buffer a chatty backend without bound. That holds after the stream's last event too: a response
  * that ended still waits in the connection for its reader.
@@ -33,6 +33,7 @@ public final class SseWriter {
     private final HttpServerResponse response;
     /** The socket under an HTTP/1.x response; null on HTTP/2, where the connection is shared. */
     private final RawConnection connection;
+
     private long keepAliveTimer = -1;
     private long stallTimer = -1;
     private Duration slowClientTimeout;
@@ -121,8 +122,11 @@ public final class SseWriter {
     /** Call only while {@link #stalled()}: cuts the client off past the bound, or starts the timeout. */
     private void watchForStall() {
         if (unread > MAX_BUFFERED_BYTES) {
-            cutOff("unread_bytes", Long.toString(unread),
-                    "client too slow: its stream holds more unread data than the gateway keeps for one client; disconnecting it");
+            cutOff(
+                    "unread_bytes",
+                    Long.toString(unread),
+                    "client too slow: its stream holds more unread data than the gateway keeps for one client; "
+                            + "disconnecting it");
             return;
         }
         if (stallTimer >= 0) {
@@ -138,7 +142,9 @@ public final class SseWriter {
         stallTimer = vertx.setTimer(slowClientTimeout.toMillis(), t -> {
             stallTimer = -1;
             if (stalled()) {
-                cutOff("timeout", slowClientTimeout.toString(),
+                cutOff(
+                        "timeout",
+                        slowClientTimeout.toString(),
                         "client too slow: its stream took no data for the slow-client timeout; disconnecting it");
             }
         });
@@ -159,7 +165,11 @@ public final class SseWriter {
         cutOff = true;
         ended = true;
         stopKeepAlive();
-        log.atWarn().addKeyValue("route", route).addKeyValue("session", session).addKeyValue(limit, value).log(why);
+        log.atWarn()
+                .addKeyValue("route", route)
+                .addKeyValue("session", session)
+                .addKeyValue(limit, value)
+                .log(why);
         if (connection != null) {
             // Vert.x closes a connection once what is queued has flushed, which a stalled reader
             // never lets happen.
@@ -259,7 +269,6 @@ public final class SseWriter {
             watchForStall();
         }
     }
-
 
     private void stopKeepAlive() {
         if (keepAliveTimer >= 0) {

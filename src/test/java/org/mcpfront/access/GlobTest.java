@@ -1,10 +1,10 @@
 package org.mcpfront.access;
 
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 @DisplayName("Globs: * matches any run of characters, everything else itself")
 class GlobTest {
@@ -25,7 +25,8 @@ class GlobTest {
         assertThat(Glob.parse("a*b*c").matches("a-b-b-c")).isTrue();
         assertThat(Glob.parse("a*b*c").matches("acb")).isFalse();
         assertThat(Glob.parse("a*a").matches("a")).isFalse();
-        assertThat(Glob.parse("file:///finance/*").matches("file:///finance/q3.csv")).isTrue();
+        assertThat(Glob.parse("file:///finance/*").matches("file:///finance/q3.csv"))
+                .isTrue();
         assertThat(Glob.parse("Echo").matches("echo")).isFalse();
         assertThat(Glob.parse("x*").matches(null)).isFalse();
     }

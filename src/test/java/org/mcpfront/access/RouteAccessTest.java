@@ -1,17 +1,16 @@
 package org.mcpfront.access;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.mcpfront.identity.Caller;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.mcpfront.identity.Caller;
 
 @DisplayName("Route access: who may use a route, and what each caller sees and may call")
 class RouteAccessTest {
@@ -28,12 +27,20 @@ class RouteAccessTest {
     }
 
     /** DESIGN.md's example: nobody but admins deletes; finance reads reports; everything else for all. */
-    private static final RouteAccess FINANCE = new RouteAccess(Optional.of(List.of("group:finance", "group:admins")),
-            Map.of(Kind.TOOL, List.of(
-                    rule("access.tools[0]", false, List.of("delete_*"), List.of(), List.of("group:admins")),
-                    rule("access.tools[1]", true, List.of("report_*"), List.of("group:finance"), List.of()),
-                    rule("access.tools[2]", false, List.of("report_*"), List.of(), List.of())),
-                    Kind.RESOURCE, List.of(rule("access.resources[0]", false, List.of("file:///secret/*"), List.of(),
+    private static final RouteAccess FINANCE = new RouteAccess(
+            Optional.of(List.of("group:finance", "group:admins")),
+            Map.of(
+                    Kind.TOOL,
+                    List.of(
+                            rule("access.tools[0]", false, List.of("delete_*"), List.of(), List.of("group:admins")),
+                            rule("access.tools[1]", true, List.of("report_*"), List.of("group:finance"), List.of()),
+                            rule("access.tools[2]", false, List.of("report_*"), List.of(), List.of())),
+                    Kind.RESOURCE,
+                    List.of(rule(
+                            "access.resources[0]",
+                            false,
+                            List.of("file:///secret/*"),
+                            List.of(),
                             List.of("group:admins")))),
             Optional.empty());
 
@@ -43,7 +50,9 @@ class RouteAccessTest {
         assertThat(FINANCE.admits(CAROL, GROUPS)).isEqualTo(new Decision(true, "access.users group:finance"));
         assertThat(FINANCE.admits(ALICE, GROUPS).allowed()).isTrue();
         assertThat(FINANCE.admits(BOB, GROUPS)).isEqualTo(new Decision(false, "access.users"));
-        assertThat(FINANCE.admits(new Caller("bob@example.com", Set.of("finance")), GROUPS).allowed()).isTrue();
+        assertThat(FINANCE.admits(new Caller("bob@example.com", Set.of("finance")), GROUPS)
+                        .allowed())
+                .isTrue();
         assertThat(RouteAccess.OPEN.admits(BOB, GROUPS)).isEqualTo(new Decision(true, "default"));
     }
 
@@ -55,7 +64,8 @@ class RouteAccessTest {
         assertThat(alice.decide(Kind.TOOL, "delete_all")).isEqualTo(Decision.ALLOWED_BY_DEFAULT);
         assertThat(carol.decide(Kind.TOOL, "delete_all"))
                 .isEqualTo(new Decision(false, "access.tools[0] deny [delete_*]"));
-        assertThat(carol.decide(Kind.TOOL, "report_q3")).isEqualTo(new Decision(true, "access.tools[1] allow [report_*]"));
+        assertThat(carol.decide(Kind.TOOL, "report_q3"))
+                .isEqualTo(new Decision(true, "access.tools[1] allow [report_*]"));
         assertThat(alice.decide(Kind.TOOL, "report_q3").allowed()).isFalse();
         assertThat(carol.decide(Kind.TOOL, "echo").allowed()).isTrue();
         assertThat(carol.decide(Kind.PROMPT, "delete_all").allowed()).isTrue();
@@ -76,36 +86,72 @@ class RouteAccessTest {
     @DisplayName("list answers lose what the caller may not see; other answers pass byte for byte")
     void lists() {
         Visibility carol = FINANCE.visibilityFor(CAROL, GROUPS);
-        String tools = new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("result", new JsonObject()
-                .put("tools", new JsonArray().add(tool("echo")).add(tool("delete_all")).add(tool("report_q3")))
-                .put("ttlMs", 1000).put("cacheScope", "public")).encode();
+        String tools = new JsonObject()
+                .put("jsonrpc", "2.0")
+                .put("id", 1)
+                .put(
+                        "result",
+                        new JsonObject()
+                                .put(
+                                        "tools",
+                                        new JsonArray()
+                                                .add(tool("echo"))
+                                                .add(tool("delete_all"))
+                                                .add(tool("report_q3")))
+                                .put("ttlMs", 1000)
+                                .put("cacheScope", "public"))
+                .encode();
         JsonObject filtered = new JsonObject(ListFilter.filterResponse("tools/list", tools, carol));
         assertThat(filtered.getJsonObject("result").getJsonArray("tools").stream()
-                .map(t -> ((JsonObject) t).getString("name")).toList()).containsExactly("echo", "report_q3");
+                        .map(t -> ((JsonObject) t).getString("name"))
+                        .toList())
+                .containsExactly("echo", "report_q3");
         assertThat(filtered.getJsonObject("result").getString("cacheScope")).isEqualTo("private");
 
-        String templates = new JsonObject().put("jsonrpc", "2.0").put("id", 2).put("result", new JsonObject()
-                .put("resourceTemplates", new JsonArray().add(new JsonObject().put("uriTemplate", "file:///secret/{x}"))
-                        .add(new JsonObject().put("uriTemplate", "file:///public/{x}")))).encode();
+        String templates = new JsonObject()
+                .put("jsonrpc", "2.0")
+                .put("id", 2)
+                .put(
+                        "result",
+                        new JsonObject()
+                                .put(
+                                        "resourceTemplates",
+                                        new JsonArray()
+                                                .add(new JsonObject().put("uriTemplate", "file:///secret/{x}"))
+                                                .add(new JsonObject().put("uriTemplate", "file:///public/{x}"))))
+                .encode();
         assertThat(new JsonObject(ListFilter.filterResponse("resources/templates/list", templates, carol))
-                .getJsonObject("result").getJsonArray("resourceTemplates").size()).isEqualTo(1);
+                        .getJsonObject("result")
+                        .getJsonArray("resourceTemplates")
+                        .size())
+                .isEqualTo(1);
 
         String raw = "{\"jsonrpc\":\"2.0\", \"id\":1,\"result\":{\"tools\":[{\"name\":\"echo\"}]}}";
         assertThat(ListFilter.filterResponse("tools/list", raw, carol)).isSameAs(raw);
         assertThat(ListFilter.filterResponse("tools/call", tools, carol)).isSameAs(tools);
-        assertThat(ListFilter.filterResponse("tools/list", tools, Visibility.ALL)).isSameAs(tools);
+        assertThat(ListFilter.filterResponse("tools/list", tools, Visibility.ALL))
+                .isSameAs(tools);
         assertThat(ListFilter.filterResponse("prompts/list", tools, carol)).isSameAs(tools);
     }
 
     @Test
     @DisplayName("a request names its tool, prompt or resource wherever MCP puts it")
     void targets() {
-        assertThat(Targets.of("tools/call", new JsonObject().put("name", "x"))).isEqualTo(new Targets.Target(Kind.TOOL, "x"));
+        assertThat(Targets.of("tools/call", new JsonObject().put("name", "x")))
+                .isEqualTo(new Targets.Target(Kind.TOOL, "x"));
         assertThat(Targets.of("resources/subscribe", new JsonObject().put("uri", "u")))
                 .isEqualTo(new Targets.Target(Kind.RESOURCE, "u"));
-        assertThat(Targets.of("completion/complete", new JsonObject().put("ref",
-                new JsonObject().put("type", "ref/prompt").put("name", "p")))).isEqualTo(new Targets.Target(Kind.PROMPT, "p"));
-        assertThat(Targets.of("tools/call", new JsonObject().put("name", 5))).isEqualTo(new Targets.Target(Kind.TOOL, ""));
+        assertThat(Targets.of(
+                        "completion/complete",
+                        new JsonObject()
+                                .put(
+                                        "ref",
+                                        new JsonObject()
+                                                .put("type", "ref/prompt")
+                                                .put("name", "p"))))
+                .isEqualTo(new Targets.Target(Kind.PROMPT, "p"));
+        assertThat(Targets.of("tools/call", new JsonObject().put("name", 5)))
+                .isEqualTo(new Targets.Target(Kind.TOOL, ""));
         assertThat(Targets.of("tools/list", new JsonObject())).isNull();
         assertThat(Targets.ofHeaders("prompts/get", "p")).isEqualTo(new Targets.Target(Kind.PROMPT, "p"));
         assertThat(Targets.ofHeaders("tools/call", null)).isNull();

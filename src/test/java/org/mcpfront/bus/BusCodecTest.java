@@ -1,39 +1,39 @@
 package org.mcpfront.bus;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.mcpfront.access.Glob;
-import org.mcpfront.access.Kind;
-import org.mcpfront.access.RouteAccess;
-import org.mcpfront.access.Rule;
-import org.mcpfront.access.Visibility;
-import org.mcpfront.identity.Caller;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.mcpfront.config.ConfigParser;
-import org.mcpfront.config.FrontConfig;
-import org.mcpfront.transport.JsonRpcMessage;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.mcpfront.access.Glob;
+import org.mcpfront.access.Kind;
+import org.mcpfront.access.RouteAccess;
+import org.mcpfront.access.Rule;
+import org.mcpfront.access.Visibility;
+import org.mcpfront.config.ConfigParser;
+import org.mcpfront.config.FrontConfig;
+import org.mcpfront.identity.Caller;
+import org.mcpfront.transport.JsonRpcMessage;
 
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
 @DisplayName("The event-bus codec of mcp-front's messages")
 class BusCodecTest {
 
-    private static final String RAW = "{\"jsonrpc\":\"2.0\",\"id\":\"é-1\",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\"}}";
+    private static final String RAW =
+            "{\"jsonrpc\":\"2.0\",\"id\":\"é-1\",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\"}}";
     private static final String OWNER = "user-1\nclient-1\n/a";
     private static final StreamRef STREAM = new StreamRef("mcp.edge.e1.out", "7");
 
@@ -51,8 +51,17 @@ class BusCodecTest {
             + " what its user may see")
     void deliverOnTheWire() throws Exception {
         JsonObject headers = new JsonObject().put("mcp-param-region", "eu");
-        Visibility visibility = new RouteAccess(Optional.empty(), Map.of(Kind.TOOL, List.of(new Rule("access.tools[0]",
-                false, List.of(Glob.parse("delete_*")), List.of(), List.of()))), Optional.empty())
+        Visibility visibility = new RouteAccess(
+                        Optional.empty(),
+                        Map.of(
+                                Kind.TOOL,
+                                List.of(new Rule(
+                                        "access.tools[0]",
+                                        false,
+                                        List.of(Glob.parse("delete_*")),
+                                        List.of(),
+                                        List.of()))),
+                        Optional.empty())
                 .visibilityFor(Caller.of("a@example.com"), Map.of());
         SessionCommand.Deliver received = roundTrip(
                 new SessionCommand.Deliver(OWNER, JsonRpcMessage.parse(RAW), STREAM, true, headers, visibility));
@@ -63,10 +72,11 @@ class BusCodecTest {
         assertThat(received.jsonOnly()).isTrue();
         assertThat(received.paramHeaders()).isEqualTo(headers);
         assertThat(received.visibility()).isEqualTo(visibility);
-        assertThat(received.visibility().decide(Kind.TOOL, "delete_all").allowed()).isFalse();
+        assertThat(received.visibility().decide(Kind.TOOL, "delete_all").allowed())
+                .isFalse();
 
-        SessionCommand.Deliver bare = roundTrip(new SessionCommand.Deliver(OWNER, JsonRpcMessage.parse(RAW), null, false,
-                null, null));
+        SessionCommand.Deliver bare =
+                roundTrip(new SessionCommand.Deliver(OWNER, JsonRpcMessage.parse(RAW), null, false, null, null));
         assertThat(bare.stream()).isNull();
         assertThat(bare.jsonOnly()).isFalse();
         assertThat(bare.paramHeaders()).isNull();
@@ -83,7 +93,8 @@ class BusCodecTest {
                 new SessionCommand.Close(OWNER, null),
                 new SessionCommand.Evict("route removed from the configuration"),
                 new SessionCommand.Attach(OWNER, new StreamRef("mcp.edge.e1.out", "9", "sess.gAbC-x_1")),
-                new SessionCommand.Resume(OWNER, "sess.pAbC-x_1-17", new StreamRef("mcp.edge.e2.out", "3", "sess.pAbC-x_1")),
+                new SessionCommand.Resume(
+                        OWNER, "sess.pAbC-x_1-17", new StreamRef("mcp.edge.e2.out", "3", "sess.pAbC-x_1")),
                 new StreamEvent.Message("7", RAW, true, "sess.pAbC-x_1-4"),
                 new StreamEvent.Message("7", RAW, true),
                 new StreamEvent.Message("8", RAW, false),
@@ -111,7 +122,9 @@ class BusCodecTest {
                 config());
         vertx.eventBus().consumer("test.in", message -> message.reply(message.body()));
         for (Object sent : messages) {
-            Object received = LocalOnly.request(vertx, "test.in", sent).await(5, TimeUnit.SECONDS).body();
+            Object received = LocalOnly.request(vertx, "test.in", sent)
+                    .await(5, TimeUnit.SECONDS)
+                    .body();
             assertThat(received).as(sent.getClass().getSimpleName()).isSameAs(sent);
         }
     }
@@ -122,9 +135,11 @@ class BusCodecTest {
         for (Object local : List.of(spec(), new SessionEnded("s1", "/a", "exited"), config())) {
             BusCodec<Object> codec = codecOf(local);
             assertThatThrownBy(() -> codec.encodeToWire(Buffer.buffer(), local))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("local-only");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("local-only");
             assertThatThrownBy(() -> codec.decodeFromWire(0, Buffer.buffer(new byte[8])))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("local-only");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("local-only");
         }
     }
 
@@ -138,7 +153,8 @@ class BusCodecTest {
         assertThat(BusCodec.WIRE).containsAll(sentAcrossTheCluster);
         List<Class<?>> all = new ArrayList<>(BusCodec.WIRE);
         all.addAll(BusCodec.LOCAL);
-        assertThat(all.stream().map(type -> new BusCodec<>(type).name()).distinct()).hasSize(all.size());
+        assertThat(all.stream().map(type -> new BusCodec<>(type).name()).distinct())
+                .hasSize(all.size());
         assertThat(new BusCodec<>(SessionCommand.Deliver.class).name()).isEqualTo("mcp-front.SessionCommand$Deliver");
     }
 
@@ -158,16 +174,29 @@ class BusCodecTest {
 
     private static SessionSpec spec() throws Exception {
         FrontConfig config = config();
-        return SessionSpec.request(config.routes().get(0), ClientTransport.STREAMABLE, STREAM,
-                new SessionOwner("user-1", "user@example.com", "client-1")).withId("s1");
+        return SessionSpec.request(
+                        config.routes().get(0),
+                        ClientTransport.STREAMABLE,
+                        STREAM,
+                        new SessionOwner("user-1", "user@example.com", "client-1"))
+                .withId("s1");
     }
 
     private static FrontConfig config() throws Exception {
         JsonObject raw = new JsonObject()
-                .put("oauth", new JsonObject().put("issuer", "http://localhost:8080").put("identity", "dev")
-                        .put("allowed_domains", new JsonArray().add("example.com")))
-                .put("routes", new JsonArray().add(new JsonObject().put("path", "/a").put("type", "http")
-                        .put("backend", "http://127.0.0.1:3001/mcp")));
+                .put(
+                        "oauth",
+                        new JsonObject()
+                                .put("issuer", "http://localhost:8080")
+                                .put("identity", "dev")
+                                .put("allowed_domains", new JsonArray().add("example.com")))
+                .put(
+                        "routes",
+                        new JsonArray()
+                                .add(new JsonObject()
+                                        .put("path", "/a")
+                                        .put("type", "http")
+                                        .put("backend", "http://127.0.0.1:3001/mcp")));
         return ConfigParser.parse(raw, Map.of());
     }
 }

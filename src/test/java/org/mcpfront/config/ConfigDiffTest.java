@@ -1,11 +1,11 @@
 package org.mcpfront.config;
 
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mcpfront.config.Configs.httpRoute;
 import static org.mcpfront.config.Configs.withRoutes;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 @DisplayName("A config diff tells which routes a reload adds, removes and changes")
 class ConfigDiffTest {
@@ -13,10 +13,10 @@ class ConfigDiffTest {
     @Test
     @DisplayName("routes are sorted into added, removed, changed and unchanged by path")
     void sortsRoutes() throws ConfigException {
-        FrontConfig before = Configs.parse(withRoutes(httpRoute("/keep"), httpRoute("/drop"),
-                "{path: /edit, type: stdio, command: [node, a.js]}"));
-        FrontConfig after = Configs.parse(withRoutes("{path: /edit, type: stdio, command: [node, b.js]}",
-                httpRoute("/new"), httpRoute("/keep")));
+        FrontConfig before = Configs.parse(withRoutes(
+                httpRoute("/keep"), httpRoute("/drop"), "{path: /edit, type: stdio, command: [node, a.js]}"));
+        FrontConfig after = Configs.parse(
+                withRoutes("{path: /edit, type: stdio, command: [node, b.js]}", httpRoute("/new"), httpRoute("/keep")));
 
         ConfigDiff diff = ConfigDiff.between(before, after);
 

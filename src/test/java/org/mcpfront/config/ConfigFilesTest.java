@@ -1,18 +1,17 @@
 package org.mcpfront.config;
 
-import io.vertx.core.json.JsonObject;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("The config file is read as safe YAML")
 class ConfigFilesTest {
@@ -44,7 +43,9 @@ class ConfigFilesTest {
     @Test
     @DisplayName("a file that cannot be read says why")
     void unreadableFile() {
-        assertThat(problemsOf(() -> ConfigFiles.read(dir))).singleElement().asString()
+        assertThat(problemsOf(() -> ConfigFiles.read(dir)))
+                .singleElement()
+                .asString()
                 .startsWith(dir + ": cannot be read (");
     }
 
@@ -53,7 +54,9 @@ class ConfigFilesTest {
     void invalidYaml() {
         String yaml = "oauth:\n  issuer: \"http://localhost:8080\"\n    identity: dev\n";
 
-        assertThat(problemsOf(() -> parse(yaml))).singleElement().asString()
+        assertThat(problemsOf(() -> parse(yaml)))
+                .singleElement()
+                .asString()
                 .startsWith("test.yaml: invalid YAML at line 3, column 5: ");
     }
 
@@ -62,8 +65,11 @@ class ConfigFilesTest {
     void duplicateKey() {
         String yaml = "oauth:\n  issuer: a\n  issuer: b\n";
 
-        assertThat(problemsOf(() -> parse(yaml))).singleElement().asString()
-                .contains("line 3").contains("duplicate key issuer");
+        assertThat(problemsOf(() -> parse(yaml)))
+                .singleElement()
+                .asString()
+                .contains("line 3")
+                .contains("duplicate key issuer");
     }
 
     @Test
@@ -80,14 +86,18 @@ class ConfigFilesTest {
     void refusesUnusedTypes() {
         String yaml = "oauth:\n  issuer: !!binary aGVsbG8=\n";
 
-        assertThat(problemsOf(() -> parse(yaml))).singleElement().asString()
+        assertThat(problemsOf(() -> parse(yaml)))
+                .singleElement()
+                .asString()
                 .startsWith("oauth.issuer: unsupported YAML value");
     }
 
     @Test
     @DisplayName("the top level must be a mapping")
     void topLevelList() {
-        assertThat(problemsOf(() -> parse("- oauth\n- routes\n"))).singleElement().asString()
+        assertThat(problemsOf(() -> parse("- oauth\n- routes\n")))
+                .singleElement()
+                .asString()
                 .isEqualTo("test.yaml: the top level must be a mapping of sections (oauth, routes, server, "
                         + "cluster), not a list");
     }
@@ -95,8 +105,8 @@ class ConfigFilesTest {
     @Test
     @DisplayName("an empty file is reported as empty")
     void emptyFile() {
-        assertThat(problemsOf(() -> parse("# nothing yet\n"))).containsExactly(
-                "test.yaml: is empty; it needs at least an oauth: section");
+        assertThat(problemsOf(() -> parse("# nothing yet\n")))
+                .containsExactly("test.yaml: is empty; it needs at least an oauth: section");
     }
 
     @Test

@@ -1,5 +1,17 @@
 package org.mcpfront.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.mcpfront.config.Configs.DEV_OAUTH;
+import static org.mcpfront.config.Configs.section;
+import static org.mcpfront.config.Configs.withRoutes;
+import static org.mcpfront.config.Configs.withSection;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,19 +21,6 @@ import org.mcpfront.config.OAuthConfig.IdentityKind;
 import org.mcpfront.config.OAuthConfig.StorageKind;
 import org.mcpfront.config.RouteConfig.BackendTransport;
 import org.mcpfront.config.RouteConfig.RouteType;
-
-import java.net.URI;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.mcpfront.config.Configs.DEV_OAUTH;
-import static org.mcpfront.config.Configs.section;
-import static org.mcpfront.config.Configs.withRoutes;
-import static org.mcpfront.config.Configs.withSection;
 
 @DisplayName("A valid config is parsed into typed records")
 class ConfigParserTest {
@@ -124,9 +123,20 @@ class ConfigParserTest {
         assertThat(oauth.signingKeyFile()).isEmpty();
         assertThat(oauth.google()).isEmpty();
         assertThat(config.routes()).isEmpty();
-        assertThat(config.server()).isEqualTo(
-                new ServerConfig("127.0.0.1", 8080, "/health", 4 * 1024 * 1024, Duration.ofSeconds(20), List.of(), 1000,
-                        Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ofSeconds(30), List.of(), "X-Forwarded-For",
+        assertThat(config.server())
+                .isEqualTo(new ServerConfig(
+                        "127.0.0.1",
+                        8080,
+                        "/health",
+                        4 * 1024 * 1024,
+                        Duration.ofSeconds(20),
+                        List.of(),
+                        1000,
+                        Duration.ofSeconds(60),
+                        Duration.ofMinutes(5),
+                        Duration.ofSeconds(30),
+                        List.of(),
+                        "X-Forwarded-For",
                         Duration.ZERO));
         assertThat(config.cluster()).isEqualTo(new ClusterConfig(false, Optional.empty()));
     }
@@ -146,8 +156,12 @@ class ConfigParserTest {
         FrontConfig config = Configs.parse(DEV_OAUTH);
 
         assertThat(config.oauth().unusedClientTtl()).isEqualTo(Duration.ofDays(1));
-        assertThat(config.oauth().limits()).isEqualTo(new OAuthLimits(new RateLimit(20, Duration.ofHours(1)),
-                new RateLimit(200, Duration.ofHours(1)), new RateLimit(60, Duration.ofMinutes(1)), 64L * 1024 * 1024));
+        assertThat(config.oauth().limits())
+                .isEqualTo(new OAuthLimits(
+                        new RateLimit(20, Duration.ofHours(1)),
+                        new RateLimit(200, Duration.ofHours(1)),
+                        new RateLimit(60, Duration.ofMinutes(1)),
+                        64L * 1024 * 1024));
         assertThat(config.server().trustedProxies()).isEmpty();
         assertThat(config.server().trustedProxyHeader()).isEqualTo("X-Forwarded-For");
     }
@@ -159,16 +173,22 @@ class ConfigParserTest {
                 identity: dev
                   unused_client_ttl: 6h
                   refresh_grace: 0s
-                  limits: { registrations_per_address: "5/10m", authorizations_per_address: " 100 / 1h ", memory_storage: 1MiB }""")
-                + section("server", "trusted_proxies: [\"35.191.0.0/16\", \"2001:db8::/32\", \"203.0.113.7\"]",
-                "trusted_proxy_header: X-Real-Client"));
+                  limits: { registrations_per_address: "5/10m", authorizations_per_address: " 100 / 1h ",
+                            memory_storage: 1MiB }""")
+                + section(
+                        "server",
+                        "trusted_proxies: [\"35.191.0.0/16\", \"2001:db8::/32\", \"203.0.113.7\"]",
+                        "trusted_proxy_header: X-Real-Client"));
 
         assertThat(config.oauth().unusedClientTtl()).isEqualTo(Duration.ofHours(6));
         assertThat(config.oauth().refreshGrace()).as("0 turns the grace off").isZero();
-        assertThat(config.oauth().limits().registrationsPerAddress()).isEqualTo(new RateLimit(5, Duration.ofMinutes(10)));
-        assertThat(config.oauth().limits().authorizationsPerAddress()).isEqualTo(new RateLimit(100, Duration.ofHours(1)));
+        assertThat(config.oauth().limits().registrationsPerAddress())
+                .isEqualTo(new RateLimit(5, Duration.ofMinutes(10)));
+        assertThat(config.oauth().limits().authorizationsPerAddress())
+                .isEqualTo(new RateLimit(100, Duration.ofHours(1)));
         assertThat(config.oauth().limits().memoryStorageBytes()).isEqualTo(1024 * 1024);
-        assertThat(config.server().trustedProxies()).extracting(Object::toString)
+        assertThat(config.server().trustedProxies())
+                .extracting(Object::toString)
                 .containsExactly("35.191.0.0/16", "2001:db8::/32", "203.0.113.7/32");
         assertThat(config.server().trustedProxyHeader()).isEqualTo("X-Real-Client");
     }
@@ -176,7 +196,8 @@ class ConfigParserTest {
     @Test
     @DisplayName("Google is the default identity and its issuer defaults to accounts.google.com")
     void defaultsToGoogle() throws ConfigException {
-        FrontConfig config = Configs.parse(section("oauth",
+        FrontConfig config = Configs.parse(section(
+                "oauth",
                 "issuer: \"https://mcp.example.com\"",
                 "allowed_emails: [\"Ann@Example.com\"]",
                 "google: {client_id: id, client_secret: secret}"));
@@ -189,8 +210,8 @@ class ConfigParserTest {
     @Test
     @DisplayName("dev sign-in accepts 127.0.0.1 and needs no google section")
     void devOnLoopback() throws ConfigException {
-        FrontConfig config = Configs.parse(section("oauth",
-                "issuer: \"http://127.0.0.1:9000\"", "identity: dev", "allowed_domains: [example.com]"));
+        FrontConfig config = Configs.parse(section(
+                "oauth", "issuer: \"http://127.0.0.1:9000\"", "identity: dev", "allowed_domains: [example.com]"));
 
         assertThat(config.oauth().identity()).isEqualTo(IdentityKind.DEV);
         assertThat(config.oauth().google()).isEmpty();
@@ -199,8 +220,10 @@ class ConfigParserTest {
     @Test
     @DisplayName("allowed domains are lower-cased and lose a leading @")
     void normalizesDomains() throws ConfigException {
-        FrontConfig config = Configs.parse(section("oauth",
-                "issuer: \"http://localhost:8080\"", "identity: dev",
+        FrontConfig config = Configs.parse(section(
+                "oauth",
+                "issuer: \"http://localhost:8080\"",
+                "identity: dev",
                 "allowed_domains: [\"@Example.COM\", corp.example.org]"));
 
         assertThat(config.oauth().allowedDomains()).containsExactly("example.com", "corp.example.org");
@@ -216,8 +239,8 @@ class ConfigParserTest {
 
         RouteConfig route = config.routes().get(0);
         assertThat(route.command()).containsExactly("node", "server.js");
-        assertThat(route.environment()).containsExactlyInAnyOrderEntriesOf(
-                Map.of("TOKEN", "t0k", "MODE", "safe", "BOTH", "a-b"));
+        assertThat(route.environment())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("TOKEN", "t0k", "MODE", "safe", "BOTH", "a-b"));
     }
 
     @Test
@@ -228,15 +251,14 @@ class ConfigParserTest {
 
         FrontConfig config = Configs.parse(yaml, Map.of("VALUE", "${HOME}"));
 
-        assertThat(config.routes().get(0).environment()).containsExactlyInAnyOrderEntriesOf(
-                Map.of("LITERAL", "${HOME} costs $5 $$", "NESTED", "${HOME}"));
+        assertThat(config.routes().get(0).environment())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("LITERAL", "${HOME} costs $5 $$", "NESTED", "${HOME}"));
     }
 
     @Test
     @DisplayName("numbers and flags can come from the environment")
     void expandsTypedValues() throws ConfigException {
-        String yaml = DEV_OAUTH
-                + section("server", "port: \"${PORT:-9090}\"", "sse_keepalive: \"${KEEPALIVE:-15s}\"");
+        String yaml = DEV_OAUTH + section("server", "port: \"${PORT:-9090}\"", "sse_keepalive: \"${KEEPALIVE:-15s}\"");
 
         FrontConfig config = Configs.parse(yaml, Map.of("PORT", "7070"));
 
@@ -252,23 +274,17 @@ class ConfigParserTest {
 
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> Configs.parse(yaml));
 
-        assertThat(e.problems()).containsExactly("routes[0].headers.Authorization: environment variables "
-                + "USER_NAME, USER_PASSWORD are not set (set them, or give defaults: ${USER_NAME:-value})");
+        assertThat(e.problems())
+                .containsExactly("routes[0].headers.Authorization: environment variables "
+                        + "USER_NAME, USER_PASSWORD are not set (set them, or give defaults: ${USER_NAME:-value})");
     }
 
     @ParameterizedTest(name = "timeout {0} is {1}")
-    @CsvSource({
-            "30, PT30S",
-            "30s, PT30S",
-            "5m, PT5M",
-            "1h, PT1H",
-            "1h30m, PT1H30M",
-            "500ms, PT0.5S",
-            "2d, PT48H"})
+    @CsvSource({"30, PT30S", "30s, PT30S", "5m, PT5M", "1h, PT1H", "1h30m, PT1H30M", "500ms, PT0.5S", "2d, PT48H"})
     @DisplayName("durations take units or plain seconds")
     void parsesDurations(String written, Duration expected) throws ConfigException {
-        FrontConfig config = Configs.parse(withRoutes(
-                "{path: /a, type: http, backend: \"http://b/mcp\", timeout: %s, request_timeout: %s}"
+        FrontConfig config = Configs.parse(
+                withRoutes("{path: /a, type: http, backend: \"http://b/mcp\", timeout: %s, request_timeout: %s}"
                         .formatted(written, written)));
 
         assertThat(config.routes().get(0).timeout()).isEqualTo(expected);
@@ -277,13 +293,14 @@ class ConfigParserTest {
 
     @ParameterizedTest(name = "max_body_size {0} is {1} bytes")
     @CsvSource({
-            "1000, 1000",
-            "1000B, 1000",
-            "512KiB, 524288",
-            "4MiB, 4194304",
-            "4 mib, 4194304",
-            "1MB, 1000000",
-            "1GiB, 1073741824"})
+        "1000, 1000",
+        "1000B, 1000",
+        "512KiB, 524288",
+        "4MiB, 4194304",
+        "4 mib, 4194304",
+        "1MB, 1000000",
+        "1GiB, 1073741824"
+    })
     @DisplayName("sizes take binary or decimal units or plain bytes")
     void parsesSizes(String written, long expected) throws ConfigException {
         FrontConfig config = Configs.parse(withSection("server", "max_body_size: " + written));
@@ -293,11 +310,12 @@ class ConfigParserTest {
 
     @ParameterizedTest(name = "{0} with transport [{1}] uses {2}")
     @CsvSource({
-            "http://b:3001/mcp, , STREAMABLE",
-            "http://b:3001/sse, , SSE",
-            "https://b/v1/sse, , SSE",
-            "http://b:3001/sse, streamable, STREAMABLE",
-            "http://b:3001/mcp, sse, SSE"})
+        "http://b:3001/mcp, , STREAMABLE",
+        "http://b:3001/sse, , SSE",
+        "https://b/v1/sse, , SSE",
+        "http://b:3001/sse, streamable, STREAMABLE",
+        "http://b:3001/mcp, sse, SSE"
+    })
     @DisplayName("the backend transport defaults to sse for a URL ending in /sse, else streamable")
     void defaultsTransportFromUrl(String backend, String transport, BackendTransport expected) throws ConfigException {
         String route = "{path: /a, type: http, backend: \"" + backend + "\""
@@ -311,12 +329,17 @@ class ConfigParserTest {
     @Test
     @DisplayName("a stdio route restarts a lost process unless it says end")
     void onProcessLoss() throws ConfigException {
-        FrontConfig config = Configs.parse(withRoutes("{path: /a, type: stdio, command: [node]}",
+        FrontConfig config = Configs.parse(withRoutes(
+                "{path: /a, type: stdio, command: [node]}",
                 "{path: /b, type: stdio, command: [node], on_process_loss: end}",
                 "{path: /c, type: stdio, command: [node], on_process_loss: RESTART}"));
 
-        assertThat(config.routes()).extracting(RouteConfig::onProcessLoss).containsExactly(
-                RouteConfig.OnProcessLoss.RESTART, RouteConfig.OnProcessLoss.END, RouteConfig.OnProcessLoss.RESTART);
+        assertThat(config.routes())
+                .extracting(RouteConfig::onProcessLoss)
+                .containsExactly(
+                        RouteConfig.OnProcessLoss.RESTART,
+                        RouteConfig.OnProcessLoss.END,
+                        RouteConfig.OnProcessLoss.RESTART);
     }
 
     @Test
@@ -331,10 +354,14 @@ class ConfigParserTest {
     @DisplayName("route paths may share a prefix that is not a whole segment, and may have several segments")
     void acceptsNeighbourPaths() throws ConfigException {
         FrontConfig config = Configs.parse(withRoutes(
-                Configs.httpRoute("/a"), Configs.httpRoute("/ab"), Configs.httpRoute("/team/db"),
-                Configs.httpRoute("/tokens"), Configs.httpRoute("/v1.2_x-y")));
+                Configs.httpRoute("/a"),
+                Configs.httpRoute("/ab"),
+                Configs.httpRoute("/team/db"),
+                Configs.httpRoute("/tokens"),
+                Configs.httpRoute("/v1.2_x-y")));
 
-        assertThat(config.routes()).extracting(RouteConfig::path)
+        assertThat(config.routes())
+                .extracting(RouteConfig::path)
                 .containsExactly("/a", "/ab", "/team/db", "/tokens", "/v1.2_x-y");
     }
 
@@ -345,22 +372,36 @@ class ConfigParserTest {
                 + "environment: {FLAG: yes, SWITCH: on, MODE: 0755, VERSION: 1.10, DAY: 2024-01-31, "
                 + "PORT: 5432, DEBUG: true}}"));
 
-        assertThat(config.routes().get(0).environment()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "FLAG", "yes", "SWITCH", "on", "MODE", "0755", "VERSION", "1.10", "DAY", "2024-01-31",
-                "PORT", "5432", "DEBUG", "true"));
+        assertThat(config.routes().get(0).environment())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "FLAG",
+                        "yes",
+                        "SWITCH",
+                        "on",
+                        "MODE",
+                        "0755",
+                        "VERSION",
+                        "1.10",
+                        "DAY",
+                        "2024-01-31",
+                        "PORT",
+                        "5432",
+                        "DEBUG",
+                        "true"));
     }
 
     @Test
     @DisplayName("port 0 asks for any free port")
     void acceptsPortZero() throws ConfigException {
-        assertThat(Configs.parse(withSection("server", "port: 0")).server().port()).isZero();
+        assertThat(Configs.parse(withSection("server", "port: 0")).server().port())
+                .isZero();
     }
 
     @Test
     @DisplayName("allowed origins are normalized to scheme://host[:port]")
     void normalizesOrigins() throws ConfigException {
-        FrontConfig config = Configs.parse(withSection("server",
-                "allowed_origins: [\"https://Claude.AI/\", \"http://localhost:6274\"]"));
+        FrontConfig config = Configs.parse(
+                withSection("server", "allowed_origins: [\"https://Claude.AI/\", \"http://localhost:6274\"]"));
 
         assertThat(config.server().allowedOrigins()).containsExactly("https://claude.ai", "http://localhost:6274");
     }
@@ -368,21 +409,32 @@ class ConfigParserTest {
     @Test
     @DisplayName("empty file settings mean none, and a cluster with redis storage is accepted")
     void treatsEmptyFilesAsAbsent() throws ConfigException {
-        FrontConfig config = Configs.parse(section("oauth",
-                "issuer: \"http://localhost:8080\"", "identity: dev", "allowed_domains: [example.com]",
-                "storage: redis", "redis_url: \"rediss://:pw@cache.internal:6380/0\"", "signing_key_file: \"\"")
-                + section("cluster", "enabled: true", "hazelcast_config: /etc/mcp-front/hazelcast.yaml", "event_bus_port: 5710"));
+        FrontConfig config = Configs.parse(section(
+                        "oauth",
+                        "issuer: \"http://localhost:8080\"",
+                        "identity: dev",
+                        "allowed_domains: [example.com]",
+                        "storage: redis",
+                        "redis_url: \"rediss://:pw@cache.internal:6380/0\"",
+                        "signing_key_file: \"\"")
+                + section(
+                        "cluster",
+                        "enabled: true",
+                        "hazelcast_config: /etc/mcp-front/hazelcast.yaml",
+                        "event_bus_port: 5710"));
 
         assertThat(config.oauth().signingKeyFile()).isEmpty();
-        assertThat(config.cluster()).isEqualTo(new ClusterConfig(true, Optional.of("/etc/mcp-front/hazelcast.yaml"), 5710));
+        assertThat(config.cluster())
+                .isEqualTo(new ClusterConfig(true, Optional.of("/etc/mcp-front/hazelcast.yaml"), 5710));
         assertThat(config.oauth().toString()).doesNotContain("pw@").contains("rediss://***@cache.internal:6380/0");
     }
 
     @Test
-    @DisplayName("idle timeouts default to 30 minutes for http routes and 5 minutes for stdio routes; limits likewise differ")
+    @DisplayName("idle timeouts default to 30 minutes for http routes and 5 minutes for stdio routes; limits likewise "
+            + "differ")
     void perTypeDefaults() throws ConfigException {
-        FrontConfig config = Configs.parse(withRoutes(Configs.httpRoute("/web"),
-                "{path: \"/proc\", type: stdio, command: [\"node\", \"server.js\"]}"));
+        FrontConfig config = Configs.parse(withRoutes(
+                Configs.httpRoute("/web"), "{path: \"/proc\", type: stdio, command: [\"node\", \"server.js\"]}"));
         RouteConfig web = config.route("/web").orElseThrow();
         RouteConfig proc = config.route("/proc").orElseThrow();
         assertThat(web.timeout()).isEqualTo(Duration.ofMinutes(30));

@@ -14,8 +14,7 @@ public final class Configs {
               allowed_domains: [example.com]
             """;
 
-    private Configs() {
-    }
+    private Configs() {}
 
     public static FrontConfig parse(String yaml) throws ConfigException {
         return parse(yaml, Map.of());

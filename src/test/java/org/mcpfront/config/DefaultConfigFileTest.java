@@ -1,14 +1,13 @@
 package org.mcpfront.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.mcpfront.config.OAuthConfig.IdentityKind;
 import org.mcpfront.config.OAuthConfig.StorageKind;
-
-import java.nio.file.Path;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("The shipped conf/mcp-front.yaml")
 class DefaultConfigFileTest {

@@ -1,17 +1,16 @@
 package org.mcpfront.config;
 
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.mcpfront.config.OAuthConfig.IdentityKind;
-import org.mcpfront.config.RouteIdentity.Kind;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.mcpfront.config.OAuthConfig.IdentityKind;
+import org.mcpfront.config.RouteIdentity.Kind;
 
 @DisplayName("Identity config: oauth.oidc, oauth.gcp, group:/iam: principals and routes[].identity")
 class IdentityConfigTest {
@@ -44,22 +43,31 @@ class IdentityConfigTest {
     @Test
     @DisplayName("a full identity setup is read with its defaults and the environment's credentials")
     void full() throws ConfigException {
-        FrontConfig config = Configs.parse(OIDC, Map.of("SECRET", "s3cret", "GOOGLE_APPLICATION_CREDENTIALS", "/keys/sa.json",
-                "GCE_METADATA_HOST", "127.0.0.1:8181"));
+        FrontConfig config = Configs.parse(
+                OIDC,
+                Map.of(
+                        "SECRET",
+                        "s3cret",
+                        "GOOGLE_APPLICATION_CREDENTIALS",
+                        "/keys/sa.json",
+                        "GCE_METADATA_HOST",
+                        "127.0.0.1:8181"));
         OAuthConfig oauth = config.oauth();
 
         assertThat(oauth.identity()).isEqualTo(IdentityKind.OIDC);
         assertThat(oauth.oidc()).contains(new OidcConfig("https://login.example.com", "abc", "s3cret", "groups"));
-        assertThat(oauth.allowedEmails()).containsExactly("iam:roles/run.invoker", "group:eng@example.com", "bob@gmail.com");
+        assertThat(oauth.allowedEmails())
+                .containsExactly("iam:roles/run.invoker", "group:eng@example.com", "bob@gmail.com");
         assertThat(oauth.gcp().credentialsFile()).contains("/keys/sa.json");
         assertThat(oauth.gcp().metadataUrl()).isEqualTo("http://127.0.0.1:8181");
         assertThat(oauth.gcp().iamCacheTtl()).isEqualTo(Duration.ofMinutes(2));
-        assertThat(oauth.gcp().workspace()).contains(new GcpConfig.WorkspaceConfig("admin@example.com",
-                GcpConfig.DEFAULT_DIRECTORY_URL, Duration.ofMinutes(30)));
+        assertThat(oauth.gcp().workspace())
+                .contains(new GcpConfig.WorkspaceConfig(
+                        "admin@example.com", GcpConfig.DEFAULT_DIRECTORY_URL, Duration.ofMinutes(30)));
         assertThat(oauth.toString()).doesNotContain("s3cret");
 
-        assertThat(config.route("/a").orElseThrow().identity()).isEqualTo(new RouteIdentity(Kind.ASSERTION,
-                RouteIdentity.DEFAULT_HEADER, Optional.empty()));
+        assertThat(config.route("/a").orElseThrow().identity())
+                .isEqualTo(new RouteIdentity(Kind.ASSERTION, RouteIdentity.DEFAULT_HEADER, Optional.empty()));
         assertThat(config.route("/b").orElseThrow().identity().kind()).isEqualTo(Kind.GOOGLE_ID_TOKEN);
         assertThat(config.route("/c").orElseThrow().identity().header()).isEqualTo("X-User");
         assertThat(config.route("/d").orElseThrow().identity().kind()).isEqualTo(Kind.ENVIRONMENT);
@@ -71,7 +79,10 @@ class IdentityConfigTest {
     void defaults() throws ConfigException {
         OAuthConfig oauth = Configs.parse(Configs.DEV_OAUTH).oauth();
         assertThat(oauth.gcp()).isEqualTo(GcpConfig.defaults());
-        assertThat(Configs.parse(Configs.withRoutes(Configs.httpRoute("/x"))).route("/x").orElseThrow().identity())
+        assertThat(Configs.parse(Configs.withRoutes(Configs.httpRoute("/x")))
+                        .route("/x")
+                        .orElseThrow()
+                        .identity())
                 .isEqualTo(RouteIdentity.none());
     }
 

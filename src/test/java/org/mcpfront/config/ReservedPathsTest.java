@@ -1,18 +1,17 @@
 package org.mcpfront.config;
 
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mcpfront.config.Configs.httpRoute;
 import static org.mcpfront.config.Configs.parse;
 import static org.mcpfront.config.Configs.withRoutes;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 @DisplayName("The reserved paths")
 class ReservedPathsTest {
@@ -31,17 +30,22 @@ class ReservedPathsTest {
     @Test
     @DisplayName("every endpoint mcp-front serves lies at or under a reserved path")
     void everyEndpointIsReserved() throws IllegalAccessException {
-        assertThat(endpoints()).hasSizeGreaterThan(10).allSatisfy(path -> assertThat(ReservedPaths.ALL)
-                .anySatisfy(reserved -> assertThat(path.equals(reserved) || path.startsWith(reserved + "/")).isTrue()));
+        assertThat(endpoints())
+                .hasSizeGreaterThan(10)
+                .allSatisfy(path -> assertThat(ReservedPaths.ALL)
+                        .anySatisfy(reserved -> assertThat(path.equals(reserved) || path.startsWith(reserved + "/"))
+                                .isTrue()));
     }
 
     @Test
     @DisplayName("no route may take an endpoint, nor a path above or below one")
     void routesCannotTakeThem() throws IllegalAccessException {
         for (String path : endpoints()) {
-            assertThatThrownBy(() -> parse(withRoutes(httpRoute(path)))).isInstanceOf(ConfigException.class)
+            assertThatThrownBy(() -> parse(withRoutes(httpRoute(path))))
+                    .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("is taken by");
-            assertThatThrownBy(() -> parse(withRoutes(httpRoute(path + "/x")))).isInstanceOf(ConfigException.class)
+            assertThatThrownBy(() -> parse(withRoutes(httpRoute(path + "/x"))))
+                    .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("is taken by");
         }
     }

@@ -1,9 +1,9 @@
 package org.mcpfront.crypto;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("Secrets")
 class SecretsTest {
@@ -17,13 +17,20 @@ class SecretsTest {
         String box = Secrets.seal(secret, "retry h1", plain);
         assertThat(box).doesNotContain("refresh-token-in-the-clear").doesNotContain("refresh_token");
         assertThat(Secrets.open(secret, "retry h1", box)).contains(plain);
-        assertThat(Secrets.open(Secrets.random(), "retry h1", box)).as("another secret").isEmpty();
-        assertThat(Secrets.open(Secrets.hash(secret), "retry h1", box)).as("the secret's hash, which the store has").isEmpty();
+        assertThat(Secrets.open(Secrets.random(), "retry h1", box))
+                .as("another secret")
+                .isEmpty();
+        assertThat(Secrets.open(Secrets.hash(secret), "retry h1", box))
+                .as("the secret's hash, which the store has")
+                .isEmpty();
         assertThat(Secrets.open(secret, "retry h2", box)).as("another context").isEmpty();
         int middle = box.length() / 2;
         String altered = box.substring(0, middle) + (box.charAt(middle) == 'A' ? 'B' : 'A') + box.substring(middle + 1);
-        assertThat(Secrets.open(secret, "retry h1", altered)).as("an altered box").isEmpty();
-        assertThat(Secrets.seal(secret, "retry h1", "same")).as("a fresh IV each time")
+        assertThat(Secrets.open(secret, "retry h1", altered))
+                .as("an altered box")
+                .isEmpty();
+        assertThat(Secrets.seal(secret, "retry h1", "same"))
+                .as("a fresh IV each time")
                 .isNotEqualTo(Secrets.seal(secret, "retry h1", "same"));
     }
 }

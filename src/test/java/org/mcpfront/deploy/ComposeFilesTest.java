@@ -1,14 +1,7 @@
 package org.mcpfront.deploy;
 
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.mcpfront.config.ConfigException;
-import org.mcpfront.config.FrontConfig;
-import org.mcpfront.config.OAuthConfig.IdentityKind;
-import org.mcpfront.config.OAuthConfig.StorageKind;
-import org.mcpfront.config.RouteConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
 import java.net.URI;
@@ -25,9 +18,15 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.mcpfront.config.ConfigException;
+import org.mcpfront.config.FrontConfig;
+import org.mcpfront.config.OAuthConfig.IdentityKind;
+import org.mcpfront.config.OAuthConfig.StorageKind;
+import org.mcpfront.config.RouteConfig;
 
 @DisplayName("The compose files in docker/")
 class ComposeFilesTest {
@@ -73,7 +72,8 @@ class ComposeFilesTest {
             FrontConfig config = frontConfig(compose, service, Map.of());
 
             assertThat(config.oauth().identity()).isEqualTo(IdentityKind.GOOGLE);
-            assertThat(config.oauth().google()).hasValueSatisfying(g -> assertThat(g.issuer()).isEqualTo("https://accounts.google.com"));
+            assertThat(config.oauth().google())
+                    .hasValueSatisfying(g -> assertThat(g.issuer()).isEqualTo("https://accounts.google.com"));
             assertThat(config.oauth().storage()).isEqualTo(StorageKind.REDIS);
             assertThat(URI.create(config.oauth().redisUrl()).getHost()).isEqualTo("redis");
             assertThat(services(compose)).containsKey("redis");
@@ -88,12 +88,17 @@ class ComposeFilesTest {
         Path compose = DeployFiles.DOCKER_DIR.resolve(file);
         for (String service : frontServices(compose)) {
             Path config = mountedConfig(compose, service);
-            ConfigException refused = catchThrowableOfType(ConfigException.class,
-                    () -> DeployFiles.frontConfig(config, DeployFiles.exampleEnv()));
+            ConfigException refused = catchThrowableOfType(
+                    ConfigException.class, () -> DeployFiles.frontConfig(config, DeployFiles.exampleEnv()));
 
-            assertThat(refused).as("the example's empty Google client is refused").isNotNull();
-            assertThat(refused.problems()).hasSize(2).allSatisfy(problem -> assertThat(problem)
-                    .startsWith("oauth.google.client_").contains("is empty"));
+            assertThat(refused)
+                    .as("the example's empty Google client is refused")
+                    .isNotNull();
+            assertThat(refused.problems())
+                    .hasSize(2)
+                    .allSatisfy(problem -> assertThat(problem)
+                            .startsWith("oauth.google.client_")
+                            .contains("is empty"));
         }
     }
 
@@ -106,7 +111,8 @@ class ComposeFilesTest {
             FrontConfig config = frontConfig(compose, service, Map.of("MCP_FRONT_ISSUER", "https://mcp.example.com"));
 
             assertThat(config.oauth().identity()).isEqualTo(IdentityKind.GOOGLE);
-            assertThat(config.oauth().google()).hasValueSatisfying(g -> assertThat(g.clientId()).startsWith("1234"));
+            assertThat(config.oauth().google())
+                    .hasValueSatisfying(g -> assertThat(g.clientId()).startsWith("1234"));
         }
     }
 
@@ -118,14 +124,17 @@ class ComposeFilesTest {
         String text = Files.readString(config);
 
         assertThat(text).containsPattern("(?m)^  identity: google\\s*$");
-        assertThat(DeployFiles.frontConfig(config, withGoogle()).oauth().identity()).isEqualTo(IdentityKind.GOOGLE);
+        assertThat(DeployFiles.frontConfig(config, withGoogle()).oauth().identity())
+                .isEqualTo(IdentityKind.GOOGLE);
         String dev = text.replaceFirst("(?m)^  identity: google", "  identity: dev");
         Path edited = Files.createTempFile("mcp-front-dev", ".yaml");
         try {
             Files.writeString(edited, dev);
             assertThat(catchThrowableOfType(ConfigException.class, () -> DeployFiles.frontConfig(edited, withGoogle()))
-                    .problems()).as("an edited copy with dev sign-in is refused: the container listens on 0.0.0.0")
-                    .anySatisfy(problem -> assertThat(problem).startsWith("oauth.identity").contains("\"0.0.0.0\""));
+                            .problems())
+                    .as("an edited copy with dev sign-in is refused: the container listens on 0.0.0.0")
+                    .anySatisfy(problem ->
+                            assertThat(problem).startsWith("oauth.identity").contains("\"0.0.0.0\""));
         } finally {
             Files.delete(edited);
         }
@@ -146,7 +155,8 @@ class ComposeFilesTest {
         List<String> ports = strings(service.get("ports"));
         assertThat(ports).singleElement().satisfies(port -> {
             String[] parts = port.split(":");
-            assertThat(parts[parts.length - 1]).isEqualTo(Integer.toString(config.server().port()));
+            assertThat(parts[parts.length - 1])
+                    .isEqualTo(Integer.toString(config.server().port()));
             assertThat(parts[0]).as("published on the host's loopback only").isEqualTo("127.0.0.1");
         });
         assertHealthcheck(service, config);
@@ -161,20 +171,25 @@ class ComposeFilesTest {
             Map<String, Object> service = service(compose, name);
 
             assertThat(strings(service.get("volumes"))).contains(DOCKER_SOCKET + ":" + DOCKER_SOCKET);
-            assertThat(strings(service.get("group_add"))).singleElement().asString().startsWith("${DOCKER_GID");
+            assertThat(strings(service.get("group_add")))
+                    .singleElement()
+                    .asString()
+                    .startsWith("${DOCKER_GID");
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"docker-compose.yml", "docker-compose.cluster.yml"})
-    @DisplayName("mcp-front gets time to drain, an init that passes SIGTERM on, and a healthy Redis that keeps its data")
+    @DisplayName(
+            "mcp-front gets time to drain, an init that passes SIGTERM on, and a healthy Redis that keeps its data")
     void lifecycle(String file) throws Exception {
         Path compose = DeployFiles.DOCKER_DIR.resolve(file);
         for (String name : frontServices(compose)) {
             Map<String, Object> service = service(compose, name);
 
             // The drain takes up to 30 s; Docker sends SIGKILL when stop_grace_period is over.
-            assertThat(composeDuration((String) service.get("stop_grace_period"))).isGreaterThanOrEqualTo(Duration.ofSeconds(35));
+            assertThat(composeDuration((String) service.get("stop_grace_period")))
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(35));
             assertThat(service.get("init")).isEqualTo(true);
             assertThat(service.get("env_file")).isEqualTo(".env");
             assertThat(map(map(service.get("depends_on")).get("redis"))).containsEntry("condition", "service_healthy");
@@ -182,7 +197,8 @@ class ComposeFilesTest {
         Map<String, Object> redis = service(compose, "redis");
         assertThat((String) redis.get("image")).startsWith("redis:7");
         assertThat(String.join(" ", strings(redis.get("command")))).contains("--appendonly yes");
-        assertThat(strings(redis.get("volumes"))).anySatisfy(volume -> assertThat(volume).endsWith(":/data"));
+        assertThat(strings(redis.get("volumes")))
+                .anySatisfy(volume -> assertThat(volume).endsWith(":/data"));
         assertThat(map(redis.get("healthcheck")).get("test").toString()).contains("ping");
     }
 
@@ -197,9 +213,11 @@ class ComposeFilesTest {
         assertThat((String) everything.get("image")).isEqualTo("node:22-alpine");
         assertThat(command).contains("@modelcontextprotocol/server-everything").endsWith("streamableHttp");
         for (String name : frontServices(compose)) {
-            RouteConfig route = frontConfig(compose, name, Map.of()).route("/everything").orElseThrow();
-            assertThat(route.backend()).contains(URI.create("http://everything:"
-                    + map(everything.get("environment")).get("PORT") + "/mcp"));
+            RouteConfig route =
+                    frontConfig(compose, name, Map.of()).route("/everything").orElseThrow();
+            assertThat(route.backend())
+                    .contains(URI.create("http://everything:"
+                            + map(everything.get("environment")).get("PORT") + "/mcp"));
         }
     }
 
@@ -218,7 +236,8 @@ class ComposeFilesTest {
             Path hazelcast = mountedAt(compose, name, hazelcastInContainer);
             assertThat(hazelcast).isRegularFile();
 
-            Map<String, Object> network = map(map(DeployFiles.yaml(hazelcast).get("hazelcast")).get("network"));
+            Map<String, Object> network =
+                    map(map(DeployFiles.yaml(hazelcast).get("hazelcast")).get("network"));
             Map<String, Object> join = map(network.get("join"));
             assertThat(map(join.get("multicast"))).containsEntry("enabled", false);
             assertThat(map(join.get("auto-detection"))).containsEntry("enabled", false);
@@ -237,7 +256,9 @@ class ComposeFilesTest {
         Map<String, Object> proxy = service(compose, "proxy");
         Path nginx = mountedAt(compose, "proxy", "/etc/nginx/conf.d/default.conf");
         List<String> directives = Files.readAllLines(nginx).stream()
-                .map(line -> line.replaceAll("#.*", "").strip()).filter(line -> !line.isEmpty()).toList();
+                .map(line -> line.replaceAll("#.*", "").strip())
+                .filter(line -> !line.isEmpty())
+                .toList();
         String conf = String.join("\n", directives);
 
         assertThat((String) proxy.get("image")).startsWith("nginx:");
@@ -248,11 +269,15 @@ class ComposeFilesTest {
         assertThat(composeDuration(timeout.group(1))).isGreaterThanOrEqualTo(Duration.ofMinutes(10));
 
         Pattern upstream = Pattern.compile("server\\s+([^\\s;{]+)[^;]*;");
-        List<String> upstreams = directives.stream().map(upstream::matcher).filter(Matcher::matches)
-                .map(m -> m.group(1)).toList();
+        List<String> upstreams = directives.stream()
+                .map(upstream::matcher)
+                .filter(Matcher::matches)
+                .map(m -> m.group(1))
+                .toList();
         List<String> expected = new ArrayList<>();
         for (String name : frontServices(compose)) {
-            expected.add(name + ":" + frontConfig(compose, name, Map.of()).server().port());
+            expected.add(
+                    name + ":" + frontConfig(compose, name, Map.of()).server().port());
         }
         assertThat(upstreams).containsExactlyInAnyOrderElementsOf(expected);
         String published = strings(proxy.get("ports")).get(0);
@@ -263,18 +288,21 @@ class ComposeFilesTest {
         List<String> test = strings(map(service.get("healthcheck")).get("test"));
         assertThat(test.get(0)).isEqualTo("CMD");
         assertThat(test.get(test.size() - 1))
-                .isEqualTo("http://127.0.0.1:" + config.server().port() + config.server().healthPath());
+                .isEqualTo("http://127.0.0.1:" + config.server().port()
+                        + config.server().healthPath());
     }
 
     /** The mcp-front services: those built from the repository's Dockerfile. */
     private static List<String> frontServices(Path compose) throws IOException {
         return services(compose).entrySet().stream()
                 .filter(service -> map(service.getValue()).containsKey("build"))
-                .map(Map.Entry::getKey).toList();
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     /** The config {@code service} mounts, with .env.example filled in as a user must: a Google client. */
-    private static FrontConfig frontConfig(Path compose, String service, Map<String, String> overrides) throws Exception {
+    private static FrontConfig frontConfig(Path compose, String service, Map<String, String> overrides)
+            throws Exception {
         Map<String, String> env = new LinkedHashMap<>(DeployFiles.exampleEnv());
         env.putAll(DeployFiles.GOOGLE_CLIENT);
         env.putAll(overrides);
@@ -287,8 +315,10 @@ class ComposeFilesTest {
 
     /** The file of the repository that {@code service} mounts at {@code target}. */
     private static Path mountedAt(Path compose, String service, String target) throws IOException {
-        return binds(compose, service).entrySet().stream().filter(bind -> bind.getValue().equals(target))
-                .map(Map.Entry::getKey).findFirst()
+        return binds(compose, service).entrySet().stream()
+                .filter(bind -> bind.getValue().equals(target))
+                .map(Map.Entry::getKey)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(service + " in " + compose + " mounts nothing at " + target));
     }
 

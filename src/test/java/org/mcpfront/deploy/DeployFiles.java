@@ -1,13 +1,5 @@
 package org.mcpfront.deploy;
 
-import org.mcpfront.config.ConfigException;
-import org.mcpfront.config.ConfigFiles;
-import org.mcpfront.config.ConfigParser;
-import org.mcpfront.config.FrontConfig;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +10,13 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.mcpfront.config.ConfigException;
+import org.mcpfront.config.ConfigFiles;
+import org.mcpfront.config.ConfigParser;
+import org.mcpfront.config.FrontConfig;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /** The repository's deployment files, read the way Docker, Compose and mcp-front read them. */
 final class DeployFiles {
@@ -30,15 +29,15 @@ final class DeployFiles {
     static final Path ENV_EXAMPLE = DOCKER_DIR.resolve(".env.example");
 
     /** What a user fills into .env.example before the first start: a Google OAuth client (values made up). */
-    static final Map<String, String> GOOGLE_CLIENT = Map.of("GOOGLE_CLIENT_ID", "1234-abc.apps.googleusercontent.com",
-            "GOOGLE_CLIENT_SECRET", "GOCSPX-example");
+    static final Map<String, String> GOOGLE_CLIENT =
+            Map.of("GOOGLE_CLIENT_ID", "1234-abc.apps.googleusercontent.com", "GOOGLE_CLIENT_SECRET", "GOCSPX-example");
 
     /** {@code ${NAME}}, {@code ${NAME:-default}}, {@code ${NAME:?message}}; {@code $${} is an escape. */
     private static final Pattern VARIABLE = Pattern.compile("(?<!\\$)\\$\\{([A-Za-z_][A-Za-z0-9_]*)");
+
     private static final Pattern ENV_LINE = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(.*)");
 
-    private DeployFiles() {
-    }
+    private DeployFiles() {}
 
     /** A {@code .env} file as Compose reads it: {@code NAME=value} lines, {@code #} comments. */
     static Map<String, String> envFile(Path file) throws IOException {
@@ -89,7 +88,9 @@ final class DeployFiles {
 
     /** The repository file that the runtime stage's COPY puts at {@code containerPath}. */
     static Path repositoryFileAt(Dockerfile dockerfile, String containerPath) {
-        Dockerfile.Copy copy = dockerfile.runtime().copyTo(containerPath)
+        Dockerfile.Copy copy = dockerfile
+                .runtime()
+                .copyTo(containerPath)
                 .orElseThrow(() -> new AssertionError("no COPY in the runtime stage writes " + containerPath));
         if (copy.from() != null) {
             throw new AssertionError(containerPath + " comes from stage " + copy.from() + ", not from the repository");
@@ -99,7 +100,11 @@ final class DeployFiles {
 
     /** The path {@code --config} names in the runtime stage's CMD. */
     static String defaultConfigPath(Dockerfile dockerfile) {
-        List<String> cmd = dockerfile.runtime().last("CMD").orElseThrow(() -> new AssertionError("no CMD")).execForm();
+        List<String> cmd = dockerfile
+                .runtime()
+                .last("CMD")
+                .orElseThrow(() -> new AssertionError("no CMD"))
+                .execForm();
         int option = cmd.indexOf("--config");
         if (option < 0 || option + 1 >= cmd.size()) {
             throw new AssertionError("CMD " + cmd + " does not name a config with --config");

@@ -1,5 +1,17 @@
 package org.mcpfront.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -14,19 +26,6 @@ import org.mcpfront.testing.GoogleStandIn;
 import org.mcpfront.testing.JsonLogs;
 import org.mcpfront.testing.RawHttp;
 import org.mcpfront.testing.RedisServer;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What the image runs, without a Docker engine: the Dockerfile's ENTRYPOINT, CMD and ENV, parsed rather
@@ -62,7 +61,8 @@ class DockerEntrypointIT {
         Path config = inApp(DeployFiles.defaultConfigPath(dockerfile), workdir);
         Files.writeString(config, withPort(Files.readString(config), port));
 
-        try (RedisServer redis = RedisServer.start(); GoogleStandIn google = GoogleStandIn.start()) {
+        try (RedisServer redis = RedisServer.start();
+                GoogleStandIn google = GoogleStandIn.start()) {
             Map<String, String> env = new LinkedHashMap<>(runtime.env());
             env.putAll(DeployFiles.exampleEnv());
             env.put("MCP_FRONT_ISSUER", "http://localhost:" + port);
@@ -89,12 +89,16 @@ class DockerEntrypointIT {
                     throw new AssertionError(e.getMessage() + "; output:\n" + front.output(), e);
                 }
                 String base = "http://127.0.0.1:" + port;
-                assertThat(RawHttp.send(RawHttp.request(base + parsed.server().healthPath())).statusCode()).isEqualTo(200);
+                assertThat(RawHttp.send(RawHttp.request(base + parsed.server().healthPath()))
+                                .statusCode())
+                        .isEqualTo(200);
                 // Ready once the first Redis connection is up; a cold JVM may need a moment.
                 RawHttp.awaitStatus(base + "/ready", 200);
 
                 // docker stop: SIGTERM to the JVM, which drains and exits with 128 + 15.
-                assertThat(front.stop(Duration.ofSeconds(35))).as("exit code after SIGTERM").isEqualTo(143);
+                assertThat(front.stop(Duration.ofSeconds(35)))
+                        .as("exit code after SIGTERM")
+                        .isEqualTo(143);
                 JsonLogs.assertJsonLines(front.output());
             }
         }
@@ -108,7 +112,8 @@ class DockerEntrypointIT {
             Files.createDirectories(target.getParent());
             if (copy.from() != null) {
                 // From the build stage: the jar `mvn package` has built here.
-                assertThat(Path.of(copy.source()).getFileName()).isEqualTo(FrontProcess.jar().getFileName());
+                assertThat(Path.of(copy.source()).getFileName())
+                        .isEqualTo(FrontProcess.jar().getFileName());
                 Files.createSymbolicLink(target, FrontProcess.jar());
             } else {
                 Files.copy(Path.of(copy.source()), target);
@@ -133,7 +138,9 @@ class DockerEntrypointIT {
         Matcher m = PORT_LINE.matcher(yaml);
         assertThat(m.find()).as("the config sets server.port").isTrue();
         String changed = yaml.substring(0, m.start(2)) + port + yaml.substring(m.end(2));
-        assertThat(PORT_LINE.matcher(changed).results().count()).as("one port: line").isEqualTo(1);
+        assertThat(PORT_LINE.matcher(changed).results().count())
+                .as("one port: line")
+                .isEqualTo(1);
         return changed;
     }
 }

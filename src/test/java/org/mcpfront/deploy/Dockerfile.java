@@ -2,7 +2,6 @@ package org.mcpfront.deploy;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +57,9 @@ final class Dockerfile {
             }
             boolean continues = line.endsWith("\\");
             String part = continues ? line.substring(0, line.length() - 1) : line;
-            pending = pending == null ? new StringBuilder(part) : pending.append(' ').append(part);
+            pending = pending == null
+                    ? new StringBuilder(part)
+                    : pending.append(' ').append(part);
             if (!continues) {
                 instructions.add(Instruction.of(pending.toString()));
                 pending = null;
@@ -83,7 +84,9 @@ final class Dockerfile {
     record Stage(String image, String name, List<Instruction> instructions) {
 
         List<Instruction> all(String keyword) {
-            return instructions.stream().filter(i -> i.keyword().equals(keyword)).toList();
+            return instructions.stream()
+                    .filter(i -> i.keyword().equals(keyword))
+                    .toList();
         }
 
         /** The instruction that is in force: the last of its kind. */
@@ -108,7 +111,8 @@ final class Dockerfile {
                 for (String word : words) {
                     int equals = word.indexOf('=');
                     if (equals <= 0) {
-                        throw new IllegalArgumentException("ENV " + instruction.args() + ": " + word + " is not NAME=value");
+                        throw new IllegalArgumentException(
+                                "ENV " + instruction.args() + ": " + word + " is not NAME=value");
                     }
                     env.put(word.substring(0, equals), word.substring(equals + 1));
                 }
@@ -118,10 +122,12 @@ final class Dockerfile {
 
         /** The {@code COPY} that writes {@code containerPath} (as its destination, or into a destination directory). */
         Optional<Copy> copyTo(String containerPath) {
-            return all("COPY").stream().map(Copy::of)
+            return all("COPY").stream()
+                    .map(Copy::of)
                     .filter(copy -> copy.destination().equals(containerPath)
-                            || copy.destination().endsWith("/") && containerPath.equals(copy.destination()
-                            + Path.of(copy.source()).getFileName()))
+                            || copy.destination().endsWith("/")
+                                    && containerPath.equals(copy.destination()
+                                            + Path.of(copy.source()).getFileName()))
                     .reduce((first, second) -> second);
         }
     }
@@ -131,8 +137,11 @@ final class Dockerfile {
 
         static Instruction of(String line) {
             int space = line.indexOf(' ');
-            return space < 0 ? new Instruction(line.toUpperCase(), "")
-                    : new Instruction(line.substring(0, space).toUpperCase(), line.substring(space + 1).strip());
+            return space < 0
+                    ? new Instruction(line.toUpperCase(), "")
+                    : new Instruction(
+                            line.substring(0, space).toUpperCase(),
+                            line.substring(space + 1).strip());
         }
 
         /** The arguments split at white space, {@code --flags} included. */
@@ -148,7 +157,8 @@ final class Dockerfile {
                     break;
                 }
                 int equals = word.indexOf('=');
-                flags.put(equals < 0 ? word.substring(2) : word.substring(2, equals),
+                flags.put(
+                        equals < 0 ? word.substring(2) : word.substring(2, equals),
                         equals < 0 ? "" : word.substring(equals + 1));
             }
             return flags;
@@ -171,8 +181,9 @@ final class Dockerfile {
 
         /** The exec-form arguments; fails for the shell form, which runs under /bin/sh -c. */
         List<String> execForm() {
-            return execFormOf(afterFlags()).orElseThrow(() -> new AssertionError(
-                    keyword + " " + args + " is in shell form, not exec form (a JSON array)"));
+            return execFormOf(afterFlags())
+                    .orElseThrow(() -> new AssertionError(
+                            keyword + " " + args + " is in shell form, not exec form (a JSON array)"));
         }
 
         private static Optional<List<String>> execFormOf(String text) {
@@ -180,7 +191,8 @@ final class Dockerfile {
                 return Optional.empty();
             }
             try {
-                return Optional.of(new JsonArray(text).stream().map(String.class::cast).toList());
+                return Optional.of(
+                        new JsonArray(text).stream().map(String.class::cast).toList());
             } catch (DecodeException | ClassCastException e) {
                 return Optional.empty();
             }

@@ -1,17 +1,6 @@
 package org.mcpfront.deploy;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.mcpfront.config.ConfigException;
-import org.mcpfront.config.ConfigFiles;
-import org.mcpfront.config.ConfigParser;
-import org.mcpfront.config.FrontConfig;
-import org.mcpfront.config.OAuthConfig.IdentityKind;
-import org.mcpfront.config.OAuthConfig.StorageKind;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,8 +15,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.mcpfront.config.ConfigException;
+import org.mcpfront.config.ConfigFiles;
+import org.mcpfront.config.ConfigParser;
+import org.mcpfront.config.FrontConfig;
+import org.mcpfront.config.OAuthConfig.IdentityKind;
+import org.mcpfront.config.OAuthConfig.StorageKind;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The GCE deployment files agree with each other and with mcp-front: the VM boot file
@@ -46,9 +45,11 @@ class GceDeployFilesTest {
             "REGISTRY_HOST", "europe-west1-docker.pkg.dev");
     /** What fetch-config.sh writes to runtime.env from Secret Manager at boot, with an example value. */
     private static final Map<String, String> FETCHED_AT_BOOT = Map.of("GOOGLE_CLIENT_SECRET", "example-secret");
+
     private static final Pattern ASSIGNMENT = Pattern.compile("^([A-Z][A-Z0-9_]*)=\"([^\"]*)\"$");
     private static final Pattern SHELL_REFERENCE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)}");
-    private static final Pattern CONFIG_REFERENCE = Pattern.compile("(?<!\\$)\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?}");
+    private static final Pattern CONFIG_REFERENCE =
+            Pattern.compile("(?<!\\$)\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?}");
 
     private static Map<String, String> settings;
     private static Map<String, Object> cloudInit;
@@ -70,7 +71,8 @@ class GceDeployFilesTest {
             Matcher m = Pattern.compile("@@([A-Z0-9_]+)@@").matcher(Files.readString(GCE.resolve(template)));
             while (m.find()) {
                 assertThat(settings.containsKey(m.group(1)) || COMPUTED.containsKey(m.group(1)))
-                        .as("%s uses @@%s@@", template, m.group(1)).isTrue();
+                        .as("%s uses @@%s@@", template, m.group(1))
+                        .isTrue();
             }
         }
     }
@@ -96,7 +98,8 @@ class GceDeployFilesTest {
         assertThat(config.oauth().redisUrl()).isEqualTo(COMPUTED.get("REDIS_URL"));
         // The VM's config directory is the container's /etc/mcp-front; fetch-config.sh writes hazelcast.yaml there.
         assertThat(config.cluster().hazelcastConfig()).contains("/etc/mcp-front/hazelcast.yaml");
-        assertThat(writtenFile("/etc/mcp-front/fetch-config.sh")).contains("install_file hazelcast.yaml")
+        assertThat(writtenFile("/etc/mcp-front/fetch-config.sh"))
+                .contains("install_file hazelcast.yaml")
                 .contains("install_file mcp-front.yaml");
         assertThat(writtenFile("/etc/mcp-front/run-container.sh"))
                 .contains("--volume /var/lib/mcp-front/conf:/etc/mcp-front:ro");
@@ -111,8 +114,10 @@ class GceDeployFilesTest {
         assertThat(config.server().port()).isEqualTo(Integer.parseInt(settings.get("APP_PORT")));
         assertThat(config.server().healthPath()).isEqualTo(settings.get("HEALTH_PATH"));
         assertThat(containerEnv).containsEntry("PORT", settings.get("APP_PORT"));
-        assertThat(script("08-instance-group.sh")).contains("--request-path=\"${HEALTH_PATH}\"")
-                .contains("--port=\"${APP_PORT}\"").contains("--named-ports=\"http:${APP_PORT}\"");
+        assertThat(script("08-instance-group.sh"))
+                .contains("--request-path=\"${HEALTH_PATH}\"")
+                .contains("--port=\"${APP_PORT}\"")
+                .contains("--named-ports=\"http:${APP_PORT}\"");
         assertThat(script("06-network.sh")).contains("--rules=\"tcp:${APP_PORT}\"");
     }
 
@@ -131,7 +136,8 @@ class GceDeployFilesTest {
         assertThat(missing).isEmpty();
         // The one value that comes from Secret Manager reaches the container through runtime.env.
         assertThat(writtenFile("/etc/mcp-front/fetch-config.sh")).contains("GOOGLE_CLIENT_SECRET=");
-        assertThat(writtenFile("/etc/mcp-front/run-container.sh")).contains("--env-file /var/lib/mcp-front/runtime.env");
+        assertThat(writtenFile("/etc/mcp-front/run-container.sh"))
+                .contains("--env-file /var/lib/mcp-front/runtime.env");
     }
 
     @Test
@@ -139,7 +145,8 @@ class GceDeployFilesTest {
     void containerRuntime() {
         String run = writtenFile("/etc/mcp-front/run-container.sh");
 
-        assertThat(run).contains("--volume /var/run/docker.sock:/var/run/docker.sock")
+        assertThat(run)
+                .contains("--volume /var/run/docker.sock:/var/run/docker.sock")
                 .contains("--network host")
                 .contains("--env-file /etc/mcp-front/container.env")
                 .contains(COMPUTED.get("IMAGE"));
@@ -163,13 +170,14 @@ class GceDeployFilesTest {
     @DisplayName("Hazelcast finds members by the template's label in the region, with phone-home off")
     @SuppressWarnings("unchecked")
     void hazelcastGcpDiscovery() throws IOException {
-        Map<String, Object> hazelcast = (Map<String, Object>) yaml(
-                render(GCE.resolve("hazelcast-gcp.yaml"), withComputed())).get("hazelcast");
+        Map<String, Object> hazelcast = (Map<String, Object>)
+                yaml(render(GCE.resolve("hazelcast-gcp.yaml"), withComputed())).get("hazelcast");
         Map<String, Object> network = (Map<String, Object>) hazelcast.get("network");
         Map<String, Object> join = (Map<String, Object>) network.get("join");
         Map<String, Object> gcp = (Map<String, Object>) join.get("gcp");
 
-        assertThat(gcp).containsEntry("enabled", true)
+        assertThat(gcp)
+                .containsEntry("enabled", true)
                 .containsEntry("label", "mcp-front-cluster=" + settings.get("CLUSTER_NAME"))
                 .containsEntry("region", settings.get("REGION"));
         assertThat((Map<String, Object>) join.get("multicast")).containsEntry("enabled", false);
@@ -177,7 +185,8 @@ class GceDeployFilesTest {
                 .containsEntry("hazelcast.phone.home.enabled", false);
         assertThat(((Map<String, Object>) network.get("port")).get("port"))
                 .isEqualTo(Integer.parseInt(settings.get("HAZELCAST_PORT")));
-        assertThat(script("07-instance-template.sh")).contains("--labels=\"mcp-front-cluster=${CLUSTER_NAME}")
+        assertThat(script("07-instance-template.sh"))
+                .contains("--labels=\"mcp-front-cluster=${CLUSTER_NAME}")
                 .contains("--tags=\"${NETWORK_TAG}\"");
         assertThat(script("06-network.sh")).contains("--rules=\"tcp:${HAZELCAST_PORT},tcp:${EVENTBUS_PORT}\"");
         assertThat(containerEnv).containsEntry("MCP_FRONT_EVENTBUS_PORT", settings.get("EVENTBUS_PORT"));
@@ -189,9 +198,12 @@ class GceDeployFilesTest {
         String lb = script("09-load-balancer.sh");
         Matcher timeout = Pattern.compile("--timeout=\"\\$\\{([A-Z_]+)}\"").matcher(lb);
 
-        assertThat(timeout.find()).as("09-load-balancer.sh passes --timeout from env.sh").isTrue();
+        assertThat(timeout.find())
+                .as("09-load-balancer.sh passes --timeout from env.sh")
+                .isTrue();
         assertThat(Integer.parseInt(settings.get(timeout.group(1)))).isGreaterThanOrEqualTo(3600);
-        assertThat(lb).contains("--session-affinity=NONE")
+        assertThat(lb)
+                .contains("--session-affinity=NONE")
                 .contains("--connection-draining-timeout=\"${DRAIN_TIMEOUT_SEC}\"");
         assertThat(Integer.parseInt(settings.get("DRAIN_TIMEOUT_SEC"))).isGreaterThanOrEqualTo(35);
     }
@@ -202,9 +214,12 @@ class GceDeployFilesTest {
         List<Path> scripts;
         try (Stream<Path> files = Files.list(GCE)) {
             // env.sh is the operator's own copy of env.example.sh, not part of the repository.
-            scripts = files.filter(p -> p.toString().endsWith(".sh") && !p.endsWith("env.sh")).sorted().toList();
+            scripts = files.filter(p -> p.toString().endsWith(".sh") && !p.endsWith("env.sh"))
+                    .sorted()
+                    .toList();
         }
-        assertThat(scripts).extracting(p -> p.getFileName().toString())
+        assertThat(scripts)
+                .extracting(p -> p.getFileName().toString())
                 .contains("lib.sh", "env.example.sh", "01-enable-apis.sh", "09-load-balancer.sh", "99-teardown.sh");
         for (Path script : scripts) {
             List<String> lines = Files.readAllLines(script);
@@ -231,8 +246,11 @@ class GceDeployFilesTest {
         for (String line : Files.readAllLines(GCE.resolve("env.example.sh"))) {
             Matcher m = ASSIGNMENT.matcher(line.trim());
             if (m.matches()) {
-                values.put(m.group(1), SHELL_REFERENCE.matcher(m.group(2))
-                        .replaceAll(r -> Matcher.quoteReplacement(values.getOrDefault(r.group(1), ""))));
+                values.put(
+                        m.group(1),
+                        SHELL_REFERENCE
+                                .matcher(m.group(2))
+                                .replaceAll(r -> Matcher.quoteReplacement(values.getOrDefault(r.group(1), ""))));
             }
         }
         return values;
@@ -253,12 +271,16 @@ class GceDeployFilesTest {
     @SuppressWarnings("unchecked")
     private static String writtenFile(String path) {
         List<Map<String, Object>> files = (List<Map<String, Object>>) cloudInit.get("write_files");
-        return files.stream().filter(f -> path.equals(f.get("path"))).map(f -> (String) f.get("content"))
-                .findFirst().orElseThrow(() -> new AssertionError("cloud-init.yaml writes no " + path));
+        return files.stream()
+                .filter(f -> path.equals(f.get("path")))
+                .map(f -> (String) f.get("content"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("cloud-init.yaml writes no " + path));
     }
 
     private static Map<String, String> envFile(String content) {
-        return content.lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
+        return content.lines()
+                .filter(l -> !l.isBlank() && !l.startsWith("#"))
                 .map(l -> l.split("=", 2))
                 .collect(Collectors.toMap(kv -> kv[0], kv -> kv[1], (a, b) -> b, LinkedHashMap::new));
     }

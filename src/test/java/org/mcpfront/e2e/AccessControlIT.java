@@ -1,7 +1,16 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -16,21 +25,11 @@ import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.LogCapture;
 import org.mcpfront.testing.MatrixClient;
 import org.mcpfront.testing.MatrixClient.Kind;
-import org.mcpfront.testing.OAuthBrowser;
 import org.mcpfront.testing.ModernServer;
+import org.mcpfront.testing.OAuthBrowser;
 import org.mcpfront.testing.RawHttp;
 import org.mcpfront.testing.RecordingProxy;
 import org.mcpfront.testing.TestTokens;
-
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Route access rules end to end, with the real SDK clients of both eras over both transports: three users in
@@ -52,6 +51,7 @@ class AccessControlIT {
     private static final String RULES = """
             - { deny: ["test_*"], except: ["group:admins"] }
             - { deny: ["echo"], users: ["group:contractors"] }""";
+
     private static final List<Kind> HTTP_KINDS = List.of(Kind.V1, Kind.V1_SSE, Kind.V2_PIN);
     private static final List<Kind> STDIO_KINDS = List.of(Kind.V1, Kind.V2_PIN);
 
@@ -79,7 +79,9 @@ class AccessControlIT {
                   admins: ["alice@example.com"]
                   finance: ["carol@example.com"]
                   contractors: []
-                """ + FrontHarness.yaml("""
+                """
+                + FrontHarness.yaml(
+                        """
                 - path: "/tools"
                   type: http
                   backend: "http://127.0.0.1:%d/mcp"
@@ -100,13 +102,19 @@ class AccessControlIT {
                   type: http
                   backend: "http://127.0.0.1:%d/mcp"
                   access: { users: ["group:finance", "group:admins"] }
-                """.formatted(recorder.port(), rules, ModernServer.stdioCommandYaml(ModernServer.Era.DUAL), rules,
-                recorder.port()), "");
+                """.formatted(
+                                        recorder.port(),
+                                        rules,
+                                        ModernServer.stdioCommandYaml(ModernServer.Era.DUAL),
+                                        rules,
+                                        recorder.port()),
+                        "");
     }
 
     private static String token(String email) {
         List<String> audience = List.of(TestTokens.ISSUER);
-        return DAVE.equals(email) ? TestTokens.mintWithGroups(email, List.of("contractors"), TestTokens.ISSUER, audience)
+        return DAVE.equals(email)
+                ? TestTokens.mintWithGroups(email, List.of("contractors"), TestTokens.ISSUER, audience)
                 : TestTokens.mintForEmail(email, TestTokens.ISSUER, audience);
     }
 
@@ -116,14 +124,17 @@ class AccessControlIT {
     }
 
     private static Set<String> toolsSeen(String route, Kind kind, String email) {
-        MatrixClient.Report report = client(route, kind, email).steps("connect", "tools/list")
-                .tool("confirm_action", new JsonObject()).runPassing();
+        MatrixClient.Report report = client(route, kind, email)
+                .steps("connect", "tools/list")
+                .tool("confirm_action", new JsonObject())
+                .runPassing();
         JsonArray names = report.step("tools/list").getJsonArray("names");
         return new TreeSet<>(names.stream().map(String::valueOf).toList());
     }
 
     private static Set<String> expected(String email) {
-        return allTools.stream().filter(name -> ALICE.equals(email) || !name.startsWith("test_"))
+        return allTools.stream()
+                .filter(name -> ALICE.equals(email) || !name.startsWith("test_"))
                 .filter(name -> !DAVE.equals(email) || !name.equals("echo"))
                 .collect(Collectors.toCollection(TreeSet::new));
     }
@@ -160,33 +171,59 @@ class AccessControlIT {
     void hiddenToolsAreRefused() {
         try (LogCapture logs = new LogCapture()) {
             for (Kind kind : HTTP_KINDS) {
-                assertRefused(client("/tools", kind, DAVE).steps("connect", "tools/call")
-                        .tool("echo", new JsonObject().put("message", "hi")).run(), kind, "echo");
-                assertRefused(client("/tools", kind, CAROL).steps("connect", "tools/call")
-                        .tool("test_simple_text", new JsonObject()).run(), kind, "test_simple_text");
+                assertRefused(
+                        client("/tools", kind, DAVE)
+                                .steps("connect", "tools/call")
+                                .tool("echo", new JsonObject().put("message", "hi"))
+                                .run(),
+                        kind,
+                        "echo");
+                assertRefused(
+                        client("/tools", kind, CAROL)
+                                .steps("connect", "tools/call")
+                                .tool("test_simple_text", new JsonObject())
+                                .run(),
+                        kind,
+                        "test_simple_text");
             }
             for (Kind kind : STDIO_KINDS) {
-                assertRefused(client("/stdio", kind, DAVE).steps("connect", "tools/call")
-                        .tool("echo", new JsonObject().put("message", "hi")).run(), kind, "echo");
+                assertRefused(
+                        client("/stdio", kind, DAVE)
+                                .steps("connect", "tools/call")
+                                .tool("echo", new JsonObject().put("message", "hi"))
+                                .run(),
+                        kind,
+                        "echo");
             }
             assertThat(recorder.bodies()).noneMatch(body -> body.contains("\"tools/call\""));
-            assertThat(logs.await(event -> "access_denied".equals(LogCapture.fields(event).get("event"))
-                    && "tool".equals(LogCapture.fields(event).get("subject"))
-                    && "access.tools[1] deny [echo]".equals(LogCapture.fields(event).get("rule"))
-                    && DAVE.equals(LogCapture.fields(event).get("user")), Duration.ofSeconds(5))).isPresent();
+            assertThat(logs.await(
+                            event -> "access_denied"
+                                            .equals(LogCapture.fields(event).get("event"))
+                                    && "tool".equals(LogCapture.fields(event).get("subject"))
+                                    && "access.tools[1] deny [echo]"
+                                            .equals(LogCapture.fields(event).get("rule"))
+                                    && DAVE.equals(LogCapture.fields(event).get("user")),
+                            Duration.ofSeconds(5)))
+                    .isPresent();
         }
         String metrics = RawHttp.send(RawHttp.request(front.url("/metrics"))).body();
-        assertThat(metrics).containsPattern("mcp_front_refusals_total\\{[^}]*reason=\"tool\"[^}]*route=\"/tools\"[^}]*} [1-9]");
+        assertThat(metrics)
+                .containsPattern("mcp_front_refusals_total\\{[^}]*reason=\"tool\"[^}]*route=\"/tools\"[^}]*} [1-9]");
         // The user may still call what they see.
-        client("/tools", Kind.V1, DAVE).steps("connect", "tools/call").tool("confirm_action",
-                new JsonObject().put("action", "x")).run();
-        assertThat(recorder.bodies()).anyMatch(body -> body.contains("\"tools/call\"") && body.contains("confirm_action"));
+        client("/tools", Kind.V1, DAVE)
+                .steps("connect", "tools/call")
+                .tool("confirm_action", new JsonObject().put("action", "x"))
+                .run();
+        assertThat(recorder.bodies())
+                .anyMatch(body -> body.contains("\"tools/call\"") && body.contains("confirm_action"));
     }
 
     private static void assertRefused(MatrixClient.Report report, Kind kind, String tool) {
         JsonObject step = report.step("tools/call");
         assertThat(step).as("%s calling %s: %s", kind, tool, report.describe()).isNotNull();
-        assertThat(step.getBoolean("ok")).as("%s calling %s: %s", kind, tool, report.describe()).isFalse();
+        assertThat(step.getBoolean("ok"))
+                .as("%s calling %s: %s", kind, tool, report.describe())
+                .isFalse();
         assertThat(step.getString("error")).as("%s", kind).contains("not available");
     }
 
@@ -194,22 +231,38 @@ class AccessControlIT {
     @Order(3)
     @DisplayName("a route the user may not use answers 403 with a JSON-RPC error, not a sign-in challenge")
     void forbiddenRoute() {
-        String initialize = new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize")
-                .put("params", new JsonObject().put("protocolVersion", "2025-06-18")
-                        .put("capabilities", new JsonObject())
-                        .put("clientInfo", new JsonObject().put("name", "t").put("version", "1"))).encode();
-        HttpResponse<String> refused = RawHttp.send(RawHttp.mcpPost(front.url("/finance/mcp"), initialize, token(DAVE)));
+        String initialize = new JsonObject()
+                .put("jsonrpc", "2.0")
+                .put("id", 1)
+                .put("method", "initialize")
+                .put(
+                        "params",
+                        new JsonObject()
+                                .put("protocolVersion", "2025-06-18")
+                                .put("capabilities", new JsonObject())
+                                .put(
+                                        "clientInfo",
+                                        new JsonObject().put("name", "t").put("version", "1")))
+                .encode();
+        HttpResponse<String> refused =
+                RawHttp.send(RawHttp.mcpPost(front.url("/finance/mcp"), initialize, token(DAVE)));
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.headers().firstValue("WWW-Authenticate")).isEmpty();
         JsonObject error = new JsonObject(refused.body()).getJsonObject("error");
         assertThat(error.getInteger("code")).isEqualTo(-32003);
         assertThat(error.getString("message")).contains(DAVE).contains("/finance");
-        assertThat(client("/finance", Kind.V2_PIN, DAVE).steps("connect").run().ok()).isFalse();
+        assertThat(client("/finance", Kind.V2_PIN, DAVE).steps("connect").run().ok())
+                .isFalse();
 
-        assertThat(RawHttp.send(RawHttp.mcpPost(front.url("/finance/mcp"), initialize, token(CAROL))).statusCode())
+        assertThat(RawHttp.send(RawHttp.mcpPost(front.url("/finance/mcp"), initialize, token(CAROL)))
+                        .statusCode())
                 .isEqualTo(200);
-        assertThat(client("/finance", Kind.V1_SSE, ALICE).steps("connect", "tools/list").tool("confirm_action",
-                new JsonObject()).run().ok()).isTrue();
+        assertThat(client("/finance", Kind.V1_SSE, ALICE)
+                        .steps("connect", "tools/list")
+                        .tool("confirm_action", new JsonObject())
+                        .run()
+                        .ok())
+                .isTrue();
     }
 
     @Test
@@ -217,7 +270,8 @@ class AccessControlIT {
     @DisplayName("the consent page lists only the routes the user may use and issues no code for one they may not")
     void consentPage() {
         String redirect = "http://127.0.0.1:9/callback";
-        try (FrontHarness issuing = FrontHarness.startAsIssuer(FrontHarness.DEV_SIGN_IN, """
+        try (FrontHarness issuing =
+                FrontHarness.startAsIssuer(FrontHarness.DEV_SIGN_IN, """
                 - { path: "/tools", type: http, backend: "http://127.0.0.1:%d/mcp" }
                 - path: "/finance"
                   type: http
@@ -231,13 +285,15 @@ class AccessControlIT {
             assertThat(everything.statusCode()).isEqualTo(200);
             assertThat(everything.body()).contains("<code>/tools</code>").doesNotContain("/finance");
 
-            HttpResponse<String> finance = browser.signIn(browser.authorization(client, redirect,
-                    issuing.url("/finance/mcp")), DAVE);
+            HttpResponse<String> finance =
+                    browser.signIn(browser.authorization(client, redirect, issuing.url("/finance/mcp")), DAVE);
             assertThat(finance.statusCode()).isEqualTo(403);
-            assertThat(finance.body()).contains("You may not use the MCP server /finance").doesNotContain("name=\"consent\"");
+            assertThat(finance.body())
+                    .contains("You may not use the MCP server /finance")
+                    .doesNotContain("name=\"consent\"");
 
-            HttpResponse<String> carols = browser.signIn(browser.authorization(client, redirect,
-                    issuing.url("/finance/mcp")), CAROL);
+            HttpResponse<String> carols =
+                    browser.signIn(browser.authorization(client, redirect, issuing.url("/finance/mcp")), CAROL);
             assertThat(carols.statusCode()).isEqualTo(200);
             assertThat(carols.body()).contains("<code>/finance</code>");
         }
@@ -269,38 +325,67 @@ class AccessControlIT {
         String lists = "prompts/list,resources/list,resources/templates/list";
         List<String> problems = new ArrayList<>();
         for (Kind kind : HTTP_KINDS) {
-            MatrixClient.Report admin = client("/tools", kind, ALICE).steps((lists + ",prompts/get,resources/read").split(","))
-                    .prompt("test_prompt_with_image").resource("test://static-binary").runPassing();
-            MatrixClient.Report carol = client("/tools", kind, CAROL).steps((lists + ",prompts/get,resources/read").split(","))
-                    .prompt("test_prompt_with_image").resource("test://static-binary").run();
+            MatrixClient.Report admin = client("/tools", kind, ALICE)
+                    .steps((lists + ",prompts/get,resources/read").split(","))
+                    .prompt("test_prompt_with_image")
+                    .resource("test://static-binary")
+                    .runPassing();
+            MatrixClient.Report carol = client("/tools", kind, CAROL)
+                    .steps((lists + ",prompts/get,resources/read").split(","))
+                    .prompt("test_prompt_with_image")
+                    .resource("test://static-binary")
+                    .run();
             Set<String> adminPrompts = names(admin, "prompts/list");
             assertThat(adminPrompts).contains("test_simple_prompt", "test_prompt_with_image");
-            expect(problems, kind, "prompts/list", names(carol, "prompts/list"),
-                    adminPrompts.stream().filter(n -> !n.startsWith("test_prompt_with_")).collect(Collectors.toSet()));
+            expect(
+                    problems,
+                    kind,
+                    "prompts/list",
+                    names(carol, "prompts/list"),
+                    adminPrompts.stream()
+                            .filter(n -> !n.startsWith("test_prompt_with_"))
+                            .collect(Collectors.toSet()));
             Set<String> adminResources = names(admin, "resources/list");
             assertThat(adminResources).contains("test://static-text", "test://static-binary");
-            expect(problems, kind, "resources/list", names(carol, "resources/list"),
-                    adminResources.stream().filter(n -> !n.equals("test://static-binary")).collect(Collectors.toSet()));
+            expect(
+                    problems,
+                    kind,
+                    "resources/list",
+                    names(carol, "resources/list"),
+                    adminResources.stream()
+                            .filter(n -> !n.equals("test://static-binary"))
+                            .collect(Collectors.toSet()));
             assertThat(names(admin, "resources/templates/list")).contains("test://template/{id}/data");
             expect(problems, kind, "resources/templates/list", names(carol, "resources/templates/list"), Set.of());
             for (String step : List.of("prompts/get", "resources/read")) {
                 JsonObject refused = carol.step(step);
-                if (refused == null || refused.getBoolean("ok") || !refused.getString("error").contains("not available")) {
+                if (refused == null
+                        || refused.getBoolean("ok")
+                        || !refused.getString("error").contains("not available")) {
                     problems.add(kind + " " + step + " by carol: " + refused);
                 }
             }
         }
         assertThat(problems).isEmpty();
         // Alice's calls went through; Carol's never reached the backend.
-        assertThat(recorder.bodies().stream().filter(b -> b.contains("\"prompts/get\"")).count()).isEqualTo(HTTP_KINDS.size());
-        assertThat(recorder.bodies().stream().filter(b -> b.contains("\"resources/read\"")).count()).isEqualTo(HTTP_KINDS.size());
+        assertThat(recorder.bodies().stream()
+                        .filter(b -> b.contains("\"prompts/get\""))
+                        .count())
+                .isEqualTo(HTTP_KINDS.size());
+        assertThat(recorder.bodies().stream()
+                        .filter(b -> b.contains("\"resources/read\""))
+                        .count())
+                .isEqualTo(HTTP_KINDS.size());
     }
 
     private static Set<String> names(MatrixClient.Report report, String step) {
         JsonObject result = report.step(step);
         assertThat(result).as("%s: %s", step, report.describe()).isNotNull();
-        assertThat(result.getBoolean("ok")).as("%s: %s", step, report.describe()).isTrue();
-        return new TreeSet<>(result.getJsonArray("names").stream().map(String::valueOf).toList());
+        assertThat(result.getBoolean("ok"))
+                .as("%s: %s", step, report.describe())
+                .isTrue();
+        return new TreeSet<>(
+                result.getJsonArray("names").stream().map(String::valueOf).toList());
     }
 
     private static void expect(List<String> problems, Kind kind, String step, Set<String> seen, Set<String> expected) {

@@ -1,7 +1,15 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,23 +17,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.mcpfront.observability.LogEncoder;
 import org.mcpfront.crypto.Secrets;
+import org.mcpfront.observability.LogEncoder;
 import org.mcpfront.testing.Closeables;
 import org.mcpfront.testing.EverythingServer;
 import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.LogCapture;
 import org.mcpfront.testing.OAuthBrowser;
 import org.mcpfront.testing.RawHttp;
-
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The audit trail end to end: a real sign-in, token requests and tool calls through mcp-front, and
@@ -76,9 +75,11 @@ class AuditLogIT {
     }
 
     private Map<String, String> await(String event, Map<String, String> expected) {
-        ILoggingEvent found = logs.await(e -> "audit".equals(e.getLoggerName())
-                && event.equals(LogCapture.fields(e).get("event"))
-                && LogCapture.fields(e).entrySet().containsAll(expected.entrySet()), Duration.ofSeconds(10))
+        ILoggingEvent found = logs.await(
+                        e -> "audit".equals(e.getLoggerName())
+                                && event.equals(LogCapture.fields(e).get("event"))
+                                && LogCapture.fields(e).entrySet().containsAll(expected.entrySet()),
+                        Duration.ofSeconds(10))
                 .orElseThrow(() -> new AssertionError("no audit line " + event + " with " + expected + " among\n"
                         + String.join("", rendered(false))));
         Map<String, String> fields = LogCapture.fields(found);
@@ -90,8 +91,10 @@ class AuditLogIT {
     private List<String> rendered(boolean json) {
         LogEncoder encoder = new LogEncoder();
         encoder.setJson(json);
-        return logs.events().stream().filter(e -> "audit".equals(e.getLoggerName()))
-                .map(e -> new String(encoder.encode(e), StandardCharsets.UTF_8)).toList();
+        return logs.events().stream()
+                .filter(e -> "audit".equals(e.getLoggerName()))
+                .map(e -> new String(encoder.encode(e), StandardCharsets.UTF_8))
+                .toList();
     }
 
     private void assertNoAuditLineContains(String... secrets) {
@@ -105,7 +108,8 @@ class AuditLogIT {
     }
 
     private static HttpResponse<String> mcp(String route, String accessToken, String session, String body) {
-        HttpRequest.Builder request = RawHttp.anonymous(issuer + route + "/mcp").header("Content-Type", "application/json")
+        HttpRequest.Builder request = RawHttp.anonymous(issuer + route + "/mcp")
+                .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
                 .header("Authorization", "Bearer " + accessToken)
                 .POST(HttpRequest.BodyPublishers.ofString(body));
@@ -116,8 +120,13 @@ class AuditLogIT {
     }
 
     private static String toolCall(int id, String tool, String message) {
-        return new JsonObject().put("jsonrpc", "2.0").put("id", id).put("method", "tools/call")
-                .put("params", new JsonObject().put("name", tool).put("arguments", new JsonObject().put("message", message)))
+        return new JsonObject()
+                .put("jsonrpc", "2.0")
+                .put("id", id)
+                .put("method", "tools/call")
+                .put(
+                        "params",
+                        new JsonObject().put("name", tool).put("arguments", new JsonObject().put("message", message)))
                 .encode();
     }
 
@@ -141,18 +150,26 @@ class AuditLogIT {
         assertThat(again.statusCode()).isEqualTo(200);
 
         // Older than the token rotated last: reuse, not a retry within oauth.refresh_grace.
-        assertThat(browser.refresh(clientId, tokens.getString("refresh_token")).statusCode()).isEqualTo(400);
+        assertThat(browser.refresh(clientId, tokens.getString("refresh_token")).statusCode())
+                .isEqualTo(400);
         await("refresh_reuse_detected", Map.of("user", user, "client_id", clientId));
         await("token_refused", Map.of("client_id", clientId, "grant_type", "refresh_token", "error", "invalid_grant"));
 
-        assertThat(browser.revoke(clientId, second.getString("access_token")).statusCode()).isEqualTo(200);
+        assertThat(browser.revoke(clientId, second.getString("access_token")).statusCode())
+                .isEqualTo(200);
         await("token_revoked", Map.of("user", user, "client_id", clientId, "token_type", "access_token"));
 
-        assertThat(logs.events().stream().filter(e -> "audit".equals(e.getLoggerName())
-                && "sign_in".equals(LogCapture.fields(e).get("event")) && user.equals(LogCapture.fields(e).get("user"))))
-                .as("one line per sign-in").hasSize(1);
-        assertNoAuditLineContains(tokens.getString("access_token"), tokens.getString("refresh_token"),
-                second.getString("access_token"), second.getString("refresh_token"));
+        assertThat(logs.events().stream()
+                        .filter(e -> "audit".equals(e.getLoggerName())
+                                && "sign_in".equals(LogCapture.fields(e).get("event"))
+                                && user.equals(LogCapture.fields(e).get("user"))))
+                .as("one line per sign-in")
+                .hasSize(1);
+        assertNoAuditLineContains(
+                tokens.getString("access_token"),
+                tokens.getString("refresh_token"),
+                second.getString("access_token"),
+                second.getString("refresh_token"));
     }
 
     @Test
@@ -162,7 +179,8 @@ class AuditLogIT {
         String clientId = browser.register(REDIRECT);
 
         browser.signIn(browser.authorization(clientId, REDIRECT), "mallory@other.org");
-        Map<String, String> refused = await("sign_in_refused", Map.of("user", "mallory@other.org", "client_id", clientId));
+        Map<String, String> refused =
+                await("sign_in_refused", Map.of("user", "mallory@other.org", "client_id", clientId));
         assertThat(refused).containsKey("reason");
 
         String user = user();
@@ -174,7 +192,9 @@ class AuditLogIT {
         assertThat(browser.exchange(authorization, code).statusCode()).isEqualTo(200);
         assertThat(browser.exchange(authorization, code).statusCode()).isEqualTo(400);
         await("code_replay_detected", Map.of("user", user, "client_id", clientId));
-        await("token_refused", Map.of("client_id", clientId, "grant_type", "authorization_code", "error", "invalid_grant"));
+        await(
+                "token_refused",
+                Map.of("client_id", clientId, "grant_type", "authorization_code", "error", "invalid_grant"));
 
         assertThat(browser.refresh("no-such-client", "whatever").statusCode()).isEqualTo(401);
         await("token_refused", Map.of("client_id", "no-such-client", "error", "invalid_client"));
@@ -187,17 +207,21 @@ class AuditLogIT {
         String user = user();
         JsonObject onlyB = new OAuthBrowser(issuer).tokens(REDIRECT, user, issuer + "/b/mcp");
 
-        HttpResponse<String> anonymous = RawHttp.send(RawHttp.anonymous(issuer + "/a/mcp").header("Content-Type", "application/json")
+        HttpResponse<String> anonymous = RawHttp.send(RawHttp.anonymous(issuer + "/a/mcp")
+                .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(RawHttp.INITIALIZE)));
         assertThat(anonymous.statusCode()).isEqualTo(401);
         Map<String, String> noToken = await("access_refused", Map.of("route", "/a"));
         assertThat(noToken).containsKey("reason").doesNotContainKey("user");
 
-        assertThat(mcp("/a", onlyB.getString("access_token"), null, RawHttp.INITIALIZE).statusCode()).isEqualTo(401);
+        assertThat(mcp("/a", onlyB.getString("access_token"), null, RawHttp.INITIALIZE)
+                        .statusCode())
+                .isEqualTo(401);
         await("access_refused", Map.of("route", "/a", "user", user, "client_id", onlyB.getString("client_id")));
 
-        assertThat(mcp("/a", "not-a-token", null, RawHttp.INITIALIZE).statusCode()).isEqualTo(401);
+        assertThat(mcp("/a", "not-a-token", null, RawHttp.INITIALIZE).statusCode())
+                .isEqualTo(401);
         assertNoAuditLineContains(onlyB.getString("access_token"), "not-a-token");
     }
 
@@ -216,8 +240,11 @@ class AuditLogIT {
         HttpResponse<String> echo = mcp("/a", token, session, toolCall(2, "echo", argument));
         assertThat(echo.body()).contains(argument);
         Map<String, String> ok = await("tool_call", Map.of("user", user, "tool", "echo", "outcome", "ok"));
-        assertThat(ok).containsEntry("route", "/a").containsEntry("session", session)
-                .containsEntry("client_id", tokens.getString("client_id")).containsKey("duration_ms");
+        assertThat(ok)
+                .containsEntry("route", "/a")
+                .containsEntry("session", session)
+                .containsEntry("client_id", tokens.getString("client_id"))
+                .containsKey("duration_ms");
         assertThat(Long.parseLong(ok.get("duration_ms"))).isNotNegative();
 
         // server-everything answers an unknown tool with isError in the result, a call without a name
@@ -229,9 +256,12 @@ class AuditLogIT {
         assertThat(error).containsEntry("error_code", "-32603");
 
         mcp("/a", token, session, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/list\"}");
-        assertThat(logs.events().stream().filter(e -> "audit".equals(e.getLoggerName())
-                && "tool_call".equals(LogCapture.fields(e).get("event")) && user.equals(LogCapture.fields(e).get("user"))))
-                .as("tool calls only, one line each").hasSize(3);
+        assertThat(logs.events().stream()
+                        .filter(e -> "audit".equals(e.getLoggerName())
+                                && "tool_call".equals(LogCapture.fields(e).get("event"))
+                                && user.equals(LogCapture.fields(e).get("user"))))
+                .as("tool calls only, one line each")
+                .hasSize(3);
         assertNoAuditLineContains(argument, token, tokens.getString("refresh_token"));
     }
 }

@@ -1,8 +1,18 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -15,17 +25,6 @@ import org.mcpfront.testing.FreePorts;
 import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.LogCapture;
 import org.mcpfront.testing.RawHttp;
-
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Backends that are down or die mid-call: the client gets a clear error, the gateway stays up. */
 @DisplayName("A failing backend")
@@ -61,7 +60,10 @@ class BackendFailureIT {
     @AfterEach
     void stop() {
         // A test that restarted the backend holds a process BothBackends does not know.
-        Closeables.closeAll(logs, backends, streamable == backends.streamable ? null : streamable,
+        Closeables.closeAll(
+                logs,
+                backends,
+                streamable == backends.streamable ? null : streamable,
                 sse == backends.sse ? null : sse);
     }
 
@@ -72,25 +74,33 @@ class BackendFailureIT {
         JsonObject error = RawHttp.messages(response).get(0).getJsonObject("error");
         assertThat(error.getInteger("code")).isEqualTo(-32000);
         assertThat(error.getString("message")).contains("/down");
-        assertThat(logs.await(e -> e.getLevel() == Level.ERROR && "/down".equals(LogCapture.fields(e).get("route"))
-                && LogCapture.fields(e).containsKey("session"), Duration.ofSeconds(5))).isPresent();
+        assertThat(logs.await(
+                        e -> e.getLevel() == Level.ERROR
+                                && "/down".equals(LogCapture.fields(e).get("route"))
+                                && LogCapture.fields(e).containsKey("session"),
+                        Duration.ofSeconds(5)))
+                .isPresent();
     }
 
     @Test
     @DisplayName("a legacy SSE backend that is down answers with 502 and a JSON-RPC error")
     void sseBackendDown() {
-        HttpResponse<String> viaStreamable = RawHttp.send(RawHttp.mcpPost(front.url("/down-sse/mcp"), RawHttp.INITIALIZE));
+        HttpResponse<String> viaStreamable =
+                RawHttp.send(RawHttp.mcpPost(front.url("/down-sse/mcp"), RawHttp.INITIALIZE));
         assertThat(viaStreamable.statusCode()).isEqualTo(502);
         JsonObject body = new JsonObject(viaStreamable.body());
         assertThat(body.getInteger("id")).isEqualTo(1);
         assertThat(body.getJsonObject("error").getString("message")).contains("/down-sse");
 
-        HttpResponse<String> viaSse = RawHttp.send(RawHttp.request(front.url("/down-sse/sse")).header("Accept", "text/event-stream").GET());
+        HttpResponse<String> viaSse = RawHttp.send(RawHttp.request(front.url("/down-sse/sse"))
+                .header("Accept", "text/event-stream")
+                .GET());
         assertThat(viaSse.statusCode()).isEqualTo(502);
     }
 
     @Test
-    @DisplayName("a Streamable HTTP backend killed mid-call fails the pending request; the session waits for it to return")
+    @DisplayName(
+            "a Streamable HTTP backend killed mid-call fails the pending request; the session waits for it to return")
     void streamableBackendDiesMidCall() throws Exception {
         String session = initialized("/streamable/mcp");
         CompletableFuture<HttpResponse<String>> call = CompletableFuture.supplyAsync(() -> RawHttp.send(
@@ -104,8 +114,9 @@ class BackendFailureIT {
         assertThat(last.getJsonObject("error").getInteger("code")).isEqualTo(-32000);
         assertFailureLogged("/streamable");
         // Issue 13: a backend that went away may come back; until it does, each request gets an error.
-        HttpResponse<String> ping = RawHttp.send(RawHttp.mcpPost(front.url("/streamable/mcp"),
-                "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}").header("Mcp-Session-Id", session));
+        HttpResponse<String> ping = RawHttp.send(
+                RawHttp.mcpPost(front.url("/streamable/mcp"), "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}")
+                        .header("Mcp-Session-Id", session));
         assertThat(ping.statusCode()).as("the session is still there").isNotEqualTo(404);
         JsonObject answer = RawHttp.lastMessage(ping);
         assertThat(answer.getInteger("id")).isEqualTo(3);
@@ -125,33 +136,49 @@ class BackendFailureIT {
         // client's initialize, and the call that met the 404 is carried out on it.
         assertThat(echo(session, 6)).isEqualTo("Echo: 6");
         assertThat(echo(session, 7)).isEqualTo("Echo: 7");
-        assertThat(logs.await(e -> "upstream_reopened".equals(LogCapture.fields(e).get("event"))
-                && session.equals(LogCapture.fields(e).get("session")), Duration.ofSeconds(5))).isPresent();
+        assertThat(logs.await(
+                        e -> "upstream_reopened".equals(LogCapture.fields(e).get("event"))
+                                && session.equals(LogCapture.fields(e).get("session")),
+                        Duration.ofSeconds(5)))
+                .isPresent();
     }
 
     private String echo(String session, int id) {
-        HttpResponse<String> response = RawHttp.send(RawHttp.mcpPost(front.url("/streamable/mcp"),
-                        "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+        HttpResponse<String> response = RawHttp.send(RawHttp.mcpPost(
+                        front.url("/streamable/mcp"),
+                        "{\"jsonrpc\":\"2.0\",\"id\":" + id
+                                + ",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
                                 + "\"arguments\":{\"message\":\"" + id + "\"}}}")
-                .header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-06-18"));
+                .header("Mcp-Session-Id", session)
+                .header("MCP-Protocol-Version", "2025-06-18"));
         JsonObject answer = RawHttp.lastMessage(response);
         assertThat(answer.getInteger("id")).as(response.body()).isEqualTo(id);
         assertThat(answer.containsKey("result")).as(response.body()).isTrue();
-        return answer.getJsonObject("result").getJsonArray("content").getJsonObject(0).getString("text");
+        return answer.getJsonObject("result")
+                .getJsonArray("content")
+                .getJsonObject(0)
+                .getString("text");
     }
 
     @Test
-    @DisplayName("a legacy SSE backend killed mid-call fails the pending request; the client's stream stays for its return")
+    @DisplayName(
+            "a legacy SSE backend killed mid-call fails the pending request; the client's stream stays for its return")
     void sseBackendDiesMidCall() {
-        HttpResponse<Stream<String>> stream = RawHttp.stream(RawHttp.request(front.url("/legacy/sse")).header("Accept", "text/event-stream").GET());
+        HttpResponse<Stream<String>> stream = RawHttp.stream(RawHttp.request(front.url("/legacy/sse"))
+                .header("Accept", "text/event-stream")
+                .GET());
         Iterator<String> lines = stream.body().iterator();
         assertThat(lines.next()).isEqualTo("event: endpoint");
         String endpoint = lines.next().substring("data: ".length());
         String messages = front.url(endpoint);
-        assertThat(RawHttp.send(RawHttp.mcpPost(messages, RawHttp.INITIALIZE)).statusCode()).isEqualTo(202);
-        assertThat(RawHttp.send(RawHttp.mcpPost(messages, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")).statusCode())
+        assertThat(RawHttp.send(RawHttp.mcpPost(messages, RawHttp.INITIALIZE)).statusCode())
                 .isEqualTo(202);
-        assertThat(RawHttp.send(RawHttp.mcpPost(messages, longCall(42))).statusCode()).isEqualTo(202);
+        assertThat(RawHttp.send(RawHttp.mcpPost(
+                                messages, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"))
+                        .statusCode())
+                .isEqualTo(202);
+        assertThat(RawHttp.send(RawHttp.mcpPost(messages, longCall(42))).statusCode())
+                .isEqualTo(202);
         FreePorts.sleep(1500);
         sse.kill();
         Optional<JsonObject> error = Optional.empty();
@@ -161,7 +188,9 @@ class BackendFailureIT {
                 error = Optional.of(new JsonObject(line.substring(6)));
             }
         }
-        assertThat(error).as("an error for the pending call on the client's stream").isPresent();
+        assertThat(error)
+                .as("an error for the pending call on the client's stream")
+                .isPresent();
         assertThat(error.get().getJsonObject("error").getInteger("code")).isEqualTo(-32000);
         assertFailureLogged("/legacy");
         stream.body().close();
@@ -170,27 +199,40 @@ class BackendFailureIT {
     @Test
     @DisplayName("a legacy SSE backend restarted on its port: the client's stream and session carry on, audited")
     void sseBackendRestarts() {
-        HttpResponse<Stream<String>> stream = RawHttp.stream(RawHttp.request(front.url("/legacy/sse")).header("Accept", "text/event-stream").GET());
+        HttpResponse<Stream<String>> stream = RawHttp.stream(RawHttp.request(front.url("/legacy/sse"))
+                .header("Accept", "text/event-stream")
+                .GET());
         Iterator<String> lines = stream.body().iterator();
         assertThat(lines.next()).isEqualTo("event: endpoint");
         String messages = front.url(lines.next().substring("data: ".length()));
-        assertThat(RawHttp.send(RawHttp.mcpPost(messages, RawHttp.INITIALIZE)).statusCode()).isEqualTo(202);
-        assertThat(nextMessage(lines, "\"id\":1")).as("initialize answered").isPresent();
-        assertThat(RawHttp.send(RawHttp.mcpPost(messages, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"))
-                .statusCode()).isEqualTo(202);
-        assertThat(RawHttp.send(RawHttp.mcpPost(messages, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}")).statusCode())
+        assertThat(RawHttp.send(RawHttp.mcpPost(messages, RawHttp.INITIALIZE)).statusCode())
                 .isEqualTo(202);
-        assertThat(nextMessage(lines, "\"id\":7")).as("the session works before the restart").isPresent();
+        assertThat(nextMessage(lines, "\"id\":1")).as("initialize answered").isPresent();
+        assertThat(RawHttp.send(RawHttp.mcpPost(
+                                messages, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"))
+                        .statusCode())
+                .isEqualTo(202);
+        assertThat(RawHttp.send(RawHttp.mcpPost(messages, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}"))
+                        .statusCode())
+                .isEqualTo(202);
+        assertThat(nextMessage(lines, "\"id\":7"))
+                .as("the session works before the restart")
+                .isPresent();
         int port = sse.port();
         sse.kill();
         sse = EverythingServer.startOn(EverythingServer.Mode.SSE, port);
         // Sent while mcp-front may still be reconnecting: it waits, then goes to the new backend session.
-        assertThat(RawHttp.send(RawHttp.mcpPost(messages, "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"tools/call\","
-                + "\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"back\"}}}")).statusCode()).isEqualTo(202);
+        assertThat(RawHttp.send(RawHttp.mcpPost(
+                                messages,
+                                "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"tools/call\","
+                                        + "\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"back\"}}}"))
+                        .statusCode())
+                .isEqualTo(202);
         Optional<JsonObject> answer = nextMessage(lines, "\"id\":8");
         assertThat(answer).as("the call's answer on the same client stream").isPresent();
         assertThat(answer.get().encode()).contains("Echo: back");
-        assertThat(logs.await(e -> "upstream_reopened".equals(LogCapture.fields(e).get("event")), Duration.ofSeconds(5)))
+        assertThat(logs.await(
+                        e -> "upstream_reopened".equals(LogCapture.fields(e).get("event")), Duration.ofSeconds(5)))
                 .isPresent();
         stream.body().close();
     }
@@ -215,13 +257,16 @@ class BackendFailureIT {
     }
 
     private static String longCall(int id) {
-        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + LONG_RUNNING_TOOL
-                + "\",\"arguments\":" + EverythingTools.longRunningArguments(20, 20) + ",\"_meta\":{\"progressToken\":\"p1\"}}}";
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
+                + LONG_RUNNING_TOOL + "\",\"arguments\":" + EverythingTools.longRunningArguments(20, 20)
+                + ",\"_meta\":{\"progressToken\":\"p1\"}}}";
     }
 
     private void assertFailureLogged(String route) {
-        Optional<ILoggingEvent> event = logs.await(e -> e.getLevel() == Level.ERROR
-                && route.equals(LogCapture.fields(e).get("route")), Duration.ofSeconds(5));
+        Optional<ILoggingEvent> event = logs.await(
+                e -> e.getLevel() == Level.ERROR
+                        && route.equals(LogCapture.fields(e).get("route")),
+                Duration.ofSeconds(5));
         assertThat(event).as("an error log line for " + route).isPresent();
         Map<String, String> fields = LogCapture.fields(event.get());
         assertThat(fields).containsKey("session");

@@ -1,6 +1,16 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -12,17 +22,6 @@ import org.mcpfront.testing.FreePorts;
 import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.ModernServer;
 import org.mcpfront.testing.RawHttp;
-
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * HTTP backends probed in the background: a backend stopped is seen going down (in {@code /ready}'s
@@ -92,7 +91,8 @@ class BackendHealthIT {
         awaitMetric("mcp_front_backend_up{route=\"/streamable\"}", v -> v == 0.0);
         awaitMetric("mcp_front_backend_errors_total{kind=\"probe\",route=\"/streamable\"}", v -> v >= 1.0);
         assertThat(RawHttp.send(RawHttp.anonymous(front.url("/ready"))).statusCode())
-                .as("a backend down leaves the instance ready").isEqualTo(200);
+                .as("a backend down leaves the instance ready")
+                .isEqualTo(200);
 
         streamable = EverythingServer.startOn(EverythingServer.Mode.STREAMABLE, port);
         JsonObject up = awaitBackend("/streamable", "up");
@@ -109,23 +109,29 @@ class BackendHealthIT {
         String session = opened.headers().firstValue("Mcp-Session-Id").orElseThrow();
         RawHttp.send(RawHttp.mcpPost(url, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
                 .header("Mcp-Session-Id", session));
-        CompletableFuture<HttpResponse<String>> call = CompletableFuture.supplyAsync(() -> RawHttp.send(RawHttp.mcpPost(url,
-                "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\""
-                        + EverythingTools.LONG_RUNNING + "\",\"arguments\":{\"duration\":30,\"steps\":30}}}")
+        CompletableFuture<HttpResponse<String>> call = CompletableFuture.supplyAsync(() -> RawHttp.send(RawHttp.mcpPost(
+                        url,
+                        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\""
+                                + EverythingTools.LONG_RUNNING + "\",\"arguments\":{\"duration\":30,\"steps\":30}}}")
                 .header("Mcp-Session-Id", session)));
         awaitMetric("mcp_front_messages_total{direction=\"to_backend\",route=\"/legacy-sse\"}", v -> v >= 3.0);
 
         sse.kill();
         assertThat(RawHttp.lastMessage(call.join()).containsKey("error")).isTrue();
         awaitMetric("mcp_front_backend_errors_total{kind=\"stream_closed\",route=\"/legacy-sse\"}", v -> v >= 1.0);
-        assertThat(awaitBackend("/legacy-sse", "down").getJsonObject("errors").getLong("stream_closed")).isGreaterThanOrEqualTo(1L);
+        assertThat(awaitBackend("/legacy-sse", "down").getJsonObject("errors").getLong("stream_closed"))
+                .isGreaterThanOrEqualTo(1L);
     }
 
     private JsonObject backends() {
         HttpResponse<String> ready = RawHttp.send(RawHttp.request(front.url("/ready")));
-        return new JsonObject(ready.body()).getJsonArray("checks").stream().map(JsonObject.class::cast)
-                .filter(check -> "backends".equals(check.getString("id"))).findFirst()
-                .map(check -> check.getJsonObject("data", new JsonObject())).orElseThrow();
+        return new JsonObject(ready.body())
+                .getJsonArray("checks").stream()
+                        .map(JsonObject.class::cast)
+                        .filter(check -> "backends".equals(check.getString("id")))
+                        .findFirst()
+                        .map(check -> check.getJsonObject("data", new JsonObject()))
+                        .orElseThrow();
     }
 
     private JsonObject awaitBackend(String route, String state) {
@@ -159,7 +165,8 @@ class BackendHealthIT {
     }
 
     private static Optional<Double> value(String scrape, String series) {
-        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(scrape);
+        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE)
+                .matcher(scrape);
         return m.find() ? Optional.of(Double.parseDouble(m.group(1))) : Optional.empty();
     }
 }

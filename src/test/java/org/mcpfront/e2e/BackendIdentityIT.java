@@ -1,6 +1,12 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -12,13 +18,6 @@ import org.mcpfront.testing.GoogleCloudStandIn;
 import org.mcpfront.testing.IdentityEchoBackend;
 import org.mcpfront.testing.OAuthBrowser;
 import org.mcpfront.testing.RawHttp;
-
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What backends learn about the user: a route with {@code identity: assertion} sends a JWT signed by mcp-front
@@ -54,8 +53,9 @@ class BackendIdentityIT {
                 """.formatted(backend.url(), backend.url()));
         issuer = front.baseUrl();
         backend.trust(issuer);
-        accessToken = new OAuthBrowser(issuer).tokens(REDIRECT, "alice@example.com", issuer + "/asserted/mcp",
-                issuer + "/google/mcp").getString("access_token");
+        accessToken = new OAuthBrowser(issuer)
+                .tokens(REDIRECT, "alice@example.com", issuer + "/asserted/mcp", issuer + "/google/mcp")
+                .getString("access_token");
     }
 
     @AfterAll
@@ -64,7 +64,8 @@ class BackendIdentityIT {
     }
 
     @Test
-    @DisplayName("the backend verifies the assertion with /jwks.json and sees the user, route and client; never the client's token")
+    @DisplayName("the backend verifies the assertion with /jwks.json and sees the user, route and client; never the "
+            + "client's token")
     void assertion() {
         JsonObject claims = whoami("/asserted");
 
@@ -81,8 +82,11 @@ class BackendIdentityIT {
         });
         // One assertion serves the user's requests: the hot path does not sign per call. (The background health
         // probe, if it ran, carries one about mcp-front itself: sub = iss, no email.)
-        List<String> alices = backend.seen("/asserted/mcp").stream().map(IdentityEchoBackend.Seen::assertion)
-                .filter(jwt -> GoogleCloudStandIn.claimsOf(jwt).getString("email") != null).distinct().toList();
+        List<String> alices = backend.seen("/asserted/mcp").stream()
+                .map(IdentityEchoBackend.Seen::assertion)
+                .filter(jwt -> GoogleCloudStandIn.claimsOf(jwt).getString("email") != null)
+                .distinct()
+                .toList();
         assertThat(alices).hasSize(1);
     }
 
@@ -91,29 +95,36 @@ class BackendIdentityIT {
     void googleIdToken() throws InterruptedException {
         JsonObject first = whoami("/google");
         assertThat(first.getString("aud")).isEqualTo(backend.url());
-        assertThat(backend.seen("/google/mcp")).allSatisfy(seen -> assertThat(seen.assertion()).isNull());
+        assertThat(backend.seen("/google/mcp"))
+                .allSatisfy(seen -> assertThat(seen.assertion()).isNull());
 
         // A quarter of the lifetime before expiry the token is fetched again (and is still valid until then).
         Instant firstExpires = Instant.ofEpochSecond(first.getLong("exp"));
         Instant refreshFrom = firstExpires.minus(ID_TOKEN_LIFETIME.dividedBy(4)).plusMillis(500);
         while (Instant.now().isBefore(refreshFrom)) {
-            Thread.sleep(Math.max(1, Duration.between(Instant.now(), refreshFrom).toMillis()));
+            Thread.sleep(
+                    Math.max(1, Duration.between(Instant.now(), refreshFrom).toMillis()));
         }
         JsonObject second = whoami("/google");
         assertThat(second.getString("jti")).isNotEqualTo(first.getString("jti"));
         assertThat(second.getString("aud")).isEqualTo(backend.url());
-        assertThat(backend.seen("/google/mcp")).allSatisfy(seen -> assertThat(seen.authorization()).startsWith("Bearer "));
+        assertThat(backend.seen("/google/mcp"))
+                .allSatisfy(seen -> assertThat(seen.authorization()).startsWith("Bearer "));
         List<IdentityEchoBackend.Seen> withSecond = backend.seen("/google/mcp").stream()
-                .filter(seen -> !jtiOf(seen.authorization()).equals(first.getString("jti"))).toList();
+                .filter(seen -> !jtiOf(seen.authorization()).equals(first.getString("jti")))
+                .toList();
         assertThat(withSecond).isNotEmpty();
         assertThat(withSecond.get(0).at()).isBefore(firstExpires);
-        assertThat(cloud.seen("/computeMetadata/v1/instance/service-accounts/default/identity")).hasSizeGreaterThanOrEqualTo(2)
-                .allSatisfy(seen -> assertThat(seen.query()).containsEntry("audience", backend.url())
+        assertThat(cloud.seen("/computeMetadata/v1/instance/service-accounts/default/identity"))
+                .hasSizeGreaterThanOrEqualTo(2)
+                .allSatisfy(seen -> assertThat(seen.query())
+                        .containsEntry("audience", backend.url())
                         .containsEntry("format", "full"));
     }
 
     private static String jtiOf(String authorization) {
-        return GoogleCloudStandIn.claimsOf(authorization.substring("Bearer ".length())).getString("jti");
+        return GoogleCloudStandIn.claimsOf(authorization.substring("Bearer ".length()))
+                .getString("jti");
     }
 
     /** Opens a session on {@code route}, calls whoami, and returns the claims the backend verified. */
@@ -123,13 +134,21 @@ class BackendIdentityIT {
         assertThat(initialized.statusCode()).as(initialized.body()).isEqualTo(200);
         String session = initialized.headers().firstValue("Mcp-Session-Id").orElseThrow();
         RawHttp.send(RawHttp.mcpPost(url, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}", accessToken)
-                .header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-06-18"));
-        HttpResponse<String> called = RawHttp.send(RawHttp.mcpPost(url,
-                "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"whoami\",\"arguments\":{}}}",
-                accessToken).header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-06-18"));
+                .header("Mcp-Session-Id", session)
+                .header("MCP-Protocol-Version", "2025-06-18"));
+        HttpResponse<String> called = RawHttp.send(RawHttp.mcpPost(
+                        url,
+                        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"whoami\",\"ar"
+                                + "guments\":{}}}",
+                        accessToken)
+                .header("Mcp-Session-Id", session)
+                .header("MCP-Protocol-Version", "2025-06-18"));
         assertThat(called.statusCode()).as(called.body()).isEqualTo(200);
         JsonObject answer = RawHttp.lastMessage(called);
         assertThat(answer.getJsonObject("result")).as(answer.encode()).isNotNull();
-        return new JsonObject(answer.getJsonObject("result").getJsonArray("content").getJsonObject(0).getString("text"));
+        return new JsonObject(answer.getJsonObject("result")
+                .getJsonArray("content")
+                .getJsonObject(0)
+                .getString("text"));
     }
 }

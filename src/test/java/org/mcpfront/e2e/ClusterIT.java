@@ -1,7 +1,20 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -23,20 +36,6 @@ import org.mcpfront.testing.RawHttp;
 import org.mcpfront.testing.RecordingProxy;
 import org.mcpfront.testing.RedisServer;
 
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * Three real mcp-front JVMs joined by Hazelcast on 127.0.0.1, one Redis, and a load balancer that
  * sends each request to the next instance (no affinity): sign-in, tokens and MCP sessions of both
@@ -51,6 +50,7 @@ class ClusterIT {
     private static final String REDIRECT = "http://127.0.0.1:9/callback";
     /** Reads the members in /ready's details, which only an admin gets. */
     private static final String ADMIN = "ops@example.com";
+
     private static final String INITIALIZED = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
     /**
      * A clustered instance listens only after it joined the cluster and loaded its keys from Redis;
@@ -64,6 +64,7 @@ class ClusterIT {
     private static final Duration DRAIN_GRACE = Duration.ofSeconds(60);
     /** Requests one user may send /limited per hour, all instances together. */
     private static final int BURST_LIMIT = 6;
+
     private static RedisServer redis;
     private static EverythingServer backend;
     private static ModernServer modernBackend;
@@ -113,8 +114,15 @@ class ClusterIT {
                     type: http
                     backend: "%s"
                     access: { rate_limit: "%d/1h" }
-                """.formatted(issuer, ADMIN, redis.url(), backend.url(), EverythingServer.stdioCommandYaml(),
-                modernBackend.url(), backend.url(), BURST_LIMIT));
+                """.formatted(
+                        issuer,
+                        ADMIN,
+                        redis.url(),
+                        backend.url(),
+                        EverythingServer.stdioCommandYaml(),
+                        modernBackend.url(),
+                        backend.url(),
+                        BURST_LIMIT));
         // All at once, as an instance group starts: the first start also settles, with three
         // instances racing, the one signing key the cluster shares (kept in Redis).
         startAll(true);
@@ -160,11 +168,16 @@ class ClusterIT {
         while (System.nanoTime() < deadline) {
             try {
                 HttpResponse<String> ready = RawHttp.send(RawHttp.anonymous("http://127.0.0.1:" + port + "/ready")
-                        .header("Authorization", "Bearer " + adminToken).timeout(Duration.ofSeconds(10)));
+                        .header("Authorization", "Bearer " + adminToken)
+                        .timeout(Duration.ofSeconds(10)));
                 last = ready.statusCode() + " " + ready.body();
                 if (ready.statusCode() == 200) {
                     JsonObject cluster = findCheck(new JsonObject(ready.body()), "cluster");
-                    if (cluster != null && cluster.getJsonObject("data").getJsonArray("members").size() == count) {
+                    if (cluster != null
+                            && cluster.getJsonObject("data")
+                                            .getJsonArray("members")
+                                            .size()
+                                    == count) {
                         return;
                     }
                 }
@@ -174,8 +187,8 @@ class ClusterIT {
             }
             FreePorts.sleep(200);
         }
-        throw new AssertionError("instance on " + port + " never saw " + count + " members within " + MEMBERSHIP
-                + ": " + last);
+        throw new AssertionError(
+                "instance on " + port + " never saw " + count + " members within " + MEMBERSHIP + ": " + last);
     }
 
     private static JsonObject findCheck(JsonObject ready, String id) {
@@ -214,17 +227,24 @@ class ClusterIT {
     /** An initialize sent straight to the instance on {@code port}: the session it opened there. */
     private static String openSession(int port, String accessToken) {
         HttpResponse<String> answer = post(remote(port), accessToken, null, RawHttp.INITIALIZE);
-        assertThat(answer.statusCode()).as("initialize on %d: %s", port, answer.body()).isEqualTo(200);
-        return answer.headers().firstValue("Mcp-Session-Id")
-                .orElseThrow(() -> new AssertionError("initialize on " + port + " named no session: " + answer.headers()));
+        assertThat(answer.statusCode())
+                .as("initialize on %d: %s", port, answer.body())
+                .isEqualTo(200);
+        return answer.headers()
+                .firstValue("Mcp-Session-Id")
+                .orElseThrow(
+                        () -> new AssertionError("initialize on " + port + " named no session: " + answer.headers()));
     }
 
     /** What a series of attempts ended with (-1: no answer in time) and what each one saw. */
     private record Attempts(int status, List<String> seen) {
         @Override
         public String toString() {
-            return "attempts: " + (seen.size() <= 12 ? seen
-                    : seen.subList(0, 6) + " ... " + seen.subList(seen.size() - 6, seen.size()) + " (" + seen.size() + ")");
+            return "attempts: "
+                    + (seen.size() <= 12
+                            ? seen
+                            : seen.subList(0, 6) + " ... " + seen.subList(seen.size() - 6, seen.size()) + " ("
+                                    + seen.size() + ")");
         }
     }
 
@@ -233,8 +253,15 @@ class ClusterIT {
      * {@code wanted}, or one of {@code fatal}, or {@code within} has passed. An attempt that has no
      * answer after {@code perAttempt} counts as a failed one. The caller asserts on the result.
      */
-    private static Attempts postUntil(int wanted, Set<Integer> fatal, Duration within, Duration perAttempt,
-                                      int port, String accessToken, String sessionId, String body) {
+    private static Attempts postUntil(
+            int wanted,
+            Set<Integer> fatal,
+            Duration within,
+            Duration perAttempt,
+            int port,
+            String accessToken,
+            String sessionId,
+            String body) {
         long deadline = System.nanoTime() + within.toNanos();
         List<String> seen = new ArrayList<>();
         while (true) {
@@ -242,7 +269,8 @@ class ClusterIT {
             int status;
             String outcome;
             try {
-                HttpResponse<String> answer = RawHttp.send(request(remote(port), accessToken, sessionId, body).timeout(perAttempt));
+                HttpResponse<String> answer = RawHttp.send(
+                        request(remote(port), accessToken, sessionId, body).timeout(perAttempt));
                 status = answer.statusCode();
                 outcome = Integer.toString(status);
             } catch (IllegalStateException noAnswer) {
@@ -252,7 +280,8 @@ class ClusterIT {
                 status = -1;
                 outcome = noAnswer.getMessage();
             }
-            seen.add(outcome + " in " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+            seen.add(outcome + " in "
+                    + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
             if (status == wanted || fatal.contains(status) || System.nanoTime() >= deadline) {
                 return new Attempts(status, seen);
             }
@@ -265,25 +294,31 @@ class ClusterIT {
     @DisplayName("the status report of any instance gathers every member: each answers with the sessions it holds")
     void statusGathersEveryMember() {
         awaitMembers(ports.get(0), ports.size());
-        HttpResponse<String> status = RawHttp.send(RawHttp.anonymous("http://127.0.0.1:" + ports.get(1) + "/status.json")
-                .header("Authorization", "Bearer " + adminToken).timeout(Duration.ofSeconds(20)));
+        HttpResponse<String> status =
+                RawHttp.send(RawHttp.anonymous("http://127.0.0.1:" + ports.get(1) + "/status.json")
+                        .header("Authorization", "Bearer " + adminToken)
+                        .timeout(Duration.ofSeconds(20)));
         assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
         JsonArray members = new JsonObject(status.body()).getJsonArray("members");
         assertThat(members).hasSize(ports.size());
         assertThat(members.stream().map(JsonObject.class::cast))
                 .allMatch(member -> member.getBoolean("reachable"))
                 .allMatch(member -> member.getInteger("max_sessions") > 0)
-                .filteredOn(member -> member.getBoolean("self")).hasSize(1);
+                .filteredOn(member -> member.getBoolean("self"))
+                .hasSize(1);
     }
 
     @Test
     @Order(1)
-    @DisplayName("sign-in and MCP sessions of both route types and transports work with every request on the next instance")
+    @DisplayName(
+            "sign-in and MCP sessions of both route types and transports work with every request on the next instance")
     void everythingAcrossInstances() {
         int before = balancer.routed().size();
         tokens = new OAuthBrowser(issuer).tokens(REDIRECT, "alice@example.com");
-        assertThat(new HashSet<>(balancer.routed().subList(before, balancer.routed().size())))
-                .as("the sign-in's requests were spread over every instance").containsExactlyInAnyOrderElementsOf(ports);
+        assertThat(new HashSet<>(
+                        balancer.routed().subList(before, balancer.routed().size())))
+                .as("the sign-in's requests were spread over every instance")
+                .containsExactlyInAnyOrderElementsOf(ports);
 
         String bearer = "Authorization: Bearer " + tokens.getString("access_token");
         for (String route : List.of("/remote", "/local")) {
@@ -294,54 +329,80 @@ class ClusterIT {
 
     @Test
     @Order(2)
-    @DisplayName("2026-07-28 requests of one client spread over every instance, no affinity, elicitation round trips included")
+    @DisplayName("2026-07-28 requests of one client spread over every instance, no affinity, elicitation round trips "
+            + "included")
     void modernAcrossInstances() {
         String bearer = tokens.getString("access_token");
         for (String route : List.of("/modern", "/remote", "/local")) {
             int before = balancer.routed().size();
             MatrixClient.Report report = MatrixClient.to(issuer + route + "/mcp", MatrixClient.Kind.V2_PIN)
-                    .header("Authorization", "Bearer " + bearer).runPassing();
+                    .header("Authorization", "Bearer " + bearer)
+                    .runPassing();
             assertThat(report.era()).as(report.describe()).isEqualTo("modern");
-            assertThat(report.step("elicitation").getInteger("asked")).as(report.describe()).isEqualTo(1);
-            assertThat(new HashSet<>(balancer.routed().subList(before, balancer.routed().size())))
-                    .as("the requests on %s were spread over every instance", route).containsExactlyInAnyOrderElementsOf(ports);
+            assertThat(report.step("elicitation").getInteger("asked"))
+                    .as(report.describe())
+                    .isEqualTo(1);
+            assertThat(new HashSet<>(
+                            balancer.routed().subList(before, balancer.routed().size())))
+                    .as("the requests on %s were spread over every instance", route)
+                    .containsExactlyInAnyOrderElementsOf(ports);
         }
         // The same user's requests to a 2025 backend, each sent to another instance, share one bridged session.
         for (int round = 0; round < 2; round++) {
             for (int port : ports) {
-                HttpResponse<String> answer = RawHttp.send(ModernWire.post(remote(port), ModernWire.body(round * 10 + port % 7,
-                                "tools/call", new JsonObject().put("name", "echo").put("arguments",
-                                        new JsonObject().put("message", "via " + port)), new JsonObject()))
+                HttpResponse<String> answer = RawHttp.send(ModernWire.post(
+                                remote(port),
+                                ModernWire.body(
+                                        round * 10 + port % 7,
+                                        "tools/call",
+                                        new JsonObject()
+                                                .put("name", "echo")
+                                                .put("arguments", new JsonObject().put("message", "via " + port)),
+                                        new JsonObject()))
                         .setHeader("Authorization", "Bearer " + bearer));
                 assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-                assertThat(RawHttp.lastMessage(answer).getJsonObject("result").encode()).contains("Echo: via " + port);
+                assertThat(RawHttp.lastMessage(answer).getJsonObject("result").encode())
+                        .contains("Echo: via " + port);
             }
         }
-        long bridged = fronts.stream().flatMap(front -> front.output().lines())
+        long bridged = fronts.stream()
+                .flatMap(front -> front.output().lines())
                 .filter(line -> line.contains("session opened") && line.contains("/remote") && line.contains("modern"))
                 .count();
-        assertThat(bridged).as("one session carries the user's 2026-07-28 requests to /remote, on whichever instance")
+        assertThat(bridged)
+                .as("one session carries the user's 2026-07-28 requests to /remote, on whichever instance")
                 .isEqualTo(1);
     }
 
     @Test
     @Order(3)
-    @DisplayName("a killed instance's HTTP-route session is adopted by another, same id; another user cannot bring it back; the others keep working")
+    @DisplayName("a killed instance's HTTP-route session is adopted by another, same id; another user cannot bring it "
+            + "back; the others keep working")
     void killedInstance() {
         String access = tokens.getString("access_token");
         String onVictim = openSession(ports.get(2), access);
         String onSurvivor = openSession(ports.get(0), access);
         // A legacy SSE client's session on the victim too: its stream dies with it, its POSTs go on.
-        HttpResponse<java.util.stream.Stream<String>> sse = RawHttp.stream(RawHttp.anonymous("http://127.0.0.1:" + ports.get(2)
-                + "/remote/sse").header("Authorization", "Bearer " + access).header("Accept", "text/event-stream").GET());
-        String endpoint = sse.body().filter(line -> line.startsWith("data: ")).findFirst().orElseThrow()
+        HttpResponse<java.util.stream.Stream<String>> sse =
+                RawHttp.stream(RawHttp.anonymous("http://127.0.0.1:" + ports.get(2) + "/remote/sse")
+                        .header("Authorization", "Bearer " + access)
+                        .header("Accept", "text/event-stream")
+                        .GET());
+        String endpoint = sse.body()
+                .filter(line -> line.startsWith("data: "))
+                .findFirst()
+                .orElseThrow()
                 .substring("data: ".length());
         String sseSession = endpoint.replaceFirst("^.*sessionId=", "");
         String messages = "http://127.0.0.1:" + ports.get(1) + endpoint;
-        assertThat(RawHttp.send(RawHttp.mcpPost(messages, RawHttp.INITIALIZE, access)).statusCode()).isEqualTo(202);
-        assertThat(RawHttp.send(RawHttp.mcpPost(messages, INITIALIZED, access)).statusCode()).isEqualTo(202);
+        assertThat(RawHttp.send(RawHttp.mcpPost(messages, RawHttp.INITIALIZE, access))
+                        .statusCode())
+                .isEqualTo(202);
+        assertThat(RawHttp.send(RawHttp.mcpPost(messages, INITIALIZED, access)).statusCode())
+                .isEqualTo(202);
         HttpResponse<String> reached = post(remote(ports.get(1)), access, onVictim, INITIALIZED);
-        assertThat(reached.statusCode()).as("a session on another instance is reached over the event bus: %s", reached.body())
+        assertThat(reached.statusCode())
+                .as("a session on another instance is reached over the event bus: %s", reached.body())
                 .isEqualTo(202);
         assertThat(echo(post(remote(ports.get(1)), access, onVictim, echoCall(2, "before the kill"))))
                 .isEqualTo("Echo: before the kill");
@@ -351,17 +412,40 @@ class ClusterIT {
         // answers 504. The refused connections of a killed process give it away within a second or
         // two; the heartbeat timeout (30 s on loopback) would only be needed for a hung one. Then the
         // session is nowhere, and its owner's next request brings it back on the instance it reached.
-        Attempts stranger = postUntil(404, Set.of(200, 202), Duration.ofSeconds(60), Duration.ofSeconds(20),
-                ports.get(1), adminToken, onVictim, echoCall(3, "not mine"));
-        assertThat(stranger.status()).as("another user's token on the dead instance's session, %s", stranger).isEqualTo(404);
-        Attempts adopted = postUntil(200, Set.of(404), Duration.ofSeconds(60), Duration.ofSeconds(20),
-                ports.get(1), access, onVictim, echoCall(4, "after the kill"));
-        assertThat(adopted.status()).as("the dead instance's session, %s", adopted).isEqualTo(200);
+        Attempts stranger = postUntil(
+                404,
+                Set.of(200, 202),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(20),
+                ports.get(1),
+                adminToken,
+                onVictim,
+                echoCall(3, "not mine"));
+        assertThat(stranger.status())
+                .as("another user's token on the dead instance's session, %s", stranger)
+                .isEqualTo(404);
+        Attempts adopted = postUntil(
+                200,
+                Set.of(404),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(20),
+                ports.get(1),
+                access,
+                onVictim,
+                echoCall(4, "after the kill"));
+        assertThat(adopted.status())
+                .as("the dead instance's session, %s", adopted)
+                .isEqualTo(200);
         // The same session id serves on every instance, the upstream session taken over.
-        assertThat(echo(post(remote(ports.get(0)), access, onVictim, echoCall(5, "again")))).isEqualTo("Echo: again");
-        assertThat(fronts.get(1).output()).contains("session adopted from an instance that is gone").contains(onVictim);
-        assertThat(post(remote(ports.get(0)), adminToken, onVictim, echoCall(6, "still not mine")).statusCode())
-                .as("the adopted session answers only its owner").isEqualTo(404);
+        assertThat(echo(post(remote(ports.get(0)), access, onVictim, echoCall(5, "again"))))
+                .isEqualTo("Echo: again");
+        assertThat(fronts.get(1).output())
+                .contains("session adopted from an instance that is gone")
+                .contains(onVictim);
+        assertThat(post(remote(ports.get(0)), adminToken, onVictim, echoCall(6, "still not mine"))
+                        .statusCode())
+                .as("the adopted session answers only its owner")
+                .isEqualTo(404);
 
         // The legacy SSE client's POSTs to /message reach its session again (a new backend session opened
         // in its name); its answers wait for a stream to attach.
@@ -369,27 +453,49 @@ class ClusterIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         int status;
         while ((status = RawHttp.send(RawHttp.mcpPost(messages, echoCall(8, "sse after the kill"), access)
-                .timeout(Duration.ofSeconds(20))).statusCode()) != 202 && status != 404 && System.nanoTime() < deadline) {
+                                        .timeout(Duration.ofSeconds(20)))
+                                .statusCode())
+                        != 202
+                && status != 404
+                && System.nanoTime() < deadline) {
             FreePorts.sleep(250);
         }
-        assertThat(status).as("a legacy SSE client's POST after its instance died").isEqualTo(202);
+        assertThat(status)
+                .as("a legacy SSE client's POST after its instance died")
+                .isEqualTo(202);
         assertThat(fronts.get(1).output()).contains(sseSession);
 
         // Once the others know, a session on a live instance answers; "gone" (404) would be wrong
         // at any point, a moment's 5xx while the cluster settles is retried.
-        Attempts alive = postUntil(202, Set.of(404), Duration.ofSeconds(30), Duration.ofSeconds(20),
-                ports.get(1), access, onSurvivor, INITIALIZED);
+        Attempts alive = postUntil(
+                202,
+                Set.of(404),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(20),
+                ports.get(1),
+                access,
+                onSurvivor,
+                INITIALIZED);
         assertThat(alive.status()).as("a session on a live instance, %s", alive).isEqualTo(202);
 
         // A session that ended on its own is gone for good: no instance brings it back.
-        RawHttp.send(RawHttp.anonymous(remote(ports.get(0))).header("Authorization", "Bearer " + access)
-                .header("Mcp-Session-Id", onVictim).DELETE());
-        assertThat(post(remote(ports.get(1)), access, onVictim, echoCall(7, "after the end")).statusCode()).isEqualTo(404);
+        RawHttp.send(RawHttp.anonymous(remote(ports.get(0)))
+                .header("Authorization", "Bearer " + access)
+                .header("Mcp-Session-Id", onVictim)
+                .DELETE());
+        assertThat(post(remote(ports.get(1)), access, onVictim, echoCall(7, "after the end"))
+                        .statusCode())
+                .isEqualTo(404);
 
         try (RecordingProxy survivors = RecordingProxy.roundRobin(ports.subList(0, 2))) {
             String url = "http://127.0.0.1:" + survivors.port();
-            McpClient.runPassing(url + "/local/mcp", McpClient.Transport.STREAMABLE, "--header", "Authorization: Bearer " + access,
-                    "--steps", "initialize,tools/call,close");
+            McpClient.runPassing(
+                    url + "/local/mcp",
+                    McpClient.Transport.STREAMABLE,
+                    "--header",
+                    "Authorization: Bearer " + access,
+                    "--steps",
+                    "initialize,tools/call,close");
         }
     }
 
@@ -403,25 +509,40 @@ class ClusterIT {
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         JsonObject message = RawHttp.lastMessage(answer);
         assertThat(message.containsKey("result")).as(message.encode()).isTrue();
-        return message.getJsonObject("result").getJsonArray("content").getJsonObject(0).getString("text");
+        return message.getJsonObject("result")
+                .getJsonArray("content")
+                .getJsonObject(0)
+                .getString("text");
     }
 
     @Test
     @Order(4)
-    @DisplayName("a rolling restart: SIGTERM drains one instance and it leaves; the others keep serving, and it rejoins")
+    @DisplayName(
+            "a rolling restart: SIGTERM drains one instance and it leaves; the others keep serving, and it rejoins")
     void rollingRestart() {
         String access = tokens.getString("access_token");
         String onLeaving = openSession(ports.get(1), access);
         // The JVM reports a SIGTERM that its shutdown hook handled as 143 (128 + 15).
-        assertThat(fronts.get(1).stop(DRAIN_GRACE)).as("exit code after a drain").isIn(0, 143);
+        assertThat(fronts.get(1).stop(DRAIN_GRACE))
+                .as("exit code after a drain")
+                .isIn(0, 143);
         assertThat(fronts.get(1).output()).contains("stopped");
         // The drain ended the session and the member left; the other instance may take a moment to
         // see that, and a request sent to the departed member meanwhile would wait 10 s for a 504.
         // Each attempt is cut off well before that, so the poll can only pass on a 404: the session
         // is reported gone, never timed out.
-        Attempts drained = postUntil(404, Set.of(), Duration.ofSeconds(30), Duration.ofSeconds(5),
-                ports.get(0), access, onLeaving, INITIALIZED);
-        assertThat(drained.status()).as("its drained session answers 404, not a timeout, %s", drained).isEqualTo(404);
+        Attempts drained = postUntil(
+                404,
+                Set.of(),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(5),
+                ports.get(0),
+                access,
+                onLeaving,
+                INITIALIZED);
+        assertThat(drained.status())
+                .as("its drained session answers 404, not a timeout, %s", drained)
+                .isEqualTo(404);
         openSession(ports.get(0), access);
 
         fronts.set(1, startFront(ports.get(1)).awaitListening(ports.get(1), CLUSTERED_START));
@@ -439,44 +560,57 @@ class ClusterIT {
         // three JVMs joining at once only slow each other down (the first start covers that).
         startAll(false);
         OAuthBrowser browser = new OAuthBrowser(issuer);
-        HttpResponse<String> refreshed = browser.refresh(tokens.getString("client_id"), tokens.getString("refresh_token"));
+        HttpResponse<String> refreshed =
+                browser.refresh(tokens.getString("client_id"), tokens.getString("refresh_token"));
         assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
         String access = new JsonObject(refreshed.body()).getString("access_token");
-        assertThat(post(issuer + "/remote/mcp", access, null, RawHttp.INITIALIZE).statusCode()).isEqualTo(200);
+        assertThat(post(issuer + "/remote/mcp", access, null, RawHttp.INITIALIZE)
+                        .statusCode())
+                .isEqualTo(200);
         OAuthBrowser.Authorization again = browser.authorization(tokens.getString("client_id"), REDIRECT);
-        assertThat(browser.exchange(again, browser.authorize(again, "alice@example.com")).statusCode()).isEqualTo(200);
+        assertThat(browser.exchange(again, browser.authorize(again, "alice@example.com"))
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
     @Order(6)
-    @DisplayName("a refresh retried on another instance, or sent to two at once, gets the same pair; an older token revokes")
+    @DisplayName(
+            "a refresh retried on another instance, or sent to two at once, gets the same pair; an older token revokes")
     void refreshRetriesAcrossInstances() {
         OAuthBrowser browser = new OAuthBrowser(issuer);
         JsonObject first = browser.tokens(REDIRECT, "alice@example.com");
         String clientId = first.getString("client_id");
         JsonObject second = refreshAt(ports.get(0), clientId, first.getString("refresh_token"));
-        assertThat(refreshAt(ports.get(1), clientId, first.getString("refresh_token"))).as("a retry on another instance")
+        assertThat(refreshAt(ports.get(1), clientId, first.getString("refresh_token")))
+                .as("a retry on another instance")
                 .isEqualTo(second);
 
         // Two instances get the same refresh at the same moment: one rotates, both answer its pair.
         List<CompletableFuture<JsonObject>> both = ports.subList(1, 3).stream()
-                .map(port -> CompletableFuture.supplyAsync(() -> refreshAt(port, clientId, second.getString("refresh_token"))))
+                .map(port -> CompletableFuture.supplyAsync(
+                        () -> refreshAt(port, clientId, second.getString("refresh_token"))))
                 .toList();
         JsonObject third = both.get(0).join();
         assertThat(both.get(1).join()).isEqualTo(third);
         assertThat(third.getString("refresh_token")).isNotEqualTo(second.getString("refresh_token"));
 
         HttpResponse<String> reuse = refreshResponseAt(ports.get(2), clientId, first.getString("refresh_token"));
-        assertThat(reuse.statusCode()).as("a token older than the one rotated last").isEqualTo(400);
-        assertThat(refreshResponseAt(ports.get(0), clientId, third.getString("refresh_token")).statusCode())
-                .as("the family is revoked on every instance").isEqualTo(400);
+        assertThat(reuse.statusCode())
+                .as("a token older than the one rotated last")
+                .isEqualTo(400);
+        assertThat(refreshResponseAt(ports.get(0), clientId, third.getString("refresh_token"))
+                        .statusCode())
+                .as("the family is revoked on every instance")
+                .isEqualTo(400);
     }
 
     @Test
     @Order(7)
     @DisplayName("a user's burst beyond a route's per-user rate gets 429 with Retry-After from every instance")
     void rateLimitAcrossInstances() {
-        String token = new OAuthBrowser(issuer).tokens(REDIRECT, "burst@example.com").getString("access_token");
+        String token =
+                new OAuthBrowser(issuer).tokens(REDIRECT, "burst@example.com").getString("access_token");
         // The count is per hour on the wall clock: start a burst well inside one hour.
         long intoHour = System.currentTimeMillis() % Duration.ofHours(1).toMillis();
         if (intoHour > Duration.ofHours(1).minusSeconds(60).toMillis()) {
@@ -484,19 +618,28 @@ class ClusterIT {
         }
         // A notification without a session: each is counted, then answered 400 (no session is opened).
         for (int i = 0; i < BURST_LIMIT; i++) {
-            HttpResponse<String> under = RawHttp.send(RawHttp.mcpPost(limited(ports.get(i % ports.size())),
-                    INITIALIZED, token));
-            assertThat(under.statusCode()).as("request %d of %d: %s", i + 1, BURST_LIMIT, under.body()).isEqualTo(400);
+            HttpResponse<String> under =
+                    RawHttp.send(RawHttp.mcpPost(limited(ports.get(i % ports.size())), INITIALIZED, token));
+            assertThat(under.statusCode())
+                    .as("request %d of %d: %s", i + 1, BURST_LIMIT, under.body())
+                    .isEqualTo(400);
         }
         for (int port : ports) {
             HttpResponse<String> over = RawHttp.send(RawHttp.mcpPost(limited(port), INITIALIZED, token));
-            assertThat(over.statusCode()).as("instance on %d: %s", port, over.body()).isEqualTo(429);
-            assertThat(Long.parseLong(over.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 3600L);
-            assertThat(new JsonObject(over.body()).getJsonObject("error").getInteger("code")).isEqualTo(-32006);
+            assertThat(over.statusCode())
+                    .as("instance on %d: %s", port, over.body())
+                    .isEqualTo(429);
+            assertThat(Long.parseLong(over.headers().firstValue("Retry-After").orElseThrow()))
+                    .isBetween(1L, 3600L);
+            assertThat(new JsonObject(over.body()).getJsonObject("error").getInteger("code"))
+                    .isEqualTo(-32006);
         }
         // Another user's count is their own.
-        String other = new OAuthBrowser(issuer).tokens(REDIRECT, "calm@example.com").getString("access_token");
-        assertThat(RawHttp.send(RawHttp.mcpPost(limited(ports.get(0)), INITIALIZED, other)).statusCode()).isEqualTo(400);
+        String other =
+                new OAuthBrowser(issuer).tokens(REDIRECT, "calm@example.com").getString("access_token");
+        assertThat(RawHttp.send(RawHttp.mcpPost(limited(ports.get(0)), INITIALIZED, other))
+                        .statusCode())
+                .isEqualTo(400);
     }
 
     private static String limited(int port) {
@@ -513,7 +656,9 @@ class ClusterIT {
     }
 
     private static HttpResponse<String> refreshResponseAt(int port, String clientId, String refreshToken) {
-        return new OAuthBrowser(issuer).postForm("http://127.0.0.1:" + port + "/token", Map.of("grant_type", "refresh_token",
-                "refresh_token", refreshToken, "client_id", clientId));
+        return new OAuthBrowser(issuer)
+                .postForm(
+                        "http://127.0.0.1:" + port + "/token",
+                        Map.of("grant_type", "refresh_token", "refresh_token", refreshToken, "client_id", clientId));
     }
 }

@@ -1,5 +1,13 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -13,15 +21,6 @@ import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.NodeTools;
 import org.mcpfront.testing.RecordingProxy;
 import org.mcpfront.testing.TestTokens;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The official conformance suite against each backend directly and through an mcp-front route, in
@@ -71,13 +70,17 @@ class ConformanceIT {
     }
 
     private static Set<String> failing(Map<String, Conformance.Outcome> outcomes) {
-        return outcomes.entrySet().stream().filter(e -> !e.getValue().passed()).map(Map.Entry::getKey)
+        return outcomes.entrySet().stream()
+                .filter(e -> !e.getValue().passed())
+                .map(Map.Entry::getKey)
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
     private static String describe(Map<String, Conformance.Outcome> outcomes) {
-        return outcomes.entrySet().stream().filter(e -> !e.getValue().passed())
-                .map(e -> e.getKey() + " → " + e.getValue().failures()).collect(Collectors.joining("\n"));
+        return outcomes.entrySet().stream()
+                .filter(e -> !e.getValue().passed())
+                .map(e -> e.getKey() + " → " + e.getValue().failures())
+                .collect(Collectors.joining("\n"));
     }
 
     @Test
@@ -87,24 +90,32 @@ class ConformanceIT {
         Map<String, Conformance.Outcome> proxied = Conformance.run(throughFront("/fixture/mcp"));
 
         assertThat(direct.keySet()).as("the suite ran its scenarios").hasSizeGreaterThanOrEqualTo(30);
-        assertThat(failing(direct)).as("direct failures, which the baseline file must name:\n" + describe(direct))
+        assertThat(failing(direct))
+                .as("direct failures, which the baseline file must name:\n" + describe(direct))
                 .isEqualTo(baseline());
         assertThat(proxied.keySet()).isEqualTo(direct.keySet());
-        assertThat(failing(proxied)).as("failures through mcp-front:\n" + describe(proxied)).isEmpty();
+        assertThat(failing(proxied))
+                .as("failures through mcp-front:\n" + describe(proxied))
+                .isEmpty();
     }
 
     @Test
-    @DisplayName("server-everything passes through mcp-front whatever it passes directly, plus DNS-rebinding protection")
+    @DisplayName(
+            "server-everything passes through mcp-front whatever it passes directly, plus DNS-rebinding protection")
     void everything() {
         Map<String, Conformance.Outcome> direct = Conformance.run(everything.url());
         Map<String, Conformance.Outcome> proxied = Conformance.run(throughFront("/everything/mcp"));
 
         Set<String> passingDirectly = new TreeSet<>(direct.keySet());
         passingDirectly.removeAll(failing(direct));
-        assertThat(passingDirectly).as("server-everything passes some scenarios directly").isNotEmpty();
+        assertThat(passingDirectly)
+                .as("server-everything passes some scenarios directly")
+                .isNotEmpty();
         Set<String> lostThroughFront = new TreeSet<>(passingDirectly);
         lostThroughFront.retainAll(failing(proxied));
-        assertThat(lostThroughFront).as("scenarios that pass directly but fail through mcp-front:\n" + describe(proxied)).isEmpty();
+        assertThat(lostThroughFront)
+                .as("scenarios that pass directly but fail through mcp-front:\n" + describe(proxied))
+                .isEmpty();
         assertThat(proxied.get("dns-rebinding-protection").passed()).isTrue();
     }
 }

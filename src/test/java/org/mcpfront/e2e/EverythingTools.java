@@ -5,8 +5,7 @@ final class EverythingTools {
 
     static final String LONG_RUNNING = "trigger-long-running-operation";
 
-    private EverythingTools() {
-    }
+    private EverythingTools() {}
 
     static String longRunningArguments(int durationSeconds, int steps) {
         return "{\"duration\":" + durationSeconds + ",\"steps\":" + steps + "}";

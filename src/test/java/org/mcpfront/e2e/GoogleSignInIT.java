@@ -1,6 +1,9 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -12,10 +15,6 @@ import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.GoogleStandIn;
 import org.mcpfront.testing.OAuthBrowser;
 import org.mcpfront.testing.RawHttp;
-
-import java.net.http.HttpResponse;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Sign-in through "Google" (mock-oauth2-server speaking OIDC with PKCE and nonce): allowed users
@@ -36,14 +35,16 @@ class GoogleSignInIT {
     static void start() {
         google = GoogleStandIn.start();
         backend = EverythingServer.start(EverythingServer.Mode.STREAMABLE);
-        front = FrontHarness.startAsIssuer("""
+        front = FrontHarness.startAsIssuer(
+                """
                 allowed_domains: ["example.com"]
                 identity: google
                 google:
                   client_id: "%s"
                   client_secret: "%s"
                   issuer: "%s"
-                """.formatted(GoogleStandIn.CLIENT_ID, GoogleStandIn.CLIENT_SECRET, google.issuerUrl()), """
+                """.formatted(GoogleStandIn.CLIENT_ID, GoogleStandIn.CLIENT_SECRET, google.issuerUrl()),
+                """
                 - path: "/notion"
                   type: http
                   backend: "%s"
@@ -65,21 +66,28 @@ class GoogleSignInIT {
         HttpResponse<String> toGoogle = browser.get(authorization.url());
         assertThat(toGoogle.statusCode()).isEqualTo(302);
         String googleUrl = OAuthBrowser.location(toGoogle);
-        assertThat(googleUrl).startsWith(google.issuerUrl()).contains("code_challenge_method=S256").contains("nonce=")
-                .contains("hd=example.com").contains("redirect_uri=" + java.net.URLEncoder.encode(issuer + "/oauth/callback",
-                        java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(googleUrl)
+                .startsWith(google.issuerUrl())
+                .contains("code_challenge_method=S256")
+                .contains("nonce=")
+                .contains("hd=example.com")
+                .contains("redirect_uri="
+                        + java.net.URLEncoder.encode(
+                                issuer + "/oauth/callback", java.nio.charset.StandardCharsets.UTF_8));
 
         google.nextSignIn(GoogleStandIn.ALLOWED);
         String code = browser.authorize(authorization, null);
         HttpResponse<String> token = browser.exchange(authorization, code);
         assertThat(token.statusCode()).isEqualTo(200);
         String access = new JsonObject(token.body()).getString("access_token");
-        JsonObject claims = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(access.split("\\.")[1])));
+        JsonObject claims =
+                new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(access.split("\\.")[1])));
         assertThat(claims.getString("sub")).isEqualTo(GoogleStandIn.ALLOWED.sub());
         assertThat(claims.getString("email")).isEqualTo(GoogleStandIn.ALLOWED.email());
 
         HttpResponse<String> initialize = RawHttp.send(RawHttp.anonymous(issuer + "/notion/mcp")
-                .header("Authorization", "Bearer " + access).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + access)
+                .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(RawHttp.INITIALIZE)));
         assertThat(initialize.statusCode()).isEqualTo(200);

@@ -1,6 +1,12 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ch.qos.logback.classic.Level;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -13,13 +19,6 @@ import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.LogCapture;
 import org.mcpfront.testing.RawHttp;
 import org.mcpfront.testing.RecordingProxy;
-
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.Iterator;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Editing the config file while mcp-front runs. */
 @DisplayName("Hot reload")
@@ -66,14 +65,16 @@ class HotReloadIT {
 
     private int toolsList(String path, String session) {
         return RawHttp.send(RawHttp.mcpPost(front.url(path), "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/list\"}")
-                .header("Mcp-Session-Id", session)).statusCode();
+                        .header("Mcp-Session-Id", session))
+                .statusCode();
     }
 
     private void awaitStatus(String path, int status) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         int last = -1;
         while (System.nanoTime() < deadline) {
-            last = RawHttp.send(RawHttp.mcpPost(front.url(path), RawHttp.INITIALIZE)).statusCode();
+            last = RawHttp.send(RawHttp.mcpPost(front.url(path), RawHttp.INITIALIZE))
+                    .statusCode();
             if (last == status) {
                 return;
             }
@@ -101,17 +102,23 @@ class HotReloadIT {
             initialize("/a/mcp");
             FreePorts.sleep(100);
         }
-        assertThat(secondRecorder.requests()).as("new sessions reach the new backend").isNotEmpty();
+        assertThat(secondRecorder.requests())
+                .as("new sessions reach the new backend")
+                .isNotEmpty();
         int seenBySecond = secondRecorder.requests().size();
         assertThat(toolsList("/a/mcp", before)).isEqualTo(200);
-        assertThat(secondRecorder.requests()).as("the old session stays on the old backend").hasSize(seenBySecond);
+        assertThat(secondRecorder.requests())
+                .as("the old session stays on the old backend")
+                .hasSize(seenBySecond);
     }
 
     @Test
     @DisplayName("a removed route closes its live sessions and refuses new ones")
     void removeRoute() {
         String session = initialize("/a/mcp");
-        HttpResponse<Stream<String>> sse = RawHttp.stream(RawHttp.request(front.url("/a/sse")).header("Accept", "text/event-stream").GET());
+        HttpResponse<Stream<String>> sse = RawHttp.stream(RawHttp.request(front.url("/a/sse"))
+                .header("Accept", "text/event-stream")
+                .GET());
         assertThat(sse.statusCode()).isEqualTo(200);
         Iterator<String> lines = sse.body().iterator();
         assertThat(lines.next()).isEqualTo("event: endpoint");
@@ -130,10 +137,15 @@ class HotReloadIT {
     @DisplayName("an invalid edit is logged with the reason and the running configuration stays")
     void invalidEdit() {
         front.writeRaw("routes:\n  - path: \"/a\"\n    type: http\n    backend: \"not a url\"\n");
-        assertThat(logs.await(e -> e.getLevel().isGreaterOrEqual(Level.WARN)
-                && (e.getFormattedMessage() + LogCapture.fields(e)).contains("backend"), Duration.ofSeconds(10)))
-                .as("a warning that names the bad key").isPresent();
-        assertThat(RawHttp.send(RawHttp.mcpPost(front.url("/a/mcp"), RawHttp.INITIALIZE)).statusCode()).isEqualTo(200);
+        assertThat(logs.await(
+                        e -> e.getLevel().isGreaterOrEqual(Level.WARN)
+                                && (e.getFormattedMessage() + LogCapture.fields(e)).contains("backend"),
+                        Duration.ofSeconds(10)))
+                .as("a warning that names the bad key")
+                .isPresent();
+        assertThat(RawHttp.send(RawHttp.mcpPost(front.url("/a/mcp"), RawHttp.INITIALIZE))
+                        .statusCode())
+                .isEqualTo(200);
 
         front.rewrite(route("/a", first.url()) + route("/b", second.url()), "");
         awaitStatus("/b/mcp", 200);

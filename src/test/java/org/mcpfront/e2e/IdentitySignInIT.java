@@ -1,6 +1,14 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -12,15 +20,6 @@ import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.GoogleCloudStandIn;
 import org.mcpfront.testing.GoogleStandIn;
 import org.mcpfront.testing.OAuthBrowser;
-
-import java.io.IOException;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Sign-in through a generic OpenID Connect provider (mock-oauth2-server, which sends no {@code hd}) with GCP IAM
@@ -44,14 +43,18 @@ class IdentitySignInIT {
     static void start() throws IOException {
         provider = GoogleStandIn.start();
         cloud = GoogleCloudStandIn.start();
-        cloud.setPolicy(Map.of(ROLE, List.of("user:carol@partner.org", "group:eng@partner.org"),
-                "roles/viewer", List.of("domain:example.com")));
+        cloud.setPolicy(Map.of(
+                ROLE,
+                List.of("user:carol@partner.org", "group:eng@partner.org"),
+                "roles/viewer",
+                List.of("domain:example.com")));
         cloud.setGroups("dave@partner.org", List.of("eng@partner.org"));
         cloud.setGroups("mallory@partner.org", List.of("sales@partner.org"));
         Path key = Files.createTempFile("sa-key", ".json");
         Files.writeString(key, cloud.serviceAccountKeyJson());
         backend = EverythingServer.start(EverythingServer.Mode.STREAMABLE);
-        front = FrontHarness.startAsIssuer("""
+        front = FrontHarness.startAsIssuer(
+                """
                 allowed_domains: ["example.com"]
                 allowed_emails: ["iam:%s"]
                 identity: oidc
@@ -64,8 +67,15 @@ class IdentitySignInIT {
                   credentials_file: "%s"
                   resource_manager_url: "%s"
                   workspace: { admin_email: admin@example.com, directory_url: "%s" }
-                """.formatted(ROLE, provider.issuerUrl(), GoogleStandIn.CLIENT_ID, GoogleStandIn.CLIENT_SECRET, key,
-                cloud.url(), cloud.url()), """
+                """.formatted(
+                                ROLE,
+                                provider.issuerUrl(),
+                                GoogleStandIn.CLIENT_ID,
+                                GoogleStandIn.CLIENT_SECRET,
+                                key,
+                                cloud.url(),
+                                cloud.url()),
+                """
                 - path: "/notion"
                   type: http
                   backend: "%s"
@@ -83,14 +93,19 @@ class IdentitySignInIT {
     void byEmailDomain() {
         JsonObject claims = signIn(new GoogleStandIn.User("oidc-alice", "alice@example.com", true, null, "Alice"));
         assertThat(claims.getString("email")).isEqualTo("alice@example.com");
-        assertThat(claims.getJsonArray("groups").stream().map(String::valueOf).toList()).containsExactly("iam:roles/viewer");
+        assertThat(claims.getJsonArray("groups").stream().map(String::valueOf).toList())
+                .containsExactly("iam:roles/viewer");
     }
 
     @Test
     @DisplayName("an address of another domain is refused with a page that names the domain and the role it lacks")
     void otherDomainRefused() {
-        HttpResponse<String> page = refused(new GoogleStandIn.User("oidc-mallory", "mallory@partner.org", true, null, "M"));
-        assertThat(page.body()).contains("partner.org").contains("oauth.allowed_domains").contains("iam:" + ROLE)
+        HttpResponse<String> page =
+                refused(new GoogleStandIn.User("oidc-mallory", "mallory@partner.org", true, null, "M"));
+        assertThat(page.body())
+                .contains("partner.org")
+                .contains("oauth.allowed_domains")
+                .contains("iam:" + ROLE)
                 .contains("test-project");
     }
 
@@ -105,16 +120,18 @@ class IdentitySignInIT {
     @DisplayName("a user holding the IAM role directly is admitted though the domain is not allowed")
     void roleHeldDirectly() {
         JsonObject claims = signIn(new GoogleStandIn.User("oidc-carol", "carol@partner.org", true, null, "Carol"));
-        assertThat(claims.getJsonArray("groups").stream().map(String::valueOf).toList()).containsExactly("iam:" + ROLE);
+        assertThat(claims.getJsonArray("groups").stream().map(String::valueOf).toList())
+                .containsExactly("iam:" + ROLE);
     }
 
     @Test
     @DisplayName("a role granted to a Workspace group counts for its members")
     void roleThroughGroup() {
         JsonObject claims = signIn(new GoogleStandIn.User("oidc-dave", "dave@partner.org", true, null, "Dave"));
-        assertThat(claims.getJsonArray("groups").stream().map(String::valueOf).toList()).containsExactlyInAnyOrder("eng@partner.org", "iam:" + ROLE);
-        assertThat(cloud.seen("/admin/directory/")).anySatisfy(seen ->
-                assertThat(seen.query()).containsEntry("userKey", "dave@partner.org"));
+        assertThat(claims.getJsonArray("groups").stream().map(String::valueOf).toList())
+                .containsExactlyInAnyOrder("eng@partner.org", "iam:" + ROLE);
+        assertThat(cloud.seen("/admin/directory/"))
+                .anySatisfy(seen -> assertThat(seen.query()).containsEntry("userKey", "dave@partner.org"));
     }
 
     private static JsonObject signIn(GoogleStandIn.User user) {
@@ -131,7 +148,8 @@ class IdentitySignInIT {
         HttpResponse<String> refreshed = browser.refresh(clientId, tokens.getString("refresh_token"));
         assertThat(refreshed.statusCode()).isEqualTo(200);
         assertThat(GoogleCloudStandIn.claimsOf(new JsonObject(refreshed.body()).getString("access_token"))
-                .getJsonArray("groups")).isEqualTo(claims.getJsonArray("groups"));
+                        .getJsonArray("groups"))
+                .isEqualTo(claims.getJsonArray("groups"));
         return claims;
     }
 

@@ -1,15 +1,6 @@
 package org.mcpfront.e2e;
 
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import org.mcpfront.testing.FreePorts;
-import org.mcpfront.testing.FrontHarness;
-import org.mcpfront.testing.FrontProcess;
-import org.mcpfront.testing.JsonLogs;
-import org.mcpfront.testing.NodeTools;
-import org.mcpfront.testing.RawHttp;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -25,8 +16,16 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.mcpfront.testing.FreePorts;
+import org.mcpfront.testing.FrontHarness;
+import org.mcpfront.testing.FrontProcess;
+import org.mcpfront.testing.JsonLogs;
+import org.mcpfront.testing.NodeTools;
+import org.mcpfront.testing.RawHttp;
 
 /** The shipped jar, started the way users start it. */
 @DisplayName("java -jar mcp-front.jar")
@@ -65,13 +64,19 @@ class JarIT {
         Path file = config(port, "");
         Files.writeString(file, Files.readString(file).replace("host: \"127.0.0.1\"", "host: \"0.0.0.0\""));
         try (FrontProcess front = FrontProcess.start(Map.of(), "--config", file.toString())) {
-            assertThat(front.awaitExit(Duration.ofSeconds(30))).as(front.output()).isEqualTo(2);
-            assertThat(front.output()).contains("oauth.identity").contains("server.host on loopback").contains("\"0.0.0.0\"");
+            assertThat(front.awaitExit(Duration.ofSeconds(30)))
+                    .as(front.output())
+                    .isEqualTo(2);
+            assertThat(front.output())
+                    .contains("oauth.identity")
+                    .contains("server.host on loopback")
+                    .contains("\"0.0.0.0\"");
         }
     }
 
     @Test
-    @DisplayName("requests that arrive while it starts are all answered (a bounded flood of /health from before it listens)")
+    @DisplayName(
+            "requests that arrive while it starts are all answered (a bounded flood of /health from before it listens)")
     void floodDuringStart() throws Exception {
         int port = FreePorts.next();
         Path file = config(port, "");
@@ -80,17 +85,21 @@ class JarIT {
         List<String> unanswered = new CopyOnWriteArrayList<>();
         List<Thread> flood = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            Thread thread = new Thread(() -> {
-                while (!stop.get() && answered.get() < 400) {
-                    askHealth(port, answered, unanswered);
-                }
-            }, "health-flood-" + i);
+            Thread thread = new Thread(
+                    () -> {
+                        while (!stop.get() && answered.get() < 400) {
+                            askHealth(port, answered, unanswered);
+                        }
+                    },
+                    "health-flood-" + i);
             thread.start();
             flood.add(thread);
         }
         try (FrontProcess front = FrontProcess.start(Map.of(), "--config", file.toString())) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (answered.get() < 400 && System.nanoTime() < deadline && front.process().isAlive()) {
+            while (answered.get() < 400
+                    && System.nanoTime() < deadline
+                    && front.process().isAlive()) {
                 FreePorts.sleep(50);
             }
             stop.set(true);
@@ -98,7 +107,9 @@ class JarIT {
                 thread.join(20_000);
             }
             assertThat(answered.get()).as(front.output()).isPositive();
-            assertThat(unanswered).as("connections accepted but never answered; output:\n" + front.output()).isEmpty();
+            assertThat(unanswered)
+                    .as("connections accepted but never answered; output:\n" + front.output())
+                    .isEmpty();
         } finally {
             stop.set(true);
         }
@@ -109,8 +120,9 @@ class JarIT {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
             socket.setSoTimeout(15_000);
-            socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
             byte[] head = socket.getInputStream().readNBytes(12);
             if (new String(head, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 ")) {
                 answered.incrementAndGet();
@@ -127,7 +139,11 @@ class JarIT {
     @Test
     @DisplayName("validate checks a file without starting: 0 for a good one, 2 and the problems for a bad one")
     void validate() throws IOException {
-        try (FrontProcess ok = FrontProcess.start(Map.of(), "validate", "--config", Path.of("conf/mcp-front.yaml").toAbsolutePath().toString())) {
+        try (FrontProcess ok = FrontProcess.start(
+                Map.of(),
+                "validate",
+                "--config",
+                Path.of("conf/mcp-front.yaml").toAbsolutePath().toString())) {
             assertThat(ok.awaitExit(Duration.ofSeconds(30))).as(ok.output()).isZero();
             assertThat(ok.output()).contains("is valid");
         }
@@ -158,7 +174,8 @@ class JarIT {
     }
 
     @Test
-    @DisplayName("SIGTERM drains stdio sessions: their processes, even one that ignores SIGTERM, are gone when it exits")
+    @DisplayName(
+            "SIGTERM drains stdio sessions: their processes, even one that ignores SIGTERM, are gone when it exits")
     void sigtermDrainsStdioSessions() throws IOException {
         int port = FreePorts.next();
         String command = "[\"node\", \"" + NodeTools.script("stdio-test-server.mjs") + "\"]";
@@ -174,8 +191,10 @@ class JarIT {
         try (FrontProcess front = FrontProcess.start(Map.of(), "--config", file.toString())) {
             FreePorts.awaitListening(port, Duration.ofSeconds(30), front.process());
             for (String route : List.of("/tool", "/stubborn")) {
-                assertThat(RawHttp.send(RawHttp.mcpPost("http://127.0.0.1:" + port + route + "/mcp", RawHttp.INITIALIZE))
-                        .statusCode()).isEqualTo(200);
+                assertThat(RawHttp.send(RawHttp.mcpPost(
+                                        "http://127.0.0.1:" + port + route + "/mcp", RawHttp.INITIALIZE))
+                                .statusCode())
+                        .isEqualTo(200);
             }
             List<ProcessHandle> children = front.process().descendants().toList();
             assertThat(children).hasSizeGreaterThanOrEqualTo(2);
@@ -190,12 +209,17 @@ class JarIT {
     void runsFromEnvironmentWithJsonLogs() throws IOException {
         int port = FreePorts.next();
         Path file = config(port, "");
-        try (FrontProcess front = FrontProcess.start(Map.of("MCP_FRONT_CONFIG", file.toString(), "LOG_FORMAT", "json"))) {
+        try (FrontProcess front =
+                FrontProcess.start(Map.of("MCP_FRONT_CONFIG", file.toString(), "LOG_FORMAT", "json"))) {
             FreePorts.awaitListening(port, Duration.ofSeconds(30), front.process());
-            assertThat(RawHttp.send(RawHttp.request("http://127.0.0.1:" + port + "/health")).statusCode()).isEqualTo(200);
+            assertThat(RawHttp.send(RawHttp.request("http://127.0.0.1:" + port + "/health"))
+                            .statusCode())
+                    .isEqualTo(200);
             RawHttp.awaitStatus("http://127.0.0.1:" + port + "/ready", 200);
             // The JVM reports SIGTERM as 128 + 15 once the shutdown hook has drained and stopped everything.
-            assertThat(front.stop(Duration.ofSeconds(20))).as("exit code after SIGTERM").isEqualTo(143);
+            assertThat(front.stop(Duration.ofSeconds(20)))
+                    .as("exit code after SIGTERM")
+                    .isEqualTo(143);
             List<String> lines = JsonLogs.assertJsonLines(front.output());
             assertThat(lines.get(lines.size() - 1)).contains("stopped");
         }

@@ -1,5 +1,10 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -13,17 +18,12 @@ import org.mcpfront.testing.ModernServer;
 import org.mcpfront.testing.RecordingProxy;
 import org.mcpfront.testing.TestTokens;
 
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * The conformance suite's requirement sets (0.2.0-alpha.12) against our SDK v2 fixture directly and
  * through mcp-front, in the same run: an HTTP route (the dual-era fixture: 2026-07-28 requests forwarded
  * at the edge, 2025 clients bridged onto it) and a stdio route (the modern-only fixture over stdin/stdout,
- * found out by its refusal of initialize, every client bridged onto it). Whatever passes directly passes through, and the
+ * found out by its refusal of initialize, every client bridged onto it). Whatever passes directly passes through, and
+ * the
  * DNS-rebinding check, which the fixture leaves to its front door, passes only through mcp-front.
  */
 @DisplayName("The MCP conformance requirement sets through mcp-front")
@@ -38,7 +38,8 @@ class ModernConformanceIT {
     @BeforeAll
     static void start() {
         fixture = ModernServer.start(ModernServer.Era.DUAL);
-        front = FrontHarness.start("""
+        front = FrontHarness.start(
+                """
                 - { path: "/fixture", type: http, backend: "%s" }
                 - { path: "/fixture-stdio", type: stdio, command: %s }
                 """.formatted(fixture.url(), ModernServer.stdioCommandYaml(ModernServer.Era.MODERN)));
@@ -57,22 +58,35 @@ class ModernConformanceIT {
     }
 
     @ParameterizedTest(name = "{0} through {1}")
-    @CsvSource({"2026-07-28, /fixture/mcp", "2026-07-28, /fixture-stdio/mcp", "2025-11-25, /fixture/mcp",
-            "2025-11-25, /fixture-stdio/mcp"})
+    @CsvSource({
+        "2026-07-28, /fixture/mcp",
+        "2026-07-28, /fixture-stdio/mcp",
+        "2025-11-25, /fixture/mcp",
+        "2025-11-25, /fixture-stdio/mcp"
+    })
     @DisplayName("every scenario that passes directly passes through mcp-front, plus DNS-rebinding protection")
     void throughFront(String revision, String path) {
         Conformance.RequirementsRun direct = Conformance.runRequirements(fixture.url(), revision);
-        Conformance.RequirementsRun proxied = Conformance.runRequirements(
-                "http://127.0.0.1:" + withToken.port() + path, revision);
-        System.out.printf("conformance %s: directly %d checks passed, %d failed; through %s %d passed, %d failed%n",
-                revision, direct.passedChecks(), direct.failedChecks(), path, proxied.passedChecks(), proxied.failedChecks());
+        Conformance.RequirementsRun proxied =
+                Conformance.runRequirements("http://127.0.0.1:" + withToken.port() + path, revision);
+        System.out.printf(
+                "conformance %s: directly %d checks passed, %d failed; through %s %d passed, %d failed%n",
+                revision,
+                direct.passedChecks(),
+                direct.failedChecks(),
+                path,
+                proxied.passedChecks(),
+                proxied.failedChecks());
 
         Set<String> lost = new TreeSet<>(passing(direct));
         lost.removeAll(passing(proxied));
-        assertThat(lost).as("scenarios that pass directly but not through mcp-front:\n"
-                + Conformance.RequirementsRun.describe(proxied.scoredFailures())
-                + Conformance.RequirementsRun.describe(proxied.unscoredFailures())).isEmpty();
-        assertThat(proxied.scoredFailures().keySet()).as(Conformance.RequirementsRun.describe(proxied.scoredFailures()))
+        assertThat(lost)
+                .as("scenarios that pass directly but not through mcp-front:\n"
+                        + Conformance.RequirementsRun.describe(proxied.scoredFailures())
+                        + Conformance.RequirementsRun.describe(proxied.unscoredFailures()))
+                .isEmpty();
+        assertThat(proxied.scoredFailures().keySet())
+                .as(Conformance.RequirementsRun.describe(proxied.scoredFailures()))
                 .isEmpty();
     }
 }

@@ -1,6 +1,19 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -16,20 +29,6 @@ import org.mcpfront.testing.EverythingServer;
 import org.mcpfront.testing.MatrixClient;
 import org.mcpfront.testing.MatrixClient.Kind;
 import org.mcpfront.testing.ModernServer;
-
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The test parts for MCP 2026-07-28, checked on their own before any test puts mcp-front between
@@ -49,7 +48,11 @@ class ModernFixtureIT {
     private static ModernServer dual;
     private static ModernServer modernOnly;
 
-    enum Backend { EVERYTHING, DUAL, MODERN_ONLY }
+    enum Backend {
+        EVERYTHING,
+        DUAL,
+        MODERN_ONLY
+    }
 
     @BeforeAll
     static void start() {
@@ -110,7 +113,9 @@ class ModernFixtureIT {
         assertThat(report.era()).as(report.describe()).isEqualTo(era);
         assertThat(report.protocolVersion()).as(report.describe()).isEqualTo(era.equals("modern") ? MODERN : LEGACY);
         assertThat(report.step("tools/call").getString("text")).isEqualTo("Echo: matrix");
-        assertThat(report.step("elicitation").getInteger("asked")).as(report.describe()).isEqualTo(1);
+        assertThat(report.step("elicitation").getInteger("asked"))
+                .as(report.describe())
+                .isEqualTo(1);
     }
 
     @ParameterizedTest(name = "{0} client on {1}")
@@ -124,7 +129,10 @@ class ModernFixtureIT {
         assertThat(connect.getBoolean("ok")).as(report.describe()).isFalse();
         if (backend == Backend.MODERN_ONLY) {
             // The modern-only server answers initialize with -32022, naming the version it supports.
-            assertThat(connect.getString("error")).as(report.describe()).contains("-32022").contains(MODERN);
+            assertThat(connect.getString("error"))
+                    .as(report.describe())
+                    .contains("-32022")
+                    .contains(MODERN);
         } else {
             // A pinned client gets no 2026-07-28 from server/discover and has no fallback.
             assertThat(connect.getString("error")).as(report.describe()).contains("ERA_NEGOTIATION_FAILED");
@@ -143,18 +151,25 @@ class ModernFixtureIT {
     }
 
     @Test
-    @DisplayName("the conformance suite's 2026-07-28 requirement set passes against the dual fixture; only the tasks extension fails")
+    @DisplayName("the conformance suite's 2026-07-28 requirement set passes against the dual fixture; only the tasks "
+            + "extension fails")
     void conformance() {
         try (ModernServer fixture = ModernServer.start(ModernServer.Era.DUAL, "--check-host")) {
             Conformance.RequirementsRun run = Conformance.runRequirements(fixture.url(), MODERN);
-            System.out.printf("conformance %s against the dual fixture: %d checks passed, %d failed%n",
+            System.out.printf(
+                    "conformance %s against the dual fixture: %d checks passed, %d failed%n",
                     MODERN, run.passedChecks(), run.failedChecks());
 
-            assertThat(run.scored()).as("the requirement set names its scenarios").hasSizeGreaterThanOrEqualTo(37);
+            assertThat(run.scored())
+                    .as("the requirement set names its scenarios")
+                    .hasSizeGreaterThanOrEqualTo(37);
             assertThat(run.outcomes().keySet()).containsAll(run.scored());
-            assertThat(run.scoredFailures()).as(Conformance.RequirementsRun.describe(run.scoredFailures())).isEmpty();
+            assertThat(run.scoredFailures())
+                    .as(Conformance.RequirementsRun.describe(run.scoredFailures()))
+                    .isEmpty();
             // Tasks is an extension the SDK 2.4.0 server does not implement; it runs unscored.
-            assertThat(run.unscoredFailures().keySet()).as(Conformance.RequirementsRun.describe(run.unscoredFailures()))
+            assertThat(run.unscoredFailures().keySet())
+                    .as(Conformance.RequirementsRun.describe(run.unscoredFailures()))
                     .allMatch(name -> name.startsWith("tasks-"));
             assertThat(run.passedChecks()).isGreaterThanOrEqualTo(160);
         }
@@ -165,32 +180,64 @@ class ModernFixtureIT {
     void conformanceWithoutHostCheck() {
         Conformance.RequirementsRun run = Conformance.runRequirements(dual.url(), MODERN);
 
-        assertThat(run.scoredFailures().keySet()).as(Conformance.RequirementsRun.describe(run.scoredFailures()))
+        assertThat(run.scoredFailures().keySet())
+                .as(Conformance.RequirementsRun.describe(run.scoredFailures()))
                 .containsExactly("dns-rebinding-protection");
         assertThat(run.scoredFailures().get("dns-rebinding-protection").failures())
-                .singleElement().asString().startsWith("localhost-host-rebinding-rejected");
+                .singleElement()
+                .asString()
+                .startsWith("localhost-host-rebinding-rejected");
     }
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(ModernServer.Era.class)
-    @DisplayName("over stdio the fixture answers initialize by its era and server/discover with the 2026-07-28 envelope")
+    @DisplayName(
+            "over stdio the fixture answers initialize by its era and server/discover with the 2026-07-28 envelope")
     void stdio(ModernServer.Era era) throws Exception {
-        Process process = new ProcessBuilder(ModernServer.stdioCommand(era)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process process = new ProcessBuilder(ModernServer.stdioCommand(era))
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         try (Writer in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            JsonObject initialize = exchange(in, out, new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize")
-                    .put("params", new JsonObject().put("protocolVersion", LEGACY).put("capabilities", new JsonObject())
-                            .put("clientInfo", new JsonObject().put("name", "stdio-check").put("version", "1"))));
+                BufferedReader out =
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            JsonObject initialize = exchange(
+                    in,
+                    out,
+                    new JsonObject()
+                            .put("jsonrpc", "2.0")
+                            .put("id", 1)
+                            .put("method", "initialize")
+                            .put(
+                                    "params",
+                                    new JsonObject()
+                                            .put("protocolVersion", LEGACY)
+                                            .put("capabilities", new JsonObject())
+                                            .put(
+                                                    "clientInfo",
+                                                    new JsonObject()
+                                                            .put("name", "stdio-check")
+                                                            .put("version", "1"))));
             if (era == ModernServer.Era.MODERN) {
-                assertThat(initialize.getJsonObject("error").getInteger("code")).as(initialize.encode()).isEqualTo(-32022);
-                assertThat(initialize.getJsonObject("error").getJsonObject("data").getJsonArray("supported")).contains(MODERN);
+                assertThat(initialize.getJsonObject("error").getInteger("code"))
+                        .as(initialize.encode())
+                        .isEqualTo(-32022);
+                assertThat(initialize
+                                .getJsonObject("error")
+                                .getJsonObject("data")
+                                .getJsonArray("supported"))
+                        .contains(MODERN);
                 // The refused opening leaves the connection open for a modern one.
                 JsonObject discover = exchange(in, out, discoverRequest());
-                assertThat(discover.getJsonObject("result").getJsonArray("supportedVersions")).as(discover.encode()).contains(MODERN);
-                assertThat(discover.getJsonObject("result").getString("resultType")).isEqualTo("complete");
+                assertThat(discover.getJsonObject("result").getJsonArray("supportedVersions"))
+                        .as(discover.encode())
+                        .contains(MODERN);
+                assertThat(discover.getJsonObject("result").getString("resultType"))
+                        .isEqualTo("complete");
             } else {
                 // A dual connection that opens with initialize is pinned to the 2025 era (see stdioDualOpensModern).
-                assertThat(initialize.getJsonObject("result").getString("protocolVersion")).as(initialize.encode()).isEqualTo(LEGACY);
+                assertThat(initialize.getJsonObject("result").getString("protocolVersion"))
+                        .as(initialize.encode())
+                        .isEqualTo(LEGACY);
             }
         } finally {
             process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -201,23 +248,38 @@ class ModernFixtureIT {
     @DisplayName("over stdio the dual fixture also opens in 2026-07-28 when the first message is server/discover")
     void stdioDualOpensModern() throws Exception {
         Process process = new ProcessBuilder(ModernServer.stdioCommand(ModernServer.Era.DUAL))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         try (Writer in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                BufferedReader out =
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             JsonObject discover = exchange(in, out, discoverRequest());
-            assertThat(discover.getJsonObject("result").getJsonArray("supportedVersions")).as(discover.encode()).contains(MODERN);
-            assertThat(discover.getJsonObject("result").getJsonObject("_meta")
-                    .getJsonObject("io.modelcontextprotocol/serverInfo").getString("name")).isEqualTo("mcp-front-modern-fixture");
+            assertThat(discover.getJsonObject("result").getJsonArray("supportedVersions"))
+                    .as(discover.encode())
+                    .contains(MODERN);
+            assertThat(discover.getJsonObject("result")
+                            .getJsonObject("_meta")
+                            .getJsonObject("io.modelcontextprotocol/serverInfo")
+                            .getString("name"))
+                    .isEqualTo("mcp-front-modern-fixture");
         } finally {
             process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
     }
 
     private static JsonObject discoverRequest() {
-        return new JsonObject().put("jsonrpc", "2.0").put("id", 2).put("method", "server/discover")
-                .put("params", new JsonObject().put("_meta", new JsonObject()
-                        .put("io.modelcontextprotocol/protocolVersion", MODERN)
-                        .put("io.modelcontextprotocol/clientCapabilities", new JsonObject())));
+        return new JsonObject()
+                .put("jsonrpc", "2.0")
+                .put("id", 2)
+                .put("method", "server/discover")
+                .put(
+                        "params",
+                        new JsonObject()
+                                .put(
+                                        "_meta",
+                                        new JsonObject()
+                                                .put("io.modelcontextprotocol/protocolVersion", MODERN)
+                                                .put("io.modelcontextprotocol/clientCapabilities", new JsonObject())));
     }
 
     /** Writes one JSON-RPC line and reads the next line back, within 15 s. */
@@ -225,12 +287,13 @@ class ModernFixtureIT {
         in.write(request.encode() + "\n");
         in.flush();
         String line = CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }).get(15, TimeUnit.SECONDS);
+                    try {
+                        return out.readLine();
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .get(15, TimeUnit.SECONDS);
         assertThat(line).as("an answer to " + request.encode()).isNotNull();
         return new JsonObject(line);
     }

@@ -1,6 +1,11 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -13,12 +18,6 @@ import org.mcpfront.testing.ModernServer;
 import org.mcpfront.testing.ModernWire;
 import org.mcpfront.testing.OAuthBrowser;
 import org.mcpfront.testing.RawHttp;
-
-import java.net.http.HttpResponse;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A 2026-07-28 client's way in, as on the first request of Claude's connector: its opening gets the 401
@@ -53,24 +52,33 @@ class ModernOAuthIT {
     @DisplayName("401 and metadata on the opening, then a real token works on its route only")
     void signInAndCall() {
         String route = front.baseUrl() + "/modern/mcp";
-        HttpResponse<String> opening = RawHttp.send(RawHttp.mcpPost(route,
-                        ModernWire.body("server-discover-probe-1", "server/discover", null, new JsonObject()), null)
-                .header("MCP-Protocol-Version", "2026-07-28").header("Mcp-Method", "server/discover"));
+        HttpResponse<String> opening = RawHttp.send(RawHttp.mcpPost(
+                        route,
+                        ModernWire.body("server-discover-probe-1", "server/discover", null, new JsonObject()),
+                        null)
+                .header("MCP-Protocol-Version", "2026-07-28")
+                .header("Mcp-Method", "server/discover"));
         assertThat(opening.statusCode()).isEqualTo(401);
-        Matcher metadataUrl = METADATA.matcher(opening.headers().firstValue("WWW-Authenticate").orElse(""));
+        Matcher metadataUrl = METADATA.matcher(
+                opening.headers().firstValue("WWW-Authenticate").orElse(""));
         assertThat(metadataUrl.find()).isTrue();
-        JsonObject metadata = new JsonObject(RawHttp.send(RawHttp.anonymous(metadataUrl.group(1))).body());
+        JsonObject metadata = new JsonObject(
+                RawHttp.send(RawHttp.anonymous(metadataUrl.group(1))).body());
         assertThat(metadata.getString("resource")).isEqualTo(route);
         assertThat(metadata.getJsonArray("authorization_servers").getList()).containsExactly(front.baseUrl());
 
         JsonObject tokens = new OAuthBrowser(front.baseUrl()).tokens(REDIRECT, "ada@example.com", route);
         String bearer = tokens.getString("access_token");
         MatrixClient.Report report = MatrixClient.to(route, MatrixClient.Kind.V2_PIN)
-                .header("Authorization", "Bearer " + bearer).runPassing();
+                .header("Authorization", "Bearer " + bearer)
+                .runPassing();
         assertThat(report.era()).isEqualTo("modern");
 
-        HttpResponse<String> elsewhere = RawHttp.send(ModernWire.post(front.baseUrl() + "/other/mcp",
-                ModernWire.body(1, "tools/list", null, new JsonObject())).setHeader("Authorization", "Bearer " + bearer));
-        assertThat(elsewhere.statusCode()).as("a token for /modern is not good for /other").isEqualTo(401);
+        HttpResponse<String> elsewhere = RawHttp.send(ModernWire.post(
+                        front.baseUrl() + "/other/mcp", ModernWire.body(1, "tools/list", null, new JsonObject()))
+                .setHeader("Authorization", "Bearer " + bearer));
+        assertThat(elsewhere.statusCode())
+                .as("a token for /modern is not good for /other")
+                .isEqualTo(401);
     }
 }

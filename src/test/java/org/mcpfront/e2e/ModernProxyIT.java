@@ -1,6 +1,15 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -11,16 +20,6 @@ import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.ModernServer;
 import org.mcpfront.testing.ModernWire;
 import org.mcpfront.testing.RawHttp;
-
-import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A 2026-07-28 subscription forwarded at the edge to a 2026-07-28 backend: the acknowledgement first,
@@ -51,8 +50,11 @@ class ModernProxyIT {
     @DisplayName("the acknowledgement, then keep-alives while quiet, then a tagged tools/list_changed")
     void listen() throws Exception {
         String url = front.url("/modern/mcp");
-        String listen = ModernWire.body("sub-1", "subscriptions/listen",
-                new JsonObject().put("notifications", new JsonObject().put("toolsListChanged", true)), new JsonObject());
+        String listen = ModernWire.body(
+                "sub-1",
+                "subscriptions/listen",
+                new JsonObject().put("notifications", new JsonObject().put("toolsListChanged", true)),
+                new JsonObject());
         HttpResponse<Stream<String>> stream = RawHttp.stream(ModernWire.post(url, listen));
         assertThat(stream.statusCode()).isEqualTo(200);
         assertThat(stream.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
@@ -60,7 +62,9 @@ class ModernProxyIT {
 
         JsonObject ack = nextEvent(lines, new ArrayList<>());
         assertThat(ack.getString("method")).isEqualTo("notifications/subscriptions/acknowledged");
-        assertThat(ack.getJsonObject("params").getJsonObject("_meta").getValue("io.modelcontextprotocol/subscriptionId"))
+        assertThat(ack.getJsonObject("params")
+                        .getJsonObject("_meta")
+                        .getValue("io.modelcontextprotocol/subscriptionId"))
                 .isEqualTo("sub-1");
 
         // Quiet for a while: comments keep the stream alive.
@@ -71,15 +75,25 @@ class ModernProxyIT {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return RawHttp.send(ModernWire.post(url, ModernWire.body(2, "tools/call",
-                    new JsonObject().put("name", "test_trigger_tool_change").put("arguments", new JsonObject()),
-                    new JsonObject())));
+            return RawHttp.send(ModernWire.post(
+                    url,
+                    ModernWire.body(
+                            2,
+                            "tools/call",
+                            new JsonObject()
+                                    .put("name", "test_trigger_tool_change")
+                                    .put("arguments", new JsonObject()),
+                            new JsonObject())));
         });
         JsonObject changed = nextEvent(lines, comments);
         assertThat(changed.getString("method")).isEqualTo("notifications/tools/list_changed");
-        assertThat(changed.getJsonObject("params").getJsonObject("_meta").getValue("io.modelcontextprotocol/subscriptionId"))
+        assertThat(changed.getJsonObject("params")
+                        .getJsonObject("_meta")
+                        .getValue("io.modelcontextprotocol/subscriptionId"))
                 .isEqualTo("sub-1");
-        assertThat(comments).as("keep-alive comments while the backend was quiet").isNotEmpty();
+        assertThat(comments)
+                .as("keep-alive comments while the backend was quiet")
+                .isNotEmpty();
         assertThat(trigger.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         stream.body().close();
     }

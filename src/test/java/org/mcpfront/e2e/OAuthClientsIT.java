@@ -1,6 +1,12 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -16,13 +22,6 @@ import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.McpClient;
 import org.mcpfront.testing.OAuthBrowser;
 import org.mcpfront.testing.OAuthClient;
-
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Real OAuth clients against mcp-front with the dev identity: the official MCP TypeScript SDK with its
@@ -59,13 +58,24 @@ class OAuthClientsIT {
 
     @ParameterizedTest(name = "over {0}")
     @EnumSource(McpClient.Transport.class)
-    @DisplayName("the TypeScript SDK client: 401, discovery, registration, sign-in, consent, calls, refresh rotation, reuse, revocation")
+    @DisplayName("the TypeScript SDK client: 401, discovery, registration, sign-in, consent, calls, refresh rotation, "
+            + "reuse, revocation")
     void typescriptSdk(McpClient.Transport transport) {
         String endpoint = transport == McpClient.Transport.STREAMABLE ? "mcp" : "sse";
-        JsonObject report = OAuthClient.runWithResourceCheck(issuer + "/everything/" + endpoint, transport,
-                "alice@example.com", issuer + "/other/" + endpoint);
-        assertThat(report.getJsonObject("steps").fieldNames()).contains("unauthorized", "metadata", "register", "authorize",
-                "token", "initialize", "tools/call", "refresh", "refresh-reuse", "revoke");
+        JsonObject report = OAuthClient.runWithResourceCheck(
+                issuer + "/everything/" + endpoint, transport, "alice@example.com", issuer + "/other/" + endpoint);
+        assertThat(report.getJsonObject("steps").fieldNames())
+                .contains(
+                        "unauthorized",
+                        "metadata",
+                        "register",
+                        "authorize",
+                        "token",
+                        "initialize",
+                        "tools/call",
+                        "refresh",
+                        "refresh-reuse",
+                        "revoke");
     }
 
     @Test
@@ -79,15 +89,26 @@ class OAuthClientsIT {
     void pagesInChromium() throws Exception {
         Path screenshots = Path.of("target", "screenshots").toAbsolutePath();
         Files.createDirectories(screenshots);
-        JsonObject report = BrowserPages.authorizeNewClient(issuer, issuer + "/everything/mcp", "alice@example.com", screenshots);
+        JsonObject report =
+                BrowserPages.authorizeNewClient(issuer, issuer + "/everything/mcp", "alice@example.com", screenshots);
         assertThat(Files.size(screenshots.resolve("signin.png"))).isGreaterThan(1000);
         assertThat(Files.size(screenshots.resolve("consent.png"))).isGreaterThan(1000);
         assertThat(report.getString("iss")).isEqualTo(issuer);
 
         OAuthBrowser browser = new OAuthBrowser(issuer);
-        HttpResponse<String> token = browser.postForm(issuer + "/token", Map.of("grant_type", "authorization_code",
-                "code", report.getString("code"), "redirect_uri", report.getString("redirectUri"),
-                "code_verifier", report.getString("codeVerifier"), "client_id", report.getString("clientId")));
+        HttpResponse<String> token = browser.postForm(
+                issuer + "/token",
+                Map.of(
+                        "grant_type",
+                        "authorization_code",
+                        "code",
+                        report.getString("code"),
+                        "redirect_uri",
+                        report.getString("redirectUri"),
+                        "code_verifier",
+                        report.getString("codeVerifier"),
+                        "client_id",
+                        report.getString("clientId")));
         assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
     }
 

@@ -1,6 +1,9 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -11,10 +14,6 @@ import org.mcpfront.testing.EverythingServer;
 import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.McpClient;
 import org.mcpfront.testing.RawHttp;
-
-import java.net.http.HttpResponse;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Health, readiness and Prometheus metrics of a gateway that has carried traffic. */
 @DisplayName("Health and metrics")
@@ -32,8 +31,11 @@ class ObservabilityIT {
                   type: http
                   backend: "%s"
                 """.formatted(backend.url()));
-        McpClient.runPassing(front.url("/everything/mcp"), McpClient.Transport.STREAMABLE,
-                "--steps", "initialize,tools/list,tools/call,close");
+        McpClient.runPassing(
+                front.url("/everything/mcp"),
+                McpClient.Transport.STREAMABLE,
+                "--steps",
+                "initialize,tools/list,tools/call,close");
     }
 
     @AfterAll
@@ -48,7 +50,9 @@ class ObservabilityIT {
         assertThat(live.statusCode()).isEqualTo(200);
         assertThat(new JsonObject(live.body()).getString("status")).isEqualTo("UP");
         HttpResponse<String> ready = RawHttp.awaitStatus(front.url("/ready"), 200);
-        assertThat(new JsonObject(ready.body())).as("anyone gets the status alone").isEqualTo(new JsonObject().put("status", "UP"));
+        assertThat(new JsonObject(ready.body()))
+                .as("anyone gets the status alone")
+                .isEqualTo(new JsonObject().put("status", "UP"));
         HttpResponse<String> details = RawHttp.awaitStatus(() -> RawHttp.request(front.url("/ready")), 200);
         assertThat(details.body()).as("an admin gets the checks").contains("supervisor");
     }
@@ -61,8 +65,14 @@ class ObservabilityIT {
         String text = response.body();
         assertThat(text).containsPattern("mcp_front_sessions_started_total\\{[^}]*route=\"/everything\"[^}]*} [1-9]");
         assertThat(text).containsPattern("mcp_front_sessions_open\\{[^}]*route=\"/everything\"[^}]*} 0");
-        assertThat(text).containsPattern("mcp_front_messages_total\\{[^}]*direction=\"to_backend\"[^}]*route=\"/everything\"[^}]*} [1-9]");
-        assertThat(text).containsPattern("mcp_front_messages_total\\{[^}]*direction=\"to_client\"[^}]*route=\"/everything\"[^}]*} [1-9]");
+        assertThat(text)
+                .containsPattern(
+                        "mcp_front_messages_total\\{[^}]*direction=\"to_backend\"[^}]*route=\"/everything\"[^}]*} "
+                                + "[1-9]");
+        assertThat(text)
+                .containsPattern(
+                        "mcp_front_messages_total\\{[^}]*direction=\"to_client\"[^}]*route=\"/everything\"[^}]*} "
+                                + "[1-9]");
         assertThat(text).containsPattern("mcp_front_request_duration_seconds_bucket\\{[^}]*method=\"tools/call\"");
         assertThat(text).contains("vertx_http_server");
     }

@@ -1,5 +1,10 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -13,12 +18,6 @@ import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.MatrixClient;
 import org.mcpfront.testing.MatrixClient.Kind;
 import org.mcpfront.testing.ModernServer;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The protocol matrix through mcp-front, every cell with the real SDKs: clients {SDK v1, SDK v2 legacy,
@@ -37,9 +36,16 @@ class ProtocolMatrixIT {
     private static ModernServer modernOnly;
     private static FrontHarness front;
 
-    enum Backend { EVERYTHING, DUAL, MODERN_ONLY }
+    enum Backend {
+        EVERYTHING,
+        DUAL,
+        MODERN_ONLY
+    }
 
-    enum Route { HTTP, STDIO }
+    enum Route {
+        HTTP,
+        STDIO
+    }
 
     @BeforeAll
     static void start() {
@@ -53,8 +59,13 @@ class ProtocolMatrixIT {
                 - { path: "/everything-stdio", type: stdio, command: %s }
                 - { path: "/dual-stdio", type: stdio, command: %s }
                 - { path: "/modern-stdio", type: stdio, command: %s }
-                """.formatted(everything.url(), dual.url(), modernOnly.url(), EverythingServer.stdioCommandYaml(),
-                ModernServer.stdioCommandYaml(ModernServer.Era.DUAL), ModernServer.stdioCommandYaml(ModernServer.Era.MODERN)));
+                """.formatted(
+                        everything.url(),
+                        dual.url(),
+                        modernOnly.url(),
+                        EverythingServer.stdioCommandYaml(),
+                        ModernServer.stdioCommandYaml(ModernServer.Era.DUAL),
+                        ModernServer.stdioCommandYaml(ModernServer.Era.MODERN)));
     }
 
     @AfterAll
@@ -87,13 +98,19 @@ class ProtocolMatrixIT {
     @MethodSource("cells")
     @DisplayName("connects in the newest era the client speaks, lists tools, calls echo and answers an elicitation")
     void cell(Kind kind, Backend backend, Route route) {
-        MatrixClient.Report report = MatrixClient.to(front.url(path(backend, route)), kind).bearer().runPassing();
+        MatrixClient.Report report =
+                MatrixClient.to(front.url(path(backend, route)), kind).bearer().runPassing();
 
         String era = kind.speaksModern() ? "modern" : "legacy";
         assertThat(report.era()).as(report.describe()).isEqualTo(era);
-        assertThat(report.protocolVersion()).as(report.describe())
+        assertThat(report.protocolVersion())
+                .as(report.describe())
                 .isEqualTo(kind.speaksModern() ? "2026-07-28" : "2025-11-25");
-        assertThat(report.step("tools/call").getString("text")).as(report.describe()).isEqualTo("Echo: matrix");
-        assertThat(report.step("elicitation").getInteger("asked")).as(report.describe()).isEqualTo(1);
+        assertThat(report.step("tools/call").getString("text"))
+                .as(report.describe())
+                .isEqualTo("Echo: matrix");
+        assertThat(report.step("elicitation").getInteger("asked"))
+                .as(report.describe())
+                .isEqualTo(1);
     }
 }

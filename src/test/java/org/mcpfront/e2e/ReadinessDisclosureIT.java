@@ -1,6 +1,11 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -12,12 +17,6 @@ import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.LogCapture;
 import org.mcpfront.testing.RawHttp;
 import org.mcpfront.testing.TestTokens;
-
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A stdio backend that prints a secret on stderr before it dies: the secret stays in the log. The
@@ -39,10 +38,12 @@ class ReadinessDisclosureIT {
                 - path: "/leaky"
                   type: stdio
                   command: ["sh", "-c", "echo 'connecting with password %s' >&2; exit 3"]
-                """.formatted(SECRET), "").replace("admins: [\"tester@example.com\"]",
-                "admins: [\"tester@example.com\", \"@ops.example.com\"]"));
+                """.formatted(SECRET), "")
+                .replace("admins: [\"tester@example.com\"]", "admins: [\"tester@example.com\", \"@ops.example.com\"]"));
         HttpResponse<String> failed = RawHttp.send(RawHttp.mcpPost(front.url("/leaky/mcp"), RawHttp.INITIALIZE));
-        assertThat(RawHttp.lastMessage(failed).containsKey("error")).as(failed.body()).isTrue();
+        assertThat(RawHttp.lastMessage(failed).containsKey("error"))
+                .as(failed.body())
+                .isTrue();
         awaitStartFailureInDetails();
     }
 
@@ -54,9 +55,12 @@ class ReadinessDisclosureIT {
     private static JsonObject leakyDetails() {
         HttpResponse<String> ready = RawHttp.send(RawHttp.request(front.url("/ready")));
         JsonObject body = new JsonObject(ready.body());
-        return body.getJsonArray("checks").stream().map(JsonObject.class::cast)
-                .filter(check -> "supervisor".equals(check.getString("id"))).findFirst()
-                .map(check -> check.getJsonObject("data", new JsonObject()).getJsonObject("routes", new JsonObject())
+        return body.getJsonArray("checks").stream()
+                .map(JsonObject.class::cast)
+                .filter(check -> "supervisor".equals(check.getString("id")))
+                .findFirst()
+                .map(check -> check.getJsonObject("data", new JsonObject())
+                        .getJsonObject("routes", new JsonObject())
                         .getJsonObject("/leaky", new JsonObject()))
                 .orElse(new JsonObject());
     }
@@ -76,7 +80,9 @@ class ReadinessDisclosureIT {
         HttpResponse<String> response = RawHttp.send(RawHttp.mcpPost(front.url("/leaky/mcp"), RawHttp.INITIALIZE));
 
         assertThat(response.body()).contains("/leaky").doesNotContain(SECRET);
-        assertThat(logs.events()).anySatisfy(event -> assertThat(LogCapture.fields(event).get("stderr")).contains(SECRET));
+        assertThat(logs.events())
+                .anySatisfy(event ->
+                        assertThat(LogCapture.fields(event).get("stderr")).contains(SECRET));
     }
 
     @Test
@@ -94,10 +100,14 @@ class ReadinessDisclosureIT {
     void adminDetails() {
         JsonObject leaky = leakyDetails();
 
-        assertThat(leaky.getString("last_start_failure")).contains("exited with code 3").doesNotContain(SECRET);
+        assertThat(leaky.getString("last_start_failure"))
+                .contains("exited with code 3")
+                .doesNotContain(SECRET);
         assertThat(leaky.getInteger("consecutive_start_failures")).isPositive();
-        String domainAdmin = TestTokens.mintForEmail("carol@ops.example.com", TestTokens.ISSUER, List.of(TestTokens.ISSUER));
-        HttpResponse<String> ready = RawHttp.send(RawHttp.anonymous(front.url("/ready")).header("Authorization", "Bearer " + domainAdmin));
+        String domainAdmin =
+                TestTokens.mintForEmail("carol@ops.example.com", TestTokens.ISSUER, List.of(TestTokens.ISSUER));
+        HttpResponse<String> ready =
+                RawHttp.send(RawHttp.anonymous(front.url("/ready")).header("Authorization", "Bearer " + domainAdmin));
         assertThat(ready.body()).contains("\"checks\"").contains("/leaky").doesNotContain(SECRET);
     }
 
@@ -107,11 +117,13 @@ class ReadinessDisclosureIT {
         String notAdmin = TestTokens.mintForEmail("mallory@example.com", TestTokens.ISSUER, List.of(TestTokens.ISSUER));
         String routeToken = TestTokens.mint(TestTokens.ISSUER, List.of(TestTokens.ISSUER + "/leaky/mcp"));
         for (String token : List.of(notAdmin, routeToken)) {
-            HttpResponse<String> ready = RawHttp.send(RawHttp.anonymous(front.url("/ready")).header("Authorization", "Bearer " + token));
+            HttpResponse<String> ready =
+                    RawHttp.send(RawHttp.anonymous(front.url("/ready")).header("Authorization", "Bearer " + token));
             assertThat(ready.statusCode()).isEqualTo(403);
             assertThat(ready.body()).doesNotContain("/leaky", "checks");
         }
-        HttpResponse<String> bad = RawHttp.send(RawHttp.anonymous(front.url("/ready")).header("Authorization", "Bearer nonsense"));
+        HttpResponse<String> bad =
+                RawHttp.send(RawHttp.anonymous(front.url("/ready")).header("Authorization", "Bearer nonsense"));
         assertThat(bad.statusCode()).isEqualTo(401);
         assertThat(bad.body()).doesNotContain("/leaky", "checks");
     }

@@ -1,6 +1,9 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -9,10 +12,6 @@ import org.mcpfront.testing.FreePorts;
 import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.RawHttp;
 import org.mcpfront.testing.RedisServer;
-
-import java.net.http.HttpResponse;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** With {@code storage: redis}, readiness follows Redis: down when it goes, up again when it is back. */
 @DisplayName("Readiness with Redis storage")
@@ -40,13 +39,17 @@ class RedisReadinessIT {
             JsonObject down = awaitReady(front, 503);
             assertThat(down.encode()).contains("storage").contains("DOWN");
             HttpResponse<String> unchecked = RawHttp.send(RawHttp.mcpPost(front.url("/a/mcp"), RawHttp.INITIALIZE));
-            assertThat(unchecked.statusCode()).as("a token that cannot be checked is not called invalid").isEqualTo(503);
+            assertThat(unchecked.statusCode())
+                    .as("a token that cannot be checked is not called invalid")
+                    .isEqualTo(503);
             assertThat(unchecked.headers().firstValue("Retry-After")).isPresent();
 
             redis = RedisServer.start(port);
             assertThat(awaitReady(front, 200).getString("status")).isEqualTo("UP");
-            assertThat(RawHttp.send(RawHttp.mcpPost(front.url("/a/mcp"), RawHttp.INITIALIZE)).statusCode())
-                    .as("the token is accepted again (the backend itself is unreachable)").isNotIn(401, 503);
+            assertThat(RawHttp.send(RawHttp.mcpPost(front.url("/a/mcp"), RawHttp.INITIALIZE))
+                            .statusCode())
+                    .as("the token is accepted again (the backend itself is unreachable)")
+                    .isNotIn(401, 503);
         } finally {
             Closeables.closeAll(redis, front);
         }
@@ -54,6 +57,7 @@ class RedisReadinessIT {
 
     private static JsonObject awaitReady(FrontHarness front, int status) {
         // The tests' token is an admin's: the details say which check is down.
-        return new JsonObject(RawHttp.awaitStatus(() -> RawHttp.request(front.url("/ready")), status).body());
+        return new JsonObject(RawHttp.awaitStatus(() -> RawHttp.request(front.url("/ready")), status)
+                .body());
     }
 }

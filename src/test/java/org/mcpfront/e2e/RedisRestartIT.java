@@ -1,6 +1,9 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -11,10 +14,6 @@ import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.OAuthBrowser;
 import org.mcpfront.testing.RawHttp;
 import org.mcpfront.testing.RedisServer;
-
-import java.net.http.HttpResponse;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * With Redis storage and no key file, the signing key is generated once and kept in Redis: a restart
@@ -52,22 +51,31 @@ class RedisRestartIT {
         try {
             OAuthBrowser browser = new OAuthBrowser(issuer);
             JsonObject tokens = browser.tokens(REDIRECT, "alice@example.com");
-            String jwksBefore = RawHttp.send(RawHttp.anonymous(issuer + "/jwks.json")).body();
-            assertThat(initialize(issuer, tokens.getString("access_token")).statusCode()).isEqualTo(200);
+            String jwksBefore =
+                    RawHttp.send(RawHttp.anonymous(issuer + "/jwks.json")).body();
+            assertThat(initialize(issuer, tokens.getString("access_token")).statusCode())
+                    .isEqualTo(200);
 
             front.close();
             front = FrontHarness.startWith(config);
 
-            assertThat(RawHttp.send(RawHttp.anonymous(issuer + "/jwks.json")).body()).isEqualTo(jwksBefore);
+            assertThat(RawHttp.send(RawHttp.anonymous(issuer + "/jwks.json")).body())
+                    .isEqualTo(jwksBefore);
             assertThat(initialize(issuer, tokens.getString("access_token")).statusCode())
-                    .as("an access token issued before the restart").isEqualTo(200);
-            HttpResponse<String> refreshed = browser.refresh(tokens.getString("client_id"), tokens.getString("refresh_token"));
+                    .as("an access token issued before the restart")
+                    .isEqualTo(200);
+            HttpResponse<String> refreshed =
+                    browser.refresh(tokens.getString("client_id"), tokens.getString("refresh_token"));
             assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
-            assertThat(initialize(issuer, new JsonObject(refreshed.body()).getString("access_token")).statusCode()).isEqualTo(200);
+            assertThat(initialize(issuer, new JsonObject(refreshed.body()).getString("access_token"))
+                            .statusCode())
+                    .isEqualTo(200);
 
             OAuthBrowser.Authorization again = browser.authorization(tokens.getString("client_id"), REDIRECT);
-            assertThat(browser.exchange(again, browser.authorize(again, "alice@example.com")).statusCode())
-                    .as("the client registered before the restart").isEqualTo(200);
+            assertThat(browser.exchange(again, browser.authorize(again, "alice@example.com"))
+                            .statusCode())
+                    .as("the client registered before the restart")
+                    .isEqualTo(200);
         } finally {
             Closeables.closeAll(front, backend, redis);
         }

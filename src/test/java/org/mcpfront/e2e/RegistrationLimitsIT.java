@@ -1,7 +1,16 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -12,16 +21,6 @@ import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.OAuthBrowser;
 import org.mcpfront.testing.RawHttp;
 import org.mcpfront.testing.RedisServer;
-
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What anyone can make the authorization server keep before signing in: registrations (kept until
@@ -63,16 +62,25 @@ class RegistrationLimitsIT {
     }
 
     private static String indent(String yaml) {
-        return yaml.isBlank() ? "" : yaml.strip().lines().map(line -> "  " + line).reduce((a, b) -> a + "\n" + b).orElse("");
+        return yaml.isBlank()
+                ? ""
+                : yaml.strip()
+                        .lines()
+                        .map(line -> "  " + line)
+                        .reduce((a, b) -> a + "\n" + b)
+                        .orElse("");
     }
 
     private static JsonObject registration(String... redirectUris) {
-        return new JsonObject().put("client_name", "flood").put("redirect_uris", new JsonArray(List.of((Object[]) redirectUris)))
+        return new JsonObject()
+                .put("client_name", "flood")
+                .put("redirect_uris", new JsonArray(List.of((Object[]) redirectUris)))
                 .put("token_endpoint_auth_method", "none");
     }
 
     private static HttpResponse<String> register(FrontHarness front, JsonObject body, String forwardedFor) {
-        HttpRequest.Builder request = RawHttp.anonymous(front.url("/register")).header("Content-Type", "application/json")
+        HttpRequest.Builder request = RawHttp.anonymous(front.url("/register"))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
         if (forwardedFor != null) {
             request.header("X-Forwarded-For", forwardedFor);
@@ -89,12 +97,14 @@ class RegistrationLimitsIT {
     void registrationFlood() {
         FrontHarness front = front("", "");
         List<HttpResponse<String>> responses = IntStream.range(0, 30)
-                .mapToObj(i -> register(front, registration(REDIRECT), null)).toList();
+                .mapToObj(i -> register(front, registration(REDIRECT), null))
+                .toList();
 
         assertThat(statuses(responses).subList(0, 20)).containsOnly(201);
         assertThat(statuses(responses).subList(20, 30)).containsOnly(429);
         HttpResponse<String> refused = responses.get(29);
-        assertThat(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 3600L);
+        assertThat(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow()))
+                .isBetween(1L, 3600L);
         assertThat(new JsonObject(refused.body()).getString("error")).isEqualTo("too_many_requests");
     }
 
@@ -121,7 +131,9 @@ class RegistrationLimitsIT {
     @DisplayName("registrations and sign-ins are bounded in size: redirect URIs (count, length) and state")
     void sizes() {
         FrontHarness front = front("", "");
-        String[] eleven = IntStream.range(0, 11).mapToObj(i -> "https://app.example/cb" + i).toArray(String[]::new);
+        String[] eleven = IntStream.range(0, 11)
+                .mapToObj(i -> "https://app.example/cb" + i)
+                .toArray(String[]::new);
         HttpResponse<String> tooMany = register(front, registration(eleven), null);
         assertThat(tooMany.statusCode()).isEqualTo(400);
         assertThat(new JsonObject(tooMany.body()).getString("error")).isEqualTo("invalid_redirect_uri");
@@ -131,8 +143,8 @@ class RegistrationLimitsIT {
         OAuthBrowser browser = new OAuthBrowser(front.baseUrl());
         String clientId = browser.register(REDIRECT);
         OAuthBrowser.Authorization authorization = browser.authorization(clientId, REDIRECT);
-        HttpResponse<String> hugeState = browser.get(authorization.url().replace("state=" + authorization.state(),
-                "state=" + "s".repeat(1001)));
+        HttpResponse<String> hugeState =
+                browser.get(authorization.url().replace("state=" + authorization.state(), "state=" + "s".repeat(1001)));
         assertThat(hugeState.statusCode()).isEqualTo(400);
         assertThat(hugeState.headers().firstValue("Location")).isEmpty();
         assertThat(hugeState.body()).contains("state is longer than 1000 characters");
@@ -153,8 +165,11 @@ class RegistrationLimitsIT {
             page = browser.get(browser.authorization(unused, REDIRECT).url());
         } while (page.statusCode() != 400 && System.nanoTime() < deadline);
         assertThat(page.body()).as("the unused registration is gone").contains("Unknown application");
-        assertThat(browser.get(browser.authorization(used.getString("client_id"), REDIRECT).url()).statusCode())
-                .as("the used one is still known").isEqualTo(302);
+        assertThat(browser.get(browser.authorization(used.getString("client_id"), REDIRECT)
+                                .url())
+                        .statusCode())
+                .as("the used one is still known")
+                .isEqualTo(302);
     }
 
     @Test
@@ -177,19 +192,25 @@ class RegistrationLimitsIT {
             created++;
         }
 
-        assertThat(response.statusCode()).as("after " + created + " registrations").isEqualTo(503);
+        assertThat(response.statusCode())
+                .as("after " + created + " registrations")
+                .isEqualTo(503);
         assertThat(created).as("registrations of about 2 KiB each in 256 KiB").isBetween(50, 200);
         assertThat(new JsonObject(response.body()).getString("error")).isEqualTo("temporarily_unavailable");
         assertThat(response.headers().firstValue("Retry-After")).isPresent();
-        assertThat(RawHttp.send(RawHttp.anonymous(front.url("/health"))).statusCode()).isEqualTo(200);
+        assertThat(RawHttp.send(RawHttp.anonymous(front.url("/health"))).statusCode())
+                .isEqualTo(200);
     }
 
     @Test
-    @DisplayName("X-Forwarded-For from a peer that is not a trusted proxy is ignored: spoofed addresses share one count")
+    @DisplayName(
+            "X-Forwarded-For from a peer that is not a trusted proxy is ignored: spoofed addresses share one count")
     void forwardedHeaderFromAnyone() {
         FrontHarness front = front("limits: { registrations_per_address: \"3/1h\" }", "");
         List<Integer> statuses = IntStream.range(0, 6)
-                .mapToObj(i -> register(front, registration(REDIRECT), "203.0.113." + i).statusCode()).toList();
+                .mapToObj(i -> register(front, registration(REDIRECT), "203.0.113." + i)
+                        .statusCode())
+                .toList();
 
         assertThat(statuses).containsExactly(201, 201, 201, 429, 429, 429);
     }
@@ -197,16 +218,24 @@ class RegistrationLimitsIT {
     @Test
     @DisplayName("behind a trusted proxy, each client address that the proxy names has its own count")
     void forwardedHeaderFromTrustedProxy() {
-        FrontHarness front = front("limits: { registrations_per_address: \"3/1h\" }", "trusted_proxies: [\"127.0.0.1/32\"]");
+        FrontHarness front =
+                front("limits: { registrations_per_address: \"3/1h\" }", "trusted_proxies: [\"127.0.0.1/32\"]");
         List<Integer> first = IntStream.range(0, 4)
-                .mapToObj(i -> register(front, registration(REDIRECT), "203.0.113.1").statusCode()).toList();
+                .mapToObj(i ->
+                        register(front, registration(REDIRECT), "203.0.113.1").statusCode())
+                .toList();
         assertThat(first).containsExactly(201, 201, 201, 429);
 
-        assertThat(register(front, registration(REDIRECT), "203.0.113.2").statusCode()).isEqualTo(201);
-        assertThat(register(front, registration(REDIRECT), "198.51.100.7, 203.0.113.1").statusCode())
-                .as("what the client wrote left of the proxy's entry is not believed").isEqualTo(429);
-        assertThat(register(front, registration(REDIRECT), "203.0.113.3, 127.0.0.1").statusCode())
-                .as("a chain of trusted proxies is walked back to the client").isEqualTo(201);
+        assertThat(register(front, registration(REDIRECT), "203.0.113.2").statusCode())
+                .isEqualTo(201);
+        assertThat(register(front, registration(REDIRECT), "198.51.100.7, 203.0.113.1")
+                        .statusCode())
+                .as("what the client wrote left of the proxy's entry is not believed")
+                .isEqualTo(429);
+        assertThat(register(front, registration(REDIRECT), "203.0.113.3, 127.0.0.1")
+                        .statusCode())
+                .as("a chain of trusted proxies is walked back to the client")
+                .isEqualTo(201);
     }
 
     @Test
@@ -222,10 +251,15 @@ class RegistrationLimitsIT {
         FrontHarness a = front(oauth, "");
         FrontHarness b = front(oauth, "");
         List<Integer> statuses = IntStream.range(0, 8)
-                .mapToObj(i -> register(i % 2 == 0 ? a : b, registration(REDIRECT), null).statusCode()).toList();
+                .mapToObj(i -> register(i % 2 == 0 ? a : b, registration(REDIRECT), null)
+                        .statusCode())
+                .toList();
 
-        assertThat(statuses.stream().filter(status -> status == 201).count()).as(statuses.toString()).isEqualTo(4);
+        assertThat(statuses.stream().filter(status -> status == 201).count())
+                .as(statuses.toString())
+                .isEqualTo(4);
         assertThat(statuses.subList(4, 8)).containsOnly(429);
-        assertThat(URI.create(a.baseUrl()).getPort()).isNotEqualTo(URI.create(b.baseUrl()).getPort());
+        assertThat(URI.create(a.baseUrl()).getPort())
+                .isNotEqualTo(URI.create(b.baseUrl()).getPort());
     }
 }

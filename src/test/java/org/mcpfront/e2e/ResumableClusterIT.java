@@ -1,7 +1,18 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -18,18 +29,6 @@ import org.mcpfront.testing.RawHttp;
 import org.mcpfront.testing.RedisServer;
 import org.mcpfront.testing.SseReader;
 import org.mcpfront.transport.SseParser;
-
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two mcp-front JVMs in a cluster with Redis: a client stream cut after event k on one instance and
@@ -60,8 +59,10 @@ class ResumableClusterIT {
                 """.formatted(NodeTools.script("stdio-test-server.mjs")), "", """
                 storage: redis
                 redis_url: "%s"
-                """.formatted(redis.url()))
-                .replace("port: 0", "port: ${FRONT_PORT}") + "cluster:\n  enabled: true\n";
+                """.formatted(
+                                        redis.url()))
+                        .replace("port: 0", "port: ${FRONT_PORT}")
+                + "cluster:\n  enabled: true\n";
         Files.writeString(config, yaml);
         for (int port : ports) {
             fronts.add(FrontProcess.start(Map.of("FRONT_PORT", Integer.toString(port)), "--config", config.toString()));
@@ -77,9 +78,12 @@ class ResumableClusterIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
             String session = initialize(0);
-            HttpResponse<String> ping = RawHttp.send(RawHttp.mcpPost(url(1, "/t/mcp"), "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"}")
-                    .header("Mcp-Session-Id", session));
-            RawHttp.send(RawHttp.request(url(0, "/t/mcp")).header("Mcp-Session-Id", session).DELETE());
+            HttpResponse<String> ping =
+                    RawHttp.send(RawHttp.mcpPost(url(1, "/t/mcp"), "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"}")
+                            .header("Mcp-Session-Id", session));
+            RawHttp.send(RawHttp.request(url(0, "/t/mcp"))
+                    .header("Mcp-Session-Id", session)
+                    .DELETE());
             if (ping.statusCode() == 200) {
                 return;
             }
@@ -124,11 +128,15 @@ class ResumableClusterIT {
     }
 
     @Test
-    @DisplayName("a POST stream cut after event k on one instance, resumed on the other: k+1… and the response, once, in order")
+    @DisplayName(
+            "a POST stream cut after event k on one instance, resumed on the other: k+1… and the response, once, in "
+                    + "order")
     void postStreamResumedOnAnotherInstance() throws Exception {
         String session = initialize(0);
-        SseReader post = SseReader.open(RawHttp.request(url(0, "/t/mcp")).header("Content-Type", "application/json")
-                .header("Accept", "text/event-stream").header("Mcp-Session-Id", session)
+        SseReader post = SseReader.open(RawHttp.request(url(0, "/t/mcp"))
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream")
+                .header("Mcp-Session-Id", session)
                 .POST(HttpRequest.BodyPublishers.ofString(ticks(4, 6, 250, true))));
         String key = key(post.next().id());
         List<SseParser.Event> before = List.of(post.next(), post.next());
@@ -136,14 +144,18 @@ class ResumableClusterIT {
         post.close();
 
         List<SseParser.Event> after;
-        try (SseReader get = SseReader.open(RawHttp.request(url(1, "/t/mcp")).header("Accept", "text/event-stream")
-                .header("Mcp-Session-Id", session).header("Last-Event-ID", before.get(1).id()))) {
+        try (SseReader get = SseReader.open(RawHttp.request(url(1, "/t/mcp"))
+                .header("Accept", "text/event-stream")
+                .header("Mcp-Session-Id", session)
+                .header("Last-Event-ID", before.get(1).id()))) {
             assertThat(get.response().statusCode()).isEqualTo(200);
             after = get.rest();
         }
         assertConsecutive(after, key, 3);
         assertThat(after).hasSize(5);
-        assertThat(after.subList(0, 4)).extracting(e -> new JsonObject(e.data()).getJsonObject("params").getInteger("progress"))
+        assertThat(after.subList(0, 4))
+                .extracting(
+                        e -> new JsonObject(e.data()).getJsonObject("params").getInteger("progress"))
                 .containsExactly(3, 4, 5, 6);
         assertThat(new JsonObject(after.get(4).data()).getInteger("id")).isEqualTo(4);
 
@@ -151,7 +163,10 @@ class ResumableClusterIT {
         Vertx vertx = Vertx.vertx();
         RedisStore store = new RedisStore(vertx, redis.url());
         try {
-            List<String> kept = store.range("stream:" + key, 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            List<String> kept = store.range("stream:" + key, 0)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
             assertThat(kept).hasSize(7);
             assertThat(kept.get(0)).startsWith("1 - ");
             assertThat(kept.get(6)).startsWith("7 L ");
@@ -162,7 +177,8 @@ class ResumableClusterIT {
     }
 
     @Test
-    @DisplayName("legacy SSE: a stream whose connection vanished, resumed on the other instance, keeps its session and gets the rest once")
+    @DisplayName("legacy SSE: a stream whose connection vanished, resumed on the other instance, keeps its session and "
+            + "gets the rest once")
     void legacyStreamResumedOnAnotherInstance() throws Exception {
         try (HalfOpenRelay network = HalfOpenRelay.to(ports.get(0))) {
             SseReader sse = SseReader.open(RawHttp.request("http://127.0.0.1:" + network.port() + "/t/sse")
@@ -178,7 +194,8 @@ class ResumableClusterIT {
             network.loseClients();
             sse.close();
 
-            try (SseReader back = SseReader.open(RawHttp.request(url(1, "/t/sse")).header("Accept", "text/event-stream")
+            try (SseReader back = SseReader.open(RawHttp.request(url(1, "/t/sse"))
+                    .header("Accept", "text/event-stream")
                     .header("Last-Event-ID", first.id()))) {
                 SseParser.Event again = back.next();
                 assertThat(again.name()).isEqualTo("endpoint");
@@ -189,10 +206,14 @@ class ResumableClusterIT {
                 }
                 long from = Long.parseLong(first.id().substring(first.id().lastIndexOf('-') + 1)) + 1;
                 assertConsecutive(missed, key, from);
-                assertThat(new JsonObject(missed.get(3).data()).getInteger("id")).isEqualTo(2);
+                assertThat(new JsonObject(missed.get(3).data()).getInteger("id"))
+                        .isEqualTo(2);
                 // Messages posted to the other instance reach the session, answers the resumed stream.
                 RawHttp.send(RawHttp.mcpPost(url(1, endpoint.data()), ticks(3, 1, 10, false)));
-                assertThat(new JsonObject(back.next().data()).getJsonObject("params").getString("data")).isEqualTo("tick 1");
+                assertThat(new JsonObject(back.next().data())
+                                .getJsonObject("params")
+                                .getString("data"))
+                        .isEqualTo("tick 1");
                 assertThat(new JsonObject(back.next().data()).getInteger("id")).isEqualTo(3);
             }
         }

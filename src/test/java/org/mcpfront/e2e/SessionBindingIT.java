@@ -1,6 +1,10 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -11,11 +15,6 @@ import org.mcpfront.testing.EverythingServer;
 import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.RawHttp;
 import org.mcpfront.testing.TestTokens;
-
-import java.net.http.HttpResponse;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 12, findings 4 and 10: a session answers only the user, the OAuth client and the route that
@@ -46,14 +45,16 @@ class SessionBindingIT {
     }
 
     private static String open(String route, String token) {
-        HttpResponse<String> answer = RawHttp.send(RawHttp.mcpPost(front.url(route + "/mcp"), RawHttp.INITIALIZE, token));
+        HttpResponse<String> answer =
+                RawHttp.send(RawHttp.mcpPost(front.url(route + "/mcp"), RawHttp.INITIALIZE, token));
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         return answer.headers().firstValue("Mcp-Session-Id").orElseThrow();
     }
 
     private static HttpResponse<String> list(String route, String token, String session) {
         return RawHttp.send(RawHttp.mcpPost(front.url(route + "/mcp"), TOOLS_LIST, token)
-                .header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-06-18"));
+                .header("Mcp-Session-Id", session)
+                .header("MCP-Protocol-Version", "2025-06-18"));
     }
 
     @Test
@@ -65,12 +66,20 @@ class SessionBindingIT {
         String session = open("/b", forB);
         assertThat(list("/b", forB, session).statusCode()).isEqualTo(200);
 
-        assertThat(list("/a", forA, session).statusCode()).as("a token for /a, /b's session id, sent to /a").isEqualTo(404);
-        assertThat(list("/b", otherClient, session).statusCode()).as("the same user through another client").isEqualTo(404);
-        HttpResponse<String> delete = RawHttp.send(RawHttp.request(front.url("/a/mcp")).header("Authorization", "Bearer " + forA)
-                .header("Mcp-Session-Id", session).DELETE());
+        assertThat(list("/a", forA, session).statusCode())
+                .as("a token for /a, /b's session id, sent to /a")
+                .isEqualTo(404);
+        assertThat(list("/b", otherClient, session).statusCode())
+                .as("the same user through another client")
+                .isEqualTo(404);
+        HttpResponse<String> delete = RawHttp.send(RawHttp.request(front.url("/a/mcp"))
+                .header("Authorization", "Bearer " + forA)
+                .header("Mcp-Session-Id", session)
+                .DELETE());
         assertThat(delete.statusCode()).isEqualTo(404);
-        assertThat(list("/b", forB, session).statusCode()).as("the session lives on for its owner").isEqualTo(200);
+        assertThat(list("/b", forB, session).statusCode())
+                .as("the session lives on for its owner")
+                .isEqualTo(200);
     }
 
     @Test

@@ -1,6 +1,11 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -13,12 +18,6 @@ import org.mcpfront.testing.NodeTools;
 import org.mcpfront.testing.RawHttp;
 import org.mcpfront.testing.TestTokens;
 import org.mcpfront.transport.JsonRpcErrors;
-
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The session limits seen from a client: a route past its {@code max_sessions}, one user past
@@ -54,7 +53,8 @@ class SessionLimitsIT {
     }
 
     @Test
-    @DisplayName("a route at its max_sessions refuses the next session with 503 and takes one again once a session ends")
+    @DisplayName(
+            "a route at its max_sessions refuses the next session with 503 and takes one again once a session ends")
     void routeLimit() {
         String first = open("/small", "alice");
         open("/small", "bob");
@@ -78,7 +78,9 @@ class SessionLimitsIT {
     }
 
     @Test
-    @DisplayName("the instance at server.max_sessions refuses a session on any route, and takes one again once a session ends")
+    @DisplayName(
+            "the instance at server.max_sessions refuses a session on any route, and takes one again once a session "
+                    + "ends")
     void instanceLimit() {
         String first = open("/small", "alice");
         open("/big", "bob");
@@ -94,8 +96,8 @@ class SessionLimitsIT {
 
     private static void assertRefused(HttpResponse<String> response, String reason) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
         JsonObject error = new JsonObject(response.body()).getJsonObject("error");
         assertThat(error.getInteger("code")).isEqualTo(JsonRpcErrors.BACKEND_UNAVAILABLE);
         assertThat(error.getString("message")).contains(reason);
@@ -124,7 +126,9 @@ class SessionLimitsIT {
 
     private void delete(String route, String session, String user) {
         HttpResponse<String> response = RawHttp.send(RawHttp.anonymous(front.url(route + "/mcp"))
-                .header("Authorization", "Bearer " + token(user)).header("Mcp-Session-Id", session).DELETE());
+                .header("Authorization", "Bearer " + token(user))
+                .header("Mcp-Session-Id", session)
+                .DELETE());
         assertThat(response.statusCode()).as(response.body()).isIn(200, 204);
     }
 

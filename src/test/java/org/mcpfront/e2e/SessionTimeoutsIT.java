@@ -1,7 +1,12 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -13,12 +18,6 @@ import org.mcpfront.testing.FreePorts;
 import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.LogCapture;
 import org.mcpfront.testing.RawHttp;
-
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code timeout} ends idle sessions; {@code request_timeout} fails one slow request, not the session. */
 @DisplayName("Session timeouts")
@@ -59,7 +58,8 @@ class SessionTimeoutsIT {
 
     private static int ping(String path, String session) {
         return RawHttp.send(RawHttp.mcpPost(front.url(path), "{\"jsonrpc\":\"2.0\",\"id\":\"p\",\"method\":\"ping\"}")
-                .header("Mcp-Session-Id", session)).statusCode();
+                        .header("Mcp-Session-Id", session))
+                .statusCode();
     }
 
     @Test
@@ -72,14 +72,19 @@ class SessionTimeoutsIT {
             for (int i = 0; i < 7; i++) {
                 FreePorts.sleep(1000);
                 lastPingSentAt = System.currentTimeMillis();
-                assertThat(ping("/idle/mcp", session)).as("activity every second keeps the session").isEqualTo(200);
+                assertThat(ping("/idle/mcp", session))
+                        .as("activity every second keeps the session")
+                        .isEqualTo(200);
             }
             // Silence now: anything sent to the session would count as activity, so watch the log instead.
-            Optional<ILoggingEvent> closed = logs.await(e -> "session closed".equals(e.getFormattedMessage())
-                    && session.equals(LogCapture.fields(e).get("session")), Duration.ofSeconds(30));
+            Optional<ILoggingEvent> closed = logs.await(
+                    e -> "session closed".equals(e.getFormattedMessage())
+                            && session.equals(LogCapture.fields(e).get("session")),
+                    Duration.ofSeconds(30));
             assertThat(closed).as("the session ends once idle").isPresent();
             assertThat(LogCapture.fields(closed.get()).get("reason")).startsWith("idle");
-            assertThat(closed.get().getTimeStamp() - lastPingSentAt).as("ms from the last ping to the end")
+            assertThat(closed.get().getTimeStamp() - lastPingSentAt)
+                    .as("ms from the last ping to the end")
                     .isGreaterThanOrEqualTo(4_500);
             assertThat(ping("/idle/mcp", session)).as("after the idle timeout").isEqualTo(404);
         }
@@ -90,22 +95,31 @@ class SessionTimeoutsIT {
     void requestTimeout() {
         String session = session("/slow/mcp");
         String call = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\""
-                + EverythingTools.LONG_RUNNING + "\",\"arguments\":" + EverythingTools.longRunningArguments(30, 2) + "}}";
+                + EverythingTools.LONG_RUNNING + "\",\"arguments\":" + EverythingTools.longRunningArguments(30, 2)
+                + "}}";
         long started = System.nanoTime();
         HttpResponse<String> response;
         long elapsedMs;
         try (LogCapture logs = new LogCapture()) {
-            response = RawHttp.send(RawHttp.mcpPost(front.url("/slow/mcp"), call).header("Mcp-Session-Id", session));
+            response =
+                    RawHttp.send(RawHttp.mcpPost(front.url("/slow/mcp"), call).header("Mcp-Session-Id", session));
             elapsedMs = (System.nanoTime() - started) / 1_000_000;
-            assertThat(logs.await(e -> "audit".equals(e.getLoggerName()) && session.equals(LogCapture.fields(e).get("session"))
-                    && "timeout".equals(LogCapture.fields(e).get("outcome"))
-                    && EverythingTools.LONG_RUNNING.equals(LogCapture.fields(e).get("tool")), Duration.ofSeconds(10)))
-                    .as("the audit line of the timed-out tool call").isPresent();
+            assertThat(logs.await(
+                            e -> "audit".equals(e.getLoggerName())
+                                    && session.equals(LogCapture.fields(e).get("session"))
+                                    && "timeout".equals(LogCapture.fields(e).get("outcome"))
+                                    && EverythingTools.LONG_RUNNING.equals(
+                                            LogCapture.fields(e).get("tool")),
+                            Duration.ofSeconds(10)))
+                    .as("the audit line of the timed-out tool call")
+                    .isPresent();
         }
         JsonObject error = RawHttp.lastMessage(response).getJsonObject("error");
         assertThat(error.getInteger("code")).isEqualTo(-32001);
         assertThat(error.getString("message")).contains("timed out").contains("/slow");
-        assertThat(elapsedMs).as("answered by the timeout, not by the 30 s tool").isBetween(900L, 20_000L);
+        assertThat(elapsedMs)
+                .as("answered by the timeout, not by the 30 s tool")
+                .isBetween(900L, 20_000L);
         assertThat(ping("/slow/mcp", session)).isEqualTo(200);
     }
 }

@@ -1,14 +1,6 @@
 package org.mcpfront.e2e;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.mcpfront.testing.Closeables;
-import org.mcpfront.testing.FrontHarness;
-import org.mcpfront.testing.NodeTools;
-import org.mcpfront.testing.TestTokens;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,8 +11,15 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.mcpfront.testing.Closeables;
+import org.mcpfront.testing.FrontHarness;
+import org.mcpfront.testing.NodeTools;
+import org.mcpfront.testing.TestTokens;
 
 /**
  * Clients that hold a connection without finishing a request: idle, headers sent a line at a time,
@@ -34,6 +33,7 @@ class SlowSendersIT {
 
     /** Well past every timeout of this config, and short enough that a connection left open fails the test fast. */
     private static final Duration CLOSED_WITHIN = Duration.ofSeconds(20);
+
     private static FrontHarness front;
 
     @BeforeAll
@@ -117,8 +117,11 @@ class SlowSendersIT {
     @DisplayName("a body sent one byte at a time is cut off at the read timeout")
     void trickledBody() throws Exception {
         try (Socket socket = connect()) {
-            closedWhileTrickling(socket, "POST /register HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: 1000\r\n\r\n{", " ");
+            closedWhileTrickling(
+                    socket,
+                    "POST /register HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: 1000\r\n\r\n{",
+                    " ");
         }
     }
 
@@ -126,7 +129,8 @@ class SlowSendersIT {
     @DisplayName("a kept-alive connection whose next request head never completes is closed after the idle timeout")
     void trickledNextRequest() throws Exception {
         try (Socket socket = connect()) {
-            socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(readUntil(socket, "\"UP\"")).startsWith("HTTP/1.1 200");
             closedWhileTrickling(socket, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n", "X-Slow: 1\r\n");
         }
@@ -136,8 +140,10 @@ class SlowSendersIT {
     @DisplayName("an SSE stream that carries only keep-alives stays open well past both timeouts")
     void sseStreamLeftAlone() throws Exception {
         try (Socket socket = connect()) {
-            socket.getOutputStream().write(("GET /tool/sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
-                    + "Authorization: " + TestTokens.bearer() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET /tool/sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+                                    + "Authorization: " + TestTokens.bearer() + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             assertThat(readUntil(socket, "event: endpoint")).startsWith("HTTP/1.1 200");
             boolean open = true;
             int keepAlives = 0;
@@ -155,7 +161,9 @@ class SlowSendersIT {
                     // Between keep-alives.
                 }
             }
-            assertThat(open).as("the stream is still open after 10 s (read timeout 2 s, idle timeout 4 s)").isTrue();
+            assertThat(open)
+                    .as("the stream is still open after 10 s (read timeout 2 s, idle timeout 4 s)")
+                    .isTrue();
             assertThat(keepAlives).as("keep-alive comments received").isGreaterThanOrEqualTo(3);
         }
     }
@@ -166,7 +174,9 @@ class SlowSendersIT {
         long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         byte[] buffer = new byte[4096];
         while (!seen.toString(StandardCharsets.UTF_8).contains(marker)) {
-            assertThat(System.nanoTime()).as("'" + marker + "' within 10 s; got: " + seen).isLessThan(until);
+            assertThat(System.nanoTime())
+                    .as("'" + marker + "' within 10 s; got: " + seen)
+                    .isLessThan(until);
             try {
                 int n = socket.getInputStream().read(buffer);
                 assertThat(n).as("connection open; got: " + seen).isPositive();

@@ -1,5 +1,7 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,8 +13,6 @@ import org.mcpfront.testing.Closeables;
 import org.mcpfront.testing.EverythingServer;
 import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.McpClient;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** server-everything over stdio, one process per session, through both client transports. */
 @DisplayName("A stdio route")
@@ -42,6 +42,7 @@ class StdioIT {
         String path = transport == McpClient.Transport.STREAMABLE ? "/everything/mcp" : "/everything/sse";
         JsonObject report = McpClient.runPassing(front.url(path), transport);
         assertThat(report.getBoolean("ok")).as(report.encodePrettily()).isTrue();
-        assertThat(report.getJsonObject("steps").getJsonObject("progress").getInteger("updates")).isPositive();
+        assertThat(report.getJsonObject("steps").getJsonObject("progress").getInteger("updates"))
+                .isPositive();
     }
 }

@@ -1,5 +1,8 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -10,10 +13,6 @@ import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.OtlpReceiver;
 import org.mcpfront.testing.RawHttp;
 import org.mcpfront.testing.RecordingProxy;
-
-import java.net.http.HttpResponse;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * OpenTelemetry traces: with {@code observability.otlp_endpoint} set, each MCP request becomes a span
@@ -50,7 +49,9 @@ class TracingIT {
     }
 
     @Test
-    @DisplayName("a tools/call is a span at the collector with route, tool, eras and outcome, and its traceparent reaches the backend")
+    @DisplayName(
+            "a tools/call is a span at the collector with route, tool, eras and outcome, and its traceparent reaches "
+                    + "the backend")
     void spans() {
         collector = OtlpReceiver.start();
         start("""
@@ -61,21 +62,26 @@ class TracingIT {
 
         OtlpReceiver.ReceivedSpan span = collector.await(s -> s.name().equals("tools/call echo"), "for the echo call");
         assertThat(span.service()).isEqualTo("mcp-front");
-        assertThat(span.attributes()).containsEntry("mcp.method.name", "tools/call")
+        assertThat(span.attributes())
+                .containsEntry("mcp.method.name", "tools/call")
                 .containsEntry("gen_ai.tool.name", "echo")
                 .containsEntry("mcp_front.route", "/everything")
                 .containsEntry("mcp_front.client_era", "2025")
                 .containsEntry("mcp_front.backend_era", "2025")
                 .containsEntry("mcp_front.outcome", "ok");
         assertThat(span.attributes().values()).noneMatch(value -> value.contains(SECRET_ARGUMENT));
-        collector.await(s -> s.name().equals("initialize") && "/everything".equals(s.attributes().get("mcp_front.route")),
+        collector.await(
+                s -> s.name().equals("initialize")
+                        && "/everything".equals(s.attributes().get("mcp_front.route")),
                 "for initialize");
         assertThat(collector.contentTypes()).allMatch(type -> type.startsWith("application/x-protobuf"));
 
         // Version 00, the span's ids, and flags with "sampled" set (OpenTelemetry also sets "random", 0x02).
         String expected = "00-" + span.traceId() + "-" + span.spanId() + "-";
-        assertThat(proxy.requests()).as("a backend request carries the tools/call span's traceparent")
-                .anyMatch(headers -> headers.get("traceparent") != null && headers.get("traceparent").startsWith(expected)
+        assertThat(proxy.requests())
+                .as("a backend request carries the tools/call span's traceparent")
+                .anyMatch(headers -> headers.get("traceparent") != null
+                        && headers.get("traceparent").startsWith(expected)
                         && (Integer.parseInt(headers.get("traceparent").substring(expected.length()), 16) & 1) == 1);
     }
 
@@ -94,9 +100,14 @@ class TracingIT {
         String session = opened.headers().firstValue("Mcp-Session-Id").orElseThrow();
         RawHttp.send(RawHttp.mcpPost(url, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
                 .header("Mcp-Session-Id", session));
-        HttpResponse<String> echo = RawHttp.send(RawHttp.mcpPost(url, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\","
-                + "\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"" + SECRET_ARGUMENT + "\"}}}")
+        HttpResponse<String> echo = RawHttp.send(RawHttp.mcpPost(
+                        url,
+                        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\","
+                                + "\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"" + SECRET_ARGUMENT
+                                + "\"}}}")
                 .header("Mcp-Session-Id", session));
-        assertThat(RawHttp.lastMessage(echo).containsKey("result")).as(echo.body()).isTrue();
+        assertThat(RawHttp.lastMessage(echo).containsKey("result"))
+                .as(echo.body())
+                .isTrue();
     }
 }

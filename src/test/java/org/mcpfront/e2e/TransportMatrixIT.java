@@ -1,6 +1,9 @@
 package org.mcpfront.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonObject;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -13,10 +16,6 @@ import org.mcpfront.testing.Closeables;
 import org.mcpfront.testing.EverythingServer;
 import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.McpClient;
-
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The official TypeScript SDK client talks to server-everything through mcp-front in all four

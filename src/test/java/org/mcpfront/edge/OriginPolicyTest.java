@@ -1,15 +1,14 @@
 package org.mcpfront.edge;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.mcpfront.config.ConfigFiles;
 import org.mcpfront.config.ConfigParser;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("The origin policy")
 class OriginPolicyTest {
@@ -27,7 +26,8 @@ class OriginPolicyTest {
     }
 
     private static EdgeConfig parse(String yaml) throws Exception {
-        return EdgeConfig.of(ConfigParser.parse(ConfigFiles.parse(yaml.getBytes(StandardCharsets.UTF_8), "test"), Map.of()));
+        return EdgeConfig.of(
+                ConfigParser.parse(ConfigFiles.parse(yaml.getBytes(StandardCharsets.UTF_8), "test"), Map.of()));
     }
 
     private static EdgeConfig loopbackConfig() throws Exception {
@@ -44,13 +44,13 @@ class OriginPolicyTest {
 
     @ParameterizedTest(name = "Host {0} → {1}")
     @CsvSource({
-            "localhost:8080, true",
-            "127.0.0.1:9999, true",
-            "[::1]:8080, true",
-            "LOCALHOST, true",
-            "evil.example.com, false",
-            "evil.example.com:8080, false",
-            "127.0.0.1.evil.example, false",
+        "localhost:8080, true",
+        "127.0.0.1:9999, true",
+        "[::1]:8080, true",
+        "LOCALHOST, true",
+        "evil.example.com, false",
+        "evil.example.com:8080, false",
+        "127.0.0.1.evil.example, false",
     })
     @DisplayName("a gateway on loopback accepts only loopback Host headers (DNS rebinding)")
     void hosts(String host, boolean allowed) throws Exception {
@@ -59,11 +59,11 @@ class OriginPolicyTest {
 
     @ParameterizedTest(name = "route hosts: Host {0} → {1}")
     @CsvSource({
-            "notion.mcp.example.com, true",
-            "NOTION.mcp.example.com:8080, true",
-            "mcp.example.com, false",
-            "evil.example.com, false",
-            "notion.mcp.example.com.evil.example, false",
+        "notion.mcp.example.com, true",
+        "NOTION.mcp.example.com:8080, true",
+        "mcp.example.com, false",
+        "evil.example.com, false",
+        "notion.mcp.example.com.evil.example, false",
     })
     @DisplayName("a gateway on loopback also accepts its routes' own hosts, and only those")
     void routeHosts(String host, boolean allowed) throws Exception {
@@ -79,10 +79,12 @@ class OriginPolicyTest {
                   - { path: /plain, type: http, backend: "http://127.0.0.1:3001/mcp" }
                 """);
         assertThat(OriginPolicy.hostAllowed(host, config)).isEqualTo(allowed);
-        assertThat(OriginPolicy.routeOnHost(host, config).map(r -> r.path())).isEqualTo(
-                allowed ? java.util.Optional.of("/notion") : java.util.Optional.empty());
-        assertThat(OriginPolicy.allowed("http://notion.mcp.example.com:8080", config)).isTrue();
-        assertThat(OriginPolicy.allowed("https://notion.mcp.example.com", config)).isFalse();
+        assertThat(OriginPolicy.routeOnHost(host, config).map(r -> r.path()))
+                .isEqualTo(allowed ? java.util.Optional.of("/notion") : java.util.Optional.empty());
+        assertThat(OriginPolicy.allowed("http://notion.mcp.example.com:8080", config))
+                .isTrue();
+        assertThat(OriginPolicy.allowed("https://notion.mcp.example.com", config))
+                .isFalse();
     }
 
     @ParameterizedTest(name = "public gateway, Host {0}")
@@ -102,19 +104,19 @@ class OriginPolicyTest {
 
     @ParameterizedTest(name = "{0} → {1}")
     @CsvSource({
-            "http://localhost:6274, true",
-            "http://127.0.0.1:3000, true",
-            "http://[::1]:80, true",
-            "https://mcp.example.com, true",
-            "https://MCP.example.com:443, true",
-            "https://app.example.org:8443, true",
-            "https://app.example.org, false",
-            "https://evil.example, false",
-            "http://mcp.example.com, false",
-            "null, false",
-            "https://localhost.evil.example, false",
-            "http://127.evil.example, false",
-            "not an origin, false",
+        "http://localhost:6274, true",
+        "http://127.0.0.1:3000, true",
+        "http://[::1]:80, true",
+        "https://mcp.example.com, true",
+        "https://MCP.example.com:443, true",
+        "https://app.example.org:8443, true",
+        "https://app.example.org, false",
+        "https://evil.example, false",
+        "http://mcp.example.com, false",
+        "null, false",
+        "https://localhost.evil.example, false",
+        "http://127.evil.example, false",
+        "not an origin, false",
     })
     @DisplayName("allows loopback, the issuer and configured origins only")
     void decisions(String origin, boolean allowed) throws Exception {

@@ -1,13 +1,12 @@
 package org.mcpfront.identity;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.mcpfront.config.OAuthConfig;
 import org.mcpfront.identity.Admission.Decision;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("Admission lets in verified accounts of allowed Workspace domains and listed addresses, nobody else")
 class AdmissionTest {
@@ -21,8 +20,12 @@ class AdmissionTest {
     @Test
     @DisplayName("a verified account of an allowed hosted domain is admitted, whatever the case of the domain")
     void allowedDomain() {
-        assertThat(Admission.check(google("alice@example.com", true, "example.com"), EXAMPLE_COM).admitted()).isTrue();
-        assertThat(Admission.check(google("Alice@Example.COM", true, "EXAMPLE.com"), EXAMPLE_COM).admitted()).isTrue();
+        assertThat(Admission.check(google("alice@example.com", true, "example.com"), EXAMPLE_COM)
+                        .admitted())
+                .isTrue();
+        assertThat(Admission.check(google("Alice@Example.COM", true, "EXAMPLE.com"), EXAMPLE_COM)
+                        .admitted())
+                .isTrue();
     }
 
     @Test
@@ -41,7 +44,10 @@ class AdmissionTest {
         Decision decision = Admission.check(google("mallory@other.org", true, "other.org"), EXAMPLE_COM);
 
         assertThat(decision.admitted()).isFalse();
-        assertThat(decision.reason()).contains("other.org").contains("administrator").contains("oauth.allowed_domains");
+        assertThat(decision.reason())
+                .contains("other.org")
+                .contains("administrator")
+                .contains("oauth.allowed_domains");
     }
 
     @Test
@@ -61,7 +67,8 @@ class AdmissionTest {
         assertThat(Admission.check(bob, EXAMPLE_COM).admitted()).isFalse();
         assertThat(Admission.check(bob, EXAMPLE_COM).reason()).contains("gmail.com");
         assertThat(Admission.check(bob, TestConfigs.admitting(List.of("example.com"), List.of("Bob@Gmail.com")))
-                .admitted()).isTrue();
+                        .admitted())
+                .isTrue();
     }
 
     @Test
@@ -79,24 +86,35 @@ class AdmissionTest {
     void listedEmail() {
         OAuthConfig listed = TestConfigs.admitting(List.of("example.com"), List.of("contractor@other.org"));
 
-        assertThat(Admission.check(google("CONTRACTOR@other.org", true, "other.org"), listed).admitted()).isTrue();
-        assertThat(Admission.check(google("someone@other.org", true, "other.org"), listed).admitted()).isFalse();
+        assertThat(Admission.check(google("CONTRACTOR@other.org", true, "other.org"), listed)
+                        .admitted())
+                .isTrue();
+        assertThat(Admission.check(google("someone@other.org", true, "other.org"), listed)
+                        .admitted())
+                .isFalse();
     }
 
     @Test
     @DisplayName("a dev sign-in is admitted by the domain of the typed address")
     void devIdentity() {
-        assertThat(Admission.check(new Identity("dev:a@example.com", "a@example.com", true, "example.com", null),
-                EXAMPLE_COM).admitted()).isTrue();
-        assertThat(Admission.check(new Identity("dev:a@other.org", "a@other.org", true, "other.org", null),
-                EXAMPLE_COM).admitted()).isFalse();
+        assertThat(Admission.check(
+                                new Identity("dev:a@example.com", "a@example.com", true, "example.com", null),
+                                EXAMPLE_COM)
+                        .admitted())
+                .isTrue();
+        assertThat(Admission.check(new Identity("dev:a@other.org", "a@other.org", true, "other.org", null), EXAMPLE_COM)
+                        .admitted())
+                .isFalse();
     }
 
     @Test
-    @DisplayName("generic OIDC: a verified email of an allowed domain is admitted without hd; another domain is refused")
+    @DisplayName(
+            "generic OIDC: a verified email of an allowed domain is admitted without hd; another domain is refused")
     void oidcByEmailDomain() {
         OAuthConfig oidc = TestConfigs.oidc(List.of("example.com"), List.of());
-        assertThat(Admission.check(google("alice@Example.com", true, null), oidc).admitted()).isTrue();
+        assertThat(Admission.check(google("alice@Example.com", true, null), oidc)
+                        .admitted())
+                .isTrue();
         Decision other = Admission.check(google("mallory@other.org", true, null), oidc);
         assertThat(other.admitted()).isFalse();
         assertThat(other.reason()).contains("other.org").contains("oauth.allowed_domains");
@@ -108,16 +126,26 @@ class AdmissionTest {
     @Test
     @DisplayName("iam: and group: principals in allowed_emails admit the users whose memberships hold them")
     void memberPrincipals() {
-        OAuthConfig byRole = TestConfigs.admitting(List.of(), List.of("iam:roles/run.invoker", "group:eng@example.com"));
+        OAuthConfig byRole =
+                TestConfigs.admitting(List.of(), List.of("iam:roles/run.invoker", "group:eng@example.com"));
         Identity bob = google("bob@gmail.com", true, null);
 
-        assertThat(Admission.check(bob, byRole, Memberships.Resolved.of(List.of("iam:roles/run.invoker"))).reason())
+        assertThat(Admission.check(bob, byRole, Memberships.Resolved.of(List.of("iam:roles/run.invoker")))
+                        .reason())
                 .contains("iam:roles/run.invoker");
-        assertThat(Admission.check(bob, byRole, Memberships.Resolved.of(List.of("Eng@Example.com"))).admitted()).isTrue();
-        Decision refused = Admission.check(bob, byRole, new Memberships.Resolved(
-                java.util.Set.of("iam:roles/viewer"), List.of("the IAM roles could not be looked up: HTTP 403")));
+        assertThat(Admission.check(bob, byRole, Memberships.Resolved.of(List.of("Eng@Example.com")))
+                        .admitted())
+                .isTrue();
+        Decision refused = Admission.check(
+                bob,
+                byRole,
+                new Memberships.Resolved(
+                        java.util.Set.of("iam:roles/viewer"),
+                        List.of("the IAM roles could not be looked up: HTTP 403")));
         assertThat(refused.admitted()).isFalse();
-        assertThat(refused.reason()).contains("holds none of iam:roles/run.invoker, group:eng@example.com")
-                .contains("IAM roles on the Google Cloud project").contains("HTTP 403");
+        assertThat(refused.reason())
+                .contains("holds none of iam:roles/run.invoker, group:eng@example.com")
+                .contains("IAM roles on the Google Cloud project")
+                .contains("HTTP 403");
     }
 }

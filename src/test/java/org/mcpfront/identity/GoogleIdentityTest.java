@@ -1,5 +1,7 @@
 package org.mcpfront.identity;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -10,6 +12,12 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -20,15 +28,6 @@ import org.mcpfront.config.OAuthConfig.GoogleConfig;
 import org.mcpfront.identity.IdentityProvider.SignInStart;
 import org.mcpfront.testing.FreePorts;
 import org.mcpfront.testing.GoogleStandIn;
-
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Base64;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
@@ -58,20 +57,23 @@ class GoogleIdentityTest {
     @Test
     @DisplayName("begin asks for openid email profile with state, nonce, an S256 challenge and the hd hint")
     void authorizationUrl(VertxTestContext ctx) {
-        identity.begin("state-1").onComplete(ctx.succeeding(start -> ctx.verify(() -> {
-            assertThat(start.redirectUrl()).startsWith(google.issuerUrl() + "/authorize?");
-            Map<String, List<String>> query = new QueryStringDecoder(start.redirectUrl()).parameters();
-            assertThat(query.get("client_id")).containsExactly(GoogleStandIn.CLIENT_ID);
-            assertThat(query.get("response_type")).containsExactly("code");
-            assertThat(query.get("redirect_uri")).containsExactly(CALLBACK);
-            assertThat(query.get("scope")).containsExactly("openid email profile");
-            assertThat(query.get("state")).containsExactly("state-1");
-            assertThat(query.get("nonce")).containsExactly(start.providerState().getString("nonce"));
-            assertThat(query.get("code_challenge_method")).containsExactly("S256");
-            assertThat(query.get("code_challenge")).containsExactly(s256(start.providerState().getString("code_verifier")));
-            assertThat(query.get("hd")).containsExactly("example.com");
-            ctx.completeNow();
-        })));
+        identity.begin("state-1")
+                .onComplete(ctx.succeeding(start -> ctx.verify(() -> {
+                    assertThat(start.redirectUrl()).startsWith(google.issuerUrl() + "/authorize?");
+                    Map<String, List<String>> query = new QueryStringDecoder(start.redirectUrl()).parameters();
+                    assertThat(query.get("client_id")).containsExactly(GoogleStandIn.CLIENT_ID);
+                    assertThat(query.get("response_type")).containsExactly("code");
+                    assertThat(query.get("redirect_uri")).containsExactly(CALLBACK);
+                    assertThat(query.get("scope")).containsExactly("openid email profile");
+                    assertThat(query.get("state")).containsExactly("state-1");
+                    assertThat(query.get("nonce"))
+                            .containsExactly(start.providerState().getString("nonce"));
+                    assertThat(query.get("code_challenge_method")).containsExactly("S256");
+                    assertThat(query.get("code_challenge"))
+                            .containsExactly(s256(start.providerState().getString("code_verifier")));
+                    assertThat(query.get("hd")).containsExactly("example.com");
+                    ctx.completeNow();
+                })));
     }
 
     @Test
@@ -79,8 +81,8 @@ class GoogleIdentityTest {
     void freshSecrets(Vertx vertx, VertxTestContext ctx) {
         OAuthConfig twoDomains = TestConfigs.google(google.config(), List.of("example.com", "example.org"));
         GoogleIdentity other = new GoogleIdentity(vertx, twoDomains);
-        Future.all(identity.begin("s"), identity.begin("s"), other.begin("s")).onComplete(ctx.succeeding(all ->
-                ctx.verify(() -> {
+        Future.all(identity.begin("s"), identity.begin("s"), other.begin("s"))
+                .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
                     SignInStart first = all.resultAt(0);
                     SignInStart second = all.resultAt(1);
                     SignInStart third = all.resultAt(2);
@@ -89,7 +91,8 @@ class GoogleIdentityTest {
                     assertThat(first.providerState().getString("code_verifier"))
                             .isNotEqualTo(second.providerState().getString("code_verifier"))
                             .hasSizeGreaterThanOrEqualTo(43);
-                    assertThat(new QueryStringDecoder(third.redirectUrl()).parameters()).doesNotContainKey("hd");
+                    assertThat(new QueryStringDecoder(third.redirectUrl()).parameters())
+                            .doesNotContainKey("hd");
                     ctx.completeNow();
                 })));
     }
@@ -104,8 +107,9 @@ class GoogleIdentityTest {
                     return identity.finish(params, start.providerState());
                 }))
                 .onComplete(ctx.succeeding(signedIn -> ctx.verify(() -> {
-                    assertThat(signedIn).isEqualTo(new Identity("google-alice", "alice@example.com", true,
-                            "example.com", "Alice Example"));
+                    assertThat(signedIn)
+                            .isEqualTo(new Identity(
+                                    "google-alice", "alice@example.com", true, "example.com", "Alice Example"));
                     ctx.completeNow();
                 })));
     }
@@ -116,8 +120,8 @@ class GoogleIdentityTest {
         google.nextSignIn(GoogleStandIn.CONSUMER);
         signInOnce()
                 .compose(bob -> {
-                    ctx.verify(() -> assertThat(bob).isEqualTo(
-                            new Identity("google-bob", "bob@gmail.com", true, null, "Bob")));
+                    ctx.verify(() ->
+                            assertThat(bob).isEqualTo(new Identity("google-bob", "bob@gmail.com", true, null, "Bob")));
                     google.nextSignIn(GoogleStandIn.UNVERIFIED);
                     return signInOnce();
                 })
@@ -153,8 +157,10 @@ class GoogleIdentityTest {
         identity.begin("state-4")
                 .compose(start -> identity.finish(params, start.providerState()))
                 .onComplete(ctx.failing(e -> ctx.verify(() -> {
-                    assertThat(e.getMessage()).startsWith("Google refused the sign-in")
-                            .contains("access_denied").contains("The user denied access");
+                    assertThat(e.getMessage())
+                            .startsWith("Google refused the sign-in")
+                            .contains("access_denied")
+                            .contains("The user denied access");
                     ctx.completeNow();
                 })));
     }
@@ -166,34 +172,34 @@ class GoogleIdentityTest {
         String issuer = "http://localhost:" + port + "/" + GoogleStandIn.ISSUER_ID;
         GoogleConfig config = new GoogleConfig(GoogleStandIn.CLIENT_ID, GoogleStandIn.CLIENT_SECRET, issuer);
         GoogleIdentity later = new GoogleIdentity(vertx, TestConfigs.google(config, List.of("example.com")));
-        later.start()
-                .compose(started -> later.begin("state-5"))
-                .onComplete(ctx.failing(e -> {
-                    ctx.verify(() -> assertThat(e.getMessage())
-                            .startsWith("Sign-in with Google is unavailable").contains(issuer));
-                    GoogleStandIn back = GoogleStandIn.start(port);
-                    later.begin("state-5")
-                            .onComplete(ar -> back.close())
-                            .onComplete(ctx.succeeding(start -> ctx.verify(() -> {
-                                assertThat(start.redirectUrl()).startsWith(issuer + "/authorize?");
-                                ctx.completeNow();
-                            })));
-                }));
+        later.start().compose(started -> later.begin("state-5")).onComplete(ctx.failing(e -> {
+            ctx.verify(() -> assertThat(e.getMessage())
+                    .startsWith("Sign-in with Google is unavailable")
+                    .contains(issuer));
+            GoogleStandIn back = GoogleStandIn.start(port);
+            later.begin("state-5")
+                    .onComplete(ar -> back.close())
+                    .onComplete(ctx.succeeding(start -> ctx.verify(() -> {
+                        assertThat(start.redirectUrl()).startsWith(issuer + "/authorize?");
+                        ctx.completeNow();
+                    })));
+        }));
     }
 
     @Test
     @DisplayName("identity: google starts the Google sign-in once discovery was attempted")
     void providers(Vertx vertx, VertxTestContext ctx) {
         OAuthConfig oauth = TestConfigs.google(google.config(), List.of("example.com"));
-        IdentityProviders.start(vertx, oauth).onComplete(ctx.succeeding(provider -> ctx.verify(() -> {
-            assertThat(provider).isInstanceOf(GoogleIdentity.class);
-            ctx.completeNow();
-        })));
+        IdentityProviders.start(vertx, oauth)
+                .onComplete(ctx.succeeding(provider -> ctx.verify(() -> {
+                    assertThat(provider).isInstanceOf(GoogleIdentity.class);
+                    ctx.completeNow();
+                })));
     }
 
     private Future<Identity> signInOnce() {
-        return identity.begin("state").compose(start -> callback(start)
-                .compose(params -> identity.finish(params, start.providerState())));
+        return identity.begin("state")
+                .compose(start -> callback(start).compose(params -> identity.finish(params, start.providerState())));
     }
 
     /** Follows the authorization URL as a browser would, and returns the parameters Google redirects back with. */

@@ -1,7 +1,14 @@
 package org.mcpfront.identity;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -9,14 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.mcpfront.gcp.GoogleCredentials;
 import org.mcpfront.gcp.ServiceAccountKey;
 import org.mcpfront.testing.GoogleCloudStandIn;
-
-import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("Memberships: the provider's groups, Workspace groups and IAM roles on the project")
 class MembershipsTest {
@@ -48,24 +47,36 @@ class MembershipsTest {
     }
 
     private Memberships memberships(boolean workspace, Duration iamTtl) {
-        GoogleCredentials credentials = new GoogleCredentials(vertx, ServiceAccountKey.parse(cloud.serviceAccountKeyJson()),
-                cloud.url(), Clock.systemUTC());
-        WorkspaceGroups groups = workspace ? new WorkspaceGroups(vertx, credentials, "admin@example.com", cloud.url(),
-                Duration.ofMinutes(10), Clock.systemUTC()) : null;
-        return new Memberships(groups, new IamRoles(vertx, credentials, "test-project", cloud.url(), iamTtl, Clock.systemUTC()));
+        GoogleCredentials credentials = new GoogleCredentials(
+                vertx, ServiceAccountKey.parse(cloud.serviceAccountKeyJson()), cloud.url(), Clock.systemUTC());
+        WorkspaceGroups groups = workspace
+                ? new WorkspaceGroups(
+                        vertx, credentials, "admin@example.com", cloud.url(), Duration.ofMinutes(10), Clock.systemUTC())
+                : null;
+        return new Memberships(
+                groups, new IamRoles(vertx, credentials, "test-project", cloud.url(), iamTtl, Clock.systemUTC()));
     }
 
     @Test
     @DisplayName("roles held directly, through a Workspace group and through the domain; the groups by email")
     void rolesDirectGroupAndDomain() throws Exception {
-        Memberships.Resolved alice = await(memberships(true, Duration.ofMinutes(5)).of("alice@example.com", List.of("oncall")));
+        Memberships.Resolved alice =
+                await(memberships(true, Duration.ofMinutes(5)).of("alice@example.com", List.of("oncall")));
 
         assertThat(alice.problems()).isEmpty();
-        assertThat(alice.memberships()).containsExactlyInAnyOrder("oncall", "eng@example.com", "iam:roles/viewer",
-                "iam:roles/editor", "iam:projects/test-project/roles/mcpUser");
-        Memberships.Resolved bob = await(memberships(true, Duration.ofMinutes(5)).of("bob@example.com", List.of()));
-        assertThat(bob.memberships()).containsExactlyInAnyOrder("iam:roles/owner", "iam:projects/test-project/roles/mcpUser");
-        Memberships.Resolved outsider = await(memberships(true, Duration.ofMinutes(5)).of("mallory@other.org", List.of()));
+        assertThat(alice.memberships())
+                .containsExactlyInAnyOrder(
+                        "oncall",
+                        "eng@example.com",
+                        "iam:roles/viewer",
+                        "iam:roles/editor",
+                        "iam:projects/test-project/roles/mcpUser");
+        Memberships.Resolved bob =
+                await(memberships(true, Duration.ofMinutes(5)).of("bob@example.com", List.of()));
+        assertThat(bob.memberships())
+                .containsExactlyInAnyOrder("iam:roles/owner", "iam:projects/test-project/roles/mcpUser");
+        Memberships.Resolved outsider =
+                await(memberships(true, Duration.ofMinutes(5)).of("mallory@other.org", List.of()));
         assertThat(outsider.memberships()).isEmpty();
         assertThat(outsider.problems()).isEmpty();
     }
@@ -85,8 +96,8 @@ class MembershipsTest {
     @Test
     @DisplayName("an IAM group binding counts through a group the identity provider names by email, without Workspace")
     void providerGroupsBindRoles() throws Exception {
-        Memberships.Resolved carol = await(memberships(false, Duration.ofMinutes(5)).of("carol@example.com",
-                List.of("eng@example.com")));
+        Memberships.Resolved carol =
+                await(memberships(false, Duration.ofMinutes(5)).of("carol@example.com", List.of("eng@example.com")));
         assertThat(carol.memberships()).contains("iam:roles/editor").doesNotContain("iam:roles/viewer");
     }
 
@@ -95,12 +106,15 @@ class MembershipsTest {
     void failures() throws Exception {
         cloud.setWorkspaceAdmin("someone-else@example.com");
         cloud.setProject("another-project");
-        Memberships.Resolved alice = await(memberships(true, Duration.ofMinutes(5)).of("alice@example.com", List.of("oncall")));
+        Memberships.Resolved alice =
+                await(memberships(true, Duration.ofMinutes(5)).of("alice@example.com", List.of("oncall")));
 
         assertThat(alice.memberships()).containsExactly("oncall");
         assertThat(alice.problems()).hasSize(2);
         assertThat(alice.problems().get(0)).contains("Workspace groups").contains("403");
-        assertThat(alice.problems().get(1)).contains("test-project").contains("403")
+        assertThat(alice.problems().get(1))
+                .contains("test-project")
+                .contains("403")
                 .contains(GoogleCloudStandIn.SERVICE_ACCOUNT);
     }
 }

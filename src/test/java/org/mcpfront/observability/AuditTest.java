@@ -1,15 +1,14 @@
 package org.mcpfront.observability;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.mcpfront.testing.LogCapture;
-
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("Audit lines")
 class AuditTest {
@@ -21,7 +20,9 @@ class AuditTest {
     }
 
     private static ILoggingEvent only(LogCapture logs) {
-        List<ILoggingEvent> audit = logs.events().stream().filter(e -> "audit".equals(e.getLoggerName())).toList();
+        List<ILoggingEvent> audit = logs.events().stream()
+                .filter(e -> "audit".equals(e.getLoggerName()))
+                .toList();
         assertThat(audit).hasSize(1);
         return audit.get(0);
     }
@@ -30,7 +31,17 @@ class AuditTest {
     @DisplayName("a tool call renders as JSON with typed audit fields, for Cloud Logging queries")
     void toolCallAsJson() {
         try (LogCapture logs = new LogCapture()) {
-            Audit.toolCall("alice@example.com", "client-1", "/a", "s-1", "echo", 42, "error", -32602, "2025", "2025",
+            Audit.toolCall(
+                    "alice@example.com",
+                    "client-1",
+                    "/a",
+                    "s-1",
+                    "echo",
+                    42,
+                    "error",
+                    -32602,
+                    "2025",
+                    "2025",
                     "access.tools[1] allow [echo]");
             JsonObject line = new JsonObject(render(only(logs), true));
             assertThat(line.getString("logger")).isEqualTo("audit");
@@ -69,8 +80,9 @@ class AuditTest {
     void text() {
         try (LogCapture logs = new LogCapture()) {
             Audit.tokenIssued("alice@example.com", "client-1", "refresh_token");
-            assertThat(render(only(logs), false)).contains("audit  tokens issued  audit=true  event=token_issued"
-                    + "  user=alice@example.com  client_id=client-1  grant_type=refresh_token");
+            assertThat(render(only(logs), false))
+                    .contains("audit  tokens issued  audit=true  event=token_issued"
+                            + "  user=alice@example.com  client_id=client-1  grant_type=refresh_token");
         }
     }
 }

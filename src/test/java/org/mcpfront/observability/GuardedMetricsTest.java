@@ -1,5 +1,7 @@
 package org.mcpfront.observability;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -9,11 +11,6 @@ import io.vertx.core.spi.VertxMetricsFactory;
 import io.vertx.core.spi.metrics.HttpServerMetrics;
 import io.vertx.core.spi.metrics.VertxMetrics;
 import io.vertx.micrometer.MicrometerMetricsFactory;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -24,8 +21,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Vert.x may accept a connection before its HTTP server's metrics exist (they are made in a listener
@@ -49,14 +48,25 @@ class GuardedMetricsTest {
     @DisplayName("a request on a connection accepted before the server's metrics existed gets its answer")
     void connectionWithoutSocketMetric() throws Exception {
         Observability observability = new Observability();
-        vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(observability.metricsOptions()))
-                .withMetrics(factory(observability, GuardedMetricsTest::acceptedTooEarly)).build();
-        HttpServer server = vertx.createHttpServer().requestHandler(request -> request.response().end("answered"))
-                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        vertx = Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(observability.metricsOptions()))
+                .withMetrics(factory(observability, GuardedMetricsTest::acceptedTooEarly))
+                .build();
+        HttpServer server = vertx.createHttpServer()
+                .requestHandler(request -> request.response().end("answered"))
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
 
-        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-                .sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/health"))
-                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString())
+        HttpResponse<String> response = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
+                .sendAsync(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/health"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
                 .get(20, TimeUnit.SECONDS);
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -67,12 +77,21 @@ class GuardedMetricsTest {
     @DisplayName("requests on connections that have their metric are still counted")
     void countedAsBefore() throws Exception {
         Observability observability = new Observability();
-        vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(observability.metricsOptions()))
-                .withMetrics(observability.metricsFactory()).build();
-        HttpServer server = vertx.createHttpServer().requestHandler(request -> request.response().end("ok"))
-                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        vertx = Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(observability.metricsOptions()))
+                .withMetrics(observability.metricsFactory())
+                .build();
+        HttpServer server = vertx.createHttpServer()
+                .requestHandler(request -> request.response().end("ok"))
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
 
         assertThat(observability.registry().scrape()).containsPattern("vertx_http_server_requests_total\\{[^}]*} 1");
     }
@@ -103,9 +122,15 @@ class GuardedMetricsTest {
 
     /** Micrometer's metrics, except that no connection gets a socket metric: what Vert.x does in the window. */
     private static VertxMetrics acceptedTooEarly(VertxMetrics micrometer) {
-        return delegating(VertxMetrics.class, micrometer, (method, call) -> method.getName().equals("createHttpServerMetrics")
-                ? delegating(HttpServerMetrics.class, call.invoke(), (m, c) -> socketConnected(m) ? null : c.invoke())
-                : call.invoke());
+        return delegating(
+                VertxMetrics.class,
+                micrometer,
+                (method, call) -> method.getName().equals("createHttpServerMetrics")
+                        ? delegating(
+                                HttpServerMetrics.class,
+                                call.invoke(),
+                                (m, c) -> socketConnected(m) ? null : c.invoke())
+                        : call.invoke());
     }
 
     /** {@code TCPMetrics.connected(remoteAddress, remoteName)}, which makes a connection's socket metric. */
@@ -122,7 +147,9 @@ class GuardedMetricsTest {
     }
 
     private static <T> T delegating(Class<T> type, Object target, Interceptor interceptor) {
-        return type.cast(Proxy.newProxyInstance(GuardedMetricsTest.class.getClassLoader(), new Class<?>[]{type},
+        return type.cast(Proxy.newProxyInstance(
+                GuardedMetricsTest.class.getClassLoader(),
+                new Class<?>[] {type},
                 (self, method, args) -> interceptor.handle(method, () -> {
                     try {
                         return method.invoke(target, args);

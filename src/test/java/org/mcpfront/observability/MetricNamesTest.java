@@ -1,11 +1,9 @@
 package org.mcpfront.observability;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +11,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 /**
  * The metrics the README and docs/operations.md list are exactly those mcp-front registers: every
@@ -69,8 +68,9 @@ class MetricNamesTest {
     @Test
     @DisplayName("the scrape has the families the documents are checked against")
     void scrapeSeen() {
-        assertThat(registered).contains("mcp_front_backend_errors_total", "mcp_front_backend_up",
-                "mcp_front_request_duration_seconds");
+        assertThat(registered)
+                .contains(
+                        "mcp_front_backend_errors_total", "mcp_front_backend_up", "mcp_front_request_duration_seconds");
     }
 
     private static String section(String text, String start, String end) {

@@ -1,8 +1,17 @@
 package org.mcpfront.session;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -28,16 +37,6 @@ import org.mcpfront.transport.JsonRpcErrors;
 import org.mcpfront.transport.JsonRpcException;
 import org.mcpfront.transport.JsonRpcMessage;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * The session's rules on their own: a fake clock and timers, a fake backend, and the events the
  * session would put on the bus.
@@ -61,11 +60,9 @@ class SessionCoreTest {
         final List<SessionFacts> saved = new ArrayList<>();
         int undeploys;
 
-        record Timer(long due, Runnable action) {
-        }
+        record Timer(long due, Runnable action) {}
 
-        record Sent(StreamRef stream, StreamEvent event) {
-        }
+        record Sent(StreamRef stream, StreamEvent event) {}
 
         @Override
         public long nanoTime() {
@@ -114,7 +111,9 @@ class SessionCoreTest {
             while (true) {
                 Map.Entry<Long, Timer> next = timers.entrySet().stream()
                         .filter(e -> e.getValue().due() <= until)
-                        .min((a, b) -> Long.compare(a.getValue().due(), b.getValue().due())).orElse(null);
+                        .min((a, b) ->
+                                Long.compare(a.getValue().due(), b.getValue().due()))
+                        .orElse(null);
                 if (next == null) {
                     break;
                 }
@@ -131,13 +130,17 @@ class SessionCoreTest {
         }
 
         List<StreamEvent.Message> messagesOn(StreamRef stream) {
-            return sent.stream().filter(s -> sameConnection(s.stream(), stream) && s.event() instanceof StreamEvent.Message)
-                    .map(s -> (StreamEvent.Message) s.event()).toList();
+            return sent.stream()
+                    .filter(s -> sameConnection(s.stream(), stream) && s.event() instanceof StreamEvent.Message)
+                    .map(s -> (StreamEvent.Message) s.event())
+                    .toList();
         }
 
         List<StreamEvent.End> endsOn(StreamRef stream) {
-            return sent.stream().filter(s -> sameConnection(s.stream(), stream) && s.event() instanceof StreamEvent.End)
-                    .map(s -> (StreamEvent.End) s.event()).toList();
+            return sent.stream()
+                    .filter(s -> sameConnection(s.stream(), stream) && s.event() instanceof StreamEvent.End)
+                    .map(s -> (StreamEvent.End) s.event())
+                    .toList();
         }
     }
 
@@ -205,11 +208,14 @@ class SessionCoreTest {
                   - { path: %s, type: stdio, command: [fake], %s }
                 """.formatted(ROUTE, settings);
         return ConfigParser.parse(ConfigFiles.parse(yaml.getBytes(StandardCharsets.UTF_8), "test.yaml"), Map.of())
-                .route(ROUTE).orElseThrow();
+                .route(ROUTE)
+                .orElseThrow();
     }
 
     private SessionCore open(ClientTransport transport, StreamRef standalone) {
-        SessionCore core = new SessionCore(new SessionSpec("s1", route, transport, standalone, ALICE), host,
+        SessionCore core = new SessionCore(
+                new SessionSpec("s1", route, transport, standalone, ALICE),
+                host,
                 new GatewayMetrics(new SimpleMeterRegistry()));
         core.backend(backend);
         assertThat(core.started()).isNull();
@@ -284,26 +290,49 @@ class SessionCoreTest {
                 assertThat(json(m).getInteger("id")).isEqualTo(1);
                 assertThat(m.last()).isTrue();
             });
-            assertThat(host.messagesOn(POST_2)).singleElement().satisfies(m -> assertThat(m.last()).isTrue());
+            assertThat(host.messagesOn(POST_2))
+                    .singleElement()
+                    .satisfies(m -> assertThat(m.last()).isTrue());
         }
 
         @Test
         @DisplayName("a list answer loses what the request's visibility hides; other answers pass byte for byte")
         void listAnswersFiltered() {
             SessionCore core = open();
-            Visibility noDeletes = new RouteAccess(Optional.empty(), Map.of(Kind.TOOL, List.of(new Rule("access.tools[0]",
-                    false, List.of(Glob.parse("delete_*")), List.of(), List.of()))), Optional.empty())
+            Visibility noDeletes = new RouteAccess(
+                            Optional.empty(),
+                            Map.of(
+                                    Kind.TOOL,
+                                    List.of(new Rule(
+                                            "access.tools[0]",
+                                            false,
+                                            List.of(Glob.parse("delete_*")),
+                                            List.of(),
+                                            List.of()))),
+                            Optional.empty())
                     .visibilityFor(Caller.of("alice@example.com"), Map.of());
             Answer answer = new Answer();
-            core.onClient(new SessionCommand.Deliver(owner(), rpc("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}"),
-                    POST_1, false, null, noDeletes), answer);
-            core.onClient(new SessionCommand.Deliver(owner(), rpc(call(2)), POST_2, false, null, noDeletes), new Answer());
-            core.onMessage("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[{\"name\":\"echo\"},"
-                    + "{\"name\":\"delete_all\"}]}}", null);
+            core.onClient(
+                    new SessionCommand.Deliver(
+                            owner(),
+                            rpc("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}"),
+                            POST_1,
+                            false,
+                            null,
+                            noDeletes),
+                    answer);
+            core.onClient(
+                    new SessionCommand.Deliver(owner(), rpc(call(2)), POST_2, false, null, noDeletes), new Answer());
+            core.onMessage(
+                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[{\"name\":\"echo\"},"
+                            + "{\"name\":\"delete_all\"}]}}",
+                    null);
             String untouched = "{\"jsonrpc\":\"2.0\", \"id\":2,\"result\":{\"tools\":[{\"name\":\"delete_all\"}]}}";
             core.onMessage(untouched, null);
             assertThat(json(host.messagesOn(POST_1).get(0)).getJsonObject("result").getJsonArray("tools").stream()
-                    .map(t -> ((JsonObject) t).getString("name")).toList()).containsExactly("echo");
+                            .map(t -> ((JsonObject) t).getString("name"))
+                            .toList())
+                    .containsExactly("echo");
             assertThat(host.messagesOn(POST_2).get(0).raw()).isEqualTo(untouched);
         }
 
@@ -315,7 +344,9 @@ class SessionCoreTest {
             deliver(core, call(2), POST_1);
             core.onMessage(result(1), null);
             core.onMessage(result(2), null);
-            assertThat(host.messagesOn(POST_1)).extracting(StreamEvent.Message::last).containsExactly(false, true);
+            assertThat(host.messagesOn(POST_1))
+                    .extracting(StreamEvent.Message::last)
+                    .containsExactly(false, true);
         }
 
         @Test
@@ -323,7 +354,8 @@ class SessionCoreTest {
         void relatedRidesTheRequestStream() {
             SessionCore core = open();
             deliver(core, call(1), POST_1);
-            core.onMessage("{\"jsonrpc\":\"2.0\",\"id\":\"s-1\",\"method\":\"sampling/createMessage\",\"params\":{}}", "1");
+            core.onMessage(
+                    "{\"jsonrpc\":\"2.0\",\"id\":\"s-1\",\"method\":\"sampling/createMessage\",\"params\":{}}", "1");
             assertThat(host.messagesOn(POST_1)).singleElement().satisfies(m -> {
                 assertThat(json(m).getString("method")).isEqualTo("sampling/createMessage");
                 assertThat(m.last()).isFalse();
@@ -334,15 +366,22 @@ class SessionCoreTest {
         @DisplayName("progress finds its request by the progress token")
         void progressByToken() {
             SessionCore core = open();
-            deliver(core, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"slow\","
-                    + "\"_meta\":{\"progressToken\":\"tok\"}}}", POST_1);
-            core.onMessage("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\","
-                    + "\"params\":{\"progressToken\":\"tok\",\"progress\":1}}", null);
+            deliver(
+                    core,
+                    "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"slow\","
+                            + "\"_meta\":{\"progressToken\":\"tok\"}}}",
+                    POST_1);
+            core.onMessage(
+                    "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\","
+                            + "\"params\":{\"progressToken\":\"tok\",\"progress\":1}}",
+                    null);
             assertThat(host.messagesOn(POST_1)).hasSize(1);
             core.onMessage(result(7), null);
             // The token is forgotten with its request: later progress has no request to ride.
-            core.onMessage("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\","
-                    + "\"params\":{\"progressToken\":\"tok\",\"progress\":2}}", null);
+            core.onMessage(
+                    "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\","
+                            + "\"params\":{\"progressToken\":\"tok\",\"progress\":2}}",
+                    null);
             assertThat(host.messagesOn(POST_1)).hasSize(2);
         }
 
@@ -362,16 +401,20 @@ class SessionCoreTest {
         void standaloneQueue() {
             SessionCore core = open();
             for (int i = 0; i < SessionCore.MAX_UNDELIVERED + 5; i++) {
-                core.onMessage("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"n\":" + i + "}}",
+                core.onMessage(
+                        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"n\":" + i + "}}",
                         null);
             }
             assertThat(host.sent).isEmpty();
             assertThat(attach(core, GET).status).isEqualTo(200);
             List<StreamEvent.Message> flushed = host.messagesOn(GET);
             assertThat(flushed).hasSize(SessionCore.MAX_UNDELIVERED);
-            assertThat(json(flushed.get(0)).getJsonObject("params").getInteger("n")).as("the oldest were dropped")
+            assertThat(json(flushed.get(0)).getJsonObject("params").getInteger("n"))
+                    .as("the oldest were dropped")
                     .isEqualTo(5);
-            assertThat(json(flushed.get(flushed.size() - 1)).getJsonObject("params").getInteger("n"))
+            assertThat(json(flushed.get(flushed.size() - 1))
+                            .getJsonObject("params")
+                            .getInteger("n"))
                     .isEqualTo(SessionCore.MAX_UNDELIVERED + 4);
             core.onMessage(notification("notifications/tools/list_changed"), null);
             assertThat(host.messagesOn(GET)).hasSize(SessionCore.MAX_UNDELIVERED + 1);
@@ -397,7 +440,9 @@ class SessionCoreTest {
             SessionCore core = open(ClientTransport.SSE, GET);
             deliver(core, call(1), null);
             core.onMessage(result(1), null);
-            assertThat(host.messagesOn(GET)).singleElement().satisfies(m -> assertThat(m.last()).isFalse());
+            assertThat(host.messagesOn(GET))
+                    .singleElement()
+                    .satisfies(m -> assertThat(m.last()).isFalse());
         }
 
         @Test
@@ -418,8 +463,15 @@ class SessionCoreTest {
             deliver(core, call(1), POST_1);
             assertThat(deliver(core, call(1), POST_2).status).isEqualTo(409);
             Answer stranger = new Answer();
-            core.onClient(new SessionCommand.Deliver(new SessionOwner("bob", "b@example.com", "client").binding(ROUTE),
-                    rpc(call(2)), POST_2, false, null, null), stranger);
+            core.onClient(
+                    new SessionCommand.Deliver(
+                            new SessionOwner("bob", "b@example.com", "client").binding(ROUTE),
+                            rpc(call(2)),
+                            POST_2,
+                            false,
+                            null,
+                            null),
+                    stranger);
             assertThat(stranger.status).isEqualTo(404);
             assertThat(backend.received).hasSize(1);
         }
@@ -429,10 +481,17 @@ class SessionCoreTest {
         void clientCancel() {
             SessionCore core = open();
             deliver(core, call(1), POST_1);
-            deliver(core, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":1}}", null);
+            deliver(
+                    core,
+                    "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":1}}",
+                    null);
             assertThat(core.awaitingResponse("1")).isFalse();
-            assertThat(host.endsOn(POST_1)).singleElement().satisfies(e -> assertThat(e.reason()).isEqualTo("request cancelled"));
-            assertThat(backend.received).extracting(JsonRpcMessage::method).containsExactly("tools/call", "notifications/cancelled");
+            assertThat(host.endsOn(POST_1))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.reason()).isEqualTo("request cancelled"));
+            assertThat(backend.received)
+                    .extracting(JsonRpcMessage::method)
+                    .containsExactly("tools/call", "notifications/cancelled");
         }
 
         @Test
@@ -458,7 +517,9 @@ class SessionCoreTest {
             assertThat(backend.received).extracting(JsonRpcMessage::idKey).containsExactly("\"mf-1\"", "\"mf-2\"");
             assertThat(core.clientIdKey("\"mf-2\"")).isEqualTo("1");
             core.onMessage(result("\"mf-2\""), null);
-            assertThat(host.messagesOn(POST_2)).singleElement().satisfies(m -> assertThat(json(m).getInteger("id")).isEqualTo(1));
+            assertThat(host.messagesOn(POST_2))
+                    .singleElement()
+                    .satisfies(m -> assertThat(json(m).getInteger("id")).isEqualTo(1));
             assertThat(host.messagesOn(POST_1)).isEmpty();
         }
 
@@ -502,7 +563,9 @@ class SessionCoreTest {
             });
             assertThat(backend.received.get(1).method()).isEqualTo("notifications/cancelled");
             core.onMessage(result(1), null);
-            assertThat(host.messagesOn(POST_1)).as("a late answer has no request").hasSize(1);
+            assertThat(host.messagesOn(POST_1))
+                    .as("a late answer has no request")
+                    .hasSize(1);
         }
 
         @Test
@@ -522,8 +585,10 @@ class SessionCoreTest {
             deliver(core, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"subscriptions/listen\",\"params\":{}}", POST_1);
             deliver(core, call(2), POST_2);
             core.onInFlightLost("stream broke");
-            assertThat(host.messagesOn(POST_2)).singleElement().satisfies(m ->
-                    assertThat(json(m).getJsonObject("error").getInteger("code")).isEqualTo(JsonRpcErrors.BACKEND_UNAVAILABLE));
+            assertThat(host.messagesOn(POST_2))
+                    .singleElement()
+                    .satisfies(m -> assertThat(json(m).getJsonObject("error").getInteger("code"))
+                            .isEqualTo(JsonRpcErrors.BACKEND_UNAVAILABLE));
             host.advance(59_000);
             assertThat(core.awaitingResponse("1")).isTrue();
         }
@@ -548,7 +613,9 @@ class SessionCoreTest {
             });
             assertThat(host.undeploys).isEqualTo(1);
             core.drain();
-            assertThat(host.endsOn(GET)).singleElement().satisfies(e -> assertThat(e.reason()).startsWith("idle for 60 s"));
+            assertThat(host.endsOn(GET))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.reason()).startsWith("idle for 60 s"));
             assertThat(core.state()).isEqualTo(SessionCore.State.ENDED);
         }
     }
@@ -558,7 +625,9 @@ class SessionCoreTest {
     class Lifecycle {
 
         private SessionCore starting() {
-            SessionCore core = new SessionCore(new SessionSpec("s1", route, ClientTransport.STREAMABLE, null, ALICE), host,
+            SessionCore core = new SessionCore(
+                    new SessionSpec("s1", route, ClientTransport.STREAMABLE, null, ALICE),
+                    host,
                     new GatewayMetrics(new SimpleMeterRegistry()));
             core.backend(backend);
             assertThat(core.state()).isEqualTo(SessionCore.State.STARTING);
@@ -588,7 +657,9 @@ class SessionCoreTest {
 
             assertThat(answer.status).isEqualTo(200);
             assertThat(core.state()).isEqualTo(SessionCore.State.ENDING);
-            assertThat(host.notices).singleElement().satisfies(n -> assertThat(n.startFailure()).isEqualTo("exited with code 3"));
+            assertThat(host.notices)
+                    .singleElement()
+                    .satisfies(n -> assertThat(n.startFailure()).isEqualTo("exited with code 3"));
             assertThat(host.messagesOn(POST_1)).singleElement().satisfies(m -> {
                 JsonObject error = json(m).getJsonObject("error");
                 assertThat(error.getInteger("code")).isEqualTo(JsonRpcErrors.BACKEND_UNAVAILABLE);
@@ -597,7 +668,9 @@ class SessionCoreTest {
             assertThat(backend.received).as("nothing reaches a dead backend").isEmpty();
             assertThat(host.undeploys).isEqualTo(1);
             host.advance(SessionCore.LINGER_MS);
-            assertThat(host.undeploys).as("the linger timer finds the session ended").isEqualTo(1);
+            assertThat(host.undeploys)
+                    .as("the linger timer finds the session ended")
+                    .isEqualTo(1);
         }
 
         @Test
@@ -610,11 +683,14 @@ class SessionCoreTest {
             host.advance(1);
             assertThat(core.state()).isEqualTo(SessionCore.State.ENDING);
             assertThat(host.undeploys).isEqualTo(1);
-            assertThat(host.notices).singleElement().satisfies(n -> assertThat(n.startFailure()).isEqualTo("exited with code 3"));
+            assertThat(host.notices)
+                    .singleElement()
+                    .satisfies(n -> assertThat(n.startFailure()).isEqualTo("exited with code 3"));
         }
 
         @Test
-        @DisplayName("a backend that fails after it answered ends the session; requests in flight get the backend's error")
+        @DisplayName(
+                "a backend that fails after it answered ends the session; requests in flight get the backend's error")
         void failsLater() {
             SessionCore core = open();
             deliver(core, call(1), POST_1);
@@ -622,13 +698,18 @@ class SessionCoreTest {
             deliver(core, call(2), POST_2);
             core.onFailure("exit", "killed");
             assertThat(core.state()).isEqualTo(SessionCore.State.ENDING);
-            assertThat(host.notices).singleElement().satisfies(n -> assertThat(n.startFailure()).isNull());
-            assertThat(deliver(core, call(3), POST_1).status).as("no request once ending").isEqualTo(404);
+            assertThat(host.notices)
+                    .singleElement()
+                    .satisfies(n -> assertThat(n.startFailure()).isNull());
+            assertThat(deliver(core, call(3), POST_1).status)
+                    .as("no request once ending")
+                    .isEqualTo(404);
             core.onFailure("exit", "again");
             assertThat(host.notices).hasSize(1);
             core.drain();
             assertThat(host.messagesOn(POST_2)).singleElement().satisfies(m -> {
-                assertThat(json(m).getJsonObject("error").getInteger("code")).isEqualTo(JsonRpcErrors.BACKEND_UNAVAILABLE);
+                assertThat(json(m).getJsonObject("error").getInteger("code"))
+                        .isEqualTo(JsonRpcErrors.BACKEND_UNAVAILABLE);
                 assertThat(json(m).getJsonObject("error").getString("message")).contains("killed");
             });
             assertThat(host.endsOn(POST_2)).hasSize(1);
@@ -642,8 +723,10 @@ class SessionCoreTest {
             deliver(core, call(1), POST_1);
             core.onMessage(result(1), null);
             core.onFailure(SessionCore.START, "a new process for the session could not be started");
-            assertThat(host.notices).singleElement().satisfies(n ->
-                    assertThat(n.startFailure()).isEqualTo("a new process for the session could not be started"));
+            assertThat(host.notices)
+                    .singleElement()
+                    .satisfies(n -> assertThat(n.startFailure())
+                            .isEqualTo("a new process for the session could not be started"));
         }
 
         @Test
@@ -678,8 +761,11 @@ class SessionCoreTest {
     class Facts {
 
         private SessionCore open(ClientTransport transport, SessionFacts facts) {
-            SessionCore core = new SessionCore(new SessionSpec("s1", route, transport, facts.standalone(), ALICE), host,
-                    new GatewayMetrics(new SimpleMeterRegistry()), facts);
+            SessionCore core = new SessionCore(
+                    new SessionSpec("s1", route, transport, facts.standalone(), ALICE),
+                    host,
+                    new GatewayMetrics(new SimpleMeterRegistry()),
+                    facts);
             core.backend(backend);
             assertThat(core.started()).isNull();
             return core;
@@ -690,7 +776,9 @@ class SessionCoreTest {
         }
 
         @Test
-        @DisplayName("when they change: opened, initialize, its version, initialized, the standalone stream, the upstream id")
+        @DisplayName(
+                "when they change: opened, initialize, its version, initialized, the standalone stream, the upstream "
+                        + "id")
         void savedOnChange() {
             SessionCore core = open(ClientTransport.STREAMABLE, fresh(ClientTransport.STREAMABLE));
             assertThat(host.saved).hasSize(1);
@@ -708,10 +796,13 @@ class SessionCoreTest {
             int writes = host.saved.size();
             deliver(core, call(1), POST_1);
             core.onUpstreamSession("up-1");
-            assertThat(host.saved).as("a call within the first half of the TTL writes nothing").hasSize(writes);
+            assertThat(host.saved)
+                    .as("a call within the first half of the TTL writes nothing")
+                    .hasSize(writes);
             core.onClient(new SessionCommand.Detach(owner(), GET), new Answer());
             assertThat(host.lastSaved().standalone()).isNull();
-            assertThat(host.lastSaved()).extracting(SessionFacts::node, SessionFacts::initialized, SessionFacts::upstreamSessionId)
+            assertThat(host.lastSaved())
+                    .extracting(SessionFacts::node, SessionFacts::initialized, SessionFacts::upstreamSessionId)
                     .containsExactly("node-a", true, "up-1");
         }
 
@@ -736,13 +827,17 @@ class SessionCoreTest {
         @Test
         @DisplayName("an adopted session's inherited stream gives way to the one its client opens now")
         void inheritedStream() {
-            SessionFacts adopted = fresh(ClientTransport.SSE).withInitialize(
-                    "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{}}").withInitialized()
-                    .withStandalone(GET).adoptedBy("node-b");
+            SessionFacts adopted = fresh(ClientTransport.SSE)
+                    .withInitialize("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{}}")
+                    .withInitialized()
+                    .withStandalone(GET)
+                    .adoptedBy("node-b");
             SessionCore core = open(ClientTransport.SSE, adopted);
             StreamRef fresh = new StreamRef("edge-b", "sse-2");
             assertThat(attach(core, fresh).status).isEqualTo(200);
-            assertThat(host.lastSaved().standalone().inbox()).as("the new stream is the session's now").isEqualTo("edge-b");
+            assertThat(host.lastSaved().standalone().inbox())
+                    .as("the new stream is the session's now")
+                    .isEqualTo("edge-b");
             assertThat(host.lastSaved().standalone().streamId()).isEqualTo("sse-2");
             assertThat(host.lastSaved().epoch()).isEqualTo(1);
         }
@@ -750,12 +845,15 @@ class SessionCoreTest {
         @Test
         @DisplayName("an adopted session does not linger: its client spoke long ago")
         void adoptedDoesNotLinger() {
-            SessionFacts adopted = fresh(ClientTransport.STREAMABLE).withInitialize(
-                    "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{}}").adoptedBy("node-b");
+            SessionFacts adopted = fresh(ClientTransport.STREAMABLE)
+                    .withInitialize("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{}}")
+                    .adoptedBy("node-b");
             SessionCore core = open(ClientTransport.STREAMABLE, adopted);
             core.onFailure("connect", "refused");
             assertThat(core.state()).isEqualTo(SessionCore.State.ENDING);
-            assertThat(host.notices).singleElement().satisfies(n -> assertThat(n.startFailure()).isNull());
+            assertThat(host.notices)
+                    .singleElement()
+                    .satisfies(n -> assertThat(n.startFailure()).isNull());
         }
     }
 }

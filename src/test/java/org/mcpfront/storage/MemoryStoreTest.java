@@ -1,19 +1,18 @@
 package org.mcpfront.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 @DisplayName("The memory store")
 class MemoryStoreTest extends StoreContract {
@@ -51,7 +50,8 @@ class MemoryStoreTest extends StoreContract {
     @Test
     @DisplayName("holds at most its bound: a write that would pass it is refused, and taken once entries expire")
     void bounded() throws Exception {
-        JsonObject registration = new JsonObject().put("redirect_uris", new JsonArray().add("https://x.example/" + "a".repeat(900)));
+        JsonObject registration =
+                new JsonObject().put("redirect_uris", new JsonArray().add("https://x.example/" + "a".repeat(900)));
         int stored = 0;
         Throwable refusal = null;
         while (refusal == null && stored < 1000) {
@@ -65,12 +65,16 @@ class MemoryStoreTest extends StoreContract {
         assertThat(refusal).isInstanceOf(StoreFullException.class);
         assertThat(stored).isBetween(10, 40);
         assertThat(store.bytes()).isLessThanOrEqualTo(64 * 1024);
-        assertThat(await(store.get("client:0"))).as("what is stored stays readable").isEqualTo(registration);
+        assertThat(await(store.get("client:0")))
+                .as("what is stored stays readable")
+                .isEqualTo(registration);
         assertThatThrownBy(() -> {
-            for (int i = 0; i < 1000; i++) {
-                await(store.increment("rate:" + i, Duration.ofMinutes(1)));
-            }
-        }).as("new counters are refused too once the small room left is used").hasCauseInstanceOf(StoreFullException.class);
+                    for (int i = 0; i < 1000; i++) {
+                        await(store.increment("rate:" + i, Duration.ofMinutes(1)));
+                    }
+                })
+                .as("new counters are refused too once the small room left is used")
+                .hasCauseInstanceOf(StoreFullException.class);
 
         advance(Duration.ofMinutes(11));
         await(store.put("client:new", registration, Duration.ofMinutes(10)));
@@ -101,10 +105,11 @@ class MemoryStoreTest extends StoreContract {
         }
         assertThat(store.bytes()).as("only the last five count").isBetween(5L * 2000, 5L * 2400);
         assertThatThrownBy(() -> {
-            for (int i = 0; i < 100; i++) {
-                await(store.append("stream:n" + i, event, 5, Duration.ofMinutes(1)));
-            }
-        }).hasCauseInstanceOf(StoreFullException.class);
+                    for (int i = 0; i < 100; i++) {
+                        await(store.append("stream:n" + i, event, 5, Duration.ofMinutes(1)));
+                    }
+                })
+                .hasCauseInstanceOf(StoreFullException.class);
         assertThat(store.bytes()).isLessThanOrEqualTo(64 * 1024);
         advance(Duration.ofMinutes(2));
         await(store.append("stream:b", event, 5, Duration.ofMinutes(1)));

@@ -1,6 +1,11 @@
 package org.mcpfront.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -8,12 +13,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.mcpfront.testing.RedisServer;
-
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The store contract against a real Redis, plus what only a networked store can get wrong. */
 @DisplayName("The Redis store")
@@ -62,10 +61,20 @@ class RedisStoreTest extends StoreContract {
         RedisStore other = new RedisStore(vertx, redis.url());
         try {
             store.put("shared", new io.vertx.core.json.JsonObject().put("x", 1), Duration.ofMinutes(1))
-                    .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-            assertThat(other.take("shared").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)
-                    .getInteger("x")).isEqualTo(1);
-            assertThat(store.get("shared").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)).isNull();
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
+            assertThat(other.take("shared")
+                            .toCompletionStage()
+                            .toCompletableFuture()
+                            .get(5, TimeUnit.SECONDS)
+                            .getInteger("x"))
+                    .isEqualTo(1);
+            assertThat(store.get("shared")
+                            .toCompletionStage()
+                            .toCompletableFuture()
+                            .get(5, TimeUnit.SECONDS))
+                    .isNull();
         } finally {
             other.close();
         }
@@ -76,7 +85,10 @@ class RedisStoreTest extends StoreContract {
     void unreachable() {
         RedisStore nowhere = new RedisStore(vertx, "redis://127.0.0.1:" + org.mcpfront.testing.FreePorts.next());
         try {
-            assertThatThrownBy(() -> nowhere.ping().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+            assertThatThrownBy(() -> nowhere.ping()
+                            .toCompletionStage()
+                            .toCompletableFuture()
+                            .get(10, TimeUnit.SECONDS))
                     .hasMessageContaining("onnect");
         } finally {
             nowhere.close();

@@ -1,13 +1,12 @@
 package org.mcpfront.storage;
 
-import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 /**
  * The behaviour every {@link Store} must have. Each implementation's test extends this and supplies
@@ -54,11 +53,14 @@ abstract class StoreContract {
     @DisplayName("putIfAbsent stores only over nothing or an expired value")
     void putIfAbsent() throws Exception {
         // Long enough a life that the next two calls land inside it even on a loaded machine.
-        assertThat(await(store().putIfAbsent("k3", new JsonObject().put("v", 1), Duration.ofSeconds(3)))).isTrue();
-        assertThat(await(store().putIfAbsent("k3", new JsonObject().put("v", 2), Duration.ofSeconds(3)))).isFalse();
+        assertThat(await(store().putIfAbsent("k3", new JsonObject().put("v", 1), Duration.ofSeconds(3))))
+                .isTrue();
+        assertThat(await(store().putIfAbsent("k3", new JsonObject().put("v", 2), Duration.ofSeconds(3))))
+                .isFalse();
         assertThat(await(store().get("k3")).getInteger("v")).isEqualTo(1);
         advance(Duration.ofMillis(3500));
-        assertThat(await(store().putIfAbsent("k3", new JsonObject().put("v", 3), Duration.ofMinutes(1)))).isTrue();
+        assertThat(await(store().putIfAbsent("k3", new JsonObject().put("v", 3), Duration.ofMinutes(1))))
+                .isTrue();
         assertThat(await(store().get("k3")).getInteger("v")).isEqualTo(3);
     }
 
@@ -76,7 +78,9 @@ abstract class StoreContract {
     void counts() throws Exception {
         assertThat(await(store().increment("rate:a", Duration.ofSeconds(2)))).isEqualTo(1);
         assertThat(await(store().increment("rate:a", Duration.ofSeconds(2)))).isEqualTo(2);
-        assertThat(await(store().increment("rate:b", Duration.ofSeconds(2)))).as("another key").isEqualTo(1);
+        assertThat(await(store().increment("rate:b", Duration.ofSeconds(2))))
+                .as("another key")
+                .isEqualTo(1);
         assertThat(await(store().increment("rate:a", Duration.ofSeconds(2)))).isEqualTo(3);
         advance(Duration.ofMillis(2500));
         assertThat(await(store().increment("rate:a", Duration.ofSeconds(2)))).isEqualTo(1);
@@ -88,11 +92,14 @@ abstract class StoreContract {
         for (String value : new String[] {"1 - {\"a\":1}", "2 - two words", "3 L caf\u00e9 \"q\""}) {
             await(store().append("stream:s1", value, 10, Duration.ofMinutes(1)));
         }
-        assertThat(await(store().range("stream:s1", 0))).containsExactly("1 - {\"a\":1}", "2 - two words", "3 L caf\u00e9 \"q\"");
+        assertThat(await(store().range("stream:s1", 0)))
+                .containsExactly("1 - {\"a\":1}", "2 - two words", "3 L caf\u00e9 \"q\"");
         assertThat(await(store().range("stream:s1", 2))).containsExactly("3 L caf\u00e9 \"q\"");
         assertThat(await(store().range("stream:s1", 7))).isEmpty();
         assertThat(await(store().range("stream:none", 0))).as("an absent list").isEmpty();
-        assertThat(await(store().get("stream:s1"))).as("lists live apart from records").isNull();
+        assertThat(await(store().get("stream:s1")))
+                .as("lists live apart from records")
+                .isNull();
     }
 
     @Test
@@ -113,7 +120,9 @@ abstract class StoreContract {
         advance(Duration.ofMillis(1200));
         await(store().append("stream:s3", "b", 10, Duration.ofSeconds(2)));
         advance(Duration.ofMillis(1200));
-        assertThat(await(store().range("stream:s3", 0))).as("the second append renewed it").containsExactly("a", "b");
+        assertThat(await(store().range("stream:s3", 0)))
+                .as("the second append renewed it")
+                .containsExactly("a", "b");
         advance(Duration.ofMillis(1500));
         assertThat(await(store().range("stream:s3", 0))).isEmpty();
 
@@ -127,5 +136,4 @@ abstract class StoreContract {
     void ping() throws Exception {
         await(store().ping());
     }
-
 }

@@ -1,5 +1,7 @@
 package org.mcpfront.supervisor;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -7,6 +9,13 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,16 +36,6 @@ import org.mcpfront.session.SessionFacts;
 import org.mcpfront.storage.MemoryStore;
 import org.mcpfront.storage.Store;
 import org.mcpfront.transport.JsonRpcMessage;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Adoption of a session whose instance died, with fake backends and a shared store: two instances
@@ -70,12 +69,10 @@ class SupervisorAdoptionTest {
         }
 
         @Override
-        public void send(JsonRpcMessage message) {
-        }
+        public void send(JsonRpcMessage message) {}
 
         @Override
-        public void protocolVersion(String version) {
-        }
+        public void protocolVersion(String version) {}
 
         @Override
         public Future<Void> close() {
@@ -119,19 +116,24 @@ class SupervisorAdoptionTest {
         } catch (Exception e) {
             return Future.failedFuture(e);
         }
-        return vertx.deployVerticle(new SupervisorVerticle(SupervisorConfig.of(config),
-                new GatewayMetrics(new SimpleMeterRegistry()), new BackendEras(vertx.createHttpClient()),
-                new RequestStates(new byte[32], Clock.systemUTC()), (spec, era) -> listener -> new FakeBackend(resumed),
-                store, membership));
+        return vertx.deployVerticle(new SupervisorVerticle(
+                SupervisorConfig.of(config),
+                new GatewayMetrics(new SimpleMeterRegistry()),
+                new BackendEras(vertx.createHttpClient()),
+                new RequestStates(new byte[32], Clock.systemUTC()),
+                (spec, era) -> listener -> new FakeBackend(resumed),
+                store,
+                membership));
     }
 
     private static SessionFacts facts(String id, String route, String node) {
-        return new SessionFacts(id, route, ALICE, ClientTransport.SSE, "2025-06-18", INITIALIZE, true, null,
-                null, node, 0);
+        return new SessionFacts(
+                id, route, ALICE, ClientTransport.SSE, "2025-06-18", INITIALIZE, true, null, null, node, 0);
     }
 
     private static Future<Void> adopt(Vertx vertx, String id, SessionOwner owner, String route) {
-        return LocalOnly.request(vertx, Addresses.SUPERVISOR_ADOPT, new SessionAdopt(id, owner.binding(route))).mapEmpty();
+        return LocalOnly.request(vertx, Addresses.SUPERVISOR_ADOPT, new SessionAdopt(id, owner.binding(route)))
+                .mapEmpty();
     }
 
     private static int status(Throwable failure) {
@@ -150,40 +152,61 @@ class SupervisorAdoptionTest {
                 .compose(v -> Future.join(adopt(vertx, "s1", ALICE, "/kept"), adopt(other, "s1", ALICE, "/kept")))
                 .compose(both -> store.get(SessionFacts.key("s1")))
                 .onComplete(test.succeeding(stored -> test.verify(() -> {
-                    assertThat(resumed).as("one backend carries the session on").singleElement()
+                    assertThat(resumed)
+                            .as("one backend carries the session on")
+                            .singleElement()
                             .satisfies(f -> assertThat(f.initialize()).isEqualTo(INITIALIZE));
                     SessionFacts now = SessionFacts.fromJson(stored);
                     assertThat(now.epoch()).isEqualTo(1);
-                    assertThat(now.node()).isIn("a", "b").isEqualTo(resumed.get(0).node());
+                    assertThat(now.node())
+                            .isIn("a", "b")
+                            .isEqualTo(resumed.get(0).node());
                     other.close();
                     test.completeNow();
                 })));
     }
 
     @Test
-    @DisplayName("another user's token, a live owner, an unknown session or a route that ends lost sessions adopt nothing")
+    @DisplayName(
+            "another user's token, a live owner, an unknown session or a route that ends lost sessions adopt nothing")
     void refusals(Vertx vertx, VertxTestContext test) throws Exception {
         Store store = new MemoryStore(vertx, 1 << 20);
         List<SessionFacts> resumed = new CopyOnWriteArrayList<>();
         SessionOwner bob = new SessionOwner("bob", "bob@example.com", "client");
-        Future.all(store.put(SessionFacts.key("s1"), facts("s1", "/kept", "dead").toJson(), Duration.ofMinutes(1)),
-                        store.put(SessionFacts.key("s2"), facts("s2", "/kept", "alive").toJson(), Duration.ofMinutes(1)),
-                        store.put(SessionFacts.key("s3"), facts("s3", "/ends", "dead").toJson(), Duration.ofMinutes(1)))
+        Future.all(
+                        store.put(
+                                SessionFacts.key("s1"),
+                                facts("s1", "/kept", "dead").toJson(),
+                                Duration.ofMinutes(1)),
+                        store.put(
+                                SessionFacts.key("s2"),
+                                facts("s2", "/kept", "alive").toJson(),
+                                Duration.ofMinutes(1)),
+                        store.put(
+                                SessionFacts.key("s3"),
+                                facts("s3", "/ends", "dead").toJson(),
+                                Duration.ofMinutes(1)))
                 .compose(v -> deploy(vertx, store, member("a", "alive"), resumed))
                 .compose(v -> adopt(vertx, "s1", bob, "/kept").transform(ar -> {
-                    test.verify(() -> assertThat(status(ar.cause())).as("bob's token").isEqualTo(404));
+                    test.verify(() ->
+                            assertThat(status(ar.cause())).as("bob's token").isEqualTo(404));
                     return adopt(vertx, "s2", ALICE, "/kept");
                 }))
                 .compose(v -> adopt(vertx, "nothing", ALICE, "/kept").transform(ar -> {
-                    test.verify(() -> assertThat(status(ar.cause())).as("unknown").isEqualTo(404));
+                    test.verify(
+                            () -> assertThat(status(ar.cause())).as("unknown").isEqualTo(404));
                     return adopt(vertx, "s3", ALICE, "/ends");
                 }))
                 .transform(ar -> {
-                    test.verify(() -> assertThat(status(ar.cause())).as("on_process_loss: end").isEqualTo(404));
+                    test.verify(() -> assertThat(status(ar.cause()))
+                            .as("on_process_loss: end")
+                            .isEqualTo(404));
                     return store.get(SessionFacts.key("s3"));
                 })
                 .onComplete(test.succeeding(s3 -> test.verify(() -> {
-                    assertThat(s3).as("an ended route's lost session is forgotten").isNull();
+                    assertThat(s3)
+                            .as("an ended route's lost session is forgotten")
+                            .isNull();
                     assertThat(resumed).as("nothing adopted").isEmpty();
                     test.completeNow();
                 })));
@@ -197,8 +220,10 @@ class SupervisorAdoptionTest {
         store.put(SessionFacts.key("s1"), facts("s1", "/kept", "dead").toJson(), Duration.ofMinutes(1))
                 .compose(v -> deploy(vertx, store, member("a"), resumed))
                 .compose(v -> adopt(vertx, "s1", ALICE, "/kept"))
-                .compose(v -> vertx.eventBus().request(Addresses.sessionIn("s1"),
-                        new org.mcpfront.bus.SessionCommand.Close(ALICE.binding("/kept"), "done")))
+                .compose(v -> vertx.eventBus()
+                        .request(
+                                Addresses.sessionIn("s1"),
+                                new org.mcpfront.bus.SessionCommand.Close(ALICE.binding("/kept"), "done")))
                 .compose(closed -> store.get(SessionFacts.key("s1")))
                 .onComplete(test.succeeding(gone -> test.verify(() -> {
                     assertThat(resumed).hasSize(1);

@@ -1,5 +1,7 @@
 package org.mcpfront.supervisor;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -9,6 +11,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -28,16 +37,6 @@ import org.mcpfront.protocol.RequestStates;
 import org.mcpfront.session.Backend;
 import org.mcpfront.session.BackendListener;
 import org.mcpfront.transport.JsonRpcMessage;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The supervisor on its own, with a fake backend (no process, no network): its limits, the start
@@ -73,12 +72,10 @@ class SupervisorVerticleTest {
         }
 
         @Override
-        public void send(JsonRpcMessage message) {
-        }
+        public void send(JsonRpcMessage message) {}
 
         @Override
-        public void protocolVersion(String version) {
-        }
+        public void protocolVersion(String version) {}
 
         @Override
         public Future<Void> close() {
@@ -103,7 +100,11 @@ class SupervisorVerticleTest {
     }
 
     /** How a fake backend starts. */
-    private enum Start { OK, FAILS_TO_OPEN, DIES_WHILE_STARTING }
+    private enum Start {
+        OK,
+        FAILS_TO_OPEN,
+        DIES_WHILE_STARTING
+    }
 
     private static Future<String> deploy(Vertx vertx, FrontConfig config, List<FakeBackend> made, boolean failing) {
         return deploy(vertx, config, made, failing ? Start.FAILS_TO_OPEN : Start.OK);
@@ -111,8 +112,11 @@ class SupervisorVerticleTest {
 
     private static Future<String> deploy(Vertx vertx, FrontConfig config, List<FakeBackend> made, Start start) {
         BusCodec.register(vertx);
-        SupervisorVerticle supervisor = new SupervisorVerticle(SupervisorConfig.of(config), new GatewayMetrics(new SimpleMeterRegistry()),
-                new BackendEras(vertx.createHttpClient()), new RequestStates(new byte[32], Clock.systemUTC()),
+        SupervisorVerticle supervisor = new SupervisorVerticle(
+                SupervisorConfig.of(config),
+                new GatewayMetrics(new SimpleMeterRegistry()),
+                new BackendEras(vertx.createHttpClient()),
+                new RequestStates(new byte[32], Clock.systemUTC()),
                 (spec, era) -> listener -> {
                     FakeBackend backend = new FakeBackend(start, listener);
                     made.add(backend);
@@ -122,8 +126,11 @@ class SupervisorVerticleTest {
     }
 
     private static Future<String> open(Vertx vertx, RouteConfig route, SessionOwner owner) {
-        return LocalOnly.<String>request(vertx, Addresses.SUPERVISOR_SESSIONS,
-                SessionSpec.request(route, ClientTransport.STREAMABLE, null, owner)).map(reply -> reply.body());
+        return LocalOnly.<String>request(
+                        vertx,
+                        Addresses.SUPERVISOR_SESSIONS,
+                        SessionSpec.request(route, ClientTransport.STREAMABLE, null, owner))
+                .map(reply -> reply.body());
     }
 
     private static int status(Throwable failure) {
@@ -131,7 +138,8 @@ class SupervisorVerticleTest {
     }
 
     @Test
-    @DisplayName("one user gets at most the route's per-user share; the route and the instance have limits of their own")
+    @DisplayName(
+            "one user gets at most the route's per-user share; the route and the instance have limits of their own")
     void limits(Vertx vertx, VertxTestContext test) throws Exception {
         FrontConfig config = config("""
                   - { path: /a, type: stdio, command: [fake], max_sessions: 2, max_sessions_per_user: 1 }
@@ -143,16 +151,23 @@ class SupervisorVerticleTest {
         deploy(vertx, config, made, false)
                 .compose(id -> open(vertx, a, ALICE))
                 .compose(first -> open(vertx, a, ALICE).transform(second -> {
-                    test.verify(() -> assertThat(status(second.cause())).as("alice's second on /a").isEqualTo(503));
+                    test.verify(() -> assertThat(status(second.cause()))
+                            .as("alice's second on /a")
+                            .isEqualTo(503));
                     return open(vertx, a, BOB);
                 }))
-                .compose(bobs -> open(vertx, a, new SessionOwner("carol", "c@example.com", "client")).transform(third -> {
-                    test.verify(() -> assertThat(status(third.cause())).as("a third on /a, limit 2").isEqualTo(503));
-                    return open(vertx, b, ALICE);
-                }))
+                .compose(bobs -> open(vertx, a, new SessionOwner("carol", "c@example.com", "client"))
+                        .transform(third -> {
+                            test.verify(() -> assertThat(status(third.cause()))
+                                    .as("a third on /a, limit 2")
+                                    .isEqualTo(503));
+                            return open(vertx, b, ALICE);
+                        }))
                 .compose(onB -> open(vertx, b, BOB).transform(fourth -> {
                     test.verify(() -> {
-                        assertThat(status(fourth.cause())).as("a fourth on the instance, limit 3").isEqualTo(503);
+                        assertThat(status(fourth.cause()))
+                                .as("a fourth on the instance, limit 3")
+                                .isEqualTo(503);
                         assertThat(made).hasSize(3);
                     });
                     return LocalOnly.<JsonObject>request(vertx, Addresses.SUPERVISOR_STATUS, null);
@@ -160,7 +175,10 @@ class SupervisorVerticleTest {
                 .onComplete(test.succeeding(reply -> test.verify(() -> {
                     JsonObject status = reply.body();
                     assertThat(status.getInteger("sessions")).isEqualTo(3);
-                    assertThat(status.getJsonObject("routes").getJsonObject("/a").getInteger("sessions")).isEqualTo(2);
+                    assertThat(status.getJsonObject("routes")
+                                    .getJsonObject("/a")
+                                    .getInteger("sessions"))
+                            .isEqualTo(2);
                     test.completeNow();
                 })));
     }
@@ -173,12 +191,16 @@ class SupervisorVerticleTest {
         List<FakeBackend> made = new ArrayList<>();
         deploy(vertx, config, made, true)
                 .compose(id -> open(vertx, broken, ALICE).transform(first -> {
-                    test.verify(() -> assertThat(status(first.cause())).as("the start failed").isEqualTo(502));
+                    test.verify(() -> assertThat(status(first.cause()))
+                            .as("the start failed")
+                            .isEqualTo(502));
                     return open(vertx, broken, ALICE);
                 }))
                 .onComplete(second -> test.verify(() -> {
                     assertThat(status(second.cause())).as("held back").isEqualTo(503);
-                    assertThat(second.cause().getMessage()).contains("failing to start").contains("next attempt in");
+                    assertThat(second.cause().getMessage())
+                            .contains("failing to start")
+                            .contains("next attempt in");
                     assertThat(made).as("no second process while held back").hasSize(1);
                     test.completeNow();
                 }));
@@ -201,7 +223,9 @@ class SupervisorVerticleTest {
                     vertx.setPeriodic(50, timer -> {
                         if (made.get(0).closed.get()) {
                             vertx.cancelTimer(timer);
-                            test.verify(() -> assertThat(made.get(1).closed.get()).as("the kept route's session").isFalse());
+                            test.verify(() -> assertThat(made.get(1).closed.get())
+                                    .as("the kept route's session")
+                                    .isFalse());
                             test.completeNow();
                         }
                     });
@@ -219,7 +243,9 @@ class SupervisorVerticleTest {
                     test.verify(() -> {
                         assertThat(status(first.cause())).as("the start failed").isEqualTo(502);
                         assertThat(first.cause().getMessage()).contains("exited with code 2");
-                        assertThat(made.get(0).closed.get()).as("the backend of a failed start is closed").isTrue();
+                        assertThat(made.get(0).closed.get())
+                                .as("the backend of a failed start is closed")
+                                .isTrue();
                     });
                     return routeStatus(vertx, "/dies");
                 }))
@@ -232,7 +258,8 @@ class SupervisorVerticleTest {
     }
 
     @Test
-    @DisplayName("a session whose backend fails before it ever answered ends, and the supervisor counts a start failure")
+    @DisplayName(
+            "a session whose backend fails before it ever answered ends, and the supervisor counts a start failure")
     void failsBeforeAnswering(Vertx vertx, VertxTestContext test) throws Exception {
         FrontConfig config = config("  - { path: /dies, type: stdio, command: [fake] }", "");
         RouteConfig dies = config.route("/dies").orElseThrow();
@@ -259,8 +286,11 @@ class SupervisorVerticleTest {
     }
 
     /** The supervisor's status of a route, once it satisfies {@code condition}. */
-    private static Future<JsonObject> awaitRoute(Vertx vertx, String path, java.util.function.Predicate<JsonObject> condition) {
-        return routeStatus(vertx, path).compose(route -> condition.test(route) ? Future.succeededFuture(route)
-                : vertx.timer(50).compose(t -> awaitRoute(vertx, path, condition)));
+    private static Future<JsonObject> awaitRoute(
+            Vertx vertx, String path, java.util.function.Predicate<JsonObject> condition) {
+        return routeStatus(vertx, path)
+                .compose(route -> condition.test(route)
+                        ? Future.succeededFuture(route)
+                        : vertx.timer(50).compose(t -> awaitRoute(vertx, path, condition)));
     }
 }

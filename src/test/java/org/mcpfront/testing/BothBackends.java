@@ -21,7 +21,8 @@ public final class BothBackends implements AutoCloseable {
         EverythingServer sse = null;
         try {
             sse = EverythingServer.start(EverythingServer.Mode.SSE);
-            FrontHarness front = FrontHarness.start("""
+            FrontHarness front =
+                    FrontHarness.start("""
                     - path: "/streamable"
                       type: http
                       backend: "%s"

@@ -1,7 +1,6 @@
 package org.mcpfront.testing;
 
 import io.vertx.core.json.JsonObject;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,8 +15,7 @@ public final class BrowserPages {
 
     public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
-    private BrowserPages() {
-    }
+    private BrowserPages() {}
 
     /**
      * Opens {@code authorizeUrl}, whose redirect_uri must be {@code http://127.0.0.1:<port>/...} with
@@ -32,7 +30,8 @@ public final class BrowserPages {
      * {@code clientId}, {@code codeVerifier} and {@code redirectUri} for redeeming the code.
      */
     public static JsonObject authorizeNewClient(String issuer, String resource, String email, Path screenshots) {
-        return run(List.of("--issuer", issuer, "--resource", resource, "--email", email, "--out", screenshots.toString()));
+        return run(
+                List.of("--issuer", issuer, "--resource", resource, "--email", email, "--out", screenshots.toString()));
     }
 
     /**
@@ -44,13 +43,18 @@ public final class BrowserPages {
     }
 
     private static JsonObject run(List<String> args) {
-        return run("pages.mjs", args, Duration.ofSeconds(120), "the browser did not get through the sign-in and consent pages");
+        return run(
+                "pages.mjs",
+                args,
+                Duration.ofSeconds(120),
+                "the browser did not get through the sign-in and consent pages");
     }
 
     private static JsonObject run(String script, List<String> args, Duration timeout, String what) {
         if (!Files.isExecutable(CHROMIUM)) {
-            throw new IllegalStateException(CHROMIUM + " is missing: the page tests need Debian's chromium; install it with "
-                    + "`apt-get update && apt-get install -y chromium` (the .ci/run script does this)");
+            throw new IllegalStateException(
+                    CHROMIUM + " is missing: the page tests need Debian's chromium; install it with "
+                            + "`apt-get update && apt-get install -y chromium` (the .ci/run script does this)");
         }
         return OAuthClient.passing(NodeScript.run(timeout, NodeTools.node(), script, args), what);
     }

@@ -23,8 +23,8 @@ public class ChildProcess implements AutoCloseable {
         this.name = name;
         try {
             this.log = Files.createTempFile("mcp-front-test-" + name.replaceAll("[^A-Za-z0-9]", "_") + "-", ".log");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             if (workDir != null) {
                 builder.directory(workDir.toFile());
             }
@@ -69,7 +69,6 @@ public class ChildProcess implements AutoCloseable {
     public long pid() {
         return process.pid();
     }
-
 
     public String output() {
         try {

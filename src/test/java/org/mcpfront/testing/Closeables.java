@@ -6,8 +6,7 @@ import java.util.List;
 /** Closes what a test class started, last started first, skipping what never started. */
 public final class Closeables {
 
-    private Closeables() {
-    }
+    private Closeables() {}
 
     /** Closes each non-null argument in reverse order; the first failure is thrown after all tried. */
     public static void closeAll(AutoCloseable... resources) {

@@ -2,8 +2,6 @@ package org.mcpfront.testing;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.yaml.snakeyaml.Yaml;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,6 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * The official MCP conformance suite ({@code @modelcontextprotocol/conformance}, server mode) run
@@ -25,8 +24,7 @@ import java.util.stream.Stream;
 public final class Conformance {
 
     /** How one scenario went: passed when none of its checks failed; {@code passedChecks} counts its successes. */
-    public record Outcome(boolean passed, List<String> failures, int passedChecks) {
-    }
+    public record Outcome(boolean passed, List<String> failures, int passedChecks) {}
 
     /**
      * A requirement set's run: every scenario it ran, and which of them the revision scores (the
@@ -39,7 +37,9 @@ public final class Conformance {
         }
 
         public int failedChecks() {
-            return outcomes.values().stream().mapToInt(outcome -> outcome.failures().size()).sum();
+            return outcomes.values().stream()
+                    .mapToInt(outcome -> outcome.failures().size())
+                    .sum();
         }
 
         /** Failed scenarios the revision requires, with their failed checks. */
@@ -70,14 +70,15 @@ public final class Conformance {
         }
     }
 
-    private Conformance() {
-    }
+    private Conformance() {}
 
     /** Runs every scenario (active and pending) against {@code url}. */
     public static Map<String, Outcome> run(String url) {
         try {
             Path output = Files.createTempDirectory("conformance");
-            NodeScript.Result result = NodeScript.run(Duration.ofMinutes(5), NodeTools.node22().toString(),
+            NodeScript.Result result = NodeScript.run(
+                    Duration.ofMinutes(5),
+                    NodeTools.node22().toString(),
                     "node_modules/@modelcontextprotocol/conformance/dist/index.js",
                     List.of("server", "--suite", "all", "--url", url, "--output-dir", output.toString()));
             Map<String, Outcome> outcomes = read(output);
@@ -99,7 +100,9 @@ public final class Conformance {
         Path suite = NodeTools.module("conformance-auth");
         try {
             Path output = Files.createTempDirectory("conformance-" + revision);
-            NodeScript.Result result = NodeScript.run(Duration.ofMinutes(5), NodeTools.node22().toString(),
+            NodeScript.Result result = NodeScript.run(
+                    Duration.ofMinutes(5),
+                    NodeTools.node22().toString(),
                     suite.resolve("dist/index.js").toString(),
                     List.of("server", "--url", url, "--requirements", revision, "--output-dir", output.toString()));
             Map<String, Outcome> outcomes = read(output);
@@ -134,16 +137,19 @@ public final class Conformance {
                 if (!Files.isRegularFile(checks)) {
                     continue;
                 }
-                String name = dir.getFileName().toString().replaceFirst("^server-", "")
+                String name = dir.getFileName()
+                        .toString()
+                        .replaceFirst("^server-", "")
                         .replaceFirst("-\\d{4}-\\d{2}-\\d{2}T.*$", "");
-                List<JsonObject> all = new JsonArray(Files.readString(checks)).stream()
-                        .map(JsonObject.class::cast)
-                        .toList();
+                List<JsonObject> all = new JsonArray(Files.readString(checks))
+                        .stream().map(JsonObject.class::cast).toList();
                 List<String> failures = all.stream()
                         .filter(check -> "FAILURE".equals(check.getString("status")))
                         .map(check -> check.getString("id") + ": " + check.getString("errorMessage"))
                         .toList();
-                int passedChecks = (int) all.stream().filter(check -> "SUCCESS".equals(check.getString("status"))).count();
+                int passedChecks = (int) all.stream()
+                        .filter(check -> "SUCCESS".equals(check.getString("status")))
+                        .count();
                 outcomes.put(name, new Outcome(failures.isEmpty(), failures, passedChecks));
             }
         }

@@ -1,7 +1,6 @@
 package org.mcpfront.testing;
 
 import io.vertx.core.json.JsonObject;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +12,7 @@ import java.util.List;
  */
 public final class ConformanceAuth {
 
-    private ConformanceAuth() {
-    }
+    private ConformanceAuth() {}
 
     /** Runs every authorization scenario; {@code resource} (a route's MCP URL) may be null. */
     public static NodeScript.Result run(String issuer, String email, String resource) {
@@ -28,6 +26,7 @@ public final class ConformanceAuth {
 
     /** Runs and fails with the whole report unless every scenario passed. */
     public static JsonObject runPassing(String issuer, String email, String resource) {
-        return OAuthClient.passing(run(issuer, email, resource), "the authorization conformance scenarios failed against " + issuer);
+        return OAuthClient.passing(
+                run(issuer, email, resource), "the authorization conformance scenarios failed against " + issuer);
     }
 }

@@ -10,7 +10,8 @@ import java.util.Map;
 public final class EverythingServer extends ChildProcess {
 
     public enum Mode {
-        SSE("sse", "/sse"), STREAMABLE("streamableHttp", "/mcp");
+        SSE("sse", "/sse"),
+        STREAMABLE("streamableHttp", "/mcp");
 
         final String argument;
         final String path;
@@ -25,10 +26,16 @@ public final class EverythingServer extends ChildProcess {
     private final Mode mode;
 
     private EverythingServer(Mode mode, int port) {
-        super("server-everything-" + mode.argument,
-                List.of(NodeTools.node(), NodeTools.modules().resolve("@modelcontextprotocol/server-everything/dist/index.js").toString(),
+        super(
+                "server-everything-" + mode.argument,
+                List.of(
+                        NodeTools.node(),
+                        NodeTools.modules()
+                                .resolve("@modelcontextprotocol/server-everything/dist/index.js")
+                                .toString(),
                         mode.argument),
-                Map.of("PORT", Integer.toString(port)), NodeTools.dir());
+                Map.of("PORT", Integer.toString(port)),
+                NodeTools.dir());
         this.port = port;
         this.mode = mode;
     }
@@ -50,7 +57,6 @@ public final class EverythingServer extends ChildProcess {
     public String url() {
         return "http://127.0.0.1:" + port + mode.path;
     }
-
 
     /** The {@code command:} of a stdio route that runs server-everything, as a YAML flow list. */
     public static String stdioCommandYaml() {

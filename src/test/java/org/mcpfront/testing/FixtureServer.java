@@ -9,8 +9,11 @@ public final class FixtureServer extends ChildProcess {
     private final int port;
 
     private FixtureServer(int port) {
-        super("conformance-fixture", List.of(NodeTools.node(), NodeTools.script("fixture-server.mjs").toString()),
-                Map.of("PORT", Integer.toString(port)), NodeTools.dir());
+        super(
+                "conformance-fixture",
+                List.of(NodeTools.node(), NodeTools.script("fixture-server.mjs").toString()),
+                Map.of("PORT", Integer.toString(port)),
+                NodeTools.dir());
         this.port = port;
     }
 

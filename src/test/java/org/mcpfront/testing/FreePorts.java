@@ -23,8 +23,7 @@ public final class FreePorts {
     private static final int SPAN = 12_000;
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     public static int next() {
         for (int attempt = 0; attempt < 1000; attempt++) {
@@ -58,7 +57,8 @@ public final class FreePorts {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (process != null && !process.isAlive()) {
-                throw new IllegalStateException("the process exited with " + process.exitValue() + " before listening on " + port);
+                throw new IllegalStateException(
+                        "the process exited with " + process.exitValue() + " before listening on " + port);
             }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);

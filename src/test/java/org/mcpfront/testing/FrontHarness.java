@@ -1,11 +1,5 @@
 package org.mcpfront.testing;
 
-import org.mcpfront.McpFront;
-import org.mcpfront.config.ConfigFiles;
-import org.mcpfront.config.FrontConfig;
-import org.mcpfront.config.ConfigParser;
-import org.mcpfront.oauth.clients.ClientMetadataDocuments;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,6 +8,11 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.mcpfront.McpFront;
+import org.mcpfront.config.ConfigFiles;
+import org.mcpfront.config.ConfigParser;
+import org.mcpfront.config.FrontConfig;
+import org.mcpfront.oauth.clients.ClientMetadataDocuments;
 
 /**
  * mcp-front running in the test's JVM on a real config file (in a temp dir, so tests can edit it to
@@ -41,9 +40,17 @@ public final class FrontHarness implements AutoCloseable {
             Path file = dir.resolve("mcp-front.yaml");
             Files.writeString(file, configYaml);
             FrontConfig config = ConfigParser.parse(ConfigFiles.read(file), Map.of());
-            McpFront front = McpFront.start(config,
-                            new McpFront.Options(file, Map.of(), 2, Duration.ofMillis(100), new ClientMetadataDocuments.Policy(true)))
-                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            McpFront front = McpFront.start(
+                            config,
+                            new McpFront.Options(
+                                    file,
+                                    Map.of(),
+                                    2,
+                                    Duration.ofMillis(100),
+                                    new ClientMetadataDocuments.Policy(true)))
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
             return new FrontHarness(file, front);
         } catch (Exception e) {
             throw new IllegalStateException("mcp-front did not start: " + e.getMessage(), e);
@@ -54,8 +61,8 @@ public final class FrontHarness implements AutoCloseable {
      * Tests sign in and register over and over from 127.0.0.1: limits far above what they do. A test
      * of the limits writes its own config.
      */
-    private static final String GENEROUS_LIMITS = "limits: { registrations_per_address: \"100000/1h\", "
-            + "authorizations_per_address: \"100000/1m\" }";
+    private static final String GENEROUS_LIMITS =
+            "limits: { registrations_per_address: \"100000/1h\", " + "authorizations_per_address: \"100000/1m\" }";
 
     /** The {@code oauth:} lines (besides the issuer) of a dev sign-in for example.com users. */
     public static final String DEV_SIGN_IN = """
@@ -112,12 +119,22 @@ public final class FrontHarness implements AutoCloseable {
                 %s
                 routes:
                 %s
-                """.formatted(TestTokens.keyFile(), GENEROUS_LIMITS, indent(oauthExtraYaml), indent(serverExtraYaml),
-                routesYaml.isBlank() ? "  []" : indent(routesYaml));
+                """.formatted(
+                        TestTokens.keyFile(),
+                        GENEROUS_LIMITS,
+                        indent(oauthExtraYaml),
+                        indent(serverExtraYaml),
+                        routesYaml.isBlank() ? "  []" : indent(routesYaml));
     }
 
     private static String indent(String yaml) {
-        return yaml.isBlank() ? "" : yaml.strip().lines().map(line -> "  " + line).reduce((a, b) -> a + "\n" + b).orElse("");
+        return yaml.isBlank()
+                ? ""
+                : yaml.strip()
+                        .lines()
+                        .map(line -> "  " + line)
+                        .reduce((a, b) -> a + "\n" + b)
+                        .orElse("");
     }
 
     /** Replaces the config file the way editors do (write a new file, rename over the old one). */

@@ -15,17 +15,19 @@ public final class FrontProcess extends ChildProcess {
     }
 
     public static Path jar() {
-        Path jar = Path.of(System.getProperty("mcpfront.jar", "target/mcp-front.jar")).toAbsolutePath();
+        Path jar = Path.of(System.getProperty("mcpfront.jar", "target/mcp-front.jar"))
+                .toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("the jar " + jar + " is missing: run `mvn package` first (mvn verify does)");
+            throw new IllegalStateException(
+                    "the jar " + jar + " is missing: run `mvn package` first (mvn verify does)");
         }
         return jar;
     }
 
     /** Starts {@code java -jar mcp-front.jar args...} with extra environment variables. */
     public static FrontProcess start(Map<String, String> env, String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar().toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString()));
         command.addAll(List.of(args));
         return new FrontProcess(command, env, null);
     }

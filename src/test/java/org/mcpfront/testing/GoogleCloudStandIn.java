@@ -13,7 +13,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -54,8 +53,7 @@ public final class GoogleCloudStandIn implements AutoCloseable {
     public static final String SERVICE_ACCOUNT = "mcp-front@test-project.iam.gserviceaccount.com";
 
     /** One request as the stand-in saw it. */
-    public record Seen(String method, String path, Map<String, String> query, String authorization) {
-    }
+    public record Seen(String method, String path, Map<String, String> query, String authorization) {}
 
     private final HttpServer server;
     private final RSAKey googleKey;
@@ -80,7 +78,8 @@ public final class GoogleCloudStandIn implements AutoCloseable {
 
     public static GoogleCloudStandIn start() {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), FreePorts.next()), 16);
+            HttpServer server =
+                    HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), FreePorts.next()), 16);
             GoogleCloudStandIn standIn = new GoogleCloudStandIn(server);
             server.createContext("/", standIn::handle);
             server.start();
@@ -102,7 +101,8 @@ public final class GoogleCloudStandIn implements AutoCloseable {
     /** The IAM policy: role → members ({@code user:a@x}, {@code group:g@x}, {@code domain:x}). */
     public void setPolicy(Map<String, List<String>> bindings) {
         JsonArray array = new JsonArray();
-        bindings.forEach((role, members) -> array.add(new JsonObject().put("role", role).put("members", new JsonArray(members))));
+        bindings.forEach((role, members) ->
+                array.add(new JsonObject().put("role", role).put("members", new JsonArray(members))));
         this.policy = new JsonObject().put("version", 3).put("etag", "BwX=").put("bindings", array);
     }
 
@@ -137,11 +137,17 @@ public final class GoogleCloudStandIn implements AutoCloseable {
     public String serviceAccountKeyJson() {
         try {
             byte[] pkcs8 = serviceAccountKey.toRSAPrivateKey().getEncoded();
-            String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                    .encodeToString(pkcs8) + "\n-----END PRIVATE KEY-----\n";
-            return new JsonObject().put("type", "service_account").put("project_id", project)
-                    .put("private_key_id", serviceAccountKey.getKeyID()).put("private_key", pem)
-                    .put("client_email", SERVICE_ACCOUNT).put("token_uri", url() + "/token").encodePrettily();
+            String pem = "-----BEGIN PRIVATE KEY-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                            .encodeToString(pkcs8) + "\n-----END PRIVATE KEY-----\n";
+            return new JsonObject()
+                    .put("type", "service_account")
+                    .put("project_id", project)
+                    .put("private_key_id", serviceAccountKey.getKeyID())
+                    .put("private_key", pem)
+                    .put("client_email", SERVICE_ACCOUNT)
+                    .put("token_uri", url() + "/token")
+                    .encodePrettily();
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
@@ -177,7 +183,9 @@ public final class GoogleCloudStandIn implements AutoCloseable {
         String base = "/computeMetadata/v1/instance/service-accounts/default/";
         if (path.equals(base + "token")) {
             send(exchange, 200, "application/json", accessToken("metadata").encode());
-        } else if (path.equals(base + "identity") && query.get("audience") != null && "full".equals(query.get("format"))) {
+        } else if (path.equals(base + "identity")
+                && query.get("audience") != null
+                && "full".equals(query.get("format"))) {
             send(exchange, 200, "text/plain", idToken(query.get("audience")));
         } else {
             send(exchange, 404, "text/plain", "not found");
@@ -193,7 +201,11 @@ public final class GoogleCloudStandIn implements AutoCloseable {
         try {
             SignedJWT assertion = SignedJWT.parse(form.get("assertion"));
             if (!assertion.verify(new RSASSAVerifier(serviceAccountKey.toRSAPublicKey()))) {
-                send(exchange, 400, "application/json", "{\"error\":\"invalid_grant\",\"error_description\":\"bad signature\"}");
+                send(
+                        exchange,
+                        400,
+                        "application/json",
+                        "{\"error\":\"invalid_grant\",\"error_description\":\"bad signature\"}");
                 return;
             }
             claims = assertion.getJWTClaimsSet();
@@ -202,31 +214,56 @@ public final class GoogleCloudStandIn implements AutoCloseable {
             return;
         }
         if (!SERVICE_ACCOUNT.equals(claims.getIssuer()) || !claims.getAudience().contains(url() + "/token")) {
-            send(exchange, 400, "application/json", "{\"error\":\"invalid_grant\",\"error_description\":\"iss or aud\"}");
+            send(
+                    exchange,
+                    400,
+                    "application/json",
+                    "{\"error\":\"invalid_grant\",\"error_description\":\"iss or aud\"}");
             return;
         }
         Object target = claims.getClaim("target_audience");
         if (target != null) {
-            send(exchange, 200, "application/json", new JsonObject().put("id_token", idToken(target.toString())).encode());
+            send(
+                    exchange,
+                    200,
+                    "application/json",
+                    new JsonObject().put("id_token", idToken(target.toString())).encode());
             return;
         }
         String subject = claims.getSubject();
-        send(exchange, 200, "application/json", accessToken(subject == null ? "sa" : "delegated:" + subject).encode());
+        send(
+                exchange,
+                200,
+                "application/json",
+                accessToken(subject == null ? "sa" : "delegated:" + subject).encode());
     }
 
     private JsonObject accessToken(String who) {
         String token = "ya29." + UUID.randomUUID();
         accessTokens.put(token, who);
-        return new JsonObject().put("access_token", token).put("expires_in", 3599).put("token_type", "Bearer");
+        return new JsonObject()
+                .put("access_token", token)
+                .put("expires_in", 3599)
+                .put("token_type", "Bearer");
     }
 
     private String idToken(String audience) {
         Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("https://accounts.google.com").audience(audience)
-                .subject("1234567890").claim("email", SERVICE_ACCOUNT).claim("email_verified", true)
-                .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(idTokenLifetime)))
-                .jwtID(UUID.randomUUID().toString()).build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(googleKey.getKeyID()).build(), claims);
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer("https://accounts.google.com")
+                .audience(audience)
+                .subject("1234567890")
+                .claim("email", SERVICE_ACCOUNT)
+                .claim("email_verified", true)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(idTokenLifetime)))
+                .jwtID(UUID.randomUUID().toString())
+                .build();
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .keyID(googleKey.getKeyID())
+                        .build(),
+                claims);
         try {
             jwt.sign(new RSASSASigner(googleKey));
         } catch (JOSEException e) {
@@ -254,12 +291,24 @@ public final class GoogleCloudStandIn implements AutoCloseable {
         }
         List<String> found = groups.get(query.getOrDefault("userKey", ""));
         if (found == null) {
-            send(exchange, 404, "application/json", "{\"error\":{\"code\":404,\"message\":\"Resource Not Found: userKey\"}}");
+            send(
+                    exchange,
+                    404,
+                    "application/json",
+                    "{\"error\":{\"code\":404,\"message\":\"Resource Not Found: userKey\"}}");
             return;
         }
         JsonArray array = new JsonArray();
-        found.forEach(g -> array.add(new JsonObject().put("kind", "admin#directory#group").put("email", g)));
-        send(exchange, 200, "application/json", new JsonObject().put("kind", "admin#directory#groups").put("groups", array).encode());
+        found.forEach(g ->
+                array.add(new JsonObject().put("kind", "admin#directory#group").put("email", g)));
+        send(
+                exchange,
+                200,
+                "application/json",
+                new JsonObject()
+                        .put("kind", "admin#directory#groups")
+                        .put("groups", array)
+                        .encode());
     }
 
     private String whose(String authorization) {

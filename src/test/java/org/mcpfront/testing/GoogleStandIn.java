@@ -1,17 +1,16 @@
 package org.mcpfront.testing;
 
+import java.net.InetAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
 import no.nav.security.mock.oauth2.http.NettyWrapper;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
 import org.mcpfront.config.OAuthConfig.GoogleConfig;
-
-import java.net.InetAddress;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Google, as far as mcp-front can tell: mock-oauth2-server on a free loopback port serving OIDC discovery, the
@@ -24,14 +23,16 @@ public final class GoogleStandIn implements AutoCloseable {
     public static final String ISSUER_ID = "google";
     /** The OAuth client that test configs register with the stand-in. */
     public static final String CLIENT_ID = "mcp-front-test";
+
     public static final String CLIENT_SECRET = "mcp-front-test-secret";
 
     /** A Google account as the ID token describes it; {@code hd} is null for a consumer account. */
-    public record User(String sub, String email, boolean emailVerified, String hd, String name) {
-    }
+    public record User(String sub, String email, boolean emailVerified, String hd, String name) {}
 
-    public static final User ALLOWED = new User("google-alice", "alice@example.com", true, "example.com", "Alice Example");
-    public static final User OTHER_DOMAIN = new User("google-mallory", "mallory@other.org", true, "other.org", "Mallory");
+    public static final User ALLOWED =
+            new User("google-alice", "alice@example.com", true, "example.com", "Alice Example");
+    public static final User OTHER_DOMAIN =
+            new User("google-mallory", "mallory@other.org", true, "other.org", "Mallory");
     public static final User UNVERIFIED = new User("google-eve", "eve@example.com", false, "example.com", "Eve");
     public static final User CONSUMER = new User("google-bob", "bob@gmail.com", true, null, "Bob");
 
@@ -49,8 +50,8 @@ public final class GoogleStandIn implements AutoCloseable {
     public static GoogleStandIn start(int port) {
         // The Netty server, not the default OkHttp MockWebServer: that one extends a JUnit 4 rule, and JUnit 4
         // is kept off the test classpath.
-        OAuth2Config config = new OAuth2Config(false, null, null, false, new OAuth2TokenProvider(), Set.of(),
-                new NettyWrapper());
+        OAuth2Config config =
+                new OAuth2Config(false, null, null, false, new OAuth2TokenProvider(), Set.of(), new NettyWrapper());
         MockOAuth2Server server = new MockOAuth2Server(config);
         server.start(InetAddress.getLoopbackAddress(), port);
         return new GoogleStandIn(server);
@@ -76,7 +77,8 @@ public final class GoogleStandIn implements AutoCloseable {
             claims.put("hd", user.hd());
         }
         claims.put("name", user.name());
-        server.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, user.sub(), "JWT", List.of(CLIENT_ID), claims, 3600));
+        server.enqueueCallback(
+                new DefaultOAuth2TokenCallback(ISSUER_ID, user.sub(), "JWT", List.of(CLIENT_ID), claims, 3600));
     }
 
     @Override

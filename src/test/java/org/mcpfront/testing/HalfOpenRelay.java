@@ -58,18 +58,20 @@ public final class HalfOpenRelay implements AutoCloseable {
     }
 
     private static void pipe(InputStream in, OutputStream out) {
-        Thread thread = new Thread(() -> {
-            byte[] chunk = new byte[8192];
-            try {
-                int n;
-                while ((n = in.read(chunk)) >= 0) {
-                    out.write(chunk, 0, n);
-                    out.flush();
-                }
-            } catch (IOException closed) {
-                // One side is gone; the test decides what happens to the other.
-            }
-        }, "half-open-pipe");
+        Thread thread = new Thread(
+                () -> {
+                    byte[] chunk = new byte[8192];
+                    try {
+                        int n;
+                        while ((n = in.read(chunk)) >= 0) {
+                            out.write(chunk, 0, n);
+                            out.flush();
+                        }
+                    } catch (IOException closed) {
+                        // One side is gone; the test decides what happens to the other.
+                    }
+                },
+                "half-open-pipe");
         thread.setDaemon(true);
         thread.start();
     }

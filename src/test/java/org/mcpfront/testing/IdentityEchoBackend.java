@@ -15,7 +15,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -43,8 +42,7 @@ public final class IdentityEchoBackend implements AutoCloseable {
     public static final String ASSERTION_HEADER = "X-MCP-Front-Identity";
 
     /** What one request carried. */
-    public record Seen(String path, String method, String assertion, String authorization, Instant at) {
-    }
+    public record Seen(String path, String method, String assertion, String authorization, Instant at) {}
 
     private final HttpServer server;
     private final DefaultJWTProcessor<SecurityContext> assertions = new DefaultJWTProcessor<>();
@@ -60,12 +58,17 @@ public final class IdentityEchoBackend implements AutoCloseable {
     /** Trusts assertions of the mcp-front at {@code frontIssuer}, whose keys it fetches from its {@code /jwks.json}. */
     public void trust(String frontIssuer) {
         try {
-            JWKSource<SecurityContext> jwks = JWKSourceBuilder.create(URI.create(frontIssuer + "/jwks.json").toURL())
-                    .retrying(true).build();
-            assertions.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("mcp-front-identity+jwt")));
+            JWKSource<SecurityContext> jwks = JWKSourceBuilder.create(
+                            URI.create(frontIssuer + "/jwks.json").toURL())
+                    .retrying(true)
+                    .build();
+            assertions.setJWSTypeVerifier(
+                    new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("mcp-front-identity+jwt")));
             assertions.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.ES256, jwks));
-            assertions.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(url() + "/asserted/mcp",
-                    new JWTClaimsSet.Builder().issuer(frontIssuer).build(), Set.of("sub", "iat", "exp", "jti", "route")));
+            assertions.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
+                    url() + "/asserted/mcp",
+                    new JWTClaimsSet.Builder().issuer(frontIssuer).build(),
+                    Set.of("sub", "iat", "exp", "jti", "route")));
         } catch (MalformedURLException e) {
             throw new IllegalStateException(e);
         }
@@ -74,7 +77,8 @@ public final class IdentityEchoBackend implements AutoCloseable {
     /** Starts; Google ID tokens must be signed with {@code googleKey}; see {@link #trust} for assertions. */
     public static IdentityEchoBackend start(RSAPublicKey googleKey) {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), FreePorts.next()), 16);
+            HttpServer server =
+                    HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), FreePorts.next()), 16);
             IdentityEchoBackend backend = new IdentityEchoBackend(server, googleKey);
             server.createContext("/", backend::handle);
             server.start();
@@ -98,7 +102,8 @@ public final class IdentityEchoBackend implements AutoCloseable {
             String assertion = exchange.getRequestHeaders().getFirst(ASSERTION_HEADER);
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             byte[] raw = exchange.getRequestBody().readAllBytes();
-            JsonObject request = raw.length == 0 ? new JsonObject() : new JsonObject(new String(raw, StandardCharsets.UTF_8));
+            JsonObject request =
+                    raw.length == 0 ? new JsonObject() : new JsonObject(new String(raw, StandardCharsets.UTF_8));
             seen.add(new Seen(path, request.getString("method"), assertion, authorization, Instant.now()));
             JWTClaimsSet claims;
             try {
@@ -120,21 +125,41 @@ public final class IdentityEchoBackend implements AutoCloseable {
                 return;
             }
             exchange.getResponseHeaders().set("Mcp-Session-Id", "echo-" + UUID.randomUUID());
-            send(exchange, 200, new JsonObject().put("jsonrpc", "2.0").put("id", request.getValue("id"))
-                    .put("result", result(request, claims)));
+            send(
+                    exchange,
+                    200,
+                    new JsonObject()
+                            .put("jsonrpc", "2.0")
+                            .put("id", request.getValue("id"))
+                            .put("result", result(request, claims)));
         }
     }
 
     private static JsonObject result(JsonObject request, JWTClaimsSet claims) {
         return switch (String.valueOf(request.getString("method"))) {
-            case "initialize" -> new JsonObject()
-                    .put("protocolVersion", request.getJsonObject("params").getString("protocolVersion"))
-                    .put("capabilities", new JsonObject().put("tools", new JsonObject()))
-                    .put("serverInfo", new JsonObject().put("name", "identity-echo").put("version", "1"));
-            case "tools/list" -> new JsonObject().put("tools", new JsonArray().add(new JsonObject().put("name", "whoami")
-                    .put("inputSchema", new JsonObject().put("type", "object"))));
-            case "tools/call" -> new JsonObject().put("content", new JsonArray().add(new JsonObject().put("type", "text")
-                    .put("text", new JsonObject(claims.toJSONObject()).encode())));
+            case "initialize" ->
+                new JsonObject()
+                        .put("protocolVersion", request.getJsonObject("params").getString("protocolVersion"))
+                        .put("capabilities", new JsonObject().put("tools", new JsonObject()))
+                        .put(
+                                "serverInfo",
+                                new JsonObject().put("name", "identity-echo").put("version", "1"));
+            case "tools/list" ->
+                new JsonObject()
+                        .put(
+                                "tools",
+                                new JsonArray()
+                                        .add(new JsonObject()
+                                                .put("name", "whoami")
+                                                .put("inputSchema", new JsonObject().put("type", "object"))));
+            case "tools/call" ->
+                new JsonObject()
+                        .put(
+                                "content",
+                                new JsonArray()
+                                        .add(new JsonObject()
+                                                .put("type", "text")
+                                                .put("text", new JsonObject(claims.toJSONObject()).encode())));
             default -> new JsonObject();
         };
     }

@@ -1,16 +1,14 @@
 package org.mcpfront.testing;
 
-import io.vertx.core.json.JsonObject;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /** What Cloud Logging needs from a process's output under {@code LOG_FORMAT=json}. */
 public final class JsonLogs {
 
-    private JsonLogs() {
-    }
+    private JsonLogs() {}
 
     /**
      * Checks that every non-blank line is a JSON object with {@code severity}, {@code message} and

@@ -3,14 +3,13 @@ package org.mcpfront.testing;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.slf4j.LoggerFactory;
 
 /** Records what mcp-front logs in this JVM, so tests can check that an event was reported. */
 public final class LogCapture implements AutoCloseable {

@@ -1,7 +1,6 @@
 package org.mcpfront.testing;
 
 import io.vertx.core.json.JsonObject;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,13 +16,26 @@ import java.util.List;
  */
 public final class MatrixClient {
 
-    public enum Sdk { V1, V2 }
+    public enum Sdk {
+        V1,
+        V2
+    }
 
-    /** SDK v2 only: {@code LEGACY} never probes, {@code AUTO} probes with server/discover, {@code PIN} demands 2026-07-28. */
-    public enum Negotiation { LEGACY, AUTO, PIN }
+    /**
+     * SDK v2 only: {@code LEGACY} never probes, {@code AUTO} probes with server/discover, {@code PIN} demands
+     * 2026-07-28.
+     */
+    public enum Negotiation {
+        LEGACY,
+        AUTO,
+        PIN
+    }
 
     /** {@code SSE} is the deprecated HTTP+SSE transport, 2025 era only. */
-    public enum Transport { STREAMABLE, SSE }
+    public enum Transport {
+        STREAMABLE,
+        SSE
+    }
 
     /** Which client: SDK, negotiation and transport. */
     public record Kind(Sdk sdk, Negotiation negotiation, Transport transport) {
@@ -131,13 +143,21 @@ public final class MatrixClient {
 
         public Report run() {
             NodeTools.module(kind.sdk() == Sdk.V1 ? "@modelcontextprotocol/sdk" : "@modelcontextprotocol/client");
-            List<String> command = new ArrayList<>(List.of("--url", url, "--sdk", lower(kind.sdk()),
-                    "--negotiation", lower(kind.negotiation()), "--transport", lower(kind.transport())));
+            List<String> command = new ArrayList<>(List.of(
+                    "--url",
+                    url,
+                    "--sdk",
+                    lower(kind.sdk()),
+                    "--negotiation",
+                    lower(kind.negotiation()),
+                    "--transport",
+                    lower(kind.transport())));
             if (steps != null) {
                 command.addAll(List.of("--steps", steps));
             }
             command.addAll(args);
-            NodeScript.Result result = NodeScript.run(Duration.ofSeconds(100), NodeTools.node(), "matrix-client.mjs", command);
+            NodeScript.Result result =
+                    NodeScript.run(Duration.ofSeconds(100), NodeTools.node(), "matrix-client.mjs", command);
             return new Report(result.exitCode(), result.report(), result.stdout(), result.stderr());
         }
 
@@ -151,8 +171,7 @@ public final class MatrixClient {
         }
     }
 
-    private MatrixClient() {
-    }
+    private MatrixClient() {}
 
     public static Run to(String url, Kind kind) {
         return new Run(url, kind);

@@ -1,7 +1,6 @@
 package org.mcpfront.testing;
 
 import io.vertx.core.json.JsonObject;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,18 +8,25 @@ import java.util.List;
 /** The official MCP TypeScript SDK client ({@code src/test/node/client.mjs}) run against a URL. */
 public final class McpClient {
 
-    public enum Transport { STREAMABLE, SSE }
-
-    private McpClient() {
+    public enum Transport {
+        STREAMABLE,
+        SSE
     }
+
+    private McpClient() {}
 
     /**
      * Runs the client's scenario with the tests' bearer token (a later {@code --header Authorization}
      * in {@code extraArgs} replaces it); the report says which steps passed.
      */
     public static NodeScript.Result run(String url, Transport transport, String... extraArgs) {
-        List<String> args = new ArrayList<>(List.of("--url", url, "--transport", transport.name().toLowerCase(),
-                "--header", "Authorization: " + TestTokens.bearer()));
+        List<String> args = new ArrayList<>(List.of(
+                "--url",
+                url,
+                "--transport",
+                transport.name().toLowerCase(),
+                "--header",
+                "Authorization: " + TestTokens.bearer()));
         args.addAll(List.of(extraArgs));
         return NodeScript.run(Duration.ofSeconds(90), NodeTools.node(), "client.mjs", args);
     }

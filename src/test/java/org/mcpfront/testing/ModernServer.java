@@ -65,14 +65,18 @@ public final class ModernServer extends ChildProcess {
 
     /** {@link #stdioCommand} as the YAML flow list a route's {@code command:} takes. */
     public static String stdioCommandYaml(Era era) {
-        return stdioCommand(era).stream().map(part -> "\"" + part + "\"")
-                .collect(Collectors.joining(", ", "[", "]"));
+        return stdioCommand(era).stream().map(part -> "\"" + part + "\"").collect(Collectors.joining(", ", "[", "]"));
     }
 
     private static List<String> command(Era era, String transport, int port, List<String> extraArgs) {
         NodeTools.module("@modelcontextprotocol/server");
-        List<String> command = new ArrayList<>(List.of(NodeTools.node(), NodeTools.script("modern-server.mjs").toString(),
-                "--era", era.argument, "--transport", transport));
+        List<String> command = new ArrayList<>(List.of(
+                NodeTools.node(),
+                NodeTools.script("modern-server.mjs").toString(),
+                "--era",
+                era.argument,
+                "--transport",
+                transport));
         if (port >= 0) {
             command.addAll(List.of("--port", Integer.toString(port)));
         }

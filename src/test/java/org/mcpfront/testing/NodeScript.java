@@ -1,7 +1,6 @@
 package org.mcpfront.testing;
 
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -25,13 +24,13 @@ public final class NodeScript {
             try {
                 return new JsonObject(last);
             } catch (RuntimeException e) {
-                throw new IllegalStateException("the script printed no JSON report; stdout:\n" + stdout + "\nstderr:\n" + stderr, e);
+                throw new IllegalStateException(
+                        "the script printed no JSON report; stdout:\n" + stdout + "\nstderr:\n" + stderr, e);
             }
         }
     }
 
-    private NodeScript() {
-    }
+    private NodeScript() {}
 
     public static Result run(Duration timeout, String node, String script, List<String> args) {
         NodeTools.modules();
@@ -42,15 +41,20 @@ public final class NodeScript {
         try {
             Path out = Files.createTempFile("node-out", ".txt");
             Path err = Files.createTempFile("node-err", ".txt");
-            Process process = new ProcessBuilder(command).directory(NodeTools.dir().toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .directory(NodeTools.dir().toFile())
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 throw new IllegalStateException(script + " did not finish within " + timeout + "; stdout:\n"
                         + Files.readString(out) + "\nstderr:\n" + Files.readString(err));
             }
-            Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            Result result = new Result(
+                    process.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);

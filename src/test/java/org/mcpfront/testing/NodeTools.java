@@ -10,8 +10,7 @@ import java.nio.file.Path;
  */
 public final class NodeTools {
 
-    private NodeTools() {
-    }
+    private NodeTools() {}
 
     public static Path dir() {
         String configured = System.getProperty("mcpfront.node.tools");
@@ -22,8 +21,8 @@ public final class NodeTools {
     public static Path modules() {
         Path modules = dir().resolve("node_modules");
         if (!Files.isDirectory(modules.resolve("@modelcontextprotocol"))) {
-            throw new IllegalStateException("The Node test packages are not installed: run `npm ci --prefix "
-                    + dir() + "` (the .ci/run script does this)");
+            throw new IllegalStateException("The Node test packages are not installed: run `npm ci --prefix " + dir()
+                    + "` (the .ci/run script does this)");
         }
         return modules;
     }

@@ -4,8 +4,6 @@ import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import io.vertx.core.json.JsonObject;
-import org.mcpfront.crypto.Secrets;
-
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -20,6 +18,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.mcpfront.crypto.Secrets;
 
 /**
  * A person with a browser, in plain HTTP: follows mcp-front's authorization flow one hop at a time
@@ -28,40 +27,52 @@ import java.util.stream.Collectors;
  */
 public final class OAuthBrowser {
 
-    private static final Pattern HIDDEN = Pattern.compile("<input type=\"hidden\" name=\"([a-z_]+)\" value=\"([^\"]*)\">");
+    private static final Pattern HIDDEN =
+            Pattern.compile("<input type=\"hidden\" name=\"([a-z_]+)\" value=\"([^\"]*)\">");
 
     private final String issuer;
-    private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
-            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .cookieHandler(new CookieManager())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     public OAuthBrowser(String issuer) {
         this.issuer = issuer;
     }
 
     /** One authorization in progress: the client's PKCE verifier and state. */
-    public record Authorization(String clientId, String redirectUri, String verifier, String state, String url) {
-    }
+    public record Authorization(String clientId, String redirectUri, String verifier, String state, String url) {}
 
     public HttpResponse<String> get(String url) {
         return send(HttpRequest.newBuilder(URI.create(url)).GET());
     }
 
     public HttpResponse<String> postForm(String url, Map<String, String> form) {
-        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(encode(form))));
     }
 
     public HttpResponse<String> postJson(String url, JsonObject body) {
-        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
     }
 
     /** Registers a public client with one redirect URI; returns its client_id. */
     public String register(String redirectUri) {
-        HttpResponse<String> response = postJson(issuer + "/register", new JsonObject()
-                .put("client_name", "Test Client").put("redirect_uris", new io.vertx.core.json.JsonArray().add(redirectUri))
-                .put("token_endpoint_auth_method", "none")
-                .put("grant_types", new io.vertx.core.json.JsonArray().add("authorization_code").add("refresh_token")));
+        HttpResponse<String> response = postJson(
+                issuer + "/register",
+                new JsonObject()
+                        .put("client_name", "Test Client")
+                        .put("redirect_uris", new io.vertx.core.json.JsonArray().add(redirectUri))
+                        .put("token_endpoint_auth_method", "none")
+                        .put(
+                                "grant_types",
+                                new io.vertx.core.json.JsonArray()
+                                        .add("authorization_code")
+                                        .add("refresh_token")));
         if (response.statusCode() != 201) {
             throw new AssertionError("registration failed: " + response.statusCode() + " " + response.body());
         }
@@ -76,7 +87,10 @@ public final class OAuthBrowser {
         params.put("response_type", "code");
         params.put("client_id", clientId);
         params.put("redirect_uri", redirectUri);
-        params.put("code_challenge", CodeChallenge.compute(CodeChallengeMethod.S256, new CodeVerifier(verifier)).getValue());
+        params.put(
+                "code_challenge",
+                CodeChallenge.compute(CodeChallengeMethod.S256, new CodeVerifier(verifier))
+                        .getValue());
         params.put("code_challenge_method", "S256");
         params.put("state", state);
         String url = issuer + "/authorize?" + encode(params);
@@ -98,7 +112,9 @@ public final class OAuthBrowser {
         if (email != null) {
             HttpResponse<String> page = get(location);
             expectStatus(page, 200, "dev sign-in page");
-            return postForm(issuer + "/oauth/callback", Map.of("state", hidden(page.body()).get("state"), "email", email));
+            return postForm(
+                    issuer + "/oauth/callback",
+                    Map.of("state", hidden(page.body()).get("state"), "email", email));
         }
         // The Google stand-in answers the authorization at once with a redirect to our callback.
         HttpResponse<String> google = get(location);
@@ -127,14 +143,25 @@ public final class OAuthBrowser {
     }
 
     public HttpResponse<String> exchange(Authorization authorization, String code) {
-        return postForm(issuer + "/token", Map.of("grant_type", "authorization_code", "code", code,
-                "redirect_uri", authorization.redirectUri(), "code_verifier", authorization.verifier(),
-                "client_id", authorization.clientId()));
+        return postForm(
+                issuer + "/token",
+                Map.of(
+                        "grant_type",
+                        "authorization_code",
+                        "code",
+                        code,
+                        "redirect_uri",
+                        authorization.redirectUri(),
+                        "code_verifier",
+                        authorization.verifier(),
+                        "client_id",
+                        authorization.clientId()));
     }
 
     public HttpResponse<String> refresh(String clientId, String refreshToken) {
-        return postForm(issuer + "/token", Map.of("grant_type", "refresh_token", "refresh_token", refreshToken,
-                "client_id", clientId));
+        return postForm(
+                issuer + "/token",
+                Map.of("grant_type", "refresh_token", "refresh_token", refreshToken, "client_id", clientId));
     }
 
     public HttpResponse<String> revoke(String clientId, String token) {
@@ -151,7 +178,8 @@ public final class OAuthBrowser {
     }
 
     public static String location(HttpResponse<?> response) {
-        return response.headers().firstValue("Location")
+        return response.headers()
+                .firstValue("Location")
                 .orElseThrow(() -> new AssertionError("no Location in a " + response.statusCode() + " answer"));
     }
 
@@ -161,7 +189,8 @@ public final class OAuthBrowser {
         if (query != null) {
             for (String pair : query.split("&")) {
                 String[] kv = pair.split("=", 2);
-                params.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                params.put(
+                        URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
                         kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
             }
         }
@@ -179,7 +208,8 @@ public final class OAuthBrowser {
 
     private static void expectStatus(HttpResponse<String> response, int status, String step) {
         if (response.statusCode() != status) {
-            throw new AssertionError(step + ": expected HTTP " + status + ", got " + response.statusCode() + "\n" + response.body());
+            throw new AssertionError(
+                    step + ": expected HTTP " + status + ", got " + response.statusCode() + "\n" + response.body());
         }
     }
 
@@ -192,7 +222,9 @@ public final class OAuthBrowser {
     }
 
     private static String encode(Map<String, String> form) {
-        return form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        return form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
     }
 }

@@ -6,7 +6,6 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,9 +27,14 @@ import java.util.stream.Collectors;
 public final class OtlpReceiver implements AutoCloseable {
 
     /** One received span: its name, trace and parent ids (hex), attributes as strings, status code. */
-    public record ReceivedSpan(String name, String traceId, String spanId, String parentSpanId, Map<String, String> attributes,
-                               String service, int statusCode) {
-    }
+    public record ReceivedSpan(
+            String name,
+            String traceId,
+            String spanId,
+            String parentSpanId,
+            Map<String, String> attributes,
+            String service,
+            int statusCode) {}
 
     private final HttpServer server;
     private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
@@ -46,7 +50,8 @@ public final class OtlpReceiver implements AutoCloseable {
             OtlpReceiver receiver = new OtlpReceiver(server);
             server.createContext("/v1/traces", exchange -> {
                 try (InputStream body = exchange.getRequestBody()) {
-                    receiver.contentTypes.add(String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")));
+                    receiver.contentTypes.add(
+                            String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")));
                     receiver.take(ExportTraceServiceRequest.parseFrom(body.readAllBytes()));
                     exchange.sendResponseHeaders(200, -1);
                 } catch (IOException | RuntimeException e) {
@@ -70,14 +75,21 @@ public final class OtlpReceiver implements AutoCloseable {
     private void take(ExportTraceServiceRequest request) {
         for (ResourceSpans resource : request.getResourceSpansList()) {
             String service = resource.getResource().getAttributesList().stream()
-                    .filter(kv -> kv.getKey().equals("service.name")).map(kv -> kv.getValue().getStringValue())
-                    .findFirst().orElse(null);
+                    .filter(kv -> kv.getKey().equals("service.name"))
+                    .map(kv -> kv.getValue().getStringValue())
+                    .findFirst()
+                    .orElse(null);
             for (ScopeSpans scope : resource.getScopeSpansList()) {
                 for (Span span : scope.getSpansList()) {
-                    spans.add(new ReceivedSpan(span.getName(), hex(span.getTraceId().toByteArray()),
-                            hex(span.getSpanId().toByteArray()), hex(span.getParentSpanId().toByteArray()),
-                            span.getAttributesList().stream().collect(Collectors.toMap(KeyValue::getKey, OtlpReceiver::text,
-                                    (a, b) -> b)), service, span.getStatus().getCodeValue()));
+                    spans.add(new ReceivedSpan(
+                            span.getName(),
+                            hex(span.getTraceId().toByteArray()),
+                            hex(span.getSpanId().toByteArray()),
+                            hex(span.getParentSpanId().toByteArray()),
+                            span.getAttributesList().stream()
+                                    .collect(Collectors.toMap(KeyValue::getKey, OtlpReceiver::text, (a, b) -> b)),
+                            service,
+                            span.getStatus().getCodeValue()));
                 }
             }
         }

@@ -13,11 +13,9 @@ import java.util.stream.Stream;
 public final class ProcTable {
 
     /** One process: its pid, state letter (Z for a zombie) and command line. */
-    public record Proc(long pid, char state, String command) {
-    }
+    public record Proc(long pid, char state, String command) {}
 
-    private ProcTable() {
-    }
+    private ProcTable() {}
 
     /** Processes whose parent is this JVM, zombies included. */
     public static List<Proc> children() {
@@ -37,7 +35,9 @@ public final class ProcTable {
                 String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                 if (Long.parseLong(fields[1]) == self) {
                     String cmdline = read(entry.resolve("cmdline"));
-                    children.add(new Proc(Long.parseLong(name), fields[0].charAt(0),
+                    children.add(new Proc(
+                            Long.parseLong(name),
+                            fields[0].charAt(0),
                             cmdline == null ? "" : cmdline.replace('\0', ' ').trim()));
                 }
             }

@@ -3,8 +3,6 @@ package org.mcpfront.testing;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.mcpfront.transport.SseParser;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.mcpfront.transport.SseParser;
 
 /** Plain HTTP for tests that check exact statuses and headers, where an SDK would hide them. */
 public final class RawHttp {
@@ -24,8 +23,7 @@ public final class RawHttp {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /** A request with the tests' bearer token (see {@link TestTokens}), as every MCP client sends one. */
     public static HttpRequest.Builder request(String url) {
@@ -39,14 +37,16 @@ public final class RawHttp {
 
     /** A POST of a JSON-RPC body with the Accept header MCP clients send. */
     public static HttpRequest.Builder mcpPost(String url, String body) {
-        return request(url).header("Content-Type", "application/json")
+        return request(url)
+                .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 
     /** The same with {@code accessToken} instead of the tests' token (null: no credentials at all). */
     public static HttpRequest.Builder mcpPost(String url, String body, String accessToken) {
-        HttpRequest.Builder request = anonymous(url).header("Content-Type", "application/json")
+        HttpRequest.Builder request = anonymous(url)
+                .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         return accessToken == null ? request : request.header("Authorization", "Bearer " + accessToken);
@@ -83,8 +83,8 @@ public final class RawHttp {
             }
             FreePorts.sleep(200);
         } while (System.nanoTime() < deadline);
-        throw new AssertionError(response.uri() + " answered " + response.statusCode() + " " + response.body()
-                + ", expected " + status);
+        throw new AssertionError(
+                response.uri() + " answered " + response.statusCode() + " " + response.body() + ", expected " + status);
     }
 
     /** Sends and returns the body as lines as they arrive (for SSE streams). */
@@ -117,10 +117,11 @@ public final class RawHttp {
         }
         // Events without data (SEP-1699 priming events: an id only) carry no message.
         new SseParser(Integer.MAX_VALUE, event -> {
-            if (!event.data().isEmpty()) {
-                messages.add(new JsonObject(event.data()));
-            }
-        }).feed(Buffer.buffer(body));
+                    if (!event.data().isEmpty()) {
+                        messages.add(new JsonObject(event.data()));
+                    }
+                })
+                .feed(Buffer.buffer(body));
         return messages;
     }
 
@@ -128,7 +129,8 @@ public final class RawHttp {
     public static JsonObject lastMessage(HttpResponse<String> response) {
         List<JsonObject> messages = messages(response);
         if (messages.isEmpty()) {
-            throw new AssertionError("no JSON-RPC message in the answer (status " + response.statusCode() + "): " + response.body());
+            throw new AssertionError(
+                    "no JSON-RPC message in the answer (status " + response.statusCode() + "): " + response.body());
         }
         return messages.get(messages.size() - 1);
     }

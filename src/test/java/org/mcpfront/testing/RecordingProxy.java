@@ -5,11 +5,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,8 +36,12 @@ public final class RecordingProxy implements AutoCloseable {
         this.targets = List.copyOf(targetPorts);
         // Streams stay open for long (SSE); a small pool would queue requests behind them.
         HttpClient client = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(256));
-        server = vertx.createHttpServer().requestHandler(in -> forward(client, nextTarget(), in))
-                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server = vertx.createHttpServer()
+                .requestHandler(in -> forward(client, nextTarget(), in))
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
     }
 
     public static RecordingProxy to(int targetPort) {
@@ -80,33 +83,47 @@ public final class RecordingProxy implements AutoCloseable {
     private void forward(HttpClient client, int targetPort, HttpServerRequest in) {
         requests.add(MultiMap.caseInsensitiveMultiMap().addAll(in.headers()));
         in.pause();
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(in.headers()).remove("Content-Length")
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+                .addAll(in.headers())
+                .remove("Content-Length")
                 .remove("Transfer-Encoding");
         addedHeaders.forEach(headers::set);
-        RequestOptions options = new RequestOptions().setMethod(in.method()).setHost("127.0.0.1").setPort(targetPort)
-                .setURI(in.uri()).setHeaders(headers);
-        client.request(options).onSuccess(out -> {
-            out.response().onSuccess(response -> {
-                // Re-framed as chunked: a copied Content-Length would contradict that framing.
-                in.response().setStatusCode(response.statusCode()).headers().addAll(response.headers())
-                        .remove("Content-Length").remove("Transfer-Encoding");
-                in.response().setChunked(true);
-                response.handler(in.response()::write);
-                response.endHandler(v -> in.response().end());
-                in.response().closeHandler(v -> out.reset());
-            }).onFailure(e -> in.response().setStatusCode(502).end());
-            out.setChunked(true);
-            Buffer body = Buffer.buffer();
-            in.handler(chunk -> {
-                body.appendBuffer(chunk);
-                out.write(chunk);
-            });
-            in.endHandler(v -> {
-                bodies.add(body.toString());
-                out.end();
-            });
-            in.resume();
-        }).onFailure(e -> in.response().setStatusCode(502).end());
+        RequestOptions options = new RequestOptions()
+                .setMethod(in.method())
+                .setHost("127.0.0.1")
+                .setPort(targetPort)
+                .setURI(in.uri())
+                .setHeaders(headers);
+        client.request(options)
+                .onSuccess(out -> {
+                    out.response()
+                            .onSuccess(response -> {
+                                // Re-framed as chunked: a copied Content-Length would contradict that framing.
+                                in.response()
+                                        .setStatusCode(response.statusCode())
+                                        .headers()
+                                        .addAll(response.headers())
+                                        .remove("Content-Length")
+                                        .remove("Transfer-Encoding");
+                                in.response().setChunked(true);
+                                response.handler(in.response()::write);
+                                response.endHandler(v -> in.response().end());
+                                in.response().closeHandler(v -> out.reset());
+                            })
+                            .onFailure(e -> in.response().setStatusCode(502).end());
+                    out.setChunked(true);
+                    Buffer body = Buffer.buffer();
+                    in.handler(chunk -> {
+                        body.appendBuffer(chunk);
+                        out.write(chunk);
+                    });
+                    in.endHandler(v -> {
+                        bodies.add(body.toString());
+                        out.end();
+                    });
+                    in.resume();
+                })
+                .onFailure(e -> in.response().setStatusCode(502).end());
     }
 
     public int port() {

@@ -1,8 +1,6 @@
 package org.mcpfront.testing;
 
 import io.vertx.core.buffer.Buffer;
-import org.mcpfront.transport.SseParser;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
@@ -13,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.mcpfront.transport.SseParser;
 
 /**
  * A raw SSE client for tests that cut a stream at an exact event and resume it: reads events (ids,
@@ -20,8 +19,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SseReader implements AutoCloseable {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     /** Marks the end of the stream in the queue. */
     private static final SseParser.Event END = new SseParser.Event("end", "", null, null);
 
@@ -40,8 +41,8 @@ public final class SseReader implements AutoCloseable {
     /** Sends {@code request} (no timeout on the body: the stream stays open) and reads its events. */
     public static SseReader open(HttpRequest.Builder request) {
         try {
-            return new SseReader(CLIENT.send(request.timeout(Duration.ofMinutes(5)).build(),
-                    HttpResponse.BodyHandlers.ofInputStream()));
+            return new SseReader(CLIENT.send(
+                    request.timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofInputStream()));
         } catch (IOException e) {
             throw new IllegalStateException("request failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {

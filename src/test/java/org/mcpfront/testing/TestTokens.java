@@ -2,17 +2,14 @@ package org.mcpfront.testing;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import org.mcpfront.oauth.grants.AccessTokens;
-import org.mcpfront.oauth.SigningKeys;
-
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,8 +18,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.UUID;
 import java.util.List;
+import java.util.UUID;
+import org.mcpfront.oauth.SigningKeys;
+import org.mcpfront.oauth.grants.AccessTokens;
 
 /**
  * Access tokens for tests that exercise the gateway rather than sign-in: every test config names one
@@ -38,8 +37,7 @@ public final class TestTokens {
     private static final SigningKeys KEYS = read(KEY_FILE);
     private static final String BEARER = "Bearer " + mint(ISSUER, List.of(ISSUER));
 
-    private TestTokens() {
-    }
+    private TestTokens() {}
 
     /** The signing key file every test config uses. */
     public static Path keyFile() {
@@ -80,12 +78,24 @@ public final class TestTokens {
         try {
             RSAKey key = RSAKey.parse(Files.readString(KEY_FILE));
             Instant now = Instant.now();
-            JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer).subject("test-subject:" + email)
-                    .audience(audience).issueTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofHours(1))))
-                    .jwtID(UUID.randomUUID().toString()).claim("client_id", "test-client").claim("scope", "mcp")
-                    .claim("email", email).claim("groups", memberships).build();
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(new JOSEObjectType("at+jwt"))
-                    .keyID(key.getKeyID()).build(), claims);
+            JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                    .issuer(issuer)
+                    .subject("test-subject:" + email)
+                    .audience(audience)
+                    .issueTime(Date.from(now))
+                    .expirationTime(Date.from(now.plus(Duration.ofHours(1))))
+                    .jwtID(UUID.randomUUID().toString())
+                    .claim("client_id", "test-client")
+                    .claim("scope", "mcp")
+                    .claim("email", email)
+                    .claim("groups", memberships)
+                    .build();
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.RS256)
+                            .type(new JOSEObjectType("at+jwt"))
+                            .keyID(key.getKeyID())
+                            .build(),
+                    claims);
             jwt.sign(new RSASSASigner(key));
             return jwt.serialize();
         } catch (IOException e) {
@@ -97,13 +107,17 @@ public final class TestTokens {
 
     private static String issue(String subject, String email, String clientId, String issuer, List<String> audience) {
         return new AccessTokens(KEYS, issuer, Duration.ofHours(1), null, Clock.systemUTC())
-                .issue(subject, email, audience, clientId, "mcp").token();
+                .issue(subject, email, audience, clientId, "mcp")
+                .token();
     }
 
     private static Path writeKey() {
         try {
-            RSAKey key = new RSAKeyGenerator(2048).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256)
-                    .keyIDFromThumbprint(true).generate();
+            RSAKey key = new RSAKeyGenerator(2048)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.RS256)
+                    .keyIDFromThumbprint(true)
+                    .generate();
             Path file = Files.createTempFile("mcp-front-test-key", ".jwk");
             file.toFile().deleteOnExit();
             Files.writeString(file, key.toJSONString());

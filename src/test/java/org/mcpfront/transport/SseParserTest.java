@@ -1,15 +1,14 @@
 package org.mcpfront.transport;
 
-import io.vertx.core.buffer.Buffer;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 @DisplayName("The SSE parser")
 class SseParserTest {
@@ -19,7 +18,7 @@ class SseParserTest {
 
     private void feedBytewise(String text) {
         for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
-            parser.feed(Buffer.buffer(new byte[]{b}));
+            parser.feed(Buffer.buffer(new byte[] {b}));
         }
     }
 
@@ -27,10 +26,11 @@ class SseParserTest {
     @DisplayName("reads events split at every possible byte, with LF, CRLF and CR line ends")
     void splitAnywhere() {
         feedBytewise("event: endpoint\r\ndata: /m?s=1\r\n\r\n: comment\n\nid: 7\rdata: {\"a\":\"é\"}\r\rdata:x\n\n");
-        assertThat(events).containsExactly(
-                new SseParser.Event("endpoint", "/m?s=1", null, null),
-                new SseParser.Event("message", "{\"a\":\"é\"}", "7", null),
-                new SseParser.Event("message", "x", null, null));
+        assertThat(events)
+                .containsExactly(
+                        new SseParser.Event("endpoint", "/m?s=1", null, null),
+                        new SseParser.Event("message", "{\"a\":\"é\"}", "7", null),
+                        new SseParser.Event("message", "x", null, null));
     }
 
     @Test

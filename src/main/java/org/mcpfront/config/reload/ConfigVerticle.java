@@ -1,24 +1,23 @@
 package org.mcpfront.config.reload;
 
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.mcpfront.bus.Addresses;
+import org.mcpfront.bus.LocalOnly;
 import org.mcpfront.config.ConfigDiff;
 import org.mcpfront.config.ConfigException;
 import org.mcpfront.config.ConfigFiles;
 import org.mcpfront.config.ConfigParser;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.StartupSettings;
-import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
-import org.mcpfront.bus.Addresses;
-import org.mcpfront.bus.LocalOnly;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Hot reload: reads the config file every poll interval and, when its content has changed and parses to
@@ -47,6 +46,7 @@ public final class ConfigVerticle extends VerticleBase {
     private Buffer lastContent;
     /** The last read failure logged, so that a lasting failure is logged once. */
     private String lastFailure;
+
     private int unsettledScans;
     private long timer;
     private boolean stopped;
@@ -117,7 +117,9 @@ public final class ConfigVerticle extends VerticleBase {
         try {
             edited = ConfigParser.parse(ConfigFiles.parse(content.getBytes(), file.toString()), env);
         } catch (ConfigException e) {
-            log.atWarn().addKeyValue("file", file).addKeyValue("problems", e.problems().size())
+            log.atWarn()
+                    .addKeyValue("file", file)
+                    .addKeyValue("problems", e.problems().size())
                     .log("config edit rejected, the running configuration stays:\n  "
                             + String.join("\n  ", e.problems()));
             return;
@@ -128,7 +130,9 @@ public final class ConfigVerticle extends VerticleBase {
     private void apply(FrontConfig edited) {
         List<String> restartNeeded = StartupSettings.changed(current, edited);
         if (!restartNeeded.isEmpty()) {
-            log.atWarn().addKeyValue("file", file).addKeyValue("keys", String.join(",", restartNeeded))
+            log.atWarn()
+                    .addKeyValue("file", file)
+                    .addKeyValue("keys", String.join(",", restartNeeded))
                     .log("config edit changes " + String.join(", ", restartNeeded)
                             + ": that needs a restart; the rest of the edit applies now");
         }
@@ -138,7 +142,8 @@ public final class ConfigVerticle extends VerticleBase {
         }
         ConfigDiff diff = ConfigDiff.between(current, next);
         current = next;
-        log.atInfo().addKeyValue("file", file)
+        log.atInfo()
+                .addKeyValue("file", file)
                 .addKeyValue("added", String.join(",", diff.added()))
                 .addKeyValue("removed", String.join(",", diff.removed()))
                 .addKeyValue("changed", String.join(",", diff.changed()))
@@ -158,7 +163,9 @@ public final class ConfigVerticle extends VerticleBase {
         String reason = String.valueOf(failure.getMessage());
         if (!reason.equals(lastFailure)) {
             lastFailure = reason;
-            log.atWarn().addKeyValue("file", file).addKeyValue("reason", reason)
+            log.atWarn()
+                    .addKeyValue("file", file)
+                    .addKeyValue("reason", reason)
                     .log("config file cannot be read; the running configuration stays");
         }
     }

@@ -11,12 +11,11 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.text.ParseException;
+import java.time.Duration;
 import org.mcpfront.storage.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.text.ParseException;
-import java.time.Duration;
 
 /**
  * The key that signs identity assertions for backends: EC P-256 (ES256, cheap to sign on the request path), with a
@@ -49,34 +48,46 @@ public final class AssertionKey {
 
     /** The key every instance sharing {@code store} uses. */
     public static Future<AssertionKey> shared(Vertx vertx, Store store) {
-        return store.get(STORE_KEY).compose(existing -> {
-            if (existing != null) {
-                return Future.succeededFuture(existing);
-            }
-            return vertx.executeBlocking(AssertionKey::generate)
-                    .compose(fresh -> store.putIfAbsent(STORE_KEY, new JsonObject(fresh.toJSONString()), SHARED_KEY_TTL)
-                            .onSuccess(stored -> {
-                                if (stored) {
-                                    log.atInfo().addKeyValue("kid", fresh.getKeyID()).log("generated the cluster's assertion key");
-                                }
-                            }))
-                    .compose(stored -> store.get(STORE_KEY));
-        }).map(json -> {
-            if (json == null) {
-                throw new IllegalStateException("the shared assertion key vanished from storage while starting");
-            }
-            try {
-                return new AssertionKey(ECKey.parse(json.encode()));
-            } catch (ParseException e) {
-                throw new IllegalStateException("the stored assertion key is not an EC JWK: " + e.getMessage(), e);
-            }
-        });
+        return store.get(STORE_KEY)
+                .compose(existing -> {
+                    if (existing != null) {
+                        return Future.succeededFuture(existing);
+                    }
+                    return vertx.executeBlocking(AssertionKey::generate)
+                            .compose(fresh -> store.putIfAbsent(
+                                            STORE_KEY, new JsonObject(fresh.toJSONString()), SHARED_KEY_TTL)
+                                    .onSuccess(stored -> {
+                                        if (stored) {
+                                            log.atInfo()
+                                                    .addKeyValue("kid", fresh.getKeyID())
+                                                    .log("generated the cluster's assertion key");
+                                        }
+                                    }))
+                            .compose(stored -> store.get(STORE_KEY));
+                })
+                .map(json -> {
+                    if (json == null) {
+                        throw new IllegalStateException(
+                                "the shared assertion key vanished from storage while starting");
+                    }
+                    try {
+                        return new AssertionKey(ECKey.parse(json.encode()));
+                    } catch (ParseException e) {
+                        throw new IllegalStateException(
+                                "the stored assertion key is not an EC JWK: " + e.getMessage(), e);
+                    }
+                });
     }
 
     private static ECKey generate() {
         try {
-            ECKey fresh = new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256).generate();
-            return new ECKey.Builder(fresh).keyID("assertion-" + fresh.computeThumbprint()).build();
+            ECKey fresh = new ECKeyGenerator(Curve.P_256)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.ES256)
+                    .generate();
+            return new ECKey.Builder(fresh)
+                    .keyID("assertion-" + fresh.computeThumbprint())
+                    .build();
         } catch (JOSEException e) {
             throw new IllegalStateException("could not generate an EC key: " + e.getMessage(), e);
         }

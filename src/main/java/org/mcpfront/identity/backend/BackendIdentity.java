@@ -1,13 +1,12 @@
 package org.mcpfront.identity.backend;
 
 import io.vertx.core.Future;
+import java.net.URI;
+import java.util.Map;
 import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.config.RouteIdentity;
 import org.mcpfront.gcp.GoogleCredentials;
-
-import java.net.URI;
-import java.util.Map;
 
 /**
  * What a route's backend is told about who is calling ({@code routes[].identity}), as headers of the requests
@@ -57,8 +56,8 @@ public final class BackendIdentity {
                     yield Future.succeededFuture(Map.of());
                 }
                 try {
-                    yield Future.succeededFuture(Map.of(identity.header(),
-                            assertions.assertion(caller, route.path(), backendUrl(route))));
+                    yield Future.succeededFuture(
+                            Map.of(identity.header(), assertions.assertion(caller, route.path(), backendUrl(route))));
                 } catch (IllegalStateException e) {
                     yield Future.failedFuture(e);
                 }
@@ -75,7 +74,8 @@ public final class BackendIdentity {
         if (route.identity().kind() == RouteIdentity.Kind.ASSERTION && assertions != null) {
             return headers(route, new SessionOwner(assertions.issuer(), null, null));
         }
-        return route.identity().kind() == RouteIdentity.Kind.GOOGLE_ID_TOKEN ? googleIdToken(route)
+        return route.identity().kind() == RouteIdentity.Kind.GOOGLE_ID_TOKEN
+                ? googleIdToken(route)
                 : Future.succeededFuture(Map.of());
     }
 
@@ -84,15 +84,19 @@ public final class BackendIdentity {
         if (route.identity().kind() != RouteIdentity.Kind.ENVIRONMENT || caller == null) {
             return Map.of();
         }
-        return Map.of(EMAIL_VARIABLE, caller.email() == null ? "" : caller.email(),
-                SUBJECT_VARIABLE, caller.subject(),
-                GROUPS_VARIABLE, String.join(",", caller.groups()));
+        return Map.of(
+                EMAIL_VARIABLE,
+                caller.email() == null ? "" : caller.email(),
+                SUBJECT_VARIABLE,
+                caller.subject(),
+                GROUPS_VARIABLE,
+                String.join(",", caller.groups()));
     }
 
     private Future<Map<String, String>> googleIdToken(RouteConfig route) {
         if (google == null) {
-            return Future.failedFuture(new IllegalStateException("route " + route.path()
-                    + " needs a Google ID token, but mcp-front has no Google credentials"));
+            return Future.failedFuture(new IllegalStateException(
+                    "route " + route.path() + " needs a Google ID token, but mcp-front has no Google credentials"));
         }
         return google.idToken(audience(route)).map(token -> Map.of("Authorization", "Bearer " + token));
     }
@@ -104,8 +108,10 @@ public final class BackendIdentity {
 
     /** A Google ID token's audience: the route's, or the backend URL's origin. */
     static String audience(RouteConfig route) {
-        return route.identity().audience().orElseGet(() -> route.backend()
-                .map(url -> url.getScheme() + "://" + url.getRawAuthority())
-                .orElse(route.path()));
+        return route.identity()
+                .audience()
+                .orElseGet(() -> route.backend()
+                        .map(url -> url.getScheme() + "://" + url.getRawAuthority())
+                        .orElse(route.path()));
     }
 }

@@ -6,14 +6,13 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import org.mcpfront.bus.SessionOwner;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.mcpfront.bus.SessionOwner;
 
 /**
  * Short-lived JWTs in which mcp-front vouches to one backend for the user behind a request: {@code iss} our issuer,
@@ -28,6 +27,7 @@ public final class IdentityAssertions {
     public static final Duration LIFETIME = Duration.ofMinutes(5);
     /** An assertion is not handed out when less than this is left of it. */
     static final Duration REUSE_MARGIN = Duration.ofSeconds(60);
+
     public static final JOSEObjectType TYPE = new JOSEObjectType("mcp-front-identity+jwt");
     /** Assertions kept at once; more starts the cache over. */
     static final int MAX_CACHED = 10_000;
@@ -37,8 +37,7 @@ public final class IdentityAssertions {
     private final Clock clock;
     private final ConcurrentHashMap<String, Minted> cache = new ConcurrentHashMap<>();
 
-    private record Minted(String jwt, Instant reuseUntil) {
-    }
+    private record Minted(String jwt, Instant reuseUntil) {}
 
     public IdentityAssertions(AssertionKey key, String issuer, Clock clock) {
         this.key = key;
@@ -52,7 +51,14 @@ public final class IdentityAssertions {
 
     /** An assertion about {@code caller} for the backend at {@code audience} of {@code route}. */
     public String assertion(SessionOwner caller, String route, String audience) {
-        String cacheKey = caller.subject() + '\n' + caller.clientId() + '\n' + route + '\n' + audience + '\n'
+        String cacheKey = caller.subject()
+                + '\n'
+                + caller.clientId()
+                + '\n'
+                + route
+                + '\n'
+                + audience
+                + '\n'
                 + String.join(",", caller.groups());
         Instant now = clock.instant();
         Minted minted = cache.get(cacheKey);
@@ -81,7 +87,12 @@ public final class IdentityAssertions {
                 .claim("route", route)
                 .claim("client_id", caller.clientId())
                 .build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(TYPE).keyID(key.keyId()).build(), claims);
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.ES256)
+                        .type(TYPE)
+                        .keyID(key.keyId())
+                        .build(),
+                claims);
         try {
             jwt.sign(key.signer());
         } catch (JOSEException e) {

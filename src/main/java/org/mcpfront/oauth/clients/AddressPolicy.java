@@ -1,13 +1,12 @@
 package org.mcpfront.oauth.clients;
 
-import org.mcpfront.net.AddressRange;
-
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Optional;
+import org.mcpfront.net.AddressRange;
 
 /**
  * Which resolved addresses a client metadata document may be fetched from. A {@code client_id} is
@@ -15,7 +14,8 @@ import java.util.Optional;
  * server fetch from its own network (cloud metadata server, Redis, the admin port of a backend).
  *
  * <p>Only public unicast addresses pass: every range of the IANA IPv4 and IPv6 Special-Purpose Address
- * Registries is refused (IPv4-mapped addresses are IPv4 ones in Java), IPv6 outside global unicast ({@code 2000::/3}) is refused, and an IPv6 address
+ * Registries is refused (IPv4-mapped addresses are IPv4 ones in Java), IPv6 outside global unicast ({@code 2000::/3})
+ * is refused, and an IPv6 address
  * that carries an IPv4 one (NAT64, SIIT, 6to4, Teredo, IPv4-compatible) is refused when the IPv4 address
  * inside would be.
  */
@@ -75,8 +75,7 @@ final class AddressPolicy {
     private static final AddressRange SIX_TO_FOUR = AddressRange.parse("2002::/16");
     private static final AddressRange TEREDO = AddressRange.parse("2001::/32");
 
-    private AddressPolicy() {
-    }
+    private AddressPolicy() {}
 
     /**
      * Why the address may not be used, or empty when it may. The reason names the kind of address and
@@ -106,7 +105,10 @@ final class AddressPolicy {
     }
 
     private static Optional<String> special(List<Special> table, InetAddress address) {
-        return table.stream().filter(s -> s.range().contains(address)).map(Special::name).findFirst();
+        return table.stream()
+                .filter(s -> s.range().contains(address))
+                .map(Special::name)
+                .findFirst();
     }
 
     /**
@@ -118,21 +120,23 @@ final class AddressPolicy {
         byte[] b = address.getAddress();
         String form;
         byte[] v4;
-        if (NAT64.contains(address) || SIIT.contains(address) || (IPV4_COMPATIBLE.contains(address) && !allZero(b, 12, 15))) {
+        if (NAT64.contains(address)
+                || SIIT.contains(address)
+                || (IPV4_COMPATIBLE.contains(address) && !allZero(b, 12, 15))) {
             form = NAT64.contains(address) ? "NAT64" : SIIT.contains(address) ? "SIIT" : "IPv4-compatible";
-            v4 = new byte[]{b[12], b[13], b[14], b[15]};
+            v4 = new byte[] {b[12], b[13], b[14], b[15]};
         } else if (SIX_TO_FOUR.contains(address)) {
             form = "6to4";
-            v4 = new byte[]{b[2], b[3], b[4], b[5]};
+            v4 = new byte[] {b[2], b[3], b[4], b[5]};
         } else if (TEREDO.contains(address)) {
             form = "Teredo";
-            v4 = new byte[]{(byte) ~b[12], (byte) ~b[13], (byte) ~b[14], (byte) ~b[15]};
+            v4 = new byte[] {(byte) ~b[12], (byte) ~b[13], (byte) ~b[14], (byte) ~b[15]};
         } else {
             return Optional.empty();
         }
         InetAddress inner = ipv4(v4);
-        return refusal(inner, allowLoopback).map(reason -> "the " + form + " form (" + address.getHostAddress()
-                + ") of " + reason);
+        return refusal(inner, allowLoopback)
+                .map(reason -> "the " + form + " form (" + address.getHostAddress() + ") of " + reason);
     }
 
     private static InetAddress ipv4(byte[] bytes) {

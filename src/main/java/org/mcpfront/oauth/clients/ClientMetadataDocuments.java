@@ -5,13 +5,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Client ID metadata documents (MCP authorization 2025-11-25, draft-ietf-oauth-client-id-metadata-document):
@@ -109,24 +108,28 @@ public final class ClientMetadataDocuments {
     }
 
     private static void refused(ClientMetadataException problem) {
-        log.atInfo().addKeyValue("client_id", problem.url()).addKeyValue("reason", problem.reason())
+        log.atInfo()
+                .addKeyValue("client_id", problem.url())
+                .addKeyValue("reason", problem.reason())
                 .log("client metadata document refused");
     }
 
     private Future<RegisteredClient> fetchAndCheck(MetadataUrl url) {
-        return fetcher.fetch(url).compose(fetched -> {
-            RegisteredClient client;
-            try {
-                client = MetadataDocumentCheck.check(url.text(), fetched.body());
-            } catch (ClientMetadataException e) {
-                return Future.failedFuture(e);
-            }
-            cache.put(url.text(), client, fetched.headers(), Instant.now());
-            return Future.succeededFuture(client);
-        }).recover(e -> {
-            ClientMetadataException problem = MetadataDocumentFetcher.asProblem(url, e);
-            refused(problem);
-            return Future.failedFuture(problem);
-        });
+        return fetcher.fetch(url)
+                .compose(fetched -> {
+                    RegisteredClient client;
+                    try {
+                        client = MetadataDocumentCheck.check(url.text(), fetched.body());
+                    } catch (ClientMetadataException e) {
+                        return Future.failedFuture(e);
+                    }
+                    cache.put(url.text(), client, fetched.headers(), Instant.now());
+                    return Future.succeededFuture(client);
+                })
+                .recover(e -> {
+                    ClientMetadataException problem = MetadataDocumentFetcher.asProblem(url, e);
+                    refused(problem);
+                    return Future.failedFuture(problem);
+                });
     }
 }

@@ -18,8 +18,8 @@ public final class ClientMetadataException extends Exception {
     /** The URL itself breaks the rules: nothing was fetched. */
     static ClientMetadataException badUrl(String url, String reason) {
         String shown = printable(url);
-        return new ClientMetadataException(shown, reason,
-                "the client_id " + shown + " is not a usable client metadata document URL: " + reason);
+        return new ClientMetadataException(
+                shown, reason, "the client_id " + shown + " is not a usable client metadata document URL: " + reason);
     }
 
     /** A URL that failed to parse may hold control characters; they must not reach a log line or a page. */
@@ -36,21 +36,24 @@ public final class ClientMetadataException extends Exception {
      * hold; {@link #reason()} keeps the detail for the log.
      */
     static ClientMetadataException unreachable(String url, String detail) {
-        return new ClientMetadataException(url, detail, "the client metadata document at " + url
-                + " could not be fetched: no public server answered for its host (it must be served over https "
-                + "from the internet)");
+        return new ClientMetadataException(
+                url,
+                detail,
+                "the client metadata document at " + url
+                        + " could not be fetched: no public server answered for its host (it must be served over https "
+                        + "from the internet)");
     }
 
     /** The document could not be obtained from the server that answered (HTTP status, size, type, TLS). */
     static ClientMetadataException unfetchable(String url, String reason) {
-        return new ClientMetadataException(url, reason,
-                "the client metadata document at " + url + " could not be fetched: " + reason);
+        return new ClientMetadataException(
+                url, reason, "the client metadata document at " + url + " could not be fetched: " + reason);
     }
 
     /** The document was obtained but does not describe a client we accept. */
     static ClientMetadataException invalid(String url, String reason) {
-        return new ClientMetadataException(url, reason,
-                "the client metadata document at " + url + " is not acceptable: " + reason);
+        return new ClientMetadataException(
+                url, reason, "the client metadata document at " + url + " is not acceptable: " + reason);
     }
 
     public String url() {

@@ -1,9 +1,8 @@
 package org.mcpfront.oauth.clients;
 
 import io.vertx.core.Future;
-import org.mcpfront.storage.Store;
-
 import java.time.Duration;
+import org.mcpfront.storage.Store;
 
 /**
  * Finds OAuth clients: those registered through {@code /register}, kept in the store, and those whose
@@ -13,6 +12,7 @@ public final class Clients {
 
     /** A registered client with which a sign-in completed is kept this long after its latest one. */
     static final Duration REGISTRATION_TTL = Duration.ofDays(365);
+
     private static final String CLIENT = "client:";
 
     private final Store store;
@@ -34,10 +34,13 @@ public final class Clients {
         if (documents.handles(clientId)) {
             return documents.resolve(clientId).recover(e -> Future.failedFuture(new UnknownClient(e.getMessage())));
         }
-        return store.get(CLIENT + clientId).compose(json -> json == null
-                ? Future.failedFuture(new UnknownClient("client " + clientId + " is not registered here (it may have "
-                + "been registered with another server or expired); your MCP client should register again"))
-                : Future.succeededFuture(RegisteredClient.fromJson(json)));
+        return store.get(CLIENT + clientId)
+                .compose(json -> json == null
+                        ? Future.failedFuture(
+                                new UnknownClient("client " + clientId + " is not registered here (it may have "
+                                        + "been registered with another server or expired); your MCP client "
+                                        + "should register again"))
+                        : Future.succeededFuture(RegisteredClient.fromJson(json)));
     }
 
     /** Keeps a new registration for the unused-client lifetime: anyone may register, few follow through. */
@@ -53,9 +56,9 @@ public final class Clients {
         if (documents.handles(clientId)) {
             return Future.succeededFuture();
         }
-        return store.get(CLIENT + clientId).compose(json -> json == null
-                ? Future.succeededFuture()
-                : store.put(CLIENT + clientId, json, REGISTRATION_TTL));
+        return store.get(CLIENT + clientId)
+                .compose(json ->
+                        json == null ? Future.succeededFuture() : store.put(CLIENT + clientId, json, REGISTRATION_TTL));
     }
 
     /** A client_id that names no client we know. */

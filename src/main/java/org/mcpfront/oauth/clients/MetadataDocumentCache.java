@@ -2,7 +2,6 @@ package org.mcpfront.oauth.clients;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -23,8 +22,7 @@ final class MetadataDocumentCache {
     static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(5);
     static final Duration MAX_LIFETIME = Duration.ofHours(24);
 
-    private record Cached(RegisteredClient client, long expiresAtNanos) {
-    }
+    private record Cached(RegisteredClient client, long expiresAtNanos) {}
 
     /** Insertion order, so the eldest entry is the oldest fetch; guarded by itself. */
     private final Map<String, Cached> cache = new LinkedHashMap<>() {
@@ -84,7 +82,8 @@ final class MetadataDocumentCache {
         String expires = headers.get(HttpHeaders.EXPIRES);
         if (expires != null) {
             Optional<Instant> at = httpDate(expires);
-            Instant base = Optional.ofNullable(headers.get(HttpHeaders.DATE)).flatMap(MetadataDocumentCache::httpDate)
+            Instant base = Optional.ofNullable(headers.get(HttpHeaders.DATE))
+                    .flatMap(MetadataDocumentCache::httpDate)
                     .orElse(now);
             // An Expires that does not parse means "already expired" (RFC 9111 section 5.3).
             return at.isEmpty() ? Optional.empty() : capped(Duration.between(base, at.get()));
@@ -95,7 +94,8 @@ final class MetadataDocumentCache {
     /** Delta-seconds; anything malformed counts as 0 (do not reuse), anything huge as the cap. */
     private static long seconds(String value) {
         String digits = value.startsWith("\"") && value.endsWith("\"") && value.length() >= 2
-                ? value.substring(1, value.length() - 1) : value;
+                ? value.substring(1, value.length() - 1)
+                : value;
         if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit)) {
             return 0;
         }
@@ -111,7 +111,8 @@ final class MetadataDocumentCache {
 
     private static Optional<Instant> httpDate(String value) {
         try {
-            return Optional.of(ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+            return Optional.of(ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant());
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }

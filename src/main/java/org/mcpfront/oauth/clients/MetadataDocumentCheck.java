@@ -5,7 +5,6 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -22,8 +21,7 @@ final class MetadataDocumentCheck {
 
     static final int MAX_CLIENT_NAME_LENGTH = 200;
 
-    private MetadataDocumentCheck() {
-    }
+    private MetadataDocumentCheck() {}
 
     static RegisteredClient check(String url, Buffer body) throws ClientMetadataException {
         Object parsed;
@@ -42,12 +40,11 @@ final class MetadataDocumentCheck {
         List<String> redirectUris = redirectUris(url, document.getValue("redirect_uris"));
         authMethod(url, document.getValue("token_endpoint_auth_method"));
         Object grantTypes = document.getValue("grant_types");
-        if (grantTypes != null
-                && !(grantTypes instanceof JsonArray grants && grants.contains("authorization_code"))) {
+        if (grantTypes != null && !(grantTypes instanceof JsonArray grants && grants.contains("authorization_code"))) {
             throw ClientMetadataException.invalid(url, "grant_types does not include authorization_code");
         }
-        return new RegisteredClient(url, clientName(url, document.getValue("client_name")), redirectUris, "none",
-                null, true);
+        return new RegisteredClient(
+                url, clientName(url, document.getValue("client_name")), redirectUris, "none", null, true);
     }
 
     private static List<String> redirectUris(String url, Object value) throws ClientMetadataException {
@@ -55,8 +52,8 @@ final class MetadataDocumentCheck {
             throw ClientMetadataException.invalid(url, "redirect_uris is missing or empty");
         }
         if (array.size() > RegisteredClient.MAX_REDIRECT_URIS) {
-            throw ClientMetadataException.invalid(url, "redirect_uris has more than " + RegisteredClient.MAX_REDIRECT_URIS
-                    + " entries");
+            throw ClientMetadataException.invalid(
+                    url, "redirect_uris has more than " + RegisteredClient.MAX_REDIRECT_URIS + " entries");
         }
         List<String> uris = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {
@@ -64,8 +61,10 @@ final class MetadataDocumentCheck {
                 throw ClientMetadataException.invalid(url, "redirect_uris[" + i + "] is not a string");
             }
             if (uri.length() > RegisteredClient.MAX_REDIRECT_URI_LENGTH) {
-                throw ClientMetadataException.invalid(url, "redirect_uris[" + i + "] is longer than "
-                        + RegisteredClient.MAX_REDIRECT_URI_LENGTH + " characters");
+                throw ClientMetadataException.invalid(
+                        url,
+                        "redirect_uris[" + i + "] is longer than " + RegisteredClient.MAX_REDIRECT_URI_LENGTH
+                                + " characters");
             }
             Optional<String> problem = redirectProblem(uri);
             if (problem.isPresent()) {
@@ -91,8 +90,7 @@ final class MetadataDocumentCheck {
             return Optional.of("is not an absolute URL with a host");
         }
         String scheme = parsed.getScheme().toLowerCase(Locale.ROOT);
-        if (scheme.equals("https")
-                || (scheme.equals("http") && RegisteredClient.isLoopbackHost(parsed.getHost()))) {
+        if (scheme.equals("https") || (scheme.equals("http") && RegisteredClient.isLoopbackHost(parsed.getHost()))) {
             return Optional.empty();
         }
         return Optional.of("must use https, or http on 127.0.0.1, [::1] or localhost");
@@ -103,12 +101,14 @@ final class MetadataDocumentCheck {
             return;
         }
         if ("private_key_jwt".equals(method)) {
-            throw ClientMetadataException.invalid(url,
-                    "token_endpoint_auth_method private_key_jwt is not supported yet; use none");
+            throw ClientMetadataException.invalid(
+                    url, "token_endpoint_auth_method private_key_jwt is not supported yet; use none");
         }
         if (method instanceof String name && name.startsWith("client_secret_")) {
-            throw ClientMetadataException.invalid(url, "token_endpoint_auth_method " + name
-                    + " needs a client secret, which a public document cannot hold; use none");
+            throw ClientMetadataException.invalid(
+                    url,
+                    "token_endpoint_auth_method " + name
+                            + " needs a client secret, which a public document cannot hold; use none");
         }
         throw ClientMetadataException.invalid(url, "token_endpoint_auth_method must be none");
     }

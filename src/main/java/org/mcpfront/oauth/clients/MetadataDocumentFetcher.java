@@ -12,8 +12,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
-
-import javax.net.ssl.SSLException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,6 +19,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import javax.net.ssl.SSLException;
 
 /**
  * Fetches a client metadata document safely: every address the host resolves to must be public
@@ -32,16 +31,15 @@ final class MetadataDocumentFetcher {
     static final int MAX_BODY_BYTES = 64 * 1024;
 
     /** The body and headers of a 200 JSON answer. */
-    record Fetched(Buffer body, MultiMap headers) {
-    }
+    record Fetched(Buffer body, MultiMap headers) {}
 
     private final Vertx vertx;
     private final ClientMetadataDocuments.Policy policy;
     private final Duration timeout;
     private final HttpClient http;
 
-    MetadataDocumentFetcher(Vertx vertx, ClientMetadataDocuments.Policy policy, Duration timeout,
-                            HttpClientOptions clientOptions) {
+    MetadataDocumentFetcher(
+            Vertx vertx, ClientMetadataDocuments.Policy policy, Duration timeout, HttpClientOptions clientOptions) {
         this.vertx = vertx;
         this.policy = policy;
         this.timeout = timeout;
@@ -59,15 +57,15 @@ final class MetadataDocumentFetcher {
     /** Resolves, checks the address, connects to that very address and reads the body, all within the timeout. */
     Future<Fetched> fetch(MetadataUrl url) {
         Promise<Fetched> outcome = Promise.promise();
-        long timer = vertx.setTimer(timeout.toMillis(),
+        long timer = vertx.setTimer(
+                timeout.toMillis(),
                 t -> outcome.tryFail(
                         ClientMetadataException.unreachable(url.text(), "timed out after " + describe(timeout))));
         vertx.executeBlocking(() -> InetAddress.getAllByName(url.host()), false)
                 .compose(addresses -> permittedAddress(url, addresses))
                 // After a timeout the outcome is already told; do not connect for nobody.
-                .compose(address -> outcome.future().isComplete()
-                        ? outcome.future()
-                        : get(url, address, outcome.future()))
+                .compose(address ->
+                        outcome.future().isComplete() ? outcome.future() : get(url, address, outcome.future()))
                 .onComplete(done -> {
                     vertx.cancelTimer(timer);
                     if (done.succeeded()) {
@@ -84,8 +82,8 @@ final class MetadataDocumentFetcher {
         for (InetAddress address : addresses) {
             Optional<String> refusal = AddressPolicy.refusal(address, policy.allowLoopbackHttp());
             if (refusal.isPresent()) {
-                return Future.failedFuture(ClientMetadataException.unreachable(url.text(),
-                        "its host resolves to " + refusal.get()));
+                return Future.failedFuture(
+                        ClientMetadataException.unreachable(url.text(), "its host resolves to " + refusal.get()));
             }
         }
         return Future.succeededFuture(addresses[0]);
@@ -102,11 +100,13 @@ final class MetadataDocumentFetcher {
                 .setURI(url.requestTarget())
                 .setFollowRedirects(false)
                 .putHeader(HttpHeaders.ACCEPT, "application/json");
-        return http.request(options).compose(request -> {
-            // Whatever ends the fetch early (timeout, size, status) also ends the exchange.
-            outcome.onFailure(e -> request.reset());
-            return request.send();
-        }).compose(response -> read(url, response));
+        return http.request(options)
+                .compose(request -> {
+                    // Whatever ends the fetch early (timeout, size, status) also ends the exchange.
+                    outcome.onFailure(e -> request.reset());
+                    return request.send();
+                })
+                .compose(response -> read(url, response));
     }
 
     private static Future<Fetched> read(MetadataUrl url, HttpClientResponse response) {
@@ -116,15 +116,15 @@ final class MetadataDocumentFetcher {
         int status = response.statusCode();
         String type = response.getHeader(HttpHeaders.CONTENT_TYPE);
         if (status >= 300 && status < 400) {
-            body.fail(ClientMetadataException.unfetchable(url.text(),
-                    "it answered with a redirect (HTTP " + status + "), and redirects are not followed"));
+            body.fail(ClientMetadataException.unfetchable(
+                    url.text(), "it answered with a redirect (HTTP " + status + "), and redirects are not followed"));
         } else if (status != 200) {
-            body.fail(ClientMetadataException.unfetchable(url.text(),
-                    "it answered HTTP " + status + " instead of 200"));
+            body.fail(
+                    ClientMetadataException.unfetchable(url.text(), "it answered HTTP " + status + " instead of 200"));
         } else if (!isJson(type)) {
             String found = type == null ? "missing" : "not JSON";
-            body.fail(ClientMetadataException.unfetchable(url.text(),
-                    "its Content-Type is " + found + "; it must be application/json"));
+            body.fail(ClientMetadataException.unfetchable(
+                    url.text(), "its Content-Type is " + found + "; it must be application/json"));
         }
         if (body.future().isComplete()) {
             return body.future();
@@ -135,8 +135,8 @@ final class MetadataDocumentFetcher {
                 return;
             }
             if (buffer.length() + chunk.length() > MAX_BODY_BYTES) {
-                body.fail(ClientMetadataException.unfetchable(url.text(),
-                        "it is larger than " + MAX_BODY_BYTES / 1024 + " KiB"));
+                body.fail(ClientMetadataException.unfetchable(
+                        url.text(), "it is larger than " + MAX_BODY_BYTES / 1024 + " KiB"));
             } else {
                 buffer.appendBuffer(chunk);
             }
@@ -162,7 +162,8 @@ final class MetadataDocumentFetcher {
             return problem;
         }
         if (failure instanceof SSLException) {
-            return ClientMetadataException.unfetchable(url.text(),
+            return ClientMetadataException.unfetchable(
+                    url.text(),
                     "the TLS handshake failed (" + rootCause(failure).getMessage() + ")");
         }
         String detail;

@@ -21,8 +21,8 @@ record MetadataUrl(String text, boolean https, String host, int port, String req
             throw ClientMetadataException.badUrl("(empty)", "it is empty");
         }
         if (text.length() > MAX_URL_LENGTH) {
-            throw ClientMetadataException.badUrl(text.substring(0, 100) + "...",
-                    "it is longer than " + MAX_URL_LENGTH + " characters");
+            throw ClientMetadataException.badUrl(
+                    text.substring(0, 100) + "...", "it is longer than " + MAX_URL_LENGTH + " characters");
         }
         if (text.indexOf('#') >= 0) {
             throw ClientMetadataException.badUrl(text, "it has a fragment (#...)");
@@ -42,14 +42,15 @@ record MetadataUrl(String text, boolean https, String host, int port, String req
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         String host = uri.getHost().toLowerCase(Locale.ROOT);
         boolean https = scheme.equals("https");
-        boolean loopbackHttp = scheme.equals("http") && policy.allowLoopbackHttp() && RegisteredClient.isLoopbackHost(host);
+        boolean loopbackHttp =
+                scheme.equals("http") && policy.allowLoopbackHttp() && RegisteredClient.isLoopbackHost(host);
         if (!https && !loopbackHttp) {
             throw ClientMetadataException.badUrl(text, "it must use https");
         }
         String path = uri.getRawPath();
         if (path == null || path.isEmpty() || path.equals("/")) {
-            throw ClientMetadataException.badUrl(text,
-                    "it has no path; the document must live at a path such as /oauth/client-metadata.json");
+            throw ClientMetadataException.badUrl(
+                    text, "it has no path; the document must live at a path such as /oauth/client-metadata.json");
         }
         for (String segment : path.split("/", -1)) {
             String decoded = segment.replace("%2e", ".").replace("%2E", ".");

@@ -1,15 +1,9 @@
 package org.mcpfront.oauth.clients;
 
-import org.mcpfront.crypto.Secrets;
-import org.mcpfront.oauth.OAuthReplies;
-import org.mcpfront.oauth.Throttle;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Instant;
@@ -17,6 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.mcpfront.crypto.Secrets;
+import org.mcpfront.oauth.OAuthReplies;
+import org.mcpfront.oauth.Throttle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /register}: RFC 7591 dynamic client registration. Public clients
@@ -44,8 +43,10 @@ public final class RegistrationEndpoint {
             if (verdict.failed()) {
                 unavailable(ctx, verdict.cause());
             } else if (!verdict.result().allowed()) {
-                ctx.response().putHeader("Retry-After", Long.toString(verdict.result().retryAfterSeconds()));
-                OAuthReplies.error(ctx.response(), 429, "too_many_requests", Throttle.refusal("registrations", verdict.result()));
+                ctx.response()
+                        .putHeader("Retry-After", Long.toString(verdict.result().retryAfterSeconds()));
+                OAuthReplies.error(
+                        ctx.response(), 429, "too_many_requests", Throttle.refusal("registrations", verdict.result()));
             } else {
                 registerNow(ctx);
             }
@@ -54,10 +55,15 @@ public final class RegistrationEndpoint {
 
     /** The store refused the count or the client (full, or Redis out of reach): registration waits. */
     private static void unavailable(RoutingContext ctx, Throwable cause) {
-        log.atWarn().addKeyValue("reason", cause.getMessage()).log("refused a registration: the store does not take it");
+        log.atWarn()
+                .addKeyValue("reason", cause.getMessage())
+                .log("refused a registration: the store does not take it");
         ctx.response().putHeader("Retry-After", "60");
-        OAuthReplies.error(ctx.response(), 503, "temporarily_unavailable", "registration is not possible right now; "
-                + "try again later");
+        OAuthReplies.error(
+                ctx.response(),
+                503,
+                "temporarily_unavailable",
+                "registration is not possible right now; " + "try again later");
     }
 
     private void registerNow(RoutingContext ctx) {
@@ -68,7 +74,8 @@ public final class RegistrationEndpoint {
             request = null;
         }
         if (request == null) {
-            OAuthReplies.error(ctx.response(), 400, "invalid_client_metadata", "the body must be a JSON object (RFC 7591)");
+            OAuthReplies.error(
+                    ctx.response(), 400, "invalid_client_metadata", "the body must be a JSON object (RFC 7591)");
             return;
         }
         List<String> redirectUris;
@@ -80,13 +87,19 @@ public final class RegistrationEndpoint {
         }
         String method = request.getValue("token_endpoint_auth_method") instanceof String s ? s : "client_secret_basic";
         if (!AUTH_METHODS.contains(method)) {
-            OAuthReplies.error(ctx.response(), 400, "invalid_client_metadata",
+            OAuthReplies.error(
+                    ctx.response(),
+                    400,
+                    "invalid_client_metadata",
                     "token_endpoint_auth_method must be one of " + AUTH_METHODS + ", not " + method);
             return;
         }
         List<String> grantTypes = strings(request.getValue("grant_types"), List.of("authorization_code"));
         if (grantTypes == null || !GRANT_TYPES.containsAll(grantTypes)) {
-            OAuthReplies.error(ctx.response(), 400, "invalid_client_metadata",
+            OAuthReplies.error(
+                    ctx.response(),
+                    400,
+                    "invalid_client_metadata",
                     "grant_types may hold only authorization_code and refresh_token");
             return;
         }
@@ -101,13 +114,16 @@ public final class RegistrationEndpoint {
         }
         String clientId = Secrets.random();
         String secret = method.equals("none") ? null : Secrets.random();
-        RegisteredClient client = new RegisteredClient(clientId, name, redirectUris, method,
-                secret == null ? null : Secrets.hash(secret), false);
+        RegisteredClient client = new RegisteredClient(
+                clientId, name, redirectUris, method, secret == null ? null : Secrets.hash(secret), false);
         String clientName = name;
         clients.register(client)
                 .onSuccess(v -> {
-                    log.atInfo().addKeyValue("client_id", clientId).addKeyValue("client_name", clientName)
-                            .addKeyValue("auth_method", method).log("registered an OAuth client");
+                    log.atInfo()
+                            .addKeyValue("client_id", clientId)
+                            .addKeyValue("client_name", clientName)
+                            .addKeyValue("auth_method", method)
+                            .log("registered an OAuth client");
                     JsonObject body = new JsonObject()
                             .put("client_id", clientId)
                             .put("client_id_issued_at", Instant.now().getEpochSecond())
@@ -136,8 +152,8 @@ public final class RegistrationEndpoint {
         List<String> uris = new ArrayList<>();
         for (Object item : array) {
             if (item instanceof String uri && uri.length() > RegisteredClient.MAX_REDIRECT_URI_LENGTH) {
-                throw new IllegalArgumentException("a redirect URI may have at most "
-                        + RegisteredClient.MAX_REDIRECT_URI_LENGTH + " characters");
+                throw new IllegalArgumentException(
+                        "a redirect URI may have at most " + RegisteredClient.MAX_REDIRECT_URI_LENGTH + " characters");
             }
             if (!(item instanceof String uri) || !allowedRedirect(uri)) {
                 throw new IllegalArgumentException("redirect URI " + item + " is not allowed: use https, or http on "
@@ -156,7 +172,8 @@ public final class RegistrationEndpoint {
                 return false;
             }
             String scheme = parsed.getScheme().toLowerCase(Locale.ROOT);
-            return scheme.equals("https") || (scheme.equals("http") && RegisteredClient.isLoopbackHost(parsed.getHost()));
+            return scheme.equals("https")
+                    || (scheme.equals("http") && RegisteredClient.isLoopbackHost(parsed.getHost()));
         } catch (URISyntaxException | NullPointerException e) {
             return false;
         }

@@ -1,7 +1,5 @@
 package org.mcpfront.oauth.grants;
 
-import org.mcpfront.crypto.Secrets;
-import org.mcpfront.oauth.SigningKeys;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
@@ -9,8 +7,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import org.mcpfront.storage.Store;
-
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +15,9 @@ import java.util.Date;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.mcpfront.crypto.Secrets;
+import org.mcpfront.oauth.SigningKeys;
+import org.mcpfront.storage.Store;
 
 /**
  * Our access tokens: JWTs in the RFC 9068 profile ({@code typ: at+jwt}; {@code iss}, {@code sub} = the
@@ -32,6 +31,7 @@ public final class AccessTokens {
     private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
     /** Clock skew tolerated between instances for {@code iat}; {@code exp} is checked as is. */
     private static final Duration SKEW = Duration.ofSeconds(30);
+
     private static final String REVOKED = "revoked-token:";
     /** Tokens whose signature and claims were checked, kept so a client's next request skips the RSA/EC check. */
     static final int VERIFIED_CACHE_SIZE = 4096;
@@ -40,8 +40,15 @@ public final class AccessTokens {
      * What a valid token says; {@code groups} is its {@code groups} claim (the user's memberships: identity-provider
      * and Workspace groups, {@code iam:<role>}), empty when absent.
      */
-    public record Claims(String subject, String email, List<String> audience, String clientId, String scope,
-                         String jti, Instant expiresAt, Set<String> groups) {
+    public record Claims(
+            String subject,
+            String email,
+            List<String> audience,
+            String clientId,
+            String scope,
+            String jti,
+            Instant expiresAt,
+            Set<String> groups) {
         public Claims {
             groups = groups == null ? Set.of() : Set.copyOf(groups);
         }
@@ -55,8 +62,7 @@ public final class AccessTokens {
     }
 
     /** A freshly signed token. */
-    public record Issued(String token, String jti, Instant expiresAt) {
-    }
+    public record Issued(String token, String jti, Instant expiresAt) {}
 
     private final SigningKeys keys;
     private final String issuer;
@@ -93,8 +99,8 @@ public final class AccessTokens {
     }
 
     /** Signs a token for {@code subject} with {@code audience}; {@code groups} are the user's memberships. */
-    public Issued issue(String subject, String email, List<String> audience, String clientId, String scope,
-                        List<String> groups) {
+    public Issued issue(
+            String subject, String email, List<String> audience, String clientId, String scope, List<String> groups) {
         Instant now = clock.instant();
         Instant expires = now.plus(ttl);
         String jti = Secrets.random();
@@ -110,7 +116,12 @@ public final class AccessTokens {
                 .claim("email", email)
                 .claim("groups", groups.isEmpty() ? null : groups)
                 .build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(keys.algorithm()).type(AT_JWT).keyID(keys.keyId()).build(), claims);
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(keys.algorithm())
+                        .type(AT_JWT)
+                        .keyID(keys.keyId())
+                        .build(),
+                claims);
         try {
             jwt.sign(keys.signer());
         } catch (JOSEException e) {
@@ -135,9 +146,10 @@ public final class AccessTokens {
             verified.put(token, claims);
         }
         Claims checked = claims;
-        return store.get(REVOKED + checked.jti()).compose(revoked -> revoked == null
-                ? Future.succeededFuture(checked)
-                : Future.failedFuture(new InvalidToken("the access token was revoked")));
+        return store.get(REVOKED + checked.jti())
+                .compose(revoked -> revoked == null
+                        ? Future.succeededFuture(checked)
+                        : Future.failedFuture(new InvalidToken("the access token was revoked")));
     }
 
     /**
@@ -199,8 +211,14 @@ public final class AccessTokens {
         }
         try {
             List<String> groups = set.getStringListClaim("groups");
-            return new Claims(set.getSubject(), set.getStringClaim("email"), set.getAudience(),
-                    set.getStringClaim("client_id"), set.getStringClaim("scope"), set.getJWTID(), exp.toInstant(),
+            return new Claims(
+                    set.getSubject(),
+                    set.getStringClaim("email"),
+                    set.getAudience(),
+                    set.getStringClaim("client_id"),
+                    set.getStringClaim("scope"),
+                    set.getJWTID(),
+                    exp.toInstant(),
                     groups == null ? Set.of() : Set.copyOf(groups));
         } catch (ParseException e) {
             throw new InvalidToken("the access token has malformed claims");
@@ -213,6 +231,9 @@ public final class AccessTokens {
         if (left.isNegative() || left.isZero()) {
             return Future.succeededFuture();
         }
-        return store.put(REVOKED + jti, new JsonObject().put("revoked_at", clock.instant().toString()), left.plusSeconds(1));
+        return store.put(
+                REVOKED + jti,
+                new JsonObject().put("revoked_at", clock.instant().toString()),
+                left.plusSeconds(1));
     }
 }

@@ -1,28 +1,10 @@
 package org.mcpfront.oauth.grants;
 
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
-import org.mcpfront.crypto.Secrets;
-import org.mcpfront.oauth.OAuthReplies;
-import org.mcpfront.oauth.PageSignIn;
-import org.mcpfront.oauth.Resources;
-import org.mcpfront.oauth.Throttle;
-import org.mcpfront.oauth.clients.Clients;
-import org.mcpfront.oauth.clients.RegisteredClient;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.ext.web.RoutingContext;
-import org.mcpfront.oauth.AuthorizationServerConfig;
-import org.mcpfront.identity.Admission;
-import org.mcpfront.identity.Caller;
-import org.mcpfront.identity.Identity;
-import org.mcpfront.identity.IdentityProvider;
-import org.mcpfront.identity.Memberships;
-import org.mcpfront.observability.Audit;
-import org.mcpfront.storage.Store;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -35,6 +17,23 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.mcpfront.crypto.Secrets;
+import org.mcpfront.identity.Admission;
+import org.mcpfront.identity.Caller;
+import org.mcpfront.identity.Identity;
+import org.mcpfront.identity.IdentityProvider;
+import org.mcpfront.identity.Memberships;
+import org.mcpfront.oauth.AuthorizationServerConfig;
+import org.mcpfront.oauth.OAuthReplies;
+import org.mcpfront.oauth.PageSignIn;
+import org.mcpfront.oauth.Resources;
+import org.mcpfront.oauth.Throttle;
+import org.mcpfront.oauth.clients.Clients;
+import org.mcpfront.oauth.clients.RegisteredClient;
+import org.mcpfront.observability.Audit;
+import org.mcpfront.storage.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The browser part of the authorization code flow: {@code GET /authorize} checks the client and its
@@ -54,6 +53,7 @@ public final class AuthorizeEndpoint {
     private static final String PAGE = "page";
     /** How the audit log names the sign-ins of mcp-front's own pages, which have no OAuth client. */
     private static final String PAGE_CLIENT = "mcp-front pages";
+
     private static final String SIGN_IN = "signin:";
     private static final String CONSENT = "consent:";
     /** RFC 7636 §4.2: 43 to 128 base64url characters for a S256 challenge we accept. */
@@ -69,11 +69,18 @@ public final class AuthorizeEndpoint {
     private final IdentityProvider identity;
     /** Looked up before admission: {@code group:} and {@code iam:} principals admit by them. */
     private final Memberships memberships;
+
     private final Throttle throttle;
     private final PageSessions pages;
 
-    public AuthorizeEndpoint(Supplier<AuthorizationServerConfig> config, Store store, Clients clients, Grants grants, IdentityProvider identity,
-                      Throttle throttle, Memberships memberships) {
+    public AuthorizeEndpoint(
+            Supplier<AuthorizationServerConfig> config,
+            Store store,
+            Clients clients,
+            Grants grants,
+            IdentityProvider identity,
+            Throttle throttle,
+            Memberships memberships) {
         this.memberships = memberships;
         this.config = config;
         this.store = store;
@@ -96,19 +103,29 @@ public final class AuthorizeEndpoint {
     void signInForPage(RoutingContext ctx, String returnPath) {
         throttle.authorization(ctx.request()).onComplete(verdict -> {
             if (verdict.failed() || !verdict.result().allowed()) {
-                OAuthReplies.errorPage(ctx.response(), verdict.failed() ? 503 : 429, "Sign-in is unavailable",
-                        verdict.failed() ? "Signing in is not possible right now. Try again in a minute."
+                OAuthReplies.errorPage(
+                        ctx.response(),
+                        verdict.failed() ? 503 : 429,
+                        "Sign-in is unavailable",
+                        verdict.failed()
+                                ? "Signing in is not possible right now. Try again in a minute."
                                 : Throttle.refusal("sign-in attempts", verdict.result()));
                 return;
             }
             String handle = Secrets.random();
             String browser = Secrets.hash(browserCookie(ctx));
             identity.begin(handle)
-                    .compose(start -> store.put(SIGN_IN + Secrets.hash(handle),
-                            PendingSignIn.forPage(returnPath, browser, start.providerState()).toJson(), SIGN_IN_TTL)
+                    .compose(start -> store.put(
+                                    SIGN_IN + Secrets.hash(handle),
+                                    PendingSignIn.forPage(returnPath, browser, start.providerState())
+                                            .toJson(),
+                                    SIGN_IN_TTL)
                             .map(start))
-                    .onSuccess(start -> ctx.response().setStatusCode(302).putHeader("Location", start.redirectUrl())
-                            .putHeader("Cache-Control", "no-store").end())
+                    .onSuccess(start -> ctx.response()
+                            .setStatusCode(302)
+                            .putHeader("Location", start.redirectUrl())
+                            .putHeader("Cache-Control", "no-store")
+                            .end())
                     .onFailure(e -> {
                         log.atError().addKeyValue("reason", e.getMessage()).log("could not begin a page sign-in");
                         OAuthReplies.errorPage(ctx.response(), 503, "Sign-in is unavailable", e.getMessage());
@@ -132,13 +149,21 @@ public final class AuthorizeEndpoint {
     public void authorize(RoutingContext ctx) {
         throttle.authorization(ctx.request()).onComplete(verdict -> {
             if (verdict.failed()) {
-                log.atWarn().addKeyValue("reason", verdict.cause().getMessage())
+                log.atWarn()
+                        .addKeyValue("reason", verdict.cause().getMessage())
                         .log("refused an authorization request: the store does not take it");
-                OAuthReplies.errorPage(ctx.response(), 503, "Sign-in is unavailable", "Signing in is not possible "
-                        + "right now. Try again in a minute.");
+                OAuthReplies.errorPage(
+                        ctx.response(),
+                        503,
+                        "Sign-in is unavailable",
+                        "Signing in is not possible " + "right now. Try again in a minute.");
             } else if (!verdict.result().allowed()) {
-                ctx.response().putHeader("Retry-After", Long.toString(verdict.result().retryAfterSeconds()));
-                OAuthReplies.errorPage(ctx.response(), 429, "Too many sign-in attempts",
+                ctx.response()
+                        .putHeader("Retry-After", Long.toString(verdict.result().retryAfterSeconds()));
+                OAuthReplies.errorPage(
+                        ctx.response(),
+                        429,
+                        "Too many sign-in attempts",
                         Throttle.refusal("sign-in attempts", verdict.result()));
             } else {
                 authorizeNow(ctx);
@@ -151,15 +176,25 @@ public final class AuthorizeEndpoint {
         String clientId = params.get("client_id");
         clients.find(clientId).onComplete(found -> {
             if (found.failed()) {
-                OAuthReplies.errorPage(ctx.response(), 400, "Unknown application", found.cause().getMessage());
+                OAuthReplies.errorPage(
+                        ctx.response(),
+                        400,
+                        "Unknown application",
+                        found.cause().getMessage());
                 return;
             }
             RegisteredClient client = found.result();
             String redirectUri = redirectUri(client, params.get("redirect_uri"));
             if (redirectUri == null) {
-                OAuthReplies.errorPage(ctx.response(), 400, "Unknown redirect address", "The redirect URI "
-                        + (params.get("redirect_uri") == null ? "is missing" : params.get("redirect_uri") + " is not registered")
-                        + " for " + displayName(client) + ".");
+                OAuthReplies.errorPage(
+                        ctx.response(),
+                        400,
+                        "Unknown redirect address",
+                        "The redirect URI "
+                                + (params.get("redirect_uri") == null
+                                        ? "is missing"
+                                        : params.get("redirect_uri") + " is not registered")
+                                + " for " + displayName(client) + ".");
                 return;
             }
             String state = params.get("state");
@@ -178,11 +213,26 @@ public final class AuthorizeEndpoint {
             String browser = browserCookie(ctx);
             String handle = Secrets.random();
             identity.begin(handle)
-                    .compose(start -> store.put(SIGN_IN + Secrets.hash(handle), new PendingSignIn(client.clientId(),
-                            redirectUri, state, params.get("code_challenge"), audience, Resources.SCOPE,
-                            Secrets.hash(browser), start.providerState(), null).toJson(), SIGN_IN_TTL).map(start))
-                    .onSuccess(start -> ctx.response().setStatusCode(302).putHeader("Location", start.redirectUrl())
-                            .putHeader("Cache-Control", "no-store").end())
+                    .compose(start -> store.put(
+                                    SIGN_IN + Secrets.hash(handle),
+                                    new PendingSignIn(
+                                                    client.clientId(),
+                                                    redirectUri,
+                                                    state,
+                                                    params.get("code_challenge"),
+                                                    audience,
+                                                    Resources.SCOPE,
+                                                    Secrets.hash(browser),
+                                                    start.providerState(),
+                                                    null)
+                                            .toJson(),
+                                    SIGN_IN_TTL)
+                            .map(start))
+                    .onSuccess(start -> ctx.response()
+                            .setStatusCode(302)
+                            .putHeader("Location", start.redirectUrl())
+                            .putHeader("Cache-Control", "no-store")
+                            .end())
                     .onFailure(e -> {
                         log.atError().addKeyValue("reason", e.getMessage()).log("could not begin a sign-in");
                         OAuthReplies.errorPage(ctx.response(), 503, "Sign-in is unavailable", e.getMessage());
@@ -194,7 +244,9 @@ public final class AuthorizeEndpoint {
     public void callback(RoutingContext ctx) {
         MultiMap params = ctx.request().params();
         if (ctx.request().method().name().equals("POST")) {
-            params = MultiMap.caseInsensitiveMultiMap().addAll(params).addAll(ctx.request().formAttributes());
+            params = MultiMap.caseInsensitiveMultiMap()
+                    .addAll(params)
+                    .addAll(ctx.request().formAttributes());
         }
         String handle = params.get("state");
         if (handle == null || handle.isBlank()) {
@@ -208,21 +260,29 @@ public final class AuthorizeEndpoint {
                 return;
             }
             if (taken.result() == null) {
-                OAuthReplies.errorPage(ctx.response(), 400, "Sign-in expired",
-                        "This sign-in has expired or was already completed.");
+                OAuthReplies.errorPage(
+                        ctx.response(), 400, "Sign-in expired", "This sign-in has expired or was already completed.");
                 return;
             }
             PendingSignIn pending = PendingSignIn.fromJson(taken.result());
             if (!sameBrowser(ctx, pending.browser())) {
                 Audit.signInRefused(null, pending.clientId(), "the sign-in was started in another browser");
-                OAuthReplies.errorPage(ctx.response(), 400, "Sign-in refused",
+                OAuthReplies.errorPage(
+                        ctx.response(),
+                        400,
+                        "Sign-in refused",
                         "This sign-in was started in another browser (or its cookie was blocked).");
                 return;
             }
             identity.finish(callbackParams, pending.provider()).onComplete(signedIn -> {
                 if (signedIn.failed()) {
-                    Audit.signInRefused(null, pending.clientId(), signedIn.cause().getMessage());
-                    OAuthReplies.errorPage(ctx.response(), 400, "Sign-in failed", signedIn.cause().getMessage());
+                    Audit.signInRefused(
+                            null, pending.clientId(), signedIn.cause().getMessage());
+                    OAuthReplies.errorPage(
+                            ctx.response(),
+                            400,
+                            "Sign-in failed",
+                            signedIn.cause().getMessage());
                     return;
                 }
                 if (pending.forPage()) {
@@ -235,10 +295,13 @@ public final class AuthorizeEndpoint {
     }
 
     private void admitAndAskConsent(RoutingContext ctx, PendingSignIn pending, Identity who) {
-        memberships.of(who.email(), who.groups()).onComplete(found -> admitAndAskConsent(ctx, pending, who, found.result()));
+        memberships
+                .of(who.email(), who.groups())
+                .onComplete(found -> admitAndAskConsent(ctx, pending, who, found.result()));
     }
 
-    private void admitAndAskConsent(RoutingContext ctx, PendingSignIn pending, Identity who, Memberships.Resolved held) {
+    private void admitAndAskConsent(
+            RoutingContext ctx, PendingSignIn pending, Identity who, Memberships.Resolved held) {
         Admission.Decision decision = Admission.check(who, config.get().oauth(), held);
         if (!decision.admitted()) {
             Audit.signInRefused(who.email(), pending.clientId(), decision.reason());
@@ -247,7 +310,11 @@ public final class AuthorizeEndpoint {
         }
         clients.find(pending.clientId()).onComplete(found -> {
             if (found.failed()) {
-                OAuthReplies.errorPage(ctx.response(), 400, "Unknown application", found.cause().getMessage());
+                OAuthReplies.errorPage(
+                        ctx.response(),
+                        400,
+                        "Unknown application",
+                        found.cause().getMessage());
                 return;
             }
             RouteChoice routes = routesFor(pending.audience(), who);
@@ -257,9 +324,12 @@ public final class AuthorizeEndpoint {
             }
             String consent = Secrets.random();
             String csrf = Secrets.random();
-            store.put(CONSENT + Secrets.hash(consent), pending.signedIn(who, Secrets.hash(csrf)).toJson(), SIGN_IN_TTL)
-                    .onSuccess(v -> ConsentPage.ask(ctx.response(), found.result(), pending.redirectUri(),
-                            routes.shown(), who, consent, csrf))
+            store.put(
+                            CONSENT + Secrets.hash(consent),
+                            pending.signedIn(who, Secrets.hash(csrf)).toJson(),
+                            SIGN_IN_TTL)
+                    .onSuccess(v -> ConsentPage.ask(
+                            ctx.response(), found.result(), pending.redirectUri(), routes.shown(), who, consent, csrf))
                     .onFailure(ctx::fail);
         });
     }
@@ -278,23 +348,35 @@ public final class AuthorizeEndpoint {
                 return;
             }
             if (taken.result() == null) {
-                OAuthReplies.errorPage(ctx.response(), 400, "Consent expired", "This consent request has expired or was already answered.");
+                OAuthReplies.errorPage(
+                        ctx.response(),
+                        400,
+                        "Consent expired",
+                        "This consent request has expired or was already answered.");
                 return;
             }
             PendingConsent pending = PendingConsent.fromJson(taken.result());
             String csrf = form.get("csrf");
-            if (!sameBrowser(ctx, pending.browser()) || csrf == null
+            if (!sameBrowser(ctx, pending.browser())
+                    || csrf == null
                     || !Secrets.equal(Secrets.hash(csrf), pending.csrf())) {
-                Audit.signInRefused(pending.who().email(), pending.clientId(),
+                Audit.signInRefused(
+                        pending.who().email(),
+                        pending.clientId(),
                         "the consent form did not come from this browser's sign-in");
-                OAuthReplies.errorPage(ctx.response(), 403, "Consent refused", "The consent form did not come from this browser's sign-in.");
+                OAuthReplies.errorPage(
+                        ctx.response(),
+                        403,
+                        "Consent refused",
+                        "The consent form did not come from this browser's sign-in.");
                 return;
             }
             String redirectUri = pending.redirectUri();
             String state = pending.state();
             if (!"allow".equals(form.get("decision"))) {
                 Audit.consentDenied(pending.who().email(), pending.clientId());
-                OAuthReplies.redirectError(ctx.response(), redirectUri, "access_denied", "the user denied access", state, issuer());
+                OAuthReplies.redirectError(
+                        ctx.response(), redirectUri, "access_denied", "the user denied access", state, issuer());
                 return;
             }
             Identity who = pending.who();
@@ -306,9 +388,11 @@ public final class AuthorizeEndpoint {
             }
             Grants.Grant grant = pending.grant();
             grants.issueCode(grant, redirectUri, pending.codeChallenge())
-                    .onSuccess(code -> clients.used(grant.clientId()).onFailure(e -> log.atWarn()
-                            .addKeyValue("client_id", grant.clientId()).addKeyValue("reason", e.getMessage())
-                            .log("could not extend a used client's registration")))
+                    .onSuccess(code -> clients.used(grant.clientId())
+                            .onFailure(e -> log.atWarn()
+                                    .addKeyValue("client_id", grant.clientId())
+                                    .addKeyValue("reason", e.getMessage())
+                                    .log("could not extend a used client's registration")))
                     .onSuccess(code -> {
                         Audit.signIn(who.email(), grant.clientId(), grant.audience(), routeNames(pending.audience()));
                         Map<String, String> answer = new LinkedHashMap<>();
@@ -322,8 +406,7 @@ public final class AuthorizeEndpoint {
     }
 
     /** An RFC 6749 §4.1.2.1 error in the request itself. */
-    private record RequestProblem(String error, String description) {
-    }
+    private record RequestProblem(String error, String description) {}
 
     /**
      * A request that fails its checks gets a page, not a redirect, even to a registered URI: with open
@@ -331,11 +414,18 @@ public final class AuthorizeEndpoint {
      * an open redirector (RFC 9700 §4.11.2). Errors after the user took part (consent denied) do go back.
      */
     private static void refuseRequest(RoutingContext ctx, RegisteredClient client, RequestProblem problem) {
-        log.atInfo().addKeyValue("client_id", client.clientId()).addKeyValue("error", problem.error())
-                .addKeyValue("reason", problem.description()).log("refused an authorization request");
-        OAuthReplies.errorPage(ctx.response(), 400, "Invalid sign-in request", "The sign-in request of "
-                + displayName(client) + " cannot be used: " + problem.description() + " (OAuth error "
-                + problem.error() + "). This is a problem of the application, not of your account.");
+        log.atInfo()
+                .addKeyValue("client_id", client.clientId())
+                .addKeyValue("error", problem.error())
+                .addKeyValue("reason", problem.description())
+                .log("refused an authorization request");
+        OAuthReplies.errorPage(
+                ctx.response(),
+                400,
+                "Invalid sign-in request",
+                "The sign-in request of "
+                        + displayName(client) + " cannot be used: " + problem.description() + " (OAuth error "
+                        + problem.error() + "). This is a problem of the application, not of your account.");
     }
 
     /** The checks after client and redirect URI; null when the request is fine. */
@@ -345,7 +435,8 @@ public final class AuthorizeEndpoint {
         }
         String challenge = params.get("code_challenge");
         if (challenge == null) {
-            return new RequestProblem("invalid_request", "PKCE is required: send code_challenge with code_challenge_method=S256");
+            return new RequestProblem(
+                    "invalid_request", "PKCE is required: send code_challenge with code_challenge_method=S256");
         }
         if (!CodeChallengeMethod.S256.getValue().equals(params.get("code_challenge_method"))) {
             return new RequestProblem("invalid_request", "code_challenge_method must be S256 (plain is not accepted)");
@@ -389,22 +480,28 @@ public final class AuthorizeEndpoint {
      * What the consent page lists for an audience: {@code shown}, the routes the user may use (empty: every route,
      * all open to them), and {@code closed}, routes the audience names that the user may not use (then no code).
      */
-    private record RouteChoice(List<String> shown, List<String> closed) {
-    }
+    private record RouteChoice(List<String> shown, List<String> closed) {}
 
     private RouteChoice routesFor(List<String> audience, Identity who) {
         AuthorizationServerConfig current = config.get();
         Caller caller = Caller.of(who.email());
         List<String> named = routeNames(audience);
         if (!named.isEmpty()) {
-            List<String> closed = named.stream().filter(path -> current.route(path)
-                    .map(route -> !route.access().mayAdmit(caller, current.groups())).orElse(false)).toList();
+            List<String> closed = named.stream()
+                    .filter(path -> current.route(path)
+                            .map(route -> !route.access().mayAdmit(caller, current.groups()))
+                            .orElse(false))
+                    .toList();
             return new RouteChoice(named, closed);
         }
-        List<String> open = current.routes().stream().filter(route -> route.access().mayAdmit(caller, current.groups()))
-                .map(route -> route.path()).toList();
+        List<String> open = current.routes().stream()
+                .filter(route -> route.access().mayAdmit(caller, current.groups()))
+                .map(route -> route.path())
+                .toList();
         if (open.isEmpty() && !current.routes().isEmpty()) {
-            return new RouteChoice(List.of(), current.routes().stream().map(route -> route.path()).toList());
+            return new RouteChoice(
+                    List.of(),
+                    current.routes().stream().map(route -> route.path()).toList());
         }
         return new RouteChoice(open.size() == current.routes().size() ? List.of() : open, List.of());
     }
@@ -414,9 +511,13 @@ public final class AuthorizeEndpoint {
         for (String path : closed) {
             Audit.accessDenied(who.email(), clientId, path, "route", path, "access.users");
         }
-        ConsentPage.refused(ctx.response(), who, (closed.size() == 1 ? "You may not use the MCP server " + closed.get(0)
-                : "You may not use the MCP servers " + String.join(", ", closed))
-                + ". An administrator can add you to its access.users.");
+        ConsentPage.refused(
+                ctx.response(),
+                who,
+                (closed.size() == 1
+                                ? "You may not use the MCP server " + closed.get(0)
+                                : "You may not use the MCP servers " + String.join(", ", closed))
+                        + ". An administrator can add you to its access.users.");
     }
 
     /** The route paths an audience covers, for the consent page; empty means every route. */
@@ -456,10 +557,15 @@ public final class AuthorizeEndpoint {
         try {
             URI a = new URI(registered);
             URI b = new URI(requested);
-            return "http".equals(a.getScheme()) && "http".equals(b.getScheme()) && a.getHost() != null
-                    && RegisteredClient.isLoopbackHost(a.getHost()) && a.getHost().equals(b.getHost())
-                    && a.getRawPath() != null && a.getRawPath().equals(b.getRawPath())
-                    && Objects.equals(a.getRawQuery(), b.getRawQuery()) && b.getRawFragment() == null;
+            return "http".equals(a.getScheme())
+                    && "http".equals(b.getScheme())
+                    && a.getHost() != null
+                    && RegisteredClient.isLoopbackHost(a.getHost())
+                    && a.getHost().equals(b.getHost())
+                    && a.getRawPath() != null
+                    && a.getRawPath().equals(b.getRawPath())
+                    && Objects.equals(a.getRawQuery(), b.getRawQuery())
+                    && b.getRawFragment() == null;
         } catch (URISyntaxException e) {
             return false;
         }
@@ -487,8 +593,13 @@ public final class AuthorizeEndpoint {
         // Kept across sign-ins so that two tabs signing in at once both stay bound to this browser.
         Cookie existing = ctx.request().getCookie(cookieName());
         String value = existing != null && existing.getValue().length() >= 43 ? existing.getValue() : Secrets.random();
-        ctx.response().addCookie(Cookie.cookie(cookieName(), value).setPath("/").setHttpOnly(true)
-                .setSecure(secureCookies()).setSameSite(CookieSameSite.LAX).setMaxAge(SIGN_IN_TTL.toSeconds()));
+        ctx.response()
+                .addCookie(Cookie.cookie(cookieName(), value)
+                        .setPath("/")
+                        .setHttpOnly(true)
+                        .setSecure(secureCookies())
+                        .setSameSite(CookieSameSite.LAX)
+                        .setMaxAge(SIGN_IN_TTL.toSeconds()));
         return value;
     }
 

@@ -1,13 +1,12 @@
 package org.mcpfront.oauth.grants;
 
-import org.mcpfront.config.ReservedPaths;
-import org.mcpfront.oauth.clients.RegisteredClient;
 import io.vertx.core.http.HttpServerResponse;
-import org.mcpfront.identity.Identity;
-import org.mcpfront.pages.Html;
-
 import java.net.URI;
 import java.util.List;
+import org.mcpfront.config.ReservedPaths;
+import org.mcpfront.identity.Identity;
+import org.mcpfront.oauth.clients.RegisteredClient;
+import org.mcpfront.pages.Html;
 
 /**
  * The consent page (MCP security best practices, confused deputy): before any code is issued the
@@ -15,27 +14,38 @@ import java.util.List;
  */
 final class ConsentPage {
 
-    private ConsentPage() {
-    }
+    private ConsentPage() {}
 
-    static void ask(HttpServerResponse response, RegisteredClient client, String redirectUri, List<String> routes,
-                    Identity who, String consent, String csrf) {
+    static void ask(
+            HttpServerResponse response,
+            RegisteredClient client,
+            String redirectUri,
+            List<String> routes,
+            Identity who,
+            String consent,
+            String csrf) {
         String host = redirectHost(redirectUri);
         boolean loopback = RegisteredClient.isLoopbackHost(host);
         StringBuilder body = new StringBuilder();
-        body.append("<p><strong>").append(Html.escape(AuthorizeEndpoint.displayName(client))).append("</strong>")
+        body.append("<p><strong>")
+                .append(Html.escape(AuthorizeEndpoint.displayName(client)))
+                .append("</strong>")
                 .append(" wants to use MCP servers on your behalf.</p>");
         body.append("<p>Signed in as <strong>").append(Html.escape(who.email())).append("</strong>.</p>");
-        body.append("<p>After you allow it, you return to <span class=\"host\">").append(Html.escape(host)).append("</span>");
+        body.append("<p>After you allow it, you return to <span class=\"host\">")
+                .append(Html.escape(host))
+                .append("</span>");
         if (loopback) {
             body.append(", a program on your own computer");
         }
         body.append(".</p>");
         if (client.metadataDocument()) {
             body.append("<p class=\"muted\">The application is identified by <span class=\"host\">")
-                    .append(Html.escape(client.clientId())).append("</span>.</p>");
+                    .append(Html.escape(client.clientId()))
+                    .append("</span>.</p>");
         } else {
-            body.append("<p class=\"muted\">The application registered itself with this gateway; its name is its own claim. "
+            body.append("<p class=\"muted\">The application registered itself with this gateway; its name is its own "
+                    + "claim. "
                     + "Allow only if you started this sign-in and expect to return to the address above.</p>");
         }
         body.append("<p>It will be able to use:</p><ul>");
@@ -48,8 +58,12 @@ final class ConsentPage {
         }
         body.append("</ul>");
         body.append("<form method=\"post\" action=\"" + ReservedPaths.CONSENT + "\">")
-                .append("<input type=\"hidden\" name=\"consent\" value=\"").append(Html.escape(consent)).append("\">")
-                .append("<input type=\"hidden\" name=\"csrf\" value=\"").append(Html.escape(csrf)).append("\">")
+                .append("<input type=\"hidden\" name=\"consent\" value=\"")
+                .append(Html.escape(consent))
+                .append("\">")
+                .append("<input type=\"hidden\" name=\"csrf\" value=\"")
+                .append(Html.escape(csrf))
+                .append("\">")
                 .append("<div class=\"actions\">")
                 .append("<button type=\"submit\" name=\"decision\" value=\"allow\" class=\"primary\">Allow</button>")
                 .append("<button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button>")
@@ -58,9 +72,13 @@ final class ConsentPage {
     }
 
     static void refused(HttpServerResponse response, Identity who, String reason) {
-        Html.send(response, 403, "Access refused", "<p class=\"error\">" + Html.escape(reason) + "</p>"
-                + "<p class=\"muted\">You signed in as " + Html.escape(who.email())
-                + ". No access was granted to the application.</p>");
+        Html.send(
+                response,
+                403,
+                "Access refused",
+                "<p class=\"error\">" + Html.escape(reason) + "</p>"
+                        + "<p class=\"muted\">You signed in as " + Html.escape(who.email())
+                        + ". No access was granted to the application.</p>");
     }
 
     private static String redirectHost(String redirectUri) {

@@ -1,18 +1,17 @@
 package org.mcpfront.oauth.grants;
 
-import org.mcpfront.crypto.Secrets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.mcpfront.crypto.Secrets;
 import org.mcpfront.identity.Identity;
 import org.mcpfront.identity.Memberships;
 import org.mcpfront.observability.Audit;
 import org.mcpfront.storage.Store;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 
 /**
  * What a user granted a client, and the credentials that carry it: single-use authorization codes and
@@ -39,6 +38,7 @@ public final class Grants {
     private static final String RETRY_SEAL = "mcp-front refresh retry v1 ";
     /** A retry that arrives while the rotation it repeats is under way polls this often, and at most this long. */
     private static final long RETRY_POLL_MS = 20;
+
     private static final Duration RETRY_WAIT = Duration.ofSeconds(5);
 
     /** The grant behind a code or refresh token. */
@@ -57,20 +57,27 @@ public final class Grants {
         }
 
         static Grant fromJson(JsonObject json) {
-            return new Grant(json.getString("client_id"),
-                    new Identity(json.getString("sub"), json.getString("email"), true, json.getString("hd"), json.getString("name"),
-                            json.getJsonArray("provider_groups", new JsonArray()).stream().map(String::valueOf).toList()),
-                    json.getJsonArray("aud").stream().map(String::valueOf).toList(), json.getString("scope"));
+            return new Grant(
+                    json.getString("client_id"),
+                    new Identity(
+                            json.getString("sub"),
+                            json.getString("email"),
+                            true,
+                            json.getString("hd"),
+                            json.getString("name"),
+                            json.getJsonArray("provider_groups", new JsonArray()).stream()
+                                    .map(String::valueOf)
+                                    .toList()),
+                    json.getJsonArray("aud").stream().map(String::valueOf).toList(),
+                    json.getString("scope"));
         }
     }
 
     /** An authorization code's record: the grant plus what the token request must match. */
-    record CodeRecord(Grant grant, String redirectUri, String codeChallenge) {
-    }
+    record CodeRecord(Grant grant, String redirectUri, String codeChallenge) {}
 
     /** Tokens handed out by one token response, and the family they belong to. */
-    record TokenPair(AccessTokens.Issued access, String refreshToken, Grant grant, String family) {
-    }
+    record TokenPair(AccessTokens.Issued access, String refreshToken, Grant grant, String family) {}
 
     /** A credential that could not be redeemed; {@code description} goes into the RFC 6749 error. */
     static final class InvalidGrant extends Exception {
@@ -92,8 +99,13 @@ public final class Grants {
     }
 
     /** @param memberships what the access tokens' {@code groups} claim is looked up with, at every issue */
-    public Grants(Vertx vertx, Store store, AccessTokens accessTokens, Duration refreshTtl, Duration refreshGrace,
-                  Memberships memberships) {
+    public Grants(
+            Vertx vertx,
+            Store store,
+            AccessTokens accessTokens,
+            Duration refreshTtl,
+            Duration refreshGrace,
+            Memberships memberships) {
         this.memberships = memberships;
         this.vertx = vertx;
         this.store = store;
@@ -117,8 +129,8 @@ public final class Grants {
         String hash = Secrets.hash(code);
         return store.take(CODE + hash).compose(record -> {
             if (record != null) {
-                return Future.succeededFuture(new CodeRecord(Grant.fromJson(record), record.getString("redirect_uri"),
-                        record.getString("code_challenge")));
+                return Future.succeededFuture(new CodeRecord(
+                        Grant.fromJson(record), record.getString("redirect_uri"), record.getString("code_challenge")));
             }
             return store.take(USED_CODE + hash).compose(used -> {
                 if (used == null) {
@@ -126,8 +138,8 @@ public final class Grants {
                 }
                 Audit.codeReplayDetected(used.getString("email"), used.getString("client_id"));
                 return revokeFamily(used.getString("family"))
-                        .compose(v -> Future.failedFuture(new InvalidGrant("the authorization code was already used; "
-                                + "the tokens it issued are revoked")));
+                        .compose(v -> Future.failedFuture(new InvalidGrant(
+                                "the authorization code was already used; " + "the tokens it issued are revoked")));
             });
         });
     }
@@ -157,23 +169,33 @@ public final class Grants {
             return rotateOnce(refreshToken, clientId);
         }
         String hash = Secrets.hash(refreshToken);
-        return store.putIfAbsent(RETRY + hash, new JsonObject().put("state", "rotating"), refreshGrace).compose(claimed -> {
-            if (!claimed) {
-                return retry(refreshToken, hash, clientId, System.nanoTime() + RETRY_WAIT.toNanos());
-            }
-            return rotateOnce(refreshToken, clientId)
-                    .compose(pair -> store.put(RETRY + hash, retryRecord(refreshToken, hash, pair), refreshGrace).map(pair))
-                    .recover(e -> store.delete(RETRY + hash).compose(v -> Future.failedFuture(e)));
-        });
+        return store.putIfAbsent(RETRY + hash, new JsonObject().put("state", "rotating"), refreshGrace)
+                .compose(claimed -> {
+                    if (!claimed) {
+                        return retry(refreshToken, hash, clientId, System.nanoTime() + RETRY_WAIT.toNanos());
+                    }
+                    return rotateOnce(refreshToken, clientId)
+                            .compose(
+                                    pair -> store.put(RETRY + hash, retryRecord(refreshToken, hash, pair), refreshGrace)
+                                            .map(pair))
+                            .recover(e -> store.delete(RETRY + hash).compose(v -> Future.failedFuture(e)));
+                });
     }
 
     /** What a retry of the spent token gets: the pair sealed under that token, and what to check before opening it. */
     private static JsonObject retryRecord(String spentToken, String spentHash, TokenPair pair) {
-        JsonObject sealed = new JsonObject().put("access_token", pair.access().token()).put("jti", pair.access().jti())
-                .put("exp", pair.access().expiresAt().toString()).put("refresh_token", pair.refreshToken());
-        return new JsonObject().put("state", "rotated").put("family", pair.family())
-                .put("client_id", pair.grant().clientId()).put("email", pair.grant().identity().email())
-                .put("successor", Secrets.hash(pair.refreshToken())).put("grant", pair.grant().toJson())
+        JsonObject sealed = new JsonObject()
+                .put("access_token", pair.access().token())
+                .put("jti", pair.access().jti())
+                .put("exp", pair.access().expiresAt().toString())
+                .put("refresh_token", pair.refreshToken());
+        return new JsonObject()
+                .put("state", "rotated")
+                .put("family", pair.family())
+                .put("client_id", pair.grant().clientId())
+                .put("email", pair.grant().identity().email())
+                .put("successor", Secrets.hash(pair.refreshToken()))
+                .put("grant", pair.grant().toJson())
                 .put("pair", Secrets.seal(spentToken, RETRY_SEAL + spentHash, sealed.encode()));
     }
 
@@ -198,8 +220,9 @@ public final class Grants {
     private Future<TokenPair> replay(String refreshToken, String hash, String clientId, JsonObject record) {
         String family = record.getString("family");
         if (!record.getString("client_id").equals(clientId)) {
-            return revokeFamily(family).compose(v -> Future.failedFuture(
-                    new InvalidGrant("the refresh token was issued to another client")));
+            return revokeFamily(family)
+                    .compose(v ->
+                            Future.failedFuture(new InvalidGrant("the refresh token was issued to another client")));
         }
         return store.get(FAMILY + family).compose(familyRecord -> {
             if (familyRecord == null || familyRecord.getBoolean("revoked", false)) {
@@ -208,19 +231,21 @@ public final class Grants {
             if (!record.getString("successor").equals(familyRecord.getString("current"))) {
                 // The pair it was rotated into has been refreshed since: an old token, not a lost response.
                 Audit.refreshReuseDetected(record.getString("email"), clientId);
-                return revokeFamily(family).compose(v -> Future.failedFuture(
-                        new InvalidGrant("the refresh token was already used; all tokens of this grant are revoked")));
+                return revokeFamily(family)
+                        .compose(v -> Future.failedFuture(new InvalidGrant(
+                                "the refresh token was already used; all tokens of this grant are revoked")));
             }
-            JsonObject sealed = Secrets.open(refreshToken, RETRY_SEAL + hash, record.getString("pair")).map(JsonObject::new)
+            JsonObject sealed = Secrets.open(refreshToken, RETRY_SEAL + hash, record.getString("pair"))
+                    .map(JsonObject::new)
                     .orElse(null);
             if (sealed == null) {
-                return Future.failedFuture(new IllegalStateException("the retry record of a refresh token does not open: "
-                        + "it was altered in the store"));
+                return Future.failedFuture(new IllegalStateException(
+                        "the retry record of a refresh token does not open: " + "it was altered in the store"));
             }
-            AccessTokens.Issued access = new AccessTokens.Issued(sealed.getString("access_token"), sealed.getString("jti"),
-                    Instant.parse(sealed.getString("exp")));
-            return Future.succeededFuture(new TokenPair(access, sealed.getString("refresh_token"),
-                    Grant.fromJson(record.getJsonObject("grant")), family));
+            AccessTokens.Issued access = new AccessTokens.Issued(
+                    sealed.getString("access_token"), sealed.getString("jti"), Instant.parse(sealed.getString("exp")));
+            return Future.succeededFuture(new TokenPair(
+                    access, sealed.getString("refresh_token"), Grant.fromJson(record.getJsonObject("grant")), family));
         });
     }
 
@@ -231,11 +256,13 @@ public final class Grants {
             if (record == null) {
                 return store.get(USED_REFRESH + hash).compose(used -> {
                     if (used == null) {
-                        return Future.failedFuture(new InvalidGrant("the refresh token is unknown, expired or revoked"));
+                        return Future.failedFuture(
+                                new InvalidGrant("the refresh token is unknown, expired or revoked"));
                     }
                     Audit.refreshReuseDetected(used.getString("email"), used.getString("client_id"));
-                    return revokeFamily(used.getString("family")).compose(v -> Future.failedFuture(
-                            new InvalidGrant("the refresh token was already used; all tokens of this grant are revoked")));
+                    return revokeFamily(used.getString("family"))
+                            .compose(v -> Future.failedFuture(new InvalidGrant(
+                                    "the refresh token was already used; all tokens of this grant are revoked")));
                 });
             }
             String family = record.getString("family");
@@ -243,11 +270,13 @@ public final class Grants {
             Future<Void> spent = store.put(USED_REFRESH + hash, usedMarker(family, grant), refreshTtl);
             if (!grant.clientId().equals(clientId)) {
                 // Another client holds this client's refresh token: treat it as stolen.
-                return spent.compose(v -> revokeFamily(family)).compose(v -> Future.failedFuture(
-                        new InvalidGrant("the refresh token was issued to another client")));
+                return spent.compose(v -> revokeFamily(family))
+                        .compose(v -> Future.failedFuture(
+                                new InvalidGrant("the refresh token was issued to another client")));
             }
             return spent.compose(v -> store.get(FAMILY + family)).compose(familyRecord -> {
-                if (familyRecord == null || familyRecord.getBoolean("revoked", false)
+                if (familyRecord == null
+                        || familyRecord.getBoolean("revoked", false)
                         || !hash.equals(familyRecord.getString("current"))) {
                     return Future.failedFuture(new InvalidGrant("the refresh token was revoked"));
                 }
@@ -258,7 +287,10 @@ public final class Grants {
 
     /** What a spent code or refresh token leaves behind: enough to revoke its family and say whose it was. */
     private static JsonObject usedMarker(String family, Grant grant) {
-        return new JsonObject().put("family", family).put("client_id", grant.clientId()).put("email", grant.identity().email());
+        return new JsonObject()
+                .put("family", family)
+                .put("client_id", grant.clientId())
+                .put("email", grant.identity().email());
     }
 
     /** The grant behind a live refresh token, for revocation; null when unknown. */
@@ -278,7 +310,8 @@ public final class Grants {
             Future<Void> chain = store.delete(REFRESH + record.getString("current"));
             for (Object entry : record.getJsonArray("access", new JsonArray())) {
                 JsonObject access = (JsonObject) entry;
-                chain = chain.compose(v -> accessTokens.revoke(access.getString("jti"), Instant.parse(access.getString("exp"))));
+                chain = chain.compose(
+                        v -> accessTokens.revoke(access.getString("jti"), Instant.parse(access.getString("exp"))));
             }
             return chain.compose(v -> store.put(FAMILY + family, record.put("revoked", true), refreshTtl));
         });
@@ -288,13 +321,22 @@ public final class Grants {
         // An RS256 signature costs about a millisecond of CPU: off the event loop, MCP requests
         // sharing it do not wait behind a burst of refreshes.
         // Memberships are looked up again for every pair: a refresh picks up a lookup whose cache has expired.
-        return memberships.of(grant.identity().email(), grant.identity().groups())
-                .compose(found -> vertx.executeBlocking(() -> accessTokens.issue(grant.identity().subject(),
-                        grant.identity().email(), grant.audience(), grant.clientId(), grant.scope(), found.sorted()), false))
+        return memberships
+                .of(grant.identity().email(), grant.identity().groups())
+                .compose(found -> vertx.executeBlocking(
+                        () -> accessTokens.issue(
+                                grant.identity().subject(),
+                                grant.identity().email(),
+                                grant.audience(),
+                                grant.clientId(),
+                                grant.scope(),
+                                found.sorted()),
+                        false))
                 .compose(access -> storePair(family, grant, previousAccess, access));
     }
 
-    private Future<TokenPair> storePair(String family, Grant grant, JsonArray previousAccess, AccessTokens.Issued access) {
+    private Future<TokenPair> storePair(
+            String family, Grant grant, JsonArray previousAccess, AccessTokens.Issued access) {
         String refresh = Secrets.random();
         String refreshHash = Secrets.hash(refresh);
         // Only access tokens that can still be used need revoking later; drop the expired ones.
@@ -306,9 +348,14 @@ public final class Grants {
                 live.add(item);
             }
         }
-        live.add(new JsonObject().put("jti", access.jti()).put("exp", access.expiresAt().toString()));
-        JsonObject familyRecord = new JsonObject().put("current", refreshHash).put("client_id", grant.clientId())
-                .put("sub", grant.identity().subject()).put("access", live);
+        live.add(new JsonObject()
+                .put("jti", access.jti())
+                .put("exp", access.expiresAt().toString()));
+        JsonObject familyRecord = new JsonObject()
+                .put("current", refreshHash)
+                .put("client_id", grant.clientId())
+                .put("sub", grant.identity().subject())
+                .put("access", live);
         return store.put(FAMILY + family, familyRecord, refreshTtl)
                 .compose(v -> store.put(REFRESH + refreshHash, grant.toJson().put("family", family), refreshTtl))
                 .map(v -> new TokenPair(access, refresh, grant, family));

@@ -5,13 +5,12 @@ import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.function.Supplier;
 import org.mcpfront.crypto.Secrets;
 import org.mcpfront.identity.Identity;
 import org.mcpfront.oauth.PageSignIn;
 import org.mcpfront.storage.Store;
-
-import java.time.Duration;
-import java.util.function.Supplier;
 
 /**
  * The browser sessions of mcp-front's own pages. A sign-in that {@link AuthorizeEndpoint} completed for a
@@ -56,9 +55,17 @@ final class PageSessions implements PageSignIn {
         JsonObject session = new JsonObject().put("email", who.email()).put("sub", who.subject());
         return store.put(KEY + Secrets.hash(value), session, TTL).onSuccess(v -> {
             boolean secure = issuer.get().startsWith("https://");
-            ctx.response().addCookie(Cookie.cookie(cookieName(), value).setPath("/").setHttpOnly(true)
-                    .setSecure(secure).setSameSite(CookieSameSite.LAX).setMaxAge(TTL.toSeconds()));
-            ctx.response().setStatusCode(302).putHeader("Location", returnPath).putHeader("Cache-Control", "no-store")
+            ctx.response()
+                    .addCookie(Cookie.cookie(cookieName(), value)
+                            .setPath("/")
+                            .setHttpOnly(true)
+                            .setSecure(secure)
+                            .setSameSite(CookieSameSite.LAX)
+                            .setMaxAge(TTL.toSeconds()));
+            ctx.response()
+                    .setStatusCode(302)
+                    .putHeader("Location", returnPath)
+                    .putHeader("Cache-Control", "no-store")
                     .end();
         });
     }

@@ -2,9 +2,8 @@ package org.mcpfront.oauth.grants;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.mcpfront.identity.Identity;
-
 import java.util.List;
+import org.mcpfront.identity.Identity;
 
 /**
  * An authorization request waiting for the identity provider's answer, kept in the store under the hash
@@ -20,8 +19,16 @@ import java.util.List;
  * @param page          for a sign-in to one of mcp-front's own pages (no client, no consent): the path to return
  *                      to; null for a client's authorization request
  */
-record PendingSignIn(String clientId, String redirectUri, String state, String codeChallenge, List<String> audience,
-                     String scope, String browser, JsonObject provider, String page) {
+record PendingSignIn(
+        String clientId,
+        String redirectUri,
+        String state,
+        String codeChallenge,
+        List<String> audience,
+        String scope,
+        String browser,
+        JsonObject provider,
+        String page) {
 
     PendingSignIn {
         audience = List.copyOf(audience);
@@ -42,15 +49,29 @@ record PendingSignIn(String clientId, String redirectUri, String state, String c
     }
 
     JsonObject toJson() {
-        return new JsonObject().put("client_id", clientId).put("redirect_uri", redirectUri).put("state", state)
-                .put("code_challenge", codeChallenge).put("aud", new JsonArray(audience)).put("scope", scope)
-                .put("browser", browser).put("provider", provider).put("page", page);
+        return new JsonObject()
+                .put("client_id", clientId)
+                .put("redirect_uri", redirectUri)
+                .put("state", state)
+                .put("code_challenge", codeChallenge)
+                .put("aud", new JsonArray(audience))
+                .put("scope", scope)
+                .put("browser", browser)
+                .put("provider", provider)
+                .put("page", page);
     }
 
     static PendingSignIn fromJson(JsonObject json) {
-        return new PendingSignIn(json.getString("client_id"), json.getString("redirect_uri"), json.getString("state"),
-                json.getString("code_challenge"), strings(json.getJsonArray("aud")), json.getString("scope"),
-                json.getString("browser"), json.getJsonObject("provider", new JsonObject()), json.getString("page"));
+        return new PendingSignIn(
+                json.getString("client_id"),
+                json.getString("redirect_uri"),
+                json.getString("state"),
+                json.getString("code_challenge"),
+                strings(json.getJsonArray("aud")),
+                json.getString("scope"),
+                json.getString("browser"),
+                json.getJsonObject("provider", new JsonObject()),
+                json.getString("page"));
     }
 
     static List<String> strings(JsonArray array) {

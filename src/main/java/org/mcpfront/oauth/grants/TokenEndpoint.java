@@ -3,17 +3,10 @@ package org.mcpfront.oauth.grants;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
-import org.mcpfront.crypto.Secrets;
-import org.mcpfront.oauth.OAuthReplies;
-import org.mcpfront.oauth.Resources;
-import org.mcpfront.oauth.clients.Clients;
-import org.mcpfront.oauth.clients.RegisteredClient;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import org.mcpfront.observability.Audit;
-
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,6 +15,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.mcpfront.crypto.Secrets;
+import org.mcpfront.oauth.OAuthReplies;
+import org.mcpfront.oauth.Resources;
+import org.mcpfront.oauth.clients.Clients;
+import org.mcpfront.oauth.clients.RegisteredClient;
+import org.mcpfront.observability.Audit;
 
 /**
  * {@code POST /token} (authorization_code and refresh_token grants) and {@code POST /revoke}
@@ -51,13 +50,17 @@ public final class TokenEndpoint {
         authenticate(credentials)
                 .compose(client -> grant(form, grantType, client))
                 .onSuccess(pair -> {
-                    Audit.tokenIssued(pair.grant().identity().email(), pair.grant().clientId(), grantType);
-                    OAuthReplies.json(ctx.response(), 200, new JsonObject()
-                            .put("access_token", pair.access().token())
-                            .put("token_type", "Bearer")
-                            .put("expires_in", secondsLeft(pair.access()))
-                            .put("refresh_token", pair.refreshToken())
-                            .put("scope", pair.grant().scope()));
+                    Audit.tokenIssued(
+                            pair.grant().identity().email(), pair.grant().clientId(), grantType);
+                    OAuthReplies.json(
+                            ctx.response(),
+                            200,
+                            new JsonObject()
+                                    .put("access_token", pair.access().token())
+                                    .put("token_type", "Bearer")
+                                    .put("expires_in", secondsLeft(pair.access()))
+                                    .put("refresh_token", pair.refreshToken())
+                                    .put("scope", pair.grant().scope()));
                 })
                 .onFailure(e -> {
                     if (e instanceof Grants.InvalidGrant invalid) {
@@ -84,8 +87,8 @@ public final class TokenEndpoint {
         if ("refresh_token".equals(grantType)) {
             return refresh(form, client);
         }
-        return Future.failedFuture(new InvalidRequest("unsupported_grant_type",
-                "grant_type must be authorization_code or refresh_token"));
+        return Future.failedFuture(
+                new InvalidRequest("unsupported_grant_type", "grant_type must be authorization_code or refresh_token"));
     }
 
     private Future<Grants.TokenPair> authorizationCode(MultiMap form, RegisteredClient client) {
@@ -95,20 +98,23 @@ public final class TokenEndpoint {
             return Future.failedFuture(new InvalidRequest("invalid_request", "code is required"));
         }
         if (verifier == null || !VERIFIER.matcher(verifier).matches()) {
-            return Future.failedFuture(new InvalidRequest("invalid_request",
-                    "code_verifier is required: 43 to 128 characters of [A-Za-z0-9._~-] (PKCE)"));
+            return Future.failedFuture(new InvalidRequest(
+                    "invalid_request", "code_verifier is required: 43 to 128 characters of [A-Za-z0-9._~-] (PKCE)"));
         }
         return grants.redeemCode(code).compose(record -> {
             Grants.Grant grant = record.grant();
             if (!grant.clientId().equals(client.clientId())) {
-                return Future.failedFuture(new Grants.InvalidGrant("the authorization code was issued to another client"));
+                return Future.failedFuture(
+                        new Grants.InvalidGrant("the authorization code was issued to another client"));
             }
             String redirectUri = form.get("redirect_uri");
             if (redirectUri != null && !redirectUri.equals(record.redirectUri())) {
-                return Future.failedFuture(new Grants.InvalidGrant("redirect_uri does not match the authorization request"));
+                return Future.failedFuture(
+                        new Grants.InvalidGrant("redirect_uri does not match the authorization request"));
             }
             // The verifier's form was checked above, so Nimbus's CodeVerifier does not throw here.
-            String challenge = CodeChallenge.compute(CodeChallengeMethod.S256, new CodeVerifier(verifier)).getValue();
+            String challenge = CodeChallenge.compute(CodeChallengeMethod.S256, new CodeVerifier(verifier))
+                    .getValue();
             if (!Secrets.equal(challenge, record.codeChallenge())) {
                 return Future.failedFuture(new Grants.InvalidGrant("code_verifier does not match the code_challenge"));
             }
@@ -142,7 +148,8 @@ public final class TokenEndpoint {
         for (String resource : resources) {
             String canonical = Resources.canonical(resource).orElse(null);
             if (canonical == null || !grant.audience().contains(canonical)) {
-                throw new InvalidRequest("invalid_target", "resource " + resource + " was not part of the authorization");
+                throw new InvalidRequest(
+                        "invalid_target", "resource " + resource + " was not part of the authorization");
             }
             audience.add(canonical);
         }
@@ -157,7 +164,10 @@ public final class TokenEndpoint {
                 .compose(client -> token == null || token.isBlank()
                         ? Future.failedFuture(new InvalidRequest("invalid_request", "token is required"))
                         : revokeToken(token, client))
-                .onSuccess(v -> ctx.response().setStatusCode(200).putHeader("Cache-Control", "no-store").end())
+                .onSuccess(v -> ctx.response()
+                        .setStatusCode(200)
+                        .putHeader("Cache-Control", "no-store")
+                        .end())
                 .onFailure(e -> {
                     if (e instanceof InvalidRequest invalid) {
                         OAuthReplies.error(ctx.response(), invalid.status(), invalid.error, invalid.getMessage());
@@ -192,20 +202,21 @@ public final class TokenEndpoint {
     }
 
     /** The client's claimed id and secret, from HTTP Basic or the form. */
-    private record Credentials(String clientId, String secret, boolean basic) {
-    }
+    private record Credentials(String clientId, String secret, boolean basic) {}
 
     private static Credentials credentials(RoutingContext ctx, MultiMap form) {
         String[] basic = basicCredentials(ctx.request().getHeader("Authorization"));
-        return basic != null ? new Credentials(basic[0], basic[1], true)
+        return basic != null
+                ? new Credentials(basic[0], basic[1], true)
                 : new Credentials(form.get("client_id"), form.get("client_secret"), false);
     }
 
     /** The authenticated client, or an {@code invalid_client} failure. */
     private Future<RegisteredClient> authenticate(Credentials credentials) {
         String secret = credentials.secret();
-        return clients.find(credentials.clientId()).recover(e -> Future.failedFuture(e instanceof Clients.UnknownClient
-                        ? new InvalidRequest("invalid_client", e.getMessage()) : e))
+        return clients.find(credentials.clientId())
+                .recover(e -> Future.failedFuture(
+                        e instanceof Clients.UnknownClient ? new InvalidRequest("invalid_client", e.getMessage()) : e))
                 .compose(client -> {
                     boolean ok;
                     if (client.isPublic()) {
@@ -213,9 +224,12 @@ public final class TokenEndpoint {
                     } else {
                         boolean methodMatches = client.tokenEndpointAuthMethod()
                                 .equals(credentials.basic() ? "client_secret_basic" : "client_secret_post");
-                        ok = methodMatches && secret != null && Secrets.equal(Secrets.hash(secret), client.clientSecretHash());
+                        ok = methodMatches
+                                && secret != null
+                                && Secrets.equal(Secrets.hash(secret), client.clientSecretHash());
                     }
-                    return ok ? Future.succeededFuture(client)
+                    return ok
+                            ? Future.succeededFuture(client)
                             : Future.failedFuture(new InvalidRequest("invalid_client", "client authentication failed"));
                 });
     }
@@ -226,13 +240,16 @@ public final class TokenEndpoint {
             return null;
         }
         try {
-            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            String decoded =
+                    new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
             if (colon < 0) {
                 return null;
             }
-            return new String[]{URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
-                    URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)};
+            return new String[] {
+                URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
+                URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)
+            };
         } catch (IllegalArgumentException e) {
             return null;
         }

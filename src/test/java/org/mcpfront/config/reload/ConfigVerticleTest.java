@@ -1,8 +1,10 @@
 package org.mcpfront.config.reload;
 
-import org.mcpfront.config.ConfigDiff;
-import org.mcpfront.config.Configs;
-import org.mcpfront.config.FrontConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mcpfront.config.Configs.httpRoute;
+import static org.mcpfront.config.Configs.section;
+import static org.mcpfront.config.Configs.withRoutes;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -12,16 +14,6 @@ import io.vertx.core.Vertx;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-import org.mcpfront.bus.Addresses;
-import org.mcpfront.bus.BusCodec;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,11 +23,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.mcpfront.config.Configs.httpRoute;
-import static org.mcpfront.config.Configs.section;
-import static org.mcpfront.config.Configs.withRoutes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.mcpfront.bus.Addresses;
+import org.mcpfront.bus.BusCodec;
+import org.mcpfront.config.ConfigDiff;
+import org.mcpfront.config.Configs;
+import org.mcpfront.config.FrontConfig;
+import org.slf4j.LoggerFactory;
 
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
@@ -45,12 +44,14 @@ class ConfigVerticleTest {
     private static final Duration POLL = Duration.ofMillis(50);
     /** Ten scans: long enough for anything that would happen to have happened. */
     private static final long QUIET_MS = 10 * POLL.toMillis();
+
     private static final String START = withRoutes(httpRoute("/a"), httpRoute("/b"));
     /** Removes /b, adds /c and changes /a's timeout. */
-    private static final String EDIT = withRoutes(
-            "{path: /a, type: http, backend: \"http://127.0.0.1:3001/mcp\", timeout: 1m}", httpRoute("/c"));
-    private static final String INVALID = withRoutes(
-            "{path: /a, type: http, backend: \"http://127.0.0.1:3001/mcp\", timeout: 5x}");
+    private static final String EDIT =
+            withRoutes("{path: /a, type: http, backend: \"http://127.0.0.1:3001/mcp\", timeout: 1m}", httpRoute("/c"));
+
+    private static final String INVALID =
+            withRoutes("{path: /a, type: http, backend: \"http://127.0.0.1:3001/mcp\", timeout: 5x}");
 
     @TempDir
     Path dir;
@@ -95,8 +96,10 @@ class ConfigVerticleTest {
                 assertThat(config.route("/a").orElseThrow().timeout()).isEqualTo(Duration.ofMinutes(1));
             });
             // The reload is logged before it is published.
-            ctx.verify(() -> assertThat(infos("configuration reloaded")).singleElement()
-                    .extracting(event -> event.getKeyValuePairs().toString()).asString()
+            ctx.verify(() -> assertThat(infos("configuration reloaded"))
+                    .singleElement()
+                    .extracting(event -> event.getKeyValuePairs().toString())
+                    .asString()
                     .contains("added=\"/c\"", "removed=\"/b\"", "changed=\"/a\""));
             ctx.completeNow();
         });
@@ -113,24 +116,30 @@ class ConfigVerticleTest {
         awaitWarning("config edit rejected");
 
         // Further scans of the same bad file neither publish nor log again.
-        vertx.setTimer(QUIET_MS, id -> ctx.verify(() -> {
-            assertThat(warnings("config edit rejected")).singleElement()
-                    .extracting(ILoggingEvent::getFormattedMessage).asString()
-                    .contains("routes[0].timeout: \"5x\" is not a duration");
-            ctx.completeNow();
-        }));
+        vertx.setTimer(
+                QUIET_MS,
+                id -> ctx.verify(() -> {
+                    assertThat(warnings("config edit rejected"))
+                            .singleElement()
+                            .extracting(ILoggingEvent::getFormattedMessage)
+                            .asString()
+                            .contains("routes[0].timeout: \"5x\" is not a duration");
+                    ctx.completeNow();
+                }));
     }
 
     @Test
     @DisplayName("after an invalid edit the old config stays, and the next valid edit is published against it")
     void appliesAValidEditAfterAnInvalidOne(Vertx vertx, VertxTestContext ctx) throws Exception {
-        onConfigChanged(vertx, config -> ctx.verify(() -> {
-            assertThat(warnings("config edit rejected")).hasSize(1);
-            ConfigDiff diff = ConfigDiff.between(initial, config);
-            assertThat(diff.added()).containsExactly("/c");
-            assertThat(diff.removed()).containsExactly("/b");
-            ctx.completeNow();
-        }));
+        onConfigChanged(
+                vertx,
+                config -> ctx.verify(() -> {
+                    assertThat(warnings("config edit rejected")).hasSize(1);
+                    ConfigDiff diff = ConfigDiff.between(initial, config);
+                    assertThat(diff.added()).containsExactly("/c");
+                    assertThat(diff.removed()).containsExactly("/b");
+                    ctx.completeNow();
+                }));
 
         replace(INVALID);
         awaitWarning("config edit rejected");
@@ -140,10 +149,12 @@ class ConfigVerticleTest {
     @Test
     @DisplayName("an editor's save that renames a new file over the old one is applied")
     void appliesARenameReplace(Vertx vertx, VertxTestContext ctx) throws Exception {
-        onConfigChanged(vertx, config -> ctx.verify(() -> {
-            assertThat(ConfigDiff.between(initial, config).added()).containsExactly("/c");
-            ctx.completeNow();
-        }));
+        onConfigChanged(
+                vertx,
+                config -> ctx.verify(() -> {
+                    assertThat(ConfigDiff.between(initial, config).added()).containsExactly("/c");
+                    ctx.completeNow();
+                }));
 
         Path next = dir.resolve("mcp-front.yaml.swp");
         Files.writeString(next, EDIT);
@@ -153,11 +164,13 @@ class ConfigVerticleTest {
     @Test
     @DisplayName("a file that is gone for a while is not a removal: the config stays until the file is back")
     void waitsForAMissingFile(Vertx vertx, VertxTestContext ctx) throws Exception {
-        onConfigChanged(vertx, config -> ctx.verify(() -> {
-            assertThat(warnings("config file is missing")).hasSize(1);
-            assertThat(ConfigDiff.between(initial, config).added()).containsExactly("/c");
-            ctx.completeNow();
-        }));
+        onConfigChanged(
+                vertx,
+                config -> ctx.verify(() -> {
+                    assertThat(warnings("config file is missing")).hasSize(1);
+                    assertThat(ConfigDiff.between(initial, config).added()).containsExactly("/c");
+                    ctx.completeNow();
+                }));
 
         Files.delete(file);
         awaitWarning("config file is missing");
@@ -168,35 +181,49 @@ class ConfigVerticleTest {
     @Test
     @DisplayName("start-up settings keep their running values and are logged as needing a restart; the rest applies")
     void keepsStartupSettings(Vertx vertx, VertxTestContext ctx) throws Exception {
-        onConfigChanged(vertx, config -> ctx.verify(() -> {
-            assertThat(config.server().port()).isEqualTo(8080);
-            assertThat(config.server().sseKeepAlive()).isEqualTo(Duration.ofSeconds(10));
-            assertThat(config.cluster()).isEqualTo(initial.cluster());
-            assertThat(ConfigDiff.between(initial, config).added()).containsExactly("/c");
-            assertThat(warnings("needs a restart")).singleElement()
-                    .extracting(ILoggingEvent::getFormattedMessage).asString()
-                    .contains("server.port", "server.host");
-            ctx.completeNow();
-        }));
+        onConfigChanged(
+                vertx,
+                config -> ctx.verify(() -> {
+                    assertThat(config.server().port()).isEqualTo(8080);
+                    assertThat(config.server().sseKeepAlive()).isEqualTo(Duration.ofSeconds(10));
+                    assertThat(config.cluster()).isEqualTo(initial.cluster());
+                    assertThat(ConfigDiff.between(initial, config).added()).containsExactly("/c");
+                    assertThat(warnings("needs a restart"))
+                            .singleElement()
+                            .extracting(ILoggingEvent::getFormattedMessage)
+                            .asString()
+                            .contains("server.port", "server.host");
+                    ctx.completeNow();
+                }));
 
         replace(withRoutes(httpRoute("/a"), httpRoute("/b"), httpRoute("/c"))
                 + section("server", "host: localhost", "port: 9999", "sse_keepalive: 10s"));
     }
 
     @Test
-    @DisplayName("who may sign in reloads; the issuer and token lifetimes keep their running values and ask for a restart")
+    @DisplayName(
+            "who may sign in reloads; the issuer and token lifetimes keep their running values and ask for a restart")
     void oauthReload(Vertx vertx, VertxTestContext ctx) throws Exception {
-        onConfigChanged(vertx, config -> ctx.verify(() -> {
-            assertThat(config.oauth().allowedDomains()).containsExactly("example.com", "example.org");
-            assertThat(config.oauth().issuer()).isEqualTo(initial.oauth().issuer());
-            assertThat(config.oauth().tokenTtl()).isEqualTo(initial.oauth().tokenTtl());
-            assertThat(warnings("needs a restart")).singleElement()
-                    .extracting(ILoggingEvent::getFormattedMessage).asString()
-                    .contains("oauth.issuer", "oauth.token_ttl").doesNotContain("allowed_domains");
-            ctx.completeNow();
-        }));
+        onConfigChanged(
+                vertx,
+                config -> ctx.verify(() -> {
+                    assertThat(config.oauth().allowedDomains()).containsExactly("example.com", "example.org");
+                    assertThat(config.oauth().issuer())
+                            .isEqualTo(initial.oauth().issuer());
+                    assertThat(config.oauth().tokenTtl())
+                            .isEqualTo(initial.oauth().tokenTtl());
+                    assertThat(warnings("needs a restart"))
+                            .singleElement()
+                            .extracting(ILoggingEvent::getFormattedMessage)
+                            .asString()
+                            .contains("oauth.issuer", "oauth.token_ttl")
+                            .doesNotContain("allowed_domains");
+                    ctx.completeNow();
+                }));
 
-        replace(START.replace("allowed_domains: [example.com]", "allowed_domains: [example.com, example.org]\n  token_ttl: 5m")
+        replace(START.replace(
+                        "allowed_domains: [example.com]",
+                        "allowed_domains: [example.com, example.org]\n  token_ttl: 5m")
                 .replace("http://localhost:8080", "http://127.0.0.1:8080"));
     }
 
@@ -207,15 +234,21 @@ class ConfigVerticleTest {
 
         replace("# routes reviewed on Monday\n" + START);
 
-        vertx.setTimer(QUIET_MS, id -> ctx.verify(() -> {
-            assertThat(events).noneMatch(event -> event.getLevel().isGreaterOrEqual(Level.WARN));
-            ctx.completeNow();
-        }));
+        vertx.setTimer(
+                QUIET_MS,
+                id -> ctx.verify(() -> {
+                    assertThat(events).noneMatch(event -> event.getLevel().isGreaterOrEqual(Level.WARN));
+                    ctx.completeNow();
+                }));
     }
 
     private void onConfigChanged(Vertx vertx, Handler<FrontConfig> handler) throws Exception {
-        vertx.eventBus().<FrontConfig>localConsumer(Addresses.CONFIG_CHANGED, message -> handler.handle(message.body()))
-                .completion().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        vertx.eventBus()
+                .<FrontConfig>localConsumer(Addresses.CONFIG_CHANGED, message -> handler.handle(message.body()))
+                .completion()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
     }
 
     /** Writes the whole file at once (new file, then rename), so that no scan sees half of it. */
@@ -228,7 +261,9 @@ class ConfigVerticleTest {
     private void awaitWarning(String fragment) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (warnings(fragment).isEmpty()) {
-            assertThat(System.nanoTime()).as("waiting for a warning with \"%s\"", fragment).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("waiting for a warning with \"%s\"", fragment)
+                    .isLessThan(deadline);
             Thread.sleep(POLL.toMillis() / 2);
         }
     }
@@ -243,7 +278,8 @@ class ConfigVerticleTest {
 
     private List<ILoggingEvent> logged(Level level, String fragment) {
         return events.stream()
-                .filter(event -> event.getLevel() == level && event.getFormattedMessage().contains(fragment))
+                .filter(event ->
+                        event.getLevel() == level && event.getFormattedMessage().contains(fragment))
                 .toList();
     }
 

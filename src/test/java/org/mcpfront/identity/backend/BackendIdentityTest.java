@@ -1,8 +1,18 @@
 package org.mcpfront.identity.backend;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.SignedJWT;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.mcpfront.bus.SessionOwner;
@@ -12,34 +22,36 @@ import org.mcpfront.config.RouteConfig.RouteType;
 import org.mcpfront.config.RouteIdentity;
 import org.mcpfront.config.RouteIdentity.Kind;
 
-import java.net.URI;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 @DisplayName("Backend identity: assertions, their reuse, the probe's and the stdio environment")
 class BackendIdentityTest {
 
     private static final String ISSUER = "https://mcp.example.com";
-    private static final SessionOwner ALICE = new SessionOwner("sub-alice", "alice@example.com", "client-1",
-            List.of("eng@example.com", "iam:roles/viewer"));
+    private static final SessionOwner ALICE = new SessionOwner(
+            "sub-alice", "alice@example.com", "client-1", List.of("eng@example.com", "iam:roles/viewer"));
 
     private static RouteConfig route(RouteType type, RouteIdentity identity) {
-        return new RouteConfig("/notion", type, type == RouteType.HTTP ? Optional.of(URI.create("https://notion.internal/mcp"))
-                : Optional.empty(), Optional.empty(), Map.of(), type == RouteType.STDIO ? List.of("cat") : List.of(), Map.of(),
-                Duration.ofMinutes(5), Duration.ofMinutes(5), 10, 2, BackendProtocol.V2025,
-                org.mcpfront.config.HealthCheck.DEFAULT, org.mcpfront.access.RouteAccess.OPEN, identity,
+        return new RouteConfig(
+                "/notion",
+                type,
+                type == RouteType.HTTP ? Optional.of(URI.create("https://notion.internal/mcp")) : Optional.empty(),
+                Optional.empty(),
+                Map.of(),
+                type == RouteType.STDIO ? List.of("cat") : List.of(),
+                Map.of(),
+                Duration.ofMinutes(5),
+                Duration.ofMinutes(5),
+                10,
+                2,
+                BackendProtocol.V2025,
+                org.mcpfront.config.HealthCheck.DEFAULT,
+                org.mcpfront.access.RouteAccess.OPEN,
+                identity,
                 RouteConfig.OnProcessLoss.RESTART);
     }
 
     @Test
-    @DisplayName("an assertion is signed with the assertion key, names user, route, client and backend, and is reused until near expiry")
+    @DisplayName("an assertion is signed with the assertion key, names user, route, client and backend, and is reused "
+            + "until near expiry")
     void assertion() throws Exception {
         AssertionKey key = AssertionKey.generated();
         Instant[] now = {Instant.parse("2026-12-01T10:00:00Z")};
@@ -65,12 +77,14 @@ class BackendIdentityTest {
         Map<String, String> headers = identity.headers(route, ALICE).result();
         SignedJWT jwt = SignedJWT.parse(headers.get("X-User"));
         assertThat(headers).containsOnlyKeys("X-User");
-        assertThat(jwt.verify(new ECDSAVerifier(ECKey.parse(key.publicJson().encode())))).isTrue();
+        assertThat(jwt.verify(new ECDSAVerifier(ECKey.parse(key.publicJson().encode()))))
+                .isTrue();
         assertThat(jwt.getHeader().getKeyID()).startsWith("assertion-");
         assertThat(jwt.getHeader().getType().getType()).isEqualTo("mcp-front-identity+jwt");
         assertThat(jwt.getJWTClaimsSet().getAudience()).containsExactly("https://notion.internal/mcp");
         assertThat(jwt.getJWTClaimsSet().getSubject()).isEqualTo("sub-alice");
-        assertThat(jwt.getJWTClaimsSet().getStringListClaim("groups")).containsExactly("eng@example.com", "iam:roles/viewer");
+        assertThat(jwt.getJWTClaimsSet().getStringListClaim("groups"))
+                .containsExactly("eng@example.com", "iam:roles/viewer");
         assertThat(jwt.getJWTClaimsSet().getStringClaim("route")).isEqualTo("/notion");
         assertThat(jwt.getJWTClaimsSet().getStringClaim("client_id")).isEqualTo("client-1");
 
@@ -90,21 +104,39 @@ class BackendIdentityTest {
     @Test
     @DisplayName("a stdio route with identity: environment gets the user's variables; others get none")
     void environment() {
-        assertThat(BackendIdentity.environment(route(RouteType.STDIO, new RouteIdentity(Kind.ENVIRONMENT,
-                RouteIdentity.DEFAULT_HEADER, Optional.empty())), ALICE)).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "MCP_FRONT_USER_EMAIL", "alice@example.com", "MCP_FRONT_USER_SUB", "sub-alice",
-                "MCP_FRONT_USER_GROUPS", "eng@example.com,iam:roles/viewer"));
-        assertThat(BackendIdentity.environment(route(RouteType.STDIO, RouteIdentity.none()), ALICE)).isEmpty();
+        assertThat(BackendIdentity.environment(
+                        route(
+                                RouteType.STDIO,
+                                new RouteIdentity(Kind.ENVIRONMENT, RouteIdentity.DEFAULT_HEADER, Optional.empty())),
+                        ALICE))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "MCP_FRONT_USER_EMAIL",
+                        "alice@example.com",
+                        "MCP_FRONT_USER_SUB",
+                        "sub-alice",
+                        "MCP_FRONT_USER_GROUPS",
+                        "eng@example.com,iam:roles/viewer"));
+        assertThat(BackendIdentity.environment(route(RouteType.STDIO, RouteIdentity.none()), ALICE))
+                .isEmpty();
     }
 
     @Test
     @DisplayName("a route without identity sends nothing, and a Google ID token without credentials fails clearly")
     void noneAndMissingCredentials() {
-        BackendIdentity identity = new BackendIdentity(new IdentityAssertions(AssertionKey.generated(), ISSUER,
-                Clock.systemUTC()), null);
-        assertThat(identity.headers(route(RouteType.HTTP, RouteIdentity.none()), ALICE).result()).isEmpty();
-        assertThat(identity.headers(route(RouteType.HTTP, new RouteIdentity(Kind.GOOGLE_ID_TOKEN,
-                RouteIdentity.DEFAULT_HEADER, Optional.empty())), ALICE).cause()).hasMessageContaining("no Google credentials");
-        assertThat(BackendIdentity.audience(route(RouteType.HTTP, RouteIdentity.none()))).isEqualTo("https://notion.internal");
+        BackendIdentity identity =
+                new BackendIdentity(new IdentityAssertions(AssertionKey.generated(), ISSUER, Clock.systemUTC()), null);
+        assertThat(identity.headers(route(RouteType.HTTP, RouteIdentity.none()), ALICE)
+                        .result())
+                .isEmpty();
+        assertThat(identity.headers(
+                                route(
+                                        RouteType.HTTP,
+                                        new RouteIdentity(
+                                                Kind.GOOGLE_ID_TOKEN, RouteIdentity.DEFAULT_HEADER, Optional.empty())),
+                                ALICE)
+                        .cause())
+                .hasMessageContaining("no Google credentials");
+        assertThat(BackendIdentity.audience(route(RouteType.HTTP, RouteIdentity.none())))
+                .isEqualTo("https://notion.internal");
     }
 }

@@ -1,5 +1,7 @@
 package org.mcpfront.oauth.clients;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -14,12 +16,6 @@ import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,8 +23,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 10, timeUnit = TimeUnit.SECONDS)
@@ -54,8 +53,12 @@ class ClientMetadataDocumentsTest {
         server = vertx.createHttpServer()
                 .connectionHandler(connection -> connections.incrementAndGet())
                 .requestHandler(request -> {
-                    hits.computeIfAbsent(request.path(), p -> new AtomicInteger()).incrementAndGet();
-                    routes.getOrDefault(request.path(), r -> r.response().setStatusCode(404).end()).handle(request);
+                    hits.computeIfAbsent(request.path(), p -> new AtomicInteger())
+                            .incrementAndGet();
+                    routes.getOrDefault(
+                                    request.path(),
+                                    r -> r.response().setStatusCode(404).end())
+                            .handle(request);
                 });
         server.listen(0, "127.0.0.1").onComplete(ctx.succeeding(s -> {
             base = "http://127.0.0.1:" + s.actualPort();
@@ -73,7 +76,8 @@ class ClientMetadataDocumentsTest {
         return new JsonObject()
                 .put("client_id", base + path)
                 .put("client_name", "  Test Client  ")
-                .put("redirect_uris",
+                .put(
+                        "redirect_uris",
                         new JsonArray().add("https://app.example/callback").add("http://127.0.0.1:3000/cb"))
                 .put("grant_types", new JsonArray().add("authorization_code").add("refresh_token"))
                 .put("token_endpoint_auth_method", "none");
@@ -93,15 +97,16 @@ class ClientMetadataDocumentsTest {
         return hits.getOrDefault(path, new AtomicInteger()).get();
     }
 
-    private void assertRefused(VertxTestContext ctx, ClientMetadataDocuments resolver, String url, String reason,
-                               Runnable alsoCheck) {
-        resolver.resolve(url).onComplete(ctx.failing(e -> ctx.verify(() -> {
-            assertThat(e).isInstanceOf(ClientMetadataException.class);
-            assertThat(e.getMessage()).contains(url.length() > 200 ? "..." : url);
-            assertThat(((ClientMetadataException) e).reason()).contains(reason);
-            alsoCheck.run();
-            ctx.completeNow();
-        })));
+    private void assertRefused(
+            VertxTestContext ctx, ClientMetadataDocuments resolver, String url, String reason, Runnable alsoCheck) {
+        resolver.resolve(url)
+                .onComplete(ctx.failing(e -> ctx.verify(() -> {
+                    assertThat(e).isInstanceOf(ClientMetadataException.class);
+                    assertThat(e.getMessage()).contains(url.length() > 200 ? "..." : url);
+                    assertThat(((ClientMetadataException) e).reason()).contains(reason);
+                    alsoCheck.run();
+                    ctx.completeNow();
+                })));
     }
 
     private static String reason(Throwable e) {
@@ -110,31 +115,45 @@ class ClientMetadataDocumentsTest {
     }
 
     private void assertRefused(VertxTestContext ctx, String path, String reason) {
-        assertRefused(ctx, documents, base + path, reason, () -> { });
+        assertRefused(ctx, documents, base + path, reason, () -> {});
     }
 
     @Test
     @DisplayName("a good document becomes a public client named by the document")
     void goodDocument(VertxTestContext ctx) {
         serveJson("/good", document("/good"));
-        documents.resolve(base + "/good").onComplete(ctx.succeeding(client -> ctx.verify(() -> {
-            assertThat(client).isEqualTo(new RegisteredClient(base + "/good", "Test Client",
-                    List.of("https://app.example/callback", "http://127.0.0.1:3000/cb"), "none", null, true));
-            assertThat(client.isPublic()).isTrue();
-            ctx.completeNow();
-        })));
+        documents
+                .resolve(base + "/good")
+                .onComplete(ctx.succeeding(client -> ctx.verify(() -> {
+                    assertThat(client)
+                            .isEqualTo(new RegisteredClient(
+                                    base + "/good",
+                                    "Test Client",
+                                    List.of("https://app.example/callback", "http://127.0.0.1:3000/cb"),
+                                    "none",
+                                    null,
+                                    true));
+                    assertThat(client.isPublic()).isTrue();
+                    ctx.completeNow();
+                })));
     }
 
     @Test
     @DisplayName("a +json content type and a long client name are accepted, the name cut to 200 characters")
     void jsonSuffixAndLongName(VertxTestContext ctx) {
-        routes.put("/long", request -> request.response()
-                .putHeader("Content-Type", "application/vnd.example+json; charset=utf-8")
-                .end(document("/long").put("client_name", "n".repeat(500)).encode()));
-        documents.resolve(base + "/long").onComplete(ctx.succeeding(client -> ctx.verify(() -> {
-            assertThat(client.clientName()).hasSize(200);
-            ctx.completeNow();
-        })));
+        routes.put(
+                "/long",
+                request -> request.response()
+                        .putHeader("Content-Type", "application/vnd.example+json; charset=utf-8")
+                        .end(document("/long")
+                                .put("client_name", "n".repeat(500))
+                                .encode()));
+        documents
+                .resolve(base + "/long")
+                .onComplete(ctx.succeeding(client -> ctx.verify(() -> {
+                    assertThat(client.clientName()).hasSize(200);
+                    ctx.completeNow();
+                })));
     }
 
     @Test
@@ -163,16 +182,21 @@ class ClientMetadataDocumentsTest {
     @Test
     @DisplayName("a redirect URI over plain http to another machine is refused")
     void badRedirectScheme(VertxTestContext ctx) {
-        serveJson("/scheme", document("/scheme").put("redirect_uris",
-                new JsonArray().add("https://app.example/cb").add("http://app.example/cb")));
+        serveJson(
+                "/scheme",
+                document("/scheme")
+                        .put(
+                                "redirect_uris",
+                                new JsonArray().add("https://app.example/cb").add("http://app.example/cb")));
         assertRefused(ctx, "/scheme", "redirect_uris[1] must use https");
     }
 
     @Test
     @DisplayName("a redirect URI with a fragment is refused")
     void redirectFragment(VertxTestContext ctx) {
-        serveJson("/fragment", document("/fragment").put("redirect_uris",
-                new JsonArray().add("https://app.example/cb#x")));
+        serveJson(
+                "/fragment",
+                document("/fragment").put("redirect_uris", new JsonArray().add("https://app.example/cb#x")));
         assertRefused(ctx, "/fragment", "redirect_uris[0] has a fragment");
     }
 
@@ -200,8 +224,11 @@ class ClientMetadataDocumentsTest {
     @Test
     @DisplayName("a document served as text/plain is refused")
     void wrongContentType(VertxTestContext ctx) {
-        routes.put("/text", request -> request.response().putHeader("Content-Type", "text/plain")
-                .end(document("/text").encode()));
+        routes.put(
+                "/text",
+                request -> request.response()
+                        .putHeader("Content-Type", "text/plain")
+                        .end(document("/text").encode()));
         assertRefused(ctx, "/text", "it must be application/json");
     }
 
@@ -222,34 +249,49 @@ class ClientMetadataDocumentsTest {
     @Test
     @DisplayName("a server that never answers fails after the timeout")
     void silentServer(Vertx vertx, VertxTestContext ctx) {
-        routes.put("/silent", request -> { });
+        routes.put("/silent", request -> {});
         ClientMetadataDocuments impatient = new ClientMetadataDocuments(vertx, LOOPBACK, SHORT_TIMEOUT);
         long start = System.nanoTime();
-        impatient.resolve(base + "/silent").onComplete(ctx.failing(e -> ctx.verify(() -> {
-            assertThat(reason(e)).isEqualTo("timed out after 200 ms");
-            // Well before the default timeout would have ended it, with room for a loaded machine.
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(ClientMetadataDocuments.FETCH_TIMEOUT);
-            impatient.close().onComplete(ctx.succeedingThenComplete());
-        })));
+        impatient
+                .resolve(base + "/silent")
+                .onComplete(ctx.failing(e -> ctx.verify(() -> {
+                    assertThat(reason(e)).isEqualTo("timed out after 200 ms");
+                    // Well before the default timeout would have ended it, with room for a loaded machine.
+                    assertThat(Duration.ofNanos(System.nanoTime() - start))
+                            .isLessThan(ClientMetadataDocuments.FETCH_TIMEOUT);
+                    impatient.close().onComplete(ctx.succeedingThenComplete());
+                })));
     }
 
     @Test
     @DisplayName("a redirect is not followed")
     void redirectNotFollowed(VertxTestContext ctx) {
         serveJson("/good", document("/good"));
-        routes.put("/moved", request -> request.response().setStatusCode(302)
-                .putHeader("Location", base + "/good").end());
-        assertRefused(ctx, documents, base + "/moved", "redirect (HTTP 302)", () ->
-                assertThat(hits("/good")).isZero());
+        routes.put(
+                "/moved",
+                request -> request.response()
+                        .setStatusCode(302)
+                        .putHeader("Location", base + "/good")
+                        .end());
+        assertRefused(
+                ctx,
+                documents,
+                base + "/moved",
+                "redirect (HTTP 302)",
+                () -> assertThat(hits("/good")).isZero());
     }
 
     @Test
     @DisplayName("a port where nobody listens gives a connection failure")
     void nobodyListening(Vertx vertx, VertxTestContext ctx) {
-        vertx.createHttpServer().requestHandler(r -> { }).listen(0, "127.0.0.1")
+        vertx.createHttpServer()
+                .requestHandler(r -> {})
+                .listen(0, "127.0.0.1")
                 .compose(closed -> closed.close().map(closed.actualPort()))
-                .compose(port -> documents.resolve("http://127.0.0.1:" + port + "/gone")
-                        .map(client -> "resolved").otherwise(ClientMetadataDocumentsTest::reason))
+                .compose(port -> documents
+                        .resolve("http://127.0.0.1:" + port + "/gone")
+                        .map(client -> "resolved")
+                        .otherwise(ClientMetadataDocumentsTest::reason))
                 .onComplete(ctx.succeeding(message -> ctx.verify(() -> {
                     assertThat(message).isEqualTo("the connection was refused or could not be made");
                     ctx.completeNow();
@@ -269,16 +311,22 @@ class ClientMetadataDocumentsTest {
         SelfSignedCertificate certificate = SelfSignedCertificate.create("localhost");
         // The JDK leaves SNI out for a dotless name such as localhost; forcing it shows which name would go.
         // A generous timeout: two TLS handshakes on a loaded two-core machine took longer than 5 s.
-        ClientMetadataDocuments trusting = new ClientMetadataDocuments(vertx, LOOPBACK, Duration.ofSeconds(30),
-                new HttpClientOptions().setTrustOptions(certificate.trustOptions()).setForceSni(true));
+        ClientMetadataDocuments trusting = new ClientMetadataDocuments(
+                vertx,
+                LOOPBACK,
+                Duration.ofSeconds(30),
+                new HttpClientOptions()
+                        .setTrustOptions(certificate.trustOptions())
+                        .setForceSni(true));
         Map<String, String> seen = new ConcurrentHashMap<>();
-        HttpServer tls = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setSni(true)
-                .setKeyCertOptions(certificate.keyCertOptions()));
+        HttpServer tls = vertx.createHttpServer(
+                new HttpServerOptions().setSsl(true).setSni(true).setKeyCertOptions(certificate.keyCertOptions()));
         tls.requestHandler(request -> {
             seen.put("sni", String.valueOf(request.connection().indicatedServerName()));
             seen.put("host", String.valueOf(request.authority()));
             String url = "https://localhost:" + tls.actualPort() + "/tls";
-            request.response().putHeader("Content-Type", "application/json")
+            request.response()
+                    .putHeader("Content-Type", "application/json")
                     .end(document("/tls").put("client_id", url).encode());
         });
         tls.listen(0, "127.0.0.1")
@@ -290,7 +338,8 @@ class ClientMetadataDocumentsTest {
                                     ctx.verify(() -> {
                                         assertThat(client.clientId())
                                                 .isEqualTo("https://localhost:" + s.actualPort() + "/tls");
-                                        assertThat(seen).containsEntry("sni", "localhost")
+                                        assertThat(seen)
+                                                .containsEntry("sni", "localhost")
                                                 .containsEntry("host", "localhost:" + s.actualPort());
                                         // The certificate names localhost only, so an IP URL fails the host check.
                                         assertThat(mismatch).contains("the TLS handshake failed");
@@ -305,7 +354,8 @@ class ClientMetadataDocumentsTest {
     @DisplayName("a document with max-age is served from the cache the second time")
     void cachedByMaxAge(VertxTestContext ctx) {
         serveJson("/cached", document("/cached"), "Cache-Control", "public, max-age=60");
-        documents.resolve(base + "/cached")
+        documents
+                .resolve(base + "/cached")
                 .compose(first -> documents.resolve(base + "/cached"))
                 .onComplete(ctx.succeeding(second -> ctx.verify(() -> {
                     assertThat(second.clientId()).isEqualTo(base + "/cached");
@@ -318,7 +368,8 @@ class ClientMetadataDocumentsTest {
     @DisplayName("a no-store document is fetched again every time")
     void noStore(VertxTestContext ctx) {
         serveJson("/fresh", document("/fresh"), "Cache-Control", "no-store");
-        documents.resolve(base + "/fresh")
+        documents
+                .resolve(base + "/fresh")
                 .compose(first -> documents.resolve(base + "/fresh"))
                 .onComplete(ctx.succeeding(second -> ctx.verify(() -> {
                     assertThat(hits("/fresh")).isEqualTo(2);
@@ -329,7 +380,8 @@ class ClientMetadataDocumentsTest {
     @Test
     @DisplayName("a failure is not cached")
     void failureNotCached(VertxTestContext ctx) {
-        documents.resolve(base + "/later")
+        documents
+                .resolve(base + "/later")
                 .recover(e -> {
                     serveJson("/later", document("/later"));
                     return documents.resolve(base + "/later");
@@ -344,7 +396,9 @@ class ClientMetadataDocumentsTest {
     @DisplayName("concurrent resolves of one URL share one fetch")
     void singleFlight(VertxTestContext ctx) {
         serveJson("/shared", document("/shared"), "Cache-Control", "no-store");
-        Future.all(documents.resolve(base + "/shared"), documents.resolve(base + "/shared"),
+        Future.all(
+                        documents.resolve(base + "/shared"),
+                        documents.resolve(base + "/shared"),
                         documents.resolve(base + "/shared"))
                 .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
                     assertThat(hits("/shared")).isEqualTo(1);
@@ -356,63 +410,77 @@ class ClientMetadataDocumentsTest {
     @DisplayName("strict: plain http to 127.0.0.1 is refused without connecting")
     void strictHttp(VertxTestContext ctx) {
         serveJson("/good", document("/good"));
-        assertRefused(ctx, strict, base + "/good", "it must use https", () -> assertThat(connections.get()).isZero());
+        assertRefused(
+                ctx,
+                strict,
+                base + "/good",
+                "it must use https",
+                () -> assertThat(connections.get()).isZero());
     }
 
     @Test
     @DisplayName("strict: https to 127.0.0.1 is refused by the address check, before any connection")
     void strictLoopbackAddress(VertxTestContext ctx) {
         String url = base.replace("http://", "https://") + "/good";
-        assertRefused(ctx, strict, url, "resolves to a loopback address (127.0.0.1)",
+        assertRefused(
+                ctx,
+                strict,
+                url,
+                "resolves to a loopback address (127.0.0.1)",
                 () -> assertThat(connections.get()).isZero());
     }
 
     @Test
     @DisplayName("strict: localhost is refused by the address check")
     void strictLocalhost(VertxTestContext ctx) {
-        assertRefused(ctx, strict, "https://localhost/x", "resolves to a loopback address", () -> { });
+        assertRefused(ctx, strict, "https://localhost/x", "resolves to a loopback address", () -> {});
     }
 
     @Test
     @DisplayName("strict: a private address is refused")
     void strictPrivate(VertxTestContext ctx) {
-        assertRefused(ctx, strict, "https://10.0.0.1/x", "resolves to a private address (10.0.0.1)", () -> { });
+        assertRefused(ctx, strict, "https://10.0.0.1/x", "resolves to a private address (10.0.0.1)", () -> {});
     }
 
     @Test
     @DisplayName("strict: the cloud metadata server's link-local address is refused")
     void strictMetadataServer(VertxTestContext ctx) {
-        assertRefused(ctx, strict, "https://169.254.169.254/x", "resolves to a link-local address", () -> { });
+        assertRefused(ctx, strict, "https://169.254.169.254/x", "resolves to a link-local address", () -> {});
     }
 
     @Test
     @DisplayName("strict: a carrier-grade NAT address is refused")
     void strictCgnat(VertxTestContext ctx) {
-        assertRefused(ctx, strict, "https://100.64.1.2/x", "resolves to a carrier-grade NAT address", () -> { });
+        assertRefused(ctx, strict, "https://100.64.1.2/x", "resolves to a carrier-grade NAT address", () -> {});
     }
 
     @Test
     @DisplayName("strict: IPv6 loopback is refused")
     void strictIpv6Loopback(VertxTestContext ctx) {
-        assertRefused(ctx, strict, "https://[::1]/x", "resolves to a loopback address", () -> { });
+        assertRefused(ctx, strict, "https://[::1]/x", "resolves to a loopback address", () -> {});
     }
 
     @Test
     @DisplayName("strict: IPv6 unique local and IPv4-mapped private addresses are refused")
     void strictIpv6Private(VertxTestContext ctx) {
-        strict.resolve("https://[fd00::1]/x").onComplete(ctx.failing(ula -> ctx.verify(() -> {
-            assertThat(reason(ula)).contains("a unique local address");
-            strict.resolve("https://[::ffff:192.168.1.1]/x").onComplete(ctx.failing(mapped -> ctx.verify(() -> {
-                assertThat(reason(mapped)).contains("a private address (192.168.1.1)");
-                ctx.completeNow();
-            })));
-        })));
+        strict.resolve("https://[fd00::1]/x")
+                .onComplete(ctx.failing(ula -> ctx.verify(() -> {
+                    assertThat(reason(ula)).contains("a unique local address");
+                    strict.resolve("https://[::ffff:192.168.1.1]/x")
+                            .onComplete(ctx.failing(mapped -> ctx.verify(() -> {
+                                assertThat(reason(mapped)).contains("a private address (192.168.1.1)");
+                                ctx.completeNow();
+                            })));
+                })));
     }
 
     @Test
     @DisplayName("strict: a name that does not resolve and an internal address get the same message; the log keeps why")
     void oneMessageForUnreachableHosts(VertxTestContext ctx) {
-        Future.all(List.of(strict.resolve("https://no-such-host.invalid/x").<Object>map(c -> c).otherwise(e -> e),
+        Future.all(List.of(
+                        strict.resolve("https://no-such-host.invalid/x")
+                                .<Object>map(c -> c)
+                                .otherwise(e -> e),
                         strict.resolve("https://10.0.0.1/x").<Object>map(c -> c).otherwise(e -> e)))
                 .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
                     ClientMetadataException unresolved = all.resultAt(0);
@@ -429,7 +497,7 @@ class ClientMetadataDocumentsTest {
     @Test
     @DisplayName("strict: a URL with a fragment is refused")
     void strictFragment(VertxTestContext ctx) {
-        assertRefused(ctx, strict, "https://127.0.0.1/x#frag", "it has a fragment", () -> { });
+        assertRefused(ctx, strict, "https://127.0.0.1/x#frag", "it has a fragment", () -> {});
     }
 
     @Test
@@ -443,13 +511,17 @@ class ClientMetadataDocumentsTest {
                         outcome("https://127.0.0.1/" + "a".repeat(2048)),
                         outcome("https://127.0.0.1/x\r\nforged: log line")))
                 .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
-                    assertThat(all.<Object>list()).satisfiesExactly(
-                            m -> assertThat(m).asString().contains("it has no path"),
-                            m -> assertThat(m).asString().contains("it has user info"),
-                            m -> assertThat(m).asString().contains("a . or .. segment"),
-                            m -> assertThat(m).asString().contains("a . or .. segment"),
-                            m -> assertThat(m).asString().contains("longer than 2048 characters"),
-                            m -> assertThat(m).asString().contains("/x??forged").contains("not a valid URL"));
+                    assertThat(all.<Object>list())
+                            .satisfiesExactly(
+                                    m -> assertThat(m).asString().contains("it has no path"),
+                                    m -> assertThat(m).asString().contains("it has user info"),
+                                    m -> assertThat(m).asString().contains("a . or .. segment"),
+                                    m -> assertThat(m).asString().contains("a . or .. segment"),
+                                    m -> assertThat(m).asString().contains("longer than 2048 characters"),
+                                    m -> assertThat(m)
+                                            .asString()
+                                            .contains("/x??forged")
+                                            .contains("not a valid URL"));
                     assertThat(connections.get()).isZero();
                     ctx.completeNow();
                 })));
@@ -464,15 +536,20 @@ class ClientMetadataDocumentsTest {
                 .contains(Duration.ofSeconds(120));
         assertThat(MetadataDocumentCache.lifetime(headers("Cache-Control", "max-age=9999999"), now))
                 .contains(Duration.ofHours(24));
-        assertThat(MetadataDocumentCache.lifetime(headers("Cache-Control", "no-cache, max-age=60"), now)).isEmpty();
-        assertThat(MetadataDocumentCache.lifetime(headers("Cache-Control", "max-age=0"), now)).isEmpty();
+        assertThat(MetadataDocumentCache.lifetime(headers("Cache-Control", "no-cache, max-age=60"), now))
+                .isEmpty();
+        assertThat(MetadataDocumentCache.lifetime(headers("Cache-Control", "max-age=0"), now))
+                .isEmpty();
         assertThat(MetadataDocumentCache.lifetime(headers("Expires", "Tue, 25 Nov 2025 12:10:00 GMT"), now))
                 .contains(Duration.ofMinutes(10));
-        assertThat(MetadataDocumentCache.lifetime(headers("Expires", "Tue, 25 Nov 2025 12:10:00 GMT",
-                "Date", "Tue, 25 Nov 2025 12:09:00 GMT"), now)).contains(Duration.ofMinutes(1));
+        assertThat(MetadataDocumentCache.lifetime(
+                        headers("Expires", "Tue, 25 Nov 2025 12:10:00 GMT", "Date", "Tue, 25 Nov 2025 12:09:00 GMT"),
+                        now))
+                .contains(Duration.ofMinutes(1));
         assertThat(MetadataDocumentCache.lifetime(headers("Expires", "0"), now)).isEmpty();
-        assertThat(MetadataDocumentCache.lifetime(headers("Expires", "Tue, 25 Nov 2025 12:10:00 GMT",
-                "Cache-Control", "max-age=30"), now)).contains(Duration.ofSeconds(30));
+        assertThat(MetadataDocumentCache.lifetime(
+                        headers("Expires", "Tue, 25 Nov 2025 12:10:00 GMT", "Cache-Control", "max-age=30"), now))
+                .contains(Duration.ofSeconds(30));
     }
 
     private static MultiMap headers(String... namesAndValues) {
@@ -491,9 +568,11 @@ class ClientMetadataDocumentsTest {
     @Test
     @DisplayName("only https URLs are taken for metadata documents")
     void isMetadataUrl() {
-        assertThat(ClientMetadataDocuments.isMetadataUrl("https://claude.ai/oauth/mcp-oauth-client-metadata")).isTrue();
+        assertThat(ClientMetadataDocuments.isMetadataUrl("https://claude.ai/oauth/mcp-oauth-client-metadata"))
+                .isTrue();
         assertThat(ClientMetadataDocuments.isMetadataUrl("3f1c0e2a-registered")).isFalse();
-        assertThat(ClientMetadataDocuments.isMetadataUrl("http://example.com/x")).isFalse();
+        assertThat(ClientMetadataDocuments.isMetadataUrl("http://example.com/x"))
+                .isFalse();
         assertThat(ClientMetadataDocuments.isMetadataUrl(null)).isFalse();
     }
 }

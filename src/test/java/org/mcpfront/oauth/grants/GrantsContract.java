@@ -1,26 +1,25 @@
 package org.mcpfront.oauth.grants;
 
-import org.mcpfront.crypto.Secrets;
-import org.mcpfront.oauth.SigningKeys;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.mcpfront.identity.Identity;
-import org.mcpfront.storage.Store;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.mcpfront.crypto.Secrets;
+import org.mcpfront.identity.Identity;
+import org.mcpfront.oauth.SigningKeys;
+import org.mcpfront.storage.Store;
 
 /**
  * Refresh rotation, reuse detection and the grace for a retried refresh, against any store. "Two
@@ -33,8 +32,12 @@ abstract class GrantsContract {
     private static final Duration LONG_GRACE = Duration.ofSeconds(60);
     /** Only ever waited out, never raced: the tests within a window use {@link #LONG_GRACE}. */
     private static final Duration SHORT_GRACE = Duration.ofMillis(300);
-    private static final Grants.Grant GRANT = new Grants.Grant("client-1",
-            new Identity("sub-1", "alice@example.com", true, "example.com", "Alice"), List.of(ISSUER + "/a/mcp"), "mcp");
+
+    private static final Grants.Grant GRANT = new Grants.Grant(
+            "client-1",
+            new Identity("sub-1", "alice@example.com", true, "example.com", "Alice"),
+            List.of(ISSUER + "/a/mcp"),
+            "mcp");
 
     protected Vertx vertx;
     private SigningKeys keys;
@@ -74,9 +77,12 @@ abstract class GrantsContract {
 
     private void assertRevoked(Grants grants, Grants.TokenPair newest) {
         assertThatThrownBy(() -> await(grants.rotate(newest.refreshToken(), GRANT.clientId())))
-                .as("the newest refresh token of the family is revoked").hasMessageContaining("revoked");
-        assertThatThrownBy(() -> await(accessTokens(newStore()).verify(newest.access().token())))
-                .as("the family's access tokens are revoked").hasMessageContaining("revoked");
+                .as("the newest refresh token of the family is revoked")
+                .hasMessageContaining("revoked");
+        assertThatThrownBy(() ->
+                        await(accessTokens(newStore()).verify(newest.access().token())))
+                .as("the family's access tokens are revoked")
+                .hasMessageContaining("revoked");
     }
 
     private static void assertSamePair(Grants.TokenPair retried, Grants.TokenPair rotated) {
@@ -96,7 +102,9 @@ abstract class GrantsContract {
 
         assertSamePair(await(grants.rotate(first.refreshToken(), GRANT.clientId())), rotated);
         assertSamePair(await(grants.rotate(first.refreshToken(), GRANT.clientId())), rotated);
-        assertThat(await(accessTokens(newStore()).verify(rotated.access().token())).jti()).isEqualTo(rotated.access().jti());
+        assertThat(await(accessTokens(newStore()).verify(rotated.access().token()))
+                        .jti())
+                .isEqualTo(rotated.access().jti());
 
         Grants.TokenPair next = await(grants.rotate(rotated.refreshToken(), GRANT.clientId()));
         assertThat(next.refreshToken()).isNotIn(first.refreshToken(), rotated.refreshToken());
@@ -114,7 +122,9 @@ abstract class GrantsContract {
         assertSamePair(await(b), pairA);
 
         Grants.TokenPair next = await(other.rotate(pairA.refreshToken(), GRANT.clientId()));
-        assertThat(next.refreshToken()).as("the one pair both got is the family's newest").isNotEqualTo(pairA.refreshToken());
+        assertThat(next.refreshToken())
+                .as("the one pair both got is the family's newest")
+                .isNotEqualTo(pairA.refreshToken());
     }
 
     @Test
@@ -142,7 +152,8 @@ abstract class GrantsContract {
                 .hasMessageContaining("already used");
         assertRevoked(grants, third);
         assertThatThrownBy(() -> await(grants.rotate(second.refreshToken(), GRANT.clientId())))
-                .as("nor does the grace outlive the family").hasMessageContaining("revoked");
+                .as("nor does the grace outlive the family")
+                .hasMessageContaining("revoked");
     }
 
     @Test
@@ -178,7 +189,10 @@ abstract class GrantsContract {
         await(grants.rotate(first.refreshToken(), GRANT.clientId()));
 
         assertThat(written).isNotEmpty();
-        for (String secret : List.of(first.refreshToken(), first.access().token(), rotated.refreshToken(),
+        for (String secret : List.of(
+                first.refreshToken(),
+                first.access().token(),
+                rotated.refreshToken(),
                 rotated.access().token())) {
             assertThat(written).noneMatch(value -> value.contains(secret));
         }

@@ -1,5 +1,8 @@
 package org.mcpfront.oauth.grants;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -7,10 +10,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.mcpfront.storage.RedisStore;
 import org.mcpfront.storage.Store;
 import org.mcpfront.testing.RedisServer;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Grants in a real Redis, each "instance" with its own connection, as the processes of a cluster. */
 @DisplayName("Grants in Redis, shared by instances")

@@ -1,20 +1,26 @@
 package org.mcpfront.oauth.grants;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.mcpfront.identity.Identity;
 
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 @DisplayName("The pending sign-in and consent state")
 class PendingStateTest {
 
-    private static final PendingSignIn SIGN_IN = new PendingSignIn("client-1", "http://127.0.0.1:5000/cb", null,
-            "challenge", List.of("https://mcp.example.com/notion"), "mcp", "browser-hash",
-            new JsonObject().put("nonce", "n-1"), null);
+    private static final PendingSignIn SIGN_IN = new PendingSignIn(
+            "client-1",
+            "http://127.0.0.1:5000/cb",
+            null,
+            "challenge",
+            List.of("https://mcp.example.com/notion"),
+            "mcp",
+            "browser-hash",
+            new JsonObject().put("nonce", "n-1"),
+            null);
 
     @Test
     @DisplayName("a pending sign-in comes back from the store as it went in, with the stored field names")
@@ -35,7 +41,7 @@ class PendingStateTest {
         JsonObject stored = new JsonObject(consent.toJson().encode());
         assertThat(stored.containsKey("provider")).isFalse();
         assertThat(PendingConsent.fromJson(stored)).isEqualTo(consent);
-        assertThat(consent.grant()).isEqualTo(new Grants.Grant("client-1", who, List.of("https://mcp.example.com/notion"),
-                "mcp"));
+        assertThat(consent.grant())
+                .isEqualTo(new Grants.Grant("client-1", who, List.of("https://mcp.example.com/notion"), "mcp"));
     }
 }

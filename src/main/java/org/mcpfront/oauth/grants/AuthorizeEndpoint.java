@@ -4,6 +4,7 @@ import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.mcpfront.crypto.Secrets;
@@ -112,25 +114,32 @@ public final class AuthorizeEndpoint {
                                 : Throttle.refusal("sign-in attempts", verdict.result()));
                 return;
             }
-            String handle = Secrets.random();
             String browser = Secrets.hash(browserCookie(ctx));
-            identity.begin(handle)
-                    .compose(start -> store.put(
-                                    SIGN_IN + Secrets.hash(handle),
-                                    PendingSignIn.forPage(returnPath, browser, start.providerState())
-                                            .toJson(),
-                                    SIGN_IN_TTL)
-                            .map(start))
-                    .onSuccess(start -> ctx.response()
-                            .setStatusCode(302)
-                            .putHeader("Location", start.redirectUrl())
-                            .putHeader("Cache-Control", "no-store")
-                            .end())
-                    .onFailure(e -> {
-                        log.atError().addKeyValue("reason", e.getMessage()).log("could not begin a page sign-in");
-                        OAuthReplies.errorPage(ctx.response(), 503, "Sign-in is unavailable", e.getMessage());
-                    });
+            beginSignIn(ctx, provider -> PendingSignIn.forPage(returnPath, browser, provider), "a page sign-in");
         });
+    }
+
+    /**
+     * Sends the browser to the identity provider, keeping what the answer needs ({@code pending}, given the
+     * provider's own state) under the hash of a fresh sign-in handle.
+     */
+    private void beginSignIn(RoutingContext ctx, Function<JsonObject, PendingSignIn> pending, String what) {
+        String handle = Secrets.random();
+        identity.begin(handle)
+                .compose(start -> store.put(
+                                SIGN_IN + Secrets.hash(handle),
+                                pending.apply(start.providerState()).toJson(),
+                                SIGN_IN_TTL)
+                        .map(start))
+                .onSuccess(start -> ctx.response()
+                        .setStatusCode(302)
+                        .putHeader("Location", start.redirectUrl())
+                        .putHeader("Cache-Control", "no-store")
+                        .end())
+                .onFailure(e -> {
+                    log.atError().addKeyValue("reason", e.getMessage()).log("could not begin " + what);
+                    OAuthReplies.errorPage(ctx.response(), 503, "Sign-in is unavailable", e.getMessage());
+                });
     }
 
     /** A page's sign-in came back: the same admission as a client's, then the page session. */
@@ -211,32 +220,19 @@ public final class AuthorizeEndpoint {
                 return;
             }
             String browser = browserCookie(ctx);
-            String handle = Secrets.random();
-            identity.begin(handle)
-                    .compose(start -> store.put(
-                                    SIGN_IN + Secrets.hash(handle),
-                                    new PendingSignIn(
-                                                    client.clientId(),
-                                                    redirectUri,
-                                                    state,
-                                                    params.get("code_challenge"),
-                                                    audience,
-                                                    Resources.SCOPE,
-                                                    Secrets.hash(browser),
-                                                    start.providerState(),
-                                                    null)
-                                            .toJson(),
-                                    SIGN_IN_TTL)
-                            .map(start))
-                    .onSuccess(start -> ctx.response()
-                            .setStatusCode(302)
-                            .putHeader("Location", start.redirectUrl())
-                            .putHeader("Cache-Control", "no-store")
-                            .end())
-                    .onFailure(e -> {
-                        log.atError().addKeyValue("reason", e.getMessage()).log("could not begin a sign-in");
-                        OAuthReplies.errorPage(ctx.response(), 503, "Sign-in is unavailable", e.getMessage());
-                    });
+            beginSignIn(
+                    ctx,
+                    provider -> new PendingSignIn(
+                            client.clientId(),
+                            redirectUri,
+                            state,
+                            params.get("code_challenge"),
+                            audience,
+                            Resources.SCOPE,
+                            Secrets.hash(browser),
+                            provider,
+                            null),
+                    "a sign-in");
         });
     }
 

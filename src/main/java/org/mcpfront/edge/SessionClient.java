@@ -121,13 +121,27 @@ final class SessionClient {
         if (command instanceof SessionCommand.Deliver
                 || command instanceof SessionCommand.Attach
                 || command instanceof SessionCommand.Resume) {
-            sent = sent.recover(e -> isUnknown(e)
-                    ? LocalOnly.request(
+            // No answer in time may mean its instance died before the cluster noticed: the supervisor adopts
+            // the session only once the owner is no longer a member. The session acknowledges a message
+            // before it forwards it, so a message whose acknowledgement never came was not forwarded by a live
+            // instance.
+            sent = sent.recover(e -> isUnknown(e) || isTimeout(e)
+                    ? LocalOnly.<Object>request(
                                     vertx,
                                     Addresses.SUPERVISOR_ADOPT,
                                     new SessionAdopt(sessionId, command.owner()),
                                     SESSION_TIMEOUT_MS)
-                            .compose(adopted -> adoptedRequest(address, command, options, 0))
+                            .compose(adopted -> {
+                                Object where = adopted.body();
+                                if (SessionAdopt.ADOPTED.equals(where)
+                                        || SessionAdopt.HERE.equals(where) && !isTimeout(e)) {
+                                    DeliveryOptions local = new DeliveryOptions(options).setLocalOnly(true);
+                                    return adoptedRequest(address, command, local, 0);
+                                }
+                                return isTimeout(e)
+                                        ? Future.failedFuture(e)
+                                        : adoptedRequest(address, command, options, 0);
+                            })
                     : Future.failedFuture(e));
         }
         return sent;
@@ -153,6 +167,10 @@ final class SessionClient {
 
     private static boolean isUnknown(Throwable e) {
         return e instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
+    }
+
+    private static boolean isTimeout(Throwable e) {
+        return e instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT;
     }
 
     /**

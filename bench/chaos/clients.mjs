@@ -58,6 +58,11 @@ async function open(route, transportName) {
   return { client, transport, sessionId, isClosed: () => closed };
 }
 
+const endpointChanged = (session) => {
+  const now = session.transport._endpoint?.searchParams?.get("sessionId");
+  return Boolean(session.sessionId && now && now !== session.sessionId);
+};
+
 const gone = (error) => /404|Session not found|session.*(ended|gone)|Not connected|Connection closed/i.test(String(error?.message ?? error));
 
 async function run(index) {
@@ -96,18 +101,19 @@ async function run(index) {
       }
       // The SDK's legacy client follows a new endpoint event without a word (its reconnects lose
       // Last-Event-ID): a session id that changed under it is a session lost too.
-      const now = session.transport._endpoint?.searchParams?.get("sessionId");
-      if (transportName === "sse" && session.sessionId && now && now !== session.sessionId) {
+      if (endpointChanged(session)) {
         g.sessionsLost++;
         g.sessionsOpened++;
-        session.sessionId = now;
+        console.error(new Date().toISOString(), "lost", route, transportName, session.sessionId, "new endpoint");
+        session.sessionId = session.transport._endpoint.searchParams.get("sessionId");
       }
     } catch (error) {
       g.failed++;
       note(g, error);
       // A call that failed (in flight at a kill, or a 504 while the cluster has not yet dropped a dead
-      // member) is counted as failed; the session is lost only if mcp-front says so.
-      if (gone(error) || session.isClosed()) {
+      // member) is counted as failed; the session is lost only if mcp-front says so, or if the SDK's
+      // legacy client moved to a new session, which was never initialized: the client opens a new one.
+      if (gone(error) || session.isClosed() || endpointChanged(session)) {
         g.sessionsLost++;
         console.error(new Date().toISOString(), "lost", route, transportName, session.sessionId,
           session.isClosed() ? "transport closed" : String(error?.message ?? error).slice(0, 300));

@@ -113,6 +113,21 @@ final class LegacyClientBridge implements Backend, BackendListener {
         return modern ? Era.MODERN : Era.LEGACY;
     }
 
+    /**
+     * An adopted session of a process whose era was to be found at initialize: it is carried on as 2025,
+     * the process's new instance initialized with the client's cached initialize (a process that speaks
+     * only 2026-07-28 refuses it, and the session ends as one whose restart failed). A bridge that knew
+     * its backend spoke 2026-07-28 kept state the facts do not hold: not carried on.
+     */
+    @Override
+    public boolean resume(SessionFacts facts) {
+        if (!probing) {
+            return false;
+        }
+        probing = false;
+        return raw.resume(facts);
+    }
+
     @Override
     public void protocolVersion(String version) {
         if (!modern) {

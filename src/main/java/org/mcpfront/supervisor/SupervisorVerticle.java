@@ -264,7 +264,12 @@ public final class SupervisorVerticle extends VerticleBase {
             return;
         }
         store.get(SessionFacts.key(id)).onComplete(read -> {
-            if (read.failed() || read.result() == null) {
+            if (read.failed()) {
+                // Not knowing is not "gone": a 404 would end the client's session for good.
+                message.fail(503, "the store could not be reached to find the session; try again");
+                return;
+            }
+            if (read.result() == null) {
                 message.fail(404, GONE);
                 return;
             }

@@ -176,7 +176,8 @@ final class SessionCore implements BackendListener {
         this.host = host;
         this.metrics = metrics;
         this.standalone = keyedIfLegacy(spec.standalone());
-        this.buffers = new StreamBuffers(route.path(), spec.id(), host.streamStore(), route.timeout(), host::deliver);
+        this.buffers = new StreamBuffers(
+                route.path(), spec.id(), host.streamStore(), route.sessions().idleTimeout(), host::deliver);
         this.openedAt = host.nanoTime();
         this.lastActivity = openedAt;
         this.facts = facts;
@@ -219,7 +220,7 @@ final class SessionCore implements BackendListener {
         state = State.OPEN;
         saveFacts(facts);
         metrics.sessionOpened(route.path());
-        scheduleIdleCheck(route.timeout().toMillis());
+        scheduleIdleCheck(route.sessions().idleTimeout().toMillis());
         log.atInfo()
                 .addKeyValue("route", route.path())
                 .addKeyValue("session", spec.id())
@@ -344,7 +345,8 @@ final class SessionCore implements BackendListener {
                 saveFacts(facts.withInitialize(rpc.raw()));
             } else if ("notifications/initialized".equals(rpc.method())) {
                 saveFacts(facts.withInitialized());
-            } else if (lastActivity - factsSavedAt > route.timeout().toNanos() / 2) {
+            } else if (lastActivity - factsSavedAt
+                    > route.sessions().idleTimeout().toNanos() / 2) {
                 // Used, so kept: the stored facts live as long as the session's idle timeout.
                 saveFacts(facts);
             }
@@ -392,7 +394,7 @@ final class SessionCore implements BackendListener {
             // A subscription stays open as long as its client wants it: no request timeout.
             p.timer = LISTEN.equals(rpc.method())
                     ? -1
-                    : host.setTimer(route.requestTimeout().toMillis(), () -> timedOut(p));
+                    : host.setTimer(route.sessions().requestTimeout().toMillis(), () -> timedOut(p));
             pending.put(p.idKey, p);
             if (p.progressToken != null) {
                 progressTokens.put(p.progressToken, p.idKey);
@@ -584,7 +586,7 @@ final class SessionCore implements BackendListener {
         facts = next;
         if (state == State.OPEN) {
             factsSavedAt = host.nanoTime();
-            host.saveFacts(next, route.timeout().toMillis());
+            host.saveFacts(next, route.sessions().idleTimeout().toMillis());
         }
     }
 
@@ -833,15 +835,15 @@ final class SessionCore implements BackendListener {
                 .addKeyValue("route", route.path())
                 .addKeyValue("session", spec.id())
                 .addKeyValue("method", p.method)
-                .addKeyValue("timeout", route.requestTimeout().toString())
+                .addKeyValue("timeout", route.sessions().requestTimeout().toString())
                 .log("request timed out");
         deliverResponse(
                 p,
                 JsonRpcErrors.error(
                         p.idKey,
                         JsonRpcErrors.REQUEST_TIMEOUT,
-                        "Request timed out after " + route.requestTimeout().toSeconds() + " s (route " + route.path()
-                                + ")"));
+                        "Request timed out after "
+                                + route.sessions().requestTimeout().toSeconds() + " s (route " + route.path() + ")"));
         audit(p, "timeout", JsonRpcErrors.REQUEST_TIMEOUT);
         // Tell the backend to stop working on it: nobody waits for the answer any more.
         backend.send(JsonRpcMessage.cancelled(p.idKey, "timed out in mcp-front"));
@@ -910,7 +912,7 @@ final class SessionCore implements BackendListener {
         if (state != State.OPEN) {
             return;
         }
-        long timeout = route.timeout().toMillis();
+        long timeout = route.sessions().idleTimeout().toMillis();
         if (!pending.isEmpty()) {
             // A request in flight is bounded by request_timeout, not by the idle timeout.
             scheduleIdleCheck(timeout);
@@ -918,7 +920,7 @@ final class SessionCore implements BackendListener {
         }
         long idle = (host.nanoTime() - lastActivity) / 1_000_000;
         if (idle >= timeout) {
-            end("idle for " + route.timeout().toSeconds() + " s");
+            end("idle for " + route.sessions().idleTimeout().toSeconds() + " s");
         } else {
             scheduleIdleCheck(timeout - idle);
         }

@@ -74,7 +74,7 @@ final class StreamableHttpBackend implements Backend {
         this.vertx = vertx;
         this.http = http;
         this.route = route;
-        this.url = route.backend().orElseThrow();
+        this.url = route.http().orElseThrow().url();
         this.session = session;
         this.listener = listener;
     }

@@ -239,8 +239,8 @@ public final class SupervisorVerticle extends VerticleBase {
             return "route " + path + " is failing to start (" + health(path).lastFailure() + "); next attempt in "
                     + Math.max(1, wait / 1000) + " s";
         }
-        if (perRoute.getOrDefault(path, 0) >= route.maxSessions()) {
-            return "route " + path + " is at its limit of " + route.maxSessions() + " sessions; try again later";
+        if (perRoute.getOrDefault(path, 0) >= route.sessions().max()) {
+            return "route " + path + " is at its limit of " + route.sessions().max() + " sessions; try again later";
         }
         if (sessions.size() >= config.maxSessions()) {
             return "mcp-front is at its limit of " + config.maxSessions() + " sessions; try again later";
@@ -254,7 +254,7 @@ public final class SupervisorVerticle extends VerticleBase {
      * it does the per-user rate.
      */
     private Future<Boolean> reserve(RouteConfig route, String subject, String id) {
-        return leases.reserve(route.path(), subject, id, route.maxSessionsPerUser())
+        return leases.reserve(route.path(), subject, id, route.sessions().maxPerUser())
                 .recover(e -> {
                     log.atWarn()
                             .addKeyValue("route", route.path())
@@ -266,7 +266,7 @@ public final class SupervisorVerticle extends VerticleBase {
     }
 
     private static String perUserRefusal(RouteConfig route) {
-        return "you have " + route.maxSessionsPerUser() + " sessions on " + route.path()
+        return "you have " + route.sessions().maxPerUser() + " sessions on " + route.path()
                 + ", the most one user may have; close one (or wait for it to go idle) and try again";
     }
 
@@ -338,7 +338,7 @@ public final class SupervisorVerticle extends VerticleBase {
             if (route == null
                     || facts.initialize() == null
                     || route.type() == RouteConfig.RouteType.STDIO
-                            && route.onProcessLoss() == RouteConfig.OnProcessLoss.END) {
+                            && route.stdio().orElseThrow().onProcessLoss() == RouteConfig.OnProcessLoss.END) {
                 store.delete(SessionFacts.key(id));
                 message.fail(404, GONE);
                 return;
@@ -370,7 +370,7 @@ public final class SupervisorVerticle extends VerticleBase {
         store.putIfAbsent(
                         SessionFacts.claimKey(id, facts.epoch()),
                         new JsonObject().put("node", membership.node()),
-                        route.timeout())
+                        route.sessions().idleTimeout())
                 .onComplete(claim -> {
                     if (claim.failed()) {
                         message.fail(503, "the store could not be reached to adopt the session; try again");
@@ -484,7 +484,7 @@ public final class SupervisorVerticle extends VerticleBase {
             routes.put(
                     route.path(),
                     json.put("sessions", perRoute.getOrDefault(route.path(), 0))
-                            .put("max_sessions", route.maxSessions()));
+                            .put("max_sessions", route.sessions().max()));
         }
         return new JsonObject()
                 .put("sessions", sessions.size())

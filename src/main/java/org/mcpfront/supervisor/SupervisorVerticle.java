@@ -182,6 +182,7 @@ public final class SupervisorVerticle extends VerticleBase {
                 start(message, route, spec);
             } else {
                 forget(id);
+                metrics.refused(path, "sessions_per_user");
                 message.fail(503, perUserRefusal(route));
             }
         });
@@ -353,6 +354,7 @@ public final class SupervisorVerticle extends VerticleBase {
                 if (held) {
                     claim(message, route, facts);
                 } else {
+                    metrics.refused(route.path(), "sessions_per_user");
                     message.fail(503, perUserRefusal(route));
                 }
             });

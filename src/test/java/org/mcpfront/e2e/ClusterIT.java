@@ -669,6 +669,11 @@ class ClusterIT {
             assertThat(new JsonObject(over.body()).getJsonObject("error").getString("message"))
                     .contains("you have " + SESSIONS_PER_USER + " sessions on /capped");
         }
+        // Counted where it was refused, by route and reason.
+        assertThat(RawHttp.send(RawHttp.anonymous("http://127.0.0.1:" + ports.get(2) + "/metrics")
+                                .header("Authorization", "Bearer " + adminToken))
+                        .body())
+                .containsPattern("mcp_front_refusals_total\\{[^}]*reason=\"sessions_per_user\"[^}]*route=\"/capped\"");
         String other = new OAuthBrowser(issuer)
                 .tokens(REDIRECT, "uncapped@example.com")
                 .getString("access_token");

@@ -1,6 +1,7 @@
 package org.mcpfront.supervisor;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -48,12 +49,21 @@ public final class SupervisorVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(SupervisorVerticle.class);
     /** How long a close waits for the session's answer. */
     private static final long CLOSE_TIMEOUT_MS = 10_000;
+    /** How long an instance that lost an adoption claim waits for the winner to serve the session. */
+    private static final long SERVED_WAIT_NANOS = 8_000_000_000L;
+
+    private static final long SERVED_POLL_MS = 100;
 
     private static final String GONE = "Session not found: it ended or never existed";
 
     private final GatewayMetrics metrics;
     /** Live sessions (and those starting): id → route path and owner. */
     private final Map<String, Tracked> sessions = new HashMap<>();
+    /**
+     * Adoptions starting here: a request for the session waits for its start (a stdio process takes a
+     * while), since the edge's resend gives up on a session whose address is not there soon.
+     */
+    private final Map<String, Promise<Void>> adopting = new HashMap<>();
 
     private final Map<String, Integer> perRoute = new HashMap<>();
     /** One user's sessions on a route, counted in the store (all instances together). */
@@ -305,9 +315,7 @@ public final class SupervisorVerticle extends VerticleBase {
             message.fail(404, GONE);
             return;
         }
-        if (sessions.containsKey(id)) {
-            // Starting here already (another edge's request got here first).
-            message.reply(null);
+        if (replyOnceAdopted(message, id)) {
             return;
         }
         store.get(SessionFacts.key(id)).onComplete(read -> {
@@ -377,21 +385,69 @@ public final class SupervisorVerticle extends VerticleBase {
                     if (claim.failed()) {
                         message.fail(503, "the store could not be reached to adopt the session; try again");
                     } else if (!claim.result()) {
-                        // Another instance won: the edge sends the request again and reaches it.
-                        message.reply(null);
-                    } else {
+                        // Another instance won: once it serves the session, the edge sends the request again.
+                        replyOnceServed(message, id, facts.node(), System.nanoTime() + SERVED_WAIT_NANOS);
+                    } else if (!replyOnceAdopted(message, id)) {
                         startAdopted(message, route, facts, claimed);
                     }
                 });
     }
 
+    /**
+     * Answers {@code message} when the session is served here, or once its adoption here has started it
+     * (fails with 404 if that start fails). False when this instance neither serves nor adopts it.
+     */
+    private boolean replyOnceAdopted(Message<SessionAdopt> message, String id) {
+        Promise<Void> starting = adopting.get(id);
+        if (starting != null) {
+            starting.future().onComplete(ar -> {
+                if (ar.succeeded()) {
+                    message.reply(null);
+                } else {
+                    message.fail(404, GONE);
+                }
+            });
+            return true;
+        }
+        if (sessions.containsKey(id)) {
+            message.reply(null);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Another instance claimed the session: answers once the stored facts name a live owner other than
+     * {@code deadNode} (the winner started it and saved them), fails with 404 when they are gone (its
+     * start failed), and with 503 when neither happened in time.
+     */
+    private void replyOnceServed(Message<SessionAdopt> message, String id, String deadNode, long deadline) {
+        store.get(SessionFacts.key(id)).onComplete(read -> {
+            if (read.failed()) {
+                message.fail(503, "the store could not be reached to adopt the session; try again");
+                return;
+            }
+            if (read.result() == null) {
+                message.fail(404, GONE);
+                return;
+            }
+            String node = SessionFacts.fromJson(read.result()).node();
+            if (!node.equals(deadNode) && membership.isMember(node)) {
+                message.reply(null);
+            } else if (System.nanoTime() > deadline) {
+                message.fail(503, "another instance is still carrying the session on; try again");
+            } else {
+                vertx.setTimer(SERVED_POLL_MS, t -> replyOnceServed(message, id, deadNode, deadline));
+            }
+        });
+    }
+
     private void startAdopted(
             Message<SessionAdopt> message, RouteConfig route, SessionFacts from, SessionFacts adopted) {
         String id = adopted.id();
-        if (sessions.containsKey(id)) {
-            message.reply(null);
-            return;
-        }
+        Promise<Void> started = Promise.promise();
+        adopting.put(id, started);
+        started.future().onComplete(ar -> adopting.remove(id));
         SessionSpec spec = new SessionSpec(id, route, adopted.clientTransport(), adopted.standalone(), adopted.owner());
         track(id, route.path(), adopted.owner().subject());
         eraOf(route)
@@ -410,8 +466,10 @@ public final class SupervisorVerticle extends VerticleBase {
                         Audit.sessionAdopted(
                                 adopted.owner().email(), adopted.owner().clientId(), route.path(), id, from.node());
                         message.reply(null);
+                        started.complete();
                         return;
                     }
+                    started.fail(ar.cause());
                     forget(id);
                     store.delete(SessionFacts.key(id));
                     log.atWarn()

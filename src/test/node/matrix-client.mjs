@@ -132,9 +132,12 @@ async function makeClient(args, onElicit, onToolsChanged) {
   }
   const { Client, StreamableHTTPClientTransport, SSEClientTransport } = await import("@modelcontextprotocol/client");
   const mode = args.negotiation === "pin" ? { pin: MODERN } : args.negotiation;
-  const client = new Client(info, { capabilities: { elicitation: {} }, versionNegotiation: { mode } });
+  // Only a run that waits for list changes asks for them: in 2026-07-28 that opens a subscriptions/listen stream.
+  const listChanged = args.changesTool
+    ? { listChanged: { tools: { autoRefresh: false, onChanged: () => onToolsChanged() } } }
+    : {};
+  const client = new Client(info, { capabilities: { elicitation: {} }, versionNegotiation: { mode }, ...listChanged });
   client.setRequestHandler("elicitation/create", async (request) => onElicit(request.params));
-  client.setNotificationHandler("notifications/tools/list_changed", () => onToolsChanged());
   const transport = args.transport === "sse"
     ? new SSEClientTransport(url, { requestInit, eventSourceInit: sseInit })
     : new StreamableHTTPClientTransport(url, { requestInit });

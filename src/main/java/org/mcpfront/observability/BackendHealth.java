@@ -122,7 +122,7 @@ public final class BackendHealth {
     public JsonObject toJson() {
         JsonObject all = new JsonObject();
         new TreeMap<>(routes).keySet().forEach(route -> all.put(route, toJson(route)));
-        new TreeMap<>(aggregates).keySet().forEach(route -> all.put(route, aggregateJson(route)));
+        new TreeMap<>(aggregates).forEach((route, state) -> all.put(route, aggregateJson(state)));
         return all;
     }
 
@@ -155,8 +155,7 @@ public final class BackendHealth {
      * could not reach it, or its own probes fail), {@code up} when every member was reached or probed up, else
      * {@code unknown}; and each member's state with the reason it is down.
      */
-    private JsonObject aggregateJson(String route) {
-        AggregateState state = aggregates.get(route);
+    private JsonObject aggregateJson(AggregateState state) {
         JsonObject members = new JsonObject();
         int up = 0;
         int down = 0;

@@ -38,10 +38,12 @@ class AggregateIT {
 
     private static EverythingServer everything;
     private static FrontHarness front;
+    private static int gonePort;
 
     /** The clients of both eras: SDK v1 and v2 speaking 2025, and v2 pinned to 2026-07-28. */
     enum Client {
         V1(Kind.V1),
+        V1_SSE(Kind.V1_SSE),
         V2_LEGACY(Kind.V2_LEGACY),
         V2_MODERN(Kind.V2_PIN);
 
@@ -55,13 +57,30 @@ class AggregateIT {
     @BeforeAll
     static void start() {
         everything = EverythingServer.start(EverythingServer.Mode.STREAMABLE);
-        front = FrontHarness.start(
-                """
+        gonePort = FreePorts.next();
+        front = FrontHarness.start(routes("[\"crash\"]"));
+    }
+
+    /**
+     * The members, /tools denying the tools {@code denied} (a YAML list) to everyone, /private admitting only
+     * someone else, and the aggregate over all of them.
+     */
+    private static String routes(String denied) {
+        return """
                 - { path: "/everything", type: http, backend: "%s" }
-                - { path: "/tools", type: stdio, command: ["node", "%s"] }
-                - { path: "/gone", type: http, backend: "http://127.0.0.1:%d/mcp", protocol: 2025 }
+                - { path: "/tools", type: stdio, command: ["node", "%s"], access: { tools: [{ deny: %s }] } }
+                - { path: "/gone", type: http, backend: "http://127.0.0.1:%d/mcp" }
+                - path: "/private"
+                  type: stdio
+                  command: ["node", "%s"]
+                  access: { users: ["someone-else@example.com"] }
                 - { path: "/all", type: aggregate }
-                """.formatted(everything.url(), NodeTools.script("stdio-test-server.mjs"), FreePorts.next()));
+                """.formatted(
+                        everything.url(),
+                        NodeTools.script("stdio-test-server.mjs"),
+                        denied,
+                        gonePort,
+                        NodeTools.script("stdio-test-server.mjs"));
     }
 
     @AfterAll
@@ -87,7 +106,8 @@ class AggregateIT {
                 .as(report.describe())
                 .contains("everything_echo", "tools_echo", "tools_change_tools")
                 .allMatch(name -> CLAUDE_TOOL_NAME.matcher(name).matches())
-                .noneMatch(name -> name.startsWith("gone_"))
+                .noneMatch(name -> name.startsWith("gone_") || name.startsWith("private_"))
+                .doesNotContain("tools_crash")
                 .doesNotHaveDuplicates();
         assertThat(report.step("tools/call").getString("text"))
                 .as(report.describe())
@@ -157,6 +177,93 @@ class AggregateIT {
         assertThat(aggregate.getJsonObject("members").getJsonObject("/tools").getString("state"))
                 .as(aggregate.encode())
                 .isEqualTo("up");
+    }
+
+    @Test
+    @DisplayName("each member's access rules apply: a member the user may not use is left out, a denied tool refused,"
+            + " and an edited rule applies to the next list of a live session")
+    void memberAccess() {
+        String session = session();
+        JsonObject crash = RawHttp.lastMessage(send(session, call(2, "tools_crash")));
+        assertThat(crash.getJsonObject("error").getInteger("code"))
+                .as(crash.encode())
+                .isEqualTo(-32003);
+        JsonObject hidden = RawHttp.lastMessage(send(session, call(3, "private_echo")));
+        assertThat(hidden.getJsonObject("error").getString("message"))
+                .as(hidden.encode())
+                .startsWith("Unknown tool");
+        assertThat(toolNames(session)).contains("tools_echo").doesNotContain("tools_crash", "private_echo");
+
+        front.rewrite(routes("[\"crash\", \"echo\"]"), "");
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (toolNames(session).contains("tools_echo") && System.nanoTime() < deadline) {
+                sleep();
+            }
+            assertThat(toolNames(session))
+                    .as("after the edit")
+                    .doesNotContain("tools_echo")
+                    .contains("tools_whoami");
+        } finally {
+            front.rewrite(routes("[\"crash\"]"), "");
+        }
+    }
+
+    @Test
+    @DisplayName("prompts and resources are merged too: prompts prefixed, resources under their own URIs, both usable")
+    void promptsAndResources() {
+        String session = session();
+        JsonObject prompts = RawHttp.lastMessage(
+                        send(session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"prompts/list\"}"))
+                .getJsonObject("result");
+        List<String> promptNames = prompts.getJsonArray("prompts").stream()
+                .map(p -> ((JsonObject) p).getString("name"))
+                .toList();
+        assertThat(promptNames).isNotEmpty().allMatch(name -> name.startsWith("everything_"));
+        JsonObject prompt = RawHttp.lastMessage(send(
+                session,
+                "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"prompts/get\",\"params\":{\"name\":\"" + promptNames.get(0)
+                        + "\",\"arguments\":{}}}"));
+        assertThat(prompt.getJsonObject("result").getJsonArray("messages"))
+                .as(prompt.encode())
+                .isNotEmpty();
+
+        JsonObject resources = RawHttp.lastMessage(
+                        send(session, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"resources/list\"}"))
+                .getJsonObject("result");
+        String uri = resources.getJsonArray("resources").getJsonObject(0).getString("uri");
+        JsonObject read = RawHttp.lastMessage(send(
+                session,
+                "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"resources/read\",\"params\":{\"uri\":\"" + uri + "\"}}"));
+        assertThat(read.getJsonObject("result")
+                        .getJsonArray("contents")
+                        .getJsonObject(0)
+                        .getString("uri"))
+                .as(read.encode())
+                .isEqualTo(uri);
+    }
+
+    /** A new 2025 session on the aggregate, initialized. */
+    private static String session() {
+        HttpResponse<String> init = RawHttp.send(RawHttp.mcpPost(front.url("/all/mcp"), RawHttp.INITIALIZE));
+        assertThat(init.statusCode()).as(init.body()).isEqualTo(200);
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        send(session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        return session;
+    }
+
+    private static List<String> toolNames(String session) {
+        return RawHttp.lastMessage(send(session, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/list\"}"))
+                .getJsonObject("result")
+                .getJsonArray("tools")
+                .stream()
+                .map(t -> ((JsonObject) t).getString("name"))
+                .toList();
+    }
+
+    private static String call(int id, String tool) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
+                + "\",\"arguments\":{}}}";
     }
 
     private static HttpResponse<String> send(String session, String body) {

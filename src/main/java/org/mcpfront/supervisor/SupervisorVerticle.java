@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.mcpfront.aggregate.AggregateBackend;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.bus.SessionAdopt;
@@ -145,7 +146,14 @@ public final class SupervisorVerticle extends VerticleBase {
     public Future<?> start() {
         backendHttp = new BackendHttp(vertx, backendIdentity);
         if (backends == null) {
-            backends = (spec, era) -> Backends.forSession(vertx, backendHttp, spec, era, requestStates);
+            backends = (spec, era) -> spec.route().type() == RouteConfig.RouteType.AGGREGATE
+                    ? Backends.around(
+                            vertx,
+                            spec,
+                            AggregateBackend.forSession(
+                                    vertx, spec, this::memberBackend, metrics.backends(), config.groups()),
+                            requestStates)
+                    : Backends.forSession(vertx, backendHttp, spec, era, requestStates);
         }
         if (store == null) {
             ownStore = new MemoryStore(vertx, 1 << 20);
@@ -257,6 +265,12 @@ public final class SupervisorVerticle extends VerticleBase {
             return "mcp-front is at its limit of " + config.maxSessions() + " sessions; try again later";
         }
         return null;
+    }
+
+    /** A member route's backend inside an aggregate session, as a session of that route would get it. */
+    private Future<Function<BackendListener, Backend>> memberBackend(SessionSpec memberSpec) {
+        return eraOf(memberSpec.route())
+                .map(era -> Backends.forSession(vertx, backendHttp, memberSpec, era, requestStates));
     }
 
     /**

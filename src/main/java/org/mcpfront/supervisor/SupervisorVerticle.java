@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.mcpfront.aggregate.AggregateBackend;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.bus.SessionAdopt;
@@ -20,6 +21,7 @@ import org.mcpfront.bus.SessionSpec;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.identity.backend.BackendIdentity;
+import org.mcpfront.limits.SessionLeases;
 import org.mcpfront.observability.Audit;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.protocol.BackendEras;
@@ -31,13 +33,15 @@ import org.mcpfront.session.BackendListener;
 import org.mcpfront.session.Backends;
 import org.mcpfront.session.SessionFacts;
 import org.mcpfront.session.SessionVerticle;
+import org.mcpfront.storage.MemoryStore;
 import org.mcpfront.storage.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Starts and stops this instance's sessions, one {@link SessionVerticle} each. Enforces the session
- * limits (per route and per instance), backs off a stdio route whose command keeps failing to start,
+ * limits (per route and per instance here; per user and route across the cluster, by {@link SessionLeases}
+ * in the store, renewed while the session lives), backs off a stdio route whose command keeps failing to start,
  * closes the sessions of a route that a config edit removed, and drains every session when
  * mcp-front shuts down.
  */
@@ -63,8 +67,10 @@ public final class SupervisorVerticle extends VerticleBase {
     private final Map<String, Promise<Void>> adopting = new HashMap<>();
 
     private final Map<String, Integer> perRoute = new HashMap<>();
-    /** Sessions per route and user (route path, NUL, token subject). */
-    private final Map<String, Integer> perUser = new HashMap<>();
+    /** One user's sessions on a route, counted in the store (all instances together). */
+    private SessionLeases leases;
+    /** Without a store (tests of one instance) the leases live in one of this verticle's own. */
+    private MemoryStore ownStore;
 
     private final Map<String, RouteHealth> health = new HashMap<>();
     private final BackendEras eras;
@@ -140,8 +146,20 @@ public final class SupervisorVerticle extends VerticleBase {
     public Future<?> start() {
         backendHttp = new BackendHttp(vertx, backendIdentity);
         if (backends == null) {
-            backends = (spec, era) -> Backends.forSession(vertx, backendHttp, spec, era, requestStates);
+            backends = (spec, era) -> spec.route().type() == RouteConfig.RouteType.AGGREGATE
+                    ? Backends.around(
+                            vertx,
+                            spec,
+                            AggregateBackend.forSession(
+                                    vertx, spec, this::memberBackend, metrics.backends(), config.groups()),
+                            requestStates)
+                    : Backends.forSession(vertx, backendHttp, spec, era, requestStates);
         }
+        if (store == null) {
+            ownStore = new MemoryStore(vertx, 1 << 20);
+        }
+        leases = new SessionLeases(store == null ? ownStore : store);
+        vertx.setPeriodic(SessionLeases.RENEW_EVERY.toMillis(), t -> renewLeases());
         return Future.all(
                 vertx.eventBus()
                         .<SessionSpec>localConsumer(Addresses.SUPERVISOR_SESSIONS, this::open)
@@ -169,7 +187,7 @@ public final class SupervisorVerticle extends VerticleBase {
             message.fail(404, "route " + path + " is not configured");
             return;
         }
-        String refusal = refusal(route, request.owner().subject());
+        String refusal = refusal(route);
         if (refusal != null) {
             message.fail(503, refusal);
             return;
@@ -177,6 +195,20 @@ public final class SupervisorVerticle extends VerticleBase {
         String id = SessionIds.next();
         SessionSpec spec = request.withId(id);
         track(id, path, request.owner().subject());
+        reserve(route, request.owner().subject(), id).onSuccess(held -> {
+            if (held) {
+                start(message, route, spec);
+            } else {
+                forget(id);
+                metrics.refused(path, "sessions_per_user");
+                message.fail(503, perUserRefusal(route));
+            }
+        });
+    }
+
+    private void start(Message<SessionSpec> message, RouteConfig route, SessionSpec spec) {
+        String id = spec.id();
+        String path = route.path();
         // 2026-07-28 clients' bridged sessions are found through the store already, and need no adopting.
         SessionFacts facts = store == null || spec.clientTransport() == ClientTransport.MODERN
                 ? null
@@ -215,17 +247,16 @@ public final class SupervisorVerticle extends VerticleBase {
                 });
     }
 
-    /** Why a new session for this user on this route may not start now (back-off, limits), or null. */
-    private String refusal(RouteConfig route, String subject) {
+    /**
+     * Why a new session on this route may not start now (back-off, this instance's limits), or null; the user's
+     * own limit is counted across the cluster by {@link #reserve}.
+     */
+    private String refusal(RouteConfig route) {
         String path = route.path();
         long wait = health(path).waitMillis(System.nanoTime());
         if (wait > 0) {
             return "route " + path + " is failing to start (" + health(path).lastFailure() + "); next attempt in "
                     + Math.max(1, wait / 1000) + " s";
-        }
-        if (perUser.getOrDefault(userKey(path, subject), 0) >= route.sessions().maxPerUser()) {
-            return "you have " + route.sessions().maxPerUser() + " sessions on " + path
-                    + ", the most one user may have; close one (or wait for it to go idle) and try again";
         }
         if (perRoute.getOrDefault(path, 0) >= route.sessions().max()) {
             return "route " + path + " is at its limit of " + route.sessions().max() + " sessions; try again later";
@@ -234,6 +265,44 @@ public final class SupervisorVerticle extends VerticleBase {
             return "mcp-front is at its limit of " + config.maxSessions() + " sessions; try again later";
         }
         return null;
+    }
+
+    /** A member route's backend inside an aggregate session, as a session of that route would get it. */
+    private Future<Function<BackendListener, Backend>> memberBackend(SessionSpec memberSpec) {
+        return eraOf(memberSpec.route())
+                .map(era -> Backends.forSession(vertx, backendHttp, memberSpec, era, requestStates));
+    }
+
+    /**
+     * Takes the user's place on the route for session {@code id}, across the cluster: false when the user holds
+     * the route's {@code max_sessions_per_user} already. A store that cannot count lets the session through, as
+     * it does the per-user rate.
+     */
+    private Future<Boolean> reserve(RouteConfig route, String subject, String id) {
+        return leases.reserve(route.path(), subject, id, route.sessions().maxPerUser())
+                .recover(e -> {
+                    log.atWarn()
+                            .addKeyValue("route", route.path())
+                            .addKeyValue("session", id)
+                            .addKeyValue("reason", e.getMessage())
+                            .log("could not count a session against the per-user limit; let through");
+                    return Future.succeededFuture(true);
+                });
+    }
+
+    private static String perUserRefusal(RouteConfig route) {
+        return "you have " + route.sessions().maxPerUser() + " sessions on " + route.path()
+                + ", the most one user may have; close one (or wait for it to go idle) and try again";
+    }
+
+    /** Keeps the leases of this instance's sessions; the set of a dead instance runs out. */
+    private void renewLeases() {
+        sessions.forEach((id, tracked) -> leases.renew(tracked.path(), tracked.subject(), id)
+                .onFailure(e -> log.atWarn()
+                        .addKeyValue("route", tracked.path())
+                        .addKeyValue("session", id)
+                        .addKeyValue("reason", e.getMessage())
+                        .log("could not renew a session's place in the per-user limit")));
     }
 
     /**
@@ -302,32 +371,45 @@ public final class SupervisorVerticle extends VerticleBase {
                 message.fail(404, GONE);
                 return;
             }
-            String refusal = refusal(route, facts.owner().subject());
+            String refusal = refusal(route);
             if (refusal != null) {
                 message.fail(503, refusal);
                 return;
             }
-            SessionFacts adopted = facts.adoptedBy(membership.node());
-            if (adopted.clientTransport() == ClientTransport.STREAMABLE) {
-                // Its GET stream was most likely held by the instance that died; the client opens another.
-                adopted = adopted.withStandalone(null);
-            }
-            SessionFacts claimed = adopted;
-            store.putIfAbsent(
-                            SessionFacts.claimKey(id, facts.epoch()),
-                            new JsonObject().put("node", membership.node()),
-                            route.sessions().idleTimeout())
-                    .onComplete(claim -> {
-                        if (claim.failed()) {
-                            message.fail(503, "the store could not be reached to adopt the session; try again");
-                        } else if (!claim.result()) {
-                            // Another instance won: once it serves the session, the edge sends the request again.
-                            replyOnceServed(message, id, facts.node(), System.nanoTime() + SERVED_WAIT_NANOS);
-                        } else if (!replyOnceAdopted(message, id)) {
-                            startAdopted(message, route, facts, claimed);
-                        }
-                    });
+            // The session's own place, if its lease outlived its instance; else a new one within the limit.
+            reserve(route, facts.owner().subject(), id).onSuccess(held -> {
+                if (held) {
+                    claim(message, route, facts);
+                } else {
+                    metrics.refused(route.path(), "sessions_per_user");
+                    message.fail(503, perUserRefusal(route));
+                }
+            });
         });
+    }
+
+    private void claim(Message<SessionAdopt> message, RouteConfig route, SessionFacts facts) {
+        String id = facts.id();
+        SessionFacts adopted = facts.adoptedBy(membership.node());
+        if (adopted.clientTransport() == ClientTransport.STREAMABLE) {
+            // Its GET stream was most likely held by the instance that died; the client opens another.
+            adopted = adopted.withStandalone(null);
+        }
+        SessionFacts claimed = adopted;
+        store.putIfAbsent(
+                        SessionFacts.claimKey(id, facts.epoch()),
+                        new JsonObject().put("node", membership.node()),
+                        route.sessions().idleTimeout())
+                .onComplete(claim -> {
+                    if (claim.failed()) {
+                        message.fail(503, "the store could not be reached to adopt the session; try again");
+                    } else if (!claim.result()) {
+                        // Another instance won: once it serves the session, the edge sends the request again.
+                        replyOnceServed(message, id, facts.node(), System.nanoTime() + SERVED_WAIT_NANOS);
+                    } else if (!replyOnceAdopted(message, id)) {
+                        startAdopted(message, route, facts, claimed);
+                    }
+                });
     }
 
     /**
@@ -447,14 +529,9 @@ public final class SupervisorVerticle extends VerticleBase {
 
     private record Tracked(String path, String subject) {}
 
-    private static String userKey(String path, String subject) {
-        return path + '\u0000' + subject;
-    }
-
     private void track(String id, String path, String subject) {
         sessions.put(id, new Tracked(path, subject));
         perRoute.merge(path, 1, Integer::sum);
-        perUser.merge(userKey(path, subject), 1, Integer::sum);
     }
 
     /** Forgets a session; returns its route path, or null if it was not known. */
@@ -464,7 +541,12 @@ public final class SupervisorVerticle extends VerticleBase {
             return null;
         }
         perRoute.computeIfPresent(tracked.path(), (p, n) -> n > 1 ? n - 1 : null);
-        perUser.computeIfPresent(userKey(tracked.path(), tracked.subject()), (k, n) -> n > 1 ? n - 1 : null);
+        leases.release(tracked.path(), tracked.subject(), id)
+                .onFailure(e -> log.atWarn()
+                        .addKeyValue("route", tracked.path())
+                        .addKeyValue("session", id)
+                        .addKeyValue("reason", e.getMessage())
+                        .log("could not give up a session's place in the per-user limit; it runs out by itself"));
         return tracked.path();
     }
 
@@ -526,6 +608,9 @@ public final class SupervisorVerticle extends VerticleBase {
      */
     @Override
     public Future<?> stop() {
+        if (ownStore != null) {
+            ownStore.close();
+        }
         return backendHttp.close();
     }
 }

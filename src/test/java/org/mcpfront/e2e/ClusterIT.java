@@ -66,6 +66,8 @@ class ClusterIT {
     private static final Duration DRAIN_GRACE = Duration.ofSeconds(60);
     /** Requests one user may send /limited per hour, all instances together. */
     private static final int BURST_LIMIT = 6;
+    /** Sessions one user may hold on /capped, all instances together. */
+    private static final int SESSIONS_PER_USER = 2;
 
     private static RedisServer redis;
     private static EverythingServer backend;
@@ -116,6 +118,10 @@ class ClusterIT {
                     type: http
                     backend: "%s"
                     access: { rate_limit: "%d/1h" }
+                  - path: "/capped"
+                    type: http
+                    backend: "%s"
+                    max_sessions_per_user: %d
                 """.formatted(
                         issuer,
                         ADMIN,
@@ -124,7 +130,9 @@ class ClusterIT {
                         EverythingServer.stdioCommandYaml(),
                         modernBackend.url(),
                         backend.url(),
-                        BURST_LIMIT));
+                        BURST_LIMIT,
+                        backend.url(),
+                        SESSIONS_PER_USER));
         // All at once, as an instance group starts: the first start also settles, with three
         // instances racing, the one signing key the cluster shares (kept in Redis).
         startAll(true);
@@ -646,6 +654,56 @@ class ClusterIT {
 
     @Test
     @Order(8)
+    @DisplayName("a user's session beyond max_sessions_per_user is refused on another instance; once one ends, a new "
+            + "one opens")
+    void sessionsPerUserAcrossInstances() {
+        String token =
+                new OAuthBrowser(issuer).tokens(REDIRECT, "capped@example.com").getString("access_token");
+        List<String> held = new ArrayList<>();
+        for (int i = 0; i < SESSIONS_PER_USER; i++) {
+            held.add(openCapped(ports.get(i), token));
+        }
+        for (int port : ports) {
+            HttpResponse<String> over = post(capped(port), token, null, RawHttp.INITIALIZE);
+            assertThat(over.statusCode())
+                    .as("instance on %d: %s", port, over.body())
+                    .isEqualTo(503);
+            assertThat(new JsonObject(over.body()).getJsonObject("error").getString("message"))
+                    .contains("you have " + SESSIONS_PER_USER + " sessions on /capped");
+        }
+        // Counted where it was refused, by route and reason.
+        assertThat(RawHttp.send(RawHttp.anonymous("http://127.0.0.1:" + ports.get(2) + "/metrics")
+                                .header("Authorization", "Bearer " + adminToken))
+                        .body())
+                .containsPattern("mcp_front_refusals_total\\{[^}]*reason=\"sessions_per_user\"[^}]*route=\"/capped\"");
+        String other = new OAuthBrowser(issuer)
+                .tokens(REDIRECT, "uncapped@example.com")
+                .getString("access_token");
+        openCapped(ports.get(2), other);
+
+        HttpResponse<String> ended = RawHttp.send(RawHttp.anonymous(capped(ports.get(0)))
+                .header("Authorization", "Bearer " + token)
+                .header("Mcp-Session-Id", held.get(0))
+                .DELETE());
+        assertThat(ended.statusCode()).as(ended.body()).isBetween(200, 204);
+        // A place is free again, for a session on any instance.
+        RawHttp.awaitStatus(() -> RawHttp.mcpPost(capped(ports.get(2)), RawHttp.INITIALIZE, token), 200);
+    }
+
+    private static String openCapped(int port, String accessToken) {
+        HttpResponse<String> answer = post(capped(port), accessToken, null, RawHttp.INITIALIZE);
+        assertThat(answer.statusCode())
+                .as("initialize on %d: %s", port, answer.body())
+                .isEqualTo(200);
+        return answer.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    }
+
+    private static String capped(int port) {
+        return "http://127.0.0.1:" + port + "/capped/mcp";
+    }
+
+    @Test
+    @Order(9)
     @DisplayName("kill -9 the instance that owns a TypeScript SDK client's HTTP-route session: over Streamable HTTP its"
             + " next call is answered by another instance, same session id; over legacy SSE the session is adopted"
             + " too, and the SDK keeps it unless it reconnects its stream without Last-Event-ID")

@@ -27,6 +27,11 @@ public final class RedisStore implements Store {
     private static final String LEASE_PREFIX = PREFIX + "lease:";
     private static final int MAX_POOL_SIZE = 16;
     private static final int MAX_WAITING = 1024;
+    /**
+     * Requests that may wait for one of the pool's connections. The client's default (24) made a burst of token
+     * checks under load fail with 503 while Redis itself was idle; a wait is short, a refusal is a failed call.
+     */
+    private static final int MAX_POOL_WAITING = 8192;
 
     private final Redis redis;
 
@@ -36,6 +41,7 @@ public final class RedisStore implements Store {
                 new RedisOptions()
                         .setConnectionString(redisUrl)
                         .setMaxPoolSize(MAX_POOL_SIZE)
+                        .setMaxPoolWaiting(MAX_POOL_WAITING)
                         .setMaxWaitingHandlers(MAX_WAITING));
     }
 

@@ -3,8 +3,11 @@ package org.mcpfront.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -78,6 +81,24 @@ class RedisStoreTest extends StoreContract {
         } finally {
             other.close();
         }
+    }
+
+    @Test
+    @DisplayName("a burst of requests far beyond the connection pool waits for a connection instead of failing "
+            + "(a burst of token checks under load)")
+    void burstBeyondThePool() throws Exception {
+        store.put("burst", new io.vertx.core.json.JsonObject().put("x", 1), Duration.ofMinutes(1))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        List<Future<io.vertx.core.json.JsonObject>> reads = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            reads.add(store.get("burst"));
+        }
+        Future.join(reads).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(reads)
+                .allSatisfy(read ->
+                        assertThat(read.succeeded()).as("%s", read.cause()).isTrue());
     }
 
     @Test

@@ -30,6 +30,7 @@ import org.mcpfront.session.BackendListener;
 import org.mcpfront.session.Backends;
 import org.mcpfront.session.SessionFacts;
 import org.mcpfront.session.SessionVerticle;
+import org.mcpfront.session.StdioPool;
 import org.mcpfront.storage.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,9 @@ public final class SupervisorVerticle extends VerticleBase {
     private final Map<String, Integer> perUser = new HashMap<>();
 
     private final Map<String, RouteHealth> health = new HashMap<>();
+    /** The warm processes of stdio routes with {@code warm} (route path → pool); counted in the session limits. */
+    private final Map<String, StdioPool> pools = new HashMap<>();
+
     private final BackendEras eras;
     private final RequestStates requestStates;
     private SupervisorConfig config;
@@ -130,8 +134,10 @@ public final class SupervisorVerticle extends VerticleBase {
     public Future<?> start() {
         backendHttp = new BackendHttp(vertx, backendIdentity);
         if (backends == null) {
-            backends = (spec, era) -> Backends.forSession(vertx, backendHttp, spec, era, requestStates);
+            backends = (spec, era) ->
+                    Backends.forSession(vertx, backendHttp, spec, era, requestStates, warmPool(spec.route()));
         }
+        config.routes().forEach(this::keepWarm);
         return Future.all(
                 vertx.eventBus()
                         .<SessionSpec>localConsumer(Addresses.SUPERVISOR_SESSIONS, this::open)
@@ -217,13 +223,71 @@ public final class SupervisorVerticle extends VerticleBase {
             return "you have " + route.sessions().maxPerUser() + " sessions on " + path
                     + ", the most one user may have; close one (or wait for it to go idle) and try again";
         }
-        if (perRoute.getOrDefault(path, 0) >= route.sessions().max()) {
+        int routeSessions = perRoute.getOrDefault(path, 0);
+        StdioPool pool = warmPool(route);
+        boolean claims = pool != null && pool.ready() > 0;
+        // Warm processes count against the limits; a session that takes one of its route's changes no count.
+        if (routeSessions >= route.sessions().max()
+                || !claims
+                        && routeSessions + (pool == null ? 0 : pool.size())
+                                >= route.sessions().max()) {
             return "route " + path + " is at its limit of " + route.sessions().max() + " sessions; try again later";
         }
-        if (sessions.size() >= config.maxSessions()) {
+        if (sessions.size() >= config.maxSessions()
+                || !claims && sessions.size() + pooled() >= config.maxSessions() && !releaseWarm()) {
             return "mcp-front is at its limit of " + config.maxSessions() + " sessions; try again later";
         }
         return null;
+    }
+
+    // ---- warm stdio processes ---------------------------------------------------------------
+
+    /** Starts keeping {@code route}'s warm processes, if it asks for any. */
+    private void keepWarm(RouteConfig route) {
+        if (route.stdio().map(RouteConfig.Stdio::warm).orElse(0) == 0) {
+            return;
+        }
+        String path = route.path();
+        StdioPool pool = StdioPool.of(vertx, route, () -> hasRoomFor(path));
+        pools.put(path, pool);
+        pool.refill();
+    }
+
+    /** Whether one more warm process of {@code path} fits the route's and the instance's session limits. */
+    private boolean hasRoomFor(String path) {
+        StdioPool pool = pools.get(path);
+        int max = config.route(path).map(r -> r.sessions().max()).orElse(0);
+        return pool != null
+                && perRoute.getOrDefault(path, 0) + pool.size() < max
+                && sessions.size() + pooled() < config.maxSessions();
+    }
+
+    /** The pool a new session of {@code route} may take a process from: one kept for exactly this route. */
+    private StdioPool warmPool(RouteConfig route) {
+        StdioPool pool = pools.get(route.path());
+        return pool != null && pool.route().equals(route) ? pool : null;
+    }
+
+    private int pooled() {
+        int all = 0;
+        for (StdioPool pool : pools.values()) {
+            all += pool.size();
+        }
+        return all;
+    }
+
+    /** Ends one ready warm process (of any route) to make room under the instance's limit. */
+    private boolean releaseWarm() {
+        for (StdioPool pool : pools.values()) {
+            if (pool.release()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void refillWarm() {
+        pools.values().forEach(StdioPool::refill);
     }
 
     /**
@@ -368,6 +432,8 @@ public final class SupervisorVerticle extends VerticleBase {
         } else {
             health(path).started();
         }
+        // A session's place is free: the warm pools may fill it.
+        refillWarm();
     }
 
     private void startFailed(String path, String reason) {
@@ -419,6 +485,10 @@ public final class SupervisorVerticle extends VerticleBase {
                     route.path(),
                     json.put("sessions", perRoute.getOrDefault(route.path(), 0))
                             .put("max_sessions", route.sessions().max()));
+            StdioPool pool = pools.get(route.path());
+            if (pool != null) {
+                routes.getJsonObject(route.path()).put("warm", pool.ready());
+            }
         }
         return new JsonObject()
                 .put("sessions", sessions.size())
@@ -443,6 +513,17 @@ public final class SupervisorVerticle extends VerticleBase {
         changed.forEach(health::remove);
         removed.forEach(health::remove);
         // Sessions of changed routes keep the settings they started with; new sessions get the new ones.
+        // Warm processes were started with the old settings: they end, and the new settings start their own.
+        for (String path : List.copyOf(pools.keySet())) {
+            if (removed.contains(path) || changed.contains(path)) {
+                pools.remove(path).close();
+            }
+        }
+        for (RouteConfig route : next.routes()) {
+            if (!pools.containsKey(route.path())) {
+                keepWarm(route);
+            }
+        }
     }
 
     private void close(String id, String reason) {
@@ -459,10 +540,13 @@ public final class SupervisorVerticle extends VerticleBase {
      * Sessions are child deployments of this verticle, and Vert.x undeploys children before their
      * parent: by the time this runs, every session has drained itself (errors for requests in
      * flight, streams ended, backend sessions deleted, processes stopped). What is left is the
-     * shared client.
+     * warm processes no session took, and the shared client.
      */
     @Override
     public Future<?> stop() {
-        return backendHttp.close();
+        List<Future<Void>> closing = new ArrayList<>();
+        pools.values().forEach(pool -> closing.add(pool.close()));
+        pools.clear();
+        return Future.join(closing).transform(x -> backendHttp.close());
     }
 }

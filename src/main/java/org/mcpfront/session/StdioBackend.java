@@ -69,6 +69,9 @@ final class StdioBackend implements Backend, StdioProcess.Owner {
     private String restartId;
 
     private final ArrayDeque<JsonRpcMessage> waiting = new ArrayDeque<>();
+    /** A client stopped reading: the process group is stopped (SIGSTOP) until it reads again. */
+    private boolean paused;
+
     private long restartTimer = -1;
     private long restarts;
     private long restartedAt;
@@ -195,6 +198,28 @@ final class StdioBackend implements Backend, StdioProcess.Owner {
             current.process.writeStdin(ByteBuffer.wrap(bytes));
         } catch (IllegalStateException stdinClosed) {
             listener.onFailure("exited", "the process closed its stdin: " + stdinClosed.getMessage());
+        }
+    }
+
+    /**
+     * NuProcess 2.0.6 cannot stop reading a pipe (its epoll registration is level-triggered and not
+     * exposed), so the pause stops the process group itself: it writes no more than what already sits in
+     * the pipe, and runs on from where it was at {@link #resume()}. The group, because a server's work may
+     * happen in a child it spawned.
+     */
+    @Override
+    public void pause() {
+        paused = true;
+        if (proc != null) {
+            proc.killGroup(ProcessGroups.SIGSTOP);
+        }
+    }
+
+    @Override
+    public void resume() {
+        paused = false;
+        if (proc != null) {
+            proc.killGroup(ProcessGroups.SIGCONT);
         }
     }
 

@@ -110,6 +110,8 @@ final class StdioProcess {
         }
         process.closeStdin(true);
         killGroup(ProcessGroups.SIGTERM);
+        // A process paused for a slow client holds SIGTERM pending until it runs again.
+        killGroup(ProcessGroups.SIGCONT);
         long killer = vertx.setTimer(graceMillis, t -> {
             log.atWarn()
                     .addKeyValue("route", route)

@@ -12,11 +12,16 @@ import java.util.Set;
  */
 final class ResponseReads {
 
-    private final Set<HttpClientResponse> reading = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Null until the first stream: most sessions' answers are plain JSON, and sessions are many. */
+    private Set<HttpClientResponse> reading;
+
     private boolean paused;
 
     /** Reads {@code response} from now on; paused at once if the session is. */
     void add(HttpClientResponse response) {
+        if (reading == null) {
+            reading = Collections.newSetFromMap(new IdentityHashMap<>(4));
+        }
         reading.add(response);
         if (paused) {
             response.pause();
@@ -25,20 +30,26 @@ final class ResponseReads {
 
     /** {@code response} ended or broke. */
     void remove(HttpClientResponse response) {
-        reading.remove(response);
+        if (reading != null) {
+            reading.remove(response);
+        }
     }
 
     void pause() {
         if (!paused) {
             paused = true;
-            reading.forEach(HttpClientResponse::pause);
+            if (reading != null) {
+                reading.forEach(HttpClientResponse::pause);
+            }
         }
     }
 
     void resume() {
         if (paused) {
             paused = false;
-            reading.forEach(HttpClientResponse::resume);
+            if (reading != null) {
+                reading.forEach(HttpClientResponse::resume);
+            }
         }
     }
 }

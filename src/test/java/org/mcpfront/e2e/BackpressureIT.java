@@ -16,9 +16,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mcpfront.testing.Closeables;
-import org.mcpfront.testing.FloodServer;
 import org.mcpfront.testing.FreePorts;
 import org.mcpfront.testing.FrontHarness;
+import org.mcpfront.testing.HttpTestServer;
 import org.mcpfront.testing.NodeTools;
 import org.mcpfront.testing.ProcTable;
 import org.mcpfront.testing.RawHttp;
@@ -33,11 +33,11 @@ import org.mcpfront.testing.TestTokens;
 @Timeout(180)
 class BackpressureIT {
 
-    /** More than mcp-front keeps for one stalled client (32 MiB): buffered whole, it would be cut off. */
-    private static final int FLOOD_MIB = 48;
+    /** Four times what mcp-front keeps for one stalled client (32 MiB): buffered whole, it would be cut off. */
+    private static final int FLOOD_MIB = 128;
 
     private FrontHarness front;
-    private FloodServer backend;
+    private HttpTestServer backend;
 
     @AfterEach
     void stop() {
@@ -143,7 +143,7 @@ class BackpressureIT {
     @Test
     @DisplayName("an HTTP backend flooding a client that does not read is no longer read, and is when the client reads")
     void httpFlood() throws Exception {
-        backend = FloodServer.start();
+        backend = HttpTestServer.start();
         front = FrontHarness.start("""
                 - path: "/flood"
                   type: http
@@ -161,10 +161,12 @@ class BackpressureIT {
                 now = backend.written();
             }
             long total = FLOOD_MIB * 1024L * 1024;
+            // What the backend wrote before the pause took effect sits in socket buffers and in mcp-front,
+            // which read it while the client's "full" travelled to the session: bounded, far below the flood.
             assertThat(written)
                     .as("bytes the backend could write while the client read nothing (the flood is " + total + ")")
                     .isPositive()
-                    .isLessThan(16L * 1024 * 1024);
+                    .isLessThan(32L * 1024 * 1024);
 
             assertThat(readFlood(socket)).as("every notification arrived").isEqualTo(FLOOD_MIB);
             assertThat(backend.written()).isGreaterThan(total);

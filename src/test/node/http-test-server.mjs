@@ -1,9 +1,10 @@
-// A Streamable HTTP MCP server (2025 era) whose "flood" tool answers with a stream of count progress
-// notifications of kib KiB each, then the result, writing only as fast as its reader takes (it waits for
-// 'drain'): GET /written tells how many bytes of the stream the connection has accepted so far, which is
-// what backpressure tests watch.
+// A small Streamable HTTP MCP server (2025 era, plain node:http, no SDK: cheap per session, so that load
+// tests can hold a thousand sessions on it). Tools: "echo" {message} answers at once as JSON; "flood"
+// {count, kib} answers with a stream of count progress notifications of kib KiB each, then the result,
+// writing only as fast as its reader takes (it waits for 'drain'): GET /written tells how many bytes of
+// floods the connections have accepted so far, which is what backpressure tests watch.
 //
-//   PORT=n node flood-http-server.mjs
+//   PORT=n node http-test-server.mjs
 import { createServer } from "node:http";
 
 let written = 0;
@@ -28,7 +29,7 @@ async function flood(res, id, progressToken, count, kib) {
   res.end();
 }
 
-createServer((req, res) => {
+const server = createServer((req, res) => {
   if (req.method === "GET" && req.url === "/written") return json(res, 200, { written });
   if (req.method === "GET") return json(res, 405, {});
   if (req.method === "DELETE") return json(res, 200, {});
@@ -47,9 +48,13 @@ createServer((req, res) => {
         result: {
           protocolVersion: message.params?.protocolVersion ?? "2025-06-18",
           capabilities: { tools: {} },
-          serverInfo: { name: "flood-http-server", version: "1.0.0" },
+          serverInfo: { name: "http-test-server", version: "1.0.0" },
         },
       });
+    }
+    if (message.method === "tools/call" && message.params?.name === "echo") {
+      const text = `Echo: ${message.params.arguments?.message ?? ""}`;
+      return json(res, 200, { jsonrpc: "2.0", id: message.id, result: { content: [{ type: "text", text }] } });
     }
     if (message.method === "tools/call" && message.params?.name === "flood") {
       const args = message.params.arguments ?? {};
@@ -57,4 +62,8 @@ createServer((req, res) => {
     }
     return json(res, 200, { jsonrpc: "2.0", id: message.id, error: { code: -32601, message: `no method ${message.method}` } });
   });
-}).listen(Number(process.env.PORT ?? 3001), "127.0.0.1");
+});
+// Node closes a keep-alive connection idle for 5 s by default, racing the client's next request on it;
+// mcp-front's pool keeps connections longer. A load test measures sessions, not that race.
+server.keepAliveTimeout = 0;
+server.listen(Number(process.env.PORT ?? 3001), "127.0.0.1");

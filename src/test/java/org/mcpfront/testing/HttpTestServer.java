@@ -5,27 +5,28 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code src/test/node/flood-http-server.mjs}: a Streamable HTTP backend whose {@code flood} tool streams
- * as fast as its reader takes, and tells how many bytes its connection has accepted ({@link #written()}).
+ * {@code src/test/node/http-test-server.mjs}: a light Streamable HTTP backend with {@code echo}, and a
+ * {@code flood} tool that streams as fast as its reader takes and tells how many bytes its connections
+ * have accepted ({@link #written()}).
  */
-public final class FloodServer extends ChildProcess {
+public final class HttpTestServer extends ChildProcess {
 
     private final int port;
 
-    private FloodServer(int port) {
+    private HttpTestServer(int port) {
         super(
-                "flood-http-server",
+                "http-test-server",
                 List.of(
                         NodeTools.node(),
-                        NodeTools.script("flood-http-server.mjs").toString()),
+                        NodeTools.script("http-test-server.mjs").toString()),
                 Map.of("PORT", Integer.toString(port)),
                 NodeTools.dir());
         this.port = port;
     }
 
-    public static FloodServer start() {
+    public static HttpTestServer start() {
         int port = FreePorts.next();
-        return new FloodServer(port).listeningOn(port);
+        return new HttpTestServer(port).listeningOn(port);
     }
 
     /** The MCP endpoint URL, as a route's {@code backend} names it. */

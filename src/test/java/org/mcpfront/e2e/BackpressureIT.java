@@ -33,8 +33,14 @@ import org.mcpfront.testing.TestTokens;
 @Timeout(180)
 class BackpressureIT {
 
-    /** Four times what mcp-front keeps for one stalled client (32 MiB): buffered whole, it would be cut off. */
-    private static final int FLOOD_MIB = 128;
+    /**
+     * More than mcp-front keeps for one stalled client (32 MiB): buffered whole, it would be cut off. A stopped
+     * process writes nothing more whatever the size; an HTTP backend's flood is four times the bound, so that
+     * what it wrote before the pause took hold shows as a plateau far below it.
+     */
+    private static final int STDIO_FLOOD_MIB = 40;
+
+    private static final int HTTP_FLOOD_MIB = 128;
 
     private FrontHarness front;
     private HttpTestServer backend;
@@ -54,9 +60,9 @@ class BackpressureIT {
     }
 
     /** POSTs a flood of 1 MiB progress notifications on a socket with a small receive buffer, read later. */
-    private Socket floodPost(String path, String session) throws IOException {
+    private Socket floodPost(String path, String session, int mib) throws IOException {
         String body = "{\"jsonrpc\":\"2.0\",\"id\":\"big\",\"method\":\"tools/call\",\"params\":{\"name\":\"flood\","
-                + "\"arguments\":{\"count\":" + FLOOD_MIB + ",\"kib\":1024},\"_meta\":{\"progressToken\":\"big\"}}}";
+                + "\"arguments\":{\"count\":" + mib + ",\"kib\":1024},\"_meta\":{\"progressToken\":\"big\"}}}";
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         Socket socket = new Socket();
         socket.setReceiveBufferSize(4096);
@@ -120,7 +126,7 @@ class BackpressureIT {
                 // Long enough that only backpressure, not the cut-off, deals with the stalled client here.
                 "slow_client_timeout: \"60s\"");
         String session = initialize(front.url("/ok/mcp"));
-        try (Socket socket = floodPost("/ok/mcp", session)) {
+        try (Socket socket = floodPost("/ok/mcp", session, STDIO_FLOOD_MIB)) {
             assertThat(awaitState('T', Duration.ofSeconds(30)))
                     .as("the process is stopped while its client does not read")
                     .isEqualTo('T');
@@ -129,7 +135,7 @@ class BackpressureIT {
                     .as("and stays stopped")
                     .isEqualTo('T');
 
-            assertThat(readFlood(socket)).as("every notification arrived").isEqualTo(FLOOD_MIB);
+            assertThat(readFlood(socket)).as("every notification arrived").isEqualTo(STDIO_FLOOD_MIB);
             assertThat(awaitState('S', Duration.ofSeconds(10)))
                     .as("the process runs again")
                     .isNotEqualTo('T');
@@ -151,7 +157,7 @@ class BackpressureIT {
                   protocol: "2025"
                 """.formatted(backend.url()), "slow_client_timeout: \"60s\"");
         String session = initialize(front.url("/flood/mcp"));
-        try (Socket socket = floodPost("/flood/mcp", session)) {
+        try (Socket socket = floodPost("/flood/mcp", session, HTTP_FLOOD_MIB)) {
             // Wait until the backend stops getting rid of bytes: what it wrote then is all mcp-front took.
             long written = -1;
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -160,7 +166,7 @@ class BackpressureIT {
                 FreePorts.sleep(1_500);
                 now = backend.written();
             }
-            long total = FLOOD_MIB * 1024L * 1024;
+            long total = HTTP_FLOOD_MIB * 1024L * 1024;
             // What the backend wrote before the pause took effect sits in socket buffers and in mcp-front,
             // which read it while the client's "full" travelled to the session: bounded, far below the flood.
             assertThat(written)
@@ -168,7 +174,7 @@ class BackpressureIT {
                     .isPositive()
                     .isLessThan(32L * 1024 * 1024);
 
-            assertThat(readFlood(socket)).as("every notification arrived").isEqualTo(FLOOD_MIB);
+            assertThat(readFlood(socket)).as("every notification arrived").isEqualTo(HTTP_FLOOD_MIB);
             assertThat(backend.written()).isGreaterThan(total);
         }
     }

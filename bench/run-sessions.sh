@@ -84,4 +84,9 @@ grown = sorted(((h[c][1] - b.get(c, (0, 0))[1], h[c][0] - b.get(c, (0, 0))[0], c
 print("\n| class | bytes per session | instances per session |\n|---|---|---|")
 for size, count, cls in grown:
     print(f"| `{cls}` | {size/n:.0f} | {count/n:.1f} |")
+a = histo("after")
+left = sorted(((a[c][1] - b.get(c, (0, 0))[1], a[c][0] - b.get(c, (0, 0))[0], c) for c in a), reverse=True)[:15]
+print("\n| left after close: class | bytes | instances |\n|---|---|---|")
+for size, count, cls in left:
+    print(f"| `{cls}` | {size} | {count} |")
 PY

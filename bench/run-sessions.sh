@@ -60,7 +60,9 @@ sleep 20
 held=$(live held); fds_held=$(fds)
 touch "$work/release"
 wait "$client"
-sleep 5
+# A stream's keep-alive timer (server.sse_keepalive, 20 s) notices a closed client at its next tick and lets go
+# of the response then: measure after one interval, or the last streams still count.
+sleep 25
 after=$(live after); fds_after=$(fds)
 
 echo "## $sessions sessions held ${hold} s (half Streamable HTTP + GET stream, half legacy SSE), a call each every 10 s"

@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * cached {@code initialize} and {@code notifications/initialized}, the requests in flight at the death
  * get an error (never resent), and the session carries on; what the old process kept is lost. A new
  * process that fails before it answers, or processes that keep dying, end the session.
+ *
+ * <p>A route with {@code warm} processes lends the session one started ahead of time ({@link StdioPool});
+ * a client that stops reading stops the process group until it reads again ({@link #pause()}).
  */
 final class StdioBackend implements Backend, StdioProcess.Owner {
 

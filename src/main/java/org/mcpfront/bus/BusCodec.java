@@ -35,6 +35,7 @@ public final class BusCodec<T> implements MessageCodec<T, T> {
             SessionCommand.Close.class,
             SessionCommand.Evict.class,
             SessionCommand.Resume.class,
+            SessionCommand.Flow.class,
             StreamEvent.Message.class,
             StreamEvent.End.class);
     /** Types that stay in the JVM: supervisor requests, session notices, config changes. */
@@ -85,6 +86,8 @@ public final class BusCodec<T> implements MessageCodec<T, T> {
             out.string(evict.reason());
         } else if (body instanceof SessionCommand.Resume resume) {
             out.string(resume.owner()).string(resume.lastEventId()).stream(resume.stream());
+        } else if (body instanceof SessionCommand.Flow flow) {
+            out.string(flow.owner()).stream(flow.stream()).bool(flow.full());
         } else if (body instanceof StreamEvent.Message message) {
             out.string(message.streamId())
                     .string(message.raw())
@@ -127,6 +130,8 @@ public final class BusCodec<T> implements MessageCodec<T, T> {
             body = new SessionCommand.Evict(in.string());
         } else if (type == SessionCommand.Resume.class) {
             body = new SessionCommand.Resume(in.string(), in.string(), in.stream());
+        } else if (type == SessionCommand.Flow.class) {
+            body = new SessionCommand.Flow(in.string(), in.stream(), in.bool());
         } else if (type == StreamEvent.Message.class) {
             body = new StreamEvent.Message(in.string(), in.string(), in.bool(), in.string());
         } else if (type == StreamEvent.End.class) {

@@ -16,7 +16,7 @@ public sealed interface SessionCommand permits SessionCommand.FromClient, Sessio
      * A client's request, sent by the edge. {@link #owner} is what the request presents, as
      * {@link SessionOwner#binding}: user, OAuth client and route; a session answers only its owner.
      */
-    sealed interface FromClient extends SessionCommand permits Deliver, Attach, Detach, Close, Resume {
+    sealed interface FromClient extends SessionCommand permits Deliver, Attach, Detach, Close, Resume, Flow {
         String owner();
     }
 
@@ -70,6 +70,12 @@ public sealed interface SessionCommand permits SessionCommand.FromClient, Sessio
         /** The session no longer knows that stream (its buffer expired or was lost): the new stream starts afresh. */
         UNKNOWN
     }
+
+    /**
+     * The client of {@code stream} stopped reading ({@code full}: the connection's write queue is full) or
+     * drained it again: while any of its streams is full, the session pauses its backend.
+     */
+    record Flow(String owner, StreamRef stream, boolean full) implements FromClient {}
 
     /** The client ends the session. */
     record Close(String owner, String reason) implements FromClient {}

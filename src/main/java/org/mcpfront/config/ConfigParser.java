@@ -78,6 +78,7 @@ public final class ConfigParser {
             "access",
             "identity",
             "on_process_loss",
+            "warm",
             "host",
             "members");
     private static final List<String> SERVER_KEYS = List.of(
@@ -345,6 +346,7 @@ public final class ConfigParser {
                     type.get(),
                     backend.map(b -> b instanceof Http h ? h.headers() : Map.<String, String>of())
                             .orElse(Map.of()));
+            warmFits(item, backend, sessions, identity);
             if (path != null && backend.isPresent()) {
                 routes.add(
                         new RouteConfig(path, host, backend.get(), protocol, sessions, healthCheck, access, identity));
@@ -412,6 +414,7 @@ public final class ConfigParser {
                 "command",
                 "environment",
                 "on_process_loss",
+                "warm",
                 "protocol",
                 "identity",
                 "health_check");
@@ -498,7 +501,8 @@ public final class ConfigParser {
                 "belongs to stdio routes; an http route has backend, transport and headers",
                 "command",
                 "environment",
-                "on_process_loss");
+                "on_process_loss",
+                "warm");
         s.forbid("belongs to aggregate routes", "members");
         Optional<URI> backend = s.required(
                 "backend", "the backend's MCP endpoint URL, e.g. http://127.0.0.1:3001/mcp", ConfigValues::httpUrl);
@@ -532,7 +536,33 @@ public final class ConfigParser {
         // What a session does when its process dies under it: start a new one (the default) or end.
         OnProcessLoss onProcessLoss = s.value("on_process_loss", v -> ConfigValues.oneOf(v, OnProcessLoss.class))
                 .orElse(OnProcessLoss.RESTART);
-        return Optional.of(new Stdio(command, environment, onProcessLoss));
+        int warm = s.value("warm", ConfigValues::count).orElse(0);
+        return Optional.of(new Stdio(command, environment, onProcessLoss, warm));
+    }
+
+    /**
+     * {@code warm} processes count against {@code max_sessions}, and are started before anyone asks: they
+     * cannot carry a user's identity in their environment.
+     */
+    private static void warmFits(
+            Section item, Optional<? extends Backend> backend, SessionLimits sessions, RouteIdentity identity) {
+        int warm = backend.filter(Stdio.class::isInstance)
+                .map(b -> ((Stdio) b).warm())
+                .orElse(0);
+        if (warm == 0 || !item.clean("warm")) {
+            return;
+        }
+        if (warm > sessions.max()) {
+            item.problem(
+                    "warm",
+                    warm + " is more than max_sessions (" + sessions.max() + "): warm processes count against it");
+        }
+        if (identity.kind() == RouteIdentity.Kind.ENVIRONMENT) {
+            item.problem(
+                    "warm",
+                    "cannot go with identity: environment: a process started before its session cannot know the "
+                            + "session's user; remove warm, or the identity");
+        }
     }
 
     private static List<String> command(Section s) {

@@ -189,6 +189,14 @@ final class ConfigValues {
         throw invalid(Problems.quote(value) + " is not a positive whole number");
     }
 
+    static int count(String value) {
+        String digits = value.strip();
+        if (digits.matches("\\d{1,7}")) {
+            return Integer.parseInt(digits);
+        }
+        throw invalid(Problems.quote(value) + " is not a whole number (0 or more)");
+    }
+
     static boolean bool(String value) {
         return switch (value.strip().toLowerCase(Locale.ROOT)) {
             case "true" -> true;

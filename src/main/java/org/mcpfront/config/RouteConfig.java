@@ -48,15 +48,20 @@ public record RouteConfig(
     }
 
     /**
-     * {@code type: stdio}: the program a session starts (without a shell), its environment, and what a session
-     * does when the process dies under it.
+     * {@code type: stdio}: the program a session starts (without a shell), its environment, what a session
+     * does when the process dies under it, and how many processes are kept started ahead of sessions
+     * ({@code warm}, counted in {@code max_sessions}).
      */
-    public record Stdio(List<String> command, Map<String, String> environment, OnProcessLoss onProcessLoss)
+    public record Stdio(List<String> command, Map<String, String> environment, OnProcessLoss onProcessLoss, int warm)
             implements Backend {
         public Stdio {
             command = List.copyOf(command);
             environment = Map.copyOf(environment);
             onProcessLoss = onProcessLoss == null ? OnProcessLoss.RESTART : onProcessLoss;
+        }
+
+        public Stdio(List<String> command, Map<String, String> environment, OnProcessLoss onProcessLoss) {
+            this(command, environment, onProcessLoss, 0);
         }
     }
 
@@ -181,7 +186,7 @@ public record RouteConfig(
             case STDIO -> {
                 Stdio s = (Stdio) backend;
                 yield "command=" + s.command() + ", environment="
-                        + s.environment().keySet() + ", onProcessLoss=" + s.onProcessLoss();
+                        + s.environment().keySet() + ", onProcessLoss=" + s.onProcessLoss() + ", warm=" + s.warm();
             }
             // The members in full: a bridged 2026-07-28 user's session key follows their settings too.
             case AGGREGATE -> "members=" + ((Aggregate) backend).members();

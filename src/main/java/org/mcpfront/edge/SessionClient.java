@@ -97,6 +97,14 @@ final class SessionClient {
         return request(sessionId, new SessionCommand.Detach(owner, stream));
     }
 
+    /** Tells the session that the client of {@code stream} stopped reading ({@code full}) or reads again. */
+    void flow(String sessionId, String owner, StreamRef stream, boolean full) {
+        if (!stopped) {
+            // Best effort: a session that is gone has no backend to pause.
+            request(sessionId, new SessionCommand.Flow(owner, stream, full));
+        }
+    }
+
     Future<Void> close(String sessionId, String owner, String reason) {
         if (stopped) {
             return Future.succeededFuture();

@@ -87,7 +87,8 @@ final class SseEndpoint {
                     });
                     SseWriter writer = stream.writer()
                             .start(server.get().sseKeepAlive(), server.get().slowClientTimeout())
-                            .describe(route.path(), id);
+                            .describe(route.path(), id)
+                            .onFlow(full -> sessions.flow(id, binding, session.ref(), full));
                     // The endpoint event goes out with the headers, in one write; on a resumed stream it
                     // names the same endpoint again (carrying no id, so the client's last id stays). On a
                     // route's own host the endpoint is at the root.

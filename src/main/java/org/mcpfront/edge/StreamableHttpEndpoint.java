@@ -432,6 +432,7 @@ final class StreamableHttpEndpoint {
                     SseWriter writer = stream.writer()
                             .start(server.get().sseKeepAlive(), server.get().slowClientTimeout())
                             .describe(route.path(), sessionId)
+                            .onFlow(full -> sessions.flow(sessionId, owner, ref, full))
                             .flushHeaders();
                     if (position == null || !ref.key().equals(position.key())) {
                         writer.prime(EventIds.id(ref.key(), 0), RETRY_MILLIS);
@@ -629,6 +630,9 @@ final class StreamableHttpEndpoint {
             writer = new SseWriter(vertx, ctx.request())
                     .start(server.get().sseKeepAlive(), server.get().slowClientTimeout())
                     .describe(routePath, sessionId);
+            if (ref != null) {
+                writer.onFlow(full -> sessions.flow(sessionId, owner, ref, full));
+            }
             if (ref != null && ref.resumable()) {
                 // SEP-1699: the client holds an id from the start, and can resume even before the first message.
                 writer.prime(EventIds.id(ref.key(), 0), RETRY_MILLIS);

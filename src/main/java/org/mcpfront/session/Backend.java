@@ -42,6 +42,15 @@ public interface Backend {
         return false;
     }
 
+    /**
+     * A client of the session stopped reading: stop reading what the backend sends (it then stops
+     * sending), rather than buffer it for the client. Called again only after {@link #resume()}.
+     */
+    default void pause() {}
+
+    /** The clients read again: read the backend again. */
+    default void resume() {}
+
     /** Ends the backend session (DELETE, or closing the stream); completes when done or given up. */
     Future<Void> close();
 }

@@ -27,6 +27,15 @@ public final class Backends {
      */
     public static Function<BackendListener, Backend> forSession(
             Vertx vertx, BackendHttp http, SessionSpec spec, Era httpEra, RequestStates states) {
+        return forSession(vertx, http, spec, httpEra, states, null);
+    }
+
+    /**
+     * The same, for a stdio route that keeps processes warm: the session takes one of {@code pool}'s
+     * processes if one is ready.
+     */
+    public static Function<BackendListener, Backend> forSession(
+            Vertx vertx, BackendHttp http, SessionSpec spec, Era httpEra, RequestStates states, StdioPool pool) {
         RouteConfig route = spec.route();
         String id = spec.id();
         Function<BackendListener, Backend> transport = raw(
@@ -35,7 +44,8 @@ public final class Backends {
                 route,
                 id,
                 httpEra,
-                BackendIdentity.environment(route, spec.owner()));
+                BackendIdentity.environment(route, spec.owner()),
+                pool);
         boolean stdio = route.type() == RouteConfig.RouteType.STDIO;
         Era stdioEra = route.protocol() == BackendProtocol.V2026 ? Era.MODERN : Era.LEGACY;
         if (spec.clientTransport() == ClientTransport.MODERN) {
@@ -72,7 +82,7 @@ public final class Backends {
     /** The bare transport of an HTTP route's backend, with no session around it: for health probes. */
     public static Function<BackendListener, Backend> forProbe(
             Vertx vertx, BackendHttp http, RouteConfig route, String id, Era era) {
-        return raw(vertx, http.forProbe(route), route, id, era, Map.of());
+        return raw(vertx, http.forProbe(route), route, id, era, Map.of(), null);
     }
 
     private static Function<BackendListener, Backend> raw(
@@ -81,7 +91,8 @@ public final class Backends {
             RouteConfig route,
             String id,
             Era httpEra,
-            Map<String, String> callerEnvironment) {
+            Map<String, String> callerEnvironment,
+            StdioPool pool) {
         return switch (route.type()) {
             case HTTP ->
                 httpEra == Era.MODERN
@@ -98,7 +109,8 @@ public final class Backends {
                         listener,
                         System.getenv(),
                         callerEnvironment,
-                        route.stdio().orElseThrow().onProcessLoss() == RouteConfig.OnProcessLoss.RESTART);
+                        route.stdio().orElseThrow().onProcessLoss() == RouteConfig.OnProcessLoss.RESTART,
+                        pool);
             case AGGREGATE ->
                 throw new IllegalArgumentException(
                         "route " + route.path() + " is an aggregate: its sessions get an aggregate backend");

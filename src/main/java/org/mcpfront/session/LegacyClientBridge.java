@@ -136,6 +136,16 @@ final class LegacyClientBridge implements Backend, BackendListener {
     }
 
     @Override
+    public void pause() {
+        raw.pause();
+    }
+
+    @Override
+    public void resume() {
+        raw.resume();
+    }
+
+    @Override
     public Future<Void> close() {
         closing = true;
         if (relistenTimer >= 0) {

@@ -177,6 +177,16 @@ final class ModernClientBridge implements Backend, BackendListener {
     }
 
     @Override
+    public void pause() {
+        raw.pause();
+    }
+
+    @Override
+    public void resume() {
+        raw.resume();
+    }
+
+    @Override
     public Future<Void> close() {
         held.values().forEach(h -> vertx.cancelTimer(h.holdTimer));
         return raw.close();

@@ -12,6 +12,10 @@ final class ProcessGroups {
 
     static final int SIGKILL = 9;
     static final int SIGTERM = 15;
+    /** Linux's numbers (x86 and ARM alike). */
+    static final int SIGCONT = 18;
+
+    static final int SIGSTOP = 19;
 
     private interface LibC extends Library {
         int kill(int pid, int signal);

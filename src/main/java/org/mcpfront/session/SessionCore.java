@@ -142,6 +142,11 @@ final class SessionCore implements BackendListener {
 
     private boolean heardFromClient;
     private boolean droppedWarned;
+    /**
+     * The client streams whose connection's write queue is full (inbox and stream id), while the backend is
+     * paused for them; null while there are none, as nearly always.
+     */
+    private Set<String> fullStreams;
     /** Session-unique ids for the requests of 2026-07-28 clients, whose own ids need not be unique here. */
     private long localIds;
     /** What another instance would need to carry this session on; null when it cannot (2026 bridged sessions). */
@@ -328,6 +333,38 @@ final class SessionCore implements BackendListener {
         } else if (command instanceof SessionCommand.Close close) {
             end(close.reason() == null ? "closed by client" : close.reason());
             ack.ok();
+        } else if (command instanceof SessionCommand.Flow flow) {
+            flow(flow.stream(), flow.full());
+            ack.ok();
+        }
+    }
+
+    /**
+     * Backpressure: while a client leaves a stream unread, the backend is paused (its output stays in the
+     * backend, not in mcp-front's memory); it reads again once every stream has drained or gone.
+     */
+    private void flow(StreamRef stream, boolean full) {
+        if (stream == null || state == State.ENDING || state == State.ENDED) {
+            return;
+        }
+        String key = stream.inbox() + '\u0000' + stream.streamId();
+        if (full) {
+            if (fullStreams == null) {
+                fullStreams = new LinkedHashSet<>(2);
+                log.atDebug()
+                        .addKeyValue("route", route.path())
+                        .addKeyValue("session", spec.id())
+                        .log("a client stopped reading; pausing the backend");
+                backend.pause();
+            }
+            fullStreams.add(key);
+        } else if (fullStreams != null && fullStreams.remove(key) && fullStreams.isEmpty()) {
+            fullStreams = null;
+            log.atDebug()
+                    .addKeyValue("route", route.path())
+                    .addKeyValue("session", spec.id())
+                    .log("the client reads again; resuming the backend");
+            backend.resume();
         }
     }
 
@@ -446,6 +483,8 @@ final class SessionCore implements BackendListener {
         if (stream == null) {
             return;
         }
+        // A stream whose client went away no longer holds the backend back.
+        flow(stream, false);
         if (standalone != null
                 && standalone.inbox().equals(stream.inbox())
                 && standalone.streamId().equals(stream.streamId())) {

@@ -38,6 +38,9 @@ final class SseBackend implements Backend {
     private final Vertx vertx;
     private final BackendHttp http;
     private final RouteConfig route;
+    /** The response streams being read, paused while a client does not read. */
+    private final ResponseReads reads = new ResponseReads();
+
     private final URI url;
     private final String session;
     private final BackendListener listener;
@@ -173,13 +176,16 @@ final class SseBackend implements Backend {
                 listener.onFailure("protocol", "backend sent an oversized event: " + tooLarge.getMessage());
             }
         });
+        reads.add(response);
         // Only the newest stream's end counts: an old one's second signal must not start another reconnect.
         response.exceptionHandler(e -> {
+            reads.remove(response);
             if (mine == streams) {
                 streamEnded(ready, "the backend's SSE stream broke: " + e.getMessage());
             }
         });
         response.endHandler(v -> {
+            reads.remove(response);
             if (mine == streams) {
                 streamEnded(ready, "the backend closed its SSE stream");
             }
@@ -367,6 +373,16 @@ final class SseBackend implements Backend {
                                 .log("a notification did not reach the backend");
                     }
                 });
+    }
+
+    @Override
+    public void pause() {
+        reads.pause();
+    }
+
+    @Override
+    public void resume() {
+        reads.resume();
     }
 
     @Override

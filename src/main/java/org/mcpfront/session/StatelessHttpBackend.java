@@ -30,6 +30,9 @@ final class StatelessHttpBackend implements Backend {
 
     private final BackendHttp http;
     private final RouteConfig route;
+    /** The response streams being read, paused while a client does not read. */
+    private final ResponseReads reads = new ResponseReads();
+
     private final URI url;
     private final String session;
     private final BackendListener listener;
@@ -49,6 +52,16 @@ final class StatelessHttpBackend implements Backend {
     @Override
     public Future<Void> open() {
         return Future.succeededFuture();
+    }
+
+    @Override
+    public void pause() {
+        reads.pause();
+    }
+
+    @Override
+    public void resume() {
+        reads.resume();
     }
 
     @Override
@@ -113,8 +126,15 @@ final class StatelessHttpBackend implements Backend {
                     listener.onRequestFailed(id, "backend sent an oversized event: " + tooLarge.getMessage());
                 }
             });
-            response.exceptionHandler(e -> ended(id, "backend stream broke: " + e.getMessage()));
-            response.endHandler(v -> ended(id, "the backend closed the response stream without answering"));
+            reads.add(response);
+            response.exceptionHandler(e -> {
+                reads.remove(response);
+                ended(id, "backend stream broke: " + e.getMessage());
+            });
+            response.endHandler(v -> {
+                reads.remove(response);
+                ended(id, "the backend closed the response stream without answering");
+            });
             return;
         }
         response.body().onComplete(body -> {

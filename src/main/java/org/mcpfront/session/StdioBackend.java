@@ -1,20 +1,14 @@
 package org.mcpfront.session;
 
-import com.zaxxer.nuprocess.NuAbstractProcessHandler;
-import com.zaxxer.nuprocess.NuProcess;
-import com.zaxxer.nuprocess.NuProcessBuilder;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.transport.JsonRpcException;
@@ -38,16 +32,16 @@ import org.slf4j.LoggerFactory;
  * cached {@code initialize} and {@code notifications/initialized}, the requests in flight at the death
  * get an error (never resent), and the session carries on; what the old process kept is lost. A new
  * process that fails before it answers, or processes that keep dying, end the session.
+ *
+ * <p>A route with {@code warm} processes lends the session one started ahead of time ({@link StdioPool});
+ * a client that stops reading stops the process group until it reads again ({@link #pause()}).
  */
-final class StdioBackend implements Backend {
+final class StdioBackend implements Backend, StdioProcess.Owner {
 
     private static final Logger log = LoggerFactory.getLogger(StdioBackend.class);
     /** One stdout line (one JSON-RPC message) larger than this is dropped, not buffered. */
     static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
 
-    private static final int MAX_STDERR_LINE = 2_000;
-    private static final int STDERR_LINES_KEPT = 10;
-    private static final int STDERR_LINES_PER_SECOND = 20;
     static final long KILL_GRACE_MS = 5_000;
     /** More restarts than this within {@link #RESTART_WINDOW_NANOS} end the session: the process keeps dying. */
     static final int MAX_RESTARTS_IN_A_ROW = 3;
@@ -62,10 +56,12 @@ final class StdioBackend implements Backend {
     private final Map<String, String> callerEnvironment;
     private final boolean restartOnLoss;
     private Context context;
+    /** Where a process started ahead of time may be taken from; null when the route keeps none warm. */
+    private final StdioPool pool;
     /** The process serving the session now; null while none is running. */
-    private Proc proc;
+    private StdioProcess proc;
     /** A new process being spawned, which close() must wait for. */
-    private Future<Proc> spawning;
+    private Future<StdioProcess> spawning;
 
     private boolean closing;
     /** The client's initialize and whether it said initialized: what a new process is initialized with. */
@@ -76,6 +72,9 @@ final class StdioBackend implements Backend {
     private String restartId;
 
     private final ArrayDeque<JsonRpcMessage> waiting = new ArrayDeque<>();
+    /** A client stopped reading: the process group is stopped (SIGSTOP) until it reads again. */
+    private boolean paused;
+
     private long restartTimer = -1;
     private long restarts;
     private long restartedAt;
@@ -88,8 +87,10 @@ final class StdioBackend implements Backend {
             BackendListener listener,
             Map<String, String> parentEnvironment,
             Map<String, String> callerEnvironment,
-            boolean restartOnLoss) {
+            boolean restartOnLoss,
+            StdioPool pool) {
         this.vertx = vertx;
+        this.pool = pool;
         this.route = route;
         this.session = session;
         this.listener = listener;
@@ -111,39 +112,44 @@ final class StdioBackend implements Backend {
         });
     }
 
-    /** Starts one process of the route's command; fails when it could not be started. */
-    private Future<Proc> spawn() {
-        List<String> command =
-                new ArrayList<>(route.stdio().orElseThrow().command().size() + 1);
-        // setsid makes the command the leader of a new process group whose id is its pid.
-        command.add("setsid");
-        command.addAll(route.stdio().orElseThrow().command());
-        NuProcessBuilder builder = new NuProcessBuilder(
-                command,
-                StdioEnvironment.of(
-                        parentEnvironment, route.stdio().orElseThrow().environment(), callerEnvironment));
-        Proc next = new Proc();
-        builder.setProcessListener(next.pipes);
-        // Spawning is a blocking system call: keep it off the event loop.
-        spawning = vertx.executeBlocking(builder::start, false).compose(started -> {
-            if (started == null || started.getPID() <= 0) {
-                log.atWarn()
-                        .addKeyValue("route", route.path())
-                        .addKeyValue("session", session)
-                        .addKeyValue(
-                                "command", route.stdio().orElseThrow().command().get(0))
-                        .log("stdio process could not be started");
-                return Future.failedFuture("the process could not be started");
-            }
-            next.process = started;
-            next.pid = started.getPID();
+    /**
+     * A process for the session: one the route keeps warm if there is one, else a new one of the route's
+     * command; fails when it could not be started.
+     */
+    private Future<StdioProcess> spawn() {
+        StdioProcess warm = pool == null ? null : pool.claim();
+        if (warm != null) {
+            warm.handTo(context, this);
             log.atInfo()
                     .addKeyValue("route", route.path())
                     .addKeyValue("session", session)
-                    .addKeyValue("pid", next.pid)
-                    .log("stdio process started");
-            return Future.succeededFuture(next);
-        });
+                    .addKeyValue("pid", warm.pid)
+                    .log("stdio process taken from the warm pool");
+            spawning = Future.succeededFuture(warm);
+            return spawning;
+        }
+        RouteConfig.Stdio stdio = route.stdio().orElseThrow();
+        spawning = StdioProcess.spawn(
+                        vertx,
+                        stdio.command(),
+                        StdioEnvironment.of(parentEnvironment, stdio.environment(), callerEnvironment),
+                        context,
+                        this)
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        log.atWarn()
+                                .addKeyValue("route", route.path())
+                                .addKeyValue("session", session)
+                                .addKeyValue("command", stdio.command().get(0))
+                                .log("stdio process could not be started");
+                    } else {
+                        log.atInfo()
+                                .addKeyValue("route", route.path())
+                                .addKeyValue("session", session)
+                                .addKeyValue("pid", ar.result().pid)
+                                .log("stdio process started");
+                    }
+                });
         return spawning;
     }
 
@@ -186,8 +192,8 @@ final class StdioBackend implements Backend {
                 ? message.json().encode()
                 : raw;
         byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-        Proc current = proc;
-        if (closing || current == null || current.exit.future().isComplete() || !current.process.isRunning()) {
+        StdioProcess current = proc;
+        if (closing || current == null || !current.alive()) {
             // Its exit is reported (or about to be) through onExit; the message has nowhere to go.
             return;
         }
@@ -195,6 +201,28 @@ final class StdioBackend implements Backend {
             current.process.writeStdin(ByteBuffer.wrap(bytes));
         } catch (IllegalStateException stdinClosed) {
             listener.onFailure("exited", "the process closed its stdin: " + stdinClosed.getMessage());
+        }
+    }
+
+    /**
+     * NuProcess 2.0.6 cannot stop reading a pipe (its epoll registration is level-triggered and not
+     * exposed), so the pause stops the process group itself: it writes no more than what already sits in
+     * the pipe, and runs on from where it was at {@link #resume()}. The group, because a server's work may
+     * happen in a child it spawned.
+     */
+    @Override
+    public void pause() {
+        paused = true;
+        if (proc != null) {
+            proc.killGroup(ProcessGroups.SIGSTOP);
+        }
+    }
+
+    @Override
+    public void resume() {
+        paused = false;
+        if (proc != null) {
+            proc.killGroup(ProcessGroups.SIGCONT);
         }
     }
 
@@ -221,48 +249,14 @@ final class StdioBackend implements Backend {
         return stop(proc);
     }
 
-    private Future<Void> stop(Proc current) {
-        if (current == null) {
-            return Future.succeededFuture();
-        }
-        if (current.exit.future().isComplete()) {
-            current.killGroup(ProcessGroups.SIGKILL);
-            return Future.succeededFuture();
-        }
-        current.process.closeStdin(true);
-        current.killGroup(ProcessGroups.SIGTERM);
-        long killer = vertx.setTimer(KILL_GRACE_MS, t -> {
-            log.atWarn()
-                    .addKeyValue("route", route.path())
-                    .addKeyValue("session", session)
-                    .addKeyValue("pid", current.pid)
-                    .log("stdio process ignored SIGTERM; sending SIGKILL");
-            current.killGroup(ProcessGroups.SIGKILL);
-            // SIGKILL cannot be ignored; if no exit is reported even so, do not hold the session up.
-            vertx.setTimer(KILL_GRACE_MS, u -> {
-                if (current.exit.tryFail("no exit reported after SIGKILL")) {
-                    log.atError()
-                            .addKeyValue("route", route.path())
-                            .addKeyValue("session", session)
-                            .addKeyValue("pid", current.pid)
-                            .log("stdio process not reported as exited after SIGKILL");
-                }
-            });
-        });
-        return current.exit
-                .future()
-                .onComplete(ar -> {
-                    vertx.cancelTimer(killer);
-                    // The leader is gone; anything left in its group is an orphan.
-                    current.killGroup(ProcessGroups.SIGKILL);
-                })
-                .<Void>mapEmpty()
-                .recover(e -> Future.succeededFuture());
+    private Future<Void> stop(StdioProcess current) {
+        return current == null ? Future.succeededFuture() : current.stop(vertx, KILL_GRACE_MS, route.path(), session);
     }
 
     // ---- on the session's context ---------------------------------------------------------
 
-    private void onLines(Proc from, LineSplitter.Lines lines) {
+    @Override
+    public void onLines(StdioProcess from, LineSplitter.Lines lines) {
         if (from != proc) {
             // A dead process's last words: its session has moved on to a new one.
             return;
@@ -284,7 +278,7 @@ final class StdioBackend implements Backend {
                 log.atWarn()
                         .addKeyValue("route", route.path())
                         .addKeyValue("session", session)
-                        .addKeyValue("line", abbreviate(line))
+                        .addKeyValue("line", StdioProcess.abbreviate(line))
                         .log("stdio process wrote a line that is not JSON; not forwarded");
                 continue;
             }
@@ -296,44 +290,13 @@ final class StdioBackend implements Backend {
         }
     }
 
-    private void onStderr(Proc from, List<String> lines) {
-        long now = System.nanoTime();
-        if (now - from.stderrWindowStart > 1_000_000_000L) {
-            if (from.stderrSuppressed > 0) {
-                log.atWarn()
-                        .addKeyValue("route", route.path())
-                        .addKeyValue("session", session)
-                        .addKeyValue("suppressed", from.stderrSuppressed)
-                        .log("stdio stderr lines not logged (rate limit)");
-            }
-            from.stderrWindowStart = now;
-            from.stderrInWindow = 0;
-            from.stderrSuppressed = 0;
-        }
-        for (String line : lines) {
-            String kept = abbreviate(line);
-            if (from.lastStderr.size() == STDERR_LINES_KEPT) {
-                from.lastStderr.poll();
-            }
-            from.lastStderr.add(kept);
-            if (++from.stderrInWindow <= STDERR_LINES_PER_SECOND) {
-                log.atInfo()
-                        .addKeyValue("route", route.path())
-                        .addKeyValue("session", session)
-                        .addKeyValue("stderr", kept)
-                        .log("stdio stderr");
-            } else if (from.stderrSuppressed++ == 0) {
-                log.atWarn()
-                        .addKeyValue("route", route.path())
-                        .addKeyValue("session", session)
-                        .addKeyValue("lines_per_second", STDERR_LINES_PER_SECOND)
-                        .log("stdio stderr is flooding; logging only the first lines each second (rate limit)");
-            }
-        }
+    @Override
+    public void onStderr(StdioProcess from, List<String> lines) {
+        from.logStderr(lines, route.path(), session);
     }
 
-    private void onExit(Proc from, int code) {
-        from.exit.tryComplete(code);
+    @Override
+    public void onExit(StdioProcess from, int code) {
         if (closing || from != proc) {
             return;
         }
@@ -457,86 +420,5 @@ final class StdioBackend implements Backend {
             case 127 -> "the command was not found (exit code 127; the log has its stderr)";
             default -> "the process exited with code " + code + " (the log has its stderr)";
         };
-    }
-
-    private static String abbreviate(String line) {
-        return line.length() > MAX_STDERR_LINE ? line.substring(0, MAX_STDERR_LINE) + "…" : line;
-    }
-
-    /** One process of the session, with its own pipes, exit and stderr memory. */
-    private final class Proc {
-        final Pipes pipes = new Pipes(this);
-        final Promise<Integer> exit = Promise.promise();
-        final ArrayDeque<String> lastStderr = new ArrayDeque<>();
-        NuProcess process;
-        int pid;
-        /** Whether it ever wrote a message: one that died before that failed to start. */
-        boolean spoke;
-
-        long stderrWindowStart;
-        int stderrInWindow;
-        int stderrSuppressed;
-
-        void killGroup(int signal) {
-            if (pid > 0) {
-                ProcessGroups.signal(pid, signal);
-            }
-        }
-    }
-
-    /** NuProcess callbacks, on its I/O threads: cut into lines, then hand over to the context. */
-    private final class Pipes extends NuAbstractProcessHandler {
-        private final Proc owner;
-        private final LineSplitter stdout = new LineSplitter(MAX_LINE_BYTES);
-        private final LineSplitter stderr = new LineSplitter(MAX_LINE_BYTES);
-
-        Pipes(Proc owner) {
-            this.owner = owner;
-        }
-
-        @Override
-        public void onStdout(ByteBuffer buffer, boolean closed) {
-            LineSplitter.Lines lines = stdout.feed(buffer);
-            String rest = closed ? stdout.rest() : null;
-            if (rest != null) {
-                lines.lines().add(rest);
-            }
-            if (!lines.lines().isEmpty() || lines.dropped() > 0) {
-                onContext(() -> onLines(owner, lines));
-            }
-        }
-
-        @Override
-        public void onStderr(ByteBuffer buffer, boolean closed) {
-            List<String> lines = stderr.feed(buffer).lines();
-            String rest = closed ? stderr.rest() : null;
-            if (rest != null) {
-                lines.add(rest);
-            }
-            if (!lines.isEmpty()) {
-                onContext(() -> StdioBackend.this.onStderr(owner, lines));
-            }
-        }
-
-        @Override
-        public void onExit(int code) {
-            // Called once the child is reaped; the context may be gone if the session already ended.
-            if (context == null || !onContext(() -> StdioBackend.this.onExit(owner, code))) {
-                owner.exit.tryComplete(code);
-            }
-        }
-
-        /**
-         * Hands work to the session's context; false when Vert.x has already closed (a process that
-         * outlived the shutdown's drain), where there is nobody left to hand it to.
-         */
-        private boolean onContext(Runnable work) {
-            try {
-                context.runOnContext(v -> work.run());
-                return true;
-            } catch (RejectedExecutionException e) {
-                return false;
-            }
-        }
     }
 }

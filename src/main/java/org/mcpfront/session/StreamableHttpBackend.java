@@ -51,6 +51,9 @@ final class StreamableHttpBackend implements Backend {
     private final Vertx vertx;
     private final BackendHttp http;
     private final RouteConfig route;
+    /** The response streams being read, paused while a client does not read. */
+    private final ResponseReads reads = new ResponseReads();
+
     private final URI url;
     private final String session;
     private final BackendListener listener;
@@ -129,6 +132,16 @@ final class StreamableHttpBackend implements Backend {
         protocolVersion = facts.protocolVersion();
         resumed = true;
         return true;
+    }
+
+    @Override
+    public void pause() {
+        reads.pause();
+    }
+
+    @Override
+    public void resume() {
+        reads.resume();
     }
 
     @Override
@@ -546,8 +559,10 @@ final class StreamableHttpBackend implements Backend {
                 listener.onFailure("protocol", "backend sent an oversized event: " + tooLarge.getMessage());
             }
         });
+        reads.add(response);
         response.exceptionHandler(e -> {
             open.remove(request);
+            reads.remove(response);
             if (closing) {
                 return;
             }
@@ -567,6 +582,7 @@ final class StreamableHttpBackend implements Backend {
         });
         response.endHandler(v -> {
             open.remove(request);
+            reads.remove(response);
             if (closing) {
                 return;
             }

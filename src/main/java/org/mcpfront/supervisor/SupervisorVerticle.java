@@ -33,6 +33,7 @@ import org.mcpfront.session.BackendListener;
 import org.mcpfront.session.Backends;
 import org.mcpfront.session.SessionFacts;
 import org.mcpfront.session.SessionVerticle;
+import org.mcpfront.session.StdioPool;
 import org.mcpfront.storage.MemoryStore;
 import org.mcpfront.storage.Store;
 import org.slf4j.Logger;
@@ -73,6 +74,9 @@ public final class SupervisorVerticle extends VerticleBase {
     private MemoryStore ownStore;
 
     private final Map<String, RouteHealth> health = new HashMap<>();
+    /** The warm processes of stdio routes with {@code warm} (route path → pool); counted in the session limits. */
+    private final Map<String, StdioPool> pools = new HashMap<>();
+
     private final BackendEras eras;
     private final RequestStates requestStates;
     private SupervisorConfig config;
@@ -153,8 +157,9 @@ public final class SupervisorVerticle extends VerticleBase {
                             AggregateBackend.forSession(
                                     vertx, spec, this::memberBackend, metrics.backends(), config.groups()),
                             requestStates)
-                    : Backends.forSession(vertx, backendHttp, spec, era, requestStates);
+                    : Backends.forSession(vertx, backendHttp, spec, era, requestStates, warmPool(spec.route()));
         }
+        config.routes().forEach(this::keepWarm);
         if (store == null) {
             ownStore = new MemoryStore(vertx, 1 << 20);
         }
@@ -263,13 +268,71 @@ public final class SupervisorVerticle extends VerticleBase {
             return "route " + path + " is failing to start (" + health(path).lastFailure() + "); next attempt in "
                     + Math.max(1, wait / 1000) + " s";
         }
-        if (perRoute.getOrDefault(path, 0) >= route.sessions().max()) {
+        int routeSessions = perRoute.getOrDefault(path, 0);
+        StdioPool pool = warmPool(route);
+        boolean claims = pool != null && pool.ready() > 0;
+        // Warm processes count against the limits; a session that takes one of its route's changes no count.
+        if (routeSessions >= route.sessions().max()
+                || !claims
+                        && routeSessions + (pool == null ? 0 : pool.size())
+                                >= route.sessions().max()) {
             return "route " + path + " is at its limit of " + route.sessions().max() + " sessions; try again later";
         }
-        if (sessions.size() >= config.maxSessions()) {
+        if (sessions.size() >= config.maxSessions()
+                || !claims && sessions.size() + pooled() >= config.maxSessions() && !releaseWarm()) {
             return "mcp-front is at its limit of " + config.maxSessions() + " sessions; try again later";
         }
         return null;
+    }
+
+    // ---- warm stdio processes ---------------------------------------------------------------
+
+    /** Starts keeping {@code route}'s warm processes, if it asks for any. */
+    private void keepWarm(RouteConfig route) {
+        if (route.stdio().map(RouteConfig.Stdio::warm).orElse(0) == 0) {
+            return;
+        }
+        String path = route.path();
+        StdioPool pool = StdioPool.of(vertx, route, () -> hasRoomFor(path));
+        pools.put(path, pool);
+        pool.refill();
+    }
+
+    /** Whether one more warm process of {@code path} fits the route's and the instance's session limits. */
+    private boolean hasRoomFor(String path) {
+        StdioPool pool = pools.get(path);
+        int max = config.route(path).map(r -> r.sessions().max()).orElse(0);
+        return pool != null
+                && perRoute.getOrDefault(path, 0) + pool.size() < max
+                && sessions.size() + pooled() < config.maxSessions();
+    }
+
+    /** The pool a new session of {@code route} may take a process from: one kept for exactly this route. */
+    private StdioPool warmPool(RouteConfig route) {
+        StdioPool pool = pools.get(route.path());
+        return pool != null && pool.route().equals(route) ? pool : null;
+    }
+
+    private int pooled() {
+        int all = 0;
+        for (StdioPool pool : pools.values()) {
+            all += pool.size();
+        }
+        return all;
+    }
+
+    /** Ends one ready warm process (of any route) to make room under the instance's limit. */
+    private boolean releaseWarm() {
+        for (StdioPool pool : pools.values()) {
+            if (pool.release()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void refillWarm() {
+        pools.values().forEach(StdioPool::refill);
     }
 
     /** A member route's backend inside an aggregate session, as a session of that route would get it. */
@@ -518,6 +581,8 @@ public final class SupervisorVerticle extends VerticleBase {
         } else {
             health(path).started();
         }
+        // A session's place is free: the warm pools may fill it.
+        refillWarm();
     }
 
     private void startFailed(String path, String reason) {
@@ -569,6 +634,10 @@ public final class SupervisorVerticle extends VerticleBase {
                     route.path(),
                     json.put("sessions", perRoute.getOrDefault(route.path(), 0))
                             .put("max_sessions", route.sessions().max()));
+            StdioPool pool = pools.get(route.path());
+            if (pool != null) {
+                routes.getJsonObject(route.path()).put("warm", pool.ready());
+            }
         }
         return new JsonObject()
                 .put("sessions", sessions.size())
@@ -593,6 +662,17 @@ public final class SupervisorVerticle extends VerticleBase {
         changed.forEach(health::remove);
         removed.forEach(health::remove);
         // Sessions of changed routes keep the settings they started with; new sessions get the new ones.
+        // Warm processes were started with the old settings: they end, and the new settings start their own.
+        for (String path : List.copyOf(pools.keySet())) {
+            if (removed.contains(path) || changed.contains(path)) {
+                pools.remove(path).close();
+            }
+        }
+        for (RouteConfig route : next.routes()) {
+            if (!pools.containsKey(route.path())) {
+                keepWarm(route);
+            }
+        }
     }
 
     private void close(String id, String reason) {
@@ -609,13 +689,16 @@ public final class SupervisorVerticle extends VerticleBase {
      * Sessions are child deployments of this verticle, and Vert.x undeploys children before their
      * parent: by the time this runs, every session has drained itself (errors for requests in
      * flight, streams ended, backend sessions deleted, processes stopped). What is left is the
-     * shared client.
+     * warm processes no session took, and the shared client.
      */
     @Override
     public Future<?> stop() {
+        List<Future<Void>> closing = new ArrayList<>();
+        pools.values().forEach(pool -> closing.add(pool.close()));
+        pools.clear();
         if (ownStore != null) {
             ownStore.close();
         }
-        return backendHttp.close();
+        return Future.join(closing).transform(x -> backendHttp.close());
     }
 }

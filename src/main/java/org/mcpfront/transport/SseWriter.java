@@ -5,6 +5,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,9 @@ import org.slf4j.LoggerFactory;
  * cut off (the endpoint then treats it as gone), so one stalled reader cannot make the gateway
  * buffer a chatty backend without bound. That holds after the stream's last event too: a response
  * that ended still waits in the connection for its reader.
+ *
+ * <p>Before that, backpressure: when the queue fills, the {@link #onFlow flow handler} hears {@code true}
+ * (the session pauses its backend) and, once the client has drained it, {@code false}.
  */
 public final class SseWriter {
 
@@ -43,6 +47,10 @@ public final class SseWriter {
     private boolean cutOff;
     /** What was queued for the client while its queue was full, since it last drained. */
     private long unread;
+
+    private Consumer<Boolean> flow;
+    /** Whether the flow handler last heard that the queue is full. */
+    private boolean full;
 
     public SseWriter(Vertx vertx, HttpServerRequest request) {
         this.vertx = vertx;
@@ -85,6 +93,15 @@ public final class SseWriter {
         return this;
     }
 
+    /**
+     * Tells {@code flow} when the client's queue fills ({@code true}) and when it has drained ({@code false}),
+     * so that the session can pause its backend instead of having this stream buffer what it sends.
+     */
+    public SseWriter onFlow(Consumer<Boolean> flow) {
+        this.flow = flow;
+        return this;
+    }
+
     /** Sends the headers now, before any event. */
     public SseWriter flushHeaders() {
         if (!response.headWritten()) {
@@ -111,10 +128,17 @@ public final class SseWriter {
         if (!ended && !response.closed()) {
             String frame = frame(name, data, id);
             response.write(frame);
-            if (slowClientTimeout != null && response.writeQueueFull()) {
-                // All a full queue takes on waits in memory for the client (chars, near enough bytes).
-                unread += frame.length();
-                watchForStall();
+            if (response.writeQueueFull()) {
+                if (flow != null && !full) {
+                    full = true;
+                    response.drainHandler(v -> drained());
+                    flow.accept(true);
+                }
+                if (slowClientTimeout != null) {
+                    // All a full queue takes on waits in memory for the client (chars, near enough bytes).
+                    unread += frame.length();
+                    watchForStall();
+                }
             }
         }
     }
@@ -133,11 +157,7 @@ public final class SseWriter {
             return;
         }
         if (!ended) {
-            response.drainHandler(v -> {
-                vertx.cancelTimer(stallTimer);
-                stallTimer = -1;
-                unread = 0;
-            });
+            response.drainHandler(v -> drained());
         }
         stallTimer = vertx.setTimer(slowClientTimeout.toMillis(), t -> {
             stallTimer = -1;
@@ -148,6 +168,19 @@ public final class SseWriter {
                         "client too slow: its stream took no data for the slow-client timeout; disconnecting it");
             }
         });
+    }
+
+    /** The client read what was queued: no stall, and the session's backend may send again. */
+    private void drained() {
+        if (stallTimer >= 0) {
+            vertx.cancelTimer(stallTimer);
+            stallTimer = -1;
+        }
+        unread = 0;
+        if (full) {
+            full = false;
+            flow.accept(false);
+        }
     }
 
     /** Whether the client is not reading what we send: while the response runs, and after it ended. */

@@ -95,6 +95,8 @@ class BusCodecTest {
                 new SessionCommand.Attach(OWNER, new StreamRef("mcp.edge.e1.out", "9", "sess.gAbC-x_1")),
                 new SessionCommand.Resume(
                         OWNER, "sess.pAbC-x_1-17", new StreamRef("mcp.edge.e2.out", "3", "sess.pAbC-x_1")),
+                new SessionCommand.Flow(OWNER, STREAM, true),
+                new SessionCommand.Flow(OWNER, STREAM, false),
                 new StreamEvent.Message("7", RAW, true, "sess.pAbC-x_1-4"),
                 new StreamEvent.Message("7", RAW, true),
                 new StreamEvent.Message("8", RAW, false),

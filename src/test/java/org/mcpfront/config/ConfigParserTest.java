@@ -345,6 +345,37 @@ class ConfigParserTest {
     }
 
     @Test
+    @DisplayName("a stdio route keeps no process warm unless it says how many, at most max_sessions")
+    void warm() throws ConfigException {
+        FrontConfig config = Configs.parse(withRoutes(
+                "{path: /a, type: stdio, command: [node]}",
+                "{path: /b, type: stdio, command: [node], warm: 3, max_sessions: 3}",
+                "{path: /c, type: stdio, command: [node], warm: 0}"));
+
+        assertThat(config.routes())
+                .extracting(r -> r.stdio().orElseThrow().warm())
+                .containsExactly(0, 3, 0);
+    }
+
+    @Test
+    @DisplayName("warm is refused past max_sessions, below zero, on http routes and with identity: environment")
+    void warmRefused() {
+        ConfigException e = catchThrowableOfType(
+                ConfigException.class,
+                () -> Configs.parse(withRoutes(
+                        "{path: /a, type: stdio, command: [node], warm: 5, max_sessions: 4}",
+                        "{path: /b, type: stdio, command: [node], warm: -1}",
+                        "{path: /c, type: http, backend: \"http://127.0.0.1:1/mcp\", warm: 1}",
+                        "{path: /d, type: stdio, command: [node], warm: 1, identity: environment}")));
+
+        assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p).contains("routes[0].warm").contains("more than max_sessions (4)"))
+                .anySatisfy(p -> assertThat(p).contains("routes[1].warm").contains("not a whole number"))
+                .anySatisfy(p -> assertThat(p).contains("routes[2].warm").contains("belongs to stdio routes"))
+                .anySatisfy(p -> assertThat(p).contains("routes[3].warm").contains("identity: environment"));
+    }
+
+    @Test
     @DisplayName("routes may be missing, empty or null")
     void allowsNoRoutes() throws ConfigException {
         assertThat(Configs.parse(DEV_OAUTH).routes()).isEmpty();

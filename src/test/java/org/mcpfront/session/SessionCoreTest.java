@@ -148,6 +148,18 @@ class SessionCoreTest {
     static final class FakeBackend implements Backend {
         final List<JsonRpcMessage> received = new ArrayList<>();
         final List<String> versions = new ArrayList<>();
+        /** pause and resume calls, in order. */
+        final List<String> flow = new ArrayList<>();
+
+        @Override
+        public void pause() {
+            flow.add("pause");
+        }
+
+        @Override
+        public void resume() {
+            flow.add("resume");
+        }
 
         @Override
         public Future<Void> open() {
@@ -432,6 +444,25 @@ class SessionCoreTest {
             assertThat(host.messagesOn(GET)).isEmpty();
             assertThat(attach(core, new StreamRef("edge-b", "get-2")).status).isEqualTo(200);
             assertThat(host.messagesOn(new StreamRef("edge-b", "get-2"))).hasSize(1);
+        }
+
+        @Test
+        @DisplayName("the backend is paused while any client stream is full, and resumed once all drained or went")
+        void backpressure() {
+            SessionCore core = open();
+            attach(core, GET);
+            deliver(core, call(1), POST_1);
+            core.onClient(new SessionCommand.Flow(owner(), GET, true), new Answer());
+            core.onClient(new SessionCommand.Flow(owner(), POST_1, true), new Answer());
+            assertThat(backend.flow).containsExactly("pause");
+            core.onClient(new SessionCommand.Flow(owner(), GET, false), new Answer());
+            assertThat(backend.flow).as("POST_1 is still full").containsExactly("pause");
+            core.onClient(new SessionCommand.Detach(owner(), POST_1), new Answer());
+            assertThat(backend.flow).containsExactly("pause", "resume");
+            Answer stranger = new Answer();
+            core.onClient(new SessionCommand.Flow("someone else", GET, true), stranger);
+            assertThat(stranger.status).isEqualTo(404);
+            assertThat(backend.flow).containsExactly("pause", "resume");
         }
 
         @Test

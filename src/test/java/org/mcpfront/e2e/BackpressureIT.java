@@ -1,0 +1,181 @@
+package org.mcpfront.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.mcpfront.testing.Closeables;
+import org.mcpfront.testing.FreePorts;
+import org.mcpfront.testing.FrontHarness;
+import org.mcpfront.testing.HttpTestServer;
+import org.mcpfront.testing.NodeTools;
+import org.mcpfront.testing.ProcTable;
+import org.mcpfront.testing.RawHttp;
+import org.mcpfront.testing.TestTokens;
+
+/**
+ * Backpressure end to end: a client that stops reading a stream pauses the backend (a stdio process is
+ * stopped, an HTTP backend's response is no longer read) instead of mcp-front buffering the flood up to
+ * its 32 MiB cut-off; once the client reads again, everything arrives, in order.
+ */
+@DisplayName("backpressure")
+@Timeout(180)
+class BackpressureIT {
+
+    /**
+     * More than mcp-front keeps for one stalled client (32 MiB): buffered whole, it would be cut off. A stopped
+     * process writes nothing more whatever the size; an HTTP backend's flood is four times the bound, so that
+     * what it wrote before the pause took hold shows as a plateau far below it.
+     */
+    private static final int STDIO_FLOOD_MIB = 40;
+
+    private static final int HTTP_FLOOD_MIB = 128;
+
+    private FrontHarness front;
+    private HttpTestServer backend;
+
+    @AfterEach
+    void stop() {
+        Closeables.closeAll(front, backend);
+    }
+
+    private static String initialize(String url) {
+        HttpResponse<String> response = RawHttp.send(RawHttp.mcpPost(url, RawHttp.INITIALIZE));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        String session = response.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        RawHttp.send(RawHttp.mcpPost(url, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
+                .header("Mcp-Session-Id", session));
+        return session;
+    }
+
+    /** POSTs a flood of 1 MiB progress notifications on a socket with a small receive buffer, read later. */
+    private Socket floodPost(String path, String session, int mib) throws IOException {
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":\"big\",\"method\":\"tools/call\",\"params\":{\"name\":\"flood\","
+                + "\"arguments\":{\"count\":" + mib + ",\"kib\":1024},\"_meta\":{\"progressToken\":\"big\"}}}";
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(4096);
+        socket.connect(new InetSocketAddress("127.0.0.1", front.port()));
+        socket.setSoTimeout(60_000);
+        String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + TestTokens.bearer()
+                + "\r\nAccept: application/json, text/event-stream\r\nContent-Type: application/json\r\n"
+                + "Mcp-Session-Id: " + session + "\r\nContent-Length: " + bytes.length + "\r\n\r\n";
+        socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().write(bytes);
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
+    /** Reads the stream up to the flood's answer; returns the progress notifications seen before it, in order. */
+    private static int readFlood(Socket socket) throws IOException {
+        BufferedReader reader =
+                new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8), 1 << 16);
+        int progress = 0;
+        for (String line; (line = reader.readLine()) != null; ) {
+            if (!line.startsWith("data: ")) {
+                continue;
+            }
+            if (line.contains("\"notifications/progress\"")) {
+                assertThat(line).as("progress in order").contains("\"progress\":" + (progress + 1) + ",");
+                progress++;
+            } else if (line.contains("\"id\":\"big\"")) {
+                assertThat(line).contains("flooded");
+                return progress;
+            }
+        }
+        throw new AssertionError("the stream ended before the flood's answer, after " + progress + " notifications");
+    }
+
+    private static Optional<ProcTable.Proc> stdioServer() {
+        return ProcTable.children().stream()
+                .filter(p -> p.command().contains("stdio-test-server"))
+                .findFirst();
+    }
+
+    private static char awaitState(char state, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        char seen = stdioServer().map(ProcTable.Proc::state).orElse('?');
+        while (seen != state && System.nanoTime() < deadline) {
+            FreePorts.sleep(50);
+            seen = stdioServer().map(ProcTable.Proc::state).orElse('?');
+        }
+        return seen;
+    }
+
+    @Test
+    @DisplayName("a stdio process flooding a client that does not read is stopped, and runs on when it reads")
+    void stdioFlood() throws Exception {
+        front = FrontHarness.start(
+                """
+                - path: "/ok"
+                  type: stdio
+                  command: ["node", "%s"]
+                  timeout: "120s"
+                """.formatted(NodeTools.script("stdio-test-server.mjs")),
+                // Long enough that only backpressure, not the cut-off, deals with the stalled client here.
+                "slow_client_timeout: \"60s\"");
+        String session = initialize(front.url("/ok/mcp"));
+        try (Socket socket = floodPost("/ok/mcp", session, STDIO_FLOOD_MIB)) {
+            assertThat(awaitState('T', Duration.ofSeconds(30)))
+                    .as("the process is stopped while its client does not read")
+                    .isEqualTo('T');
+            FreePorts.sleep(2_000);
+            assertThat(stdioServer().orElseThrow().state())
+                    .as("and stays stopped")
+                    .isEqualTo('T');
+
+            assertThat(readFlood(socket)).as("every notification arrived").isEqualTo(STDIO_FLOOD_MIB);
+            assertThat(awaitState('S', Duration.ofSeconds(10)))
+                    .as("the process runs again")
+                    .isNotEqualTo('T');
+        }
+        HttpResponse<String> tools = RawHttp.send(
+                RawHttp.mcpPost(front.url("/ok/mcp"), "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/list\"}")
+                        .header("Mcp-Session-Id", session));
+        assertThat(tools.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("an HTTP backend flooding a client that does not read is no longer read, and is when the client reads")
+    void httpFlood() throws Exception {
+        backend = HttpTestServer.start();
+        front = FrontHarness.start("""
+                - path: "/flood"
+                  type: http
+                  backend: "%s"
+                  protocol: "2025"
+                """.formatted(backend.url()), "slow_client_timeout: \"60s\"");
+        String session = initialize(front.url("/flood/mcp"));
+        try (Socket socket = floodPost("/flood/mcp", session, HTTP_FLOOD_MIB)) {
+            // Wait until the backend stops getting rid of bytes: what it wrote then is all mcp-front took.
+            long written = -1;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            for (long now = backend.written(); now != written && System.nanoTime() < deadline; ) {
+                written = now;
+                FreePorts.sleep(1_500);
+                now = backend.written();
+            }
+            long total = HTTP_FLOOD_MIB * 1024L * 1024;
+            // What the backend wrote before the pause took effect sits in socket buffers and in mcp-front,
+            // which read it while the client's "full" travelled to the session: bounded, far below the flood.
+            assertThat(written)
+                    .as("bytes the backend could write while the client read nothing (the flood is " + total + ")")
+                    .isPositive()
+                    .isLessThan(32L * 1024 * 1024);
+
+            assertThat(readFlood(socket)).as("every notification arrived").isEqualTo(HTTP_FLOOD_MIB);
+            assertThat(backend.written()).isGreaterThan(total);
+        }
+    }
+}

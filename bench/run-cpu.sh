@@ -14,7 +14,7 @@ rounds="${1:-20}"
 block="${2:-2000}"
 warmup="${3:-20000}"
 sessions="${4:-16}"
-jar=target/mcp-front.jar
+jar="${JAR:-target/mcp-front.jar}"  # JAR=...: another build of mcp-front
 [ -f "$jar" ] || { echo "build the jar first: ./mvnw -q package -DskipTests" >&2; exit 1; }
 [ -d src/test/node/node_modules ] || { echo "install the Node packages first: npm ci --prefix src/test/node" >&2; exit 1; }
 

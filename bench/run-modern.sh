@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 calls="${1:-5000}"
 warmup="${2:-15000}"
-jar=target/mcp-front.jar
+jar="${JAR:-target/mcp-front.jar}"  # JAR=...: another build of mcp-front
 everything=src/test/node/node_modules/@modelcontextprotocol/server-everything/dist/index.js
 fixture=src/test/node/modern-server.mjs
 [ -f "$jar" ] || { echo "build the jar first: mvn -q package -DskipTests" >&2; exit 1; }

@@ -16,10 +16,14 @@ import org.mcpfront.access.RouteAccess;
 import org.mcpfront.config.OAuthConfig.GoogleConfig;
 import org.mcpfront.config.OAuthConfig.IdentityKind;
 import org.mcpfront.config.OAuthConfig.StorageKind;
+import org.mcpfront.config.RouteConfig.Backend;
 import org.mcpfront.config.RouteConfig.BackendProtocol;
 import org.mcpfront.config.RouteConfig.BackendTransport;
+import org.mcpfront.config.RouteConfig.Http;
 import org.mcpfront.config.RouteConfig.OnProcessLoss;
 import org.mcpfront.config.RouteConfig.RouteType;
+import org.mcpfront.config.RouteConfig.SessionLimits;
+import org.mcpfront.config.RouteConfig.Stdio;
 import org.mcpfront.net.AddressRange;
 
 /**
@@ -301,27 +305,31 @@ public final class ConfigParser {
                     item.value("protocol", ConfigValues::backendProtocol).orElse(BackendProtocol.AUTO);
             Optional<Integer> perUser = item.value("max_sessions_per_user", ConfigValues::positiveCount);
             RouteAccess access = AccessSections.access(item, groups, ConfigValues::rateLimit);
-            item.required("type", "http or stdio", v -> ConfigValues.oneOf(v, RouteType.class))
-                    .map(type -> switch (type) {
-                        case HTTP ->
-                            httpRoute(
-                                    item,
-                                    path,
-                                    timeout.orElse(DEFAULT_HTTP_IDLE_TIMEOUT),
-                                    requestTimeout,
-                                    limits(item, maxSessions.orElse(DEFAULT_HTTP_MAX_SESSIONS), perUser),
-                                    protocol);
-                        case STDIO ->
-                            stdioRoute(
-                                    item,
-                                    path,
-                                    timeout.orElse(DEFAULT_STDIO_IDLE_TIMEOUT),
-                                    requestTimeout,
-                                    limits(item, maxSessions.orElse(DEFAULT_STDIO_MAX_SESSIONS), perUser),
-                                    protocol);
-                    })
-                    .map(route -> route.withAccess(access).withHost(host))
-                    .ifPresent(routes::add);
+            Optional<RouteType> type =
+                    item.required("type", "http or stdio", v -> ConfigValues.oneOf(v, RouteType.class));
+            if (type.isEmpty()) {
+                continue;
+            }
+            boolean http = type.get() == RouteType.HTTP;
+            SessionLimits sessions = sessionLimits(
+                    item,
+                    timeout.orElse(http ? DEFAULT_HTTP_IDLE_TIMEOUT : DEFAULT_STDIO_IDLE_TIMEOUT),
+                    requestTimeout,
+                    maxSessions.orElse(http ? DEFAULT_HTTP_MAX_SESSIONS : DEFAULT_STDIO_MAX_SESSIONS),
+                    perUser);
+            Optional<? extends Backend> backend = http ? httpBackend(item, protocol) : stdioBackend(item);
+            HealthCheck healthCheck = http
+                    ? item.section("health_check").map(HealthCheck::parse).orElse(HealthCheck.DEFAULT)
+                    : HealthCheck.DEFAULT;
+            RouteIdentity identity = IdentitySections.routeIdentity(
+                    item,
+                    type.get(),
+                    backend.map(b -> b instanceof Http h ? h.headers() : Map.<String, String>of())
+                            .orElse(Map.of()));
+            if (path != null && backend.isPresent()) {
+                routes.add(
+                        new RouteConfig(path, host, backend.get(), protocol, sessions, healthCheck, access, identity));
+            }
         }
         return routes;
     }
@@ -380,23 +388,16 @@ public final class ConfigParser {
     }
 
     /** A route's session limits: all of its sessions, and one user's (default: a quarter of all). */
-    private record Limits(int sessions, int perUser) {}
-
-    private static Limits limits(Section item, int sessions, Optional<Integer> perUser) {
+    private static SessionLimits sessionLimits(
+            Section item, Duration idle, Duration requestTimeout, int sessions, Optional<Integer> perUser) {
         int mine = perUser.orElse(Math.max(1, sessions / 4));
         if (mine > sessions) {
             item.problem("max_sessions_per_user", mine + " is more than max_sessions (" + sessions + ")");
         }
-        return new Limits(sessions, Math.min(mine, sessions));
+        return new SessionLimits(idle, requestTimeout, sessions, Math.min(mine, sessions));
     }
 
-    private static RouteConfig httpRoute(
-            Section s,
-            String path,
-            Duration timeout,
-            Duration requestTimeout,
-            Limits limits,
-            BackendProtocol protocol) {
+    private static Optional<Http> httpBackend(Section s, BackendProtocol protocol) {
         s.forbid(
                 "belongs to stdio routes; an http route has backend, transport and headers",
                 "command",
@@ -411,25 +412,7 @@ public final class ConfigParser {
         if (protocol == BackendProtocol.V2026 && transport.orElse(null) == BackendTransport.SSE) {
             s.problem("protocol", "2026 cannot go with transport sse: MCP 2026-07-28 runs on Streamable HTTP only");
         }
-        HealthCheck healthCheck =
-                s.section("health_check").map(HealthCheck::parse).orElse(HealthCheck.DEFAULT);
-        return new RouteConfig(
-                path,
-                RouteType.HTTP,
-                backend,
-                transport,
-                headers,
-                List.of(),
-                Map.of(),
-                timeout,
-                requestTimeout,
-                limits.sessions(),
-                limits.perUser(),
-                protocol,
-                healthCheck,
-                RouteAccess.OPEN,
-                IdentitySections.routeIdentity(s, RouteType.HTTP, headers),
-                OnProcessLoss.RESTART);
+        return backend.flatMap(url -> transport.map(t -> new Http(url, t, headers)));
     }
 
     /** The legacy HTTP+SSE transport's endpoint conventionally ends in /sse; everything else speaks Streamable HTTP. */
@@ -438,13 +421,7 @@ public final class ConfigParser {
         return path != null && path.endsWith("/sse") ? BackendTransport.SSE : BackendTransport.STREAMABLE;
     }
 
-    private static RouteConfig stdioRoute(
-            Section s,
-            String path,
-            Duration timeout,
-            Duration requestTimeout,
-            Limits limits,
-            BackendProtocol protocol) {
+    private static Optional<Stdio> stdioBackend(Section s) {
         s.forbid(
                 "belongs to http routes; a stdio route has command and environment", "backend", "transport", "headers");
         s.forbid(
@@ -457,23 +434,7 @@ public final class ConfigParser {
         // What a session does when its process dies under it: start a new one (the default) or end.
         OnProcessLoss onProcessLoss = s.value("on_process_loss", v -> ConfigValues.oneOf(v, OnProcessLoss.class))
                 .orElse(OnProcessLoss.RESTART);
-        return new RouteConfig(
-                path,
-                RouteType.STDIO,
-                Optional.empty(),
-                Optional.empty(),
-                Map.of(),
-                command,
-                environment,
-                timeout,
-                requestTimeout,
-                limits.sessions(),
-                limits.perUser(),
-                protocol,
-                HealthCheck.DEFAULT,
-                RouteAccess.OPEN,
-                IdentitySections.routeIdentity(s, RouteType.STDIO, Map.of()),
-                onProcessLoss);
+        return Optional.of(new Stdio(command, environment, onProcessLoss));
     }
 
     private static List<String> command(Section s) {

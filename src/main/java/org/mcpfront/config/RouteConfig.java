@@ -9,191 +9,66 @@ import java.util.Optional;
 import org.mcpfront.access.RouteAccess;
 
 /**
- * One entry of {@code routes:}. An {@code http} route has a backend URL and transport; a {@code stdio}
- * route has a command and environment. Equality is structural, so a reload can tell a changed route
- * from an unchanged one.
+ * One entry of {@code routes:}: where it is served ({@code path}, optionally its own {@code host}), what
+ * serves it ({@link Backend}: an HTTP backend or a stdio command), which MCP era mcp-front speaks to it,
+ * how long and how many of its sessions live ({@link SessionLimits}), and who may use it. Equality is
+ * structural, so a reload can tell a changed route from an unchanged one.
  */
 public record RouteConfig(
         String path,
-        RouteType type,
-        Optional<URI> backend,
-        Optional<BackendTransport> transport,
-        Map<String, String> headers,
-        List<String> command,
-        Map<String, String> environment,
-        Duration timeout,
-        Duration requestTimeout,
-        int maxSessions,
-        int maxSessionsPerUser,
+        Optional<String> host,
+        Backend backend,
         BackendProtocol protocol,
+        SessionLimits sessions,
         HealthCheck healthCheck,
         RouteAccess access,
-        RouteIdentity identity,
-        OnProcessLoss onProcessLoss,
-        Optional<String> host) {
+        RouteIdentity identity) {
 
     public RouteConfig {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(healthCheck, "healthCheck");
-        headers = Map.copyOf(headers);
-        command = List.copyOf(command);
-        environment = Map.copyOf(environment);
+        host = host == null ? Optional.empty() : host;
         access = access == null ? RouteAccess.OPEN : access;
         identity = identity == null ? RouteIdentity.none() : identity;
-        onProcessLoss = onProcessLoss == null ? OnProcessLoss.RESTART : onProcessLoss;
-        host = host == null ? Optional.empty() : host;
     }
 
-    /** A route served under its path on the issuer's host only. */
-    public RouteConfig(
-            String path,
-            RouteType type,
-            Optional<URI> backend,
-            Optional<BackendTransport> transport,
-            Map<String, String> headers,
-            List<String> command,
-            Map<String, String> environment,
-            Duration timeout,
-            Duration requestTimeout,
-            int maxSessions,
-            int maxSessionsPerUser,
-            BackendProtocol protocol,
-            HealthCheck healthCheck,
-            RouteAccess access,
-            RouteIdentity identity,
-            OnProcessLoss onProcessLoss) {
-        this(
-                path,
-                type,
-                backend,
-                transport,
-                headers,
-                command,
-                environment,
-                timeout,
-                requestTimeout,
-                maxSessions,
-                maxSessionsPerUser,
-                protocol,
-                healthCheck,
-                access,
-                identity,
-                onProcessLoss,
-                Optional.empty());
-    }
+    /** What serves a route: its {@code type} and the keys that belong to it. */
+    public sealed interface Backend permits Http, Stdio {}
 
-    /** A route with the default health check and no {@code access:} block (everyone admitted uses everything). */
-    public RouteConfig(
-            String path,
-            RouteType type,
-            Optional<URI> backend,
-            Optional<BackendTransport> transport,
-            Map<String, String> headers,
-            List<String> command,
-            Map<String, String> environment,
-            Duration timeout,
-            Duration requestTimeout,
-            int maxSessions,
-            int maxSessionsPerUser,
-            BackendProtocol protocol) {
-        this(
-                path,
-                type,
-                backend,
-                transport,
-                headers,
-                command,
-                environment,
-                timeout,
-                requestTimeout,
-                maxSessions,
-                maxSessionsPerUser,
-                protocol,
-                HealthCheck.DEFAULT,
-                RouteAccess.OPEN,
-                RouteIdentity.none(),
-                OnProcessLoss.RESTART);
-    }
-
-    /** A route whose backend learns nothing about the user. */
-    public RouteConfig(
-            String path,
-            RouteType type,
-            Optional<URI> backend,
-            Optional<BackendTransport> transport,
-            Map<String, String> headers,
-            List<String> command,
-            Map<String, String> environment,
-            Duration timeout,
-            Duration requestTimeout,
-            int maxSessions,
-            int maxSessionsPerUser,
-            BackendProtocol protocol,
-            HealthCheck healthCheck,
-            RouteAccess access) {
-        this(
-                path,
-                type,
-                backend,
-                transport,
-                headers,
-                command,
-                environment,
-                timeout,
-                requestTimeout,
-                maxSessions,
-                maxSessionsPerUser,
-                protocol,
-                healthCheck,
-                access,
-                RouteIdentity.none(),
-                OnProcessLoss.RESTART);
+    /** {@code type: http}: a backend URL, the transport mcp-front speaks to it, and static headers. */
+    public record Http(URI url, BackendTransport transport, Map<String, String> headers) implements Backend {
+        public Http {
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(transport, "transport");
+            headers = Map.copyOf(headers);
+        }
     }
 
     /**
-     * The same route also served at the root of its own host name ({@code routes[].host}):
-     * {@code https://<host>/mcp} beside {@code <issuer>/<path>/mcp}.
+     * {@code type: stdio}: the program a session starts (without a shell), its environment, and what a session
+     * does when the process dies under it.
      */
-    public RouteConfig withHost(Optional<String> newHost) {
-        return new RouteConfig(
-                path,
-                type,
-                backend,
-                transport,
-                headers,
-                command,
-                environment,
-                timeout,
-                requestTimeout,
-                maxSessions,
-                maxSessionsPerUser,
-                protocol,
-                healthCheck,
-                access,
-                identity,
-                onProcessLoss,
-                newHost);
+    public record Stdio(List<String> command, Map<String, String> environment, OnProcessLoss onProcessLoss)
+            implements Backend {
+        public Stdio {
+            command = List.copyOf(command);
+            environment = Map.copyOf(environment);
+            onProcessLoss = onProcessLoss == null ? OnProcessLoss.RESTART : onProcessLoss;
+        }
     }
 
-    /** The same route with {@code access} as its {@code access:} block. */
-    public RouteConfig withAccess(RouteAccess access) {
-        return new RouteConfig(
-                path,
-                type,
-                backend,
-                transport,
-                headers,
-                command,
-                environment,
-                timeout,
-                requestTimeout,
-                maxSessions,
-                maxSessionsPerUser,
-                protocol,
-                healthCheck,
-                access,
-                identity,
-                onProcessLoss,
-                host);
+    /**
+     * How long and how many: {@code timeout} (a session's idle timeout), {@code request_timeout} (one request in
+     * flight), {@code max_sessions} and {@code max_sessions_per_user}.
+     */
+    public record SessionLimits(Duration idleTimeout, Duration requestTimeout, int max, int maxPerUser) {
+        public SessionLimits {
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            Objects.requireNonNull(requestTimeout, "requestTimeout");
+        }
     }
 
     public enum RouteType {
@@ -228,25 +103,63 @@ public record RouteConfig(
         SSE
     }
 
+    public RouteType type() {
+        return backend instanceof Http ? RouteType.HTTP : RouteType.STDIO;
+    }
+
+    /** The HTTP backend of an {@code http} route; empty for other routes. */
+    public Optional<Http> http() {
+        return backend instanceof Http h ? Optional.of(h) : Optional.empty();
+    }
+
+    /** The command of a {@code stdio} route; empty for other routes. */
+    public Optional<Stdio> stdio() {
+        return backend instanceof Stdio s ? Optional.of(s) : Optional.empty();
+    }
+
+    /** The static headers mcp-front sends to the backend (none for stdio routes). */
+    public Map<String, String> headers() {
+        return http().map(Http::headers).orElse(Map.of());
+    }
+
     /** The route's name as used in URLs and logs: its path without the leading slash. */
     public String name() {
         return path.substring(1);
     }
 
     /**
+     * The same route also served at the root of its own host name ({@code routes[].host}):
+     * {@code https://<host>/mcp} beside {@code <issuer>/<path>/mcp}.
+     */
+    public RouteConfig withHost(Optional<String> newHost) {
+        return new RouteConfig(path, newHost, backend, protocol, sessions, healthCheck, access, identity);
+    }
+
+    /** The same route with {@code access} as its {@code access:} block. */
+    public RouteConfig withAccess(RouteAccess newAccess) {
+        return new RouteConfig(path, host, backend, protocol, sessions, healthCheck, newAccess, identity);
+    }
+
+    /**
      * Leaves {@code access} and {@code host} out: rules apply per request, so sessions (and the key a bridged
-     * 2026-07-28 user's
-     * session is found by) stay the same when only they change.
+     * 2026-07-28 user's session is found by) stay the same when only they change.
      */
     @Override
     public String toString() {
         // Header values and environment values usually hold secrets: print only their names.
-        return "RouteConfig[path=" + path + ", type=" + type + ", backend=" + backend.orElse(null)
-                + ", transport=" + transport.orElse(null) + ", headers=" + headers.keySet()
-                + ", command=" + command + ", environment=" + environment.keySet()
-                + ", timeout=" + timeout + ", requestTimeout=" + requestTimeout + ", maxSessions=" + maxSessions
-                + ", maxSessionsPerUser=" + maxSessionsPerUser + ", protocol=" + protocol + ", healthCheck="
-                + healthCheck
-                + ", identity=" + identity.kind() + ", onProcessLoss=" + onProcessLoss + "]";
+        String served = switch (type()) {
+            case HTTP -> {
+                Http h = (Http) backend;
+                yield "backend=" + h.url() + ", transport=" + h.transport() + ", headers="
+                        + h.headers().keySet();
+            }
+            case STDIO -> {
+                Stdio s = (Stdio) backend;
+                yield "command=" + s.command() + ", environment="
+                        + s.environment().keySet() + ", onProcessLoss=" + s.onProcessLoss();
+            }
+        };
+        return "RouteConfig[path=" + path + ", type=" + type() + ", " + served + ", sessions=" + sessions
+                + ", protocol=" + protocol + ", healthCheck=" + healthCheck + ", identity=" + identity.kind() + "]";
     }
 }

@@ -58,9 +58,12 @@ final class Bridges {
         long now = System.nanoTime();
         Entry entry = known.get(key);
         if (entry != null) {
-            if (now - entry.renewedAt > route.timeout().toNanos() / 3) {
+            if (now - entry.renewedAt > route.sessions().idleTimeout().toNanos() / 3) {
                 entry.renewedAt = now;
-                store.put(key, new JsonObject().put("session", entry.session), route.timeout())
+                store.put(
+                                key,
+                                new JsonObject().put("session", entry.session),
+                                route.sessions().idleTimeout())
                         .onFailure(e -> log.atWarn()
                                 .addKeyValue("route", route.path())
                                 .addKeyValue("reason", e.getMessage())
@@ -97,7 +100,10 @@ final class Bridges {
 
     private Future<String> open(RouteConfig route, SessionOwner owner, String key) {
         return sessions.open(route, ClientTransport.MODERN, null, owner)
-                .compose(session -> store.putIfAbsent(key, new JsonObject().put("session", session), route.timeout())
+                .compose(session -> store.putIfAbsent(
+                                key,
+                                new JsonObject().put("session", session),
+                                route.sessions().idleTimeout())
                         .recover(e -> Future.succeededFuture(true))
                         .compose(stored -> {
                             if (stored) {
@@ -145,8 +151,9 @@ final class Bridges {
      */
     private static String key(RouteConfig route, SessionOwner owner) {
         // Not route.hashCode(): enums hash by identity, and every instance of a cluster must agree.
-        String settings =
-                route + "\u0000" + new TreeMap<>(route.headers()) + "\u0000" + new TreeMap<>(route.environment());
+        String settings = route + "\u0000" + new TreeMap<>(route.headers()) + "\u0000"
+                + new TreeMap<>(
+                        route.stdio().map(RouteConfig.Stdio::environment).orElse(Map.of()));
         return "bridge:" + Secrets.hash(settings + '\u0000' + owner.subject() + '\u0000' + owner.clientId());
     }
 }

@@ -98,7 +98,7 @@ final class ModernProxy {
         long started = System.nanoTime();
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
-                .setAbsoluteURI(route.backend().orElseThrow().toString())
+                .setAbsoluteURI(route.http().orElseThrow().url().toString())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.ACCEPT, McpHeaders.ACCEPT_JSON_OR_STREAM)
                 .putHeader(ModernRequests.PROTOCOL_VERSION_HEADER, version);
@@ -173,7 +173,7 @@ final class ModernProxy {
                             "2026",
                             "2026");
             if (!"subscriptions/listen".equals(message.method())) {
-                timer = vertx.setTimer(route.requestTimeout().toMillis(), t -> timedOut());
+                timer = vertx.setTimer(route.sessions().requestTimeout().toMillis(), t -> timedOut());
             }
         }
 
@@ -344,8 +344,8 @@ final class ModernProxy {
                     504,
                     message.idKey(),
                     JsonRpcErrors.REQUEST_TIMEOUT,
-                    "Request timed out after " + route.requestTimeout().toSeconds() + " s (route " + route.path()
-                            + ")");
+                    "Request timed out after "
+                            + route.sessions().requestTimeout().toSeconds() + " s (route " + route.path() + ")");
         }
 
         void clientGone() {

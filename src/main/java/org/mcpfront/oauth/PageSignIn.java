@@ -2,6 +2,7 @@ package org.mcpfront.oauth;
 
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
+import org.mcpfront.identity.Caller;
 
 /**
  * Sign-in for mcp-front's own pages (the status page): the same identity provider and admission rules as
@@ -9,8 +10,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 public interface PageSignIn {
 
-    /** The signed-in person's email, or null when this browser has no page session. */
-    Future<String> viewer(RoutingContext ctx);
+    /** The signed-in person (email and memberships), or null when this browser has no page session. */
+    Future<Caller> viewer(RoutingContext ctx);
 
     /** Sends the browser to sign in; it comes back to {@code returnPath} (a path on this host) signed in. */
     void signIn(RoutingContext ctx, String returnPath);

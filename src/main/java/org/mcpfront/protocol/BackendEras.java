@@ -60,7 +60,8 @@ public final class BackendEras {
     /** The era mcp-front speaks to {@code route}'s backend; stdio routes learn theirs per process. */
     public Future<Era> eraOf(RouteConfig route) {
         if (route.protocol() == BackendProtocol.V2025
-                || route.transport().orElse(BackendTransport.STREAMABLE) == BackendTransport.SSE) {
+                || route.http().map(RouteConfig.Http::transport).orElse(BackendTransport.STREAMABLE)
+                        == BackendTransport.SSE) {
             return Future.succeededFuture(Era.LEGACY);
         }
         if (route.protocol() == BackendProtocol.V2026) {
@@ -109,7 +110,7 @@ public final class BackendEras {
                 .put("params", envelope);
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
-                .setAbsoluteURI(route.backend().orElseThrow().toString())
+                .setAbsoluteURI(route.http().orElseThrow().url().toString())
                 .setIdleTimeout(PROBE_TIMEOUT_MS)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.ACCEPT, McpHeaders.ACCEPT_JSON_OR_STREAM)

@@ -73,7 +73,7 @@ public final class Backends {
             case HTTP ->
                 httpEra == Era.MODERN
                         ? listener -> new StatelessHttpBackend(http, route, id, listener)
-                        : switch (route.transport().orElse(RouteConfig.BackendTransport.STREAMABLE)) {
+                        : switch (route.http().orElseThrow().transport()) {
                             case STREAMABLE -> listener -> new StreamableHttpBackend(vertx, http, route, id, listener);
                             case SSE -> listener -> new SseBackend(vertx, http, route, id, listener);
                         };
@@ -85,7 +85,7 @@ public final class Backends {
                         listener,
                         System.getenv(),
                         callerEnvironment,
-                        route.onProcessLoss() == RouteConfig.OnProcessLoss.RESTART);
+                        route.stdio().orElseThrow().onProcessLoss() == RouteConfig.OnProcessLoss.RESTART);
         };
     }
 }

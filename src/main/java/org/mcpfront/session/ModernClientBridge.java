@@ -737,7 +737,7 @@ final class ModernClientBridge implements Backend, BackendListener {
                 route.path(),
                 call.request.method(),
                 clientParams,
-                route.requestTimeout());
+                route.sessions().requestTimeout());
         JsonObject result = new JsonObject()
                 .put("resultType", "input_required")
                 .put("inputRequests", inputRequests)
@@ -746,7 +746,7 @@ final class ModernClientBridge implements Backend, BackendListener {
         inFlight.remove(upstreamId);
         held.put(upstreamId, call);
         // The backend's call waits here for the retry, bounded like any request.
-        call.holdTimer = vertx.setTimer(route.requestTimeout().toMillis(), t -> giveUp(upstreamId));
+        call.holdTimer = vertx.setTimer(route.sessions().requestTimeout().toMillis(), t -> giveUp(upstreamId));
         listener.onMessage(
                 new JsonObject()
                         .put("jsonrpc", "2.0")
@@ -851,6 +851,11 @@ final class ModernClientBridge implements Backend, BackendListener {
     @Override
     public void onUpstreamReopened(String reason) {
         listener.onUpstreamReopened(reason);
+    }
+
+    @Override
+    public void onBackendReachable(boolean reachable, String detail) {
+        listener.onBackendReachable(reachable, detail);
     }
 
     @Override

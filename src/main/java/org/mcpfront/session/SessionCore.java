@@ -177,7 +177,8 @@ final class SessionCore implements BackendListener {
         this.host = host;
         this.metrics = metrics;
         this.standalone = keyedIfLegacy(spec.standalone());
-        this.buffers = new StreamBuffers(route.path(), spec.id(), host.streamStore(), route.timeout(), host::deliver);
+        this.buffers = new StreamBuffers(
+                route.path(), spec.id(), host.streamStore(), route.sessions().idleTimeout(), host::deliver);
         this.openedAt = host.nanoTime();
         this.lastActivity = openedAt;
         this.facts = facts;
@@ -220,7 +221,7 @@ final class SessionCore implements BackendListener {
         state = State.OPEN;
         saveFacts(facts);
         metrics.sessionOpened(route.path());
-        scheduleIdleCheck(route.timeout().toMillis());
+        scheduleIdleCheck(route.sessions().idleTimeout().toMillis());
         log.atInfo()
                 .addKeyValue("route", route.path())
                 .addKeyValue("session", spec.id())
@@ -345,7 +346,8 @@ final class SessionCore implements BackendListener {
                 saveFacts(facts.withInitialize(rpc.raw()));
             } else if ("notifications/initialized".equals(rpc.method())) {
                 saveFacts(facts.withInitialized());
-            } else if (lastActivity - factsSavedAt > route.timeout().toNanos() / 2) {
+            } else if (lastActivity - factsSavedAt
+                    > route.sessions().idleTimeout().toNanos() / 2) {
                 // Used, so kept: the stored facts live as long as the session's idle timeout.
                 saveFacts(facts);
             }
@@ -393,7 +395,7 @@ final class SessionCore implements BackendListener {
             // A subscription stays open as long as its client wants it: no request timeout.
             p.timer = LISTEN.equals(rpc.method())
                     ? -1
-                    : host.setTimer(route.requestTimeout().toMillis(), () -> timedOut(p));
+                    : host.setTimer(route.sessions().requestTimeout().toMillis(), () -> timedOut(p));
             pending.put(p.idKey, p);
             if (p.progressToken != null) {
                 progressTokens.put(p.progressToken, p.idKey);
@@ -582,6 +584,15 @@ final class SessionCore implements BackendListener {
     }
 
     @Override
+    public void onBackendReachable(boolean reachable, String detail) {
+        if (!reachable) {
+            metrics.backendError(route.path(), "connect");
+        }
+        Audit.backendReachable(
+                spec.owner().email(), spec.owner().clientId(), route.path(), spec.id(), reachable, detail);
+    }
+
+    @Override
     public void onUpstreamSession(String upstreamSessionId) {
         if (facts != null && !upstreamSessionId.equals(facts.upstreamSessionId())) {
             saveFacts(facts.withUpstreamSessionId(upstreamSessionId));
@@ -595,7 +606,7 @@ final class SessionCore implements BackendListener {
         facts = next;
         if (state == State.OPEN) {
             factsSavedAt = host.nanoTime();
-            host.saveFacts(next, route.timeout().toMillis());
+            host.saveFacts(next, route.sessions().idleTimeout().toMillis());
         }
     }
 
@@ -850,15 +861,15 @@ final class SessionCore implements BackendListener {
                 .addKeyValue("route", route.path())
                 .addKeyValue("session", spec.id())
                 .addKeyValue("method", p.method)
-                .addKeyValue("timeout", route.requestTimeout().toString())
+                .addKeyValue("timeout", route.sessions().requestTimeout().toString())
                 .log("request timed out");
         deliverResponse(
                 p,
                 JsonRpcErrors.error(
                         p.idKey,
                         JsonRpcErrors.REQUEST_TIMEOUT,
-                        "Request timed out after " + route.requestTimeout().toSeconds() + " s (route " + route.path()
-                                + ")"));
+                        "Request timed out after "
+                                + route.sessions().requestTimeout().toSeconds() + " s (route " + route.path() + ")"));
         audit(p, "timeout", JsonRpcErrors.REQUEST_TIMEOUT);
         // Tell the backend to stop working on it: nobody waits for the answer any more.
         backend.send(JsonRpcMessage.cancelled(p.idKey, "timed out in mcp-front"));
@@ -927,7 +938,7 @@ final class SessionCore implements BackendListener {
         if (state != State.OPEN) {
             return;
         }
-        long timeout = route.timeout().toMillis();
+        long timeout = route.sessions().idleTimeout().toMillis();
         if (!pending.isEmpty()) {
             // A request in flight is bounded by request_timeout, not by the idle timeout.
             scheduleIdleCheck(timeout);
@@ -935,7 +946,7 @@ final class SessionCore implements BackendListener {
         }
         long idle = (host.nanoTime() - lastActivity) / 1_000_000;
         if (idle >= timeout) {
-            end("idle for " + route.timeout().toSeconds() + " s");
+            end("idle for " + route.sessions().idleTimeout().toSeconds() + " s");
         } else {
             scheduleIdleCheck(timeout - idle);
         }

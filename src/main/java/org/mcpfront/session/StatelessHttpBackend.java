@@ -41,7 +41,7 @@ final class StatelessHttpBackend implements Backend {
     StatelessHttpBackend(BackendHttp http, RouteConfig route, String session, BackendListener listener) {
         this.http = http;
         this.route = route;
-        this.url = route.backend().orElseThrow();
+        this.url = route.http().orElseThrow().url();
         this.session = session;
         this.listener = listener;
     }

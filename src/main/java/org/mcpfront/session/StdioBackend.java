@@ -113,12 +113,15 @@ final class StdioBackend implements Backend {
 
     /** Starts one process of the route's command; fails when it could not be started. */
     private Future<Proc> spawn() {
-        List<String> command = new ArrayList<>(route.command().size() + 1);
+        List<String> command =
+                new ArrayList<>(route.stdio().orElseThrow().command().size() + 1);
         // setsid makes the command the leader of a new process group whose id is its pid.
         command.add("setsid");
-        command.addAll(route.command());
+        command.addAll(route.stdio().orElseThrow().command());
         NuProcessBuilder builder = new NuProcessBuilder(
-                command, StdioEnvironment.of(parentEnvironment, route.environment(), callerEnvironment));
+                command,
+                StdioEnvironment.of(
+                        parentEnvironment, route.stdio().orElseThrow().environment(), callerEnvironment));
         Proc next = new Proc();
         builder.setProcessListener(next.pipes);
         // Spawning is a blocking system call: keep it off the event loop.
@@ -127,7 +130,8 @@ final class StdioBackend implements Backend {
                 log.atWarn()
                         .addKeyValue("route", route.path())
                         .addKeyValue("session", session)
-                        .addKeyValue("command", route.command().get(0))
+                        .addKeyValue(
+                                "command", route.stdio().orElseThrow().command().get(0))
                         .log("stdio process could not be started");
                 return Future.failedFuture("the process could not be started");
             }
@@ -338,7 +342,7 @@ final class StdioBackend implements Backend {
                 .addKeyValue("route", route.path())
                 .addKeyValue("session", session)
                 .addKeyValue("pid", from.pid)
-                .addKeyValue("command", route.command().get(0))
+                .addKeyValue("command", route.stdio().orElseThrow().command().get(0))
                 .addKeyValue("exit_code", code)
                 .addKeyValue("stderr", String.join(" | ", from.lastStderr))
                 .log("stdio process exited");
@@ -400,14 +404,14 @@ final class StdioBackend implements Backend {
         if (restartId == null) {
             restartId = "mf-restart-" + (++restarts);
         }
-        long timeout = route.requestTimeout().toMillis();
+        long timeout = route.sessions().requestTimeout().toMillis();
         restartTimer = vertx.setTimer(timeout, t -> {
             restartTimer = -1;
             if (restartId != null && !closing) {
                 listener.onFailure(
                         SessionCore.START,
                         "a new process for the session did not answer initialize within "
-                                + route.requestTimeout().toSeconds() + " s");
+                                + route.sessions().requestTimeout().toSeconds() + " s");
             }
         });
         write(JsonRpcMessage.of(clientInitialize.json().copy().put("id", restartId)));

@@ -64,8 +64,8 @@ final class StatusReport {
                 .put(
                         "limits",
                         new JsonObject()
-                                .put("max_sessions", route.maxSessions())
-                                .put("max_sessions_per_user", route.maxSessionsPerUser()))
+                                .put("max_sessions", route.sessions().max())
+                                .put("max_sessions_per_user", route.sessions().maxPerUser()))
                 .put("sessions", sessions)
                 .put("requests_last_minute", requests);
         json.put("health", health(route, me));
@@ -107,9 +107,11 @@ final class StatusReport {
 
     static String backend(RouteConfig route) {
         if (route.type() == RouteConfig.RouteType.STDIO) {
-            return route.command().isEmpty() ? "" : route.command().get(0);
+            return route.stdio().orElseThrow().command().isEmpty()
+                    ? ""
+                    : route.stdio().orElseThrow().command().get(0);
         }
-        return route.backend().map(StatusReport::withoutSecrets).orElse("");
+        return route.http().map(h -> withoutSecrets(h.url())).orElse("");
     }
 
     private static String withoutSecrets(URI uri) {

@@ -91,17 +91,19 @@ class ConfigParserTest {
 
         RouteConfig notion = config.route("/notion").orElseThrow();
         assertThat(notion.type()).isEqualTo(RouteType.HTTP);
-        assertThat(notion.backend()).contains(URI.create("http://notion-mcp:9090/mcp"));
-        assertThat(notion.transport()).contains(BackendTransport.STREAMABLE);
+        assertThat(notion.http().orElseThrow().url()).isEqualTo(URI.create("http://notion-mcp:9090/mcp"));
+        assertThat(notion.http().orElseThrow().transport()).isEqualTo(BackendTransport.STREAMABLE);
         assertThat(notion.headers()).containsExactly(Map.entry("Authorization", "Bearer ntn_123"));
-        assertThat(notion.timeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(notion.sessions().idleTimeout()).isEqualTo(Duration.ofMinutes(5));
 
         RouteConfig db = config.route("/db").orElseThrow();
         assertThat(db.type()).isEqualTo(RouteType.STDIO);
-        assertThat(db.command()).containsExactly("docker", "run", "--rm", "-i", "mcp/postgres:latest");
-        assertThat(db.environment()).containsExactly(Map.entry("DATABASE_URL", "postgres://db/app"));
-        assertThat(db.backend()).isEmpty();
-        assertThat(db.transport()).isEmpty();
+        assertThat(db.stdio().orElseThrow().command())
+                .containsExactly("docker", "run", "--rm", "-i", "mcp/postgres:latest");
+        assertThat(db.stdio().orElseThrow().environment())
+                .containsExactly(Map.entry("DATABASE_URL", "postgres://db/app"));
+        assertThat(db.http()).isEmpty();
+        assertThat(db.stdio()).isPresent();
 
         assertThat(config.server().host()).isEqualTo("0.0.0.0");
         assertThat(config.cluster()).isEqualTo(new ClusterConfig(true, Optional.empty()));
@@ -238,8 +240,8 @@ class ConfigParserTest {
         FrontConfig config = Configs.parse(yaml, Map.of("SCRIPT", "server.js", "TOKEN", "t0k", "MODE", "", "A", "a"));
 
         RouteConfig route = config.routes().get(0);
-        assertThat(route.command()).containsExactly("node", "server.js");
-        assertThat(route.environment())
+        assertThat(route.stdio().orElseThrow().command()).containsExactly("node", "server.js");
+        assertThat(route.stdio().orElseThrow().environment())
                 .containsExactlyInAnyOrderEntriesOf(Map.of("TOKEN", "t0k", "MODE", "safe", "BOTH", "a-b"));
     }
 
@@ -251,7 +253,7 @@ class ConfigParserTest {
 
         FrontConfig config = Configs.parse(yaml, Map.of("VALUE", "${HOME}"));
 
-        assertThat(config.routes().get(0).environment())
+        assertThat(config.routes().get(0).stdio().orElseThrow().environment())
                 .containsExactlyInAnyOrderEntriesOf(Map.of("LITERAL", "${HOME} costs $5 $$", "NESTED", "${HOME}"));
     }
 
@@ -287,8 +289,8 @@ class ConfigParserTest {
                 withRoutes("{path: /a, type: http, backend: \"http://b/mcp\", timeout: %s, request_timeout: %s}"
                         .formatted(written, written)));
 
-        assertThat(config.routes().get(0).timeout()).isEqualTo(expected);
-        assertThat(config.routes().get(0).requestTimeout()).isEqualTo(expected);
+        assertThat(config.routes().get(0).sessions().idleTimeout()).isEqualTo(expected);
+        assertThat(config.routes().get(0).sessions().requestTimeout()).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "max_body_size {0} is {1} bytes")
@@ -323,7 +325,7 @@ class ConfigParserTest {
 
         FrontConfig config = Configs.parse(withRoutes(route));
 
-        assertThat(config.routes().get(0).transport()).contains(expected);
+        assertThat(config.routes().get(0).http().orElseThrow().transport()).isEqualTo(expected);
     }
 
     @Test
@@ -335,7 +337,7 @@ class ConfigParserTest {
                 "{path: /c, type: stdio, command: [node], on_process_loss: RESTART}"));
 
         assertThat(config.routes())
-                .extracting(RouteConfig::onProcessLoss)
+                .extracting(r -> r.stdio().orElseThrow().onProcessLoss())
                 .containsExactly(
                         RouteConfig.OnProcessLoss.RESTART,
                         RouteConfig.OnProcessLoss.END,
@@ -372,7 +374,7 @@ class ConfigParserTest {
                 + "environment: {FLAG: yes, SWITCH: on, MODE: 0755, VERSION: 1.10, DAY: 2024-01-31, "
                 + "PORT: 5432, DEBUG: true}}"));
 
-        assertThat(config.routes().get(0).environment())
+        assertThat(config.routes().get(0).stdio().orElseThrow().environment())
                 .containsExactlyInAnyOrderEntriesOf(Map.of(
                         "FLAG",
                         "yes",
@@ -437,10 +439,10 @@ class ConfigParserTest {
                 Configs.httpRoute("/web"), "{path: \"/proc\", type: stdio, command: [\"node\", \"server.js\"]}"));
         RouteConfig web = config.route("/web").orElseThrow();
         RouteConfig proc = config.route("/proc").orElseThrow();
-        assertThat(web.timeout()).isEqualTo(Duration.ofMinutes(30));
-        assertThat(proc.timeout()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(web.maxSessions()).isEqualTo(500);
-        assertThat(proc.maxSessions()).isEqualTo(20);
+        assertThat(web.sessions().idleTimeout()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(proc.sessions().idleTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(web.sessions().max()).isEqualTo(500);
+        assertThat(proc.sessions().max()).isEqualTo(20);
         assertThat(config.server().maxSessions()).isEqualTo(1000);
     }
 }

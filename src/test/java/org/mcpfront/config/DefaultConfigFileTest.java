@@ -26,9 +26,11 @@ class DefaultConfigFileTest {
         assertThat(config.cluster().enabled()).isFalse();
         RouteConfig everything = config.route("/everything").orElseThrow();
         assertThat(everything.type()).isEqualTo(RouteConfig.RouteType.STDIO);
-        assertThat(everything.command()).containsExactly("npx", "-y", "@modelcontextprotocol/server-everything");
+        assertThat(everything.stdio().orElseThrow().command())
+                .containsExactly("npx", "-y", "@modelcontextprotocol/server-everything");
         RouteConfig memory = config.route("/memory").orElseThrow();
-        assertThat(memory.command()).containsExactly("npx", "-y", "@modelcontextprotocol/server-memory");
-        assertThat(memory.environment()).containsKey("MEMORY_FILE_PATH");
+        assertThat(memory.stdio().orElseThrow().command())
+                .containsExactly("npx", "-y", "@modelcontextprotocol/server-memory");
+        assertThat(memory.stdio().orElseThrow().environment()).containsKey("MEMORY_FILE_PATH");
     }
 }

@@ -215,8 +215,8 @@ class ComposeFilesTest {
         for (String name : frontServices(compose)) {
             RouteConfig route =
                     frontConfig(compose, name, Map.of()).route("/everything").orElseThrow();
-            assertThat(route.backend())
-                    .contains(URI.create("http://everything:"
+            assertThat(route.http().orElseThrow().url())
+                    .isEqualTo(URI.create("http://everything:"
                             + map(everything.get("environment")).get("PORT") + "/mcp"));
         }
     }

@@ -64,6 +64,8 @@ class ClusterIT {
     private static final Duration DRAIN_GRACE = Duration.ofSeconds(60);
     /** Requests one user may send /limited per hour, all instances together. */
     private static final int BURST_LIMIT = 6;
+    /** Sessions one user may hold on /capped, all instances together. */
+    private static final int SESSIONS_PER_USER = 2;
 
     private static RedisServer redis;
     private static EverythingServer backend;
@@ -114,6 +116,10 @@ class ClusterIT {
                     type: http
                     backend: "%s"
                     access: { rate_limit: "%d/1h" }
+                  - path: "/capped"
+                    type: http
+                    backend: "%s"
+                    max_sessions_per_user: %d
                 """.formatted(
                         issuer,
                         ADMIN,
@@ -122,7 +128,9 @@ class ClusterIT {
                         EverythingServer.stdioCommandYaml(),
                         modernBackend.url(),
                         backend.url(),
-                        BURST_LIMIT));
+                        BURST_LIMIT,
+                        backend.url(),
+                        SESSIONS_PER_USER));
         // All at once, as an instance group starts: the first start also settles, with three
         // instances racing, the one signing key the cluster shares (kept in Redis).
         startAll(true);
@@ -640,6 +648,51 @@ class ClusterIT {
         assertThat(RawHttp.send(RawHttp.mcpPost(limited(ports.get(0)), INITIALIZED, other))
                         .statusCode())
                 .isEqualTo(400);
+    }
+
+    @Test
+    @Order(8)
+    @DisplayName("a user's session beyond max_sessions_per_user is refused on another instance; once one ends, a new "
+            + "one opens")
+    void sessionsPerUserAcrossInstances() {
+        String token =
+                new OAuthBrowser(issuer).tokens(REDIRECT, "capped@example.com").getString("access_token");
+        List<String> held = new ArrayList<>();
+        for (int i = 0; i < SESSIONS_PER_USER; i++) {
+            held.add(openCapped(ports.get(i), token));
+        }
+        for (int port : ports) {
+            HttpResponse<String> over = post(capped(port), token, null, RawHttp.INITIALIZE);
+            assertThat(over.statusCode())
+                    .as("instance on %d: %s", port, over.body())
+                    .isEqualTo(503);
+            assertThat(new JsonObject(over.body()).getJsonObject("error").getString("message"))
+                    .contains("you have " + SESSIONS_PER_USER + " sessions on /capped");
+        }
+        String other = new OAuthBrowser(issuer)
+                .tokens(REDIRECT, "uncapped@example.com")
+                .getString("access_token");
+        openCapped(ports.get(2), other);
+
+        HttpResponse<String> ended = RawHttp.send(RawHttp.anonymous(capped(ports.get(0)))
+                .header("Authorization", "Bearer " + token)
+                .header("Mcp-Session-Id", held.get(0))
+                .DELETE());
+        assertThat(ended.statusCode()).as(ended.body()).isBetween(200, 204);
+        // A place is free again, for a session on any instance.
+        RawHttp.awaitStatus(() -> RawHttp.mcpPost(capped(ports.get(2)), RawHttp.INITIALIZE, token), 200);
+    }
+
+    private static String openCapped(int port, String accessToken) {
+        HttpResponse<String> answer = post(capped(port), accessToken, null, RawHttp.INITIALIZE);
+        assertThat(answer.statusCode())
+                .as("initialize on %d: %s", port, answer.body())
+                .isEqualTo(200);
+        return answer.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    }
+
+    private static String capped(int port) {
+        return "http://127.0.0.1:" + port + "/capped/mcp";
     }
 
     private static String limited(int port) {

@@ -1,7 +1,6 @@
 package org.mcpfront.identity.backend;
 
 import io.vertx.core.Future;
-import java.net.URI;
 import java.util.Map;
 import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.config.RouteConfig;
@@ -103,15 +102,15 @@ public final class BackendIdentity {
 
     /** The assertion's audience: the backend URL as configured. */
     static String backendUrl(RouteConfig route) {
-        return route.backend().map(URI::toString).orElse(route.path());
+        return route.http().map(h -> h.url().toString()).orElse(route.path());
     }
 
     /** A Google ID token's audience: the route's, or the backend URL's origin. */
     static String audience(RouteConfig route) {
         return route.identity()
                 .audience()
-                .orElseGet(() -> route.backend()
-                        .map(url -> url.getScheme() + "://" + url.getRawAuthority())
+                .orElseGet(() -> route.http()
+                        .map(h -> h.url().getScheme() + "://" + h.url().getRawAuthority())
                         .orElse(route.path()));
     }
 }

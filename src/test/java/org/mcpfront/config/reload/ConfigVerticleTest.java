@@ -93,7 +93,8 @@ class ConfigVerticleTest {
                 assertThat(diff.added()).containsExactly("/c");
                 assertThat(diff.removed()).containsExactly("/b");
                 assertThat(diff.changed()).containsExactly("/a");
-                assertThat(config.route("/a").orElseThrow().timeout()).isEqualTo(Duration.ofMinutes(1));
+                assertThat(config.route("/a").orElseThrow().sessions().idleTimeout())
+                        .isEqualTo(Duration.ofMinutes(1));
             });
             // The reload is logged before it is published.
             ctx.verify(() -> assertThat(infos("configuration reloaded"))

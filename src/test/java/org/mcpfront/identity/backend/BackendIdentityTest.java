@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.config.RouteConfig.BackendProtocol;
+import org.mcpfront.config.RouteConfig.BackendTransport;
 import org.mcpfront.config.RouteConfig.RouteType;
 import org.mcpfront.config.RouteIdentity;
 import org.mcpfront.config.RouteIdentity.Kind;
@@ -30,23 +31,18 @@ class BackendIdentityTest {
             "sub-alice", "alice@example.com", "client-1", List.of("eng@example.com", "iam:roles/viewer"));
 
     private static RouteConfig route(RouteType type, RouteIdentity identity) {
+        RouteConfig.Backend backend = type == RouteType.HTTP
+                ? new RouteConfig.Http(URI.create("https://notion.internal/mcp"), BackendTransport.STREAMABLE, Map.of())
+                : new RouteConfig.Stdio(List.of("cat"), Map.of(), RouteConfig.OnProcessLoss.RESTART);
         return new RouteConfig(
                 "/notion",
-                type,
-                type == RouteType.HTTP ? Optional.of(URI.create("https://notion.internal/mcp")) : Optional.empty(),
                 Optional.empty(),
-                Map.of(),
-                type == RouteType.STDIO ? List.of("cat") : List.of(),
-                Map.of(),
-                Duration.ofMinutes(5),
-                Duration.ofMinutes(5),
-                10,
-                2,
+                backend,
                 BackendProtocol.V2025,
+                new RouteConfig.SessionLimits(Duration.ofMinutes(5), Duration.ofMinutes(5), 10, 2),
                 org.mcpfront.config.HealthCheck.DEFAULT,
                 org.mcpfront.access.RouteAccess.OPEN,
-                identity,
-                RouteConfig.OnProcessLoss.RESTART);
+                identity);
     }
 
     @Test

@@ -16,6 +16,27 @@ def frames(event):
     return out
 
 
+# What the nearest mcp-front method on a stack is doing, first match wins (see the report in bench/RESULTS.md).
+CONCERNS = [
+    ("network I/O and Vert.x/Netty plumbing (no mcp-front frame)", ["(no mcp-front frame"]),
+    ("audit line and logging", ["LogEncoder", "Audit."]),
+    ("metrics", ["Metrics"]),
+    ("JSON parsing and encoding", ["JsonRpcMessage", "Envelope", "withId", "ListFilter"]),
+    ("event bus between edge and session", ["SessionClient", "SessionVerticle.deliver", "ClientStreams",
+                                            "SessionVerticle.onCommand", "LocalOnly"]),
+    ("timers", ["setTimer", "cancelTimer", "stopHolding", "SsePostStream.open"]),
+    ("routing, Host/Origin checks, body reading", ["EdgeVerticle", "OriginPolicy", "AccessGate", "EdgeConfig",
+                                                   "ReadDeadlines", "BodyText",
+                                                   "StreamableHttpEndpoint.post", "SseEndpoint.message"]),
+    ("bearer token check", ["BearerCheck", "AccessTokens", "Caller"]),
+    ("request to the backend (HTTP client)", ["BackendHttp", "StreamableHttpBackend", "SseBackend", "Tracing.inject",
+                                              "StatelessHttpBackend"]),
+    ("writing the answer (SSE, JSON)", ["SseWriter", "PostStream", "JsonPostStream", "EventStream"]),
+    ("session bookkeeping", ["SessionCore", "StreamBuffers", "EventIds", "Bridges", "ModernClientBridge",
+                             "LegacyClientBridge"]),
+]
+
+
 def short(name):
     """org.mcpfront.edge.Foo.bar -> edge.Foo.bar; io.vertx.core.http.impl.Foo.bar -> Foo.bar"""
     if name.startswith("org.mcpfront."):
@@ -60,6 +81,10 @@ def main():
         ours = [f for f in stack if f.startswith("org.mcpfront.") and "$$Lambda" not in f]
         nearest[ours[0] if ours else "(no mcp-front frame: " + (stack[-1] if stack else "?") + ")"] += 1
     table("CPU by the nearest mcp-front method on the stack", nearest, len(cpu) or 1, rows)
+    concerns = collections.Counter()
+    for name, n in nearest.items():
+        concerns[next((c for c, words in CONCERNS if any(w in name for w in words)), "other mcp-front code")] += n
+    table("CPU by concern (the nearest mcp-front method's)", concerns, len(cpu) or 1, rows)
     ours = collections.Counter({k: v for k, v in incl.items() if k.startswith("org.mcpfront.")})
     table("CPU, with callees, mcp-front's methods", ours, len(cpu) or 1, rows)
     alloc_own, alloc_incl, total = collections.Counter(), collections.Counter(), 0

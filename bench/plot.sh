@@ -40,7 +40,8 @@ set title "${3:-tools/call latency: mcp-front against the backend reached direct
 set logscale x
 set xtics ("p50" 2, "p90" 10, "p99" 100, "p99.9" 1000)
 set xlabel "percentile"
-set ylabel "ms"
+set ylabel "ms (log scale)"
+set logscale y
 set key left top
 set grid
 plot ${plots%, }

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.mcpfront.aggregate.AggregateBackend;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.bus.SessionAdopt;
@@ -145,7 +146,14 @@ public final class SupervisorVerticle extends VerticleBase {
     public Future<?> start() {
         backendHttp = new BackendHttp(vertx, backendIdentity);
         if (backends == null) {
-            backends = (spec, era) -> Backends.forSession(vertx, backendHttp, spec, era, requestStates);
+            backends = (spec, era) -> spec.route().type() == RouteConfig.RouteType.AGGREGATE
+                    ? Backends.around(
+                            vertx,
+                            spec,
+                            AggregateBackend.forSession(
+                                    vertx, spec, this::memberBackend, metrics.backends(), config.groups()),
+                            requestStates)
+                    : Backends.forSession(vertx, backendHttp, spec, era, requestStates);
         }
         if (store == null) {
             ownStore = new MemoryStore(vertx, 1 << 20);
@@ -192,6 +200,7 @@ public final class SupervisorVerticle extends VerticleBase {
                 start(message, route, spec);
             } else {
                 forget(id);
+                metrics.refused(path, "sessions_per_user");
                 message.fail(503, perUserRefusal(route));
             }
         });
@@ -256,6 +265,12 @@ public final class SupervisorVerticle extends VerticleBase {
             return "mcp-front is at its limit of " + config.maxSessions() + " sessions; try again later";
         }
         return null;
+    }
+
+    /** A member route's backend inside an aggregate session, as a session of that route would get it. */
+    private Future<Function<BackendListener, Backend>> memberBackend(SessionSpec memberSpec) {
+        return eraOf(memberSpec.route())
+                .map(era -> Backends.forSession(vertx, backendHttp, memberSpec, era, requestStates));
     }
 
     /**
@@ -361,6 +376,7 @@ public final class SupervisorVerticle extends VerticleBase {
                 if (held) {
                     claim(message, route, facts);
                 } else {
+                    metrics.refused(route.path(), "sessions_per_user");
                     message.fail(503, perUserRefusal(route));
                 }
             });
@@ -400,7 +416,7 @@ public final class SupervisorVerticle extends VerticleBase {
         if (starting != null) {
             starting.future().onComplete(ar -> {
                 if (ar.succeeded()) {
-                    message.reply(null);
+                    message.reply(SessionAdopt.HERE);
                 } else {
                     message.fail(404, GONE);
                 }
@@ -408,7 +424,7 @@ public final class SupervisorVerticle extends VerticleBase {
             return true;
         }
         if (sessions.containsKey(id)) {
-            message.reply(null);
+            message.reply(SessionAdopt.HERE);
             return true;
         }
         return false;
@@ -463,7 +479,7 @@ public final class SupervisorVerticle extends VerticleBase {
                                 .log("session adopted from an instance that is gone");
                         Audit.sessionAdopted(
                                 adopted.owner().email(), adopted.owner().clientId(), route.path(), id, from.node());
-                        message.reply(null);
+                        message.reply(SessionAdopt.ADOPTED);
                         started.complete();
                         return;
                     }

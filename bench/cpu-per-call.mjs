@@ -4,6 +4,7 @@
 // and reads the CPU time (user + system, /proc/<pid>/stat) its gateway process used meanwhile; the
 // others sit idle then, so what a process spends in its own rounds is its cost for those calls.
 // Usage: node cpu-per-call.mjs --sessions 16 --warmup 20000 --rounds 20 --block 2000 [--header "N: v"]
+//          [--target-header "name=N: v"] (a header for one target only)
 //          name=kind:url@pid ...     kind: streamable | sse (SDK v1) | modern (SDK v2, 2026-07-28)
 // Prints one JSON object: per target the calls measured, CPU µs per call and calls per second.
 import { readFileSync } from "node:fs";
@@ -27,7 +28,7 @@ const { parseHeader, httpOptions } = await import("./headers.mjs");
 const TICKS_PER_SECOND = 100; // USER_HZ: /proc reports CPU time in these on Linux
 
 function parseArgs(argv) {
-  const options = { sessions: 16, warmup: 20000, rounds: 20, block: 2000, headers: {}, targets: [] };
+  const options = { sessions: 16, warmup: 20000, rounds: 20, block: 2000, headers: {}, targetHeaders: {}, targets: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--sessions") options.sessions = Number(argv[++i]);
@@ -35,6 +36,11 @@ function parseArgs(argv) {
     else if (arg === "--rounds") options.rounds = Number(argv[++i]);
     else if (arg === "--block") options.block = Number(argv[++i]);
     else if (arg === "--header") Object.assign(options.headers, parseHeader(argv[++i]));
+    else if (arg === "--target-header") {
+      // name=Header: value — for that target instead of the --header of the same name
+      const [name, header] = argv[++i].split(/=(.*)/s);
+      options.targetHeaders[name] = Object.assign(options.targetHeaders[name] || {}, parseHeader(header));
+    }
     else {
       const match = /^([^=]+)=(streamable|sse|modern):(.+)@(\d+)$/.exec(arg);
       if (!match) throw new Error(`not a target: ${arg} (want name=streamable|sse|modern:url@pid)`);
@@ -87,7 +93,8 @@ async function burst(clients, calls) {
 const options = parseArgs(process.argv.slice(2));
 for (const target of options.targets) {
   target.clients = [];
-  for (let i = 0; i < options.sessions; i++) target.clients.push(await connect(target, options.headers));
+  const headers = { ...options.headers, ...(options.targetHeaders[target.name] || {}) };
+  for (let i = 0; i < options.sessions; i++) target.clients.push(await connect(target, headers));
   await burst(target.clients, options.warmup);
   target.cpu = 0;
   target.calls = 0;

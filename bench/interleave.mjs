@@ -34,7 +34,13 @@ function percentile(sorted, p) {
 
 const round = (x) => Math.round(x * 1000) / 1000;
 
-/** calls, p50/p90/p99/mean in milliseconds (three decimals) of one session's samples. */
+/** The percentiles the latency plots draw (bench/plot.sh): the distribution, dense towards the tail. */
+const CURVE = [1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 97, 98, 99, 99.5, 99.9];
+
+/**
+ * calls, p50/p90/p99/mean in milliseconds (three decimals) of one session's samples, and the latency at each
+ * percentile of CURVE (`curve`: [percentile, ms] pairs) for the plots.
+ */
 export function summary(samples) {
   const sorted = [...samples].sort((a, b) => a - b);
   return {
@@ -43,6 +49,7 @@ export function summary(samples) {
     p90_ms: round(percentile(sorted, 90)),
     p99_ms: round(percentile(sorted, 99)),
     mean_ms: round(sorted.reduce((a, b) => a + b, 0) / sorted.length),
+    curve: CURVE.map((p) => [p, round(percentile(sorted, p))]),
   };
 }
 

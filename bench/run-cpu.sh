@@ -4,6 +4,8 @@
 # client, same load, measured in one run in interleaved rounds after warm-up (cpu-per-call.mjs).
 # The backend is the floor (floor-server.mjs: answers echo at once, both transports, both eras), so the
 # gateways' own work is what differs. Usage: bench/run-cpu.sh [rounds] [block] [warm-up] [sessions]
+# With BASE_JAR=<another mcp-front.jar> a second mcp-front from that jar is measured in the same run (targets
+# base-*), so that a change is measured against the build before it, interleaved, on the same load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bench/lib.sh
@@ -12,7 +14,7 @@ rounds="${1:-20}"
 block="${2:-2000}"
 warmup="${3:-20000}"
 sessions="${4:-16}"
-jar=target/mcp-front.jar
+jar="${JAR:-target/mcp-front.jar}"  # JAR=...: another build of mcp-front
 [ -f "$jar" ] || { echo "build the jar first: ./mvnw -q package -DskipTests" >&2; exit 1; }
 [ -d src/test/node/node_modules ] || { echo "install the Node packages first: npm ci --prefix src/test/node" >&2; exit 1; }
 
@@ -42,6 +44,21 @@ YAML
 wait_port "$floor_port"
 LOG_LEVEL=WARN java -jar "$jar" --config "$work/bench.yaml" >"$work/front.log" 2>&1 & front_pid=$!; pids+=("$front_pid")
 java -cp "$jar" bench/PassThrough.java "$pass_port" "http://127.0.0.1:$floor_port" >"$work/pass.log" 2>&1 & pass_pid=$!; pids+=("$pass_pid")
+base_targets=()
+if [ -n "${BASE_JAR:-}" ]; then
+  # The same configuration on its own port (and issuer: it signs its own tokens).
+  base_port=$(free_port)
+  sed "s/$front_port/$base_port/g" "$work/bench.yaml" >"$work/base.yaml"
+  LOG_LEVEL=WARN java -jar "$BASE_JAR" --config "$work/base.yaml" >"$work/base.log" 2>&1 & base_pid=$!; pids+=("$base_pid")
+  wait_port "$base_port"
+  base_auth="Authorization: Bearer $(node bench/token.mjs --issuer "http://127.0.0.1:$base_port" --access-only)"
+  base_targets=(
+    --target-header "base-streamable=$base_auth" --target-header "base-sse=$base_auth"
+    --target-header "base-2026=$base_auth"
+    "base-streamable=streamable:http://127.0.0.1:$base_port/floor-2025/mcp@$base_pid"
+    "base-sse=sse:http://127.0.0.1:$base_port/floor-sse/sse@$base_pid"
+    "base-2026=modern:http://127.0.0.1:$base_port/floor/mcp@$base_pid")
+fi
 wait_port "$front_port"; wait_port "$pass_port"
 bearer="Authorization: Bearer $(node bench/token.mjs --issuer "http://127.0.0.1:$front_port" --access-only)"
 
@@ -54,7 +71,7 @@ node bench/cpu-per-call.mjs --sessions "$sessions" --warmup "$warmup" --rounds "
   "pass-sse=sse:http://127.0.0.1:$pass_port/sse@$pass_pid" \
   "front-sse=sse:http://127.0.0.1:$front_port/floor-sse/sse@$front_pid" \
   "pass-2026=modern:http://127.0.0.1:$pass_port/mcp@$pass_pid" \
-  "front-2026=modern:http://127.0.0.1:$front_port/floor/mcp@$front_pid" | tee "$work/result.json"
+  "front-2026=modern:http://127.0.0.1:$front_port/floor/mcp@$front_pid" "${base_targets[@]}" | tee "$work/result.json"
 # shellcheck disable=SC2016  # the ${...} are JavaScript template literals
 node -e '
 const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
@@ -63,4 +80,8 @@ console.log("|---|---|---|---|---|");
 for (const [pass, front] of [["pass-streamable", "front-streamable"], ["pass-sse", "front-sse"], ["pass-2026", "front-2026"]]) {
   const p = r[pass].cpu_us_per_call, f = r[front].cpu_us_per_call;
   console.log(`| ${front.slice(6)} | ${p} | ${f} | ${(f / p).toFixed(2)} | ${Math.round(2e6 / f)} calls/s |`);
+}
+for (const path of ["streamable", "sse", "2026"]) {
+  const b = r["base-" + path], f = r["front-" + path];
+  if (b) console.log(`base-${path}: ${b.cpu_us_per_call} µs/call, this build ${f.cpu_us_per_call} (${(100 * (f.cpu_us_per_call / b.cpu_us_per_call - 1)).toFixed(1)}%)`);
 }' "$work/result.json"

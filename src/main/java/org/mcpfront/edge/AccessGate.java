@@ -140,7 +140,7 @@ final class AccessGate {
         }
         List<JsonRpcMessage> messages;
         try {
-            messages = JsonRpcMessage.parseBody(ctx.body().asString());
+            messages = JsonRpcMessage.parseBody(BodyText.of(ctx));
         } catch (JsonRpcException | RuntimeException unparsable) {
             ctx.next();
             return;

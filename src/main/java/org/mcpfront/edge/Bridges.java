@@ -3,6 +3,7 @@ package org.mcpfront.edge;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.mcpfront.bus.ClientTransport;
@@ -28,6 +29,14 @@ final class Bridges {
     private final SessionClient sessions;
     /** This edge's view, so a request in a busy conversation costs no store round trip. */
     private final Map<String, Entry> known = new HashMap<>();
+    /**
+     * Store keys already computed, by route object (a reload makes new ones) and then user and client: a key
+     * is a SHA-256 over the route's whole settings, too dear for every request.
+     */
+    private final Map<RouteConfig, Map<String, String>> keys = new IdentityHashMap<>();
+
+    private static final int MAX_CACHED_ROUTES = 64;
+    private static final int MAX_CACHED_KEYS = 10_000;
 
     private static final class Entry {
         final String session;
@@ -45,7 +54,7 @@ final class Bridges {
     }
 
     Future<String> sessionFor(RouteConfig route, SessionOwner owner) {
-        String key = key(route, owner);
+        String key = cachedKey(route, owner);
         long now = System.nanoTime();
         Entry entry = known.get(key);
         if (entry != null) {
@@ -78,7 +87,7 @@ final class Bridges {
 
     /** The session did not answer (it ended): forget it so the next request opens another. */
     void forget(RouteConfig route, SessionOwner owner, String session) {
-        String key = key(route, owner);
+        String key = cachedKey(route, owner);
         Entry entry = known.get(key);
         if (entry != null && entry.session.equals(session)) {
             known.remove(key);
@@ -113,6 +122,27 @@ final class Bridges {
                                 return other;
                             });
                         }));
+    }
+
+    private String cachedKey(RouteConfig route, SessionOwner owner) {
+        Map<String, String> byOwner = keys.get(route);
+        if (byOwner == null) {
+            if (keys.size() >= MAX_CACHED_ROUTES) {
+                keys.clear(); // routes of earlier configurations
+            }
+            byOwner = new HashMap<>();
+            keys.put(route, byOwner);
+        }
+        String who = owner.subject() + '\u0000' + owner.clientId();
+        String key = byOwner.get(who);
+        if (key == null) {
+            if (byOwner.size() >= MAX_CACHED_KEYS) {
+                byOwner.clear();
+            }
+            key = key(route, owner);
+            byOwner.put(who, key);
+        }
+        return key;
     }
 
     /**

@@ -31,7 +31,12 @@ public record EdgeConfig(
 
     /** The route whose path is exactly {@code path}, if any. */
     public Optional<RouteConfig> route(String path) {
-        return routes.stream().filter(r -> r.path().equals(path)).findFirst();
+        for (RouteConfig route : routes) { // every MCP request asks: a loop, not a stream
+            if (route.path().equals(path)) {
+                return Optional.of(route);
+            }
+        }
+        return Optional.empty();
     }
 
     AuthorizationServerConfig authorizationServer() {

@@ -131,7 +131,7 @@ final class SseEndpoint {
         }
         List<JsonRpcMessage> messages;
         try {
-            messages = JsonRpcMessage.parseBody(ctx.body().asString());
+            messages = JsonRpcMessage.parseBody(BodyText.of(ctx));
         } catch (JsonRpcException e) {
             response.setStatusCode(400)
                     .putHeader("Content-Type", "application/json")

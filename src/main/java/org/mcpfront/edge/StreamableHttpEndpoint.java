@@ -94,7 +94,7 @@ final class StreamableHttpEndpoint {
         }
         List<JsonRpcMessage> messages;
         try {
-            messages = JsonRpcMessage.parseBody(ctx.body().asString());
+            messages = JsonRpcMessage.parseBody(BodyText.of(ctx));
         } catch (JsonRpcException e) {
             response.setStatusCode(400)
                     .putHeader("Content-Type", "application/json")

@@ -52,6 +52,10 @@ public final class GatewayMetrics {
     private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
+    /** The two counters every message meets, by route alone: no key to build per message. */
+    private final ConcurrentHashMap<String, Counter> toBackend = new ConcurrentHashMap<>();
+
+    private final ConcurrentHashMap<String, Counter> toClient = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
         this(registry, Tracing.off());
@@ -94,11 +98,14 @@ public final class GatewayMetrics {
     }
 
     public void messageToBackend(String route) {
-        counter("messages", route, "direction", "to_backend").increment();
+        toBackend
+                .computeIfAbsent(route, r -> counter("messages", r, "direction", "to_backend"))
+                .increment();
     }
 
     public void messageToClient(String route) {
-        counter("messages", route, "direction", "to_client").increment();
+        toClient.computeIfAbsent(route, r -> counter("messages", r, "direction", "to_client"))
+                .increment();
     }
 
     /**

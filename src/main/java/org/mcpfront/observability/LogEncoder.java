@@ -79,7 +79,17 @@ public final class LogEncoder extends EncoderBase<ILoggingEvent> {
     }
 
     private static boolean secret(String key) {
-        return SECRET_KEYS.contains(key.toLowerCase(Locale.ROOT));
+        // Keys are lower-case constants nearly always: no lower-casing (an allocation per pair) for those.
+        if (SECRET_KEYS.contains(key)) {
+            return true;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if ((c >= 'A' && c <= 'Z') || c > 0x7f) {
+                return SECRET_KEYS.contains(key.toLowerCase(Locale.ROOT));
+            }
+        }
+        return false;
     }
 
     private String json(ILoggingEvent event) {
@@ -128,7 +138,12 @@ public final class LogEncoder extends EncoderBase<ILoggingEvent> {
     private String text(ILoggingEvent event) {
         StringBuilder line = new StringBuilder(160);
         line.append(TEXT_TIME.format(event.getInstant())).append(' ');
-        line.append(String.format("%-5s", event.getLevel())).append(' ');
+        String level = event.getLevel().toString();
+        line.append(level);
+        for (int pad = level.length(); pad < 5; pad++) {
+            line.append(' ');
+        }
+        line.append(' ');
         String logger = event.getLoggerName();
         line.append(logger.substring(logger.lastIndexOf('.') + 1)).append("  ");
         line.append(event.getFormattedMessage());
@@ -149,12 +164,25 @@ public final class LogEncoder extends EncoderBase<ILoggingEvent> {
     private static void appendPair(StringBuilder line, String key, Object value) {
         String text = secret(key) ? "***" : String.valueOf(value);
         line.append("  ").append(key).append('=');
-        if (text.isEmpty() || text.chars().anyMatch(c -> c == ' ' || c == '"' || c == '=' || c < 0x20)) {
+        if (needsQuotes(text)) {
             line.append('"')
                     .append(text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n"))
                     .append('"');
         } else {
             line.append(text);
         }
+    }
+
+    private static boolean needsQuotes(String text) {
+        if (text.isEmpty()) {
+            return true;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == ' ' || c == '"' || c == '=' || c < 0x20) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -1,6 +1,7 @@
 package org.mcpfront.protocol;
 
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
 import org.mcpfront.transport.JsonRpcMessage;
 
 /**
@@ -64,11 +65,15 @@ public record Envelope(String protocolVersion, JsonObject clientCapabilities, Js
 
     /** A copy of {@code params} without the envelope's keys: what a legacy server is sent. */
     public static JsonObject strip(JsonObject params) {
-        JsonObject copy = params.copy();
-        if (copy.getValue("_meta") instanceof JsonObject meta) {
+        // Copies of the two levels that change; the arguments below them are shared, not copied.
+        JsonObject copy = new JsonObject(new LinkedHashMap<>(params.getMap()));
+        if (copy.getValue("_meta") instanceof JsonObject original) {
+            JsonObject meta = new JsonObject(new LinkedHashMap<>(original.getMap()));
             meta.fieldNames().removeIf(name -> name.startsWith(PREFIX));
             if (meta.isEmpty()) {
                 copy.remove("_meta");
+            } else {
+                copy.put("_meta", meta);
             }
         }
         return copy;

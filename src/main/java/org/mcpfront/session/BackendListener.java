@@ -1,5 +1,7 @@
 package org.mcpfront.session;
 
+import org.mcpfront.transport.JsonRpcMessage;
+
 /** What a {@link Backend} reports to its session. */
 public interface BackendListener {
 
@@ -10,6 +12,13 @@ public interface BackendListener {
      *                     tells (Streamable HTTP); null otherwise
      */
     void onMessage(String raw, String relatedIdKey);
+
+    /**
+     * The same for a message a bridge already parsed (and rewrote): the session need not parse its text again.
+     */
+    default void onMessage(JsonRpcMessage message, String relatedIdKey) {
+        onMessage(message.raw(), relatedIdKey);
+    }
 
     /** Whether the client request with this id still waits for its response. */
     boolean awaitingResponse(String idKey);

@@ -6,6 +6,7 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -375,8 +376,10 @@ final class LegacyClientBridge implements Backend, BackendListener {
             ask(call, result);
             return;
         }
-        JsonObject copy = json.copy().put("id", Json.decodeValue(call.clientIdKey()));
-        listener.onMessage(copy.encode(), call.clientIdKey());
+        // The top level copied only: the id is all that changes.
+        JsonObject copy =
+                new JsonObject(new LinkedHashMap<>(json.getMap())).put("id", Json.decodeValue(call.clientIdKey()));
+        listener.onMessage(JsonRpcMessage.of(copy), call.clientIdKey());
     }
 
     private JsonObject initializeAnswer(Call call, JsonObject discover) {

@@ -368,7 +368,8 @@ final class ModernClientBridge implements Backend, BackendListener {
         JsonObject params = Envelope.strip(message.params());
         params.remove("inputResponses");
         params.remove("requestState");
-        JsonObject json = message.json().copy();
+        // The top level copied only: params is replaced, nothing else changes.
+        JsonObject json = new JsonObject(new LinkedHashMap<>(message.json().getMap()));
         json.put("params", params);
         JsonRpcMessage legacy = JsonRpcMessage.of(json);
         inFlight.put(legacy.idKey(), new InFlight(message, envelope));
@@ -551,7 +552,8 @@ final class ModernClientBridge implements Backend, BackendListener {
                 }
                 return;
             }
-            JsonObject json = message.json().copy();
+            // Parsed here and nowhere else: changed in place, no copy.
+            JsonObject json = message.json();
             if (json.getValue("result") instanceof JsonObject result && "tools/list".equals(call.request.method())) {
                 paramHeaders.learn(
                         result,
@@ -565,7 +567,7 @@ final class ModernClientBridge implements Backend, BackendListener {
                 }
             }
             json.put("id", Json.decodeValue(call.answerAs));
-            listener.onMessage(json.encode(), call.answerAs);
+            listener.onMessage(JsonRpcMessage.of(json), call.answerAs);
             return;
         }
         if (message.isRequest()) {
@@ -587,7 +589,7 @@ final class ModernClientBridge implements Backend, BackendListener {
             }
         }
         InFlight call = relatedIdKey == null ? null : inFlight.get(relatedIdKey);
-        listener.onMessage(text, call == null ? relatedIdKey : call.answerAs);
+        listener.onMessage(message, call == null ? relatedIdKey : call.answerAs);
     }
 
     /** The listen request (its id here) a message of a 2026-07-28 process is tagged with, or null. */

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -537,13 +538,13 @@ final class SessionCore implements BackendListener {
 
     @Override
     public void onMessage(String raw, String relatedIdKey) {
-        lastActivity = host.nanoTime();
-        heardFromBackend = true;
-        metrics.messageToClient(route.path());
         JsonRpcMessage rpc;
         try {
             rpc = JsonRpcMessage.parse(raw);
         } catch (JsonRpcException e) {
+            lastActivity = host.nanoTime();
+            heardFromBackend = true;
+            metrics.messageToClient(route.path());
             // A process stopped mid-write leaves half a line behind: expected once the session ends.
             boolean expected = state == State.ENDING || state == State.ENDED;
             log.atLevel(expected ? Level.DEBUG : Level.WARN)
@@ -553,6 +554,15 @@ final class SessionCore implements BackendListener {
                     .log("backend sent something that is not a JSON-RPC message; dropped");
             return;
         }
+        onMessage(rpc, relatedIdKey);
+    }
+
+    @Override
+    public void onMessage(JsonRpcMessage rpc, String relatedIdKey) {
+        lastActivity = host.nanoTime();
+        heardFromBackend = true;
+        metrics.messageToClient(route.path());
+        String raw = rpc.raw();
         if (rpc.isResponse()) {
             Pending p = pending.remove(rpc.idKey());
             if (p == null) {
@@ -568,7 +578,8 @@ final class SessionCore implements BackendListener {
                 readProtocolVersion(rpc);
             }
             // A list answer loses what the route's access rules hide from this request's user.
-            deliverResponse(p, ListFilter.filterResponse(p.method, raw, p.visibility));
+            String filtered = ListFilter.filterResponse(p.method, raw, p.visibility);
+            deliverResponse(p, filtered, filtered == raw ? rpc.json() : null);
             auditResponse(p, rpc);
             return;
         }
@@ -702,9 +713,14 @@ final class SessionCore implements BackendListener {
     // ---- delivery ---------------------------------------------------------------------------
 
     private void deliverResponse(Pending p, String raw) {
+        deliverResponse(p, raw, null);
+    }
+
+    /** @param parsed {@code raw} parsed already, or null */
+    private void deliverResponse(Pending p, String raw, JsonObject parsed) {
         p.span.endWith(raw);
         if (p.clientIdKey != null) {
-            raw = withId(raw, p.clientIdKey);
+            raw = withId(parsed != null ? parsed : new JsonObject(raw), p.clientIdKey);
         }
         if (p.stream == null) {
             toStandalone(raw);
@@ -866,8 +882,9 @@ final class SessionCore implements BackendListener {
     }
 
     /** {@code raw} with its id replaced by {@code idKey} (JSON text): the client's own id, put back. */
-    private static String withId(String raw, String idKey) {
-        JsonObject json = new JsonObject(raw);
+    private static String withId(JsonObject response, String idKey) {
+        // A copy of the top level only: the id is all that changes, and the nested values are not touched.
+        JsonObject json = new JsonObject(new LinkedHashMap<>(response.getMap()));
         json.put("id", Json.decodeValue(idKey));
         return json.encode();
     }

@@ -156,6 +156,9 @@ final class StreamBuffers {
      * Past the session's bounds, forgets whole streams: finished ones first, then the oldest; never {@code current}.
      */
     private void evictStreams(Buffer current) {
+        if (streams.size() <= MAX_STREAMS && bytes <= MAX_SESSION_BYTES) {
+            return; // nearly always: nothing to walk
+        }
         for (boolean finishedOnly : new boolean[] {true, false}) {
             Iterator<Map.Entry<String, Buffer>> it = streams.entrySet().iterator();
             while ((streams.size() > MAX_STREAMS || bytes > MAX_SESSION_BYTES) && it.hasNext()) {

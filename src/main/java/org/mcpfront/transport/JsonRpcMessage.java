@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
@@ -119,6 +120,9 @@ public record JsonRpcMessage(String raw, Kind kind, String idKey, String method,
         if ((id instanceof Double d && !Double.isFinite(d)) || (id instanceof Float f && !Float.isFinite(f))) {
             return null;
         }
+        if (id instanceof Integer || id instanceof Long) {
+            return id.toString(); // what the general case below gives them, without its BigDecimal
+        }
         if (id instanceof Number number) {
             BigDecimal value = new BigDecimal(number.toString());
             try {
@@ -187,7 +191,8 @@ public record JsonRpcMessage(String raw, Kind kind, String idKey, String method,
 
     /** The same message with another id ({@code idKey} is JSON text, as {@link #idKey()}). */
     public JsonRpcMessage withIdKey(String idKey) {
-        JsonObject copy = json.copy().put("id", Json.decodeValue(idKey));
+        // The top level copied only: the id is all that changes, and nested values are shared, not copied.
+        JsonObject copy = new JsonObject(new LinkedHashMap<>(json.getMap())).put("id", Json.decodeValue(idKey));
         return of(copy);
     }
 

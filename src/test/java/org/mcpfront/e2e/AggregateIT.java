@@ -40,7 +40,7 @@ class AggregateIT {
     private static FrontHarness front;
     private static int gonePort;
 
-    /** The clients of both eras: SDK v1 and v2 speaking 2025, and v2 pinned to 2026-07-28. */
+    /** The clients of both eras and transports: SDK v1 (Streamable HTTP and SSE) and v2 in 2025, v2 in 2026-07-28. */
     enum Client {
         V1(Kind.V1),
         V1_SSE(Kind.V1_SSE),
@@ -51,6 +51,11 @@ class AggregateIT {
 
         Client(Kind kind) {
             this.kind = kind;
+        }
+
+        /** The aggregate's endpoint for this client's transport. */
+        String url() {
+            return front.url(kind.transport() == MatrixClient.Transport.SSE ? "/all/sse" : "/all/mcp");
         }
     }
 
@@ -92,7 +97,7 @@ class AggregateIT {
     @EnumSource(Client.class)
     @DisplayName("lists prefixed names, calls each member, answers an HTTP member's elicitation")
     void throughOneEndpoint(Client client) {
-        MatrixClient.Report report = MatrixClient.to(front.url("/all/mcp"), client.kind)
+        MatrixClient.Report report = MatrixClient.to(client.url(), client.kind)
                 .bearer()
                 .steps("connect", "tools/list", "tools/call", "elicitation")
                 .tool("everything_echo", new JsonObject().put("message", "matrix"))
@@ -116,7 +121,7 @@ class AggregateIT {
                 .as(report.describe())
                 .isEqualTo(1);
 
-        MatrixClient.Report stdio = MatrixClient.to(front.url("/all/mcp"), client.kind)
+        MatrixClient.Report stdio = MatrixClient.to(client.url(), client.kind)
                 .bearer()
                 .steps("connect", "tools/call", "list_changed")
                 .tool("tools_echo", new JsonObject().put("message", "to the stdio member"))

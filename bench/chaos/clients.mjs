@@ -109,6 +109,8 @@ async function run(index) {
       // member) is counted as failed; the session is lost only if mcp-front says so.
       if (gone(error) || session.isClosed()) {
         g.sessionsLost++;
+        console.error(new Date().toISOString(), "lost", route, transportName, session.sessionId,
+          session.isClosed() ? "transport closed" : String(error?.message ?? error).slice(0, 300));
         await session.client.close().catch(() => {});
         session = null;
       }

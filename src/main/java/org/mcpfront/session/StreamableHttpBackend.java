@@ -328,8 +328,9 @@ final class StreamableHttpBackend implements Backend {
     }
 
     /**
-     * Opens the new upstream session with the client's initialize. A backend that cannot be reached or
-     * answers 5xx (still starting) is tried again with the back-off; any other refusal is definitive.
+     * Opens the new upstream session with the client's initialize. A backend that does not answer or
+     * answers 5xx (still starting) is tried again with the back-off; a 4xx, or a 200 without a session id,
+     * is definitive.
      */
     private void openUpstream() {
         if (closing) {
@@ -348,9 +349,10 @@ final class StreamableHttpBackend implements Backend {
                     if (closing) {
                         return;
                     }
-                    boolean transientFailure = opened.failed()
-                            ? Backoff.unreachable(opened.cause())
-                            : opened.result().status() >= 500;
+                    // No answer (refused, reset, cut: the backend is restarting again) or a 5xx is worth
+                    // another try; opening a session twice costs the backend an idle session at worst.
+                    boolean transientFailure =
+                            opened.failed() || opened.result().status() >= 500;
                     if (transientFailure) {
                         String reason = opened.failed()
                                 ? "cannot reach " + url + ": " + opened.cause().getMessage()
@@ -363,14 +365,10 @@ final class StreamableHttpBackend implements Backend {
                         vertx.setTimer(backoff.next(), t -> openUpstream());
                         return;
                     }
-                    if (opened.failed()
-                            || opened.result().status() != 200
-                            || opened.result().session() == null) {
+                    if (opened.result().status() != 200 || opened.result().session() == null) {
                         reopening = false;
-                        String why = opened.failed()
-                                ? opened.cause().getMessage()
-                                : "HTTP " + opened.result().status() + " "
-                                        + BackendHttp.snippet(opened.result().body());
+                        String why = "HTTP " + opened.result().status() + " "
+                                + BackendHttp.snippet(opened.result().body());
                         listener.onFailure(
                                 "session_expired",
                                 "the backend ended its session (HTTP 404) and refused a new one: " + why);

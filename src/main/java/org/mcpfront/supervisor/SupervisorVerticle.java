@@ -415,7 +415,7 @@ public final class SupervisorVerticle extends VerticleBase {
         if (starting != null) {
             starting.future().onComplete(ar -> {
                 if (ar.succeeded()) {
-                    message.reply(null);
+                    message.reply(SessionAdopt.HERE);
                 } else {
                     message.fail(404, GONE);
                 }
@@ -423,7 +423,7 @@ public final class SupervisorVerticle extends VerticleBase {
             return true;
         }
         if (sessions.containsKey(id)) {
-            message.reply(null);
+            message.reply(SessionAdopt.HERE);
             return true;
         }
         return false;
@@ -478,7 +478,7 @@ public final class SupervisorVerticle extends VerticleBase {
                                 .log("session adopted from an instance that is gone");
                         Audit.sessionAdopted(
                                 adopted.owner().email(), adopted.owner().clientId(), route.path(), id, from.node());
-                        message.reply(null);
+                        message.reply(SessionAdopt.ADOPTED);
                         started.complete();
                         return;
                     }

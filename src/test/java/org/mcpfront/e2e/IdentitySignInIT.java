@@ -197,6 +197,31 @@ class IdentitySignInIT {
         assertThat(alices.body()).contains("oauth.admins");
     }
 
+    @Test
+    @DisplayName("the identity provider's groups claim becomes memberships: its group opens a route, and an IAM role "
+            + "bound to that group admits")
+    void providerGroups() {
+        GoogleStandIn.User frank = new GoogleStandIn.User("oidc-frank", "frank@partner.org", true, null, "Frank");
+        OAuthBrowser browser = new OAuthBrowser(issuer);
+        String clientId = browser.register(REDIRECT);
+        OAuthBrowser.Authorization authorization = browser.authorization(clientId, REDIRECT, issuer + "/eng/mcp");
+        provider.nextSignIn(frank, List.of("eng@partner.org"));
+        HttpResponse<String> consent = browser.signIn(authorization, null);
+        assertThat(consent.statusCode()).as(consent.body()).isEqualTo(200);
+        assertThat(consent.body()).contains("<code>/eng</code>");
+        HttpResponse<String> back = browser.consent(consent, "allow");
+        String code = OAuthBrowser.query(OAuthBrowser.location(back)).get("code");
+        HttpResponse<String> token = browser.exchange(authorization, code);
+        assertThat(token.statusCode()).isEqualTo(200);
+        assertThat(
+                        GoogleCloudStandIn.claimsOf(new JsonObject(token.body()).getString("access_token"))
+                                .getJsonArray("groups")
+                                .stream()
+                                .map(String::valueOf)
+                                .toList())
+                .containsExactlyInAnyOrder("eng@partner.org", "iam:" + ROLE);
+    }
+
     /** What the user sees after signing in for a client that names {@code resources} (none: every route). */
     private static HttpResponse<String> consentPage(GoogleStandIn.User user, String... resources) {
         OAuthBrowser browser = new OAuthBrowser(issuer);

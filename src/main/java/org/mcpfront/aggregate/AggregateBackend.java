@@ -26,7 +26,7 @@ import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.identity.Caller;
 import org.mcpfront.observability.Audit;
-import org.mcpfront.observability.BackendHealth;
+import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.protocol.Identity;
 import org.mcpfront.protocol.McpErrors;
 import org.mcpfront.protocol.ProtocolVersions;
@@ -62,7 +62,7 @@ public final class AggregateBackend implements Backend {
     private final Vertx vertx;
     private final SessionSpec spec;
     private final BackendListener listener;
-    private final BackendHealth health;
+    private final GatewayMetrics metrics;
     private final Caller caller;
     private final List<Member> members = new ArrayList<>();
     private final Catalog catalog = new Catalog();
@@ -86,12 +86,12 @@ public final class AggregateBackend implements Backend {
             SessionSpec spec,
             BackendListener listener,
             MemberBackends backends,
-            BackendHealth health,
+            GatewayMetrics metrics,
             Map<String, List<String>> groups) {
         this.vertx = vertx;
         this.spec = spec;
         this.listener = listener;
-        this.health = health;
+        this.metrics = metrics;
         this.caller =
                 new Caller(spec.owner().email(), new HashSet<>(spec.owner().groups()));
         RouteConfig route = spec.route();
@@ -113,9 +113,9 @@ public final class AggregateBackend implements Backend {
             Vertx vertx,
             SessionSpec spec,
             MemberBackends backends,
-            BackendHealth health,
+            GatewayMetrics metrics,
             Map<String, List<String>> groups) {
-        return listener -> new AggregateBackend(vertx, spec, listener, backends, health, groups);
+        return listener -> new AggregateBackend(vertx, spec, listener, backends, metrics, groups);
     }
 
     @Override
@@ -466,7 +466,7 @@ public final class AggregateBackend implements Backend {
     }
 
     void memberUp(Member m, boolean recovered) {
-        health.aggregateMember(spec.route().path(), m.path(), null);
+        metrics.backends().aggregateMember(spec.route().path(), m.path(), null);
         log.atInfo()
                 .addKeyValue("route", spec.route().path())
                 .addKeyValue("member", m.path())
@@ -478,11 +478,13 @@ public final class AggregateBackend implements Backend {
         }
     }
 
-    void memberDown(Member m, String reason, boolean wasReady) {
+    void memberDown(Member m, String kind, String reason, boolean wasReady) {
         if (closing) {
             return;
         }
-        health.aggregateMember(spec.route().path(), m.path(), reason);
+        // Counted against the member's route, as its own sessions' failures are, and named in /ready.
+        metrics.backendError(m.path(), kind, reason);
+        metrics.backends().aggregateMember(spec.route().path(), m.path(), reason);
         log.atWarn()
                 .addKeyValue("route", spec.route().path())
                 .addKeyValue("member", m.path())

@@ -48,6 +48,8 @@ final class Member implements BackendListener {
     private long failedAt;
     private Future<Void> starting;
     private Promise<Void> startDone;
+    /** How the start under way failed, as the backend said (connect, start), for the member's error count. */
+    private String startFailureKind = "start";
     /** Counts start attempts, so that a late step of an abandoned one does nothing. */
     private int attempt;
 
@@ -132,6 +134,7 @@ final class Member implements BackendListener {
         }
         State before = state;
         state = State.STARTING;
+        startFailureKind = "start";
         int mine = ++attempt;
         Promise<Void> done = Promise.promise();
         startDone = done;
@@ -171,7 +174,7 @@ final class Member implements BackendListener {
                 failure = null;
                 aggregate.memberUp(this, before == State.DOWN);
             } else {
-                down(ar.cause().getMessage(), false);
+                down(startFailureKind, ar.cause().getMessage(), false);
             }
         });
     }
@@ -218,8 +221,9 @@ final class Member implements BackendListener {
         }
     }
 
-    /** The member failed: its requests fail, its backend closes, and it is down until a later start. */
-    void down(String reason, boolean wasReady) {
+    /** The member failed ({@code kind} as a session's backend errors count): its requests fail, its backend closes,
+     * and it is down until a later start. */
+    void down(String kind, String reason, boolean wasReady) {
         state = State.DOWN;
         failure = reason;
         failedAt = System.nanoTime();
@@ -230,7 +234,7 @@ final class Member implements BackendListener {
         if (gone != null) {
             gone.close();
         }
-        aggregate.memberDown(this, reason, wasReady);
+        aggregate.memberDown(this, kind, reason, wasReady);
     }
 
     Future<Void> close() {
@@ -315,11 +319,12 @@ final class Member implements BackendListener {
     @Override
     public void onFailure(String kind, String reason) {
         if (state == State.STARTING) {
+            startFailureKind = kind;
             startDone.tryFail(reason);
             return;
         }
         if (state == State.READY) {
-            down(reason, true);
+            down(kind, reason, true);
         }
     }
 }

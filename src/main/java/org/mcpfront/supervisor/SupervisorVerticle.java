@@ -154,8 +154,7 @@ public final class SupervisorVerticle extends VerticleBase {
                     ? Backends.around(
                             vertx,
                             spec,
-                            AggregateBackend.forSession(
-                                    vertx, spec, this::memberBackend, metrics.backends(), config.groups()),
+                            AggregateBackend.forSession(vertx, spec, this::memberBackend, metrics, config.groups()),
                             requestStates)
                     : Backends.forSession(vertx, backendHttp, spec, era, requestStates, warmPool(spec.route()));
         }

@@ -2,7 +2,6 @@ package org.mcpfront.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -25,10 +24,11 @@ import org.mcpfront.testing.NodeTools;
 import org.mcpfront.testing.RawHttp;
 
 /**
- * An aggregate route over server-everything on an HTTP route, our stdio test server on a stdio route and an HTTP
- * route whose backend is down, driven by the TypeScript SDK clients of both eras: one endpoint lists every
- * member's tools under prefixed names Claude accepts, sends each call to its member, passes a member's elicitation
- * and tools/list_changed through, and names the member that is down in its lists, its calls' errors and /ready.
+ * An aggregate route over server-everything on an HTTP route, our stdio test server on a stdio route and HTTP
+ * routes whose backends are down (one of them comes up later), driven by the TypeScript SDK clients of both eras:
+ * one endpoint lists every member's tools under prefixed names Claude accepts, sends each call to its member,
+ * passes a member's elicitation and tools/list_changed through, and names the member that is down in its lists,
+ * its calls' errors and /ready.
  */
 @DisplayName("An aggregate route serves its members' tools through one endpoint")
 @Timeout(600)
@@ -39,8 +39,9 @@ class AggregateIT {
     private static EverythingServer everything;
     private static FrontHarness front;
     private static int gonePort;
+    private static int latePort;
 
-    /** The clients of both eras: SDK v1 and v2 speaking 2025, and v2 pinned to 2026-07-28. */
+    /** The clients of both eras and transports: SDK v1 (Streamable HTTP and SSE) and v2 in 2025, v2 in 2026-07-28. */
     enum Client {
         V1(Kind.V1),
         V1_SSE(Kind.V1_SSE),
@@ -52,12 +53,18 @@ class AggregateIT {
         Client(Kind kind) {
             this.kind = kind;
         }
+
+        /** The aggregate's endpoint for this client's transport. */
+        String url() {
+            return front.url(kind.transport() == MatrixClient.Transport.SSE ? "/all/sse" : "/all/mcp");
+        }
     }
 
     @BeforeAll
     static void start() {
         everything = EverythingServer.start(EverythingServer.Mode.STREAMABLE);
         gonePort = FreePorts.next();
+        latePort = FreePorts.next();
         front = FrontHarness.start(routes("[\"crash\"]"));
     }
 
@@ -70,6 +77,7 @@ class AggregateIT {
                 - { path: "/everything", type: http, backend: "%s" }
                 - { path: "/tools", type: stdio, command: ["node", "%s"], access: { tools: [{ deny: %s }] } }
                 - { path: "/gone", type: http, backend: "http://127.0.0.1:%d/mcp" }
+                - { path: "/late", type: http, backend: "http://127.0.0.1:%d/mcp" }
                 - path: "/private"
                   type: stdio
                   command: ["node", "%s"]
@@ -80,6 +88,7 @@ class AggregateIT {
                         NodeTools.script("stdio-test-server.mjs"),
                         denied,
                         gonePort,
+                        latePort,
                         NodeTools.script("stdio-test-server.mjs"));
     }
 
@@ -92,7 +101,7 @@ class AggregateIT {
     @EnumSource(Client.class)
     @DisplayName("lists prefixed names, calls each member, answers an HTTP member's elicitation")
     void throughOneEndpoint(Client client) {
-        MatrixClient.Report report = MatrixClient.to(front.url("/all/mcp"), client.kind)
+        MatrixClient.Report report = MatrixClient.to(client.url(), client.kind)
                 .bearer()
                 .steps("connect", "tools/list", "tools/call", "elicitation")
                 .tool("everything_echo", new JsonObject().put("message", "matrix"))
@@ -116,7 +125,7 @@ class AggregateIT {
                 .as(report.describe())
                 .isEqualTo(1);
 
-        MatrixClient.Report stdio = MatrixClient.to(front.url("/all/mcp"), client.kind)
+        MatrixClient.Report stdio = MatrixClient.to(client.url(), client.kind)
                 .bearer()
                 .steps("connect", "tools/call", "list_changed")
                 .tool("tools_echo", new JsonObject().put("message", "to the stdio member"))
@@ -147,10 +156,9 @@ class AggregateIT {
 
         JsonObject list = RawHttp.lastMessage(send(session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}"))
                 .getJsonObject("result");
-        JsonArray unavailable = list.getJsonObject("_meta").getJsonArray("mcp-front/unavailable");
-        assertThat(unavailable).hasSize(1);
-        assertThat(unavailable.getJsonObject(0).getString("member")).isEqualTo("/gone");
-        assertThat(unavailable.getJsonObject(0).getString("error")).isNotBlank();
+        JsonObject gone = unavailable(list, "/gone");
+        assertThat(gone).as(list.encode()).isNotNull();
+        assertThat(gone.getString("error")).isNotBlank();
         assertThat(list.getJsonArray("tools").stream()
                         .map(t -> ((JsonObject) t).getString("name"))
                         .toList())
@@ -241,6 +249,46 @@ class AggregateIT {
                         .getString("uri"))
                 .as(read.encode())
                 .isEqualTo(uri);
+    }
+
+    @Test
+    @DisplayName("a member that was down is tried again by a later list, and its tools appear once it answers")
+    void memberComesBack() {
+        String session = session();
+        assertThat(unavailable(tools(session), "/late")).isNotNull();
+        try (EverythingServer late = EverythingServer.startOn(EverythingServer.Mode.STREAMABLE, latePort)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            JsonObject list = tools(session);
+            while (unavailable(list, "/late") != null && System.nanoTime() < deadline) {
+                sleep();
+                list = tools(session);
+            }
+            assertThat(unavailable(list, "/late")).as(list.encode()).isNull();
+            assertThat(list.encode()).contains("\"late_echo\"");
+            JsonObject echo = RawHttp.lastMessage(send(
+                    session,
+                    "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"tools/call\",\"params\":{\"name\":\"late_echo\","
+                            + "\"arguments\":{\"message\":\"back\"}}}"));
+            assertThat(echo.encode()).contains("Echo: back");
+        }
+    }
+
+    private static JsonObject tools(String session) {
+        return RawHttp.lastMessage(send(session, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/list\"}"))
+                .getJsonObject("result");
+    }
+
+    /** The entry of {@code member} in a merged list's unavailable members, or null. */
+    private static JsonObject unavailable(JsonObject list, String member) {
+        JsonObject meta = list.getJsonObject("_meta");
+        if (meta == null) {
+            return null;
+        }
+        return meta.getJsonArray("mcp-front/unavailable").stream()
+                .map(JsonObject.class::cast)
+                .filter(entry -> member.equals(entry.getString("member")))
+                .findFirst()
+                .orElse(null);
     }
 
     /** A new 2025 session on the aggregate, initialized. */

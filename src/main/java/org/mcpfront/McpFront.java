@@ -254,7 +254,8 @@ public final class McpFront {
                         server.streamMaxDuration()),
                 config.cluster(),
                 config.observability(),
-                config.groups());
+                config.groups(),
+                config.credentials());
     }
 
     public int port() {

@@ -38,7 +38,7 @@ import org.mcpfront.net.AddressRange;
 public final class ConfigParser {
 
     private static final List<String> ROOT_KEYS =
-            List.of("oauth", "routes", "server", "cluster", "observability", "groups");
+            List.of("oauth", "routes", "server", "cluster", "observability", "groups", "credentials");
     private static final List<String> OAUTH_KEYS = List.of(
             "issuer",
             "gcp_project",
@@ -77,7 +77,8 @@ public final class ConfigParser {
             "access",
             "identity",
             "on_process_loss",
-            "host");
+            "host",
+            "credential");
     private static final List<String> SERVER_KEYS = List.of(
             "host",
             "port",
@@ -187,8 +188,14 @@ public final class ConfigParser {
                             + "instance would fail");
         }
         ObservabilityConfig observability = ObservabilityConfig.parse(root.sectionOrEmpty("observability"));
+        CredentialsConfig credentials = CredentialSections.root(
+                root,
+                routes.stream()
+                        .filter(r -> r.credential().isPresent())
+                        .map(RouteConfig::path)
+                        .toList());
         problems.throwIfAny();
-        return new FrontConfig(oauth, routes, server, cluster, observability, groups);
+        return new FrontConfig(oauth, routes, server, cluster, observability, groups, credentials);
     }
 
     private static OAuthConfig oauth(Section s, Set<String> groups) {
@@ -326,9 +333,14 @@ public final class ConfigParser {
                     type.get(),
                     backend.map(b -> b instanceof Http h ? h.headers() : Map.<String, String>of())
                             .orElse(Map.of()));
+            Optional<RouteCredential> credential = CredentialSections.route(
+                    item,
+                    http ? "headers" : "environment",
+                    backend.map(b -> b instanceof Http h ? h.headers() : ((Stdio) b).environment())
+                            .orElse(Map.of()));
             if (path != null && backend.isPresent()) {
-                routes.add(
-                        new RouteConfig(path, host, backend.get(), protocol, sessions, healthCheck, access, identity));
+                routes.add(new RouteConfig(
+                        path, host, backend.get(), protocol, sessions, healthCheck, access, identity, credential));
             }
         }
         return routes;

@@ -4,13 +4,19 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Sign-in for mcp-front's own pages (the status page): the same identity provider and admission rules as
- * an OAuth client's sign-in, without a client or a consent step, kept by an HttpOnly cookie.
+ * Sign-in for mcp-front's own pages (the status and connections pages): the same identity provider and
+ * admission rules as an OAuth client's sign-in, without a client or a consent step, kept by an HttpOnly cookie.
  */
 public interface PageSignIn {
 
     /** The signed-in person's email, or null when this browser has no page session. */
     Future<String> viewer(RoutingContext ctx);
+
+    /** The signed-in person (email and the identity provider's subject), or null without a page session. */
+    Future<Viewer> signedIn(RoutingContext ctx);
+
+    /** Who a page session belongs to: the subject is the one their access tokens carry. */
+    record Viewer(String email, String subject) {}
 
     /** Sends the browser to sign in; it comes back to {@code returnPath} (a path on this host) signed in. */
     void signIn(RoutingContext ctx, String returnPath);

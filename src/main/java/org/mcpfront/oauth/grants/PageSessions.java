@@ -36,12 +36,19 @@ final class PageSessions implements PageSignIn {
 
     @Override
     public Future<String> viewer(RoutingContext ctx) {
+        return signedIn(ctx).map(viewer -> viewer == null ? null : viewer.email());
+    }
+
+    @Override
+    public Future<Viewer> signedIn(RoutingContext ctx) {
         Cookie cookie = ctx.request().getCookie(cookieName());
         if (cookie == null || cookie.getValue().length() < 43) {
             return Future.succeededFuture(null);
         }
         return store.get(KEY + Secrets.hash(cookie.getValue()))
-                .map(session -> session == null ? null : session.getString("email"));
+                .map(session -> session == null || session.getString("sub") == null
+                        ? null
+                        : new Viewer(session.getString("email"), session.getString("sub")));
     }
 
     @Override

@@ -120,9 +120,35 @@ public record RouteConfig(
         return backend instanceof Stdio s ? Optional.of(s) : Optional.empty();
     }
 
-    /** The static headers mcp-front sends to the backend (none for stdio routes). */
+    /**
+     * The static headers mcp-front sends to the backend (none for stdio routes): those that do not use the user's
+     * credential, which only a request of that user carries ({@link #credentialHeaders()}).
+     */
     public Map<String, String> headers() {
-        return http().map(Http::headers).orElse(Map.of());
+        return http().map(h -> without(h.headers(), true)).orElse(Map.of());
+    }
+
+    /** The headers that carry {@value RouteCredential#PLACEHOLDER}, to be filled per user. */
+    public Map<String, String> credentialHeaders() {
+        return http().map(h -> without(h.headers(), false)).orElse(Map.of());
+    }
+
+    /** The environment values that carry {@value RouteCredential#PLACEHOLDER}, to be filled per user. */
+    public Map<String, String> credentialEnvironment() {
+        return stdio().map(s -> without(s.environment(), false)).orElse(Map.of());
+    }
+
+    private static Map<String, String> without(Map<String, String> values, boolean credential) {
+        if (values.values().stream().noneMatch(RouteCredential::wanted)) {
+            return credential ? values : Map.of();
+        }
+        Map<String, String> kept = new java.util.LinkedHashMap<>();
+        values.forEach((name, value) -> {
+            if (RouteCredential.wanted(value) != credential) {
+                kept.put(name, value);
+            }
+        });
+        return Map.copyOf(kept);
     }
 
     /** The route's name as used in URLs and logs: its path without the leading slash. */

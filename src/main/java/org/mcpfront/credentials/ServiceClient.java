@@ -204,9 +204,4 @@ final class ServiceClient {
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
-
-    Future<Void> close() {
-        web.close();
-        return Future.succeededFuture();
-    }
 }

@@ -76,6 +76,22 @@ public final class UserCredentials {
      * expired).
      */
     public Future<String> token(RouteConfig route, String subject, String email) {
+        return usable(route, subject, email).map(credential -> {
+            auditUse(route.path(), subject, email, credential.accessToken());
+            return credential.accessToken();
+        });
+    }
+
+    /**
+     * Succeeds when a request of {@code subject} to {@code route} can carry their credential (refreshing it first
+     * when it is about to expire); fails with {@link CredentialRequired} when not. For the edge, before a request
+     * goes anywhere.
+     */
+    public Future<Void> check(RouteConfig route, String subject, String email) {
+        return usable(route, subject, email).mapEmpty();
+    }
+
+    private Future<ServiceCredential> usable(RouteConfig route, String subject, String email) {
         if (route.credential().isEmpty()) {
             return Future.failedFuture(new IllegalStateException(route.path() + " declares no credential"));
         }
@@ -97,9 +113,7 @@ public final class UserCredentials {
                         metrics.credential(route.path(), "missing");
                         return Future.failedFuture(new CredentialRequired(route.path(), connectUrl()));
                     }
-                    String token = usable.get().accessToken();
-                    auditUse(route.path(), subject, email, token);
-                    return Future.succeededFuture(token);
+                    return Future.succeededFuture(usable.get());
                 });
     }
 
@@ -212,9 +226,5 @@ public final class UserCredentials {
         if (first) {
             Audit.credential("credential_used", "a request carried the user's credential", email, route, "");
         }
-    }
-
-    public Future<Void> close() {
-        return service.close();
     }
 }

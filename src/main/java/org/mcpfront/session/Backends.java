@@ -85,6 +85,7 @@ public final class Backends {
                         listener,
                         System.getenv(),
                         callerEnvironment,
+                        http::credentialEnvironment,
                         route.stdio().orElseThrow().onProcessLoss() == RouteConfig.OnProcessLoss.RESTART);
         };
     }

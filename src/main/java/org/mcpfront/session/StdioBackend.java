@@ -12,10 +12,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.transport.JsonRpcException;
 import org.mcpfront.transport.JsonRpcMessage;
@@ -60,6 +62,9 @@ final class StdioBackend implements Backend {
     private final BackendListener listener;
     private final Map<String, String> parentEnvironment;
     private final Map<String, String> callerEnvironment;
+    /** The caller's own credential where the route's environment wants it: read anew for every process. */
+    private final Supplier<Future<Map<String, String>>> credentialEnvironment;
+
     private final boolean restartOnLoss;
     private Context context;
     /** The process serving the session now; null while none is running. */
@@ -88,7 +93,9 @@ final class StdioBackend implements Backend {
             BackendListener listener,
             Map<String, String> parentEnvironment,
             Map<String, String> callerEnvironment,
+            Supplier<Future<Map<String, String>>> credentialEnvironment,
             boolean restartOnLoss) {
+        this.credentialEnvironment = credentialEnvironment;
         this.vertx = vertx;
         this.route = route;
         this.session = session;
@@ -118,32 +125,39 @@ final class StdioBackend implements Backend {
         // setsid makes the command the leader of a new process group whose id is its pid.
         command.add("setsid");
         command.addAll(route.stdio().orElseThrow().command());
-        NuProcessBuilder builder = new NuProcessBuilder(
-                command,
-                StdioEnvironment.of(
-                        parentEnvironment, route.stdio().orElseThrow().environment(), callerEnvironment));
         Proc next = new Proc();
-        builder.setProcessListener(next.pipes);
-        // Spawning is a blocking system call: keep it off the event loop.
-        spawning = vertx.executeBlocking(builder::start, false).compose(started -> {
-            if (started == null || started.getPID() <= 0) {
-                log.atWarn()
-                        .addKeyValue("route", route.path())
-                        .addKeyValue("session", session)
-                        .addKeyValue(
-                                "command", route.stdio().orElseThrow().command().get(0))
-                        .log("stdio process could not be started");
-                return Future.failedFuture("the process could not be started");
-            }
-            next.process = started;
-            next.pid = started.getPID();
-            log.atInfo()
-                    .addKeyValue("route", route.path())
-                    .addKeyValue("session", session)
-                    .addKeyValue("pid", next.pid)
-                    .log("stdio process started");
-            return Future.succeededFuture(next);
-        });
+        spawning = credentialEnvironment
+                .get()
+                .compose(credential -> {
+                    Map<String, String> routeEnvironment =
+                            new HashMap<>(route.stdio().orElseThrow().environment());
+                    routeEnvironment.putAll(credential);
+                    NuProcessBuilder builder = new NuProcessBuilder(
+                            command, StdioEnvironment.of(parentEnvironment, routeEnvironment, callerEnvironment));
+                    builder.setProcessListener(next.pipes);
+                    // Spawning is a blocking system call: keep it off the event loop.
+                    return vertx.executeBlocking(builder::start, false);
+                })
+                .compose(started -> {
+                    if (started == null || started.getPID() <= 0) {
+                        log.atWarn()
+                                .addKeyValue("route", route.path())
+                                .addKeyValue("session", session)
+                                .addKeyValue(
+                                        "command",
+                                        route.stdio().orElseThrow().command().get(0))
+                                .log("stdio process could not be started");
+                        return Future.failedFuture("the process could not be started");
+                    }
+                    next.process = started;
+                    next.pid = started.getPID();
+                    log.atInfo()
+                            .addKeyValue("route", route.path())
+                            .addKeyValue("session", session)
+                            .addKeyValue("pid", next.pid)
+                            .log("stdio process started");
+                    return Future.succeededFuture(next);
+                });
         return spawning;
     }
 

@@ -2,8 +2,10 @@
 // half over Streamable HTTP and half over legacy SSE, half on an HTTP route and half on a stdio route.
 //   node clients.mjs --base URL --header "Authorization: Bearer T" --clients 50 --seconds 300
 // Every fifth call is a long-running operation with four progress notifications; each must arrive
-// once and in order. A client whose session is gone (404, or a stream that cannot be resumed) opens a
-// new one and counts a lost session; so does one whose calls failed three times in a row. Prints one JSON report per route and transport.
+// once and in order. A session counts as lost only when mcp-front says it is gone (404, Session not found,
+// Session ended) or the client must open a new one (its transport closed, or the SDK's legacy client
+// followed a new endpoint event): then the client opens a new one. A failed call alone loses nothing: the
+// client goes on with the same session, as Claude does. Prints one JSON report per route and transport.
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -92,7 +94,6 @@ async function run(index) {
       } else {
         await session.client.callTool({ name: "echo", arguments: { message: `c${index}-${n}` } }, undefined, { timeout: 30000 });
       }
-      session.failures = 0;
       // The SDK's legacy client follows a new endpoint event without a word (its reconnects lose
       // Last-Event-ID): a session id that changed under it is a session lost too.
       const now = session.transport._endpoint?.searchParams?.get("sessionId");
@@ -104,11 +105,12 @@ async function run(index) {
     } catch (error) {
       g.failed++;
       note(g, error);
-      session.failures = (session.failures ?? 0) + 1;
-      // Three failures in a row (504 while the cluster has not yet dropped a dead member, say): the
-      // session is as good as lost to its user.
-      if (gone(error) || session.isClosed() || session.failures >= 3) {
+      // A call that failed (in flight at a kill, or a 504 while the cluster has not yet dropped a dead
+      // member) is counted as failed; the session is lost only if mcp-front says so.
+      if (gone(error) || session.isClosed()) {
         g.sessionsLost++;
+        console.error(new Date().toISOString(), "lost", route, transportName, session.sessionId,
+          session.isClosed() ? "transport closed" : String(error?.message ?? error).slice(0, 300));
         await session.client.close().catch(() => {});
         session = null;
       }

@@ -6,7 +6,7 @@
 # and started again. Prints the clients' report: calls made and failed, sessions opened and lost,
 # progress notifications duplicated, lost or out of order.
 # Usage: bench/chaos/run.sh [seconds] [clients]   (needs: mvn package, npm ci --prefix src/test/node,
-#        redis-server on the PATH)
+#        redis-server on the PATH; LOG_LEVEL=INFO CHAOS_LOGS=dir keeps the logs for a post-mortem)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=bench/lib.sh
@@ -88,7 +88,7 @@ YAML
 
 front_pids=("" "" "")
 start_front() {
-  FRONT_PORT=${ports[$1]} LOG_LEVEL=WARN java -Dhz.port="${hz[$1]}" -jar "$jar" --config "$work/cluster.yaml" \
+  FRONT_PORT=${ports[$1]} LOG_LEVEL=${LOG_LEVEL:-WARN} java -Dhz.port="${hz[$1]}" -jar "$jar" --config "$work/cluster.yaml" \
     >>"$work/front-$1.log" 2>&1 &
   front_pids[$1]=$!
   pids+=("${front_pids[$1]}")
@@ -142,6 +142,8 @@ if [ ! -s "$work/report.json" ]; then
 fi
 cat "$work/report.json"
 echo
+# CHAOS_LOGS=dir keeps the instances', backend's and clients' logs of the run there.
+if [ -n "${CHAOS_LOGS:-}" ]; then mkdir -p "$CHAOS_LOGS" && cp "$work"/*.log "$CHAOS_LOGS"/; fi
 # shellcheck disable=SC2016  # the ${...} are JavaScript template literals
 node -e '
 const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));

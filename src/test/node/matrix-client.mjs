@@ -4,7 +4,7 @@
 //   node matrix-client.mjs --url URL [--sdk v1|v2] [--negotiation legacy|auto|pin] [--transport streamable|sse]
 //                          [--header "Name: value"]... [--steps connect,tools/list,tools/call,elicitation]
 //                          [--tool NAME] [--args JSON] [--elicit-tool NAME] [--elicit-args JSON]
-//                          [--prompt NAME] [--resource URI]
+//                          [--prompt NAME] [--resource URI] [--changes-tool NAME]
 //
 // --negotiation (v2 only): legacy = plain 2025 initialize (the SDK's default); auto = probe with
 // server/discover and fall back to initialize; pin = 2026-07-28 or fail. --transport sse is the
@@ -13,7 +13,8 @@
 // trigger-elicitation-request when the server has that instead); the client declares the elicitation
 // capability and accepts with content built from the requested schema. Steps that are never run by default:
 // prompts/list, resources/list, resources/templates/list (each reports the names it got), prompts/get --prompt
-// and resources/read --resource.
+// and resources/read --resource, and list_changed (calls --changes-tool and waits for
+// notifications/tools/list_changed).
 //
 // Prints one JSON report on stdout: {"ok", "era": "modern"|"legacy", "protocolVersion", "server",
 // "steps": {"<step>": {"ok", "ms", ...}}}. Exits 0 only when every step passed. Each step and the
@@ -21,7 +22,7 @@
 import { runReported } from "./run-reported.mjs";
 
 const ALL_STEPS = ["connect", "tools/list", "tools/call", "elicitation"];
-const EXTRA_STEPS = ["prompts/list", "resources/list", "resources/templates/list", "prompts/get", "resources/read"];
+const EXTRA_STEPS = ["prompts/list", "resources/list", "resources/templates/list", "prompts/get", "resources/read", "list_changed"];
 const MODERN = "2026-07-28";
 const STEP_TIMEOUT_MS = 20_000;
 const RUN_TIMEOUT_MS = 80_000;
@@ -50,6 +51,7 @@ function parseArgs(argv) {
     else if (flag === "--elicit-args") args.elicitArgs = JSON.parse(value);
     else if (flag === "--prompt") args.prompt = value;
     else if (flag === "--resource") args.resource = value;
+    else if (flag === "--changes-tool") args.changesTool = value;
     else throw new Error(`unknown flag ${flag}`);
   }
   if (!args.url) throw new Error("--url is required");
@@ -104,7 +106,7 @@ function acceptAll(params) {
 }
 
 /** The client and transport of the chosen SDK, and how to read what was negotiated. */
-async function makeClient(args, onElicit) {
+async function makeClient(args, onElicit, onToolsChanged) {
   const info = { name: "mcp-front-matrix-client", version: "1.0.0" };
   const url = new URL(args.url);
   const requestInit = { headers: args.headers };
@@ -116,6 +118,8 @@ async function makeClient(args, onElicit) {
     const { ElicitRequestSchema } = await import("@modelcontextprotocol/sdk/types.js");
     const client = new Client(info, { capabilities: { elicitation: {} } });
     client.setRequestHandler(ElicitRequestSchema, async (request) => onElicit(request.params));
+    const { ToolListChangedNotificationSchema } = await import("@modelcontextprotocol/sdk/types.js");
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => onToolsChanged());
     const transport = args.transport === "sse"
       ? new SSEClientTransport(url, { requestInit, eventSourceInit: sseInit })
       : new StreamableHTTPClientTransport(url, { requestInit });
@@ -128,7 +132,11 @@ async function makeClient(args, onElicit) {
   }
   const { Client, StreamableHTTPClientTransport, SSEClientTransport } = await import("@modelcontextprotocol/client");
   const mode = args.negotiation === "pin" ? { pin: MODERN } : args.negotiation;
-  const client = new Client(info, { capabilities: { elicitation: {} }, versionNegotiation: { mode } });
+  // Only a run that waits for list changes asks for them: in 2026-07-28 that opens a subscriptions/listen stream.
+  const listChanged = args.changesTool
+    ? { listChanged: { tools: { autoRefresh: false, onChanged: () => onToolsChanged() } } }
+    : {};
+  const client = new Client(info, { capabilities: { elicitation: {} }, versionNegotiation: { mode }, ...listChanged });
   client.setRequestHandler("elicitation/create", async (request) => onElicit(request.params));
   const transport = args.transport === "sse"
     ? new SSEClientTransport(url, { requestInit, eventSourceInit: sseInit })
@@ -149,7 +157,8 @@ async function main() {
     elicitations.push(params?.message ?? "");
     return acceptAll(params);
   };
-  const { client, transport, era, protocolVersion } = await makeClient(args, onElicit);
+  let toolsChanged = 0;
+  const { client, transport, era, protocolVersion } = await makeClient(args, onElicit, () => { toolsChanged++; });
   let toolNames = [];
 
   const steps = {
@@ -184,6 +193,15 @@ async function main() {
     "resources/read": async () => {
       const result = await client.readResource({ uri: args.resource });
       return { contents: result.contents.length };
+    },
+    "list_changed": async () => {
+      if (!args.changesTool) throw new Error("the list_changed step needs --changes-tool");
+      const before = toolsChanged;
+      await client.callTool({ name: args.changesTool, arguments: {} });
+      const deadline = Date.now() + 10_000;
+      while (toolsChanged === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      if (toolsChanged === before) throw new Error("no notifications/tools/list_changed arrived within 10 s");
+      return { notifications: toolsChanged - before };
     },
     "elicitation": async () => {
       const tool = args.elicitTool

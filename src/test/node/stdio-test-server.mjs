@@ -8,6 +8,7 @@
 //
 // Tools: "echo" {message}, "sleep" {ms}, "crash" (the process SIGKILLs itself mid-call),
 //   "whoami" (its pid, and whether it was told notifications/initialized),
+//   "change_tools" (sends notifications/tools/list_changed, then answers),
 // "flood" {count, kib} (count log notifications of kib KiB each, then the answer; progress
 //   notifications instead when the call has a progress token).
 import { spawn } from "node:child_process";
@@ -42,6 +43,7 @@ const TOOLS = [
   { name: "whoami", description: "Its pid and whether it was initialized", inputSchema: { type: "object", properties: {} } },
   { name: "flood", description: "Sends many large notifications", inputSchema: { type: "object", properties: { count: { type: "number" }, kib: { type: "number" } } } },
   { name: "ticks", description: "Sends count notifications ms apart, then answers", inputSchema: { type: "object", properties: { count: { type: "number" }, ms: { type: "number" } } } },
+  { name: "change_tools", description: "Says its tool list changed", inputSchema: { type: "object", properties: {} } },
 ];
 
 let initialized = false;
@@ -54,7 +56,7 @@ createInterface({ input: process.stdin }).on("line", (line) => {
     case "initialize":
       return result(message.id, {
         protocolVersion: message.params?.protocolVersion ?? "2025-06-18",
-        capabilities: { tools: {} },
+        capabilities: { tools: { listChanged: true } },
         serverInfo: { name: "stdio-test-server", version: "1.0.0" },
       });
     case "ping":
@@ -66,6 +68,10 @@ createInterface({ input: process.stdin }).on("line", (line) => {
       if (name === "echo") return result(message.id, { content: [{ type: "text", text: `Echo: ${args.message}` }] });
       if (name === "sleep") return setTimeout(() => result(message.id, { content: [{ type: "text", text: "slept" }] }), args.ms ?? 1000);
       if (name === "crash") return process.kill(process.pid, "SIGKILL");
+      if (name === "change_tools") {
+        send({ jsonrpc: "2.0", method: "notifications/tools/list_changed" });
+        return result(message.id, { content: [{ type: "text", text: "tools changed" }] });
+      }
       if (name === "whoami") return result(message.id, { content: [{ type: "text", text: JSON.stringify({ pid: process.pid, initialized }) }] });
       if (name === "flood") {
         const data = "z".repeat((args.kib ?? 64) * 1024);

@@ -41,17 +41,6 @@ public record RouteAccess(
                 : new Decision(false, "access.users");
     }
 
-    /**
-     * At sign-in, before the access token's memberships are settled: whether {@code caller} is admitted, or may be
-     * through a group or IAM role that their identity provider, Workspace or IAM grants. Only a route whose
-     * {@code access.users} holds none of those and names neither the caller nor their domain is surely closed.
-     */
-    public boolean mayAdmit(Caller caller, Map<String, List<String>> groups) {
-        return admits(caller, groups).allowed()
-                || users.orElse(List.of()).stream()
-                        .anyMatch(p -> p.startsWith(Principals.IAM) || p.startsWith(Principals.GROUP));
-    }
-
     /** The rules as they apply to {@code caller}: what the edge hands with each request to the session. */
     public Visibility visibilityFor(Caller caller, Map<String, List<String>> groups) {
         return Visibility.of(this, caller, groups);

@@ -16,6 +16,7 @@ import org.mcpfront.access.RouteAccess;
 import org.mcpfront.config.OAuthConfig.GoogleConfig;
 import org.mcpfront.config.OAuthConfig.IdentityKind;
 import org.mcpfront.config.OAuthConfig.StorageKind;
+import org.mcpfront.config.RouteConfig.Aggregate;
 import org.mcpfront.config.RouteConfig.Backend;
 import org.mcpfront.config.RouteConfig.BackendProtocol;
 import org.mcpfront.config.RouteConfig.BackendTransport;
@@ -78,6 +79,7 @@ public final class ConfigParser {
             "identity",
             "on_process_loss",
             "host",
+            "members",
             "credential");
     private static final List<String> SERVER_KEYS = List.of(
             "host",
@@ -293,6 +295,7 @@ public final class ConfigParser {
 
     private static List<RouteConfig> routes(Section root, String healthPath, Set<String> groups, String issuer) {
         List<RouteConfig> routes = new ArrayList<>();
+        List<PendingAggregate> aggregates = new ArrayList<>();
         Map<String, Section> claimed = new LinkedHashMap<>();
         Map<String, Section> hosts = new LinkedHashMap<>();
         for (Section item : root.sections("routes", ROUTE_EXAMPLE)) {
@@ -313,8 +316,24 @@ public final class ConfigParser {
             Optional<Integer> perUser = item.value("max_sessions_per_user", ConfigValues::positiveCount);
             RouteAccess access = AccessSections.access(item, groups, ConfigValues::rateLimit);
             Optional<RouteType> type =
-                    item.required("type", "http or stdio", v -> ConfigValues.oneOf(v, RouteType.class));
+                    item.required("type", "http, stdio or aggregate", v -> ConfigValues.oneOf(v, RouteType.class));
             if (type.isEmpty()) {
+                continue;
+            }
+            if (type.get() == RouteType.AGGREGATE) {
+                // Its members are resolved once every route is known.
+                aggregates.add(new PendingAggregate(
+                        item,
+                        path,
+                        host,
+                        sessionLimits(
+                                item,
+                                timeout.orElse(DEFAULT_HTTP_IDLE_TIMEOUT),
+                                requestTimeout,
+                                maxSessions.orElse(DEFAULT_HTTP_MAX_SESSIONS),
+                                perUser),
+                        access,
+                        aggregateMembers(item)));
                 continue;
             }
             boolean http = type.get() == RouteType.HTTP;
@@ -336,14 +355,94 @@ public final class ConfigParser {
             Optional<RouteCredential> credential = CredentialSections.route(
                     item,
                     http ? "headers" : "environment",
-                    backend.map(b -> b instanceof Http h ? h.headers() : ((Stdio) b).environment())
+                    backend.map(b -> b instanceof Http h
+                                    ? h.headers()
+                                    : b instanceof Stdio s ? s.environment() : Map.<String, String>of())
                             .orElse(Map.of()));
             if (path != null && backend.isPresent()) {
                 routes.add(new RouteConfig(
                         path, host, backend.get(), protocol, sessions, healthCheck, access, identity, credential));
             }
         }
+        List<RouteConfig> members = List.copyOf(routes);
+        for (PendingAggregate pending : aggregates) {
+            pending.resolve(members).ifPresent(routes::add);
+        }
         return routes;
+    }
+
+    /** An {@code aggregate} route read before its members are known: the keys it has of its own. */
+    private record PendingAggregate(
+            Section item,
+            String path,
+            Optional<String> host,
+            SessionLimits sessions,
+            RouteAccess access,
+            Optional<List<String>> members) {
+
+        /** The route, its members taken from {@code routes} (every one when {@code members:} is absent). */
+        Optional<RouteConfig> resolve(List<RouteConfig> routes) {
+            List<RouteConfig> chosen = new ArrayList<>();
+            for (String member :
+                    members.orElse(routes.stream().map(RouteConfig::path).toList())) {
+                Optional<RouteConfig> found =
+                        routes.stream().filter(r -> r.path().equals(member)).findFirst();
+                if (member.equals(path)) {
+                    item.problem("members", Problems.quote(member) + " is this route itself");
+                } else if (found.isPresent()) {
+                    chosen.add(found.get());
+                } else {
+                    item.problem(
+                            "members",
+                            Problems.quote(member) + " is not an http or stdio route of this config"
+                                    + " (an aggregate cannot hold another aggregate)");
+                }
+            }
+            if (path == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new RouteConfig(
+                    path,
+                    host,
+                    new Aggregate(chosen),
+                    BackendProtocol.V2025,
+                    sessions,
+                    HealthCheck.DEFAULT,
+                    access,
+                    RouteIdentity.none(),
+                    Optional.empty()));
+        }
+    }
+
+    /**
+     * {@code routes[].members} of an aggregate: route paths, no duplicates; absent means every http and stdio
+     * route. What an aggregate cannot have (a backend of its own, an era, an identity) is refused here.
+     */
+    private static Optional<List<String>> aggregateMembers(Section s) {
+        s.forbid(
+                "does not belong to an aggregate route, which reaches its members with their own settings",
+                "backend",
+                "transport",
+                "headers",
+                "command",
+                "environment",
+                "on_process_loss",
+                "protocol",
+                "identity",
+                "health_check");
+        if (!s.has("members")) {
+            return Optional.empty();
+        }
+        Optional<List<String>> members =
+                s.list("members", "[\"/finance\", \"/docs\"] (route paths)", ConfigValues::routePath);
+        members.ifPresent(list -> {
+            if (list.isEmpty()) {
+                s.problem("members", "is empty; list route paths, or leave it out for every route");
+            } else if (list.stream().distinct().count() < list.size()) {
+                s.problem("members", "names a route twice");
+            }
+        });
+        return members;
     }
 
     /** Takes {@code host} for {@code item} unless it is the issuer's host or an earlier route's. */
@@ -415,6 +514,7 @@ public final class ConfigParser {
                 "command",
                 "environment",
                 "on_process_loss");
+        s.forbid("belongs to aggregate routes", "members");
         Optional<URI> backend = s.required(
                 "backend", "the backend's MCP endpoint URL, e.g. http://127.0.0.1:3001/mcp", ConfigValues::httpUrl);
         Optional<BackendTransport> transport = s.value("transport", v -> ConfigValues.oneOf(v, BackendTransport.class))
@@ -436,6 +536,7 @@ public final class ConfigParser {
     private static Optional<Stdio> stdioBackend(Section s) {
         s.forbid(
                 "belongs to http routes; a stdio route has command and environment", "backend", "transport", "headers");
+        s.forbid("belongs to aggregate routes", "members");
         s.forbid(
                 "belongs to http routes: a stdio route's processes exist only per session, and their start "
                         + "failures are reported without probes",

@@ -10,8 +10,9 @@ import java.util.Optional;
  * no OpenTelemetry SDK is started.
  *
  * @param otlpEndpoint an OTLP/HTTP collector's base URL ({@code /v1/traces} is added)
- * @param sampleRatio  the share of requests traced, 0 to 1 (a request whose client sent a sampled
- *                     parent is traced whatever this says)
+ * @param sampleRatio  the share of requests traced, 0 to 1; every request starts its own trace, since a
+ *                     client's {@code traceparent} is not to be trusted (a client could force every request
+ *                     into the collector by claiming a sampled parent)
  */
 public record ObservabilityConfig(Optional<URI> otlpEndpoint, double sampleRatio) {
 

@@ -39,7 +39,7 @@ public record RouteConfig(
     }
 
     /** What serves a route: its {@code type} and the keys that belong to it. */
-    public sealed interface Backend permits Http, Stdio {}
+    public sealed interface Backend permits Http, Stdio, Aggregate {}
 
     /** {@code type: http}: a backend URL, the transport mcp-front speaks to it, and static headers. */
     public record Http(URI url, BackendTransport transport, Map<String, String> headers) implements Backend {
@@ -64,6 +64,22 @@ public record RouteConfig(
     }
 
     /**
+     * {@code type: aggregate}: one endpoint for the member routes' tools, prompts and resources, names prefixed
+     * with each member's name. The members are resolved by the parser (every http and stdio route when
+     * {@code members:} is absent), so a member's edit changes the aggregate too and its new sessions get it.
+     */
+    public record Aggregate(List<RouteConfig> members) implements Backend {
+        public Aggregate {
+            members = List.copyOf(members);
+        }
+
+        /** The members' paths, in their order. */
+        public List<String> paths() {
+            return members.stream().map(RouteConfig::path).toList();
+        }
+    }
+
+    /**
      * How long and how many: {@code timeout} (a session's idle timeout), {@code request_timeout} (one request in
      * flight), {@code max_sessions} and {@code max_sessions_per_user}.
      */
@@ -76,7 +92,8 @@ public record RouteConfig(
 
     public enum RouteType {
         HTTP,
-        STDIO
+        STDIO,
+        AGGREGATE
     }
 
     /**
@@ -107,7 +124,15 @@ public record RouteConfig(
     }
 
     public RouteType type() {
-        return backend instanceof Http ? RouteType.HTTP : RouteType.STDIO;
+        if (backend instanceof Http) {
+            return RouteType.HTTP;
+        }
+        return backend instanceof Stdio ? RouteType.STDIO : RouteType.AGGREGATE;
+    }
+
+    /** The members of an {@code aggregate} route; empty for other routes. */
+    public Optional<Aggregate> aggregate() {
+        return backend instanceof Aggregate a ? Optional.of(a) : Optional.empty();
     }
 
     /** The HTTP backend of an {@code http} route; empty for other routes. */
@@ -187,6 +212,8 @@ public record RouteConfig(
                 yield "command=" + s.command() + ", environment="
                         + s.environment().keySet() + ", onProcessLoss=" + s.onProcessLoss();
             }
+            // The members in full: a bridged 2026-07-28 user's session key follows their settings too.
+            case AGGREGATE -> "members=" + ((Aggregate) backend).members();
         };
         return "RouteConfig[path=" + path + ", type=" + type() + ", " + served + ", sessions=" + sessions
                 + ", protocol=" + protocol + ", healthCheck=" + healthCheck + ", identity=" + identity.kind()

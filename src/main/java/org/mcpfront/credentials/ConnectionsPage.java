@@ -16,8 +16,6 @@ import org.mcpfront.config.ReservedPaths;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.config.RouteCredential;
 import org.mcpfront.crypto.Secrets;
-import org.mcpfront.identity.Caller;
-import org.mcpfront.identity.Memberships;
 import org.mcpfront.oauth.PageSignIn;
 import org.mcpfront.oauth.PageSignIn.Viewer;
 import org.mcpfront.observability.Audit;
@@ -27,11 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code /connections}: where a signed-in user (the page sign-in of the status page) connects their own accounts at
- * the services behind the routes they may use. An OAuth service is connected with an authorization-code flow in
- * which mcp-front is the client (PKCE S256, a single-use state bound to the user, the answer at
- * {@code /connections/callback}); a token service with a paste form. Every form carries a CSRF token bound to the
- * user; no token is ever shown back.
+ * {@code /connections}: where a signed-in user (the page sign-in of the status page) connects their own accounts
+ * at the services behind the routes they may use (by their access rules, with the memberships of their sign-in).
+ * An OAuth service is connected with an authorization-code flow in which mcp-front is the client (PKCE S256, a
+ * single-use state bound to the user, the answer at {@code /connections/callback}); a token service with a paste
+ * form. Every form carries a CSRF token bound to the user; no token is ever shown back.
  */
 public final class ConnectionsPage {
 
@@ -52,7 +50,6 @@ public final class ConnectionsPage {
     private final UserCredentials credentials;
     private final PageSignIn signIn;
     private final Store store;
-    private final Memberships memberships;
     private final Supplier<List<RouteConfig>> routes;
     private final Supplier<Map<String, List<String>>> groups;
     private final Supplier<String> issuer;
@@ -62,14 +59,12 @@ public final class ConnectionsPage {
             UserCredentials credentials,
             PageSignIn signIn,
             Store store,
-            Memberships memberships,
             Supplier<List<RouteConfig>> routes,
             Supplier<Map<String, List<String>>> groups,
             Supplier<String> issuer) {
         this.credentials = credentials;
         this.signIn = signIn;
         this.store = store;
-        this.memberships = memberships;
         this.routes = routes;
         this.groups = groups;
         this.issuer = issuer;
@@ -277,14 +272,11 @@ public final class ConnectionsPage {
 
     /** The routes that want a credential and that this user may use, by their access rules. */
     private Future<List<RouteConfig>> usable(Viewer viewer) {
-        return memberships.of(viewer.email(), List.of()).map(found -> {
-            Caller caller = new Caller(viewer.email(), found.memberships());
-            Map<String, List<String>> groupsNow = groups.get();
-            return routes.get().stream()
-                    .filter(r -> r.credential().isPresent())
-                    .filter(r -> r.access().admits(caller, groupsNow).allowed())
-                    .toList();
-        });
+        Map<String, List<String>> groupsNow = groups.get();
+        return Future.succeededFuture(routes.get().stream()
+                .filter(r -> r.credential().isPresent())
+                .filter(r -> r.access().admits(viewer.caller(), groupsNow).allowed())
+                .toList());
     }
 
     private String redirectUri() {

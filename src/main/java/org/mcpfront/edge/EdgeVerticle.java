@@ -132,7 +132,6 @@ public final class EdgeVerticle extends VerticleBase {
                             protocols.credentials(),
                             authorizationServer.pageSignIn(),
                             protocols.store(),
-                            oauth.memberships(),
                             () -> config.routes(),
                             () -> config.groups(),
                             () -> config.oauth().issuer())

@@ -25,6 +25,9 @@ import org.mcpfront.transport.JsonRpcMessage;
 final class SessionClient {
 
     private static final long[] CLUSTER_RETRY_DELAYS_MS = {50, 150, 300};
+    /** About 6 s in all, inside the edge's wait for a session. */
+    private static final long[] ADOPTED_RETRY_DELAYS_MS = {50, 100, 200, 400, 800, 1600, 2500};
+
     private static final long SESSION_TIMEOUT_MS = 10_000;
 
     private final Vertx vertx;
@@ -118,20 +121,56 @@ final class SessionClient {
         if (command instanceof SessionCommand.Deliver
                 || command instanceof SessionCommand.Attach
                 || command instanceof SessionCommand.Resume) {
-            sent = sent.recover(e -> isUnknown(e)
-                    ? LocalOnly.request(
+            // No answer in time may mean its instance died before the cluster noticed: the supervisor adopts
+            // the session only once the owner is no longer a member. The session acknowledges a message
+            // before it forwards it, so a message whose acknowledgement never came was not forwarded by a live
+            // instance.
+            sent = sent.recover(e -> isUnknown(e) || isTimeout(e)
+                    ? LocalOnly.<Object>request(
                                     vertx,
                                     Addresses.SUPERVISOR_ADOPT,
                                     new SessionAdopt(sessionId, command.owner()),
                                     SESSION_TIMEOUT_MS)
-                            .compose(adopted -> request(address, command, options, 0))
+                            .compose(adopted -> {
+                                Object where = adopted.body();
+                                if (SessionAdopt.ADOPTED.equals(where)
+                                        || SessionAdopt.HERE.equals(where) && !isTimeout(e)) {
+                                    DeliveryOptions local = new DeliveryOptions(options).setLocalOnly(true);
+                                    return adoptedRequest(address, command, local, 0);
+                                }
+                                return isTimeout(e)
+                                        ? Future.failedFuture(e)
+                                        : adoptedRequest(address, command, options, 0);
+                            })
                     : Future.failedFuture(e));
         }
         return sent;
     }
 
+    /**
+     * The command once more after the supervisor said the session is served (adopted here or by another
+     * instance): its address may take a while to reach this instance's view of the cluster on a busy
+     * machine, so an unknown address is asked again for longer than a new session's.
+     */
+    private Future<Object> adoptedRequest(String address, SessionCommand body, DeliveryOptions options, int attempt) {
+        return vertx.eventBus()
+                .request(address, body, options)
+                .map(reply -> reply.body())
+                .recover(e -> {
+                    if (!isUnknown(e) || attempt >= ADOPTED_RETRY_DELAYS_MS.length) {
+                        return Future.failedFuture(e);
+                    }
+                    return vertx.timer(ADOPTED_RETRY_DELAYS_MS[attempt])
+                            .compose(v -> adoptedRequest(address, body, options, attempt + 1));
+                });
+    }
+
     private static boolean isUnknown(Throwable e) {
         return e instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
+    }
+
+    private static boolean isTimeout(Throwable e) {
+        return e instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT;
     }
 
     /**

@@ -11,6 +11,7 @@ import org.mcpfront.bus.Addresses;
 import org.mcpfront.bus.LocalOnly;
 import org.mcpfront.config.ReservedPaths;
 import org.mcpfront.crypto.Secrets;
+import org.mcpfront.identity.Caller;
 import org.mcpfront.identity.Principals;
 import org.mcpfront.oauth.PageSignIn;
 import org.mcpfront.pages.Html;
@@ -63,18 +64,19 @@ final class StatusEndpoints {
                         "<p>The sign-in state cannot be read right now. " + "Try again in a minute.</p>");
                 return;
             }
-            String viewer = found.result();
+            Caller viewer = found.result();
             if (viewer == null) {
                 signIn.signIn(ctx, PAGE);
                 return;
             }
-            if (!Principals.includes(config.get().oauth().admins(), viewer)) {
+            if (!Principals.includes(
+                    config.get().oauth().admins(), viewer, config.get().groups())) {
                 Html.send(
                         ctx.response(),
                         403,
                         "Not an administrator",
                         "<p>You are signed in as <b>"
-                                + Html.escape(viewer)
+                                + Html.escape(viewer.email())
                                 + "</b>, who is not in <code>oauth.admins</code>. The status page is "
                                 + "for the administrators of this gateway.</p>");
                 return;
@@ -83,7 +85,7 @@ final class StatusEndpoints {
                             ctx.response(),
                             200,
                             "mcp-front status",
-                            StatusPage.body(report, viewer),
+                            StatusPage.body(report, viewer.email()),
                             Secrets.random(),
                             StatusPage.SCRIPT))
                     .onFailure(e -> Html.send(

@@ -4,7 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.config.FrontConfig;
@@ -82,12 +84,19 @@ public final class BackendProbes extends VerticleBase {
     /** Starts probing new and changed routes, stops probing removed ones and forgets what was known of them. */
     private void schedule(FrontConfig next) {
         Map<String, RouteConfig> wanted = new HashMap<>();
+        Set<String> aggregates = new HashSet<>();
         for (RouteConfig route : next.routes()) {
+            // An aggregate is as healthy as its members: its entry is kept by its sessions and its members' probes.
+            route.aggregate().ifPresent(a -> {
+                health.watchAggregate(route.path(), a.paths());
+                aggregates.add(route.path());
+            });
             if (route.type() == RouteConfig.RouteType.HTTP
                     && route.healthCheck().enabled()) {
                 wanted.put(route.path(), route);
             }
         }
+        health.keepAggregates(aggregates);
         probed.entrySet().removeIf(entry -> {
             RouteConfig now = wanted.get(entry.getKey());
             if (entry.getValue().route.equals(now)) {

@@ -28,9 +28,11 @@ import org.slf4j.LoggerFactory;
  * The IAM roles a user holds on {@code oauth.gcp_project}, from the project's IAM policy
  * ({@code projects.getIamPolicy} of Cloud Resource Manager v3), read with mcp-front's own credentials and cached
  * for a short time. A binding counts when it names the user ({@code user:}), one of the user's groups
- * ({@code group:}) or the user's email domain ({@code domain:}). Bindings with a condition are skipped (mcp-front
- * does not evaluate IAM conditions), and so are {@code allUsers} and {@code allAuthenticatedUsers}: a role held by
- * every Google account admits nobody in particular.
+ * ({@code group:}) or the user's email domain ({@code domain:}). Bindings with a condition grant nothing here:
+ * mcp-front does not evaluate IAM conditions (time, resource, request attributes), and a role granted only under
+ * one must not admit unconditionally, so it fails closed; each policy read logs the conditional bindings it
+ * skipped. {@code allUsers} and {@code allAuthenticatedUsers} count neither: a role held by every Google account
+ * admits nobody in particular.
  */
 public final class IamRoles {
 
@@ -128,7 +130,9 @@ public final class IamRoles {
                                 + " hold resourcemanager.projects.getIamPolicy on it?)");
                     }
                     try {
-                        return Future.succeededFuture(parse(response.bodyAsJsonObject()));
+                        JsonObject policy = response.bodyAsJsonObject();
+                        skippedConditions(policy);
+                        return Future.succeededFuture(parse(policy));
                     } catch (DecodeException | ClassCastException e) {
                         return Future.failedFuture("the IAM policy of project " + project + " could not be read");
                     }
@@ -141,6 +145,28 @@ public final class IamRoles {
                         .addKeyValue("project", project)
                         .addKeyValue("reason", e.getMessage())
                         .log("reading the project's IAM policy failed"));
+    }
+
+    /** Says which roles were granted only under a condition, and so not at all as far as mcp-front goes. */
+    private void skippedConditions(JsonObject policy) {
+        JsonArray bindings = policy == null ? null : policy.getJsonArray("bindings");
+        if (bindings == null) {
+            return;
+        }
+        List<String> conditional = bindings.stream()
+                .filter(JsonObject.class::isInstance)
+                .map(JsonObject.class::cast)
+                .filter(b -> b.getValue("condition") != null)
+                .map(b -> b.getString("role"))
+                .distinct()
+                .toList();
+        if (!conditional.isEmpty()) {
+            log.atWarn()
+                    .addKeyValue("project", project)
+                    .addKeyValue("roles", String.join(",", conditional))
+                    .log("IAM bindings with a condition are not evaluated and grant nothing here; grant these roles"
+                            + " without a condition to admit by them");
+        }
     }
 
     private static List<Binding> parse(JsonObject policy) {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -22,19 +23,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Google Workspace groups a user belongs to directly, by email address, from the Admin SDK Directory API
- * ({@code groups.list?userKey=}), read by a service account acting as a Workspace administrator (domain-wide
- * delegation) and cached per user.
+ * The Google Workspace groups a user belongs to, directly or through groups that are members of other groups, by
+ * email address, from the Admin SDK Directory API ({@code groups.list?userKey=}, which takes a group's address as
+ * well as a user's), read by a service account acting as a Workspace administrator (domain-wide delegation). Each
+ * lookup (a user's groups, a group's parent groups) is cached by address, so groups many users share are read once
+ * per TTL. Nesting is followed {@link #MAX_DEPTH} levels deep and to {@link #MAX_GROUPS} groups in all; beyond that
+ * the groups found so far count, and a warning says what was left out.
  */
 public final class WorkspaceGroups {
 
     private static final Logger log = LoggerFactory.getLogger(WorkspaceGroups.class);
     public static final String DEFAULT_DIRECTORY_URL = "https://admin.googleapis.com";
     static final String SCOPE = "https://www.googleapis.com/auth/admin.directory.group.readonly";
-    /** Users whose groups are remembered at once; more starts the cache over. */
+    /** Addresses (users and groups) whose groups are remembered at once; more starts the cache over. */
     static final int MAX_CACHED_USERS = 10_000;
 
     private static final int MAX_PAGES = 20;
+    /** Levels of groups within groups followed above a user's own groups. */
+    static final int MAX_DEPTH = 5;
+    /** Groups one user's lookup may gather, nested ones included. */
+    static final int MAX_GROUPS = 500;
+
     private static final int TIMEOUT_MS = 10_000;
 
     private final WebClient web;
@@ -64,9 +73,45 @@ public final class WorkspaceGroups {
         this.clock = clock;
     }
 
-    /** The email addresses of the groups {@code email} is a direct member of, lower case and sorted. */
+    /**
+     * The email addresses of the groups {@code email} is a member of, directly or through nested groups, lower case
+     * and sorted.
+     */
     public Future<Set<String>> groupsOf(String email) {
         String user = email.toLowerCase(Locale.ROOT);
+        return direct(user).compose(groups -> parents(user, new TreeSet<>(groups), groups, 0));
+    }
+
+    /** Adds the groups that the groups of {@code level} are members of, level by level, within the bounds. */
+    private Future<Set<String>> parents(String user, Set<String> found, Set<String> level, int depth) {
+        if (level.isEmpty()) {
+            return Future.succeededFuture(found);
+        }
+        if (depth >= MAX_DEPTH || found.size() >= MAX_GROUPS) {
+            log.atWarn()
+                    .addKeyValue("user", user)
+                    .addKeyValue("groups", found.size())
+                    .addKeyValue("depth", depth)
+                    .log("nested Workspace groups beyond " + MAX_DEPTH + " levels or " + MAX_GROUPS
+                            + " groups are not followed");
+            return Future.succeededFuture(found);
+        }
+        List<Future<Set<String>>> lookups = level.stream().map(this::direct).toList();
+        return Future.all(lookups).compose(all -> {
+            Set<String> next = new TreeSet<>();
+            for (Future<Set<String>> lookup : lookups) {
+                for (String group : lookup.result()) {
+                    if (found.size() < MAX_GROUPS && found.add(group)) {
+                        next.add(group);
+                    }
+                }
+            }
+            return parents(user, found, next, depth + 1);
+        });
+    }
+
+    /** The groups {@code user} (a user's or a group's address) is a direct member of, cached. */
+    private Future<Set<String>> direct(String user) {
         while (true) {
             Cached current = cache.get(user);
             if (current != null

@@ -171,6 +171,24 @@ public final class Audit {
                 .log();
     }
 
+    /**
+     * A session's backend could not be reached (its messages wait for it) or can be again: {@code
+     * backend_unreachable} and {@code backend_reachable}, with what happened in {@code detail}.
+     */
+    public static void backendReachable(
+            String user, String clientId, String route, String session, boolean reachable, String detail) {
+        line(
+                        Level.INFO,
+                        reachable ? "backend_reachable" : "backend_unreachable",
+                        reachable ? "backend reachable again" : "backend unreachable",
+                        user,
+                        clientId,
+                        route,
+                        session)
+                .addKeyValue("detail", detail)
+                .log();
+    }
+
     /** A session whose instance died was adopted by this one ({@code fromNode}: the dead instance). */
     public static void sessionAdopted(String user, String clientId, String route, String session, String fromNode) {
         line(Level.INFO, "session_adopted", "session adopted", user, clientId, route, session)

@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -32,6 +34,13 @@ public final class BackendHealth {
     private final MeterRegistry registry;
     private final Clock clock;
     private final Map<String, RouteState> routes = new ConcurrentHashMap<>();
+    /** Aggregate routes: their members, and how each member did in this instance's aggregate sessions. */
+    private final Map<String, AggregateState> aggregates = new ConcurrentHashMap<>();
+
+    /** What aggregate sessions last saw of one member: up, or down and why. */
+    private record Seen(String failure, Instant at) {}
+
+    private record AggregateState(List<String> members, Map<String, Seen> seen) {}
 
     BackendHealth(MeterRegistry registry, Clock clock) {
         this.registry = registry;
@@ -109,15 +118,74 @@ public final class BackendHealth {
         tracked(route);
     }
 
-    /** Every watched route's backend, by route path. */
+    /** Every watched route's backend, by route path; aggregate routes by their members. */
     public JsonObject toJson() {
         JsonObject all = new JsonObject();
         new TreeMap<>(routes).keySet().forEach(route -> all.put(route, toJson(route)));
+        new TreeMap<>(aggregates).forEach((route, state) -> all.put(route, aggregateJson(state)));
         return all;
+    }
+
+    /** An aggregate route is watched from now on, with these members (its sessions report what they see). */
+    public void watchAggregate(String route, List<String> members) {
+        AggregateState known = aggregates.get(route);
+        if (known == null || !known.members().equals(members)) {
+            aggregates.put(route, new AggregateState(List.copyOf(members), new ConcurrentHashMap<>()));
+        }
+    }
+
+    /** Aggregate routes that are no longer in the configuration are forgotten. */
+    public void keepAggregates(Set<String> routes) {
+        aggregates.keySet().retainAll(routes);
+    }
+
+    /**
+     * An aggregate session of {@code aggregate} reached its member {@code member} ({@code failure} null) or
+     * could not (why).
+     */
+    public void aggregateMember(String aggregate, String member, String failure) {
+        AggregateState state = aggregates.get(aggregate);
+        if (state != null) {
+            state.seen().put(member, new Seen(failure, clock.instant()));
+        }
+    }
+
+    /**
+     * An aggregate route as JSON: {@code state} {@code degraded} when a member is down (its aggregate sessions
+     * could not reach it, or its own probes fail), {@code up} when every member was reached or probed up, else
+     * {@code unknown}; and each member's state with the reason it is down.
+     */
+    private JsonObject aggregateJson(AggregateState state) {
+        JsonObject members = new JsonObject();
+        int up = 0;
+        int down = 0;
+        for (String member : state.members()) {
+            Seen seen = state.seen().get(member);
+            State probed = state(member);
+            JsonObject json = new JsonObject();
+            if (seen != null && seen.failure() != null) {
+                json.put("state", "down")
+                        .put("reason", seen.failure())
+                        .put("at", seen.at().toString());
+                down++;
+            } else if (probed == State.DOWN) {
+                json.put("state", "down").put("reason", "its health probe fails");
+                down++;
+            } else if (seen != null || probed == State.UP) {
+                json.put("state", "up");
+                up++;
+            } else {
+                json.put("state", "unknown");
+            }
+            members.put(member, json);
+        }
+        String overall = down > 0 ? "degraded" : up == state.members().size() ? "up" : "unknown";
+        return new JsonObject().put("state", overall).put("members", members);
     }
 
     /** A route left the configuration: its gauge goes, and so does what was known about it. */
     public void forget(String route) {
+        aggregates.remove(route);
         RouteState removed = routes.remove(route);
         if (removed != null && removed.gauge != null) {
             registry.remove(removed.gauge);

@@ -117,7 +117,8 @@ public final class GatewayMetrics {
 
     /**
      * A request refused by a route's access rules; {@code reason}: {@code route} (the user may not use it),
-     * {@code tool}, {@code prompt}, {@code resource} (hidden from the user) or {@code rate_limit}.
+     * {@code tool}, {@code prompt}, {@code resource} (hidden from the user), {@code rate_limit} or
+     * {@code sessions_per_user} (a new session beyond the user's {@code max_sessions_per_user}).
      */
     public void refused(String route, String reason) {
         counter("refusals", route, "reason", reason).increment();

@@ -37,6 +37,12 @@ public interface BackendListener {
      */
     default void onUpstreamReopened(String reason) {}
 
+    /**
+     * The backend could not be reached ({@code reachable} false, once per outage: client messages now wait
+     * for it) or can be again (true, {@code detail} says after how long). The session stays either way.
+     */
+    default void onBackendReachable(boolean reachable, String detail) {}
+
     /** The backend gave mcp-front's upstream session this id (Streamable HTTP), at initialize or on a reopen. */
     default void onUpstreamSession(String upstreamSessionId) {}
 

@@ -56,6 +56,19 @@ public final class Backends {
                 : transport;
     }
 
+    /**
+     * A backend that speaks 2025 for mcp-front and is no transport of this package (an aggregate route's), as
+     * a session needs it: bridged for a 2026-07-28 client like any 2025 backend.
+     */
+    public static Function<BackendListener, Backend> around(
+            Vertx vertx, SessionSpec spec, Function<BackendListener, Backend> legacy, RequestStates states) {
+        if (spec.clientTransport() != ClientTransport.MODERN) {
+            return legacy;
+        }
+        return listener -> new ModernClientBridge(
+                vertx, spec.route(), spec.id(), spec.owner().subject(), listener, states, legacy, Era.LEGACY, false);
+    }
+
     /** The bare transport of an HTTP route's backend, with no session around it: for health probes. */
     public static Function<BackendListener, Backend> forProbe(
             Vertx vertx, BackendHttp http, RouteConfig route, String id, Era era) {
@@ -87,6 +100,9 @@ public final class Backends {
                         callerEnvironment,
                         http::credentialEnvironment,
                         route.stdio().orElseThrow().onProcessLoss() == RouteConfig.OnProcessLoss.RESTART);
+            case AGGREGATE ->
+                throw new IllegalArgumentException(
+                        "route " + route.path() + " is an aggregate: its sessions get an aggregate backend");
         };
     }
 }

@@ -479,6 +479,11 @@ final class LegacyClientBridge implements Backend, BackendListener {
     }
 
     @Override
+    public void onBackendReachable(boolean reachable, String detail) {
+        listener.onBackendReachable(reachable, detail);
+    }
+
+    @Override
     public void onUpstreamSession(String upstreamSessionId) {
         listener.onUpstreamSession(upstreamSessionId);
     }

@@ -852,6 +852,11 @@ final class ModernClientBridge implements Backend, BackendListener {
     }
 
     @Override
+    public void onBackendReachable(boolean reachable, String detail) {
+        listener.onBackendReachable(reachable, detail);
+    }
+
+    @Override
     public void onUpstreamSession(String upstreamSessionId) {
         listener.onUpstreamSession(upstreamSessionId);
     }

@@ -573,6 +573,15 @@ final class SessionCore implements BackendListener {
     }
 
     @Override
+    public void onBackendReachable(boolean reachable, String detail) {
+        if (!reachable) {
+            metrics.backendError(route.path(), "connect");
+        }
+        Audit.backendReachable(
+                spec.owner().email(), spec.owner().clientId(), route.path(), spec.id(), reachable, detail);
+    }
+
+    @Override
     public void onUpstreamSession(String upstreamSessionId) {
         if (facts != null && !upstreamSessionId.equals(facts.upstreamSessionId())) {
             saveFacts(facts.withUpstreamSessionId(upstreamSessionId));

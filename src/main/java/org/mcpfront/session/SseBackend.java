@@ -3,6 +3,7 @@ package org.mcpfront.session;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -22,15 +23,17 @@ import org.slf4j.LoggerFactory;
 /**
  * A legacy HTTP+SSE backend (MCP 2024-11-05): one long GET stream that first names the endpoint to
  * POST to, then carries every backend message as an {@code event: message}.
+ *
+ * <p>The stream breaking does not end the session: the requests in flight fail (their answers would have
+ * come on it), and the stream is opened again with a {@link Backoff} for as long as the session lives,
+ * then a new backend session is initialized in the client's name. Messages wait meanwhile, each bounded by
+ * the route's {@code request_timeout} (why waiting: see {@link StreamableHttpBackend}). Only a definitive
+ * refusal ends it: a 4xx to the GET, or an error answer to the client's initialize.
  */
 final class SseBackend implements Backend {
 
     private static final Logger log = LoggerFactory.getLogger(SseBackend.class);
     private static final long ENDPOINT_TIMEOUT_MS = 10_000;
-    /** How long a backend whose stream broke may take to come back before the session ends. */
-    private static final long RECONNECT_WINDOW_MS = 30_000;
-
-    private static final long MAX_RECONNECT_DELAY_MS = 5_000;
 
     private final Vertx vertx;
     private final BackendHttp http;
@@ -56,6 +59,9 @@ final class SseBackend implements Backend {
 
     private long reopens;
     private long streams;
+    private final Backoff backoff = new Backoff();
+    /** When the backend was last found unreachable, while it still is; 0 when reachable. */
+    private long unreachableSince;
 
     SseBackend(Vertx vertx, BackendHttp http, RouteConfig route, String session, BackendListener listener) {
         this.vertx = vertx;
@@ -74,10 +80,19 @@ final class SseBackend implements Backend {
         // Adopted: the old backend session died with the instance's GET stream; a new one is opened in
         // the client's name, and messages wait for its answer.
         reconnecting = true;
-        return connect().onSuccess(v -> {
-            reopenId = "mf-reopen-" + (++reopens);
-            reopenReason = "the session was adopted from an instance that died; a new backend session was opened";
-            post(JsonRpcMessage.of(clientInitialize.json().copy().put("id", reopenId)));
+        reopenReason = "the session was adopted from an instance that died; a new backend session was opened";
+        return connect().transform(connected -> {
+            if (connected.succeeded()) {
+                reopenId = "mf-reopen-" + (++reopens);
+                post(JsonRpcMessage.of(clientInitialize.json().copy().put("id", reopenId)));
+            } else if (connected.cause() instanceof Refused) {
+                return Future.failedFuture(connected.cause());
+            } else {
+                // The backend is away too: the adopted session waits for it like any other.
+                backoff.reset();
+                reconnect();
+            }
+            return Future.succeededFuture();
         });
     }
 
@@ -115,7 +130,11 @@ final class SseBackend implements Backend {
                 .onSuccess(response -> {
                     if (response.statusCode() != 200 || !BackendHttp.isEventStream(response)) {
                         response.body();
-                        ready.tryFail("the backend answered HTTP " + response.statusCode() + " to its SSE GET");
+                        String refusal = "the backend answered HTTP " + response.statusCode() + " to its SSE GET";
+                        int status = response.statusCode();
+                        // A 4xx says no (credentials, path): trying again will not change it; anything else may.
+                        ready.tryFail(
+                                status >= 400 && status < 500 ? new Refused(refusal) : new VertxException(refusal));
                         return;
                     }
                     read(response, ready);
@@ -131,8 +150,16 @@ final class SseBackend implements Backend {
             } else if ("message".equals(event.name())
                     && endpoint != null
                     && !event.data().isEmpty()) {
-                if (reopenId != null && isAnswerTo(event.data(), reopenId)) {
-                    reopened();
+                JsonRpcMessage answer = reopenId == null ? null : answerTo(event.data(), reopenId);
+                if (answer != null) {
+                    if (answer.json().containsKey("error")) {
+                        listener.onFailure(
+                                "session_expired",
+                                "the backend refused the client's initialize on a new session: "
+                                        + BackendHttp.snippet(event.data()));
+                    } else {
+                        reopened();
+                    }
                 } else {
                     listener.onMessage(event.data(), null);
                 }
@@ -207,34 +234,57 @@ final class SseBackend implements Backend {
         listener.onInFlightLost(reason);
         reconnecting = true;
         endpoint = null;
-        reconnect(reason, System.nanoTime() + RECONNECT_WINDOW_MS * 1_000_000, 250);
+        backoff.reset();
+        reconnect();
     }
 
-    /** Tries the GET stream again, waiting longer each time, until the window has passed. */
-    private void reconnect(String reason, long deadline, long delay) {
+    /**
+     * Tries the GET stream again after the next back-off delay, until it opens or the session ends (its
+     * idle timeout, the client, or a definitive refusal).
+     */
+    private void reconnect() {
         if (closing) {
             return;
         }
-        if (System.nanoTime() > deadline) {
-            listener.onFailure(
-                    "stream_closed",
-                    reason + "; the backend did not come back within " + RECONNECT_WINDOW_MS / 1000 + " s");
-            return;
-        }
         vertx.setTimer(
-                delay,
+                backoff.next(),
                 t -> connect().onComplete(connected -> {
                     if (closing) {
                         return;
                     }
                     if (connected.failed()) {
-                        reconnect(reason, deadline, Math.min(MAX_RECONNECT_DELAY_MS, delay * 2));
+                        if (connected.cause() instanceof Refused refused) {
+                            listener.onFailure("stream_closed", refused.getMessage());
+                            return;
+                        }
+                        if (unreachableSince == 0) {
+                            unreachableSince = System.nanoTime();
+                            log.atWarn()
+                                    .addKeyValue("route", route.path())
+                                    .addKeyValue("session", session)
+                                    .addKeyValue("reason", connected.cause().getMessage())
+                                    .log("backend unreachable; messages wait for it, bounded by request_timeout");
+                            listener.onBackendReachable(false, connected.cause().getMessage());
+                        }
+                        reconnect();
                         return;
+                    }
+                    if (unreachableSince != 0) {
+                        long downMs = (System.nanoTime() - unreachableSince) / 1_000_000;
+                        unreachableSince = 0;
+                        listener.onBackendReachable(true, "after " + downMs + " ms");
                     }
                     // A new backend session: open it in the client's name; its answer is ours.
                     reopenId = "mf-reopen-" + (++reopens);
                     post(JsonRpcMessage.of(clientInitialize.json().copy().put("id", reopenId)));
                 }));
+    }
+
+    /** A refusal that trying again will not change. */
+    private static final class Refused extends VertxException {
+        Refused(String message) {
+            super(message, true);
+        }
     }
 
     private void reopened() {
@@ -250,12 +300,13 @@ final class SseBackend implements Backend {
         }
     }
 
-    private static boolean isAnswerTo(String data, String id) {
+    /** {@code data} parsed when it is the response to request {@code id}, else null. */
+    private static JsonRpcMessage answerTo(String data, String id) {
         try {
             JsonRpcMessage message = JsonRpcMessage.parse(data);
-            return message.isResponse() && JsonRpcMessage.idKeyOf(id).equals(message.idKey());
+            return message.isResponse() && JsonRpcMessage.idKeyOf(id).equals(message.idKey()) ? message : null;
         } catch (JsonRpcException notJsonRpc) {
-            return false;
+            return null;
         }
     }
 

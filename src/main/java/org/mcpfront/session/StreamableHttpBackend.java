@@ -27,6 +27,14 @@ import org.slf4j.LoggerFactory;
  * JSON or an SSE stream; a GET stream for server-initiated messages once the session is initialized;
  * DELETE on close. A response stream that the backend closes before answering is resumed with
  * {@code Last-Event-ID} when the backend gave event ids (SSE polling, MCP 2025-11-25).
+ *
+ * <p>A backend that cannot be reached (a restart, a deploy) does not end the session. Requests whose
+ * connection broke fail (they may have reached it: never sent twice); messages that could not connect,
+ * and every later one, wait in order while the backend is tried again with a {@link Backoff}, each bounded
+ * by the route's {@code request_timeout}. Waiting rather than answering at once with a retryable error:
+ * a 2025 client (Claude among them) shows a failed tool call to the model and the user, and retries
+ * nothing by itself, so an outage of a few seconds is best hidden inside one slow call. A backend back
+ * with a new process answers 404 for the old session id, and a new upstream session is opened (below).
  */
 final class StreamableHttpBackend implements Backend {
 
@@ -60,6 +68,17 @@ final class StreamableHttpBackend implements Backend {
     private boolean clientInitialized;
     /** Set while a new upstream session is being opened; messages wait in order. */
     private boolean reopening;
+    /** Set while the backend cannot be reached; messages wait in order, the first one probes it. */
+    private boolean reconnecting;
+
+    private final Backoff backoff = new Backoff();
+    private long probeTimer = -1;
+    /** A waiting message is trying the backend: the others stay behind it, in order. */
+    private boolean probing;
+
+    private long unreachableSince;
+    /** The server stream's own attempts while the backend is away. */
+    private final Backoff standaloneBackoff = new Backoff();
 
     private final ArrayDeque<JsonRpcMessage> waiting = new ArrayDeque<>();
     private long reopenedAt;
@@ -124,38 +143,152 @@ final class StreamableHttpBackend implements Backend {
         } else if ("notifications/initialized".equals(message.method())) {
             clientInitialized = true;
         }
-        if (reopening) {
-            waiting.add(message);
+        if (reopening || reconnecting) {
+            if (!withdrawn(message)) {
+                waiting.add(message);
+            }
+            if (reconnecting && !reopening && probeTimer < 0 && !probing) {
+                // Nothing was probing (what waited timed out): this message tries the backend now.
+                probe();
+            }
             return;
         }
-        post(message);
+        post(message, false);
     }
 
-    private void post(JsonRpcMessage message) {
+    /**
+     * A cancellation of a request that still waits here (its request_timeout passed while the backend was
+     * away): the request is taken back and neither is sent.
+     */
+    private boolean withdrawn(JsonRpcMessage message) {
+        if (!"notifications/cancelled".equals(message.method())) {
+            return false;
+        }
+        String idKey = JsonRpcMessage.idKeyOf(message.params().getValue("requestId"));
+        return idKey != null && waiting.removeIf(m -> m.isRequest() && idKey.equals(m.idKey()));
+    }
+
+    /**
+     * POSTs one message with the current upstream session id.
+     *
+     * @param probe the message is the first of those waiting for an unreachable backend
+     */
+    private void post(JsonRpcMessage message, boolean probe) {
         RequestOptions options = BackendHttp.request(HttpMethod.POST, url, route)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.ACCEPT, McpHeaders.ACCEPT_JSON_OR_STREAM);
-        BackendHttp.withSession(options, backendSessionId, protocolVersion);
-        http.open(options)
-                .compose(request -> {
-                    open.add(request);
-                    return request.send(message.raw())
-                            .onSuccess(response -> onPostResponse(message, request, response))
-                            .onFailure(e -> open.remove(request));
-                })
-                .onFailure(e -> {
-                    if (closing) {
-                        return;
-                    }
-                    String reason = "cannot reach " + url + ": " + e.getMessage();
-                    if (backendSessionId != null && message.isRequest()) {
-                        // The backend may be restarting: this request fails, the session waits for the next.
-                        logBroken(reason);
-                        listener.onRequestFailed(message.idKey(), reason);
-                    } else if (backendSessionId == null) {
-                        listener.onFailure("connect", reason);
-                    }
-                });
+        String sentWith = backendSessionId;
+        BackendHttp.withSession(options, sentWith, protocolVersion);
+        http.open(options).onComplete(opened -> {
+            if (probe) {
+                probing = false;
+            }
+            if (opened.failed()) {
+                notConnected(message, opened.cause(), probe);
+                return;
+            }
+            HttpClientRequest request = opened.result();
+            if (closing) {
+                request.reset();
+                return;
+            }
+            reachable();
+            open.add(request);
+            request.send(message.raw())
+                    .onSuccess(response -> onPostResponse(message, sentWith, request, response))
+                    .onFailure(e -> {
+                        open.remove(request);
+                        if (!closing && message.isRequest()) {
+                            // It may have reached the backend (a tool call may not be idempotent): it fails.
+                            String reason = "backend connection broke: " + e.getMessage();
+                            logBroken(reason);
+                            listener.onRequestFailed(message.idKey(), reason);
+                        }
+                    });
+        });
+    }
+
+    /** No connection was made for {@code message}: it was not sent. */
+    private void notConnected(JsonRpcMessage message, Throwable cause, boolean probe) {
+        if (closing) {
+            return;
+        }
+        String reason = "cannot reach " + url + ": " + cause.getMessage();
+        if (message.isInitialize()) {
+            // A session that never reached its backend has nothing to keep: its client hears why at once,
+            // and the route's start back-off applies.
+            listener.onFailure("connect", reason);
+            return;
+        }
+        if (!Backoff.unreachable(cause)) {
+            // Not the backend's absence (the identity headers could not be made, say): this message fails.
+            if (message.isRequest()) {
+                listener.onRequestFailed(message.idKey(), reason);
+            }
+            return;
+        }
+        if (!message.isRequest() || listener.awaitingResponse(message.idKey())) {
+            if (probe) {
+                waiting.addFirst(message);
+            } else {
+                waiting.add(message);
+            }
+        }
+        if (!reconnecting) {
+            reconnecting = true;
+            unreachableSince = System.nanoTime();
+            backoff.reset();
+            log.atWarn()
+                    .addKeyValue("route", route.path())
+                    .addKeyValue("session", session)
+                    .addKeyValue("reason", reason)
+                    .log("backend unreachable; messages wait for it, bounded by request_timeout");
+            listener.onBackendReachable(false, reason);
+        }
+        if (probeTimer < 0 && !reopening) {
+            probeTimer = vertx.setTimer(backoff.next(), t -> {
+                probeTimer = -1;
+                probe();
+            });
+        }
+    }
+
+    /** Sends the first waiting message: if it connects, the backend is back and the rest follow. */
+    private void probe() {
+        if (closing || !reconnecting || reopening) {
+            return;
+        }
+        JsonRpcMessage first = waiting.poll();
+        if (first != null) {
+            probing = true;
+            post(first, true);
+        }
+    }
+
+    /** A connection to the backend was made: if it was away, it is back, and what waited goes out in order. */
+    private void reachable() {
+        if (!reconnecting) {
+            return;
+        }
+        reconnecting = false;
+        if (probeTimer >= 0) {
+            vertx.cancelTimer(probeTimer);
+            probeTimer = -1;
+        }
+        long downMs = (System.nanoTime() - unreachableSince) / 1_000_000;
+        log.atInfo()
+                .addKeyValue("route", route.path())
+                .addKeyValue("session", session)
+                .addKeyValue("down_ms", downMs)
+                .log("backend reachable again; waiting messages go out");
+        listener.onBackendReachable(true, "after " + downMs + " ms");
+        flush();
+    }
+
+    private void flush() {
+        while (!reopening && !reconnecting && !waiting.isEmpty()) {
+            post(waiting.poll(), false);
+        }
     }
 
     /**
@@ -165,20 +298,24 @@ final class StreamableHttpBackend implements Backend {
      * when the backend went away have had their errors; they are never sent again.
      */
     private void reopen(JsonRpcMessage refused) {
-        long now = System.nanoTime();
-        reopensInARow = now - reopenedAt < REOPEN_WINDOW_NANOS ? reopensInARow + 1 : 1;
-        reopenedAt = now;
-        if (clientInitialize == null || reopensInARow > MAX_REOPENS_IN_A_ROW) {
-            listener.onFailure(
-                    "session_expired",
-                    "the backend ended its session (HTTP 404)"
-                            + (clientInitialize == null ? "" : " again right after a new one was opened"));
+        if (clientInitialize == null) {
+            listener.onFailure("session_expired", "the backend ended its session (HTTP 404)");
             return;
         }
         if (refused != null) {
             waiting.addFirst(refused);
         }
         if (reopening) {
+            // One reopen for every message that met the same 404.
+            return;
+        }
+        long now = System.nanoTime();
+        reopensInARow = now - reopenedAt < REOPEN_WINDOW_NANOS ? reopensInARow + 1 : 1;
+        reopenedAt = now;
+        if (reopensInARow > MAX_REOPENS_IN_A_ROW) {
+            listener.onFailure(
+                    "session_expired",
+                    "the backend ended its session (HTTP 404) again right after a new one was opened");
             return;
         }
         reopening = true;
@@ -186,47 +323,78 @@ final class StreamableHttpBackend implements Backend {
         standaloneStarted = false;
         // The old session's server stream, and its retries, are over; the new session gets its own.
         generation++;
+        backoff.reset();
+        openUpstream();
+    }
+
+    /**
+     * Opens the new upstream session with the client's initialize. A backend that does not answer or
+     * answers 5xx (still starting) is tried again with the back-off; a 4xx, or a 200 without a session id,
+     * is definitive.
+     */
+    private void openUpstream() {
+        if (closing) {
+            return;
+        }
         JsonObject initialize = clientInitialize.json().copy().put("id", "mf-reopen-" + (++reopenIds));
         RequestOptions options = BackendHttp.request(HttpMethod.POST, url, route)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.ACCEPT, McpHeaders.ACCEPT_JSON_OR_STREAM);
         http.open(options)
                 .compose(request -> request.send(initialize.encode()))
-                .compose(response -> {
-                    String session = response.getHeader(McpHeaders.SESSION_ID);
-                    return response.body().map(body -> {
-                        if (response.statusCode() != 200 || session == null) {
-                            throw new IllegalStateException(
-                                    "HTTP " + response.statusCode() + " " + BackendHttp.snippet(body.toString()));
-                        }
-                        return session;
-                    });
-                })
+                .compose(response -> response.body()
+                        .map(body -> new Reopened(
+                                response.statusCode(), response.getHeader(McpHeaders.SESSION_ID), body.toString())))
                 .onComplete(opened -> {
                     if (closing) {
                         return;
                     }
-                    if (opened.failed()) {
-                        reopening = false;
-                        listener.onFailure(
-                                "session_expired",
-                                "the backend ended its session (HTTP 404) and a new one " + "could not be opened: "
-                                        + opened.cause().getMessage());
+                    // No answer (refused, reset, cut: the backend is restarting again) or a 5xx is worth
+                    // another try; opening a session twice costs the backend an idle session at worst.
+                    boolean transientFailure =
+                            opened.failed() || opened.result().status() >= 500;
+                    if (transientFailure) {
+                        String reason = opened.failed()
+                                ? "cannot reach " + url + ": " + opened.cause().getMessage()
+                                : "HTTP " + opened.result().status();
+                        if (!reconnecting) {
+                            reconnecting = true;
+                            unreachableSince = System.nanoTime();
+                            listener.onBackendReachable(false, reason);
+                        }
+                        vertx.setTimer(backoff.next(), t -> openUpstream());
                         return;
                     }
-                    backendSessionId = opened.result();
+                    if (opened.result().status() != 200 || opened.result().session() == null) {
+                        reopening = false;
+                        String why = "HTTP " + opened.result().status() + " "
+                                + BackendHttp.snippet(opened.result().body());
+                        listener.onFailure(
+                                "session_expired",
+                                "the backend ended its session (HTTP 404) and refused a new one: " + why);
+                        return;
+                    }
+                    backendSessionId = opened.result().session();
                     listener.onUpstreamSession(backendSessionId);
                     listener.onUpstreamReopened("the backend answered 404 for the upstream session");
                     if (clientInitialized) {
-                        post(JsonRpcMessage.of(
-                                new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/initialized")));
+                        post(
+                                JsonRpcMessage.of(new JsonObject()
+                                        .put("jsonrpc", "2.0")
+                                        .put("method", "notifications/initialized")),
+                                false);
                     }
                     reopening = false;
-                    while (!reopening && !waiting.isEmpty()) {
-                        post(waiting.poll());
+                    if (reconnecting) {
+                        reachable();
+                    } else {
+                        flush();
                     }
                 });
     }
+
+    /** The backend's answer to the initialize of a new upstream session. */
+    private record Reopened(int status, String session, String body) {}
 
     private void logBroken(String reason) {
         log.atError()
@@ -236,26 +404,24 @@ final class StreamableHttpBackend implements Backend {
                 .log("backend connection broke; the request fails, the session stays for the backend's return");
     }
 
-    private void onPostResponse(JsonRpcMessage message, HttpClientRequest request, HttpClientResponse response) {
+    private void onPostResponse(
+            JsonRpcMessage message, String sentWith, HttpClientRequest request, HttpClientResponse response) {
         if (message.isInitialize() && response.getHeader(McpHeaders.SESSION_ID) != null) {
             backendSessionId = response.getHeader(McpHeaders.SESSION_ID);
             listener.onUpstreamSession(backendSessionId);
         }
         int status = response.statusCode();
-        if (status == 404 && backendSessionId != null && !message.isInitialize()) {
+        if (status == 404 && sentWith != null && !message.isInitialize()) {
             done(request, response);
-            reopen(message);
+            forgotten(message, sentWith);
             return;
         }
         if (status >= 400) {
             response.body().onComplete(body -> {
                 open.remove(request);
                 String text = body.succeeded() ? body.result().toString() : "";
-                if (status == 400
-                        && backendSessionId != null
-                        && !message.isInitialize()
-                        && forgotSession(text, message)) {
-                    reopen(message);
+                if (status == 400 && sentWith != null && !message.isInitialize() && forgotSession(text, message)) {
+                    forgotten(message, sentWith);
                     return;
                 }
                 failed(message, status, text);
@@ -282,6 +448,22 @@ final class StreamableHttpBackend implements Backend {
                 standaloneStarted = true;
                 openStandalone(new StreamState());
             }
+        }
+    }
+
+    /**
+     * The backend did not know the upstream session {@code message} was sent with. If a new one was opened
+     * meanwhile (the message was on its way during a reopen), it goes again on the new one; otherwise a
+     * new one is opened. The backend did not carry it out either way.
+     */
+    private void forgotten(JsonRpcMessage message, String sentWith) {
+        if (closing) {
+            return;
+        }
+        if (!reopening && backendSessionId != null && !sentWith.equals(backendSessionId)) {
+            send(message);
+        } else {
+            reopen(message);
         }
     }
 
@@ -428,20 +610,29 @@ final class StreamableHttpBackend implements Backend {
             return;
         }
         get(state.lastEventId).onComplete(ar -> {
+            if (closing) {
+                return;
+            }
             if (ar.failed()) {
-                if (!closing) {
-                    // Down for now (restarting, say): try again, a few times, as when it closes the stream.
+                if (Backoff.unreachable(ar.cause())) {
+                    // Down for now (restarting, say): tried again with the back-off for as long as the
+                    // session lives; when the backend is back, this stream is what notices it first.
+                    vertx.setTimer(standaloneBackoff.next(), t -> openStandalone(state));
+                } else {
                     standaloneEnded(state);
                 }
                 return;
             }
+            standaloneBackoff.reset();
             HttpClientResponse response = ar.result();
             if (response.statusCode() == 200 && BackendHttp.isEventStream(response)) {
+                reachable();
                 readStream(response.request(), response, null, state);
                 return;
             }
             done(response.request(), response);
             if (response.statusCode() == 404 && backendSessionId != null) {
+                // Reopening first: what waited for the backend then goes out on the new session.
                 reopen(null);
             } else if (response.statusCode() != 405) {
                 log.atWarn()
@@ -450,6 +641,7 @@ final class StreamableHttpBackend implements Backend {
                         .addKeyValue("status", response.statusCode())
                         .log("backend refused its server stream; server-initiated messages arrive only on responses");
             }
+            reachable();
         });
     }
 
@@ -490,6 +682,9 @@ final class StreamableHttpBackend implements Backend {
     @Override
     public Future<Void> close() {
         closing = true;
+        if (probeTimer >= 0) {
+            vertx.cancelTimer(probeTimer);
+        }
         for (HttpClientRequest request : Set.copyOf(open)) {
             request.reset();
         }

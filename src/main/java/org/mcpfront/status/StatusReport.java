@@ -111,7 +111,10 @@ final class StatusReport {
                     ? ""
                     : route.stdio().orElseThrow().command().get(0);
         }
-        return route.http().map(h -> withoutSecrets(h.url())).orElse("");
+        return route.http()
+                .map(h -> withoutSecrets(h.url()))
+                .or(() -> route.aggregate().map(a -> String.join(" ", a.paths())))
+                .orElse("");
     }
 
     private static String withoutSecrets(URI uri) {

@@ -5,7 +5,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -37,8 +39,20 @@ public final class MemoryStore implements Store {
         }
     }
 
+    /** A set of leases: member → expiry. Replaced, never changed, so readers need no lock. */
+    private record Leases(Map<String, Long> expiries, long bytes) {
+        static long size(String key, String member) {
+            return ENTRY_OVERHEAD + 2L * (key.length() + member.length());
+        }
+
+        long expiresAtNanos() {
+            return expiries.values().stream().mapToLong(Long::longValue).max().orElse(Long.MIN_VALUE);
+        }
+    }
+
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ListEntry> lists = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Leases> leases = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
     private final long maxBytes;
     private final LongSupplier clock;
@@ -173,6 +187,58 @@ public final class MemoryStore implements Store {
     }
 
     @Override
+    public Future<Boolean> lease(String key, String member, int max, Duration ttl) {
+        long expiresAt = entry("", ttl).expiresAtNanos();
+        long added = Leases.size(key, member);
+        if (bytes.get() + added > maxBytes) {
+            sweep();
+            if (bytes.get() + added > maxBytes) {
+                return Future.failedFuture(new StoreFullException(maxBytes));
+            }
+        }
+        long now = clock.getAsLong();
+        long[] delta = {0};
+        boolean[] held = {false};
+        leases.compute(key, (k, existing) -> {
+            Map<String, Long> live = new HashMap<>();
+            if (existing != null) {
+                existing.expiries().forEach((m, expiry) -> {
+                    if (now - expiry < 0) {
+                        live.put(m, expiry);
+                    }
+                });
+            }
+            held[0] = live.containsKey(member) || live.size() < max;
+            if (held[0]) {
+                live.put(member, expiresAt);
+            }
+            long size =
+                    live.keySet().stream().mapToLong(m -> Leases.size(key, m)).sum();
+            delta[0] = size - (existing == null ? 0 : existing.bytes());
+            return live.isEmpty() ? null : new Leases(Map.copyOf(live), size);
+        });
+        bytes.addAndGet(delta[0]);
+        return Future.succeededFuture(held[0]);
+    }
+
+    @Override
+    public Future<Void> release(String key, String member) {
+        long[] delta = {0};
+        leases.computeIfPresent(key, (k, existing) -> {
+            if (!existing.expiries().containsKey(member)) {
+                return existing;
+            }
+            Map<String, Long> rest = new HashMap<>(existing.expiries());
+            rest.remove(member);
+            long freed = Leases.size(key, member);
+            delta[0] = -freed;
+            return rest.isEmpty() ? null : new Leases(Map.copyOf(rest), existing.bytes() - freed);
+        });
+        bytes.addAndGet(delta[0]);
+        return Future.succeededFuture();
+    }
+
+    @Override
     public Future<Void> delete(String key) {
         replaced(key, entries.remove(key), null);
         ListEntry list = lists.remove(key);
@@ -192,6 +258,7 @@ public final class MemoryStore implements Store {
         vertx.cancelTimer(sweeper);
         entries.clear();
         lists.clear();
+        leases.clear();
         bytes.set(0);
         return Future.succeededFuture();
     }
@@ -237,6 +304,11 @@ public final class MemoryStore implements Store {
         lists.forEach((key, list) -> {
             if (now - list.expiresAtNanos() >= 0 && lists.remove(key, list)) {
                 bytes.addAndGet(-list.bytes());
+            }
+        });
+        leases.forEach((key, set) -> {
+            if (now - set.expiresAtNanos() >= 0 && leases.remove(key, set)) {
+                bytes.addAndGet(-set.bytes());
             }
         });
     }

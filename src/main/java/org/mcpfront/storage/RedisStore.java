@@ -16,12 +16,15 @@ import java.util.List;
  * A {@link Store} in Redis, shared by every instance of a cluster. Each value is a JSON string under
  * {@code mcp-front:<key>} with a millisecond TTL, so Redis expires it by itself; {@link #take} is
  * {@code GETDEL} (Redis 6.2+), which hands a single-use value to exactly one caller. A list is a Redis
- * list under {@code mcp-front:list:<key>}, appended, trimmed and given its lifetime in one script.
+ * list under {@code mcp-front:list:<key>}, appended, trimmed and given its lifetime in one script. A set of
+ * leases is a sorted set under {@code mcp-front:lease:<key>} scored by each lease's expiry on Redis's own
+ * clock (instances' clocks need not agree), pruned and counted in the script that adds to it.
  */
 public final class RedisStore implements Store {
 
     private static final String PREFIX = "mcp-front:";
     private static final String LIST_PREFIX = PREFIX + "list:";
+    private static final String LEASE_PREFIX = PREFIX + "lease:";
     private static final int MAX_POOL_SIZE = 16;
     private static final int MAX_WAITING = 1024;
 
@@ -114,6 +117,37 @@ public final class RedisStore implements Store {
                     }
                     return values;
                 });
+    }
+
+    /**
+     * One script: expired leases go, then the lease is renewed or, with room, added; the set lives as long as its
+     * longest lease.
+     */
+    private static final String LEASE = "local t = redis.call('TIME') "
+            + "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "
+            + "local ttl = tonumber(ARGV[3]) "
+            + "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now) "
+            + "if not redis.call('ZSCORE', KEYS[1], ARGV[1]) "
+            + "and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end "
+            + "redis.call('ZADD', KEYS[1], now + ttl, ARGV[1]) "
+            + "if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end return 1";
+
+    @Override
+    public Future<Boolean> lease(String key, String member, int max, Duration ttl) {
+        return redis.send(Request.cmd(Command.EVAL)
+                        .arg(LEASE)
+                        .arg(1)
+                        .arg(LEASE_PREFIX + key)
+                        .arg(member)
+                        .arg(max)
+                        .arg(millis(ttl)))
+                .map(response -> response.toLong() == 1);
+    }
+
+    @Override
+    public Future<Void> release(String key, String member) {
+        return redis.send(Request.cmd(Command.ZREM).arg(LEASE_PREFIX + key).arg(member))
+                .mapEmpty();
     }
 
     @Override

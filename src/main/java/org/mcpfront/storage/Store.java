@@ -15,6 +15,9 @@ import java.util.List;
  *
  * <p>Besides records, a store keeps short lists of text (the recent events of a client stream, for
  * resuming it): appended at the end, trimmed at the front, expiring as a whole.
+ *
+ * <p>And it keeps bounded sets of leases (the sessions one user holds on a route, cluster-wide): each
+ * lease expires by itself unless renewed, so that the leases of an instance that died run out.
  */
 public interface Store {
 
@@ -52,6 +55,16 @@ public interface Store {
      * when absent.
      */
     Future<List<String>> range(String key, int from);
+
+    /**
+     * Holds the lease {@code member} in the set under {@code key} for {@code ttl} from now, if the set holds it
+     * already (a renewal) or holds fewer than {@code max} unexpired leases; true when held, false when the set is
+     * full. Atomic: two callers never both take the last free place. Sets live under their own keys.
+     */
+    Future<Boolean> lease(String key, String member, int max, Duration ttl);
+
+    /** Gives up the lease {@code member} in the set under {@code key}; releasing nothing is not an error. */
+    Future<Void> release(String key, String member);
 
     /** Removes {@code key}; removing nothing is not an error. */
     Future<Void> delete(String key);

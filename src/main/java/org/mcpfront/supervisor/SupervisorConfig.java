@@ -1,22 +1,25 @@
 package org.mcpfront.supervisor;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.RouteConfig;
 
 /**
  * The part of the configuration the supervisor uses: the routes (their limits, timeouts and
- * backends) and the instance's session limit.
+ * backends), the instance's session limit, and the {@code groups:} an aggregate session judges its
+ * members' access rules with.
  */
-public record SupervisorConfig(List<RouteConfig> routes, int maxSessions) {
+public record SupervisorConfig(List<RouteConfig> routes, int maxSessions, Map<String, List<String>> groups) {
 
     public SupervisorConfig {
         routes = List.copyOf(routes);
+        groups = Map.copyOf(groups);
     }
 
     public static SupervisorConfig of(FrontConfig config) {
-        return new SupervisorConfig(config.routes(), config.server().maxSessions());
+        return new SupervisorConfig(config.routes(), config.server().maxSessions(), config.groups());
     }
 
     public Optional<RouteConfig> route(String path) {

@@ -1,6 +1,7 @@
 package org.mcpfront.supervisor;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.mcpfront.aggregate.AggregateBackend;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.bus.SessionAdopt;
@@ -19,6 +21,7 @@ import org.mcpfront.bus.SessionSpec;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.identity.backend.BackendIdentity;
+import org.mcpfront.limits.SessionLeases;
 import org.mcpfront.observability.Audit;
 import org.mcpfront.observability.GatewayMetrics;
 import org.mcpfront.protocol.BackendEras;
@@ -30,13 +33,15 @@ import org.mcpfront.session.BackendListener;
 import org.mcpfront.session.Backends;
 import org.mcpfront.session.SessionFacts;
 import org.mcpfront.session.SessionVerticle;
+import org.mcpfront.storage.MemoryStore;
 import org.mcpfront.storage.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Starts and stops this instance's sessions, one {@link SessionVerticle} each. Enforces the session
- * limits (per route and per instance), backs off a stdio route whose command keeps failing to start,
+ * limits (per route and per instance here; per user and route across the cluster, by {@link SessionLeases}
+ * in the store, renewed while the session lives), backs off a stdio route whose command keeps failing to start,
  * closes the sessions of a route that a config edit removed, and drains every session when
  * mcp-front shuts down.
  */
@@ -45,16 +50,27 @@ public final class SupervisorVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(SupervisorVerticle.class);
     /** How long a close waits for the session's answer. */
     private static final long CLOSE_TIMEOUT_MS = 10_000;
+    /** How long an instance that lost an adoption claim waits for the winner to serve the session. */
+    private static final long SERVED_WAIT_NANOS = 8_000_000_000L;
+
+    private static final long SERVED_POLL_MS = 100;
 
     private static final String GONE = "Session not found: it ended or never existed";
 
     private final GatewayMetrics metrics;
     /** Live sessions (and those starting): id → route path and owner. */
     private final Map<String, Tracked> sessions = new HashMap<>();
+    /**
+     * Adoptions starting here: a request for the session waits for its start (a stdio process takes a
+     * while), since the edge's resend gives up on a session whose address is not there soon.
+     */
+    private final Map<String, Promise<Void>> adopting = new HashMap<>();
 
     private final Map<String, Integer> perRoute = new HashMap<>();
-    /** Sessions per route and user (route path, NUL, token subject). */
-    private final Map<String, Integer> perUser = new HashMap<>();
+    /** One user's sessions on a route, counted in the store (all instances together). */
+    private SessionLeases leases;
+    /** Without a store (tests of one instance) the leases live in one of this verticle's own. */
+    private MemoryStore ownStore;
 
     private final Map<String, RouteHealth> health = new HashMap<>();
     private final BackendEras eras;
@@ -130,8 +146,20 @@ public final class SupervisorVerticle extends VerticleBase {
     public Future<?> start() {
         backendHttp = new BackendHttp(vertx, backendIdentity);
         if (backends == null) {
-            backends = (spec, era) -> Backends.forSession(vertx, backendHttp, spec, era, requestStates);
+            backends = (spec, era) -> spec.route().type() == RouteConfig.RouteType.AGGREGATE
+                    ? Backends.around(
+                            vertx,
+                            spec,
+                            AggregateBackend.forSession(
+                                    vertx, spec, this::memberBackend, metrics.backends(), config.groups()),
+                            requestStates)
+                    : Backends.forSession(vertx, backendHttp, spec, era, requestStates);
         }
+        if (store == null) {
+            ownStore = new MemoryStore(vertx, 1 << 20);
+        }
+        leases = new SessionLeases(store == null ? ownStore : store);
+        vertx.setPeriodic(SessionLeases.RENEW_EVERY.toMillis(), t -> renewLeases());
         return Future.all(
                 vertx.eventBus()
                         .<SessionSpec>localConsumer(Addresses.SUPERVISOR_SESSIONS, this::open)
@@ -159,7 +187,7 @@ public final class SupervisorVerticle extends VerticleBase {
             message.fail(404, "route " + path + " is not configured");
             return;
         }
-        String refusal = refusal(route, request.owner().subject());
+        String refusal = refusal(route);
         if (refusal != null) {
             message.fail(503, refusal);
             return;
@@ -167,6 +195,20 @@ public final class SupervisorVerticle extends VerticleBase {
         String id = SessionIds.next();
         SessionSpec spec = request.withId(id);
         track(id, path, request.owner().subject());
+        reserve(route, request.owner().subject(), id).onSuccess(held -> {
+            if (held) {
+                start(message, route, spec);
+            } else {
+                forget(id);
+                metrics.refused(path, "sessions_per_user");
+                message.fail(503, perUserRefusal(route));
+            }
+        });
+    }
+
+    private void start(Message<SessionSpec> message, RouteConfig route, SessionSpec spec) {
+        String id = spec.id();
+        String path = route.path();
         // 2026-07-28 clients' bridged sessions are found through the store already, and need no adopting.
         SessionFacts facts = store == null || spec.clientTransport() == ClientTransport.MODERN
                 ? null
@@ -205,17 +247,16 @@ public final class SupervisorVerticle extends VerticleBase {
                 });
     }
 
-    /** Why a new session for this user on this route may not start now (back-off, limits), or null. */
-    private String refusal(RouteConfig route, String subject) {
+    /**
+     * Why a new session on this route may not start now (back-off, this instance's limits), or null; the user's
+     * own limit is counted across the cluster by {@link #reserve}.
+     */
+    private String refusal(RouteConfig route) {
         String path = route.path();
         long wait = health(path).waitMillis(System.nanoTime());
         if (wait > 0) {
             return "route " + path + " is failing to start (" + health(path).lastFailure() + "); next attempt in "
                     + Math.max(1, wait / 1000) + " s";
-        }
-        if (perUser.getOrDefault(userKey(path, subject), 0) >= route.sessions().maxPerUser()) {
-            return "you have " + route.sessions().maxPerUser() + " sessions on " + path
-                    + ", the most one user may have; close one (or wait for it to go idle) and try again";
         }
         if (perRoute.getOrDefault(path, 0) >= route.sessions().max()) {
             return "route " + path + " is at its limit of " + route.sessions().max() + " sessions; try again later";
@@ -224,6 +265,44 @@ public final class SupervisorVerticle extends VerticleBase {
             return "mcp-front is at its limit of " + config.maxSessions() + " sessions; try again later";
         }
         return null;
+    }
+
+    /** A member route's backend inside an aggregate session, as a session of that route would get it. */
+    private Future<Function<BackendListener, Backend>> memberBackend(SessionSpec memberSpec) {
+        return eraOf(memberSpec.route())
+                .map(era -> Backends.forSession(vertx, backendHttp, memberSpec, era, requestStates));
+    }
+
+    /**
+     * Takes the user's place on the route for session {@code id}, across the cluster: false when the user holds
+     * the route's {@code max_sessions_per_user} already. A store that cannot count lets the session through, as
+     * it does the per-user rate.
+     */
+    private Future<Boolean> reserve(RouteConfig route, String subject, String id) {
+        return leases.reserve(route.path(), subject, id, route.sessions().maxPerUser())
+                .recover(e -> {
+                    log.atWarn()
+                            .addKeyValue("route", route.path())
+                            .addKeyValue("session", id)
+                            .addKeyValue("reason", e.getMessage())
+                            .log("could not count a session against the per-user limit; let through");
+                    return Future.succeededFuture(true);
+                });
+    }
+
+    private static String perUserRefusal(RouteConfig route) {
+        return "you have " + route.sessions().maxPerUser() + " sessions on " + route.path()
+                + ", the most one user may have; close one (or wait for it to go idle) and try again";
+    }
+
+    /** Keeps the leases of this instance's sessions; the set of a dead instance runs out. */
+    private void renewLeases() {
+        sessions.forEach((id, tracked) -> leases.renew(tracked.path(), tracked.subject(), id)
+                .onFailure(e -> log.atWarn()
+                        .addKeyValue("route", tracked.path())
+                        .addKeyValue("session", id)
+                        .addKeyValue("reason", e.getMessage())
+                        .log("could not renew a session's place in the per-user limit")));
     }
 
     /**
@@ -250,9 +329,7 @@ public final class SupervisorVerticle extends VerticleBase {
             message.fail(404, GONE);
             return;
         }
-        if (sessions.containsKey(id)) {
-            // Starting here already (another edge's request got here first).
-            message.reply(null);
+        if (replyOnceAdopted(message, id)) {
             return;
         }
         store.get(SessionFacts.key(id)).onComplete(read -> {
@@ -289,41 +366,102 @@ public final class SupervisorVerticle extends VerticleBase {
                 message.fail(404, GONE);
                 return;
             }
-            String refusal = refusal(route, facts.owner().subject());
+            String refusal = refusal(route);
             if (refusal != null) {
                 message.fail(503, refusal);
                 return;
             }
-            SessionFacts adopted = facts.adoptedBy(membership.node());
-            if (adopted.clientTransport() == ClientTransport.STREAMABLE) {
-                // Its GET stream was most likely held by the instance that died; the client opens another.
-                adopted = adopted.withStandalone(null);
+            // The session's own place, if its lease outlived its instance; else a new one within the limit.
+            reserve(route, facts.owner().subject(), id).onSuccess(held -> {
+                if (held) {
+                    claim(message, route, facts);
+                } else {
+                    metrics.refused(route.path(), "sessions_per_user");
+                    message.fail(503, perUserRefusal(route));
+                }
+            });
+        });
+    }
+
+    private void claim(Message<SessionAdopt> message, RouteConfig route, SessionFacts facts) {
+        String id = facts.id();
+        SessionFacts adopted = facts.adoptedBy(membership.node());
+        if (adopted.clientTransport() == ClientTransport.STREAMABLE) {
+            // Its GET stream was most likely held by the instance that died; the client opens another.
+            adopted = adopted.withStandalone(null);
+        }
+        SessionFacts claimed = adopted;
+        store.putIfAbsent(
+                        SessionFacts.claimKey(id, facts.epoch()),
+                        new JsonObject().put("node", membership.node()),
+                        route.sessions().idleTimeout())
+                .onComplete(claim -> {
+                    if (claim.failed()) {
+                        message.fail(503, "the store could not be reached to adopt the session; try again");
+                    } else if (!claim.result()) {
+                        // Another instance won: once it serves the session, the edge sends the request again.
+                        replyOnceServed(message, id, facts.node(), System.nanoTime() + SERVED_WAIT_NANOS);
+                    } else if (!replyOnceAdopted(message, id)) {
+                        startAdopted(message, route, facts, claimed);
+                    }
+                });
+    }
+
+    /**
+     * Answers {@code message} when the session is served here, or once its adoption here has started it
+     * (fails with 404 if that start fails). False when this instance neither serves nor adopts it.
+     */
+    private boolean replyOnceAdopted(Message<SessionAdopt> message, String id) {
+        Promise<Void> starting = adopting.get(id);
+        if (starting != null) {
+            starting.future().onComplete(ar -> {
+                if (ar.succeeded()) {
+                    message.reply(SessionAdopt.HERE);
+                } else {
+                    message.fail(404, GONE);
+                }
+            });
+            return true;
+        }
+        if (sessions.containsKey(id)) {
+            message.reply(SessionAdopt.HERE);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Another instance claimed the session: answers once the stored facts name a live owner other than
+     * {@code deadNode} (the winner started it and saved them), fails with 404 when they are gone (its
+     * start failed), and with 503 when neither happened in time.
+     */
+    private void replyOnceServed(Message<SessionAdopt> message, String id, String deadNode, long deadline) {
+        store.get(SessionFacts.key(id)).onComplete(read -> {
+            if (read.failed()) {
+                message.fail(503, "the store could not be reached to adopt the session; try again");
+                return;
             }
-            SessionFacts claimed = adopted;
-            store.putIfAbsent(
-                            SessionFacts.claimKey(id, facts.epoch()),
-                            new JsonObject().put("node", membership.node()),
-                            route.sessions().idleTimeout())
-                    .onComplete(claim -> {
-                        if (claim.failed()) {
-                            message.fail(503, "the store could not be reached to adopt the session; try again");
-                        } else if (!claim.result()) {
-                            // Another instance won: the edge sends the request again and reaches it.
-                            message.reply(null);
-                        } else {
-                            startAdopted(message, route, facts, claimed);
-                        }
-                    });
+            if (read.result() == null) {
+                message.fail(404, GONE);
+                return;
+            }
+            String node = SessionFacts.fromJson(read.result()).node();
+            if (!node.equals(deadNode) && membership.isMember(node)) {
+                message.reply(null);
+            } else if (System.nanoTime() > deadline) {
+                message.fail(503, "another instance is still carrying the session on; try again");
+            } else {
+                vertx.setTimer(SERVED_POLL_MS, t -> replyOnceServed(message, id, deadNode, deadline));
+            }
         });
     }
 
     private void startAdopted(
             Message<SessionAdopt> message, RouteConfig route, SessionFacts from, SessionFacts adopted) {
         String id = adopted.id();
-        if (sessions.containsKey(id)) {
-            message.reply(null);
-            return;
-        }
+        Promise<Void> started = Promise.promise();
+        adopting.put(id, started);
+        started.future().onComplete(ar -> adopting.remove(id));
         SessionSpec spec = new SessionSpec(id, route, adopted.clientTransport(), adopted.standalone(), adopted.owner());
         track(id, route.path(), adopted.owner().subject());
         eraOf(route)
@@ -341,9 +479,11 @@ public final class SupervisorVerticle extends VerticleBase {
                                 .log("session adopted from an instance that is gone");
                         Audit.sessionAdopted(
                                 adopted.owner().email(), adopted.owner().clientId(), route.path(), id, from.node());
-                        message.reply(null);
+                        message.reply(SessionAdopt.ADOPTED);
+                        started.complete();
                         return;
                     }
+                    started.fail(ar.cause());
                     forget(id);
                     store.delete(SessionFacts.key(id));
                     log.atWarn()
@@ -384,14 +524,9 @@ public final class SupervisorVerticle extends VerticleBase {
 
     private record Tracked(String path, String subject) {}
 
-    private static String userKey(String path, String subject) {
-        return path + '\u0000' + subject;
-    }
-
     private void track(String id, String path, String subject) {
         sessions.put(id, new Tracked(path, subject));
         perRoute.merge(path, 1, Integer::sum);
-        perUser.merge(userKey(path, subject), 1, Integer::sum);
     }
 
     /** Forgets a session; returns its route path, or null if it was not known. */
@@ -401,7 +536,12 @@ public final class SupervisorVerticle extends VerticleBase {
             return null;
         }
         perRoute.computeIfPresent(tracked.path(), (p, n) -> n > 1 ? n - 1 : null);
-        perUser.computeIfPresent(userKey(tracked.path(), tracked.subject()), (k, n) -> n > 1 ? n - 1 : null);
+        leases.release(tracked.path(), tracked.subject(), id)
+                .onFailure(e -> log.atWarn()
+                        .addKeyValue("route", tracked.path())
+                        .addKeyValue("session", id)
+                        .addKeyValue("reason", e.getMessage())
+                        .log("could not give up a session's place in the per-user limit; it runs out by itself"));
         return tracked.path();
     }
 
@@ -463,6 +603,9 @@ public final class SupervisorVerticle extends VerticleBase {
      */
     @Override
     public Future<?> stop() {
+        if (ownStore != null) {
+            ownStore.close();
+        }
         return backendHttp.close();
     }
 }

@@ -57,6 +57,33 @@ class RouteAccessTest {
     }
 
     @Test
+    @DisplayName("an iam: principal admits and decides tool rules by the caller's IAM roles, spelled as IAM does")
+    void iamPrincipals() {
+        RouteAccess deploy = new RouteAccess(
+                Optional.of(List.of("iam:roles/run.invoker")),
+                Map.of(
+                        Kind.TOOL,
+                        List.of(rule(
+                                "access.tools[0]", false, List.of("delete_*"), List.of(), List.of("iam:roles/owner")))),
+                Optional.empty());
+        Caller invoker = new Caller("erin@example.com", Set.of("iam:roles/run.invoker"));
+        Caller owner = new Caller("olga@example.com", Set.of("iam:roles/run.invoker", "iam:roles/owner"));
+        assertThat(deploy.admits(invoker, GROUPS)).isEqualTo(new Decision(true, "access.users iam:roles/run.invoker"));
+        assertThat(deploy.admits(new Caller("vic@example.com", Set.of("iam:roles/viewer")), GROUPS)
+                        .allowed())
+                .isFalse();
+        assertThat(deploy.admits(new Caller("ray@example.com", Set.of("iam:roles/Run.Invoker")), GROUPS)
+                        .allowed())
+                .isFalse();
+        assertThat(deploy.visibilityFor(invoker, GROUPS).decide(Kind.TOOL, "delete_app"))
+                .isEqualTo(new Decision(false, "access.tools[0] deny [delete_*]"));
+        assertThat(deploy.visibilityFor(owner, GROUPS)
+                        .decide(Kind.TOOL, "delete_app")
+                        .allowed())
+                .isTrue();
+    }
+
+    @Test
     @DisplayName("rules are read in order, the first that applies to the caller and matches decides, none: allowed")
     void firstMatchWins() {
         Visibility alice = FINANCE.visibilityFor(ALICE, GROUPS);

@@ -64,6 +64,15 @@ class PackageRulesTest {
     }
 
     @Test
+    @DisplayName("an aggregate is made of ordinary sessions' backends: session does not know it, it knows no edge")
+    void aggregateSitsOnSessions() throws IOException {
+        assertThat(importsOf("session")).noneMatch(line -> line.contains("org.mcpfront.aggregate."));
+        assertThat(importsOf("aggregate"))
+                .isNotEmpty()
+                .noneMatch(line -> line.contains("org.mcpfront.edge.") || line.contains("org.mcpfront.supervisor."));
+    }
+
+    @Test
     @DisplayName("clustering borrows nothing from the authorization server")
     void clusterOwnsItsParts() throws IOException {
         assertThat(importsOf("cluster")).isNotEmpty().noneMatch(line -> line.contains("org.mcpfront.oauth."));

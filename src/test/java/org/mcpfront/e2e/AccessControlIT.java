@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,10 +27,12 @@ import org.mcpfront.testing.LogCapture;
 import org.mcpfront.testing.MatrixClient;
 import org.mcpfront.testing.MatrixClient.Kind;
 import org.mcpfront.testing.ModernServer;
+import org.mcpfront.testing.ModernWire;
 import org.mcpfront.testing.OAuthBrowser;
 import org.mcpfront.testing.RawHttp;
 import org.mcpfront.testing.RecordingProxy;
 import org.mcpfront.testing.TestTokens;
+import org.mcpfront.transport.JsonRpcErrors;
 
 /**
  * Route access rules end to end, with the real SDK clients of both eras over both transports: three users in
@@ -376,6 +379,40 @@ class AccessControlIT {
                         .filter(b -> b.contains("\"resources/read\""))
                         .count())
                 .isEqualTo(HTTP_KINDS.size());
+    }
+
+    @Test
+    @Order(7)
+    @DisplayName("a 2026-07-28 call of a hidden tool is refused on its Mcp-Name header before the body is read; a "
+            + "body that names a hidden tool under a visible tool's header goes nowhere either")
+    void modernHeaders() {
+        Predicate<String> echoCall = body -> body.contains("\"tools/call\"") && body.contains("\"echo\"");
+        long before = recorder.bodies().stream().filter(echoCall).count();
+        String call = ModernWire.body(
+                7,
+                "tools/call",
+                new JsonObject().put("name", "echo").put("arguments", new JsonObject()),
+                new JsonObject());
+
+        HttpResponse<String> byHeader = RawHttp.send(
+                ModernWire.post(front.url("/tools/mcp"), call).setHeader("Authorization", "Bearer " + token(DAVE)));
+        assertThat(byHeader.statusCode()).as(byHeader.body()).isEqualTo(403);
+        JsonObject refused = new JsonObject(byHeader.body());
+        assertThat(refused.getValue("id"))
+                .as("judged before the body, which holds the id")
+                .isNull();
+        assertThat(refused.getJsonObject("error").getInteger("code")).isEqualTo(JsonRpcErrors.FORBIDDEN);
+
+        HttpResponse<String> disagreeing = RawHttp.send(RawHttp.mcpPost(front.url("/tools/mcp"), call, token(DAVE))
+                .header("MCP-Protocol-Version", ModernWire.VERSION)
+                .header("Mcp-Method", "tools/call")
+                .header("Mcp-Name", "confirm_action"));
+        assertThat(new JsonObject(disagreeing.body()).getJsonObject("error"))
+                .as("%d %s", disagreeing.statusCode(), disagreeing.body())
+                .isNotNull();
+        assertThat(recorder.bodies().stream().filter(echoCall).count())
+                .as("neither reached the backend")
+                .isEqualTo(before);
     }
 
     private static Set<String> names(MatrixClient.Report report, String step) {

@@ -99,13 +99,14 @@ class BackendFailureIT {
     }
 
     @Test
-    @DisplayName(
-            "a Streamable HTTP backend killed mid-call fails the pending request; the session waits for it to return")
+    @DisplayName("a Streamable HTTP backend killed mid-call fails the pending request; a call while it is down"
+            + " waits for it to come back on its port, and the session carries on")
     void streamableBackendDiesMidCall() throws Exception {
         String session = initialized("/streamable/mcp");
         CompletableFuture<HttpResponse<String>> call = CompletableFuture.supplyAsync(() -> RawHttp.send(
                 RawHttp.mcpPost(front.url("/streamable/mcp"), longCall(42)).header("Mcp-Session-Id", session)));
         FreePorts.sleep(1500);
+        int port = streamable.port();
         streamable.kill();
         HttpResponse<String> response = call.get();
         List<JsonObject> messages = RawHttp.messages(response);
@@ -113,15 +114,30 @@ class BackendFailureIT {
         assertThat(last.getInteger("id")).isEqualTo(42);
         assertThat(last.getJsonObject("error").getInteger("code")).isEqualTo(-32000);
         assertFailureLogged("/streamable");
-        // Issue 13: a backend that went away may come back; until it does, each request gets an error.
-        HttpResponse<String> ping = RawHttp.send(
-                RawHttp.mcpPost(front.url("/streamable/mcp"), "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}")
-                        .header("Mcp-Session-Id", session));
-        assertThat(ping.statusCode()).as("the session is still there").isNotEqualTo(404);
-        JsonObject answer = RawHttp.lastMessage(ping);
-        assertThat(answer.getInteger("id")).isEqualTo(3);
-        assertThat(answer.getJsonObject("error").getInteger("code")).isEqualTo(-32000);
-        assertThat(answer.getJsonObject("error").getString("message")).contains("cannot reach");
+        // Issue 13: a call while the backend is down waits for it (bounded by request_timeout), not sent twice.
+        CompletableFuture<String> whileDown = CompletableFuture.supplyAsync(() -> echo(session, 3));
+        assertThat(logs.await(
+                        e -> "backend_unreachable".equals(LogCapture.fields(e).get("event"))
+                                && session.equals(LogCapture.fields(e).get("session")),
+                        Duration.ofSeconds(10)))
+                .as("the outage audited")
+                .isPresent();
+        FreePorts.sleep(3000);
+        assertThat(whileDown).as("the call waits while the backend is down").isNotDone();
+        streamable = EverythingServer.startOn(EverythingServer.Mode.STREAMABLE, port);
+        assertThat(whileDown.get()).isEqualTo("Echo: 3");
+        assertThat(echo(session, 4)).as("the same Mcp-Session-Id goes on").isEqualTo("Echo: 4");
+        assertThat(logs.await(
+                        e -> "backend_reachable".equals(LogCapture.fields(e).get("event"))
+                                && session.equals(LogCapture.fields(e).get("session")),
+                        Duration.ofSeconds(5)))
+                .isPresent();
+        assertThat(logs.await(
+                        e -> "upstream_reopened".equals(LogCapture.fields(e).get("event"))
+                                && session.equals(LogCapture.fields(e).get("session")),
+                        Duration.ofSeconds(5)))
+                .as("the new process got the client's initialize")
+                .isPresent();
     }
 
     @Test
@@ -161,8 +177,8 @@ class BackendFailureIT {
     }
 
     @Test
-    @DisplayName(
-            "a legacy SSE backend killed mid-call fails the pending request; the client's stream stays for its return")
+    @DisplayName("a legacy SSE backend killed mid-call fails the pending request; a call while it is down waits"
+            + " for it to come back on its port, answered on the same client stream")
     void sseBackendDiesMidCall() {
         HttpResponse<Stream<String>> stream = RawHttp.stream(RawHttp.request(front.url("/legacy/sse"))
                 .header("Accept", "text/event-stream")
@@ -193,6 +209,32 @@ class BackendFailureIT {
                 .isPresent();
         assertThat(error.get().getJsonObject("error").getInteger("code")).isEqualTo(-32000);
         assertFailureLogged("/legacy");
+        // Issue 13: a call while the backend is down waits for it; the client's stream stays.
+        assertThat(RawHttp.send(RawHttp.mcpPost(
+                                messages,
+                                "{\"jsonrpc\":\"2.0\",\"id\":43,\"method\":\"tools/call\","
+                                        + "\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"down\"}}}"))
+                        .statusCode())
+                .isEqualTo(202);
+        assertThat(logs.await(
+                        e -> "backend_unreachable".equals(LogCapture.fields(e).get("event"))
+                                && "/legacy".equals(LogCapture.fields(e).get("route")),
+                        Duration.ofSeconds(10)))
+                .as("the outage audited")
+                .isPresent();
+        FreePorts.sleep(3000);
+        int port = sse.port();
+        sse = EverythingServer.startOn(EverythingServer.Mode.SSE, port);
+        Optional<JsonObject> answer = nextMessage(lines, "\"id\":43");
+        assertThat(answer)
+                .as("the waiting call answered on the same client stream")
+                .isPresent();
+        assertThat(answer.get().encode()).contains("Echo: down");
+        assertThat(logs.await(
+                        e -> "upstream_reopened".equals(LogCapture.fields(e).get("event"))
+                                && "/legacy".equals(LogCapture.fields(e).get("route")),
+                        Duration.ofSeconds(5)))
+                .isPresent();
         stream.body().close();
     }
 

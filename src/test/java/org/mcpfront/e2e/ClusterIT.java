@@ -31,6 +31,8 @@ import org.mcpfront.testing.MatrixClient;
 import org.mcpfront.testing.McpClient;
 import org.mcpfront.testing.ModernServer;
 import org.mcpfront.testing.ModernWire;
+import org.mcpfront.testing.NodeScript;
+import org.mcpfront.testing.NodeTools;
 import org.mcpfront.testing.OAuthBrowser;
 import org.mcpfront.testing.RawHttp;
 import org.mcpfront.testing.RecordingProxy;
@@ -64,6 +66,8 @@ class ClusterIT {
     private static final Duration DRAIN_GRACE = Duration.ofSeconds(60);
     /** Requests one user may send /limited per hour, all instances together. */
     private static final int BURST_LIMIT = 6;
+    /** Sessions one user may hold on /capped, all instances together. */
+    private static final int SESSIONS_PER_USER = 2;
 
     private static RedisServer redis;
     private static EverythingServer backend;
@@ -114,6 +118,10 @@ class ClusterIT {
                     type: http
                     backend: "%s"
                     access: { rate_limit: "%d/1h" }
+                  - path: "/capped"
+                    type: http
+                    backend: "%s"
+                    max_sessions_per_user: %d
                 """.formatted(
                         issuer,
                         ADMIN,
@@ -122,7 +130,9 @@ class ClusterIT {
                         EverythingServer.stdioCommandYaml(),
                         modernBackend.url(),
                         backend.url(),
-                        BURST_LIMIT));
+                        BURST_LIMIT,
+                        backend.url(),
+                        SESSIONS_PER_USER));
         // All at once, as an instance group starts: the first start also settles, with three
         // instances racing, the one signing key the cluster shares (kept in Redis).
         startAll(true);
@@ -640,6 +650,159 @@ class ClusterIT {
         assertThat(RawHttp.send(RawHttp.mcpPost(limited(ports.get(0)), INITIALIZED, other))
                         .statusCode())
                 .isEqualTo(400);
+    }
+
+    @Test
+    @Order(8)
+    @DisplayName("a user's session beyond max_sessions_per_user is refused on another instance; once one ends, a new "
+            + "one opens")
+    void sessionsPerUserAcrossInstances() {
+        String token =
+                new OAuthBrowser(issuer).tokens(REDIRECT, "capped@example.com").getString("access_token");
+        List<String> held = new ArrayList<>();
+        for (int i = 0; i < SESSIONS_PER_USER; i++) {
+            held.add(openCapped(ports.get(i), token));
+        }
+        for (int port : ports) {
+            HttpResponse<String> over = post(capped(port), token, null, RawHttp.INITIALIZE);
+            assertThat(over.statusCode())
+                    .as("instance on %d: %s", port, over.body())
+                    .isEqualTo(503);
+            assertThat(new JsonObject(over.body()).getJsonObject("error").getString("message"))
+                    .contains("you have " + SESSIONS_PER_USER + " sessions on /capped");
+        }
+        // Counted where it was refused, by route and reason.
+        assertThat(RawHttp.send(RawHttp.anonymous("http://127.0.0.1:" + ports.get(2) + "/metrics")
+                                .header("Authorization", "Bearer " + adminToken))
+                        .body())
+                .containsPattern("mcp_front_refusals_total\\{[^}]*reason=\"sessions_per_user\"[^}]*route=\"/capped\"");
+        String other = new OAuthBrowser(issuer)
+                .tokens(REDIRECT, "uncapped@example.com")
+                .getString("access_token");
+        openCapped(ports.get(2), other);
+
+        HttpResponse<String> ended = RawHttp.send(RawHttp.anonymous(capped(ports.get(0)))
+                .header("Authorization", "Bearer " + token)
+                .header("Mcp-Session-Id", held.get(0))
+                .DELETE());
+        assertThat(ended.statusCode()).as(ended.body()).isBetween(200, 204);
+        // A place is free again, for a session on any instance.
+        RawHttp.awaitStatus(() -> RawHttp.mcpPost(capped(ports.get(2)), RawHttp.INITIALIZE, token), 200);
+    }
+
+    private static String openCapped(int port, String accessToken) {
+        HttpResponse<String> answer = post(capped(port), accessToken, null, RawHttp.INITIALIZE);
+        assertThat(answer.statusCode())
+                .as("initialize on %d: %s", port, answer.body())
+                .isEqualTo(200);
+        return answer.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    }
+
+    private static String capped(int port) {
+        return "http://127.0.0.1:" + port + "/capped/mcp";
+    }
+
+    @Test
+    @Order(9)
+    @DisplayName("kill -9 the instance that owns a TypeScript SDK client's HTTP-route session: over Streamable HTTP its"
+            + " next call is answered by another instance, same session id; over legacy SSE the session is adopted"
+            + " too, and the SDK keeps it unless it reconnects its stream without Last-Event-ID")
+    void sdkClientsAcrossAKill() throws Exception {
+        String access = tokens.getString("access_token");
+        int victim = ports.get(2);
+        int survivor = ports.get(0);
+        Path dir = Files.createTempDirectory("failover");
+        CompletableFuture<NodeScript.Result> streamable = failoverClient("streamable", victim, survivor, access, dir);
+        CompletableFuture<NodeScript.Result> sse = failoverClient("sse", victim, survivor, access, dir);
+        String streamableSession = awaitFile(dir.resolve("streamable.ready"), streamable);
+        String sseSession = awaitFile(dir.resolve("sse.ready"), sse);
+
+        fronts.get(2).kill();
+        // The balancer in the clients takes the dead port out; the cluster drops the member.
+        awaitMembers(survivor, 2);
+        Files.writeString(dir.resolve("streamable.go"), "go");
+        Files.writeString(dir.resolve("sse.go"), "go");
+
+        JsonObject overStreamable = finished(streamable);
+        assertThat(overStreamable.getString("sessionBefore")).isEqualTo(streamableSession);
+        assertThat(overStreamable.getJsonArray("results"))
+                .as("both calls answered: %s", overStreamable)
+                .containsExactly("Echo: before", "Echo: after");
+        assertThat(overStreamable.getString("sessionAfter"))
+                .as("the same Mcp-Session-Id after the kill")
+                .isEqualTo(streamableSession);
+        assertThat(fronts.get(0).output()).contains(streamableSession);
+
+        // Legacy SSE: mcp-front carries the session on under its id (its /message endpoint answers on another
+        // instance). The SDK v1 client keeps it only if its stream comes back with Last-Event-ID; its
+        // EventSource fetch wrapper drops that header, so it follows the endpoint of a new session instead.
+        JsonObject overSse = finished(sse);
+        assertThat(overSse.getString("sessionBefore")).isEqualTo(sseSession);
+        HttpResponse<String> adopted = RawHttp.send(RawHttp.mcpPost(
+                        "http://127.0.0.1:" + survivor + "/remote/message?sessionId=" + sseSession,
+                        echoCall(9, "sse after the kill"),
+                        access)
+                .timeout(Duration.ofSeconds(20)));
+        assertThat(adopted.statusCode())
+                .as("the legacy session's endpoint on another instance: %s", adopted.body())
+                .isEqualTo(202);
+        if (!sseSession.equals(overSse.getString("sessionAfter"))) {
+            List<JsonObject> reconnects = new ArrayList<>();
+            for (Object request : overSse.getJsonArray("requests")) {
+                JsonObject r = (JsonObject) request;
+                if ("GET".equals(r.getString("method"))
+                        && String.valueOf(survivor).equals(r.getString("port"))) {
+                    reconnects.add(r);
+                }
+            }
+            assertThat(reconnects)
+                    .as("a new session for the SDK only where its stream came back without Last-Event-ID: %s", overSse)
+                    .isNotEmpty()
+                    .allSatisfy(r -> assertThat(r.getValue("lastEventId")).isNull());
+        } else {
+            assertThat(overSse.getJsonArray("results")).containsExactly("Echo: before", "Echo: after");
+        }
+    }
+
+    private static CompletableFuture<NodeScript.Result> failoverClient(
+            String transport, int port, int fallback, String access, Path dir) {
+        String path = "streamable".equals(transport) ? "/remote/mcp" : "/remote/sse";
+        List<String> args = List.of(
+                "--url",
+                "http://127.0.0.1:" + port + path,
+                "--fallback-port",
+                Integer.toString(fallback),
+                "--transport",
+                transport,
+                "--header",
+                "Authorization: Bearer " + access,
+                "--ready",
+                dir.resolve(transport + ".ready").toString(),
+                "--go",
+                dir.resolve(transport + ".go").toString());
+        return CompletableFuture.supplyAsync(
+                () -> NodeScript.run(Duration.ofSeconds(180), NodeTools.node(), "failover-client.mjs", args));
+    }
+
+    /** The content of {@code file} once the client wrote it; fails with its output if it ended first. */
+    private static String awaitFile(Path file, CompletableFuture<NodeScript.Result> client) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!Files.exists(file) || Files.size(file) == 0) {
+            if (client.isDone()) {
+                throw new AssertionError("the client ended before its first call: " + client.get());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the client made no first call within 60 s");
+            }
+            FreePorts.sleep(100);
+        }
+        return Files.readString(file).trim();
+    }
+
+    private static JsonObject finished(CompletableFuture<NodeScript.Result> client) throws Exception {
+        NodeScript.Result result = client.get();
+        assertThat(result.exitCode()).as("%s", result).isZero();
+        return result.report();
     }
 
     private static String limited(int port) {

@@ -20,6 +20,7 @@ import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.GoogleCloudStandIn;
 import org.mcpfront.testing.GoogleStandIn;
 import org.mcpfront.testing.OAuthBrowser;
+import org.mcpfront.testing.RawHttp;
 
 /**
  * Sign-in through a generic OpenID Connect provider (mock-oauth2-server, which sends no {@code hd}) with GCP IAM
@@ -57,6 +58,7 @@ class IdentitySignInIT {
                 """
                 allowed_domains: ["example.com"]
                 allowed_emails: ["iam:%s"]
+                admins: ["iam:%s"]
                 identity: oidc
                 gcp_project: test-project
                 oidc:
@@ -69,6 +71,7 @@ class IdentitySignInIT {
                   workspace: { admin_email: admin@example.com, directory_url: "%s" }
                 """.formatted(
                                 ROLE,
+                                ROLE,
                                 provider.issuerUrl(),
                                 GoogleStandIn.CLIENT_ID,
                                 GoogleStandIn.CLIENT_SECRET,
@@ -79,7 +82,19 @@ class IdentitySignInIT {
                 - path: "/notion"
                   type: http
                   backend: "%s"
-                """.formatted(backend.url()));
+                - path: "/deploy"
+                  type: http
+                  backend: "%s"
+                  access: { users: ["iam:%s"] }
+                - path: "/eng"
+                  type: http
+                  backend: "%s"
+                  access: { users: ["group:eng@partner.org"] }
+                """.formatted(backend.url(), backend.url(), ROLE, backend.url()),
+                """
+                groups:
+                  eng@partner.org: []
+                """);
         issuer = front.baseUrl();
     }
 
@@ -132,6 +147,100 @@ class IdentitySignInIT {
                 .containsExactlyInAnyOrder("eng@partner.org", "iam:" + ROLE);
         assertThat(cloud.seen("/admin/directory/"))
                 .anySatisfy(seen -> assertThat(seen.query()).containsEntry("userKey", "dave@partner.org"));
+    }
+
+    @Test
+    @DisplayName("the consent page lists exactly the routes the user's IAM roles and Workspace groups open, and a "
+            + "token for one of them passes the edge")
+    void consentShowsTheRoutesMembershipsOpen() {
+        GoogleStandIn.User alice = new GoogleStandIn.User("oidc-alice", "alice@example.com", true, null, "Alice");
+        GoogleStandIn.User carol = new GoogleStandIn.User("oidc-carol", "carol@partner.org", true, null, "Carol");
+        GoogleStandIn.User dave = new GoogleStandIn.User("oidc-dave", "dave@partner.org", true, null, "Dave");
+
+        assertThat(consentPage(alice).body())
+                .contains("<code>/notion</code>")
+                .doesNotContain("/deploy")
+                .doesNotContain("/eng");
+        assertThat(consentPage(carol).body())
+                .contains("<code>/notion</code>", "<code>/deploy</code>")
+                .doesNotContain("/eng");
+        assertThat(consentPage(dave).body()).contains("every MCP server on this gateway");
+
+        HttpResponse<String> carolsEng = consentPage(carol, issuer + "/eng/mcp");
+        assertThat(carolsEng.statusCode()).isEqualTo(403);
+        assertThat(carolsEng.body())
+                .contains("You may not use the MCP server /eng")
+                .doesNotContain("name=\"consent\"");
+
+        OAuthBrowser browser = new OAuthBrowser(issuer);
+        String clientId = browser.register(REDIRECT);
+        OAuthBrowser.Authorization authorization = browser.authorization(clientId, REDIRECT, issuer + "/eng/mcp");
+        provider.nextSignIn(dave);
+        HttpResponse<String> token = browser.exchange(authorization, browser.authorize(authorization, null));
+        assertThat(token.statusCode()).isEqualTo(200);
+        HttpResponse<String> initialize = RawHttp.send(RawHttp.mcpPost(
+                issuer + "/eng/mcp", RawHttp.INITIALIZE, new JsonObject(token.body()).getString("access_token")));
+        assertThat(initialize.statusCode()).as(initialize.body()).isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("the status page signs in with the same memberships: an IAM role listed in oauth.admins opens it")
+    void statusPageByRole() {
+        HttpResponse<String> carols =
+                statusPage(new GoogleStandIn.User("oidc-carol", "carol@partner.org", true, null, "Carol"));
+        assertThat(carols.statusCode()).as(carols.body()).isEqualTo(200);
+        assertThat(carols.body()).contains("carol@partner.org");
+
+        HttpResponse<String> alices =
+                statusPage(new GoogleStandIn.User("oidc-alice", "alice@example.com", true, null, "Alice"));
+        assertThat(alices.statusCode()).isEqualTo(403);
+        assertThat(alices.body()).contains("oauth.admins");
+    }
+
+    @Test
+    @DisplayName("the identity provider's groups claim becomes memberships: its group opens a route, and an IAM role "
+            + "bound to that group admits")
+    void providerGroups() {
+        GoogleStandIn.User frank = new GoogleStandIn.User("oidc-frank", "frank@partner.org", true, null, "Frank");
+        OAuthBrowser browser = new OAuthBrowser(issuer);
+        String clientId = browser.register(REDIRECT);
+        OAuthBrowser.Authorization authorization = browser.authorization(clientId, REDIRECT, issuer + "/eng/mcp");
+        provider.nextSignIn(frank, List.of("eng@partner.org"));
+        HttpResponse<String> consent = browser.signIn(authorization, null);
+        assertThat(consent.statusCode()).as(consent.body()).isEqualTo(200);
+        assertThat(consent.body()).contains("<code>/eng</code>");
+        HttpResponse<String> back = browser.consent(consent, "allow");
+        String code = OAuthBrowser.query(OAuthBrowser.location(back)).get("code");
+        HttpResponse<String> token = browser.exchange(authorization, code);
+        assertThat(token.statusCode()).isEqualTo(200);
+        assertThat(
+                        GoogleCloudStandIn.claimsOf(new JsonObject(token.body()).getString("access_token"))
+                                .getJsonArray("groups")
+                                .stream()
+                                .map(String::valueOf)
+                                .toList())
+                .containsExactlyInAnyOrder("eng@partner.org", "iam:" + ROLE);
+    }
+
+    /** What the user sees after signing in for a client that names {@code resources} (none: every route). */
+    private static HttpResponse<String> consentPage(GoogleStandIn.User user, String... resources) {
+        OAuthBrowser browser = new OAuthBrowser(issuer);
+        String clientId = browser.register(REDIRECT);
+        provider.nextSignIn(user);
+        return browser.signIn(browser.authorization(clientId, REDIRECT, resources), null);
+    }
+
+    /** Opens /status in a fresh browser, signs in as {@code user} when sent to, and opens it again. */
+    private static HttpResponse<String> statusPage(GoogleStandIn.User user) {
+        OAuthBrowser browser = new OAuthBrowser(issuer);
+        HttpResponse<String> first = browser.get(issuer + "/status");
+        assertThat(first.statusCode()).isEqualTo(302);
+        provider.nextSignIn(user);
+        HttpResponse<String> google = browser.get(OAuthBrowser.location(first));
+        assertThat(google.statusCode()).isEqualTo(302);
+        HttpResponse<String> back = browser.get(OAuthBrowser.location(google));
+        assertThat(back.statusCode()).as("the page sign-in: %s", back.body()).isEqualTo(302);
+        return browser.get(issuer + "/status");
     }
 
     private static JsonObject signIn(GoogleStandIn.User user) {

@@ -82,7 +82,7 @@ class MembershipsTest {
     }
 
     @Test
-    @DisplayName("the policy is read once per TTL and the Workspace groups once per user")
+    @DisplayName("the policy is read once per TTL and each address's Workspace groups once")
     void cached() throws Exception {
         Memberships memberships = memberships(true, Duration.ofMinutes(5));
         await(memberships.of("alice@example.com", List.of()));
@@ -90,7 +90,43 @@ class MembershipsTest {
         await(memberships.of("bob@example.com", List.of()));
 
         assertThat(cloud.seen("/v3/projects/")).hasSize(1);
-        assertThat(cloud.seen("/admin/directory/")).hasSize(2);
+        assertThat(cloud.seen("/admin/directory/"))
+                .as("alice's, her group eng's (its parents) and bob's")
+                .hasSize(3);
+    }
+
+    @Test
+    @DisplayName("groups within groups count, with the IAM roles bound to them; a cycle ends the walk")
+    void nestedGroups() throws Exception {
+        cloud.setGroups("erin@example.com", List.of("team@example.com"));
+        cloud.setGroups("team@example.com", List.of("eng@example.com", "all@example.com"));
+        cloud.setGroups("eng@example.com", List.of("all@example.com"));
+        cloud.setGroups("all@example.com", List.of("team@example.com"));
+        Memberships.Resolved erin =
+                await(memberships(true, Duration.ofMinutes(5)).of("erin@example.com", List.of()));
+
+        assertThat(erin.problems()).isEmpty();
+        assertThat(erin.memberships())
+                .containsExactlyInAnyOrder(
+                        "team@example.com",
+                        "eng@example.com",
+                        "all@example.com",
+                        "iam:roles/editor",
+                        "iam:projects/test-project/roles/mcpUser");
+    }
+
+    @Test
+    @DisplayName("a role granted only under an IAM condition is not held: fail closed")
+    void conditionalBindings() throws Exception {
+        cloud.addConditionalBinding(
+                "roles/run.invoker",
+                List.of("user:alice@example.com", "group:eng@example.com"),
+                "request.time < timestamp(\"2999-01-01T00:00:00Z\")");
+        Memberships.Resolved alice =
+                await(memberships(true, Duration.ofMinutes(5)).of("alice@example.com", List.of()));
+
+        assertThat(alice.problems()).isEmpty();
+        assertThat(alice.memberships()).contains("iam:roles/viewer").doesNotContain("iam:roles/run.invoker");
     }
 
     @Test

@@ -115,4 +115,24 @@ class MemoryStoreTest extends StoreContract {
         await(store.append("stream:b", event, 5, Duration.ofMinutes(1)));
         assertThat(store.bytes()).as("expired lists were swept").isLessThan(3000);
     }
+
+    @Test
+    @DisplayName("counts its leases against its bound, and gives the room back as they are released and expire")
+    void leasesAreBounded() throws Exception {
+        String member = "m".repeat(1000);
+        await(store.lease("sessions:a", member + 1, 5, Duration.ofMinutes(1)));
+        await(store.lease("sessions:a", member + 2, 5, Duration.ofMinutes(1)));
+        assertThat(store.bytes()).isBetween(2L * 2000, 2L * 2400);
+        await(store.release("sessions:a", member + 1));
+        assertThat(store.bytes()).isBetween(2000L, 2400L);
+        assertThatThrownBy(() -> {
+                    for (int i = 0; i < 100; i++) {
+                        await(store.lease("sessions:n" + i, member, 5, Duration.ofMinutes(1)));
+                    }
+                })
+                .hasCauseInstanceOf(StoreFullException.class);
+        advance(Duration.ofMinutes(2));
+        await(store.lease("sessions:b", member, 5, Duration.ofMinutes(1)));
+        assertThat(store.bytes()).as("expired leases were swept").isLessThan(3000);
+    }
 }

@@ -132,6 +132,41 @@ abstract class StoreContract {
     }
 
     @Test
+    @DisplayName("a set of leases holds at most its bound; a renewal, a release or an expiry makes room")
+    void leases() throws Exception {
+        Duration life = Duration.ofSeconds(2);
+        assertThat(await(store().lease("sessions:u", "s1", 2, life))).isTrue();
+        assertThat(await(store().lease("sessions:u", "s2", 2, life))).isTrue();
+        assertThat(await(store().lease("sessions:u", "s3", 2, life))).as("full").isFalse();
+        assertThat(await(store().lease("sessions:u", "s1", 2, life)))
+                .as("a lease already held is renewed though the set is full")
+                .isTrue();
+        assertThat(await(store().lease("sessions:v", "s3", 2, life)))
+                .as("another key")
+                .isTrue();
+        await(store().release("sessions:u", "s2"));
+        await(store().release("sessions:u", "never-held"));
+        assertThat(await(store().lease("sessions:u", "s3", 2, life)))
+                .as("a release made room")
+                .isTrue();
+        assertThat(await(store().get("sessions:u")))
+                .as("sets live apart from records")
+                .isNull();
+
+        advance(Duration.ofMillis(1200));
+        assertThat(await(store().lease("sessions:u", "s1", 2, life))).isTrue();
+        advance(Duration.ofMillis(1200));
+        assertThat(await(store().lease("sessions:u", "s4", 2, life)))
+                .as("s3 ran out, s1 was renewed")
+                .isTrue();
+        assertThat(await(store().lease("sessions:u", "s5", 2, life))).isFalse();
+        advance(Duration.ofMillis(2500));
+        assertThat(await(store().lease("sessions:u", "s5", 1, life)))
+                .as("every lease ran out")
+                .isTrue();
+    }
+
+    @Test
     @DisplayName("a reachable store answers ping")
     void ping() throws Exception {
         await(store().ping());

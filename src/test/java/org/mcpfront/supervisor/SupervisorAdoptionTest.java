@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -49,17 +50,21 @@ class SupervisorAdoptionTest {
     private static final SessionOwner ALICE = new SessionOwner("alice", "alice@example.com", "client");
     private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{}}";
 
-    /** Carries any adopted session on; remembers what it was given. */
+    /** Carries any adopted session on; remembers what it was given; opens after {@code openMillis} (a process). */
     private static final class FakeBackend implements Backend {
         final List<SessionFacts> resumed;
+        final long openMillis;
 
-        FakeBackend(List<SessionFacts> resumed) {
+        FakeBackend(List<SessionFacts> resumed, long openMillis) {
             this.resumed = resumed;
+            this.openMillis = openMillis;
         }
 
         @Override
         public Future<Void> open() {
-            return Future.succeededFuture();
+            return openMillis == 0
+                    ? Future.succeededFuture()
+                    : Vertx.currentContext().owner().timer(openMillis).mapEmpty();
         }
 
         @Override
@@ -109,6 +114,11 @@ class SupervisorAdoptionTest {
     }
 
     private static Future<String> deploy(Vertx vertx, Store store, Membership membership, List<SessionFacts> resumed) {
+        return deploy(vertx, store, membership, resumed, 0);
+    }
+
+    private static Future<String> deploy(
+            Vertx vertx, Store store, Membership membership, List<SessionFacts> resumed, long openMillis) {
         BusCodec.register(vertx);
         FrontConfig config;
         try {
@@ -121,7 +131,7 @@ class SupervisorAdoptionTest {
                 new GatewayMetrics(new SimpleMeterRegistry()),
                 new BackendEras(vertx.createHttpClient()),
                 new RequestStates(new byte[32], Clock.systemUTC()),
-                (spec, era) -> listener -> new FakeBackend(resumed),
+                (spec, era) -> listener -> new FakeBackend(resumed, openMillis),
                 store,
                 membership));
     }
@@ -228,6 +238,60 @@ class SupervisorAdoptionTest {
                 .onComplete(test.succeeding(gone -> test.verify(() -> {
                     assertThat(resumed).hasSize(1);
                     assertThat(gone).isNull();
+                    test.completeNow();
+                })));
+    }
+
+    /** Asks the session something harmless: fails with NO_HANDLERS when nothing serves its address here. */
+    private static Future<Object> served(Vertx vertx, String id) {
+        return vertx.eventBus()
+                .request(
+                        Addresses.sessionIn(id),
+                        new org.mcpfront.bus.SessionCommand.Detach(ALICE.binding("/kept"), null))
+                .map(reply -> reply.body());
+    }
+
+    @Test
+    @DisplayName("a second request while an adoption is starting (a slow process) is answered once the session serves")
+    void waitsForTheStart(Vertx vertx, VertxTestContext test) {
+        Store store = new MemoryStore(vertx, 1 << 20);
+        List<SessionFacts> resumed = new CopyOnWriteArrayList<>();
+        store.put(SessionFacts.key("s1"), facts("s1", "/kept", "dead").toJson(), Duration.ofMinutes(1))
+                .compose(v -> deploy(vertx, store, member("a"), resumed, 800))
+                .compose(v -> Future.all(
+                        adopt(vertx, "s1", ALICE, "/kept").compose(x -> served(vertx, "s1")),
+                        adopt(vertx, "s1", ALICE, "/kept").compose(x -> served(vertx, "s1"))))
+                .onComplete(test.succeeding(both -> test.verify(() -> {
+                    assertThat(resumed).as("adopted once").hasSize(1);
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    @DisplayName("the instance that lost the claim answers once the winner serves the session, not before")
+    void loserWaitsForTheWinner(Vertx vertx, VertxTestContext test) {
+        Vertx other = Vertx.vertx();
+        Store store = new MemoryStore(vertx, 1 << 20);
+        List<SessionFacts> resumed = new CopyOnWriteArrayList<>();
+        List<String> ownerAtReply = new CopyOnWriteArrayList<>();
+        Function<Vertx, Future<Void>> adoptAndLook = on -> adopt(on, "s1", ALICE, "/kept")
+                .compose(v -> store.get(SessionFacts.key("s1")))
+                .map(stored -> {
+                    ownerAtReply.add(SessionFacts.fromJson(stored).node());
+                    return null;
+                });
+        store.put(SessionFacts.key("s1"), facts("s1", "/kept", "dead").toJson(), Duration.ofMinutes(1))
+                .compose(v -> deploy(vertx, store, member("a", "b"), resumed, 800))
+                .compose(v -> deploy(other, store, member("b", "a"), resumed, 800))
+                .compose(v -> Future.all(adoptAndLook.apply(vertx), adoptAndLook.apply(other)))
+                .onComplete(test.succeeding(both -> test.verify(() -> {
+                    assertThat(resumed).hasSize(1);
+                    assertThat(ownerAtReply)
+                            .as("both answered after the winner had started the session and saved its facts")
+                            .hasSize(2)
+                            .allSatisfy(node ->
+                                    assertThat(node).isEqualTo(resumed.get(0).node()));
+                    other.close();
                     test.completeNow();
                 })));
     }

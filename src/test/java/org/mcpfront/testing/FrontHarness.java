@@ -76,8 +76,14 @@ public final class FrontHarness implements AutoCloseable {
      * the URL they connect to. {@code oauthYaml} holds the other keys of {@code oauth:}.
      */
     public static FrontHarness startAsIssuer(String oauthYaml, String routesYaml) {
+        return startAsIssuer(oauthYaml, routesYaml, "");
+    }
+
+    /** The same, with top-level sections of the test's own ({@code groups:}, say) in {@code topYaml}. */
+    public static FrontHarness startAsIssuer(String oauthYaml, String routesYaml, String topYaml) {
         int port = FreePorts.next();
-        return startWith("""
+        return startWith(
+                """
                 oauth:
                   issuer: "http://127.0.0.1:%d"
                   %s
@@ -87,7 +93,7 @@ public final class FrontHarness implements AutoCloseable {
                   port: %d
                 routes:
                 %s
-                """.formatted(port, GENEROUS_LIMITS, indent(oauthYaml), port, indent(routesYaml)));
+                """.formatted(port, GENEROUS_LIMITS, indent(oauthYaml), port, indent(routesYaml)) + topYaml.strip());
     }
 
     public static FrontHarness start(String routesYaml) {

@@ -106,7 +106,20 @@ public final class GoogleCloudStandIn implements AutoCloseable {
         this.policy = new JsonObject().put("version", 3).put("etag", "BwX=").put("bindings", array);
     }
 
-    /** The Workspace groups (emails) of {@code user}. */
+    /**
+     * Adds a binding of {@code role} to {@code members} that holds only under an IAM condition (a CEL
+     * {@code expression}), as a policy of version 3 carries it.
+     */
+    public void addConditionalBinding(String role, List<String> members, String expression) {
+        JsonObject condition = new JsonObject().put("title", "conditional").put("expression", expression);
+        policy.getJsonArray("bindings")
+                .add(new JsonObject()
+                        .put("role", role)
+                        .put("members", new JsonArray(members))
+                        .put("condition", condition));
+    }
+
+    /** The Workspace groups (emails) of {@code user}, or of the group {@code user} (its parent groups). */
     public void setGroups(String user, List<String> groupEmails) {
         groups.put(user, List.copyOf(groupEmails));
     }

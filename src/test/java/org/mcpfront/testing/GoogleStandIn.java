@@ -70,7 +70,15 @@ public final class GoogleStandIn implements AutoCloseable {
 
     /** The user whom the next authorization signs in (sub, email, email_verified, hd, name). */
     public void nextSignIn(User user) {
+        nextSignIn(user, List.of());
+    }
+
+    /** The same, with the {@code groups} claim a generic OIDC provider sends (none when empty). */
+    public void nextSignIn(User user, List<String> groups) {
         Map<String, Object> claims = new LinkedHashMap<>();
+        if (!groups.isEmpty()) {
+            claims.put("groups", groups);
+        }
         claims.put("email", user.email());
         claims.put("email_verified", user.emailVerified());
         if (user.hd() != null) {

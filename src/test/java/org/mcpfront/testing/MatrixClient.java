@@ -111,7 +111,8 @@ public final class MatrixClient {
 
         /**
          * The steps to run, from {@code connect, tools/list, tools/call, elicitation}, and {@code prompts/list,
-         * resources/list, resources/templates/list, prompts/get, resources/read} (connect always runs first).
+         * resources/list, resources/templates/list, prompts/get, resources/read, list_changed} (connect always runs
+         * first).
          */
         public Run steps(String... names) {
             steps = String.join(",", names);
@@ -133,6 +134,12 @@ public final class MatrixClient {
         /** The prompt the {@code prompts/get} step gets, and the resource the {@code resources/read} step reads. */
         public Run prompt(String name) {
             args.addAll(List.of("--prompt", name));
+            return this;
+        }
+
+        /** The tool the {@code list_changed} step calls, after which a tools/list_changed must arrive. */
+        public Run changesTool(String name) {
+            args.addAll(List.of("--changes-tool", name));
             return this;
         }
 

@@ -143,14 +143,14 @@ public final class AuthorizeEndpoint {
     }
 
     /** A page's sign-in came back: the same admission as a client's, then the page session. */
-    private void admitToPage(RoutingContext ctx, PendingSignIn pending, Identity who) {
-        Admission.Decision decision = Admission.check(who, config.get().oauth());
+    private void admitToPage(RoutingContext ctx, PendingSignIn pending, Identity who, Memberships.Resolved held) {
+        Admission.Decision decision = Admission.check(who, config.get().oauth(), held);
         if (!decision.admitted()) {
             Audit.signInRefused(who.email(), PAGE_CLIENT, decision.reason());
             ConsentPage.refused(ctx.response(), who, decision.reason());
             return;
         }
-        pages.start(ctx, who, pending.page())
+        pages.start(ctx, who, held, pending.page())
                 .onSuccess(v -> Audit.signIn(who.email(), PAGE_CLIENT, List.of()))
                 .onFailure(ctx::fail);
     }
@@ -281,19 +281,17 @@ public final class AuthorizeEndpoint {
                             signedIn.cause().getMessage());
                     return;
                 }
-                if (pending.forPage()) {
-                    admitToPage(ctx, pending, signedIn.result());
-                } else {
-                    admitAndAskConsent(ctx, pending, signedIn.result());
-                }
+                Identity who = signedIn.result();
+                // What the user is a member of admits them (group: and iam: principals) and opens routes to them.
+                memberships.of(who.email(), who.groups()).onComplete(found -> {
+                    if (pending.forPage()) {
+                        admitToPage(ctx, pending, who, found.result());
+                    } else {
+                        admitAndAskConsent(ctx, pending, who, found.result());
+                    }
+                });
             });
         });
-    }
-
-    private void admitAndAskConsent(RoutingContext ctx, PendingSignIn pending, Identity who) {
-        memberships
-                .of(who.email(), who.groups())
-                .onComplete(found -> admitAndAskConsent(ctx, pending, who, found.result()));
     }
 
     private void admitAndAskConsent(
@@ -313,9 +311,9 @@ public final class AuthorizeEndpoint {
                         found.cause().getMessage());
                 return;
             }
-            RouteChoice routes = routesFor(pending.audience(), who);
+            RouteChoice routes = routesFor(pending.audience(), new Caller(who.email(), held.memberships()));
             if (!routes.closed().isEmpty()) {
-                refuseRoutes(ctx, who, pending.clientId(), routes.closed());
+                refuseRoutes(ctx, who, pending.clientId(), routes.closed(), held);
                 return;
             }
             String consent = Secrets.random();
@@ -376,29 +374,40 @@ public final class AuthorizeEndpoint {
                 return;
             }
             Identity who = pending.who();
-            // The configuration may have changed while the page was open.
-            List<String> closed = routesFor(pending.audience(), who).closed();
-            if (!closed.isEmpty()) {
-                refuseRoutes(ctx, who, pending.clientId(), closed);
-                return;
-            }
-            Grants.Grant grant = pending.grant();
-            grants.issueCode(grant, redirectUri, pending.codeChallenge())
-                    .onSuccess(code -> clients.used(grant.clientId())
-                            .onFailure(e -> log.atWarn()
-                                    .addKeyValue("client_id", grant.clientId())
-                                    .addKeyValue("reason", e.getMessage())
-                                    .log("could not extend a used client's registration")))
-                    .onSuccess(code -> {
-                        Audit.signIn(who.email(), grant.clientId(), grant.audience(), routeNames(pending.audience()));
-                        Map<String, String> answer = new LinkedHashMap<>();
-                        answer.put("code", code);
-                        answer.put("state", state);
-                        answer.put("iss", issuer());
-                        OAuthReplies.redirect(ctx.response(), redirectUri, answer);
-                    })
-                    .onFailure(ctx::fail);
+            // The configuration (or a membership) may have changed while the page was open.
+            memberships.of(who.email(), who.groups()).onComplete(found -> {
+                Memberships.Resolved held = found.result();
+                List<String> closed = routesFor(pending.audience(), new Caller(who.email(), held.memberships()))
+                        .closed();
+                if (!closed.isEmpty()) {
+                    refuseRoutes(ctx, who, pending.clientId(), closed, held);
+                } else {
+                    issueCode(ctx, pending);
+                }
+            });
         });
+    }
+
+    /** Consent given, the routes still open to the user: the code goes to the client. */
+    private void issueCode(RoutingContext ctx, PendingConsent pending) {
+        Identity who = pending.who();
+        String redirectUri = pending.redirectUri();
+        Grants.Grant grant = pending.grant();
+        grants.issueCode(grant, redirectUri, pending.codeChallenge())
+                .onSuccess(code -> clients.used(grant.clientId())
+                        .onFailure(e -> log.atWarn()
+                                .addKeyValue("client_id", grant.clientId())
+                                .addKeyValue("reason", e.getMessage())
+                                .log("could not extend a used client's registration")))
+                .onSuccess(code -> {
+                    Audit.signIn(who.email(), grant.clientId(), grant.audience(), routeNames(pending.audience()));
+                    Map<String, String> answer = new LinkedHashMap<>();
+                    answer.put("code", code);
+                    answer.put("state", pending.state());
+                    answer.put("iss", issuer());
+                    OAuthReplies.redirect(ctx.response(), redirectUri, answer);
+                })
+                .onFailure(ctx::fail);
     }
 
     /** An RFC 6749 §4.1.2.1 error in the request itself. */
@@ -472,38 +481,13 @@ public final class AuthorizeEndpoint {
         return new ArrayList<>(audience);
     }
 
-    /**
-     * What the consent page lists for an audience: {@code shown}, the routes the user may use (empty: every route,
-     * all open to them), and {@code closed}, routes the audience names that the user may not use (then no code).
-     */
-    private record RouteChoice(List<String> shown, List<String> closed) {}
-
-    private RouteChoice routesFor(List<String> audience, Identity who) {
-        AuthorizationServerConfig current = config.get();
-        Caller caller = Caller.of(who.email());
-        List<String> named = routeNames(audience);
-        if (!named.isEmpty()) {
-            List<String> closed = named.stream()
-                    .filter(path -> current.route(path)
-                            .map(route -> !route.access().mayAdmit(caller, current.groups()))
-                            .orElse(false))
-                    .toList();
-            return new RouteChoice(named, closed);
-        }
-        List<String> open = current.routes().stream()
-                .filter(route -> route.access().mayAdmit(caller, current.groups()))
-                .map(route -> route.path())
-                .toList();
-        if (open.isEmpty() && !current.routes().isEmpty()) {
-            return new RouteChoice(
-                    List.of(),
-                    current.routes().stream().map(route -> route.path()).toList());
-        }
-        return new RouteChoice(open.size() == current.routes().size() ? List.of() : open, List.of());
+    private RouteChoice routesFor(List<String> audience, Caller caller) {
+        return RouteChoice.of(config.get(), routeNames(audience), caller);
     }
 
     /** The user may not use a route the application asked for: a page that says so, and no code. */
-    private void refuseRoutes(RoutingContext ctx, Identity who, String clientId, List<String> closed) {
+    private void refuseRoutes(
+            RoutingContext ctx, Identity who, String clientId, List<String> closed, Memberships.Resolved held) {
         for (String path : closed) {
             Audit.accessDenied(who.email(), clientId, path, "route", path, "access.users");
         }
@@ -513,7 +497,11 @@ public final class AuthorizeEndpoint {
                 (closed.size() == 1
                                 ? "You may not use the MCP server " + closed.get(0)
                                 : "You may not use the MCP servers " + String.join(", ", closed))
-                        + ". An administrator can add you to its access.users.");
+                        + ". An administrator can add you to its access.users."
+                        + (held.problems().isEmpty()
+                                ? ""
+                                : " Some memberships could not be checked: " + String.join("; ", held.problems())
+                                        + "."));
     }
 
     /** The route paths an audience covers, for the consent page; empty means every route. */

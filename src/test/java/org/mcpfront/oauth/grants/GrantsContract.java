@@ -239,6 +239,16 @@ abstract class GrantsContract {
         }
 
         @Override
+        public Future<Boolean> lease(String key, String member, int max, Duration ttl) {
+            return store.lease(key, member, max, ttl);
+        }
+
+        @Override
+        public Future<Void> release(String key, String member) {
+            return store.release(key, member);
+        }
+
+        @Override
         public Future<Void> delete(String key) {
             return store.delete(key);
         }

@@ -315,7 +315,7 @@ class ConfigProblemsTest {
                         "a route needs a type",
                         withRoutes("{path: /a, backend: \"http://127.0.0.1:3001/mcp\"}"),
                         "routes[0].type",
-                        "is required (http or stdio)"),
+                        "is required (http, stdio or aggregate)"),
                 bad(
                         "an unknown route type is named",
                         withRoutes("{path: /a, type: grpc}"),

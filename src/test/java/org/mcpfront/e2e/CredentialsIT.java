@@ -26,6 +26,7 @@ import org.mcpfront.testing.Closeables;
 import org.mcpfront.testing.FreePorts;
 import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.IdentityEchoBackend;
+import org.mcpfront.testing.NodeTools;
 import org.mcpfront.testing.OAuthBrowser;
 import org.mcpfront.testing.OAuthServiceStandIn;
 import org.mcpfront.testing.RawHttp;
@@ -95,6 +96,11 @@ class CredentialsIT {
                       client_id: "%s"
                       client_secret: "%s"
                       scopes: [openid]
+                  - path: /notes
+                    type: stdio
+                    command: ["node", "%s"]
+                    environment: { SERVICE_TOKEN: "${user.credential}" }
+                    credential: { kind: token, instructions: "Paste your Notes API key" }
                 """.formatted(
                         issuer,
                         TestTokens.keyFile(),
@@ -104,7 +110,8 @@ class CredentialsIT {
                         backend.url(),
                         service.issuerUrl(),
                         OAuthServiceStandIn.CLIENT_ID,
-                        OAuthServiceStandIn.CLIENT_SECRET));
+                        OAuthServiceStandIn.CLIENT_SECRET,
+                        NodeTools.script("stdio-test-server.mjs")));
         Files.createDirectories(out);
     }
 
@@ -173,8 +180,38 @@ class CredentialsIT {
                 .isEmpty();
     }
 
+    @Test
+    @DisplayName("a pasted token reaches a stdio route's process as its environment; another user is refused, and "
+            + "the page never shows the token back")
+    void pastedTokenInStdioEnvironment() {
+        String carol = signedIn("carol@example.com", "/notes").getString("access_token");
+        String bob = signedIn(BOB, "/notes").getString("access_token");
+        assertConnectRequired(call("/notes", bob, null, RawHttp.INITIALIZE));
+        assertConnectRequired(call("/notes", carol, null, RawHttp.INITIALIZE));
+
+        String pasted = "notes-key-" + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[] {1, 2, 3});
+        BrowserPages.connections(issuer + "/connections", "carol@example.com", "/notes", "paste", pasted, out);
+        assertThat(redisGet(CredentialStore.key("dev:carol@example.com", "/notes")))
+                .contains("\"sealed\":\"v1.k1.")
+                .doesNotContain(pasted);
+
+        String session = initialize("/notes", carol);
+        JsonObject answer = call("/notes", carol, session, """
+                {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"whoami","arguments":{}}}""");
+        String text = answer.getJsonObject("result")
+                .getJsonArray("content")
+                .getJsonObject(0)
+                .getString("text");
+        assertThat(new JsonObject(text).getString("serviceToken")).isEqualTo(pasted);
+        assertConnectRequired(call("/notes", bob, null, RawHttp.INITIALIZE));
+    }
+
     private JsonObject signedIn(String email) {
-        return new OAuthBrowser(issuer).tokens("http://127.0.0.1:9/callback", email, issuer + "/svc/mcp");
+        return signedIn(email, "/svc");
+    }
+
+    private JsonObject signedIn(String email, String route) {
+        return new OAuthBrowser(issuer).tokens("http://127.0.0.1:9/callback", email, issuer + route + "/mcp");
     }
 
     private static void assertConnectRequired(JsonObject answer) {
@@ -189,14 +226,21 @@ class CredentialsIT {
     }
 
     private String initialize(String token) {
-        HttpResponse<String> response = RawHttp.send(RawHttp.mcpPost(issuer + "/svc/mcp", RawHttp.INITIALIZE, token));
+        return initialize("/svc", token);
+    }
+
+    private String initialize(String route, String token) {
+        HttpResponse<String> response =
+                RawHttp.send(RawHttp.mcpPost(issuer + route + "/mcp", RawHttp.INITIALIZE, token));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(RawHttp.lastMessage(response).getJsonObject("result"))
                 .as(response.body())
                 .isNotNull();
         String session = response.headers().firstValue("Mcp-Session-Id").orElseThrow();
         RawHttp.send(RawHttp.mcpPost(
-                        issuer + "/svc/mcp", "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}", token)
+                        issuer + route + "/mcp",
+                        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+                        token)
                 .header("Mcp-Session-Id", session));
         return session;
     }
@@ -214,7 +258,11 @@ class CredentialsIT {
     }
 
     private JsonObject call(String token, String session, String body) {
-        var request = RawHttp.mcpPost(issuer + "/svc/mcp", body, token);
+        return call("/svc", token, session, body);
+    }
+
+    private JsonObject call(String route, String token, String session, String body) {
+        var request = RawHttp.mcpPost(issuer + route + "/mcp", body, token);
         if (session != null) {
             request.header("Mcp-Session-Id", session);
         }

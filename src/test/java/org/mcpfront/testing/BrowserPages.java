@@ -54,6 +54,28 @@ public final class BrowserPages {
                 "the connections page did not behave in the browser");
     }
 
+    /** The same, pasting {@code token} into the route's token form. */
+    public static JsonObject connections(
+            String url, String email, String route, String action, String token, Path out) {
+        return run(
+                "connections.mjs",
+                List.of(
+                        "--url",
+                        url,
+                        "--email",
+                        email,
+                        "--route",
+                        route,
+                        "--action",
+                        action,
+                        "--token",
+                        token,
+                        "--out",
+                        out.toString()),
+                Duration.ofSeconds(120),
+                "the connections page did not behave in the browser");
+    }
+
     private static JsonObject run(List<String> args) {
         return run(
                 "pages.mjs",

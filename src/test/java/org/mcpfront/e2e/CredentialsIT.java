@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -75,6 +76,7 @@ class CredentialsIT {
                   issuer: "%s"
                   allowed_domains: ["example.com"]
                   identity: dev
+                  admins: ["ops@example.com"]
                   signing_key_file: "%s"
                   storage: redis
                   redis_url: "%s"
@@ -96,6 +98,13 @@ class CredentialsIT {
                       client_id: "%s"
                       client_secret: "%s"
                       scopes: [openid]
+                  - path: /strict
+                    type: http
+                    protocol: "2025"
+                    backend: "%s/asserted/mcp"
+                    headers: { Authorization: "Bearer ${user.credential}" }
+                    health_check: { interval: 1s }
+                    credential: { kind: token }
                   - path: /notes
                     type: stdio
                     command: ["node", "%s"]
@@ -111,6 +120,7 @@ class CredentialsIT {
                         service.issuerUrl(),
                         OAuthServiceStandIn.CLIENT_ID,
                         OAuthServiceStandIn.CLIENT_SECRET,
+                        backend.url(),
                         NodeTools.script("stdio-test-server.mjs")));
         Files.createDirectories(out);
     }
@@ -204,6 +214,33 @@ class CredentialsIT {
                 .getString("text");
         assertThat(new JsonObject(text).getString("serviceToken")).isEqualTo(pasted);
         assertConnectRequired(call("/notes", bob, null, RawHttp.INITIALIZE));
+    }
+
+    @Test
+    @DisplayName("the health probe of a route whose backend refuses anyone without a user's credential (401) counts "
+            + "it up, and carries no credential")
+    void probeWithoutUser() {
+        String admin = TestTokens.mintForEmail("ops@example.com", issuer, List.of(issuer));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String state = null;
+        while (System.nanoTime() < deadline && !"up".equals(state)) {
+            HttpResponse<String> response =
+                    RawHttp.send(RawHttp.anonymous(issuer + "/status.json").header("Authorization", "Bearer " + admin));
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            state = new JsonObject(response.body())
+                    .getJsonArray("routes").stream()
+                            .map(JsonObject.class::cast)
+                            .filter(r -> "/strict".equals(r.getString("path")))
+                            .findFirst()
+                            .orElseThrow()
+                            .getJsonObject("health")
+                            .getString("state");
+            FreePorts.sleep(200);
+        }
+        assertThat(state).isEqualTo("up");
+        assertThat(backend.seen("/asserted/mcp"))
+                .isNotEmpty()
+                .allSatisfy(seen -> assertThat(seen.authorization()).isNull());
     }
 
     private JsonObject signedIn(String email) {

@@ -164,6 +164,17 @@ public final class Audit {
                 .log();
     }
 
+    /**
+     * A user asked for one session more than {@code max_sessions_per_user} lets them hold on a route (counted
+     * across the cluster); {@code held} is the limit they reached.
+     */
+    public static void sessionLimited(String user, String clientId, String route, int held) {
+        line(Level.INFO, "session_limited", "per-user session limit reached", user, clientId, route, null)
+                .addKeyValue("decision", "denied")
+                .addKeyValue("rule", "max_sessions_per_user " + held)
+                .log();
+    }
+
     /** A backend forgot a session's upstream session and mcp-front opened a new one, keeping the client's. */
     public static void upstreamReopened(String user, String clientId, String route, String session, String reason) {
         line(Level.INFO, "upstream_reopened", "upstream session reopened", user, clientId, route, session)

@@ -201,6 +201,11 @@ public final class SupervisorVerticle extends VerticleBase {
             } else {
                 forget(id);
                 metrics.refused(path, "sessions_per_user");
+                Audit.sessionLimited(
+                        request.owner().email(),
+                        request.owner().clientId(),
+                        path,
+                        route.sessions().maxPerUser());
                 message.fail(503, perUserRefusal(route));
             }
         });

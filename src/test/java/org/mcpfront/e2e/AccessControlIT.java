@@ -247,8 +247,21 @@ class AccessControlIT {
                                         "clientInfo",
                                         new JsonObject().put("name", "t").put("version", "1")))
                 .encode();
-        HttpResponse<String> refused =
-                RawHttp.send(RawHttp.mcpPost(front.url("/finance/mcp"), initialize, token(DAVE)));
+        HttpResponse<String> refused;
+        try (LogCapture logs = new LogCapture()) {
+            refused = RawHttp.send(RawHttp.mcpPost(front.url("/finance/mcp"), initialize, token(DAVE)));
+            assertThat(logs.await(
+                            event -> "access_denied"
+                                            .equals(LogCapture.fields(event).get("event"))
+                                    && "route".equals(LogCapture.fields(event).get("subject"))
+                                    && "denied".equals(LogCapture.fields(event).get("decision"))
+                                    && "access.users"
+                                            .equals(LogCapture.fields(event).get("rule"))
+                                    && DAVE.equals(LogCapture.fields(event).get("user")),
+                            Duration.ofSeconds(5)))
+                    .as("an audit line with the decision and the rule that made it")
+                    .isPresent();
+        }
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.headers().firstValue("WWW-Authenticate")).isEmpty();
         JsonObject error = new JsonObject(refused.body()).getJsonObject("error");

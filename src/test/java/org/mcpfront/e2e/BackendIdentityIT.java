@@ -3,7 +3,10 @@ package org.mcpfront.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,6 +19,7 @@ import org.mcpfront.testing.Closeables;
 import org.mcpfront.testing.FrontHarness;
 import org.mcpfront.testing.GoogleCloudStandIn;
 import org.mcpfront.testing.IdentityEchoBackend;
+import org.mcpfront.testing.NodeTools;
 import org.mcpfront.testing.OAuthBrowser;
 import org.mcpfront.testing.RawHttp;
 
@@ -36,9 +40,12 @@ class BackendIdentityIT {
     private static FrontHarness front;
     private static String issuer;
     private static String accessToken;
+    /** Where the stdio route's command writes the identity variables it was started with. */
+    private static Path stdioEnvironment;
 
     @BeforeAll
-    static void start() {
+    static void start() throws IOException {
+        stdioEnvironment = Files.createTempFile("mcp-front-stdio-identity", ".txt");
         cloud = GoogleCloudStandIn.start();
         cloud.setIdTokenLifetime(ID_TOKEN_LIFETIME);
         backend = IdentityEchoBackend.start(cloud.googlePublicKey());
@@ -50,17 +57,44 @@ class BackendIdentityIT {
                 """.formatted(cloud.url()), """
                 - { path: "/asserted", type: http, backend: "%s/asserted/mcp", protocol: "2025", identity: assertion }
                 - { path: "/google", type: http, backend: "%s/google/mcp", protocol: "2025", identity: google_id_token }
-                """.formatted(backend.url(), backend.url()));
+                - path: "/stdio"
+                  type: stdio
+                  identity: environment
+                  command:
+                    - "/bin/sh"
+                    - "-c"
+                    - "printenv MCP_FRONT_USER_EMAIL MCP_FRONT_USER_SUB > '%s'; exec node '%s' stdio"
+                """.formatted(
+                        backend.url(),
+                        backend.url(),
+                        stdioEnvironment,
+                        NodeTools.modules().resolve("@modelcontextprotocol/server-everything/dist/index.js")));
         issuer = front.baseUrl();
         backend.trust(issuer);
         accessToken = new OAuthBrowser(issuer)
-                .tokens(REDIRECT, "alice@example.com", issuer + "/asserted/mcp", issuer + "/google/mcp")
+                .tokens(
+                        REDIRECT,
+                        "alice@example.com",
+                        issuer + "/asserted/mcp",
+                        issuer + "/google/mcp",
+                        issuer + "/stdio/mcp")
                 .getString("access_token");
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         Closeables.closeAll(front, backend, cloud);
+        Files.deleteIfExists(stdioEnvironment);
+    }
+
+    @Test
+    @DisplayName("a stdio route with identity: environment starts the user's process with their email and subject")
+    void stdioEnvironment() throws IOException {
+        HttpResponse<String> initialized =
+                RawHttp.send(RawHttp.mcpPost(issuer + "/stdio/mcp", RawHttp.INITIALIZE, accessToken));
+        assertThat(initialized.statusCode()).as(initialized.body()).isEqualTo(200);
+        // The command wrote the file before it became the server that answered initialize.
+        assertThat(Files.readAllLines(stdioEnvironment)).containsExactly("alice@example.com", "dev:alice@example.com");
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 import org.mcpfront.testing.Closeables;
 import org.mcpfront.testing.FreePorts;
 import org.mcpfront.testing.FrontHarness;
+import org.mcpfront.testing.LogCapture;
 import org.mcpfront.testing.NodeTools;
 import org.mcpfront.testing.RawHttp;
 import org.mcpfront.testing.TestTokens;
@@ -67,10 +68,23 @@ class SessionLimitsIT {
     }
 
     @Test
-    @DisplayName("one user past max_sessions_per_user is refused while another user still gets a session")
+    @DisplayName("one user past max_sessions_per_user is refused, with an audit line naming the rule, while another "
+            + "user still gets a session")
     void perUserLimit() {
         String first = open("/big", "alice");
-        assertRefused(initialize("/big", "alice"), "you have 1 sessions on /big");
+        try (LogCapture logs = new LogCapture()) {
+            assertRefused(initialize("/big", "alice"), "you have 1 sessions on /big");
+            assertThat(logs.await(
+                            e -> "audit".equals(e.getLoggerName())
+                                    && "session_limited"
+                                            .equals(LogCapture.fields(e).get("event")),
+                            Duration.ofSeconds(10)))
+                    .map(LogCapture::fields)
+                    .hasValueSatisfying(fields -> assertThat(fields)
+                            .containsEntry("decision", "denied")
+                            .containsEntry("rule", "max_sessions_per_user 1")
+                            .containsEntry("route", "/big"));
+        }
         open("/big", "bob");
 
         delete("/big", first, "alice");

@@ -7,7 +7,7 @@
 //   MISBEHAVE=1                         before answering: garbage lines, a stderr flood, a 1 MiB line
 //
 // Tools: "echo" {message}, "sleep" {ms}, "crash" (the process SIGKILLs itself mid-call),
-//   "whoami" (its pid, and whether it was told notifications/initialized),
+//   "whoami" (its pid, whether it was told notifications/initialized, and SERVICE_TOKEN when set),
 //   "change_tools" (sends notifications/tools/list_changed, then answers),
 // "flood" {count, kib} (count log notifications of kib KiB each, then the answer; progress
 //   notifications instead when the call has a progress token).
@@ -72,7 +72,7 @@ createInterface({ input: process.stdin }).on("line", (line) => {
         send({ jsonrpc: "2.0", method: "notifications/tools/list_changed" });
         return result(message.id, { content: [{ type: "text", text: "tools changed" }] });
       }
-      if (name === "whoami") return result(message.id, { content: [{ type: "text", text: JSON.stringify({ pid: process.pid, initialized }) }] });
+      if (name === "whoami") return result(message.id, { content: [{ type: "text", text: JSON.stringify({ pid: process.pid, initialized, ...(process.env.SERVICE_TOKEN ? { serviceToken: process.env.SERVICE_TOKEN } : {}) }) }] });
       if (name === "flood") {
         const data = "z".repeat((args.kib ?? 64) * 1024);
         // With a progress token the flood is progress, which rides the request's own stream.

@@ -12,17 +12,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import org.mcpfront.bus.Addresses;
 import org.mcpfront.bus.BusCodec;
 import org.mcpfront.cluster.Clustering;
 import org.mcpfront.config.FrontConfig;
+import org.mcpfront.config.RouteConfig;
 import org.mcpfront.config.ServerConfig;
 import org.mcpfront.config.reload.ConfigVerticle;
+import org.mcpfront.credentials.CredentialCipher;
+import org.mcpfront.credentials.CredentialStore;
+import org.mcpfront.credentials.UserCredentials;
 import org.mcpfront.edge.EdgeConfig;
 import org.mcpfront.edge.EdgeVerticle;
 import org.mcpfront.edge.Health;
 import org.mcpfront.health.BackendProbes;
 import org.mcpfront.identity.IdentityProviders;
 import org.mcpfront.identity.IdentityServices;
+import org.mcpfront.identity.backend.BackendIdentity;
 import org.mcpfront.net.BackendClients;
 import org.mcpfront.oauth.AuthorizationServer;
 import org.mcpfront.oauth.SigningKeys;
@@ -141,6 +147,27 @@ public final class McpFront {
                 .orElse(Tracing.off());
         GatewayMetrics metrics = new GatewayMetrics(observability.registry(), tracing);
         Store store = Stores.create(vertx, config.oauth());
+        // Users' own service credentials (routes[].credential): refused at start when a key cannot be read.
+        UserCredentials credentials;
+        try {
+            credentials = config.credentials().keys().isEmpty()
+                    ? null
+                    : new UserCredentials(
+                            vertx,
+                            new CredentialStore(store, CredentialCipher.load(config.credentials(), options.env())),
+                            () -> config.oauth().issuer(),
+                            metrics,
+                            Clock.systemUTC());
+        } catch (IllegalStateException e) {
+            tracing.close();
+            return store.close().transform(v -> vertx.close()).transform(v -> Future.failedFuture(e));
+        }
+        // What a revoked grant's credentials are looked up by: the routes in force.
+        AtomicReference<List<RouteConfig>> routesNow = new AtomicReference<>(config.routes());
+        vertx.eventBus()
+                .<FrontConfig>localConsumer(
+                        Addresses.CONFIG_CHANGED, m -> routesNow.set(m.body().routes()));
+        AtomicReference<BackendIdentity> backendIdentity = new AtomicReference<>();
         Health health = new Health(store, clustering, metrics.backends());
         HttpClient probes = BackendClients.create(vertx);
         List<String> deployments = new ArrayList<>();
@@ -154,11 +181,17 @@ public final class McpFront {
         // supervisor, the edges that serve requests, and last the config watcher.
         // Made with the signing key below; the era probe, which needs what it tells backends, runs only after start.
         AtomicReference<IdentityServices> services = new AtomicReference<>();
-        BackendEras eras = new BackendEras(
-                probes, route -> services.get().backendIdentity().probeHeaders(route));
+        BackendEras eras =
+                new BackendEras(probes, route -> backendIdentity.get().probeHeaders(route));
         return SigningKeys.load(vertx, config.oauth(), store)
                 .compose(keys -> IdentityServices.start(vertx, config.oauth(), store)
-                        .onSuccess(services::set)
+                        .onSuccess(started -> {
+                            services.set(started);
+                            backendIdentity.set(
+                                    credentials == null
+                                            ? started.backendIdentity()
+                                            : started.backendIdentity().withCredentials(credentials));
+                        })
                         .compose(started -> IdentityProviders.start(vertx, config.oauth()))
                         .map(identity -> AuthorizationServer.Shared.create(
                                 store,
@@ -168,6 +201,9 @@ public final class McpFront {
                                 options.documentPolicy(),
                                 services.get().memberships(),
                                 services.get().assertionKey().publicJson()))
+                        .map(oauth -> credentials == null
+                                ? oauth
+                                : oauth.onGrantRevoked(subject -> credentials.revoked(subject, routesNow.get())))
                         .map(oauth -> Map.entry(
                                 oauth,
                                 new RequestStates(keys.derivedSecret(REQUEST_STATE_PURPOSE), Clock.systemUTC()))))
@@ -176,18 +212,14 @@ public final class McpFront {
                                         metrics,
                                         eras,
                                         shared.getValue(),
-                                        services.get().backendIdentity(),
+                                        backendIdentity.get(),
                                         store,
                                         Membership.of(clustering == null ? null : clustering.manager()))
                                 .keepStreamsIn(vertx.isClustered() ? store : null))
                         .compose(id -> {
                             deployments.add(id);
                             EdgeVerticle.Protocols protocols = new EdgeVerticle.Protocols(
-                                    eras,
-                                    shared.getValue(),
-                                    store,
-                                    metrics,
-                                    services.get().backendIdentity());
+                                    eras, shared.getValue(), store, metrics, backendIdentity.get(), credentials);
                             return vertx.deployVerticle(
                                     () -> {
                                         EdgeVerticle edge = new EdgeVerticle(
@@ -203,8 +235,7 @@ public final class McpFront {
                         }))
                 .compose(id -> {
                     deployments.add(id);
-                    return vertx.deployVerticle(new BackendProbes(
-                            config, metrics, eras, services.get().backendIdentity()));
+                    return vertx.deployVerticle(new BackendProbes(config, metrics, eras, backendIdentity.get()));
                 })
                 .compose(id -> {
                     deployments.add(id);
@@ -254,7 +285,8 @@ public final class McpFront {
                         server.streamMaxDuration()),
                 config.cluster(),
                 config.observability(),
-                config.groups());
+                config.groups(),
+                config.credentials());
     }
 
     public int port() {

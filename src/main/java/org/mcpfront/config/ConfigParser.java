@@ -39,7 +39,7 @@ import org.mcpfront.net.AddressRange;
 public final class ConfigParser {
 
     private static final List<String> ROOT_KEYS =
-            List.of("oauth", "routes", "server", "cluster", "observability", "groups");
+            List.of("oauth", "routes", "server", "cluster", "observability", "groups", "credentials");
     private static final List<String> OAUTH_KEYS = List.of(
             "issuer",
             "gcp_project",
@@ -80,7 +80,8 @@ public final class ConfigParser {
             "on_process_loss",
             "warm",
             "host",
-            "members");
+            "members",
+            "credential");
     private static final List<String> SERVER_KEYS = List.of(
             "host",
             "port",
@@ -190,8 +191,14 @@ public final class ConfigParser {
                             + "instance would fail");
         }
         ObservabilityConfig observability = ObservabilityConfig.parse(root.sectionOrEmpty("observability"));
+        CredentialsConfig credentials = CredentialSections.root(
+                root,
+                routes.stream()
+                        .filter(r -> r.credential().isPresent())
+                        .map(RouteConfig::path)
+                        .toList());
         problems.throwIfAny();
-        return new FrontConfig(oauth, routes, server, cluster, observability, groups);
+        return new FrontConfig(oauth, routes, server, cluster, observability, groups, credentials);
     }
 
     private static OAuthConfig oauth(Section s, Set<String> groups) {
@@ -346,10 +353,17 @@ public final class ConfigParser {
                     type.get(),
                     backend.map(b -> b instanceof Http h ? h.headers() : Map.<String, String>of())
                             .orElse(Map.of()));
-            warmFits(item, backend, sessions, identity);
+            Optional<RouteCredential> credential = CredentialSections.route(
+                    item,
+                    http ? "headers" : "environment",
+                    backend.map(b -> b instanceof Http h
+                                    ? h.headers()
+                                    : b instanceof Stdio s ? s.environment() : Map.<String, String>of())
+                            .orElse(Map.of()));
+            warmFits(item, backend, sessions, identity, credential.isPresent());
             if (path != null && backend.isPresent()) {
-                routes.add(
-                        new RouteConfig(path, host, backend.get(), protocol, sessions, healthCheck, access, identity));
+                routes.add(new RouteConfig(
+                        path, host, backend.get(), protocol, sessions, healthCheck, access, identity, credential));
             }
         }
         List<RouteConfig> members = List.copyOf(routes);
@@ -397,7 +411,8 @@ public final class ConfigParser {
                     sessions,
                     HealthCheck.DEFAULT,
                     access,
-                    RouteIdentity.none()));
+                    RouteIdentity.none(),
+                    Optional.empty()));
         }
     }
 
@@ -545,7 +560,11 @@ public final class ConfigParser {
      * cannot carry a user's identity in their environment.
      */
     private static void warmFits(
-            Section item, Optional<? extends Backend> backend, SessionLimits sessions, RouteIdentity identity) {
+            Section item,
+            Optional<? extends Backend> backend,
+            SessionLimits sessions,
+            RouteIdentity identity,
+            boolean perUserCredential) {
         int warm = backend.filter(Stdio.class::isInstance)
                 .map(b -> ((Stdio) b).warm())
                 .orElse(0);
@@ -562,6 +581,12 @@ public final class ConfigParser {
                     "warm",
                     "cannot go with identity: environment: a process started before its session cannot know the "
                             + "session's user; remove warm, or the identity");
+        }
+        if (perUserCredential) {
+            item.problem(
+                    "warm",
+                    "cannot go with credential: a process started before its session cannot hold the session's "
+                            + "user's ${user.credential}; remove warm, or the credential");
         }
     }
 

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 /**
  * Expands {@code ${VAR}} and {@code ${VAR:-default}} in a config value. As in a POSIX shell, the default
  * applies when VAR is unset or empty, and a default ends at the first {@code }}. {@code $${} is a literal
- * {@code ${}; any other {@code $} is literal as it stands. Expanded text is not scanned again, so values
+ * {@code ${}; any other {@code $} is literal as it stands. {@code ${user.credential}} is left as it stands: a
+ * route fills it per request ({@link RouteCredential}). Expanded text is not scanned again, so values
  * taken from the environment may contain {@code ${} freely.
  */
 final class Placeholders {
@@ -36,6 +37,12 @@ final class Placeholders {
                             "has \"${\" without a closing \"}\" (write $${ for a literal ${)");
                 }
                 String body = text.substring(i + 2, end);
+                if (RouteCredential.PLACEHOLDER.equals("${" + body + "}")) {
+                    // Not the environment's: filled per request with the user's own credential.
+                    out.append(RouteCredential.PLACEHOLDER);
+                    i = end + 1;
+                    continue;
+                }
                 int separator = body.indexOf(":-");
                 String name = separator < 0 ? body : body.substring(0, separator);
                 if (!NAME.matcher(name).matches()) {

@@ -31,6 +31,8 @@ public final class ReservedPaths {
     public static final String STATUS = "/status";
 
     public static final String STATUS_JSON = "/status.json";
+    /** Where users connect their own accounts at the services behind routes ({@code routes[].credential}). */
+    public static final String CONNECTIONS = "/connections";
 
     /** Each of these, and everything under it, is mcp-front's own. */
     public static final List<String> ALL = List.of(
@@ -46,7 +48,8 @@ public final class ReservedPaths {
             READY,
             METRICS,
             STATUS,
-            STATUS_JSON);
+            STATUS_JSON,
+            CONNECTIONS);
 
     private ReservedPaths() {}
 

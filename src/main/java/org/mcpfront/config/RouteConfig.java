@@ -11,7 +11,8 @@ import org.mcpfront.access.RouteAccess;
 /**
  * One entry of {@code routes:}: where it is served ({@code path}, optionally its own {@code host}), what
  * serves it ({@link Backend}: an HTTP backend or a stdio command), which MCP era mcp-front speaks to it,
- * how long and how many of its sessions live ({@link SessionLimits}), and who may use it. Equality is
+ * how long and how many of its sessions live ({@link SessionLimits}), who may use it, and whether each user
+ * connects their own account at the service behind it ({@link RouteCredential}). Equality is
  * structural, so a reload can tell a changed route from an unchanged one.
  */
 public record RouteConfig(
@@ -22,7 +23,8 @@ public record RouteConfig(
         SessionLimits sessions,
         HealthCheck healthCheck,
         RouteAccess access,
-        RouteIdentity identity) {
+        RouteIdentity identity,
+        Optional<RouteCredential> credential) {
 
     public RouteConfig {
         Objects.requireNonNull(path, "path");
@@ -33,6 +35,7 @@ public record RouteConfig(
         host = host == null ? Optional.empty() : host;
         access = access == null ? RouteAccess.OPEN : access;
         identity = identity == null ? RouteIdentity.none() : identity;
+        credential = credential == null ? Optional.empty() : credential;
     }
 
     /** What serves a route: its {@code type} and the keys that belong to it. */
@@ -147,9 +150,35 @@ public record RouteConfig(
         return backend instanceof Stdio s ? Optional.of(s) : Optional.empty();
     }
 
-    /** The static headers mcp-front sends to the backend (none for stdio routes). */
+    /**
+     * The static headers mcp-front sends to the backend (none for stdio routes): those that do not use the user's
+     * credential, which only a request of that user carries ({@link #credentialHeaders()}).
+     */
     public Map<String, String> headers() {
-        return http().map(Http::headers).orElse(Map.of());
+        return http().map(h -> without(h.headers(), true)).orElse(Map.of());
+    }
+
+    /** The headers that carry {@value RouteCredential#PLACEHOLDER}, to be filled per user. */
+    public Map<String, String> credentialHeaders() {
+        return http().map(h -> without(h.headers(), false)).orElse(Map.of());
+    }
+
+    /** The environment values that carry {@value RouteCredential#PLACEHOLDER}, to be filled per user. */
+    public Map<String, String> credentialEnvironment() {
+        return stdio().map(s -> without(s.environment(), false)).orElse(Map.of());
+    }
+
+    private static Map<String, String> without(Map<String, String> values, boolean credential) {
+        if (values.values().stream().noneMatch(RouteCredential::wanted)) {
+            return credential ? values : Map.of();
+        }
+        Map<String, String> kept = new java.util.LinkedHashMap<>();
+        values.forEach((name, value) -> {
+            if (RouteCredential.wanted(value) != credential) {
+                kept.put(name, value);
+            }
+        });
+        return Map.copyOf(kept);
     }
 
     /** The route's name as used in URLs and logs: its path without the leading slash. */
@@ -162,12 +191,12 @@ public record RouteConfig(
      * {@code https://<host>/mcp} beside {@code <issuer>/<path>/mcp}.
      */
     public RouteConfig withHost(Optional<String> newHost) {
-        return new RouteConfig(path, newHost, backend, protocol, sessions, healthCheck, access, identity);
+        return new RouteConfig(path, newHost, backend, protocol, sessions, healthCheck, access, identity, credential);
     }
 
     /** The same route with {@code access} as its {@code access:} block. */
     public RouteConfig withAccess(RouteAccess newAccess) {
-        return new RouteConfig(path, host, backend, protocol, sessions, healthCheck, newAccess, identity);
+        return new RouteConfig(path, host, backend, protocol, sessions, healthCheck, newAccess, identity, credential);
     }
 
     /**
@@ -192,6 +221,7 @@ public record RouteConfig(
             case AGGREGATE -> "members=" + ((Aggregate) backend).members();
         };
         return "RouteConfig[path=" + path + ", type=" + type() + ", " + served + ", sessions=" + sessions
-                + ", protocol=" + protocol + ", healthCheck=" + healthCheck + ", identity=" + identity.kind() + "]";
+                + ", protocol=" + protocol + ", healthCheck=" + healthCheck + ", identity=" + identity.kind()
+                + credential.map(c -> ", credential=" + c).orElse("") + "]";
     }
 }

@@ -50,6 +50,8 @@ public final class StartupSettings {
         keys.put("oauth.unused_client_ttl", c -> c.oauth().unusedClientTtl());
         keys.put("oauth.limits", c -> c.oauth().limits());
         keys.put("observability", FrontConfig::observability);
+        // The keys of users' service credentials are loaded once, into the cipher every instance shares.
+        keys.put("credentials", FrontConfig::credentials);
         return keys;
     }
 
@@ -98,6 +100,12 @@ public final class StartupSettings {
                 r.unusedClientTtl(),
                 r.limits());
         return new FrontConfig(
-                oauth, edited.routes(), server, running.cluster(), running.observability(), edited.groups());
+                oauth,
+                edited.routes(),
+                server,
+                running.cluster(),
+                running.observability(),
+                edited.groups(),
+                running.credentials());
     }
 }

@@ -17,6 +17,8 @@ import org.mcpfront.bus.Addresses;
 import org.mcpfront.config.FrontConfig;
 import org.mcpfront.config.ReservedPaths;
 import org.mcpfront.config.RouteConfig;
+import org.mcpfront.credentials.ConnectionsPage;
+import org.mcpfront.credentials.UserCredentials;
 import org.mcpfront.identity.backend.BackendIdentity;
 import org.mcpfront.limits.RateLimiter;
 import org.mcpfront.net.BackendClients;
@@ -66,14 +68,16 @@ public final class EdgeVerticle extends VerticleBase {
 
     /**
      * What the edges share for MCP 2026-07-28: what each backend speaks, the seal of the request states
-     * mcp-front hands out, the store that finds a user's bridged session in a cluster, and metrics.
+     * mcp-front hands out, the store that finds a user's bridged session in a cluster, metrics, and users' own
+     * service credentials (null without {@code credentials.keys}).
      */
     public record Protocols(
             BackendEras eras,
             RequestStates states,
             Store store,
             GatewayMetrics metrics,
-            BackendIdentity backendIdentity) {}
+            BackendIdentity backendIdentity,
+            UserCredentials credentials) {}
 
     public EdgeVerticle(
             EdgeConfig config,
@@ -128,6 +132,17 @@ public final class EdgeVerticle extends VerticleBase {
                         authorizationServer.pageSignIn(),
                         () -> config)
                 .mount(router);
+        if (protocols.credentials() != null) {
+            new ConnectionsPage(
+                            protocols.credentials(),
+                            authorizationServer.pageSignIn(),
+                            protocols.store(),
+                            () -> config.routes(),
+                            () -> config.groups(),
+                            () -> config.oauth().issuer())
+                    .mount(router);
+        }
+        CredentialGate credentialGate = new CredentialGate(protocols.credentials());
         // Every MCP endpoint (the group endpoint) is checked (Host, Origin, route, bearer token) before its method is.
         BiConsumer<Router, String> endpoints = (r, prefix) -> {
             String any = prefix + "/(?<endpoint>mcp|sse|message)$";
@@ -142,7 +157,8 @@ public final class EdgeVerticle extends VerticleBase {
             r.routeWithRegex(HttpMethod.POST, any)
                     .handler(BodyHandler.create(false)
                             .setBodyLimit(config.server().maxBodyBytes()))
-                    .handler(gate::checkMessages);
+                    .handler(gate::checkMessages)
+                    .handler(credentialGate::check);
             r.routeWithRegex(HttpMethod.POST, mcp).handler(ctx -> streamable.post(ctx, ctx.get(ROUTE)));
             r.routeWithRegex(HttpMethod.GET, mcp).handler(ctx -> streamable.get(ctx, ctx.get(ROUTE)));
             r.routeWithRegex(HttpMethod.DELETE, mcp).handler(streamable::delete);

@@ -22,7 +22,8 @@ import org.mcpfront.transport.JsonRpcMessage;
  * the route's headers, URL and transport are exercised exactly as users' sessions will): a 2026-07-28
  * backend gets a {@code server/discover}; a 2025 backend a session of its own, {@code initialize},
  * {@code notifications/initialized}, {@code ping}, then that session is ended. No user is involved and
- * nothing of a user's is sent.
+ * nothing of a user's is sent; a route with {@code credential:} whose backend answers 401 or 403 (it wants a
+ * user's credential) counts as up.
  */
 final class BackendProbe implements BackendListener {
 
@@ -35,9 +36,13 @@ final class BackendProbe implements BackendListener {
     private final Promise<Void> outcome = Promise.promise();
     private final Backend backend;
     private final Era era;
+    /** A route whose backend acts for each user with their own credential; the probe has none to send. */
+    private final boolean perUserCredential;
+
     private String awaiting;
 
     private BackendProbe(Vertx vertx, BackendHttp http, RouteConfig route, Era era, String probeId) {
+        this.perUserCredential = route.credential().isPresent();
         this.vertx = vertx;
         this.era = era;
         this.backend = Backends.forProbe(vertx, http, route, probeId, era).apply(this);
@@ -125,6 +130,11 @@ final class BackendProbe implements BackendListener {
 
     @Override
     public void onRequestFailed(String idKey, String reason) {
+        if (perUserCredential && (reason.startsWith("HTTP 401") || reason.startsWith("HTTP 403"))) {
+            // Without a user's credential such a backend refuses: it is there and answering, which is all we ask.
+            outcome.tryComplete();
+            return;
+        }
         outcome.tryFail(reason);
     }
 

@@ -58,7 +58,13 @@ public final class AuthorizationServer {
             IdentityProvider identity,
             ClientMetadataDocuments.Policy documentPolicy,
             Memberships memberships,
-            JsonObject jwks) {
+            JsonObject jwks,
+            Function<String, Future<Void>> onGrantRevoked) {
+
+        /** The same, telling {@code hook} the subject of every grant revoked. */
+        public Shared onGrantRevoked(Function<String, Future<Void>> hook) {
+            return new Shared(store, keys, accessTokens, identity, documentPolicy, memberships, jwks, hook);
+        }
 
         public static Shared create(
                 Store store,
@@ -88,7 +94,15 @@ public final class AuthorizationServer {
             if (assertionKey != null) {
                 jwks.getJsonArray("keys").add(assertionKey);
             }
-            return new Shared(store, keys, tokens, identity, documentPolicy, memberships, jwks);
+            return new Shared(
+                    store,
+                    keys,
+                    tokens,
+                    identity,
+                    documentPolicy,
+                    memberships,
+                    jwks,
+                    subject -> Future.succeededFuture());
         }
     }
 
@@ -102,7 +116,8 @@ public final class AuthorizationServer {
                 shared.accessTokens(),
                 config.get().oauth().refreshTokenTtl(),
                 config.get().oauth().refreshGrace(),
-                shared.memberships());
+                shared.memberships(),
+                shared.onGrantRevoked());
         // Read once: the listener's trusted proxies and the limits are start-up settings.
         ClientAddresses addresses =
                 new ClientAddresses(config.get().trustedProxies(), config.get().trustedProxyHeader());

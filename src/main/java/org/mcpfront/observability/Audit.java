@@ -47,6 +47,20 @@ public final class Audit {
         TRAIL.signedIn(user, routes);
     }
 
+    /**
+     * A user's own credential at the service behind {@code route}: {@code event} is {@code credential_connected},
+     * {@code credential_refreshed}, {@code credential_refresh_failed}, {@code credential_disconnected} or
+     * {@code credential_used} (once per token and instance); {@code detail} says how (oauth, token, user,
+     * grant_revoked) or why. Never the token.
+     */
+    public static void credential(String event, String message, String user, String route, String detail) {
+        LoggingEventBuilder line = line(Level.INFO, event, message, user, null, route, null);
+        if (detail != null && !detail.isEmpty()) {
+            line.addKeyValue("detail", detail);
+        }
+        line.log();
+    }
+
     /** The identity provider, the admission rules or a browser check turned a sign-in down. */
     public static void signInRefused(String user, String clientId, String reason) {
         line(Level.WARN, "sign_in_refused", "sign-in refused", user, clientId, null, null)

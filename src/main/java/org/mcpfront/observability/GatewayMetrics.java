@@ -132,6 +132,15 @@ public final class GatewayMetrics {
     }
 
     /**
+     * A user's own service credential on {@code route}; {@code event}: {@code connected}, {@code refreshed},
+     * {@code refresh_failed}, {@code disconnected}, {@code used} (a request carried it) or {@code missing} (a
+     * request was refused because the user has none).
+     */
+    public void credential(String route, String event) {
+        counter("credentials", route, "event", event).increment();
+    }
+
+    /**
      * A client request answered; {@code era} is the MCP era the client spoke ({@code 2025} or
      * {@code 2026}), {@code backendEra} the one mcp-front spoke to the backend for it.
      */

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
+import java.util.Map;
 import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.identity.backend.BackendIdentity;
@@ -70,6 +71,13 @@ public final class BackendHttp {
             headers.forEach(options::putHeader);
             return client.request(options);
         });
+    }
+
+    /** What a stdio route's process gets of the caller's own credential ({@code ${user.credential}}). */
+    Future<Map<String, String>> credentialEnvironment() {
+        return route == null || probe
+                ? Future.succeededFuture(Map.of())
+                : identity.credentialEnvironment(route, caller);
     }
 
     public HttpClient client() {

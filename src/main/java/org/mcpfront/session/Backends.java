@@ -109,6 +109,7 @@ public final class Backends {
                         listener,
                         System.getenv(),
                         callerEnvironment,
+                        http::credentialEnvironment,
                         route.stdio().orElseThrow().onProcessLoss() == RouteConfig.OnProcessLoss.RESTART,
                         pool);
             case AGGREGATE ->

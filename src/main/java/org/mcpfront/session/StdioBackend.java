@@ -7,9 +7,11 @@ import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.transport.JsonRpcException;
 import org.mcpfront.transport.JsonRpcMessage;
@@ -54,6 +56,9 @@ final class StdioBackend implements Backend, StdioProcess.Owner {
     private final BackendListener listener;
     private final Map<String, String> parentEnvironment;
     private final Map<String, String> callerEnvironment;
+    /** The caller's own credential where the route's environment wants it: read anew for every process. */
+    private final Supplier<Future<Map<String, String>>> credentialEnvironment;
+
     private final boolean restartOnLoss;
     private Context context;
     /** Where a process started ahead of time may be taken from; null when the route keeps none warm. */
@@ -87,8 +92,10 @@ final class StdioBackend implements Backend, StdioProcess.Owner {
             BackendListener listener,
             Map<String, String> parentEnvironment,
             Map<String, String> callerEnvironment,
+            Supplier<Future<Map<String, String>>> credentialEnvironment,
             boolean restartOnLoss,
             StdioPool pool) {
+        this.credentialEnvironment = credentialEnvironment;
         this.vertx = vertx;
         this.pool = pool;
         this.route = route;
@@ -129,12 +136,18 @@ final class StdioBackend implements Backend, StdioProcess.Owner {
             return spawning;
         }
         RouteConfig.Stdio stdio = route.stdio().orElseThrow();
-        spawning = StdioProcess.spawn(
-                        vertx,
-                        stdio.command(),
-                        StdioEnvironment.of(parentEnvironment, stdio.environment(), callerEnvironment),
-                        context,
-                        this)
+        spawning = credentialEnvironment
+                .get()
+                .compose(credential -> {
+                    Map<String, String> routeEnvironment = new HashMap<>(stdio.environment());
+                    routeEnvironment.putAll(credential);
+                    return StdioProcess.spawn(
+                            vertx,
+                            stdio.command(),
+                            StdioEnvironment.of(parentEnvironment, routeEnvironment, callerEnvironment),
+                            context,
+                            this);
+                })
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         log.atWarn()

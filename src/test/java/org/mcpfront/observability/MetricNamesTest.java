@@ -37,6 +37,7 @@ class MetricNamesTest {
         metrics.messageToClient("/r");
         metrics.backendError("/r", "connect");
         metrics.refused("/r", "tool");
+        metrics.credential("/r", "connected");
         metrics.requestCompleted("/r", "tools/call", "2025", "2025", 1_000_000);
         metrics.backends().probeSucceeded("/r", 3);
         registered = new TreeSet<>();

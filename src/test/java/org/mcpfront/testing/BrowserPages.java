@@ -42,6 +42,40 @@ public final class BrowserPages {
         return run("status-page.mjs", args, Duration.ofSeconds(280), "the status page did not behave in the browser");
     }
 
+    /**
+     * The connections page script ({@code connections.mjs}): signs in as {@code email} and connects, pastes a
+     * token for, or disconnects {@code route}; the report names the screenshot.
+     */
+    public static JsonObject connections(String url, String email, String route, String action, Path out) {
+        return run(
+                "connections.mjs",
+                List.of("--url", url, "--email", email, "--route", route, "--action", action, "--out", out.toString()),
+                Duration.ofSeconds(120),
+                "the connections page did not behave in the browser");
+    }
+
+    /** The same, pasting {@code token} into the route's token form. */
+    public static JsonObject connections(
+            String url, String email, String route, String action, String token, Path out) {
+        return run(
+                "connections.mjs",
+                List.of(
+                        "--url",
+                        url,
+                        "--email",
+                        email,
+                        "--route",
+                        route,
+                        "--action",
+                        action,
+                        "--token",
+                        token,
+                        "--out",
+                        out.toString()),
+                Duration.ofSeconds(120),
+                "the connections page did not behave in the browser");
+    }
+
     private static JsonObject run(List<String> args) {
         return run(
                 "pages.mjs",

@@ -35,7 +35,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * mcp-front's identity assertion (header {@code X-MCP-Front-Identity}) with mcp-front's {@code /jwks.json}: ES256,
  * {@code typ mcp-front-identity+jwt}, our issuer, its own URL as audience. On {@code /google/mcp} it verifies a
  * Google ID token ({@code Authorization: Bearer}) with the stand-in Google's key and its origin as audience. A
- * request that does not verify gets HTTP 401. Every request's credentials are recorded.
+ * request that does not verify gets HTTP 401. On {@code /recorded/mcp} it verifies nothing and its tool answers with
+ * the {@code Authorization} header it got. Every request's credentials are recorded.
  */
 public final class IdentityEchoBackend implements AutoCloseable {
 
@@ -110,6 +111,11 @@ public final class IdentityEchoBackend implements AutoCloseable {
                 claims = switch (path) {
                     case "/asserted/mcp" -> assertions.process(assertion, null);
                     case "/google/mcp" -> googleTokens.process(authorization.substring("Bearer ".length()), null);
+                    // Verifies nothing: whoami answers with the Authorization header it got (a user's own token).
+                    case "/recorded/mcp" ->
+                        new JWTClaimsSet.Builder()
+                                .claim("authorization", authorization)
+                                .build();
                     default -> throw new IllegalArgumentException("no such endpoint");
                 };
             } catch (Exception e) {

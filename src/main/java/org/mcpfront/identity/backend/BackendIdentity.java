@@ -1,10 +1,14 @@
 package org.mcpfront.identity.backend;
 
 import io.vertx.core.Future;
+import java.util.HashMap;
 import java.util.Map;
 import org.mcpfront.bus.SessionOwner;
 import org.mcpfront.config.RouteConfig;
+import org.mcpfront.config.RouteCredential;
 import org.mcpfront.config.RouteIdentity;
+import org.mcpfront.credentials.CredentialRequired;
+import org.mcpfront.credentials.UserCredentials;
 import org.mcpfront.gcp.GoogleCredentials;
 
 /**
@@ -21,6 +25,11 @@ import org.mcpfront.gcp.GoogleCredentials;
  * The era probe ({@code server/discover}) has no user: it carries a route's Google ID token (the backend admits
  * nothing without one), or an assertion about mcp-front itself ({@code sub} = our issuer, no {@code email}, no
  * {@code groups}), so that a backend that checks every request can still answer it.
+ *
+ * <p>A route with {@code credential:} also gets the caller's own credential at its service wherever its headers or
+ * environment write {@value RouteCredential#PLACEHOLDER}, looked up per request (so that a user who connects or
+ * reconnects goes on without a new session); without one the request fails with {@link CredentialRequired}. No
+ * request without a caller (probes) carries those headers at all.
  */
 public final class BackendIdentity {
 
@@ -30,11 +39,22 @@ public final class BackendIdentity {
 
     private final IdentityAssertions assertions;
     private final GoogleCredentials google;
+    private final UserCredentials credentials;
 
     /** @param google mcp-front's Google credentials, or null where none are configured */
     public BackendIdentity(IdentityAssertions assertions, GoogleCredentials google) {
+        this(assertions, google, null);
+    }
+
+    private BackendIdentity(IdentityAssertions assertions, GoogleCredentials google, UserCredentials credentials) {
         this.assertions = assertions;
         this.google = google;
+        this.credentials = credentials;
+    }
+
+    /** The same, filling routes' {@value RouteCredential#PLACEHOLDER} from {@code userCredentials}. */
+    public BackendIdentity withCredentials(UserCredentials userCredentials) {
+        return new BackendIdentity(assertions, google, userCredentials);
     }
 
     /** Sends nothing about anyone: for tests and tools that run without the authorization server. */
@@ -42,8 +62,42 @@ public final class BackendIdentity {
         return new BackendIdentity(null, null);
     }
 
-    /** The headers that tell {@code route}'s backend that {@code caller} is calling. */
+    /**
+     * The headers that tell {@code route}'s backend that {@code caller} is calling, and those that carry the
+     * caller's own credential at its service.
+     */
     public Future<Map<String, String>> headers(RouteConfig route, SessionOwner caller) {
+        Map<String, String> wanted = route.credentialHeaders();
+        if (wanted.isEmpty()) {
+            return identityHeaders(route, caller);
+        }
+        return identityHeaders(route, caller)
+                .compose(identity -> filled(route, caller, wanted).map(filled -> {
+                    Map<String, String> all = new HashMap<>(identity);
+                    all.putAll(filled);
+                    return Map.copyOf(all);
+                }));
+    }
+
+    /** A stdio route's environment values that carry the caller's own credential, filled. */
+    public Future<Map<String, String>> credentialEnvironment(RouteConfig route, SessionOwner caller) {
+        Map<String, String> wanted = route.credentialEnvironment();
+        return wanted.isEmpty() ? Future.succeededFuture(Map.of()) : filled(route, caller, wanted);
+    }
+
+    private Future<Map<String, String>> filled(RouteConfig route, SessionOwner caller, Map<String, String> wanted) {
+        if (credentials == null || caller == null) {
+            return Future.failedFuture(new IllegalStateException(
+                    route.path() + " wants the user's credential, but this request has no user to take it from"));
+        }
+        return credentials.token(route, caller.subject(), caller.email()).map(token -> {
+            Map<String, String> values = new HashMap<>();
+            wanted.forEach((name, value) -> values.put(name, RouteCredential.fill(value, token)));
+            return Map.copyOf(values);
+        });
+    }
+
+    private Future<Map<String, String>> identityHeaders(RouteConfig route, SessionOwner caller) {
         if (assertions == null && google == null) {
             return Future.succeededFuture(Map.of());
         }
@@ -71,7 +125,7 @@ public final class BackendIdentity {
             return Future.succeededFuture(Map.of());
         }
         if (route.identity().kind() == RouteIdentity.Kind.ASSERTION && assertions != null) {
-            return headers(route, new SessionOwner(assertions.issuer(), null, null));
+            return identityHeaders(route, new SessionOwner(assertions.issuer(), null, null));
         }
         return route.identity().kind() == RouteIdentity.Kind.GOOGLE_ID_TOKEN
                 ? googleIdToken(route)

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 import org.mcpfront.crypto.Secrets;
 import org.mcpfront.identity.Identity;
 import org.mcpfront.identity.Memberships;
@@ -40,6 +41,8 @@ public final class Grants {
     private static final long RETRY_POLL_MS = 20;
 
     private static final Duration RETRY_WAIT = Duration.ofSeconds(5);
+
+    private final Function<String, Future<Void>> onRevoked;
 
     /** The grant behind a code or refresh token. */
     record Grant(String clientId, Identity identity, List<String> audience, String scope) {
@@ -106,6 +109,19 @@ public final class Grants {
             Duration refreshTtl,
             Duration refreshGrace,
             Memberships memberships) {
+        this(vertx, store, accessTokens, refreshTtl, refreshGrace, memberships, subject -> Future.succeededFuture());
+    }
+
+    /** @param onRevoked told the subject of every grant revoked (its family), e.g. to drop what hangs on it */
+    public Grants(
+            Vertx vertx,
+            Store store,
+            AccessTokens accessTokens,
+            Duration refreshTtl,
+            Duration refreshGrace,
+            Memberships memberships,
+            Function<String, Future<Void>> onRevoked) {
+        this.onRevoked = onRevoked;
         this.memberships = memberships;
         this.vertx = vertx;
         this.store = store;
@@ -313,7 +329,9 @@ public final class Grants {
                 chain = chain.compose(
                         v -> accessTokens.revoke(access.getString("jti"), Instant.parse(access.getString("exp"))));
             }
-            return chain.compose(v -> store.put(FAMILY + family, record.put("revoked", true), refreshTtl));
+            String subject = record.getString("sub");
+            return chain.compose(v -> store.put(FAMILY + family, record.put("revoked", true), refreshTtl))
+                    .compose(v -> subject == null ? Future.succeededFuture() : onRevoked.apply(subject));
         });
     }
 

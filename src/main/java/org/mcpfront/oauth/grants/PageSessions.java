@@ -41,18 +41,25 @@ final class PageSessions implements PageSignIn {
 
     @Override
     public Future<Caller> viewer(RoutingContext ctx) {
+        return signedIn(ctx).map(viewer -> viewer == null ? null : viewer.caller());
+    }
+
+    @Override
+    public Future<Viewer> signedIn(RoutingContext ctx) {
         Cookie cookie = ctx.request().getCookie(cookieName());
         if (cookie == null || cookie.getValue().length() < 43) {
             return Future.succeededFuture(null);
         }
         return store.get(KEY + Secrets.hash(cookie.getValue()))
-                .map(session -> session == null
+                .map(session -> session == null || session.getString("sub") == null
                         ? null
-                        : new Caller(
-                                session.getString("email"),
-                                session.getJsonArray("memberships", new JsonArray()).stream()
-                                        .map(String::valueOf)
-                                        .collect(Collectors.toSet())));
+                        : new Viewer(
+                                session.getString("sub"),
+                                new Caller(
+                                        session.getString("email"),
+                                        session.getJsonArray("memberships", new JsonArray()).stream()
+                                                .map(String::valueOf)
+                                                .collect(Collectors.toSet()))));
     }
 
     @Override

@@ -42,7 +42,8 @@ class BackendIdentityTest {
                 new RouteConfig.SessionLimits(Duration.ofMinutes(5), Duration.ofMinutes(5), 10, 2),
                 org.mcpfront.config.HealthCheck.DEFAULT,
                 org.mcpfront.access.RouteAccess.OPEN,
-                identity);
+                identity,
+                Optional.empty());
     }
 
     @Test

@@ -111,6 +111,9 @@ final class StdioBackend implements Backend, StdioProcess.Owner {
         context = vertx.getOrCreateContext();
         return spawn().compose(started -> {
             proc = started;
+            if (exitedBeforeItWasOurs(started)) {
+                return Future.<Void>succeededFuture();
+            }
             if (clientInitialize != null) {
                 // An adopted session: its process is new to the client's session.
                 initializeNewProcess();
@@ -371,8 +374,23 @@ final class StdioBackend implements Backend, StdioProcess.Owner {
                 return;
             }
             proc = started.result();
-            initializeNewProcess();
+            if (!exitedBeforeItWasOurs(proc)) {
+                initializeNewProcess();
+            }
         });
+    }
+
+    /**
+     * A process that exits at once (a bad command, a missing variable) may be reaped before its start is reported
+     * here; its exit was passed over then, since it was not yet {@code proc}. Heeds it now: true when it did exit.
+     */
+    private boolean exitedBeforeItWasOurs(StdioProcess started) {
+        Future<Integer> exit = started.exit.future();
+        if (exit.succeeded()) {
+            onExit(started, exit.result());
+            return true;
+        }
+        return false;
     }
 
     /** Sends the client's initialize to a new process; its answer is ours, and messages wait for it. */

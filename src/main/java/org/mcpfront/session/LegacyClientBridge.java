@@ -61,6 +61,10 @@ final class LegacyClientBridge implements Backend, BackendListener {
 
     private long relistenTimer = -1;
     private boolean closing;
+    /** An adopted bridge: the backend's capabilities are asked again once open, and then maybe listened to. */
+    private boolean rediscover;
+
+    private boolean listenOnceDiscovered;
     /** The backend's capabilities, from its discovery: what the client's initialize was answered with. */
     private JsonObject offered = new JsonObject();
 
@@ -106,7 +110,11 @@ final class LegacyClientBridge implements Backend, BackendListener {
 
     @Override
     public Future<Void> open() {
-        return raw.open();
+        return raw.open().onSuccess(opened -> {
+            if (rediscover) {
+                discover(null);
+            }
+        });
     }
 
     @Override
@@ -115,18 +123,34 @@ final class LegacyClientBridge implements Backend, BackendListener {
     }
 
     /**
-     * An adopted session of a process whose era was to be found at initialize: it is carried on as 2025,
-     * the process's new instance initialized with the client's cached initialize (a process that speaks
-     * only 2026-07-28 refuses it, and the session ends as one whose restart failed). A bridge that knew
-     * its backend spoke 2026-07-28 kept state the facts do not hold: not carried on.
+     * Carries on a session adopted from an instance that died. A process whose era was to be found at
+     * initialize is carried on as 2025: its new instance is initialized with the client's cached initialize
+     * (a process that speaks only 2026-07-28 refuses it, and the session ends as one whose restart failed).
+     * A bridge to a 2026-07-28 backend has nothing upstream to take over: it takes the client's initialize
+     * from the facts, asks the backend's capabilities again once open, and reopens the subscription that feeds
+     * the client's stream. Lost with the old instance: a log level the client set, its resource subscriptions
+     * and calls in flight (their clients were told so).
      */
     @Override
     public boolean resume(SessionFacts facts) {
-        if (!probing) {
+        if (probing) {
+            probing = false;
+            return raw.resume(facts);
+        }
+        if (facts.initialize() == null) {
             return false;
         }
-        probing = false;
-        return raw.resume(facts);
+        try {
+            clientInitialize = JsonRpcMessage.parse(facts.initialize());
+        } catch (JsonRpcException e) {
+            return false;
+        }
+        JsonObject params = clientInitialize.params();
+        capabilities = params.getValue("capabilities") instanceof JsonObject c ? c.copy() : new JsonObject();
+        clientInfo = params.getValue("clientInfo") instanceof JsonObject i ? i.copy() : null;
+        rediscover = true;
+        listenOnceDiscovered = facts.initialized();
+        return true;
     }
 
     @Override
@@ -211,13 +235,16 @@ final class LegacyClientBridge implements Backend, BackendListener {
         }
     }
 
+    /** Asks the backend what it offers: for the client's {@code initialize}, or (null) for an adopted session. */
     private void discover(JsonRpcMessage initialize) {
         JsonObject request = new JsonObject()
                 .put("jsonrpc", "2.0")
                 .put("id", nextId())
                 .put("method", "server/discover")
                 .put("params", envelope().applyTo(null));
-        calls.put(JsonRpcMessage.idKeyOf(request.getValue("id")), new Call(initialize.idKey(), initialize));
+        calls.put(
+                JsonRpcMessage.idKeyOf(request.getValue("id")),
+                initialize == null ? new Call(null, clientInitialize) : new Call(initialize.idKey(), initialize));
         raw.send(JsonRpcMessage.of(request));
     }
 
@@ -275,7 +302,7 @@ final class LegacyClientBridge implements Backend, BackendListener {
     private void cancelled(JsonRpcMessage notice) {
         String clientId = JsonRpcMessage.idKeyOf(notice.params().getValue("requestId"));
         calls.entrySet().stream()
-                .filter(e -> e.getValue().clientIdKey().equals(clientId))
+                .filter(e -> clientId.equals(e.getValue().clientIdKey()))
                 .map(Map.Entry::getKey)
                 .findFirst()
                 .ifPresent(upstream -> {
@@ -367,6 +394,10 @@ final class LegacyClientBridge implements Backend, BackendListener {
             return;
         }
         JsonObject json = response.json();
+        if (call.request().isInitialize() && call.clientIdKey() == null) {
+            rediscovered(json);
+            return;
+        }
         if (call.request().isInitialize()) {
             listener.onMessage(initializeAnswer(call, json).encode(), call.clientIdKey());
             return;
@@ -380,6 +411,22 @@ final class LegacyClientBridge implements Backend, BackendListener {
         JsonObject copy =
                 new JsonObject(new LinkedHashMap<>(json.getMap())).put("id", Json.decodeValue(call.clientIdKey()));
         listener.onMessage(JsonRpcMessage.of(copy), call.clientIdKey());
+    }
+
+    /** An adopted session's rediscovery: what the backend offers now, and its subscription if the client had one. */
+    private void rediscovered(JsonObject discover) {
+        rediscover = false;
+        if (!(discover.getValue("result") instanceof JsonObject result)) {
+            log.atWarn()
+                    .addKeyValue("route", route.path())
+                    .addKeyValue("session", session)
+                    .log("the backend's server/discover failed for an adopted session; its stream gets no updates");
+            return;
+        }
+        offered = result.getJsonObject("capabilities", new JsonObject()).copy();
+        if (listenOnceDiscovered) {
+            listen();
+        }
     }
 
     private JsonObject initializeAnswer(Call call, JsonObject discover) {
@@ -446,6 +493,9 @@ final class LegacyClientBridge implements Backend, BackendListener {
     @Override
     public boolean awaitingResponse(String idKey) {
         Call call = calls.get(idKey);
+        if (call != null && call.clientIdKey() == null) {
+            return true; // an adopted session's own rediscovery
+        }
         return call != null
                 ? listener.awaitingResponse(call.clientIdKey())
                 : idKey.equals(listenId) || listener.awaitingResponse(idKey);
@@ -487,6 +537,10 @@ final class LegacyClientBridge implements Backend, BackendListener {
             return;
         }
         Call call = modern ? calls.remove(idKey) : null;
+        if (call != null && call.clientIdKey() == null) {
+            rediscovered(new JsonObject().put("error", new JsonObject().put("message", reason)));
+            return;
+        }
         listener.onRequestFailed(call == null ? idKey : call.clientIdKey(), reason);
     }
 

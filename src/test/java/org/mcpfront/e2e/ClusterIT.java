@@ -236,14 +236,23 @@ class ClusterIT {
 
     /** An initialize sent straight to the instance on {@code port}: the session it opened there. */
     private static String openSession(int port, String accessToken) {
-        HttpResponse<String> answer = post(remote(port), accessToken, null, RawHttp.INITIALIZE);
+        return openSessionAt(remote(port), accessToken);
+    }
+
+    private static String modern(int port) {
+        return "http://127.0.0.1:" + port + "/modern/mcp";
+    }
+
+    /** An initialize sent straight to {@code url}: the session it opened there. */
+    private static String openSessionAt(String url, String accessToken) {
+        HttpResponse<String> answer = post(url, accessToken, null, RawHttp.INITIALIZE);
         assertThat(answer.statusCode())
-                .as("initialize on %d: %s", port, answer.body())
+                .as("initialize on %s: %s", url, answer.body())
                 .isEqualTo(200);
         return answer.headers()
                 .firstValue("Mcp-Session-Id")
                 .orElseThrow(
-                        () -> new AssertionError("initialize on " + port + " named no session: " + answer.headers()));
+                        () -> new AssertionError("initialize on " + url + " named no session: " + answer.headers()));
     }
 
     /** What a series of attempts ended with (-1: no answer in time) and what each one saw. */
@@ -272,6 +281,18 @@ class ClusterIT {
             String accessToken,
             String sessionId,
             String body) {
+        return postUntilAt(wanted, fatal, within, perAttempt, remote(port), accessToken, sessionId, body);
+    }
+
+    private static Attempts postUntilAt(
+            int wanted,
+            Set<Integer> fatal,
+            Duration within,
+            Duration perAttempt,
+            String url,
+            String accessToken,
+            String sessionId,
+            String body) {
         long deadline = System.nanoTime() + within.toNanos();
         List<String> seen = new ArrayList<>();
         while (true) {
@@ -279,8 +300,8 @@ class ClusterIT {
             int status;
             String outcome;
             try {
-                HttpResponse<String> answer = RawHttp.send(
-                        request(remote(port), accessToken, sessionId, body).timeout(perAttempt));
+                HttpResponse<String> answer =
+                        RawHttp.send(request(url, accessToken, sessionId, body).timeout(perAttempt));
                 status = answer.statusCode();
                 outcome = Integer.toString(status);
             } catch (IllegalStateException noAnswer) {
@@ -392,6 +413,13 @@ class ClusterIT {
         String access = tokens.getString("access_token");
         String onVictim = openSession(ports.get(2), access);
         String onSurvivor = openSession(ports.get(0), access);
+        // A 2025 client's session on the 2026-07-28 backend: mcp-front keeps that session itself (the bridge).
+        String bridgedOnVictim = openSessionAt(modern(ports.get(2)), access);
+        assertThat(post(modern(ports.get(2)), access, bridgedOnVictim, INITIALIZED)
+                        .statusCode())
+                .isEqualTo(202);
+        assertThat(echo(post(modern(ports.get(2)), access, bridgedOnVictim, echoCall(2, "bridged before"))))
+                .isEqualTo("Echo: bridged before");
         // A legacy SSE client's session on the victim too: its stream dies with it, its POSTs go on.
         HttpResponse<java.util.stream.Stream<String>> sse =
                 RawHttp.stream(RawHttp.anonymous("http://127.0.0.1:" + ports.get(2) + "/remote/sse")
@@ -445,6 +473,18 @@ class ClusterIT {
                 echoCall(4, "after the kill"));
         assertThat(adopted.status())
                 .as("the dead instance's session, %s", adopted)
+                .isEqualTo(200);
+        Attempts bridged = postUntilAt(
+                200,
+                Set.of(404),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(20),
+                modern(ports.get(0)),
+                access,
+                bridgedOnVictim,
+                echoCall(9, "bridged after"));
+        assertThat(bridged.status())
+                .as("the dead instance's 2025 session on the 2026-07-28 backend, %s", bridged)
                 .isEqualTo(200);
         // The same session id serves on every instance, the upstream session taken over.
         assertThat(echo(post(remote(ports.get(0)), access, onVictim, echoCall(5, "again"))))

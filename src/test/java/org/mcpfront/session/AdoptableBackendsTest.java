@@ -48,6 +48,8 @@ class AdoptableBackendsTest {
                   - { path: /ends, type: stdio, command: [fake], on_process_loss: end }
                   - { path: /streamable, type: http, backend: "http://127.0.0.1:9/mcp" }
                   - { path: /sse, type: http, backend: "http://127.0.0.1:9/sse" }
+                  - { path: /modern, type: http, backend: "http://127.0.0.1:9/mcp", protocol: "2026" }
+                  - { path: /modern-stdio, type: stdio, command: [fake], protocol: "2026" }
                 """;
         config = ConfigParser.parse(ConfigFiles.parse(yaml.getBytes(StandardCharsets.UTF_8), "test.yaml"), Map.of());
     }
@@ -58,7 +60,15 @@ class AdoptableBackendsTest {
     }
 
     @ParameterizedTest(name = "{0}: {1}")
-    @CsvSource({"/auto, true", "/pinned, true", "/ends, false", "/streamable, true", "/sse, true"})
+    @CsvSource({
+        "/auto, true",
+        "/pinned, true",
+        "/ends, false",
+        "/streamable, true",
+        "/sse, true",
+        "/modern, true",
+        "/modern-stdio, true"
+    })
     @DisplayName("takes the session on where the route allows it")
     void resumes(String path, boolean adoptable) {
         SessionSpec spec =
@@ -69,7 +79,7 @@ class AdoptableBackendsTest {
                         vertx,
                         new BackendHttp(vertx),
                         spec,
-                        Era.LEGACY,
+                        path.startsWith("/modern") ? Era.MODERN : Era.LEGACY,
                         new RequestStates(new byte[32], Clock.systemUTC()))
                 .apply(new BackendListener() {
                     @Override

@@ -31,6 +31,7 @@ import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.mcpfront.config.OAuthConfig;
+import org.mcpfront.storage.SharedValues;
 import org.mcpfront.storage.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,29 +104,16 @@ public final class SigningKeys {
 
     /** The cluster's key: the first instance to start stores one; every instance then uses what is stored. */
     private static Future<SigningKeys> shared(Vertx vertx, Store store) {
-        return store.get(STORE_KEY)
-                .compose(existing -> {
-                    if (existing != null) {
-                        return Future.succeededFuture(existing);
-                    }
-                    return vertx.executeBlocking(SigningKeys::generate)
-                            .compose(fresh -> store.putIfAbsent(
-                                            STORE_KEY, new JsonObject(fresh.toJSONString()), SHARED_KEY_TTL)
-                                    .onSuccess(stored -> {
-                                        if (stored) {
-                                            log.atInfo()
-                                                    .addKeyValue("kid", fresh.getKeyID())
-                                                    .log("generated the cluster's token signing key");
-                                        }
-                                    }))
-                            .compose(stored -> store.get(STORE_KEY));
-                })
-                .map(json -> {
-                    if (json == null) {
-                        throw new IllegalStateException("the shared signing key vanished from storage while starting");
-                    }
-                    return new SigningKeys(parse(json.encode()));
-                });
+        return SharedValues.getOrMake(
+                        store,
+                        STORE_KEY,
+                        SHARED_KEY_TTL,
+                        () -> vertx.executeBlocking(SigningKeys::generate)
+                                .map(key -> new JsonObject(key.toJSONString())),
+                        fresh -> log.atInfo()
+                                .addKeyValue("kid", fresh.getString("kid"))
+                                .log("generated the cluster's token signing key"))
+                .map(json -> new SigningKeys(parse(json.encode())));
     }
 
     /** A key from the text of a key file (JWK or PKCS#8 PEM), as {@code signing_key_file} is read. */

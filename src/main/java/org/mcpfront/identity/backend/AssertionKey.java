@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.text.ParseException;
 import java.time.Duration;
+import org.mcpfront.storage.SharedValues;
 import org.mcpfront.storage.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,28 +49,16 @@ public final class AssertionKey {
 
     /** The key every instance sharing {@code store} uses. */
     public static Future<AssertionKey> shared(Vertx vertx, Store store) {
-        return store.get(STORE_KEY)
-                .compose(existing -> {
-                    if (existing != null) {
-                        return Future.succeededFuture(existing);
-                    }
-                    return vertx.executeBlocking(AssertionKey::generate)
-                            .compose(fresh -> store.putIfAbsent(
-                                            STORE_KEY, new JsonObject(fresh.toJSONString()), SHARED_KEY_TTL)
-                                    .onSuccess(stored -> {
-                                        if (stored) {
-                                            log.atInfo()
-                                                    .addKeyValue("kid", fresh.getKeyID())
-                                                    .log("generated the cluster's assertion key");
-                                        }
-                                    }))
-                            .compose(stored -> store.get(STORE_KEY));
-                })
+        return SharedValues.getOrMake(
+                        store,
+                        STORE_KEY,
+                        SHARED_KEY_TTL,
+                        () -> vertx.executeBlocking(AssertionKey::generate)
+                                .map(key -> new JsonObject(key.toJSONString())),
+                        fresh -> log.atInfo()
+                                .addKeyValue("kid", fresh.getString("kid"))
+                                .log("generated the cluster's assertion key"))
                 .map(json -> {
-                    if (json == null) {
-                        throw new IllegalStateException(
-                                "the shared assertion key vanished from storage while starting");
-                    }
                     try {
                         return new AssertionKey(ECKey.parse(json.encode()));
                     } catch (ParseException e) {

@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -64,10 +69,7 @@ class BackpressureIT {
         String body = "{\"jsonrpc\":\"2.0\",\"id\":\"big\",\"method\":\"tools/call\",\"params\":{\"name\":\"flood\","
                 + "\"arguments\":{\"count\":" + mib + ",\"kib\":1024},\"_meta\":{\"progressToken\":\"big\"}}}";
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        Socket socket = new Socket();
-        socket.setReceiveBufferSize(4096);
-        socket.connect(new InetSocketAddress("127.0.0.1", front.port()));
-        socket.setSoTimeout(60_000);
+        Socket socket = slowReader();
         String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + TestTokens.bearer()
                 + "\r\nAccept: application/json, text/event-stream\r\nContent-Type: application/json\r\n"
                 + "Mcp-Session-Id: " + session + "\r\nContent-Length: " + bytes.length + "\r\n\r\n";
@@ -75,6 +77,55 @@ class BackpressureIT {
         socket.getOutputStream().write(bytes);
         socket.getOutputStream().flush();
         return socket;
+    }
+
+    /** A connection to mcp-front with a small receive buffer, so that a client that does not read is felt soon. */
+    private Socket slowReader() throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(4096);
+        socket.connect(new InetSocketAddress("127.0.0.1", front.port()));
+        socket.setSoTimeout(60_000);
+        return socket;
+    }
+
+    /** Opens the session's GET stream (for the server's own messages) and reads its head, and then nothing. */
+    private Socket serverStream(String path, String session) throws IOException {
+        Socket socket = slowReader();
+        String head = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + TestTokens.bearer()
+                + "\r\nAccept: text/event-stream\r\nMcp-Session-Id: " + session + "\r\n\r\n";
+        socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        StringBuilder seen = new StringBuilder();
+        while (seen.indexOf("\r\n\r\n") < 0) {
+            int b = socket.getInputStream().read();
+            if (b < 0) {
+                throw new AssertionError("the GET stream closed: " + seen);
+            }
+            seen.append((char) b);
+        }
+        assertThat(seen.toString()).startsWith("HTTP/1.1 200");
+        return socket;
+    }
+
+    /** Calls the flood tool of {@code session} on a thread of its own (the log messages go to the GET stream). */
+    private CompletableFuture<String> floodCall(String session, String id) {
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":\"" + id + "\",\"method\":\"tools/call\",\"params\":{"
+                + "\"name\":\"flood\",\"arguments\":{\"count\":" + STDIO_FLOOD_MIB + ",\"kib\":1024}}}";
+        return CompletableFuture.supplyAsync(() -> RawHttp.send(RawHttp.mcpPost(front.url("/ok/mcp"), body)
+                        .header("Mcp-Session-Id", session)
+                        .timeout(Duration.ofSeconds(90)))
+                .body());
+    }
+
+    /** Reads and drops whatever {@code socket} receives, on a thread of its own, until it closes. */
+    private static void discard(Socket socket) {
+        CompletableFuture.runAsync(() -> {
+            try {
+                socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+            } catch (IOException closedByTheTest) {
+                // The test is over with it.
+            }
+        });
     }
 
     /** Reads the stream up to the flood's answer; returns the progress notifications seen before it, in order. */
@@ -101,6 +152,25 @@ class BackpressureIT {
         return ProcTable.children().stream()
                 .filter(p -> p.command().contains("stdio-test-server"))
                 .findFirst();
+    }
+
+    private static char stateOf(long pid) {
+        return ProcTable.children().stream()
+                .filter(p -> p.pid() == pid)
+                .map(ProcTable.Proc::state)
+                .findFirst()
+                .orElse('?');
+    }
+
+    /** Waits until the process {@code pid} (a child of this JVM) is in {@code state}; returns the last state seen. */
+    private static char awaitState(long pid, char state, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        char seen = stateOf(pid);
+        while (seen != state && System.nanoTime() < deadline) {
+            FreePorts.sleep(50);
+            seen = stateOf(pid);
+        }
+        return seen;
     }
 
     private static char awaitState(char state, Duration timeout) {
@@ -144,6 +214,92 @@ class BackpressureIT {
                 RawHttp.mcpPost(front.url("/ok/mcp"), "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/list\"}")
                         .header("Mcp-Session-Id", session));
         assertThat(tools.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("a stdio process restarted while its client does not read comes up stopped, and runs when it reads")
+    void restartWhilePaused() throws Exception {
+        front = FrontHarness.start(
+                """
+                - path: "/ok"
+                  type: stdio
+                  command: ["node", "%s"]
+                  timeout: "120s"
+                  on_process_loss: restart
+                """.formatted(NodeTools.script("stdio-test-server.mjs")), "slow_client_timeout: \"60s\"");
+        String session = initialize(front.url("/ok/mcp"));
+        try (Socket stream = serverStream("/ok/mcp", session)) {
+            CompletableFuture<String> first = floodCall(session, "first");
+            // Log messages go to the GET stream, which is not read: the process is stopped.
+            assertThat(awaitState('T', Duration.ofSeconds(30))).isEqualTo('T');
+            long old = stdioServer().orElseThrow().pid();
+            assertThat(ProcessHandle.of(old).orElseThrow().destroyForcibly()).isTrue();
+            assertThat(first.get(30, TimeUnit.SECONDS))
+                    .as("the call in flight at the death fails")
+                    .contains("\"id\":\"first\"", "\"error\"");
+
+            long replacement =
+                    await(() -> stdioServer().map(ProcTable.Proc::pid).orElse(old), pid -> pid != old);
+            assertThat(replacement).as("a new process carries the session on").isNotEqualTo(old);
+            // The GET stream still holds what the first process wrote, unread.
+            assertThat(awaitState(replacement, 'T', Duration.ofSeconds(30)))
+                    .as("the new process is stopped once it answered mcp-front's initialize")
+                    .isEqualTo('T');
+            CompletableFuture<String> second = floodCall(session, "second");
+            FreePorts.sleep(2_000);
+            assertThat(stateOf(replacement))
+                    .as("and stays stopped, its flood unsent")
+                    .isEqualTo('T');
+            assertThat(second).isNotDone();
+
+            discard(stream);
+            assertThat(second.get(60, TimeUnit.SECONDS))
+                    .as("once the client reads, the new process runs and answers")
+                    .contains("\"id\":\"second\"", "flooded");
+            assertThat(stateOf(replacement)).isNotEqualTo('T');
+        }
+    }
+
+    @Test
+    @DisplayName("a stdio process whose client does not read is ended at once when its session is deleted")
+    void deleteWhilePaused() throws Exception {
+        front = FrontHarness.start(
+                """
+                - path: "/ok"
+                  type: stdio
+                  command: ["node", "%s"]
+                  timeout: "120s"
+                """.formatted(NodeTools.script("stdio-test-server.mjs")), "slow_client_timeout: \"60s\"");
+        String session = initialize(front.url("/ok/mcp"));
+        try (Socket socket = floodPost("/ok/mcp", session, STDIO_FLOOD_MIB)) {
+            assertThat(awaitState('T', Duration.ofSeconds(30))).isEqualTo('T');
+            long pid = stdioServer().orElseThrow().pid();
+            long start = System.nanoTime();
+            HttpResponse<String> deleted = RawHttp.send(RawHttp.request(front.url("/ok/mcp"))
+                    .header("Mcp-Session-Id", session)
+                    .DELETE());
+            assertThat(deleted.statusCode()).isIn(200, 202, 204);
+            await(() -> ProcTable.alive(pid), alive -> !alive);
+            assertThat(ProcTable.alive(pid)).as("the stopped process is reaped").isFalse();
+            // A stopped process holds SIGTERM until it runs again: without a SIGCONT only the SIGKILL
+            // after the grace period would end it.
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("ended by its SIGTERM, not by the SIGKILL after the grace period")
+                    .isLessThan(Duration.ofSeconds(4));
+            assertThat(ProcTable.children())
+                    .as("no child left, stopped or zombie")
+                    .isEmpty();
+        }
+    }
+
+    private static <T> T await(Supplier<T> probe, Predicate<T> done) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        T value = probe.get();
+        while (!done.test(value) && System.nanoTime() < deadline) {
+            FreePorts.sleep(50);
+            value = probe.get();
+        }
+        return value;
     }
 
     @Test

@@ -66,8 +66,13 @@ class BackpressureIT {
 
     /** POSTs a flood of 1 MiB progress notifications on a socket with a small receive buffer, read later. */
     private Socket floodPost(String path, String session, int mib) throws IOException {
-        String body = "{\"jsonrpc\":\"2.0\",\"id\":\"big\",\"method\":\"tools/call\",\"params\":{\"name\":\"flood\","
-                + "\"arguments\":{\"count\":" + mib + ",\"kib\":1024},\"_meta\":{\"progressToken\":\"big\"}}}";
+        return floodPost(path, session, "flood", mib);
+    }
+
+    /** The same for the tool {@code tool}. */
+    private Socket floodPost(String path, String session, String tool, int mib) throws IOException {
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":\"big\",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
+                + "\"," + "\"arguments\":{\"count\":" + mib + ",\"kib\":1024},\"_meta\":{\"progressToken\":\"big\"}}}";
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         Socket socket = slowReader();
         String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + TestTokens.bearer()
@@ -300,6 +305,49 @@ class BackpressureIT {
             value = probe.get();
         }
         return value;
+    }
+
+    @Test
+    @DisplayName("an aggregate's stdio and HTTP members flooding a client that does not read are paused, and resumed")
+    void aggregateMembers() throws Exception {
+        backend = HttpTestServer.start();
+        front = FrontHarness.start(
+                """
+                - path: "/tools"
+                  type: stdio
+                  command: ["node", "%s"]
+                - { path: "/web", type: http, backend: "%s", protocol: "2025" }
+                - { path: "/all", type: aggregate }
+                """.formatted(NodeTools.script("stdio-test-server.mjs"), backend.url()),
+                "slow_client_timeout: \"60s\"");
+        String session = initialize(front.url("/all/mcp"));
+        try (Socket socket = floodPost("/all/mcp", session, "tools_flood", STDIO_FLOOD_MIB)) {
+            assertThat(awaitState('T', Duration.ofSeconds(30)))
+                    .as("the stdio member's process is stopped while the client does not read")
+                    .isEqualTo('T');
+            assertThat(readFlood(socket)).as("every notification arrived").isEqualTo(STDIO_FLOOD_MIB);
+            assertThat(awaitState('S', Duration.ofSeconds(10))).isNotEqualTo('T');
+        }
+        try (Socket socket = floodPost("/all/mcp", session, "web_flood", HTTP_FLOOD_MIB)) {
+            long written = plateau();
+            assertThat(written)
+                    .as("bytes the HTTP member could write while the client read nothing")
+                    .isPositive()
+                    .isLessThan(32L * 1024 * 1024);
+            assertThat(readFlood(socket)).as("every notification arrived").isEqualTo(HTTP_FLOOD_MIB);
+        }
+    }
+
+    /** Waits until the HTTP backend stops getting rid of bytes; returns what it wrote by then. */
+    private long plateau() {
+        long written = -1;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        for (long now = backend.written(); now != written && System.nanoTime() < deadline; ) {
+            written = now;
+            FreePorts.sleep(1_500);
+            now = backend.written();
+        }
+        return written;
     }
 
     @Test

@@ -5,6 +5,9 @@
 // floods the connections have accepted so far, which is what backpressure tests watch.
 //
 //   PORT=n node http-test-server.mjs
+//   KEEP_ALIVE_MS=n                     Node's server.keepAliveTimeout (Keep-Alive: timeout=n/1000; Node 20
+//                                       closes a second after that)
+//   CLOSE_IDLE_MS=n                     closes connections idle for n ms and advertises no timeout (uvicorn)
 import { createServer } from "node:http";
 
 let written = 0;
@@ -63,7 +66,15 @@ const server = createServer((req, res) => {
     return json(res, 200, { jsonrpc: "2.0", id: message.id, error: { code: -32601, message: `no method ${message.method}` } });
   });
 });
-// Node closes a keep-alive connection idle for 5 s by default, racing the client's next request on it;
-// mcp-front's pool keeps connections longer. A load test measures sessions, not that race.
-server.keepAliveTimeout = 0;
+// Node closes a keep-alive connection idle for 5 s by default, racing the client's next request on it.
+// A load test measures sessions, not that race: connections stay open unless asked.
+const closeIdle = Number(process.env.CLOSE_IDLE_MS ?? 0);
+server.keepAliveTimeout = closeIdle > 0 ? 0 : Number(process.env.KEEP_ALIVE_MS ?? 0);
+if (closeIdle > 0) {
+  // As uvicorn does (after 5 s): the connection is closed when idle that long, and nothing says so beforehand.
+  server.on("request", (req, res) => {
+    clearTimeout(req.socket.idleClose);
+    res.on("finish", () => { req.socket.idleClose = setTimeout(() => req.socket.destroy(), closeIdle); });
+  });
+}
 server.listen(Number(process.env.PORT ?? 3001), "127.0.0.1");

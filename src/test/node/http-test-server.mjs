@@ -2,7 +2,8 @@
 // tests can hold a thousand sessions on it). Tools: "echo" {message} answers at once as JSON; "flood"
 // {count, kib} answers with a stream of count progress notifications of kib KiB each, then the result,
 // writing only as fast as its reader takes (it waits for 'drain'): GET /written tells how many bytes of
-// floods the connections have accepted so far, which is what backpressure tests watch.
+// floods the connections have accepted so far, which is what backpressure tests watch, and how much of
+// that still sits in Node's own buffers (unsent).
 //
 //   PORT=n node http-test-server.mjs
 //   KEEP_ALIVE_MS=n                     Node's server.keepAliveTimeout (Keep-Alive: timeout=n/1000; Node 20
@@ -11,6 +12,8 @@
 import { createServer } from "node:http";
 
 let written = 0;
+// Flood responses under way: what they hold in Node's own buffer (res.writableLength) is written, not sent.
+const flooding = new Set();
 
 const json = (res, status, body) => {
   res.writeHead(status, { "Content-Type": "application/json" });
@@ -19,6 +22,8 @@ const json = (res, status, body) => {
 
 async function flood(res, id, progressToken, count, kib) {
   res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache" });
+  flooding.add(res);
+  res.on("close", () => flooding.delete(res));
   const data = "z".repeat(kib * 1024);
   const write = (message) => {
     const frame = `event: message\ndata: ${JSON.stringify(message)}\n\n`;
@@ -33,7 +38,11 @@ async function flood(res, id, progressToken, count, kib) {
 }
 
 const server = createServer((req, res) => {
-  if (req.method === "GET" && req.url === "/written") return json(res, 200, { written });
+  if (req.method === "GET" && req.url === "/written") {
+    let unsent = 0;
+    for (const flood of flooding) unsent += flood.writableLength;
+    return json(res, 200, { written, unsent });
+  }
   if (req.method === "GET") return json(res, 405, {});
   if (req.method === "DELETE") return json(res, 200, {});
   let body = "";

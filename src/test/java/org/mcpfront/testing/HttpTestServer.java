@@ -58,8 +58,16 @@ public final class HttpTestServer extends ChildProcess {
 
     /** Bytes of flood the backend's connections have accepted so far. */
     public long written() {
+        return floods().getLong("written");
+    }
+
+    /** Bytes of flood written that still sit in Node's own buffers, not yet taken by the socket. */
+    public long unsent() {
+        return floods().getLong("unsent");
+    }
+
+    private JsonObject floods() {
         return new JsonObject(RawHttp.send(RawHttp.request("http://127.0.0.1:" + port + "/written"))
-                        .body())
-                .getLong("written");
+                .body());
     }
 }

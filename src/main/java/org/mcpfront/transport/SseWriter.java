@@ -147,7 +147,7 @@ public final class SseWriter {
                     flow.accept(true);
                 }
             }
-            if (response.writeQueueFull() && slowClientTimeout != null) {
+            if (slowClientTimeout != null && (full || response.writeQueueFull())) {
                 // All a full queue takes on waits in memory for the client (chars, near enough bytes).
                 unread += frame.length();
                 watchForStall();
@@ -192,12 +192,16 @@ public final class SseWriter {
 
     /** The client read what was queued: no stall, and the session's backend may send again. */
     private void drained() {
+        if (full && queued > FLOW_BYTES / 2) {
+            // Vert.x's queue has room for messages again, but more than half the bound still waits.
+            return;
+        }
         if (stallTimer >= 0) {
             vertx.cancelTimer(stallTimer);
             stallTimer = -1;
         }
         unread = 0;
-        if (full && queued <= FLOW_BYTES / 2) {
+        if (full) {
             full = false;
             flow.accept(false);
         }
@@ -209,7 +213,7 @@ public final class SseWriter {
             return false;
         }
         if (!ended) {
-            return response.writeQueueFull();
+            return full || response.writeQueueFull();
         }
         return connection != null && connection.openButFull();
     }

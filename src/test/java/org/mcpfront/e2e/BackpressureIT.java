@@ -310,6 +310,31 @@ class BackpressureIT {
         }
     }
 
+    @Test
+    @DisplayName("mcp-front shutting down ends and reaps a stdio process whose client does not read")
+    void shutdownWhilePaused() throws Exception {
+        front = FrontHarness.start(
+                """
+                - path: "/ok"
+                  type: stdio
+                  command: ["node", "%s"]
+                  timeout: "120s"
+                """.formatted(NodeTools.script("stdio-test-server.mjs")), "slow_client_timeout: \"60s\"");
+        String session = initialize(front.url("/ok/mcp"));
+        try (Socket socket = floodPost("/ok/mcp", session, STDIO_FLOOD_MIB)) {
+            assertThat(awaitState('T', Duration.ofSeconds(30))).isEqualTo('T');
+            long start = System.nanoTime();
+            front.close();
+            front = null;
+            assertThat(ProcTable.children())
+                    .as("no child left, stopped or zombie")
+                    .isEmpty();
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("ended by its SIGTERM, not by the SIGKILL after the grace period")
+                    .isLessThan(Duration.ofSeconds(4));
+        }
+    }
+
     private static <T> T await(Supplier<T> probe, Predicate<T> done) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         T value = probe.get();

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * buffer a chatty backend without bound. That holds after the stream's last event too: a response
  * that ended still waits in the connection for its reader.
  *
- * <p>Before that, backpressure: when the queue fills, the {@link #onFlow flow handler} hears {@code true}
- * (the session pauses its backend) and, once the client has drained it, {@code false}.
+ * <p>Before that, backpressure: when {@link #FLOW_BYTES} wait for the client (or the queue fills), the
+ * {@link #onFlow flow handler} hears {@code true} (the session pauses its backend) and, once the client has
+ * drained half of it, {@code false}.
  */
 public final class SseWriter {
 

@@ -2,12 +2,18 @@
 // tests can hold a thousand sessions on it). Tools: "echo" {message} answers at once as JSON; "flood"
 // {count, kib} answers with a stream of count progress notifications of kib KiB each, then the result,
 // writing only as fast as its reader takes (it waits for 'drain'): GET /written tells how many bytes of
-// floods the connections have accepted so far, which is what backpressure tests watch.
+// floods the connections have accepted so far, which is what backpressure tests watch, and how much of
+// that still sits in Node's own buffers (unsent).
 //
 //   PORT=n node http-test-server.mjs
+//   KEEP_ALIVE_MS=n                     Node's server.keepAliveTimeout (Keep-Alive: timeout=n/1000; Node 20
+//                                       closes a second after that)
+//   CLOSE_IDLE_MS=n                     closes connections idle for n ms and advertises no timeout (uvicorn)
 import { createServer } from "node:http";
 
 let written = 0;
+// Flood responses under way: what they hold in Node's own buffer (res.writableLength) is written, not sent.
+const flooding = new Set();
 
 const json = (res, status, body) => {
   res.writeHead(status, { "Content-Type": "application/json" });
@@ -16,6 +22,8 @@ const json = (res, status, body) => {
 
 async function flood(res, id, progressToken, count, kib) {
   res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache" });
+  flooding.add(res);
+  res.on("close", () => flooding.delete(res));
   const data = "z".repeat(kib * 1024);
   const write = (message) => {
     const frame = `event: message\ndata: ${JSON.stringify(message)}\n\n`;
@@ -30,7 +38,11 @@ async function flood(res, id, progressToken, count, kib) {
 }
 
 const server = createServer((req, res) => {
-  if (req.method === "GET" && req.url === "/written") return json(res, 200, { written });
+  if (req.method === "GET" && req.url === "/written") {
+    let unsent = 0;
+    for (const flood of flooding) unsent += flood.writableLength;
+    return json(res, 200, { written, unsent });
+  }
   if (req.method === "GET") return json(res, 405, {});
   if (req.method === "DELETE") return json(res, 200, {});
   let body = "";
@@ -63,7 +75,15 @@ const server = createServer((req, res) => {
     return json(res, 200, { jsonrpc: "2.0", id: message.id, error: { code: -32601, message: `no method ${message.method}` } });
   });
 });
-// Node closes a keep-alive connection idle for 5 s by default, racing the client's next request on it;
-// mcp-front's pool keeps connections longer. A load test measures sessions, not that race.
-server.keepAliveTimeout = 0;
+// Node closes a keep-alive connection idle for 5 s by default, racing the client's next request on it.
+// A load test measures sessions, not that race: connections stay open unless asked.
+const closeIdle = Number(process.env.CLOSE_IDLE_MS ?? 0);
+server.keepAliveTimeout = closeIdle > 0 ? 0 : Number(process.env.KEEP_ALIVE_MS ?? 0);
+if (closeIdle > 0) {
+  // As uvicorn does (after 5 s): the connection is closed when idle that long, and nothing says so beforehand.
+  server.on("request", (req, res) => {
+    clearTimeout(req.socket.idleClose);
+    res.on("finish", () => { req.socket.idleClose = setTimeout(() => req.socket.destroy(), closeIdle); });
+  });
+}
 server.listen(Number(process.env.PORT ?? 3001), "127.0.0.1");

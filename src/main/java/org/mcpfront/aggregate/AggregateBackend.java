@@ -75,6 +75,8 @@ public final class AggregateBackend implements Backend {
     private MessageConsumer<FrontConfig> configs;
     private long ids;
     private boolean closing;
+    /** The client stopped reading: every member's backend is paused, and a member that starts meanwhile too. */
+    private boolean paused;
 
     private record Origin(Member member, String idKey) {}
 
@@ -128,6 +130,23 @@ public final class AggregateBackend implements Backend {
     @Override
     public void protocolVersion(String version) {
         // Each member agreed its own version at its initialize.
+    }
+
+    /** Backpressure reaches the members: what they send has nowhere to go but the client that does not read. */
+    @Override
+    public void pause() {
+        paused = true;
+        members.forEach(Member::pause);
+    }
+
+    @Override
+    public void resume() {
+        paused = false;
+        members.forEach(Member::resume);
+    }
+
+    boolean paused() {
+        return paused;
     }
 
     @Override

@@ -42,6 +42,8 @@ final class Member implements BackendListener {
     private final MemberBackends backends;
     private final Map<String, Sent> sent = new HashMap<>();
     private Backend backend;
+    /** Whether {@link #backend} was told to pause (and not yet to resume). */
+    private boolean paused;
 
     private State state = State.IDLE;
     private String failure;
@@ -172,6 +174,10 @@ final class Member implements BackendListener {
             if (ar.succeeded()) {
                 state = State.READY;
                 failure = null;
+                if (aggregate.paused()) {
+                    // The client stopped reading while the member started: it is paused now that it answered.
+                    pause();
+                }
                 aggregate.memberUp(this, before == State.DOWN);
             } else {
                 down(startFailureKind, ar.cause().getMessage(), false);
@@ -221,6 +227,26 @@ final class Member implements BackendListener {
         }
     }
 
+    /**
+     * The aggregate's client stopped reading: the member's backend is paused, once it is ready (one paused before
+     * it answered the aggregate's initialize would never answer it).
+     */
+    void pause() {
+        if (state == State.READY && backend != null && !paused) {
+            paused = true;
+            backend.pause();
+        }
+    }
+
+    void resume() {
+        if (paused) {
+            paused = false;
+            if (backend != null) {
+                backend.resume();
+            }
+        }
+    }
+
     /** The member failed ({@code kind} as a session's backend errors count): its requests fail, its backend closes,
      * and it is down until a later start. */
     void down(String kind, String reason, boolean wasReady) {
@@ -231,6 +257,7 @@ final class Member implements BackendListener {
         failAll(reason);
         Backend gone = backend;
         backend = null;
+        paused = false;
         if (gone != null) {
             gone.close();
         }
@@ -241,6 +268,7 @@ final class Member implements BackendListener {
         attempt++;
         Backend gone = backend;
         backend = null;
+        paused = false;
         state = State.IDLE;
         return gone == null ? Future.succeededFuture() : gone.close();
     }

@@ -118,6 +118,7 @@ final class StdioBackend implements Backend, StdioProcess.Owner {
                 // An adopted session: its process is new to the client's session.
                 initializeNewProcess();
             }
+            stopIfPaused();
             return Future.<Void>succeededFuture();
         });
     }
@@ -229,7 +230,17 @@ final class StdioBackend implements Backend, StdioProcess.Owner {
     @Override
     public void pause() {
         paused = true;
-        if (proc != null) {
+        stopIfPaused();
+    }
+
+    /**
+     * Stops the process while the session is paused: one that came up meanwhile (a restart, a replacement) as
+     * much as the one that was running. Not while a new process has yet to answer mcp-front's initialize (it
+     * would never answer, and the session would end): it is stopped once it has. Nor once the session ends,
+     * whose SIGTERM a stopped process would hold until the SIGKILL.
+     */
+    private void stopIfPaused() {
+        if (paused && !closing && restartId == null && proc != null) {
             proc.killGroup(ProcessGroups.SIGSTOP);
         }
     }
@@ -432,6 +443,8 @@ final class StdioBackend implements Backend, StdioProcess.Owner {
             return true;
         }
         restartId = null;
+        // A client that stopped reading while the process was replaced still does not read.
+        stopIfPaused();
         if (clientInitialized) {
             write(JsonRpcMessage.of(new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/initialized")));
         }

@@ -334,10 +334,17 @@ public final class SupervisorVerticle extends VerticleBase {
         pools.values().forEach(StdioPool::refill);
     }
 
-    /** A member route's backend inside an aggregate session, as a session of that route would get it. */
+    /**
+     * A member route's backend inside an aggregate session, as a session of that route would get it: a stdio
+     * member takes a process its route keeps warm. Asked on the aggregate session's context; the pools are looked
+     * up on the supervisor's own.
+     */
     private Future<Function<BackendListener, Backend>> memberBackend(SessionSpec memberSpec) {
-        return eraOf(memberSpec.route())
-                .map(era -> Backends.forSession(vertx, backendHttp, memberSpec, era, requestStates));
+        Promise<StdioPool> pool = Promise.promise();
+        context.runOnContext(v -> pool.complete(warmPool(memberSpec.route())));
+        return pool.future()
+                .compose(warm -> eraOf(memberSpec.route())
+                        .map(era -> Backends.forSession(vertx, backendHttp, memberSpec, era, requestStates, warm)));
     }
 
     /**

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * buffer a chatty backend without bound. That holds after the stream's last event too: a response
  * that ended still waits in the connection for its reader.
  *
- * <p>Before that, backpressure: when the queue fills, the {@link #onFlow flow handler} hears {@code true}
- * (the session pauses its backend) and, once the client has drained it, {@code false}.
+ * <p>Before that, backpressure: when {@link #FLOW_BYTES} wait for the client (or the queue fills), the
+ * {@link #onFlow flow handler} hears {@code true} (the session pauses its backend) and, once the client has
+ * drained half of it, {@code false}.
  */
 public final class SseWriter {
 
@@ -32,6 +33,12 @@ public final class SseWriter {
      * timeout: room for two of the largest messages a stdio backend may send (16 MiB each).
      */
     static final long MAX_BUFFERED_BYTES = 32L * 1024 * 1024;
+    /**
+     * Queued for the client and not yet taken by its socket beyond this, the flow handler hears that the stream is
+     * full. Vert.x's own write queue counts messages (16 of them, whatever their size: 16 MiB of 1 MiB events),
+     * so the bound is counted here in bytes; the handler hears it drained once half of it is left.
+     */
+    public static final int FLOW_BYTES = 256 * 1024;
 
     private final Vertx vertx;
     private final HttpServerResponse response;
@@ -51,6 +58,8 @@ public final class SseWriter {
     private Consumer<Boolean> flow;
     /** Whether the flow handler last heard that the queue is full. */
     private boolean full;
+    /** Chars written and not yet taken by the socket (near enough bytes), counted while a flow handler listens. */
+    private long queued;
 
     public SseWriter(Vertx vertx, HttpServerRequest request) {
         this.vertx = vertx;
@@ -127,18 +136,22 @@ public final class SseWriter {
     public void event(String name, String data, String id) {
         if (!ended && !response.closed()) {
             String frame = frame(name, data, id);
-            response.write(frame);
-            if (response.writeQueueFull()) {
-                if (flow != null && !full) {
+            if (flow == null) {
+                response.write(frame);
+            } else {
+                int length = frame.length();
+                queued += length;
+                response.write(frame).onComplete(ar -> taken(length));
+                if (!full && (queued > FLOW_BYTES || response.writeQueueFull())) {
                     full = true;
                     response.drainHandler(v -> drained());
                     flow.accept(true);
                 }
-                if (slowClientTimeout != null) {
-                    // All a full queue takes on waits in memory for the client (chars, near enough bytes).
-                    unread += frame.length();
-                    watchForStall();
-                }
+            }
+            if (slowClientTimeout != null && (full || response.writeQueueFull())) {
+                // All a full queue takes on waits in memory for the client (chars, near enough bytes).
+                unread += frame.length();
+                watchForStall();
             }
         }
     }
@@ -170,8 +183,20 @@ public final class SseWriter {
         });
     }
 
+    /** The socket took {@code length} chars of a write (or the write failed): the stream may have drained. */
+    private void taken(int length) {
+        queued -= length;
+        if (full && queued <= FLOW_BYTES / 2 && !response.writeQueueFull()) {
+            drained();
+        }
+    }
+
     /** The client read what was queued: no stall, and the session's backend may send again. */
     private void drained() {
+        if (full && queued > FLOW_BYTES / 2) {
+            // Vert.x's queue has room for messages again, but more than half the bound still waits.
+            return;
+        }
         if (stallTimer >= 0) {
             vertx.cancelTimer(stallTimer);
             stallTimer = -1;
@@ -189,7 +214,7 @@ public final class SseWriter {
             return false;
         }
         if (!ended) {
-            return response.writeQueueFull();
+            return full || response.writeQueueFull();
         }
         return connection != null && connection.openButFull();
     }

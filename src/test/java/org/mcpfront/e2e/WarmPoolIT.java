@@ -58,10 +58,15 @@ class WarmPoolIT {
 
     /** The pid of the process serving {@code session} (the test server's whoami tool). */
     private static long pidOf(String url, String session) {
+        return pidOf(url, session, "whoami");
+    }
+
+    /** The same through an aggregate, whose name for the tool is {@code tool}. */
+    private static long pidOf(String url, String session, String tool) {
         HttpResponse<String> answer = RawHttp.send(RawHttp.mcpPost(
                         url,
-                        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"whoami\","
-                                + "\"arguments\":{}}}")
+                        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
+                                + "\",\"arguments\":{}}}")
                 .header("Mcp-Session-Id", session));
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         JsonObject result = RawHttp.lastMessage(answer).getJsonObject("result");
@@ -110,6 +115,27 @@ class WarmPoolIT {
         String session = initialize(url);
         long served = pidOf(url, session);
         assertThat(warm).as("the session's process was one of the warm ones").contains(served);
+
+        Set<Long> after = awaitChildren(3);
+        assertThat(after).contains(served).containsAll(warm);
+
+        delete(url, session);
+        awaitChildren(2);
+        assertThat(ProcTable.alive(served)).isFalse();
+    }
+
+    @Test
+    @DisplayName("an aggregate's stdio member takes a warm process of its route, and the pool starts another")
+    void aggregateMemberClaims() {
+        front = FrontHarness.start(route("/warm", 2, 10, "a") + """
+                - { path: "/all", type: aggregate }
+                """);
+        Set<Long> warm = awaitChildren(2);
+
+        String url = front.url("/all/mcp");
+        String session = initialize(url);
+        long served = pidOf(url, session, "warm_whoami");
+        assertThat(warm).as("the member's process was one of the warm ones").contains(served);
 
         Set<Long> after = awaitChildren(3);
         assertThat(after).contains(served).containsAll(warm);

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -45,6 +46,34 @@ public final class ProcTable {
             throw new UncheckedIOException(e);
         }
         return children;
+    }
+
+    /**
+     * Bytes the kernel holds in the send and receive queues of every TCP socket from or to one of {@code ports}
+     * on this machine (both ends of a loopback connection are listed): what sits between processes, in no one's
+     * memory but the kernel's.
+     */
+    public static long tcpQueued(int... ports) {
+        long queued = 0;
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            String text = read(Path.of(table));
+            if (text == null) {
+                continue;
+            }
+            for (String line : text.lines().skip(1).toList()) {
+                // sl local_address rem_address st tx_queue:rx_queue ...; addresses are HEXADDR:HEXPORT.
+                String[] fields = line.trim().split("\\s+");
+                int local = Integer.parseInt(fields[1].substring(fields[1].indexOf(':') + 1), 16);
+                int remote = Integer.parseInt(fields[2].substring(fields[2].indexOf(':') + 1), 16);
+                boolean listening = "0A".equals(fields[3]);
+                if (listening || Arrays.stream(ports).noneMatch(p -> p == local || p == remote)) {
+                    continue;
+                }
+                String[] queues = fields[4].split(":");
+                queued += Long.parseLong(queues[0], 16) + Long.parseLong(queues[1], 16);
+            }
+        }
+        return queued;
     }
 
     public static boolean alive(long pid) {

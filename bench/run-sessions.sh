@@ -5,7 +5,7 @@
 # histogram totals after a full GC: before any session, while they are held, after they closed), file
 # descriptors at the same three points, and the classes whose instances grew most per session.
 # Usage: bench/run-sessions.sh [sessions, default 1000] [hold seconds, default 600]
-#        HEAP_DUMP=<file.hprof> also dumps the heap while held (and before, to <file>-before.hprof); HISTO_DIR=<dir> keeps the histograms
+#        HEAP_DUMP=<file.hprof> also dumps the heap while held (and before and after, to <file>-before/-after.hprof); HISTO_DIR=<dir> keeps the histograms
 #        (needs: mvn package, npm ci --prefix src/test/node)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 sessions="${1:-1000}"
 hold="${2:-600}"
-jar=target/mcp-front.jar
+jar="${JAR:-target/mcp-front.jar}"  # JAR=...: another build of mcp-front
 [ -f "$jar" ] || { echo "build the jar first: mvn -q package -DskipTests" >&2; exit 1; }
 
 front_port=$(free_port); floor_port=$(free_port)
@@ -72,6 +72,7 @@ wait "$client"
 # of the response then: measure after one interval, or the last streams still count.
 sleep 25
 after=$(live after); fds_after=$(fds)
+[ -z "${HEAP_DUMP:-}" ] || jcmd "$front_pid" GC.heap_dump "$(realpath -m "${HEAP_DUMP%.hprof}-after.hprof")" >/dev/null
 
 echo "## $sessions sessions held ${hold} s (half Streamable HTTP + GET stream, half legacy SSE), a call each every 10 s"
 cat "$work/run.json"

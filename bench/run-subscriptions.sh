@@ -50,6 +50,7 @@ node bench/subscriptions.mjs --url "$url" --header "$bearer" --listens 200 --pre
   --ready-file "$work/warm" --release-file "$work/warm" >"$work/warmup.json"
 sleep 10
 before=$(live before); fds_before=$(fds "$front_pid"); floor_fds_before=$(fds "$floor_pid")
+[ -z "${HEAP_DUMP:-}" ] || jcmd "$front_pid" GC.heap_dump "$(realpath -m "${HEAP_DUMP%.hprof}-before.hprof")" >/dev/null
 
 clients=()
 for p in $(seq 1 "$procs"); do
@@ -60,6 +61,8 @@ done
 for p in $(seq 1 "$procs"); do while [ ! -f "$work/ready-$p" ]; do sleep 1; done; done
 sleep 10
 held=$(live held); fds_held=$(fds "$front_pid"); floor_fds_held=$(fds "$floor_pid")
+# HEAP_DUMP=<file.hprof>: also dump the heap while held (and before, to <file>-before.hprof), for a dominator analysis.
+[ -z "${HEAP_DUMP:-}" ] || jcmd "$front_pid" GC.heap_dump "$(realpath -m "$HEAP_DUMP")" >/dev/null
 # One notification to every open listen, from the backend, through mcp-front.
 reached=$(curl -s -X POST "http://127.0.0.1:$floor_port/notify")
 sleep 10
@@ -82,8 +85,9 @@ print(f"opened {total['opened']}, acknowledged {total['acknowledged']}, notified
       f"errors {total['errors']} of {n}")
 held_n = max(total["opened"], 1)
 print(f"live heap: before {before/1e6:.1f} MB, held {held/1e6:.1f} MB, after {after/1e6:.1f} MB")
-print(f"heap per held subscription: {(held-before)/held_n/1024:.1f} KiB (over {held_n} opened); "
-      f"left after close: {(after-before)/1024:.0f} KiB")
+print(f"heap per held subscription: {(held-before)/held_n/1024:.1f} KiB (over {held_n} opened"
+      + (f"; {(held-before)/n/1024:.1f} KiB over all {n} connections held" if held_n != n else "")
+      + f"); left after close: {(after-before)/1024:.0f} KiB")
 print(f"mcp-front file descriptors: before {fb}, held {fh} ({(fh-fb)/held_n:.2f} per subscription), after {fa}; "
       f"backend's: before {bb}, held {bh}")
 def histo(name):

@@ -31,6 +31,8 @@ const fail = (e) => {
   stats.firstError ??= String(e?.message ?? e);
 };
 const held = [];
+/** Every request made, answered or not (one the gateway holds back keeps its connection open too). */
+const requests = [];
 
 /** Opens one listen; resolves once it is acknowledged (or fails). */
 function listen(id) {
@@ -83,6 +85,7 @@ function listen(id) {
       });
     });
     req.on("error", reject);
+    requests.push(req);
     req.end(body);
   });
 }
@@ -106,7 +109,9 @@ const openMs = Date.now() - started;
 writeFileSync(args.ready, JSON.stringify({ opened: stats.opened, acknowledged: stats.acknowledged }));
 while (!existsSync(args.release)) await sleep(200);
 for (const { res } of held) res.destroy();
+for (const req of requests) req.destroy();
 console.log(JSON.stringify({
   listens_requested: args.listens, opened: stats.opened, acknowledged: stats.acknowledged, notified: stats.notified,
   open_ms: openMs, errors: stats.errors, first_error: stats.firstError,
 }));
+process.exit(0);

@@ -1,7 +1,7 @@
 package org.mcpfront.bus;
 
-import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The ids of the SSE events mcp-front sends on a client stream, so that a client that lost its
@@ -23,16 +23,19 @@ public final class EventIds {
     /** The legacy HTTP+SSE stream. */
     public static final char SSE = 's';
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final int MAX_LENGTH = 256;
 
     private EventIds() {}
 
-    /** A new stream's key: unique within the session (72 random bits), naming the session. */
+    /**
+     * A new stream's key: unique within the session (72 random bits), naming the session. The bits need
+     * not be secret (the owner binding guards a resume, above), so they come from the thread's fast
+     * generator rather than {@link java.security.SecureRandom}, whose shared lock every POST met.
+     */
     public static String newKey(String sessionId, char kind) {
         byte[] nonce = new byte[9];
-        RANDOM.nextBytes(nonce);
+        ThreadLocalRandom.current().nextBytes(nonce);
         return sessionId + '.' + kind + ENCODER.encodeToString(nonce);
     }
 

@@ -2,23 +2,24 @@ package org.mcpfront.edge;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.mcpfront.bus.Addresses;
+import org.mcpfront.bus.LocalPost;
 import org.mcpfront.bus.StreamEvent;
 import org.mcpfront.bus.StreamRef;
 
 /**
- * The client streams of one edge verticle and the event-bus inbox sessions deliver to. One inbox
+ * The client streams of one edge verticle and the inbox sessions deliver to. One inbox
  * per verticle (not one consumer per stream) keeps a request from paying for a cluster-wide consumer
  * registration; a stream is only a map entry, removed when its client goes away.
  */
 final class ClientStreams {
 
     private final Vertx vertx;
+    private final LocalPost post;
     private final String inbox = Addresses.edgeInbox(UUID.randomUUID().toString());
     private final Map<String, ClientStream> streams = new HashMap<>();
     private MessageConsumer<StreamEvent> consumer;
@@ -26,14 +27,18 @@ final class ClientStreams {
 
     ClientStreams(Vertx vertx) {
         this.vertx = vertx;
+        this.post = LocalPost.of(vertx);
     }
 
     Future<Void> start() {
-        consumer = vertx.eventBus().consumer(inbox, this::dispatch);
+        consumer = vertx.eventBus().consumer(inbox, message -> dispatch(message.body()));
+        // Sessions of this JVM deliver without the bus (LocalPost); those of other members over it.
+        post.receive(inbox, (event, reply) -> dispatch((StreamEvent) event));
         return consumer.completion();
     }
 
     Future<Void> stop() {
+        post.leave(inbox);
         return consumer == null ? Future.succeededFuture() : consumer.unregister();
     }
 
@@ -52,8 +57,7 @@ final class ClientStreams {
         streams.remove(ref.streamId());
     }
 
-    private void dispatch(Message<StreamEvent> message) {
-        StreamEvent event = message.body();
+    private void dispatch(StreamEvent event) {
         String id = event.streamId();
         ClientStream stream = streams.get(id);
         if (stream == null) {

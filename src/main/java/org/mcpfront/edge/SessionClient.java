@@ -6,10 +6,13 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.mcpfront.access.Visibility;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.bus.LocalOnly;
+import org.mcpfront.bus.LocalPost;
 import org.mcpfront.bus.SessionAdopt;
 import org.mcpfront.bus.SessionCommand;
 import org.mcpfront.bus.SessionOwner;
@@ -31,10 +34,12 @@ final class SessionClient {
     private static final long SESSION_TIMEOUT_MS = 10_000;
 
     private final Vertx vertx;
+    private final LocalPost post;
     private boolean stopped;
 
     SessionClient(Vertx vertx) {
         this.vertx = vertx;
+        this.post = LocalPost.of(vertx);
     }
 
     /**
@@ -125,6 +130,17 @@ final class SessionClient {
      */
     private Future<Object> deliver(String sessionId, SessionCommand.FromClient command, DeliveryOptions options) {
         String address = Addresses.sessionIn(sessionId);
+        Future<Object> here = post.request(vertx, address, command);
+        if (here != null) {
+            // A session of this JVM: no bus, no instance to have died. Only a close waits (for the session's end),
+            // and the bus's timeout still bounds that wait.
+            return command instanceof SessionCommand.Close
+                    ? here.timeout(options.getSendTimeout(), TimeUnit.MILLISECONDS)
+                            .recover(e -> e instanceof TimeoutException
+                                    ? Future.failedFuture(new ReplyException(ReplyFailure.TIMEOUT, e.getMessage()))
+                                    : Future.failedFuture(e))
+                    : here;
+        }
         Future<Object> sent = request(address, command, options, 0);
         if (command instanceof SessionCommand.Deliver
                 || command instanceof SessionCommand.Attach

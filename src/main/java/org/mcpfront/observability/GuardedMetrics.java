@@ -1,11 +1,13 @@
 package org.mcpfront.observability;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.datagram.DatagramSocketOptions;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.SocketAddress;
@@ -19,6 +21,9 @@ import io.vertx.core.spi.metrics.TCPMetrics;
 import io.vertx.core.spi.metrics.VertxMetrics;
 import io.vertx.core.spi.observability.HttpRequest;
 import io.vertx.core.spi.observability.HttpResponse;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Vert.x's metrics with one guard: the HTTP server's metrics accept a connection that has no socket
@@ -27,19 +32,24 @@ import io.vertx.core.spi.observability.HttpResponse;
  * at start-up). A connection accepted in that window gets no socket metric, but its requests meet the
  * metrics that exist by then, and Micrometer's {@code requestBegin} throws on the missing metric: the
  * request is never answered. Here such a connection and its requests are simply not counted.
+ *
+ * <p>And one economy: requests are counted here rather than by Vert.x's Micrometer metrics
+ * ({@link GuardedServerMetrics}).
  */
 final class GuardedMetrics implements VertxMetrics {
 
     private final VertxMetrics delegate;
+    private final ServerRequests requests;
 
-    GuardedMetrics(VertxMetrics delegate) {
+    GuardedMetrics(VertxMetrics delegate, MeterRegistry registry) {
         this.delegate = delegate;
+        this.requests = new ServerRequests(registry);
     }
 
     @Override
     public HttpServerMetrics<?, ?, ?> createHttpServerMetrics(HttpServerOptions options, SocketAddress localAddress) {
         HttpServerMetrics<?, ?, ?> metrics = delegate.createHttpServerMetrics(options, localAddress);
-        return metrics == null ? null : new GuardedServerMetrics<>(metrics);
+        return metrics == null ? null : new GuardedServerMetrics<>(metrics, requests);
     }
 
     @Override
@@ -92,69 +102,43 @@ final class GuardedMetrics implements VertxMetrics {
         delegate.close();
     }
 
-    /** Passes everything on, except calls about a connection or request that has no metric. */
-    private static final class GuardedServerMetrics<R, W, S> implements HttpServerMetrics<R, W, S> {
+    /**
+     * Connections and bytes go to Vert.x's metrics; requests are counted here, by method and status code,
+     * with meters looked up once per pair. Vert.x's own request metrics look up (and allocate) their meters
+     * for every request, a noticeable part of a proxied call's CPU (bench/RESULTS.md); the names are theirs,
+     * so dashboards keep working. A request on a connection that has no socket metric is not counted.
+     */
+    private static final class GuardedServerMetrics<W, S> implements HttpServerMetrics<RequestMetric, W, S> {
 
-        private final HttpServerMetrics<R, W, S> delegate;
+        private final HttpServerMetrics<?, W, S> delegate;
+        private final ServerRequests counted;
 
-        GuardedServerMetrics(HttpServerMetrics<R, W, S> delegate) {
+        GuardedServerMetrics(HttpServerMetrics<?, W, S> delegate, ServerRequests counted) {
             this.delegate = delegate;
+            this.counted = counted;
         }
 
         @Override
-        public R requestBegin(S socketMetric, HttpRequest request) {
-            return socketMetric == null ? null : delegate.requestBegin(socketMetric, request);
+        public RequestMetric requestBegin(S socketMetric, HttpRequest request) {
+            if (socketMetric == null) {
+                return null;
+            }
+            counted.active.incrementAndGet();
+            return new RequestMetric(request.method());
         }
 
         @Override
-        public void requestEnd(R requestMetric, HttpRequest request, long bytesRead) {
-            if (requestMetric != null) {
-                delegate.requestEnd(requestMetric, request, bytesRead);
+        public void requestReset(RequestMetric requestMetric) {
+            if (requestMetric != null && requestMetric.done()) {
+                counted.active.decrementAndGet();
             }
         }
 
         @Override
-        public void requestReset(R requestMetric) {
-            if (requestMetric != null) {
-                delegate.requestReset(requestMetric);
-            }
-        }
-
-        @Override
-        public void responseBegin(R requestMetric, HttpResponse response) {
-            if (requestMetric != null) {
-                delegate.responseBegin(requestMetric, response);
-            }
-        }
-
-        @Override
-        public R responsePushed(S socketMetric, HttpMethod method, String uri, HttpResponse response) {
-            return socketMetric == null ? null : delegate.responsePushed(socketMetric, method, uri, response);
-        }
-
-        @Override
-        public void responseEnd(R requestMetric, HttpResponse response, long bytesWritten) {
-            if (requestMetric != null) {
-                delegate.responseEnd(requestMetric, response, bytesWritten);
-            }
-        }
-
-        @Override
-        public W connected(S socketMetric, R requestMetric, ServerWebSocket serverWebSocket) {
-            return socketMetric == null ? null : delegate.connected(socketMetric, requestMetric, serverWebSocket);
-        }
-
-        @Override
-        public void disconnected(W serverWebSocketMetric) {
-            if (serverWebSocketMetric != null) {
-                delegate.disconnected(serverWebSocketMetric);
-            }
-        }
-
-        @Override
-        public void requestRouted(R requestMetric, String route) {
-            if (requestMetric != null) {
-                delegate.requestRouted(requestMetric, route);
+        public void responseEnd(RequestMetric requestMetric, HttpResponse response, long bytesWritten) {
+            if (requestMetric != null && requestMetric.done()) {
+                counted.active.decrementAndGet();
+                counted.answered(requestMetric.method, response.statusCode());
             }
         }
 
@@ -194,6 +178,62 @@ final class GuardedMetrics implements VertxMetrics {
         @Override
         public void close() {
             delegate.close();
+        }
+    }
+
+    /** The requests of every HTTP server of this Vert.x: in flight, and answered by method and status code. */
+    private static final class ServerRequests {
+        private static final List<HttpMethod> METHODS = List.of(
+                HttpMethod.GET,
+                HttpMethod.POST,
+                HttpMethod.DELETE,
+                HttpMethod.OPTIONS,
+                HttpMethod.HEAD,
+                HttpMethod.PUT);
+
+        private final MeterRegistry registry;
+        private final AtomicInteger active = new AtomicInteger();
+        private final ConcurrentHashMap<Integer, Counter> answered = new ConcurrentHashMap<>();
+
+        ServerRequests(MeterRegistry registry) {
+            this.registry = registry;
+            Gauge.builder("vertx.http.server.active.requests", active, AtomicInteger::get)
+                    .description("Number of requests being processed")
+                    .register(registry);
+        }
+
+        void answered(HttpMethod method, int code) {
+            int index = METHODS.indexOf(method);
+            answered.computeIfAbsent(
+                            index * 1000 + code,
+                            k -> Counter.builder("vertx.http.server.requests")
+                                    .description("Number of processed requests")
+                                    .tag(
+                                            "method",
+                                            index < 0
+                                                    ? "OTHER"
+                                                    : METHODS.get(index).name())
+                                    .tag("code", Integer.toString(code))
+                                    .register(registry))
+                    .increment();
+        }
+    }
+
+    /** One request in flight; ended once, by its response or by a reset. */
+    static final class RequestMetric {
+        private final HttpMethod method;
+        private boolean ended;
+
+        RequestMetric(HttpMethod method) {
+            this.method = method;
+        }
+
+        boolean done() {
+            if (ended) {
+                return false;
+            }
+            ended = true;
+            return true;
         }
     }
 }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -43,7 +44,8 @@ public final class LogEncoder extends EncoderBase<ILoggingEvent> {
             "id_token");
     private static final JsonFactory JSON = new JsonFactory();
     private static final DateTimeFormatter TEXT_TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final ThreadLocal<FormattedSecond> SECOND = ThreadLocal.withInitial(FormattedSecond::new);
     private static final byte[] NOTHING = new byte[0];
 
     private boolean json = "json".equalsIgnoreCase(System.getenv("LOG_FORMAT"));
@@ -137,7 +139,8 @@ public final class LogEncoder extends EncoderBase<ILoggingEvent> {
 
     private String text(ILoggingEvent event) {
         StringBuilder line = new StringBuilder(160);
-        line.append(TEXT_TIME.format(event.getInstant())).append(' ');
+        appendTime(line, event.getTimeStamp());
+        line.append(' ');
         String level = event.getLevel().toString();
         line.append(level);
         for (int pad = level.length(); pad < 5; pad++) {
@@ -159,6 +162,28 @@ public final class LogEncoder extends EncoderBase<ILoggingEvent> {
             line.append(ThrowableProxyUtil.asString(thrown)).append('\n');
         }
         return line.toString();
+    }
+
+    /**
+     * {@code yyyy-MM-ddTHH:mm:ss.SSSZ}, the second formatted once per second and thread: a formatter call per
+     * line was a visible part of every audited call.
+     */
+    private static void appendTime(StringBuilder line, long epochMillis) {
+        long second = Math.floorDiv(epochMillis, 1000);
+        FormattedSecond cached = SECOND.get();
+        if (cached.second != second) {
+            cached.second = second;
+            cached.text = TEXT_TIME.format(Instant.ofEpochSecond(second));
+        }
+        int millis = Math.floorMod(epochMillis, 1000);
+        line.append(cached.text).append('.');
+        if (millis < 100) {
+            line.append('0');
+        }
+        if (millis < 10) {
+            line.append('0');
+        }
+        line.append(millis).append('Z');
     }
 
     private static void appendPair(StringBuilder line, String key, Object value) {
@@ -184,5 +209,11 @@ public final class LogEncoder extends EncoderBase<ILoggingEvent> {
             }
         }
         return false;
+    }
+
+    /** Per thread: the epoch second last formatted, and its text. */
+    private static final class FormattedSecond {
+        private long second = Long.MIN_VALUE;
+        private String text;
     }
 }

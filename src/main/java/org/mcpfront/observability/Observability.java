@@ -18,8 +18,8 @@ import io.vertx.micrometer.VertxPrometheusOptions;
 import java.util.EnumSet;
 
 /**
- * One Prometheus registry per process, shared by Vert.x's own metrics (HTTP server and client,
- * event bus, pools, JVM) and {@link GatewayMetrics}, served at {@code /metrics}.
+ * One Prometheus registry per process, shared by Vert.x's own metrics (HTTP server, pools, JVM) and
+ * {@link GatewayMetrics}, served at {@code /metrics}.
  *
  * <p>Wiring: {@code Vertx.builder().with(new VertxOptions().setMetricsOptions(o.metricsOptions()))
  * .withMetrics(o.metricsFactory())}, then {@code new GatewayMetrics(o.registry())} and
@@ -41,13 +41,16 @@ public final class Observability {
      * <p>Event-bus metrics are off: every MCP message crosses the bus four to six times, and each
      * crossing cost a regex match on its address and several meter lookups, about a tenth of the
      * gateway's CPU per call (profiled in bench/RESULTS.md). {@link GatewayMetrics} counts the
-     * messages per route, which is what an operator reads.
+     * messages per route, which is what an operator reads. So are the HTTP client's (the requests to
+     * backends): {@code mcp_front_request_duration_seconds} and {@code mcp_front_backend_errors_total}
+     * measure them per route; the server's requests are counted by {@link GuardedMetrics}.
      */
     public MetricsOptions metricsOptions() {
         return new MicrometerMetricsOptions()
                 .setEnabled(true)
                 .setJvmMetricsEnabled(true)
                 .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
+                .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
                 .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME))
                 .setPrometheusOptions(
                         new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(false));
@@ -61,7 +64,7 @@ public final class Observability {
         return new VertxMetricsFactory() {
             @Override
             public VertxMetrics metrics(VertxOptions options) {
-                return new GuardedMetrics(micrometer.metrics(options));
+                return new GuardedMetrics(micrometer.metrics(options), registry);
             }
 
             @Override

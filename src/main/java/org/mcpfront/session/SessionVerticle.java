@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.mcpfront.bus.Addresses;
 import org.mcpfront.bus.LocalOnly;
+import org.mcpfront.bus.LocalPost;
 import org.mcpfront.bus.SessionCommand;
 import org.mcpfront.bus.SessionEnded;
 import org.mcpfront.bus.SessionSpec;
@@ -40,6 +41,7 @@ public final class SessionVerticle extends VerticleBase implements SessionCore.H
     private MessageConsumer<SessionCommand> inbox;
     private Future<Void> undeploying;
     private Store streamStore;
+    private LocalPost post;
 
     public SessionVerticle(SessionSpec spec, Function<BackendListener, Backend> backends, GatewayMetrics metrics) {
         this(spec, backends, metrics, null, null, false);
@@ -74,6 +76,7 @@ public final class SessionVerticle extends VerticleBase implements SessionCore.H
 
     @Override
     public Future<?> start() {
+        post = LocalPost.of(vertx);
         core = new SessionCore(spec, this, metrics, facts);
         Backend backend = backends.apply(core);
         core.backend(backend);
@@ -87,12 +90,15 @@ public final class SessionVerticle extends VerticleBase implements SessionCore.H
                     return inbox.completion();
                 })
                 .compose(v -> {
+                    // This JVM's edges reach the session without the bus; others, and adoption, over it.
+                    post.receive(Addresses.sessionIn(spec.id()), this::onLocalCommand);
                     String failure = core.started();
                     if (failure == null) {
                         return Future.succeededFuture();
                     }
                     // The backend died while the session was starting: fail the start, so the client
                     // hears it at once instead of waiting for its first request to time out.
+                    post.leave(Addresses.sessionIn(spec.id()));
                     return inbox.unregister().compose(x -> backend.close()).compose(x -> Future.failedFuture(failure));
                 });
     }
@@ -102,44 +108,64 @@ public final class SessionVerticle extends VerticleBase implements SessionCore.H
         core.drain();
         // The facts go first: while they exist, a request that finds no session here may adopt it.
         return forgetFacts().transform(x -> {
+            post.leave(Addresses.sessionIn(spec.id()));
             Future<Void> unregistered = inbox == null ? Future.succeededFuture() : inbox.unregister();
             return Future.join(unregistered, core.backend().close());
         });
     }
 
     private void onCommand(Message<SessionCommand> message) {
-        if (message.body() instanceof SessionCommand.Evict evict) {
+        onCommand(message.body(), new LocalPost.Reply() {
+            @Override
+            public void ok(Object answer) {
+                message.reply(answer);
+            }
+
+            @Override
+            public void fail(int code, String reason) {
+                message.fail(code, reason);
+            }
+        });
+    }
+
+    /** The same command from this JVM's edge ({@link LocalPost}): no bus message to answer. */
+    private void onLocalCommand(Object command, LocalPost.Reply reply) {
+        onCommand((SessionCommand) command, reply);
+    }
+
+    private void onCommand(SessionCommand body, LocalPost.Reply reply) {
+        if (body instanceof SessionCommand.Evict evict) {
             core.end(evict.reason() == null ? "ended by the supervisor" : evict.reason());
-            replyOnceEnded(message);
+            replyOnceEnded(reply);
             return;
         }
-        SessionCommand.FromClient command = (SessionCommand.FromClient) message.body();
+        SessionCommand.FromClient command = (SessionCommand.FromClient) body;
         core.onClient(command, new SessionCore.Ack() {
             @Override
             public void ok() {
                 if (command instanceof SessionCommand.Close) {
-                    replyOnceEnded(message);
+                    replyOnceEnded(reply);
                 } else {
-                    message.reply(null);
+                    reply.ok(null);
                 }
             }
 
             @Override
             public void ok(String answer) {
-                message.reply(answer);
+                reply.ok(answer);
             }
 
             @Override
             public void fail(int status, String reason) {
-                message.fail(status, reason);
+                reply.fail(status, reason);
             }
         });
     }
 
     /** Answers a close once the session has ended (its backend closed, its process reaped). */
-    private void replyOnceEnded(Message<SessionCommand> message) {
+    private void replyOnceEnded(LocalPost.Reply reply) {
         Future<Void> ended = undeploying == null ? Future.succeededFuture() : undeploying;
-        ended.onComplete(ar -> message.reply(null));
+        ended.onComplete(ar -> reply.ok(null));
     }
 
     // ---- SessionCore.Host -------------------------------------------------------------------
@@ -161,7 +187,9 @@ public final class SessionVerticle extends VerticleBase implements SessionCore.H
 
     @Override
     public void deliver(StreamRef stream, StreamEvent event) {
-        vertx.eventBus().send(stream.inbox(), event);
+        if (!post.send(stream.inbox(), event)) {
+            vertx.eventBus().send(stream.inbox(), event);
+        }
     }
 
     @Override

@@ -105,7 +105,7 @@ class GuardedMetricsTest {
         return new VertxMetricsFactory() {
             @Override
             public VertxMetrics metrics(VertxOptions options) {
-                return new GuardedMetrics(beneath.apply(micrometer.metrics(options)));
+                return new GuardedMetrics(beneath.apply(micrometer.metrics(options)), observability.registry());
             }
 
             @Override

@@ -3,7 +3,9 @@
 // same client as the gateways, it shows what the client and one loopback HTTP exchange cost by
 // themselves, so that a gateway's own share can be told apart from the client's.
 // It speaks MCP 2026-07-28 as well: a request whose _meta carries the revision is answered statelessly
-// (server/discover, tools/call with resultType), without a session id.
+// (server/discover, tools/call with resultType), without a session id. A 2026-07-28 subscriptions/listen is
+// held open: acknowledged at once (notifications/subscriptions/acknowledged), then it gets
+// notifications/tools/list_changed each time anyone POSTs to /notify (which answers how many listens it reached).
 // Usage: node floor-server.mjs PORT [--sse-responses]
 //   --sse-responses answers Streamable HTTP requests with a one-event SSE stream instead of JSON.
 import http from "node:http";
@@ -12,6 +14,8 @@ import { randomUUID } from "node:crypto";
 const port = Number(process.argv[2]);
 const sseResponses = process.argv.includes("--sse-responses");
 const legacyStreams = new Map();
+/** Open 2026-07-28 listens: response → the listen request's id (their subscription id). */
+const listens = new Map();
 
 const MODERN = "2026-07-28";
 
@@ -25,7 +29,8 @@ function answerModern(message) {
       jsonrpc: "2.0",
       id: message.id,
       result: {
-        resultType: "complete", supportedVersions: [MODERN], capabilities: { tools: {} }, ttlMs: 0, cacheScope: "public",
+        resultType: "complete", supportedVersions: [MODERN], capabilities: { tools: { listChanged: true } }, ttlMs: 0,
+        cacheScope: "public",
         _meta: { "io.modelcontextprotocol/serverInfo": { name: "floor", version: "1" } },
       },
     };
@@ -77,6 +82,7 @@ async function streamable(request, response) {
     return response.writeHead(400, { "Content-Type": "application/json" })
       .end(JSON.stringify({ jsonrpc: "2.0", id: message.id, error: { code: -32600, message: "not initialized" } }));
   }
+  if (modern && message.method === "subscriptions/listen") return listen(message, response);
   const headers = modern ? {} : { "Mcp-Session-Id": request.headers["mcp-session-id"] ?? randomUUID() };
   const body = JSON.stringify(modern ? answerModern(message) : answer(message));
   if (sseResponses) {
@@ -86,6 +92,24 @@ async function streamable(request, response) {
     response.writeHead(200, { ...headers, "Content-Type": "application/json" });
     response.end(body);
   }
+}
+
+function tagged(method, id, params = {}) {
+  const meta = { "io.modelcontextprotocol/subscriptionId": id };
+  return `event: message\ndata: ${JSON.stringify({ jsonrpc: "2.0", method, params: { ...params, _meta: meta } })}\n\n`;
+}
+
+function listen(message, response) {
+  const notifications = message.params?.notifications?.toolsListChanged ? { toolsListChanged: true } : {};
+  response.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache" });
+  response.write(tagged("notifications/subscriptions/acknowledged", message.id, { notifications }));
+  listens.set(response, message.id);
+  response.on("close", () => listens.delete(response));
+}
+
+function notify(response) {
+  for (const [stream, id] of listens) stream.write(tagged("notifications/tools/list_changed", id));
+  response.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ listens: listens.size }));
 }
 
 function legacyStream(response) {
@@ -110,6 +134,7 @@ http
     const done = (promise) => promise.catch((e) => response.writeHead(400).end(String(e)));
     if (url.pathname === "/mcp") done(streamable(request, response));
     else if (url.pathname === "/sse" && request.method === "GET") legacyStream(response);
+    else if (url.pathname === "/notify" && request.method === "POST") notify(response);
     else if (url.pathname === "/message" && request.method === "POST") done(legacyMessage(request, response, url));
     else response.writeHead(404).end();
   })

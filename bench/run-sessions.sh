@@ -5,6 +5,7 @@
 # histogram totals after a full GC: before any session, while they are held, after they closed), file
 # descriptors at the same three points, and the classes whose instances grew most per session.
 # Usage: bench/run-sessions.sh [sessions, default 1000] [hold seconds, default 600]
+#        HEAP_DUMP=<file.hprof> also dumps the heap while held (and before and after, to <file>-before/-after.hprof); HISTO_DIR=<dir> keeps the histograms
 #        (needs: mvn package, npm ci --prefix src/test/node)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,7 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 sessions="${1:-1000}"
 hold="${2:-600}"
-jar=target/mcp-front.jar
+jar="${JAR:-target/mcp-front.jar}"  # JAR=...: another build of mcp-front
 [ -f "$jar" ] || { echo "build the jar first: mvn -q package -DskipTests" >&2; exit 1; }
 
 front_port=$(free_port); floor_port=$(free_port)
@@ -49,8 +50,12 @@ fds() { find "/proc/$front_pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; 
 machine
 # Warm-up: the first sessions create what every later one shares (pools, codecs, compiled code).
 node src/test/node/many-sessions.mjs --base "$base" --header "$bearer" --sessions 100 --hold 12 --every 4 >"$work/warmup.json"
-sleep 3
+# The warm-up left connections to the backend in mcp-front's pool (as many as its busiest moment needed);
+# the floor server closes them after 5 s idle. Measured with them, "before" would be high by a varying
+# amount and the heap per session low by as much.
+sleep 10
 before=$(live before); fds_before=$(fds)
+[ -z "${HEAP_DUMP:-}" ] || jcmd "$front_pid" GC.heap_dump "$(realpath -m "${HEAP_DUMP%.hprof}-before.hprof")" >/dev/null
 
 rm -f "$work/ready" "$work/release"
 node src/test/node/many-sessions.mjs --base "$base" --header "$bearer" --sessions "$sessions" --hold "$hold" --every 10 \
@@ -58,12 +63,16 @@ node src/test/node/many-sessions.mjs --base "$base" --header "$bearer" --session
 while [ ! -f "$work/ready" ]; do sleep 1; done
 sleep 20
 held=$(live held); fds_held=$(fds)
+# HEAP_DUMP=<file.hprof>: also dump the live heap while the sessions are held (for a dominator analysis).
+[ -z "${HEAP_DUMP:-}" ] || jcmd "$front_pid" GC.heap_dump "$(realpath -m "$HEAP_DUMP")" >/dev/null
+[ -z "${HISTO_DIR:-}" ] || { mkdir -p "$HISTO_DIR"; cp "$work"/histo-before.txt "$work"/histo-held.txt "$HISTO_DIR"/; }
 touch "$work/release"
 wait "$client"
 # A stream's keep-alive timer (server.sse_keepalive, 20 s) notices a closed client at its next tick and lets go
 # of the response then: measure after one interval, or the last streams still count.
 sleep 25
 after=$(live after); fds_after=$(fds)
+[ -z "${HEAP_DUMP:-}" ] || jcmd "$front_pid" GC.heap_dump "$(realpath -m "${HEAP_DUMP%.hprof}-after.hprof")" >/dev/null
 
 echo "## $sessions sessions held ${hold} s (half Streamable HTTP + GET stream, half legacy SSE), a call each every 10 s"
 cat "$work/run.json"

@@ -16,6 +16,7 @@ import org.mcpfront.bus.Addresses;
 import org.mcpfront.bus.BusCodec;
 import org.mcpfront.cluster.Clustering;
 import org.mcpfront.config.FrontConfig;
+import org.mcpfront.config.OAuthConfig;
 import org.mcpfront.config.RouteConfig;
 import org.mcpfront.config.ServerConfig;
 import org.mcpfront.config.reload.ConfigVerticle;
@@ -215,7 +216,9 @@ public final class McpFront {
                                         backendIdentity.get(),
                                         store,
                                         Membership.of(clustering == null ? null : clustering.manager()))
-                                .keepStreamsIn(vertx.isClustered() ? store : null))
+                                .keepStreamsIn(vertx.isClustered() ? store : null)
+                                .keepFacts(vertx.isClustered()
+                                        || config.oauth().storage() != OAuthConfig.StorageKind.MEMORY))
                         .compose(id -> {
                             deployments.add(id);
                             EdgeVerticle.Protocols protocols = new EdgeVerticle.Protocols(

@@ -1,5 +1,6 @@
 package org.mcpfront.edge;
 
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -33,7 +34,9 @@ final class BearerCheck {
     }
 
     void check(RoutingContext ctx, RouteConfig route, String endpoint) {
-        if (ctx.request().params().contains("access_token")) {
+        // Parsed only when there is a query: parsing keeps a map on the request for as long as it lives (a stream).
+        String query = ctx.request().query();
+        if (query != null && !query.isEmpty() && ctx.request().params().contains("access_token")) {
             refuse(
                     ctx,
                     route,
@@ -96,6 +99,9 @@ final class BearerCheck {
                 return;
             }
             ctx.put(CLAIMS, claims);
+            // Checked: nothing after this reads the token, and a held stream's request would otherwise keep
+            // its text (most of a kilobyte) for as long as the stream lasts (issue 15's heap per session).
+            ctx.request().headers().remove(HttpHeaders.AUTHORIZATION);
             if (ctx.request().method() != HttpMethod.POST) {
                 ctx.request().resume();
             }

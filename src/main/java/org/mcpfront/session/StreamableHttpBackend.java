@@ -66,7 +66,8 @@ final class StreamableHttpBackend implements Backend {
     /** Adopted from an instance that died: the upstream session is taken over rather than opened. */
     private boolean resumed;
     /** The client's initialize and whether it said initialized: what a new upstream session is opened with. */
-    private JsonRpcMessage clientInitialize;
+    /** The client's initialize as it arrived (the text only: parsed again on the rare reopen, not kept parsed). */
+    private String clientInitialize;
 
     private boolean clientInitialized;
     /** Set while a new upstream session is being opened; messages wait in order. */
@@ -123,10 +124,11 @@ final class StreamableHttpBackend implements Backend {
             return false;
         }
         try {
-            clientInitialize = JsonRpcMessage.parse(facts.initialize());
+            JsonRpcMessage.parse(facts.initialize());
         } catch (JsonRpcException e) {
             return false;
         }
+        clientInitialize = facts.initialize();
         clientInitialized = facts.initialized();
         backendSessionId = facts.upstreamSessionId();
         protocolVersion = facts.protocolVersion();
@@ -152,7 +154,7 @@ final class StreamableHttpBackend implements Backend {
     @Override
     public void send(JsonRpcMessage message) {
         if (message.isInitialize()) {
-            clientInitialize = message;
+            clientInitialize = message.raw();
         } else if ("notifications/initialized".equals(message.method())) {
             clientInitialized = true;
         }
@@ -349,7 +351,7 @@ final class StreamableHttpBackend implements Backend {
         if (closing) {
             return;
         }
-        JsonObject initialize = clientInitialize.json().copy().put("id", "mf-reopen-" + (++reopenIds));
+        JsonObject initialize = new JsonObject(clientInitialize).put("id", "mf-reopen-" + (++reopenIds));
         RequestOptions options = BackendHttp.request(HttpMethod.POST, url, route)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.ACCEPT, McpHeaders.ACCEPT_JSON_OR_STREAM);

@@ -88,6 +88,8 @@ public final class SupervisorVerticle extends VerticleBase {
     /** Where sessions keep their streams' events for other instances (a cluster); null keeps them in memory only. */
     private Store streamStore;
 
+    private boolean keepFacts = true;
+
     private final Store store;
     private final Membership membership;
 
@@ -143,6 +145,16 @@ public final class SupervisorVerticle extends VerticleBase {
     /** Sessions keep the events of their resumable streams in {@code store} too (a cluster: for other instances). */
     public SupervisorVerticle keepStreamsIn(Store store) {
         this.streamStore = store;
+        return this;
+    }
+
+    /**
+     * Whether sessions keep their durable facts in the store (on by default). Only worth it where someone
+     * can read them back: another instance, or this one after a restart. One instance on an in-process
+     * store has no one: there each session's facts would be a kilobyte of heap for nothing (issue 15).
+     */
+    public SupervisorVerticle keepFacts(boolean keep) {
+        this.keepFacts = keep;
         return this;
     }
 
@@ -219,7 +231,7 @@ public final class SupervisorVerticle extends VerticleBase {
         String id = spec.id();
         String path = route.path();
         // 2026-07-28 clients' bridged sessions are found through the store already, and need no adopting.
-        SessionFacts facts = store == null || spec.clientTransport() == ClientTransport.MODERN
+        SessionFacts facts = store == null || !keepFacts || spec.clientTransport() == ClientTransport.MODERN
                 ? null
                 : new SessionFacts(
                         id,

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -26,6 +27,7 @@ import org.mcpfront.bus.ClientTransport;
 import org.mcpfront.bus.LocalOnly;
 import org.mcpfront.bus.SessionAdopt;
 import org.mcpfront.bus.SessionOwner;
+import org.mcpfront.bus.SessionSpec;
 import org.mcpfront.config.ConfigFiles;
 import org.mcpfront.config.ConfigParser;
 import org.mcpfront.config.FrontConfig;
@@ -136,6 +138,49 @@ class SupervisorAdoptionTest {
                 membership));
     }
 
+    private static Future<String> deploy(Vertx vertx, Store store, boolean keepFacts) {
+        BusCodec.register(vertx);
+        FrontConfig config;
+        try {
+            config = config();
+        } catch (Exception e) {
+            return Future.failedFuture(e);
+        }
+        return vertx.deployVerticle(new SupervisorVerticle(
+                        SupervisorConfig.of(config),
+                        new GatewayMetrics(new SimpleMeterRegistry()),
+                        new BackendEras(vertx.createHttpClient()),
+                        new RequestStates(new byte[32], Clock.systemUTC()),
+                        (spec, era) -> listener -> new FakeBackend(new CopyOnWriteArrayList<>(), 0),
+                        store,
+                        member("a"))
+                .keepFacts(keepFacts));
+    }
+
+    /** Opens a Streamable HTTP session on /kept; its id. */
+    private static Future<String> open(Vertx vertx) {
+        FrontConfig config;
+        try {
+            config = config();
+        } catch (Exception e) {
+            return Future.failedFuture(e);
+        }
+        return LocalOnly.<String>request(
+                        vertx,
+                        Addresses.SUPERVISOR_SESSIONS,
+                        SessionSpec.request(
+                                config.route("/kept").orElseThrow(), ClientTransport.STREAMABLE, null, ALICE))
+                .map(reply -> reply.body());
+    }
+
+    /** The session's stored facts once they are there, or null after {@code tries} looks 50 ms apart. */
+    private static Future<JsonObject> storedFacts(Vertx vertx, Store store, String id, int tries) {
+        return store.get(SessionFacts.key(id))
+                .compose(stored -> stored != null || tries <= 1
+                        ? Future.succeededFuture(stored)
+                        : vertx.timer(50).compose(t -> storedFacts(vertx, store, id, tries - 1)));
+    }
+
     private static SessionFacts facts(String id, String route, String node) {
         return new SessionFacts(
                 id, route, ALICE, ClientTransport.SSE, "2025-06-18", INITIALIZE, true, null, null, node, 0);
@@ -148,6 +193,28 @@ class SupervisorAdoptionTest {
 
     private static int status(Throwable failure) {
         return failure instanceof ReplyException reply ? reply.failureCode() : -1;
+    }
+
+    @Test
+    @DisplayName("sessions keep their facts in the store, unless no one could read them back (one instance, memory)")
+    void factsOnlyWhereSomeoneReadsThem(Vertx vertx, VertxTestContext test) throws Exception {
+        Vertx other = Vertx.vertx();
+        Store kept = new MemoryStore(vertx, 1 << 20);
+        Store notKept = new MemoryStore(other, 1 << 20);
+        deploy(vertx, kept, true)
+                .compose(v -> deploy(other, notKept, false))
+                .compose(v -> open(vertx).compose(id -> storedFacts(vertx, kept, id, 40)))
+                .compose(stored -> {
+                    test.verify(() -> assertThat(stored)
+                            .as("the default: another instance could adopt the session")
+                            .isNotNull());
+                    return open(other).compose(id -> storedFacts(other, notKept, id, 10));
+                })
+                .onComplete(test.succeeding(stored -> test.verify(() -> {
+                    assertThat(stored).as("no one to read them: no facts").isNull();
+                    other.close();
+                    test.completeNow();
+                })));
     }
 
     @Test

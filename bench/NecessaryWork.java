@@ -73,11 +73,15 @@ public final class NecessaryWork {
 
             Map<String, Part> parts = new LinkedHashMap<>();
             parts.put("token", () -> tokens.verify(token).result().subject().length());
-            parts.put("request", () -> JsonRpcMessage.parseBody(REQUEST).get(0).method().length());
+            parts.put(
+                    "request",
+                    () -> JsonRpcMessage.parseBody(REQUEST).get(0).method().length());
             parts.put("answer", () -> JsonRpcMessage.parse(ANSWER).idKey().length());
             parts.put("audit", () -> encoder.encode(toolCall(audit)).length);
-            parts.put("sse", () -> ("id: n-0123456789abcdefghijklmnopqrstu.pAbCdEfGhIjKl-1\nevent: message\ndata: "
-                                    + ANSWER + "\n\n")
+            parts.put(
+                    "sse",
+                    () -> ("id: n-0123456789abcdefghijklmnopqrstu.pAbCdEfGhIjKl-1\nevent: message\ndata: " + ANSWER
+                                    + "\n\n")
                             .getBytes(StandardCharsets.UTF_8)
                             .length);
 
@@ -116,10 +120,19 @@ public final class NecessaryWork {
         LoggingEvent event = new LoggingEvent("audit", audit, Level.INFO, "tool call", null, null);
         event.setTimeStamp(System.currentTimeMillis());
         Object[][] pairs = {
-            {"audit", true}, {"event", "tool_call"}, {"user", "bench@example.com"}, {"client_id", "bench-client"},
-            {"route", "/floor-2025"}, {"session", "n-0123456789abcdefghijklmnopqrstu"}, {"tool", "echo"},
-            {"duration_ms", 1L}, {"outcome", "ok"}, {"era", "2025"}, {"backend_era", "2025"},
-            {"decision", "allowed"}, {"rule", "default"}
+            {"audit", true},
+            {"event", "tool_call"},
+            {"user", "bench@example.com"},
+            {"client_id", "bench-client"},
+            {"route", "/floor-2025"},
+            {"session", "n-0123456789abcdefghijklmnopqrstu"},
+            {"tool", "echo"},
+            {"duration_ms", 1L},
+            {"outcome", "ok"},
+            {"era", "2025"},
+            {"backend_era", "2025"},
+            {"decision", "allowed"},
+            {"rule", "default"}
         };
         for (Object[] pair : pairs) {
             event.addKeyValuePair(new KeyValuePair((String) pair[0], pair[1]));

@@ -38,21 +38,10 @@ touch "$work/release"; wait "$client"
 echo "## $streams idle SSE streams on a bare Vert.x server (SseFloor.java), Authorization header of ${#bearer} bytes"
 cat "$work/run.json"
 python3 - "$work" "$streams" "$before" "$held" "$fds_before" "$fds_held" <<'PY'
-import sys, re
+import sys
 work, n = sys.argv[1], int(sys.argv[2])
 before, held, fb, fh = map(int, sys.argv[3:7])
 print(f"live heap: before {before/1e6:.1f} MB, held {held/1e6:.1f} MB: {(held-before)/n/1024:.2f} KiB per stream")
 print(f"file descriptors: before {fb}, held {fh} ({(fh-fb)/n:.2f} per stream)")
-def histo(name):
-    rows = {}
-    for line in open(f"{work}/histo-{name}.txt"):
-        m = re.match(r"\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)", line)
-        if m:
-            rows[m.group(3)] = (int(m.group(1)), int(m.group(2)))
-    return rows
-b, h = histo("before"), histo("held")
-grown = sorted(((h[c][1] - b.get(c, (0, 0))[1], h[c][0] - b.get(c, (0, 0))[0], c) for c in h), reverse=True)[:15]
-print("\n| class | bytes per stream | instances per stream |\n|---|---|---|")
-for size, count, cls in grown:
-    print(f"| `{cls}` | {size/n:.0f} | {count/n:.1f} |")
 PY
+bench/histo-growth.py "$work" "$streams" stream 15

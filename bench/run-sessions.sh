@@ -77,27 +77,11 @@ after=$(live after); fds_after=$(fds)
 echo "## $sessions sessions held ${hold} s (half Streamable HTTP + GET stream, half legacy SSE), a call each every 10 s"
 cat "$work/run.json"
 python3 - "$work" "$sessions" "$before" "$held" "$after" "$fds_before" "$fds_held" "$fds_after" <<'PY'
-import sys, re
+import sys
 work, n = sys.argv[1], int(sys.argv[2])
 before, held, after, fb, fh, fa = map(int, sys.argv[3:9])
 print(f"live heap: before {before/1e6:.1f} MB, held {held/1e6:.1f} MB, after {after/1e6:.1f} MB")
 print(f"heap per held session: {(held-before)/n/1024:.1f} KiB; left after close: {(after-before)/1024:.0f} KiB")
 print(f"file descriptors: before {fb}, held {fh} ({(fh-fb)/n:.2f} per session), after {fa}")
-def histo(name):
-    rows = {}
-    for line in open(f"{work}/histo-{name}.txt"):
-        m = re.match(r"\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)", line)
-        if m:
-            rows[m.group(3)] = (int(m.group(1)), int(m.group(2)))
-    return rows
-b, h = histo("before"), histo("held")
-grown = sorted(((h[c][1] - b.get(c, (0, 0))[1], h[c][0] - b.get(c, (0, 0))[0], c) for c in h), reverse=True)[:25]
-print("\n| class | bytes per session | instances per session |\n|---|---|---|")
-for size, count, cls in grown:
-    print(f"| `{cls}` | {size/n:.0f} | {count/n:.1f} |")
-a = histo("after")
-left = sorted(((a[c][1] - b.get(c, (0, 0))[1], a[c][0] - b.get(c, (0, 0))[0], c) for c in a), reverse=True)[:15]
-print("\n| left after close: class | bytes | instances |\n|---|---|---|")
-for size, count, cls in left:
-    print(f"| `{cls}` | {size} | {count} |")
 PY
+bench/histo-growth.py "$work" "$sessions" session 25 after

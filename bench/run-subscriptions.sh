@@ -85,7 +85,7 @@ cat "$work"/run-*.json
 echo "backend's notify reached: $reached"
 python3 - "$work" "$subs" "$before" "$held" "$after" "$fds_before" "$fds_held" "$fds_after" \
   "$floor_fds_before" "$floor_fds_held" <<'PY'
-import sys, re, json, glob
+import sys, json, glob
 work, n = sys.argv[1], int(sys.argv[2])
 before, held, after, fb, fh, fa, bb, bh = map(int, sys.argv[3:11])
 runs = [json.loads(open(f).read()) for f in sorted(glob.glob(f"{work}/run-*.json"))]
@@ -93,22 +93,12 @@ total = {k: sum(r[k] for r in runs) for k in ("opened", "acknowledged", "notifie
 print(f"opened {total['opened']}, acknowledged {total['acknowledged']}, notified {total['notified']}, "
       f"errors {total['errors']} of {n}")
 held_n = max(total["opened"], 1)
+open(f"{work}/held_n", "w").write(str(held_n))
 print(f"live heap: before {before/1e6:.1f} MB, held {held/1e6:.1f} MB, after {after/1e6:.1f} MB")
 print(f"heap per held subscription: {(held-before)/held_n/1024:.1f} KiB (over {held_n} opened"
       + (f"; {(held-before)/n/1024:.1f} KiB over all {n} connections held" if held_n != n else "")
       + f"); left after close: {(after-before)/1024:.0f} KiB")
 print(f"mcp-front file descriptors: before {fb}, held {fh} ({(fh-fb)/held_n:.2f} per subscription), after {fa}; "
       f"the backends': before {bb}, held {bh}")
-def histo(name):
-    rows = {}
-    for line in open(f"{work}/histo-{name}.txt"):
-        m = re.match(r"\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)", line)
-        if m:
-            rows[m.group(3)] = (int(m.group(1)), int(m.group(2)))
-    return rows
-b, h = histo("before"), histo("held")
-grown = sorted(((h[c][1] - b.get(c, (0, 0))[1], h[c][0] - b.get(c, (0, 0))[0], c) for c in h), reverse=True)[:20]
-print("\n| class | bytes per subscription | instances per subscription |\n|---|---|---|")
-for size, count, cls in grown:
-    print(f"| `{cls}` | {size/held_n:.0f} | {count/held_n:.1f} |")
 PY
+bench/histo-growth.py "$work" "$(cat "$work/held_n")" subscription 20
